@@ -1,0 +1,3 @@
+from erbm_desk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,229 @@
+"""SQLAlchemy 2.0 models of the ERBM workflow.
+
+Every record has an integer primary key (fast joins), a stable UUID (merging workbooks of several sites),
+created/updated timestamps and a version counter (a concurrent edit is detected, not overwritten).
+Hours and euros are `Hundredths`: integers in the file, Decimal in Python.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+from erbm_desk.db.types import EnumCode, Hundredths
+from erbm_desk.domain.enums import (
+    AgeBand,
+    CompanyKind,
+    ContractType,
+    DeliveryMethod,
+    ExitOutcome,
+    Funder,
+    OperationNature,
+    Phase,
+    Prescriber,
+    Sex,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Reference(Base):
+    """Reference data shipped in seeds/: no UUID or version, keyed by official codes."""
+
+    __abstract__ = True
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class Record(Base):
+    __abstract__ = True
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Epci(Reference):
+    __tablename__ = "epci"
+    siren: Mapped[str] = mapped_column(String(9), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    short_name: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    spel_arrondissement: Mapped[str] = mapped_column(String(40))
+    communes: Mapped[list[Commune]] = relationship(back_populates="epci")
+
+
+class Commune(Reference):
+    __tablename__ = "commune"
+    insee_code: Mapped[str] = mapped_column(String(5), unique=True)
+    name: Mapped[str] = mapped_column(String(120), index=True)
+    department_code: Mapped[str] = mapped_column(String(3))
+    epci_id: Mapped[int] = mapped_column(ForeignKey("epci.id"), index=True)
+    population: Mapped[int | None] = mapped_column(Integer)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    epci: Mapped[Epci] = relationship(back_populates="communes")
+
+
+class Bailleur(Record):
+    __tablename__ = "bailleur"
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+
+class Cite(Record):
+    __tablename__ = "cite"
+    __table_args__ = (UniqueConstraint("name", "commune_id"),)
+    name: Mapped[str] = mapped_column(String(120))
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), index=True)
+    bailleur_id: Mapped[int | None] = mapped_column(ForeignKey("bailleur.id"), index=True)
+    homes: Mapped[int | None] = mapped_column(Integer)
+    priority: Mapped[bool] = mapped_column(Boolean, default=False)
+    unesco: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+    commune: Mapped[Commune] = relationship()
+    bailleur: Mapped[Bailleur | None] = relationship()
+    operations: Mapped[list[Operation]] = relationship(back_populates="cite")
+
+
+class Operation(Record):
+    __tablename__ = "operation"
+    __table_args__ = (UniqueConstraint("name", "cite_id"),)
+    name: Mapped[str] = mapped_column(String(160))
+    cite_id: Mapped[int] = mapped_column(ForeignKey("cite.id"), index=True)
+    nature: Mapped[OperationNature] = mapped_column(EnumCode(OperationNature))
+    phase: Mapped[Phase] = mapped_column(EnumCode(Phase))
+    homes: Mapped[int | None] = mapped_column(Integer)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    delivery_date: Mapped[date | None] = mapped_column(Date)
+    energy_before: Mapped[Decimal | None] = mapped_column(Hundredths)
+    energy_after: Mapped[Decimal | None] = mapped_column(Hundredths)
+    hours_required: Mapped[Decimal | None] = mapped_column(Hundredths)
+    notes: Mapped[str | None] = mapped_column(Text)
+    cite: Mapped[Cite] = relationship(back_populates="operations")
+    fundings: Mapped[list[Funding]] = relationship(back_populates="operation")
+
+
+class Funding(Record):
+    __tablename__ = "funding"
+    __table_args__ = (UniqueConstraint("operation_id", "funder"),)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"), index=True)
+    funder: Mapped[Funder] = mapped_column(EnumCode(Funder))
+    amount: Mapped[Decimal] = mapped_column(Hundredths)
+    granted_on: Mapped[date | None] = mapped_column(Date)
+    operation: Mapped[Operation] = relationship(back_populates="fundings")
+
+
+class Company(Record):
+    __tablename__ = "company"
+    name: Mapped[str] = mapped_column(String(160), index=True)
+    siret: Mapped[str] = mapped_column(String(14), unique=True)
+    kind: Mapped[CompanyKind] = mapped_column(EnumCode(CompanyKind))
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("commune.id"), index=True)
+    commune: Mapped[Commune | None] = relationship()
+
+
+class Beneficiary(Record):
+    """A person in an insertion path. Names and birth date are empty once erased or in anonymous imports;
+    `pseudonym` then identifies the person across workbooks."""
+
+    __tablename__ = "beneficiary"
+    __table_args__ = (UniqueConstraint("last_name", "first_name", "birth_date"),)
+    last_name: Mapped[str | None] = mapped_column(String(80), index=True)
+    first_name: Mapped[str | None] = mapped_column(String(80))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    pseudonym: Mapped[str | None] = mapped_column(String(40), index=True)
+    sex: Mapped[Sex] = mapped_column(EnumCode(Sex))
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("commune.id"), index=True)
+    qpv: Mapped[bool] = mapped_column(Boolean, default=False)
+    rsa: Mapped[bool] = mapped_column(Boolean, default=False)
+    deld: Mapped[bool] = mapped_column(Boolean, default=False)
+    detld: Mapped[bool] = mapped_column(Boolean, default=False)
+    rqth: Mapped[bool] = mapped_column(Boolean, default=False)
+    ass_aah: Mapped[bool] = mapped_column(Boolean, default=False)
+    low_qualification: Mapped[bool] = mapped_column(Boolean, default=False)
+    prescriber: Mapped[Prescriber | None] = mapped_column(EnumCode(Prescriber))
+    entry_date: Mapped[date | None] = mapped_column(Date)
+    exit_date: Mapped[date | None] = mapped_column(Date)
+    exit_outcome: Mapped[ExitOutcome | None] = mapped_column(EnumCode(ExitOutcome))
+    commune: Mapped[Commune | None] = relationship()
+    contracts: Mapped[list[Contract]] = relationship(back_populates="beneficiary")
+
+
+class Contract(Record):
+    __tablename__ = "contract"
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiary.id"), index=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"), index=True)
+    contract_type: Mapped[ContractType] = mapped_column(EnumCode(ContractType))
+    delivery_method: Mapped[DeliveryMethod] = mapped_column(EnumCode(DeliveryMethod))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    hours_planned: Mapped[Decimal | None] = mapped_column(Hundredths)
+    # Only when the birth date is unknown (anonymous workbook, erased person): the age band at start.
+    age_band: Mapped[AgeBand | None] = mapped_column(EnumCode(AgeBand))
+    beneficiary: Mapped[Beneficiary] = relationship(back_populates="contracts")
+    company: Mapped[Company] = relationship()
+    operation: Mapped[Operation] = relationship()
+    hours_entries: Mapped[list[HoursEntry]] = relationship(back_populates="contract")
+
+
+class HoursEntry(Record):
+    __tablename__ = "hours_entry"
+    __table_args__ = (UniqueConstraint("contract_id", "month"), Index("ix_hours_entry_month", "month"))
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"))
+    month: Mapped[date] = mapped_column(Date)  # first day of the month
+    hours: Mapped[Decimal] = mapped_column(Hundredths)
+    contract: Mapped[Contract] = relationship(back_populates="hours_entries")
+
+
+MODELS = {
+    "epci": Epci,
+    "commune": Commune,
+    "bailleur": Bailleur,
+    "cite": Cite,
+    "operation": Operation,
+    "funding": Funding,
+    "company": Company,
+    "beneficiary": Beneficiary,
+    "contract": Contract,
+    "hours_entry": HoursEntry,
+}

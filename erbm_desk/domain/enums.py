@@ -1,0 +1,128 @@
+"""Enumerations of the ERBM workflow: a stable code stored in the database, a French label shown to users."""
+
+from __future__ import annotations
+
+import unicodedata
+from enum import StrEnum
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced text, for matching what people type against known labels."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.replace("’", "'").lower().split())
+
+
+class LabelledEnum(StrEnum):
+    """A StrEnum whose members carry a French label: `Sex("f").label == "Femme"`."""
+
+    label: str
+
+    def __new__(cls, code: str, label: str):
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.label = label
+        return member
+
+    @classmethod
+    def from_text(cls, text: str) -> "LabelledEnum":
+        """Accepts a code or a label, whatever its case, accents or spacing; raises ValueError otherwise."""
+        wanted = fold(text)
+        for member in cls:
+            if wanted in (fold(member.value), fold(member.label)):
+                return member
+        raise ValueError(text)
+
+    @classmethod
+    def labels(cls) -> list[str]:
+        return [m.label for m in cls]
+
+
+class Sex(LabelledEnum):
+    FEMALE = "f", "Femme"
+    MALE = "m", "Homme"
+
+
+class ContractType(LabelledEnum):
+    CDI = "cdi", "CDI"
+    CDD = "cdd", "CDD"
+    CDDI = "cddi", "CDDI"
+    INTERIM = "interim", "Intérim"
+    APPRENTICESHIP = "apprentissage", "Apprentissage"
+    PROFESSIONALISATION = "professionnalisation", "Contrat de professionnalisation"
+    OTHER = "autre", "Autre"
+
+
+class DeliveryMethod(LabelledEnum):
+    DIRECT_HIRE = "embauche_directe", "Embauche directe"
+    ETTI = "mad_etti", "Mise à disposition ETTI"
+    AI = "mad_ai", "Mise à disposition AI"
+    GEIQ = "mad_geiq", "Mise à disposition GEIQ"
+    SIAE_SUBCONTRACT = "sous_traitance_siae", "Sous-traitance SIAE"
+    SIAE_COCONTRACT = "cotraitance_siae", "Co-traitance SIAE"
+
+
+class CompanyKind(LabelledEnum):
+    COMPANY = "entreprise", "Entreprise"
+    ETTI = "etti", "ETTI"
+    EI = "ei", "Entreprise d'insertion (EI)"
+    ACI = "aci", "Atelier et chantier d'insertion (ACI)"
+    AI = "ai", "Association intermédiaire (AI)"
+    GEIQ = "geiq", "GEIQ"
+    ETT = "ett", "Entreprise de travail temporaire (ETT)"
+
+
+class OperationNature(LabelledEnum):
+    REHABILITATION = "rehabilitation", "Réhabilitation"
+    RESIDENTIALISATION = "residentialisation", "Résidentialisation"
+    PUBLIC_SPACES = "espaces_publics", "Aménagement des espaces publics"
+    DEMOLITION = "demolition", "Démolition"
+    NEW_BUILD = "construction", "Construction neuve"
+
+
+class Phase(LabelledEnum):
+    STUDY = "etudes", "Études"
+    PROGRAMMED = "programmee", "Programmée"
+    WORKS = "travaux", "En travaux"
+    DELIVERED = "livree", "Livrée"
+    ABANDONED = "abandonnee", "Abandonnée"
+
+
+class Funder(LabelledEnum):
+    STATE = "etat", "État"
+    REGION = "region", "Région Hauts-de-France"
+    EPCI = "epci", "EPCI"
+    DEPARTMENT = "departement", "Département"
+    FEDER = "feder", "FEDER (Union européenne)"
+    LANDLORD = "bailleur", "Bailleur (fonds propres et prêts)"
+    ANRU = "anru", "ANRU"
+    OTHER = "autre", "Autre"
+
+
+class Prescriber(LabelledEnum):
+    FRANCE_TRAVAIL = "france_travail", "France Travail"
+    MISSION_LOCALE = "mission_locale", "Mission locale"
+    DEPARTMENT = "departement", "Département (référent RSA)"
+    CAP_EMPLOI = "cap_emploi", "Cap emploi"
+    PLIE = "plie", "PLIE"
+    SIAE = "siae", "SIAE"
+    OTHER = "autre", "Autre"
+
+
+class ExitOutcome(LabelledEnum):
+    SUSTAINABLE_JOB = "emploi_durable", "Emploi durable (CDI, CDD ≥ 6 mois)"
+    TRANSITION_JOB = "emploi_transition", "Emploi de transition"
+    TRAINING = "formation", "Formation qualifiante"
+    POSITIVE_OTHER = "sortie_positive", "Autre sortie positive"
+    NO_SOLUTION = "sans_solution", "Sans solution"
+    MOVED = "demenagement", "Déménagement"
+    ABANDON = "abandon", "Abandon"
+    OTHER = "autre", "Autre"
+
+
+class AgeBand(LabelledEnum):
+    """Age at a contract's start: what travels in anonymous workbooks instead of a birth date."""
+
+    UNDER_26 = "moins_26", "Moins de 26 ans"
+    FROM_26_TO_49 = "26_49", "26 à 49 ans"
+    FROM_50 = "50_plus", "50 ans et plus"

@@ -1,0 +1,132 @@
+"""Parsing what French users type (or what a spreadsheet hands back) into typed values, and formatting back.
+
+Each parser takes a str, a number or a date, and raises `ValueError` with a French message.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from erbm_desk.domain.enums import fold
+from erbm_desk.domain.rules import format_hours, format_int
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+_DATE_FR = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_MONTH_FR = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
+_MONTH_ISO = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def is_blank(raw) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def parse_decimal(raw, places: int = 2) -> Decimal:
+    """'12,5', '1 234,50', 12.5 (a spreadsheet float) -> Decimal exact to `places` decimals."""
+    if isinstance(raw, bool):
+        raise ValueError("Nombre attendu.")
+    if isinstance(raw, Decimal):
+        value = raw
+    elif isinstance(raw, int):
+        value = Decimal(raw)
+    elif isinstance(raw, float):
+        value = Decimal(repr(raw))  # shortest repr: 12.3 -> Decimal('12.3'), not its binary expansion
+    else:
+        text = _SPACES.sub("", str(raw)).replace(",", ".")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"« {raw} » n'est pas un nombre (exemple : 12,5).") from None
+    if not value.is_finite():
+        raise ValueError(f"« {raw} » n'est pas un nombre (exemple : 12,5).")
+    quantum = Decimal(1).scaleb(-places)
+    if value != value.quantize(quantum):
+        raise ValueError(f"« {raw} » a trop de décimales ({places} au plus).")
+    return value.quantize(quantum)
+
+
+def parse_int(raw) -> int:
+    value = parse_decimal(raw, places=2)
+    if value != value.to_integral_value():
+        raise ValueError(f"« {raw} » doit être un nombre entier.")
+    return int(value)
+
+
+def parse_date(raw) -> date:
+    """'01/02/2024' (day first), '2024-02-01', a date or a datetime."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = str(raw).strip()
+    try:
+        if m := _DATE_FR.match(text):
+            d, mth, y = (int(g) for g in m.groups())
+            if y < 100:
+                y += 2000 if y < 70 else 1900
+            return date(y, mth, d)
+        if m := _DATE_ISO.match(text):
+            y, mth, d = (int(g) for g in m.groups())
+            return date(y, mth, d)
+    except ValueError:
+        pass
+    raise ValueError(f"« {raw} » n'est pas une date valide (jj/mm/aaaa).")
+
+
+def parse_month(raw) -> date:
+    """'02/2024', '2024-02', or any date: the first day of that month."""
+    if isinstance(raw, (date, datetime)):
+        return parse_date(raw).replace(day=1)
+    text = str(raw).strip()
+    try:
+        if m := _MONTH_FR.match(text):
+            return date(int(m.group(2)), int(m.group(1)), 1)
+        if m := _MONTH_ISO.match(text):
+            return date(int(m.group(1)), int(m.group(2)), 1)
+        return parse_date(text).replace(day=1)
+    except ValueError:
+        raise ValueError(f"« {raw} » n'est pas un mois valide (mm/aaaa).") from None
+
+
+_TRUE = {"oui", "o", "x", "vrai", "true", "1", "yes", "y"}
+_FALSE = {"non", "n", "faux", "false", "0", "no", ""}
+
+
+def parse_bool(raw) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)) and raw in (0, 1):
+        return bool(raw)
+    text = fold(raw if raw is not None else "")
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"« {raw} » : répondez oui ou non.")
+
+
+def format_date(d: date | None) -> str:
+    return f"{d:%d/%m/%Y}" if d else ""
+
+
+def format_month(d: date | None) -> str:
+    return f"{d:%m/%Y}" if d else ""
+
+
+def format_decimal(value: Decimal | None) -> str:
+    return "" if value is None else format_hours(value)
+
+
+def format_money(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    q = Decimal(value).quantize(Decimal("0.01"))
+    whole, frac = f"{q:f}".split(".")
+    sign = "-" if q < 0 else ""
+    return f"{sign}{format_int(abs(int(whole)))},{frac} €"
+
+
+def format_bool(value: bool | None) -> str:
+    return "" if value is None else ("Oui" if value else "Non")

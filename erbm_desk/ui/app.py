@@ -1,0 +1,36 @@
+"""Starting the desktop application: QApplication, the database to open, the main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from erbm_desk import __version__
+from erbm_desk.paths import APP_AUTHOR, APP_NAME, default_database
+
+
+def last_database() -> str:
+    """The last database used, else the default one (created with the reference data when new)."""
+    settings = QSettings(APP_AUTHOR, APP_NAME)
+    return str(settings.value("database/last", "") or default_database())
+
+
+def run_app(database: str | None = None) -> int:
+    from erbm_desk.services.database import DatabaseOpenError, open_database
+    from erbm_desk.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_AUTHOR)
+    app.setApplicationVersion(__version__)
+    target = database or last_database()
+    try:
+        db = open_database(target)
+    except DatabaseOpenError as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return 1
+    window = MainWindow(db)
+    window.show()
+    return app.exec()

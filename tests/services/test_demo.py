@@ -1,0 +1,38 @@
+from sqlalchemy import select
+
+from erbm_desk.db.models import MODELS
+from erbm_desk.domain.validation import record_problems
+from erbm_desk.services.database import open_database
+from erbm_desk.services.demo import generate_demo
+from erbm_desk.services.indicators import compute_indicators
+from erbm_desk.services.records import row_dict
+
+
+def _demo(path, seed):
+    db = open_database(str(path))
+    with db.session() as s:
+        summary = generate_demo(s, seed=seed, scale=0.2)
+    with db.session() as s:
+        ind = compute_indicators(s).to_json()
+    return db, summary, ind
+
+
+def test_same_seed_same_data_and_realistic_shares(tmp_path):
+    db1, summary1, ind1 = _demo(tmp_path / "a.sqlite", 7)
+    _db2, summary2, ind2 = _demo(tmp_path / "b.sqlite", 7)
+    _db3, _summary3, ind3 = _demo(tmp_path / "c.sqlite", 8)
+    assert summary1 == summary2 and ind1 == ind2
+    assert ind1 != ind3
+    assert 0.35 < ind1["people_rsa"] / ind1["people"] < 0.55
+    assert 0.18 < ind1["people_under_26"] / ind1["people"] < 0.38
+    assert summary1.hours_entries > 5 * summary1.contracts
+    db1.close()
+
+
+def test_demo_rows_obey_every_record_rule(tmp_path):
+    db, _summary, _ind = _demo(tmp_path / "a.sqlite", 3)
+    with db.session() as s:
+        for entity in ("cite", "operation", "funding", "company", "beneficiary", "contract"):
+            for obj in s.scalars(select(MODELS[entity])):
+                assert record_problems(entity, row_dict(obj)) == {}, (entity, obj.id)
+    db.close()
