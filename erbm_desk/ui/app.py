@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from erbm_desk import __version__
@@ -33,4 +35,19 @@ def run_app(database: str | None = None) -> int:
         return 1
     window = MainWindow(db)
     window.show()
+    if os.environ.get("ERBM_DESK_QUIT_AFTER_SHOW"):
+        _quit_after_first_show(app, window)
     return app.exec()
+
+
+def _quit_after_first_show(app: QApplication, window) -> None:
+    """Hidden hook, not a user feature: the packaging smoke test (packaging/smoke_test.sh) and the start-up
+    benchmark (bench/bench_startup.py) set ERBM_DESK_QUIT_AFTER_SHOW=1 to see the window come up, then quit.
+    Prints `ERBM_DESK_SHOWN <epoch seconds>` once the event loop runs, i.e. when the window is first shown."""
+
+    def done() -> None:
+        print(f"ERBM_DESK_SHOWN {time.time():.6f}", flush=True)
+        window.close()
+        app.quit()
+
+    QTimer.singleShot(0, done)
