@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import and_, event, func, inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from erbm_desk.db.models import MODELS, Contract, HoursEntry, Record
 from erbm_desk.domain import rules
@@ -24,6 +25,28 @@ class RecordInvalid(ValueError):
     def __init__(self, errors: dict[str | None, str]):
         super().__init__(" ; ".join(errors.values()))
         self.errors = errors
+
+
+CONFLICT_MESSAGE = (
+    "Cet enregistrement a été modifié par quelqu'un d'autre (ou dans une autre fenêtre) depuis que vous l'avez "
+    "ouvert : vos changements n'ont pas été enregistrés, pour ne pas écraser les siens. Rouvrez-le pour voir "
+    "sa nouvelle version, puis refaites votre modification."
+)
+
+
+class ConflictError(RecordInvalid):
+    """Two users changed the same record: the second one is told, not silently overwritten (the version
+    counter of every record, `version_id_col`). A RecordInvalid, so forms show it like any refusal."""
+
+    def __init__(self, message: str = CONFLICT_MESSAGE):
+        super().__init__({None: message})
+
+
+class ReadOnlyError(RecordInvalid):
+    """A write on a database opened read-only (another instance has it for writing)."""
+
+    def __init__(self, message: str):
+        super().__init__({None: message})
 
 
 DUPLICATE_MESSAGES = {
@@ -98,9 +121,17 @@ def check_record(session: Session, entity: str, values: dict[str, Any], record_i
         raise RecordInvalid(errors)
 
 
-def save_record(session: Session, entity: str, values: dict[str, Any], record_id: int | None = None) -> Record:
-    """Create (record_id None) or update a record from typed values; checks every rule first."""
+def save_record(session: Session, entity: str, values: dict[str, Any], record_id: int | None = None,
+                expected_version: int | None = None) -> Record:
+    """Create (record_id None) or update a record from typed values; checks every rule first.
+
+    `expected_version` (or a "version" key in `values`) is the version the user started editing from: if the
+    record has changed since, ConflictError is raised instead of overwriting someone else's change."""
     model = MODELS[entity]
+    if "version" in values:
+        values = dict(values)
+        expected_version = values.pop("version") if expected_version is None else expected_version
+        values.pop("version", None)
     if entity == "company" and values.get("siret"):
         values = {**values, "siret": rules.normalise_siret(values["siret"])}
     if record_id is None:
@@ -111,12 +142,21 @@ def save_record(session: Session, entity: str, values: dict[str, Any], record_id
         obj = session.get(model, record_id)
         if obj is None:
             raise RecordInvalid({None: "Cet enregistrement a été supprimé entre-temps."})
+        if expected_version is not None and obj.version != expected_version:
+            raise ConflictError()
         merged = {**row_dict(obj), **values}
         check_record(session, entity, merged, record_id)
         for key, value in values.items():
             setattr(obj, key, value)
-    session.flush()
+    _flush(session)
     return obj
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError as exc:  # changed by another user between our read and our write
+        raise ConflictError() from exc
 
 
 @dataclass
@@ -165,7 +205,7 @@ def delete_record(session: Session, entity: str, record_id: int) -> Deleted:
     for ent, objs in reversed(ordered):
         for o in objs:
             session.delete(o)
-        session.flush()
+        _flush(session)
     return deleted
 
 
@@ -176,9 +216,18 @@ def restore_deleted(session: Session, deleted: Deleted) -> None:
         session.flush()
 
 
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_writes_when_read_only(state) -> None:
+    message = state.session.info.get("read_only")
+    if message and (state.is_insert or state.is_update or state.is_delete):
+        raise ReadOnlyError(message)
+
+
 @event.listens_for(Session, "before_flush")
 def _guard_rules(session: Session, _flush_context, _instances) -> None:
     """Last line of defence: no ORM write, whatever its path, stores a value that breaks a value rule."""
+    if session.info.get("read_only") and (session.new or session.dirty or session.deleted):
+        raise ReadOnlyError(session.info["read_only"])
     for obj in list(session.new) + list(session.dirty):
         entity = getattr(obj, "__tablename__", None)
         if entity not in SPECS or (obj in session.dirty and not session.is_modified(obj)):
