@@ -1,0 +1,6 @@
+"""Charts: pure functions `data -> matplotlib.figure.Figure` (never pyplot), one module per family.
+
+The same figures are shown on screen (`ui/chart_canvas.py`) and written to the bilan PDF
+(`services/bilan.py`). French labels, decimal comma, thousands separated by spaces; every bar, point and
+polygon carries its exact value for the hover tooltip (`style.tip_for`).
+"""

@@ -1,0 +1,125 @@
+"""Counts and amounts broken down by category: people by public and sex, contracts by type and delivery
+method, operations by phase, funding by funder. Horizontal bars, labelled with their values."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Sequence
+
+from matplotlib.figure import Figure
+
+from erbm_desk.charts.style import (
+    CHART_SIZE,
+    PHASE_COLORS,
+    PRIMARY,
+    SCREEN_DPI,
+    SERIES,
+    empty_message,
+    fig_title,
+    fr_money,
+    fr_money_short,
+    fr_number,
+    hbars,
+    label_margin,
+    new_figure,
+)
+from erbm_desk.domain.enums import Phase
+
+TOP = 0.80  # axes top (figure fraction) under the title
+BOTTOM = 0.06
+
+
+def _panels(fig: Figure, groups: Sequence[Sequence[str]], widths: Sequence[float], top: float = TOP):
+    """Side-by-side axes, each with a left margin fitting its own labels; `widths` are relative."""
+    fw = fig.get_figwidth()
+    margins = [label_margin(labels, fw, maximum=0.42) for labels in groups]
+    free = 1 - sum(margins) - 0.03 * len(groups)
+    axes, x = [], 0.0
+    for margin, w in zip(margins, widths):
+        x += margin
+        width = free * w / sum(widths)
+        axes.append(fig.add_axes((x, BOTTOM, width, top - BOTTOM)))
+        x += width + 0.03
+    return axes
+
+
+def _panel_title(ax, text: str) -> None:
+    ax.set_title(text, loc="left", fontsize=8.5, color="#4b5563", pad=4)
+
+
+def people_figure(by_public: dict[str, int], by_sex: dict[str, int], total: int, *, mask_below: int | None = None,
+                  size=CHART_SIZE, dpi=SCREEN_DPI) -> Figure:
+    """People by public (one person may belong to several publics) and by sex."""
+    fig = new_figure(size, dpi)
+    fig_title(fig, "Personnes par public et par sexe",
+              f"{fr_number(total)} personnes ; une personne peut relever de plusieurs publics")
+    ax_pub, ax_sex = _panels(fig, [list(by_public), list(by_sex)], (1.6, 1), top=0.74)
+    if not total:
+        empty_message(ax_pub)
+        empty_message(ax_sex, "")
+        return fig
+
+    def people(n):
+        return f"{fr_number(n)} personne{'s' if n > 1 else ''}"
+
+    hbars(ax_pub, list(by_public), list(by_public.values()), color=PRIMARY, tip_text=people, mask_below=mask_below)
+    hbars(ax_sex, list(by_sex), list(by_sex.values()), color=[SERIES[2], SERIES[1]], tip_text=people,
+          mask_below=mask_below)
+    _panel_title(ax_pub, "Publics")
+    _panel_title(ax_sex, "Sexe")
+    return fig
+
+
+def contracts_figure(by_type: dict[str, int], by_delivery: dict[str, int], *, size=CHART_SIZE,
+                     dpi=SCREEN_DPI) -> Figure:
+    """Contracts by contract type and by delivery method (labels already in French)."""
+    fig = new_figure(size, dpi)
+    total = sum(by_type.values())
+    fig_title(fig, "Contrats d'insertion", f"{fr_number(total)} contrats par type et par modalité de réalisation")
+    ax_type, ax_del = _panels(fig, [list(by_type), list(by_delivery)], (1, 1.25), top=0.74)
+    if not total:
+        empty_message(ax_type)
+        empty_message(ax_del, "")
+        return fig
+
+    def contracts(n):
+        return f"{fr_number(n)} contrat{'s' if n > 1 else ''}"
+
+    hbars(ax_type, list(by_type), list(by_type.values()), color=PRIMARY, tip_text=contracts)
+    hbars(ax_del, list(by_delivery), list(by_delivery.values()), color=SERIES[1], tip_text=contracts)
+    _panel_title(ax_type, "Type de contrat")
+    _panel_title(ax_del, "Modalité")
+    return fig
+
+
+def phases_figure(by_phase: dict[str, int], *, size=CHART_SIZE, dpi=SCREEN_DPI) -> Figure:
+    """Operations by phase, in the order of the works (labels are the French phase labels)."""
+    fig = new_figure(size, dpi)
+    total = sum(by_phase.values())
+    fig_title(fig, "Opérations par phase", f"{fr_number(total)} opérations")
+    (ax,) = _panels(fig, [list(by_phase)], (1,))
+    if not total:
+        empty_message(ax)
+        return fig
+    colors = [PHASE_COLORS.get(Phase.from_text(label).value, PRIMARY) for label in by_phase]
+
+    def operations(n):
+        return f"{fr_number(n)} opération{'s' if n > 1 else ''}"
+
+    hbars(ax, list(by_phase), list(by_phase.values()), color=colors, tip_text=operations)
+    return fig
+
+
+def funding_figure(by_funder: dict[str, Decimal], *, size=CHART_SIZE, dpi=SCREEN_DPI) -> Figure:
+    """Funding granted by funder, largest first."""
+    fig = new_figure(size, dpi)
+    ranked = sorted(by_funder.items(), key=lambda kv: (-kv[1], kv[0]))
+    total = sum(by_funder.values(), Decimal(0))
+    fig_title(fig, "Financements par financeur", f"{fr_money_short(total)} accordés au total")
+    (ax,) = _panels(fig, [[k for k, _ in ranked]], (1,))
+    if not ranked:
+        empty_message(ax)
+        return fig
+    hbars(ax, [k for k, _ in ranked], [v for _, v in ranked], color=SERIES[1], value_text=fr_money_short,
+          tip_text=fr_money)
+    return fig

@@ -1,0 +1,51 @@
+"""The dashboard's charts for one `DashboardData`, in the order the page (and the bilan) shows them."""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from erbm_desk.charts.breakdowns import contracts_figure, funding_figure, people_figure, phases_figure
+from erbm_desk.charts.cites import cites_figure
+from erbm_desk.charts.energy import energy_figure
+from erbm_desk.charts.homes import homes_figure
+from erbm_desk.charts.hours import hours_figure
+from erbm_desk.charts.map import map_figure
+from erbm_desk.services.dashboard_data import DashboardData, commune_shapes, epci_outlines
+
+# key -> whether the chart takes the whole width of the dashboard's grid
+CHART_KEYS = {
+    "hours": False,
+    "homes": False,
+    "people": False,
+    "contracts": False,
+    "phases": False,
+    "funding": False,
+    "energy": False,
+    "map": True,
+    "cites": True,
+}
+
+
+def dashboard_figures(data: DashboardData, *, map_indicator: str = "hours", mask_below: int | None = None,
+                      keys=None) -> dict[str, Figure]:
+    """Every chart of the dashboard for `data` (or only `keys`). The comparison of cités is left out when the
+    scope holds a single cité."""
+    ind = data.indicators
+    wanted = list(keys or CHART_KEYS)
+    builders = {
+        "hours": lambda: hours_figure(data.hours),
+        "homes": lambda: homes_figure(data.homes),
+        "people": lambda: people_figure(data.people_by_public, data.people_by_sex, ind.people, mask_below=mask_below),
+        "contracts": lambda: contracts_figure(data.contracts_by_type, data.contracts_by_delivery),
+        "phases": lambda: phases_figure(data.operations_by_phase),
+        "funding": lambda: funding_figure(data.funding_by_funder),
+        "energy": lambda: energy_figure(data.energy, data.energy_level),
+        "map": lambda: map_figure(data.map, commune_shapes(), epci_outlines(), indicator=map_indicator),
+        "cites": lambda: cites_figure(data.cites, mask_below=mask_below),
+    }
+    out = {}
+    for key in wanted:
+        if key == "cites" and len(data.cites) < 2:
+            continue
+        out[key] = builders[key]()
+    return out

@@ -1,0 +1,127 @@
+"""The map of the territory, drawn offline from the commune boundaries of seeds/: communes shaded by an
+indicator, EPCI outlines, cités as points one can click (`picked_cite`)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.cm import ScalarMappable
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.colors import LinearSegmentedColormap, Normalize
+from matplotlib.figure import Figure
+from matplotlib.patheffects import withStroke
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from erbm_desk.charts.style import (
+    ACCENT,
+    INK,
+    MISSING,
+    MUTED,
+    PRIMARY,
+    SCREEN_DPI,
+    SMALL_SIZE,
+    fig_title,
+    fr_hours,
+    fr_number,
+    new_figure,
+    set_tip,
+)
+from erbm_desk.services.dashboard_data import MAP_INDICATORS, CommuneShape, MapData
+
+CMAP = LinearSegmentedColormap.from_list("erbm_blues", ["#eaf0f6", "#9fbad5", PRIMARY, "#1d3b5a"])
+CMAP.set_bad(MISSING)
+CITES_GID = "cites"
+
+
+def _value_text(indicator: str, value) -> str:
+    if indicator == "hours":
+        return fr_hours(value)
+    plural = "s" if value > 1 else ""
+    if indicator == "people":
+        return f"{fr_number(value)} personne{plural}"
+    return f"{fr_number(value)} logement{plural} livré{plural}"
+
+
+def map_figure(data: MapData, shapes: dict[str, CommuneShape], outlines: dict[str, tuple], *,
+               indicator: str = "hours", size=(7.4, 5.2),
+               dpi=SCREEN_DPI) -> Figure:
+    """Communes of `data.insee_codes` shaded by `indicator` ('hours', 'people' or 'homes_delivered'); communes
+    without a cité in scope stay light grey. The commune collection has gid 'communes' and `erbm_insee` (one
+    INSEE code per polygon); the cités' collection has gid 'cites' and `erbm_cite_ids`."""
+    fig = new_figure(size, dpi)
+    label = MAP_INDICATORS[indicator]
+    fig_title(fig, f"Carte : {label.lower()} par commune",
+              "Cliquer sur une cité pour ouvrir son tableau de bord ; gris : aucune cité dans le périmètre")
+    ax = fig.add_axes((0.01, 0.1, 0.98, 0.78))
+    ax.set_axis_off()
+
+    polygons, values, insee_of, tips = [], [], [], []
+    for insee in data.insee_codes:
+        shape = shapes.get(insee)
+        if shape is None:
+            continue
+        v = data.values.get(insee, {}).get(indicator)
+        for ring in shape.rings:
+            polygons.append(ring)
+            values.append(np.nan if v is None else float(v))
+            insee_of.append(insee)
+            tips.append(f"{shape.name} : {_value_text(indicator, v)}" if v is not None
+                        else f"{shape.name} : aucune cité dans le périmètre")
+    finite = [v for v in values if not math.isnan(v)]
+    norm = Normalize(0, max(finite) if finite and max(finite) > 0 else 1)
+    communes = PolyCollection(polygons, cmap=CMAP, norm=norm, edgecolors="#ffffff", linewidths=0.3)
+    communes.set_array(np.ma.masked_invalid(np.array(values, dtype=float)))
+    communes.set_gid("communes")
+    communes.erbm_insee = insee_of
+    set_tip(communes, tips)
+    ax.add_collection(communes)
+
+    segments = [seg for siren in data.epcis for seg in outlines.get(siren, ())]
+    ax.add_collection(LineCollection(segments, colors="#4b5563", linewidths=0.9))
+    halo = [withStroke(linewidth=2.5, foreground="white")]
+    for siren in data.epcis:
+        points = [p for insee in data.insee_codes if (shape := shapes.get(insee)) and shape.epci_siren == siren
+                  for p in shape.rings[0]]
+        if points and siren in data.epci_names:
+            ax.text(sum(x for x, _ in points) / len(points), sum(y for _, y in points) / len(points),
+                    data.epci_names[siren], ha="center", va="center", fontsize=SMALL_SIZE, color="#374151",
+                    fontweight="bold", path_effects=halo, zorder=4)
+
+    cites = data.cites
+    in_scope = [c.in_scope for c in cites]
+    points = ax.scatter([c.x for c in cites], [c.y for c in cites], s=[30 if s else 14 for s in in_scope],
+                        c=[ACCENT if s else "#ffffff" for s in in_scope],
+                        edgecolors=[INK if s else MUTED for s in in_scope], linewidths=0.8, zorder=3,
+                        picker=True, pickradius=5)
+    points.set_gid(CITES_GID)
+    points.erbm_cite_ids = [c.id for c in cites]
+    set_tip(points, [c.name for c in cites])
+
+    if polygons:
+        allx = [x for ring in polygons for x, _ in ring]
+        ally = [y for ring in polygons for _, y in ring]
+        pad = 0.02
+        ax.set_xlim(min(allx) - pad, max(allx) + pad)
+        ax.set_ylim(min(ally) - pad, max(ally) + pad * 1.6)
+        ax.set_aspect(1 / math.cos(math.radians((min(ally) + max(ally)) / 2)))
+
+    cax = fig.add_axes((0.3, 0.055, 0.4, 0.025))
+    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=CMAP), cax=cax, orientation="horizontal")
+    bar.outline.set_visible(False)
+    cax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    cax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fr_number(v)))
+    cax.tick_params(labelsize=SMALL_SIZE, length=2, colors=INK)
+    cax.set_title(label, fontsize=SMALL_SIZE, color=MUTED, pad=2)
+    fig.erbm_map = True
+    return fig
+
+
+def picked_cite(event) -> int | None:
+    """The id of the cité a matplotlib pick event is about (map point or comparison bar), else None."""
+    artist = getattr(event, "artist", None)
+    ids = getattr(artist, "erbm_cite_ids", None)
+    if ids is not None:
+        ind = getattr(event, "ind", None)
+        return ids[int(ind[0])] if ind is not None and len(ind) else None
+    return getattr(artist, "erbm_cite_id", None)

@@ -1,0 +1,203 @@
+"""What every chart shares: the palette, French number formats, figure and axes set-up, hover tips.
+
+Charts are pure functions `data -> matplotlib.figure.Figure` (never pyplot): the dashboard shows them through
+`FigureCanvasQTAgg`, the bilan writes them to PDF. Layout is set by hand (no tight/constrained layout, which
+measure every text twice): the dashboard must draw in a few tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Sequence
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
+
+from erbm_desk.domain.rules import format_int
+
+# A calm palette: slate blue for what was done, ochre for what is required/planned, sage for results.
+INK = "#2b2f36"
+MUTED = "#6b7280"
+GRID = "#e6e8eb"
+PRIMARY = "#2f5d8a"
+PRIMARY_LIGHT = "#a9c0d8"
+ACCENT = "#c8873a"
+GOOD = "#4f8a6b"
+BEFORE = "#b7a48c"
+ALERT = "#b5533c"
+MISSING = "#f1f0ec"
+EDGE = "#ffffff"
+SERIES = (PRIMARY, "#5b9aa0", ACCENT, GOOD, "#8c6bb1", "#9aa5b1", ALERT, "#c9b458")
+PHASE_COLORS = {"etudes": "#9aa5b1", "programmee": PRIMARY_LIGHT, "travaux": ACCENT, "livree": GOOD,
+                "abandonnee": "#d4d4d4"}
+
+TITLE_SIZE = 10.5
+LABEL_SIZE = 8.5
+SMALL_SIZE = 7.5
+CHAR_WIDTH_IN = 0.072  # average width of a character at LABEL_SIZE in DejaVu Sans, in inches
+SCREEN_DPI = 100
+CHART_SIZE = (5.6, 3.1)
+
+MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+
+# ---------------------------------------------------------------------------------------------- numbers
+
+
+def fr_number(value: float | int | Decimal, decimals: int = 0) -> str:
+    """12345.6 -> '12 346' (decimals=0) or '12 345,6' (decimals=1): no-break spaces, decimal comma."""
+    q = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    sign = "-" if q < 0 else ""
+    whole, _, frac = f"{abs(q):f}".partition(".")
+    text = format_int(int(whole))
+    return f"{sign}{text},{frac}" if frac else f"{sign}{text}"
+
+
+def fr_hours(value: Decimal | float) -> str:
+    """Exact hours for a tooltip: '1 234,5 h'."""
+    q = Decimal(str(value)).quantize(Decimal("0.01"))
+    decimals = 0 if q == q.to_integral_value() else (1 if q * 10 == (q * 10).to_integral_value() else 2)
+    return f"{fr_number(q, decimals)} h"
+
+
+def fr_money(value: Decimal | float) -> str:
+    """Exact euros: '1 234 567,89 €'."""
+    return f"{fr_number(value, 2)} €"
+
+
+def fr_money_short(value: Decimal | float) -> str:
+    """Rounded euros for labels: '12,3 M€', '850 k€', '900 €'."""
+    v = Decimal(str(value))
+    if abs(v) >= 999_950:
+        return f"{fr_number(v / 1_000_000, 1)} M€"
+    if abs(v) >= 9_999.5:
+        return f"{fr_number(v / 1_000, 0)} k€"
+    return f"{fr_number(v, 0)} €"
+
+
+def fr_percent(value: Decimal | float | None) -> str:
+    return "—" if value is None else f"{fr_number(value, 1)} %"
+
+
+def fr_month(d: date) -> str:
+    return f"{MONTHS_FR[d.month - 1]} {d.year}"
+
+
+def int_axis(axis, nbins: int = 5) -> None:
+    """An axis of counts or hours: round ticks, French thousands."""
+    axis.set_major_locator(MaxNLocator(nbins=nbins, integer=True, min_n_ticks=2))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fr_number(v)))
+
+
+# ---------------------------------------------------------------------------------------------- figures
+
+
+def new_figure(size: tuple[float, float] = CHART_SIZE, dpi: int = SCREEN_DPI) -> Figure:
+    fig = Figure(figsize=size, dpi=dpi, facecolor="white")
+    fig.erbm_title = ""  # the chart's title, for the canvas' « Enregistrer sous » default name
+    return fig
+
+
+def fig_title(fig: Figure, title: str, subtitle: str | None = None) -> None:
+    """Title (and a muted subtitle) in the figure's top-left corner."""
+    fig.erbm_title = title
+    fig.text(0.015, 0.975, title, ha="left", va="top", fontsize=TITLE_SIZE, fontweight="bold", color=INK)
+    if subtitle:
+        fig.text(0.015, 0.975 - 0.24 / fig.get_figheight(), subtitle, ha="left", va="top", fontsize=SMALL_SIZE,
+                 color=MUTED)
+
+
+def clean_axes(ax: Axes, grid_axis: str | None = None) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color("#b8bdc4")
+    ax.tick_params(labelsize=LABEL_SIZE, colors=INK, length=3, color="#b8bdc4")
+    if grid_axis:
+        ax.grid(axis=grid_axis, color=GRID, linewidth=0.8)
+        ax.set_axisbelow(True)
+
+
+def label_margin(labels: Sequence[str], fig_width: float, minimum: float = 0.08, maximum: float = 0.5) -> float:
+    """Left margin (figure fraction) that fits horizontal bar labels, estimated without measuring text."""
+    longest = max((len(str(label)) for label in labels), default=0)
+    return min(maximum, max(minimum, (longest * CHAR_WIDTH_IN + 0.2) / fig_width))
+
+
+def empty_message(ax: Axes, text: str = "Aucune donnée sur la période") -> None:
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=LABEL_SIZE, color=MUTED, transform=ax.transAxes)
+
+
+# ---------------------------------------------------------------------------------------------- tips
+
+
+def set_tip(artist, tip: str | Sequence[str]) -> None:
+    """The exact value(s) shown when hovering `artist`: one text, or one per point/polygon of a collection."""
+    artist.erbm_tip = tip
+
+
+def tip_for(artist, index: int | None = None) -> str | None:
+    tip = getattr(artist, "erbm_tip", None)
+    if tip is None or isinstance(tip, str):
+        return tip
+    if index is None or not 0 <= index < len(tip):
+        return None
+    return tip[index]
+
+
+# ---------------------------------------------------------------------------------------------- bars
+
+
+def hbars(
+    ax: Axes,
+    labels: Sequence[str],
+    values: Sequence[Decimal | int],
+    *,
+    color: str | Sequence[str] = PRIMARY,
+    value_text=fr_number,
+    tip_text=None,
+    mask_below: int | None = None,
+    show_values: bool = True,
+    show_labels: bool = True,
+    xmax: float | None = None,
+) -> list:
+    """Horizontal bars, first label on top, each labelled with its value and carrying an exact tip.
+
+    Category labels are plain texts, not ticks (a tick costs as much to draw as its label). With
+    `mask_below`, a value under that threshold is drawn as no bar and labelled « < 5 » (anonymity)."""
+    n = len(labels)
+    masked = [mask_below is not None and v < mask_below for v in values]
+    widths = [0.0 if m else float(v) for v, m in zip(values, masked)]
+    ys = list(range(n - 1, -1, -1))
+    colors = color if isinstance(color, (list, tuple)) else [color] * n
+    bars = ax.barh(ys, widths, height=0.64, color=colors, edgecolor="none")
+    ax.set_ylim(-0.6, n - 0.4)
+    top = (xmax if xmax is not None else max(widths, default=0)) or 1
+    fig = ax.get_figure()
+    width_in = ax.get_position().width * fig.get_figwidth()
+    room = 0.5 / max(width_in, 0.5) if show_values else 0.02  # half an inch for the value labels
+    ax.set_xlim(0, top / (1 - min(room, 0.6)))
+    ax.xaxis.set_major_locator(NullLocator())
+    ax.yaxis.set_major_locator(NullLocator())
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.spines["left"].set_color("#b8bdc4")
+    to_left = ax.get_yaxis_transform()  # x in axes fraction, y in data
+    tip_text = tip_text or value_text
+    for bar, label, value, m, w, y in zip(bars, labels, values, masked, widths, ys):
+        shown = f"< {mask_below}" if m else value_text(value)
+        set_tip(bar, f"{label} : {shown if m else tip_text(value)}")
+        bar.erbm_label = str(label)
+        bar.erbm_value = None if m else value
+        if show_labels:
+            ax.text(-0.015, y, str(label), transform=to_left, ha="right", va="center", fontsize=LABEL_SIZE,
+                    color=INK)
+        if show_values:
+            ax.text(w + top * 0.015, y, shown, va="center", ha="left", fontsize=SMALL_SIZE + 0.5, color=INK)
+    return list(bars)
