@@ -1,0 +1,189 @@
+"""Table model of the monthly hours grid: one row per active contract, the Heures column editable.
+
+Rows are the plain `MonthRow` tuples of services.hours_grid; what the user typed is kept as text per row,
+with its parsed value or its French error, so that a wrong entry stays visible (in red) until corrected.
+The total and the count of invalid cells are kept up to date incrementally: `data()` stays cheap.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Iterable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+
+from erbm_desk.domain import rules
+from erbm_desk.domain.values import format_date, format_decimal, is_blank, parse_decimal
+from erbm_desk.services.hours_grid import MonthRow
+
+HEADERS = ("Bénéficiaire", "Entreprise", "Opération", "Début", "Fin", "Heures")
+HOURS_COLUMN = 5
+_ERROR_TEXT = QColor("#b00020")
+_ERROR_BACKGROUND = QColor("#fde2e2")
+_CHANGED_BACKGROUND = QColor("#fff4c2")  # typed but not saved yet
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def parse_hours(text: str) -> tuple[Decimal | None, str | None]:
+    """(hours, None) for a valid cell, blank meaning None; (None, French message) otherwise."""
+    if is_blank(text):
+        return None, None
+    try:
+        value = parse_decimal(text)
+        rules.check_hours(value)
+    except ValueError as exc:  # RuleError is a ValueError too
+        return None, str(exc)
+    return value, None
+
+
+class HoursModel(QAbstractTableModel):
+    stateChanged = Signal()  # the total, the invalid cells or the unsaved changes moved
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[MonthRow] = []
+        self._text: list[str] = []
+        self._value: list[Decimal | None] = []
+        self._errors: dict[int, str] = {}
+        self._changed: set[int] = set()
+        self.total = Decimal("0.00")
+
+    # -- loading and reading back -----------------------------------------------------------------------------
+
+    def load(self, rows: list[MonthRow], keep_edits: bool = False) -> None:
+        """Show these rows; with `keep_edits`, unsaved cells of contracts still listed keep what was typed."""
+        kept = {self._rows[r].contract_id: self._text[r] for r in self._changed} if keep_edits else {}
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._text = [format_decimal(r.hours) for r in self._rows]
+        self._value = [r.hours for r in self._rows]
+        self._errors, self._changed = {}, set()
+        self.total = sum((h for h in self._value if h is not None), Decimal("0.00"))
+        for row, r in enumerate(self._rows):
+            if r.contract_id in kept:
+                self._set_text(row, kept[r.contract_id])
+        self.endResetModel()
+        self.stateChanged.emit()
+
+    def row(self, row: int) -> MonthRow:
+        return self._rows[row]
+
+    def value(self, row: int) -> Decimal | None:
+        return self._value[row]
+
+    def error(self, row: int) -> str | None:
+        return self._errors.get(row)
+
+    @property
+    def invalid_rows(self) -> list[int]:
+        return sorted(self._errors)
+
+    @property
+    def is_modified(self) -> bool:
+        return bool(self._changed)
+
+    @property
+    def filled(self) -> int:
+        return sum(1 for h in self._value if h is not None)
+
+    def changes(self) -> dict[int, Decimal | None]:
+        """{contract id: hours or None} of the valid cells that differ from the database."""
+        return {self._rows[r].contract_id: self._value[r] for r in self._changed if r not in self._errors}
+
+    def mark_saved(self) -> None:
+        """The changes are in the database now: they become the rows' stored hours."""
+        for r in self._changed:
+            self._rows[r] = self._rows[r]._replace(hours=self._value[r])
+        changed, self._changed = self._changed, set()
+        self._emit_hours_changed(changed)
+
+    # -- editing ----------------------------------------------------------------------------------------------
+
+    def set_texts(self, first_row: int, texts: Iterable[str]) -> int:
+        """Put texts in the Heures cells from `first_row` down (typing, pasting, clearing); returns how many
+        fitted. One dataChanged for the block keeps a 500-value paste fast."""
+        rows = []
+        for row, text in zip(range(first_row, len(self._rows)), texts):
+            self._set_text(row, text)
+            rows.append(row)
+        self._emit_hours_changed(rows)
+        return len(rows)
+
+    def _set_text(self, row: int, text: str) -> None:
+        text = str(text).strip()
+        value, error = parse_hours(text)
+        old = self._value[row]
+        self.total += (value or 0) - (old or 0)
+        self._text[row], self._value[row] = text, value
+        if error:
+            self._errors[row] = error
+        else:
+            self._errors.pop(row, None)
+        if error or value != self._rows[row].hours:
+            self._changed.add(row)
+        else:
+            self._changed.discard(row)
+
+    def _emit_hours_changed(self, rows: Iterable[int]) -> None:
+        rows = list(rows)
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), HOURS_COLUMN), self.index(max(rows), HOURS_COLUMN))
+        self.stateChanged.emit()
+
+    # -- Qt model interface -----------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:
+        # No super().headerData(): PySide6 6.12.0 on Python 3.11 drops a reference to None each time an empty
+        # QVariant comes back from C++, and the headers are asked for often enough to crash CPython.
+        if role != Qt.DisplayRole:
+            return None
+        if orientation == Qt.Vertical:
+            return section + 1
+        return HEADERS[section] if 0 <= section < len(HEADERS) else None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.NoItemFlags
+        flags = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+        return flags | Qt.ItemIsEditable if index.column() == HOURS_COLUMN else flags
+
+    def data(self, index: Index, role: int = Qt.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        r = self._rows[row]
+        if role in (Qt.DisplayRole, Qt.EditRole):
+            if col == HOURS_COLUMN:
+                # A valid value shows in French form (« 12,5 »); a wrong one exactly as typed, to be corrected.
+                return self._text[row] if row in self._errors else format_decimal(self._value[row])
+            return (r.beneficiary, r.company, f"{r.cite} — {r.operation}", format_date(r.start_date),
+                    format_date(r.end_date))[col]
+        if col == HOURS_COLUMN:
+            if role == Qt.TextAlignmentRole:
+                return int(Qt.AlignRight | Qt.AlignVCenter)
+            if role == Qt.ToolTipRole:
+                return self._errors.get(row) or ("Modifié, pas encore enregistré" if row in self._changed else None)
+            if role == Qt.ForegroundRole and row in self._errors:
+                return _ERROR_TEXT
+            if role == Qt.BackgroundRole:
+                if row in self._errors:
+                    return _ERROR_BACKGROUND
+                if row in self._changed:
+                    return _CHANGED_BACKGROUND
+        elif role == Qt.ToolTipRole and col == 2:
+            return f"{r.operation}\nCité : {r.cite}"
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.EditRole) -> bool:
+        if role != Qt.EditRole or not index.isValid() or index.column() != HOURS_COLUMN:
+            return False
+        self.set_texts(index.row(), ["" if value is None else str(value)])
+        return True
