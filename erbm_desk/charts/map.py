@@ -29,8 +29,8 @@ from erbm_desk.charts.style import (
 )
 from erbm_desk.services.dashboard_data import MAP_INDICATORS, CommuneShape, MapData
 
-CMAP = LinearSegmentedColormap.from_list("erbm_blues", ["#eaf0f6", "#9fbad5", PRIMARY, "#1d3b5a"])
-CMAP.set_bad(MISSING)
+CMAP = LinearSegmentedColormap.from_list("erbm_blues", ["#eaf0f6", "#9fbad5", PRIMARY, "#1d3b5a"]).with_extremes(
+    bad=MISSING)
 CITES_GID = "cites"
 
 

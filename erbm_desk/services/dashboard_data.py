@@ -278,7 +278,7 @@ def _one_pass(session: Session, scope: Scope, period: Period) -> _Pass:
         .join(Operation, Contract.operation_id == Operation.id)
         .join(Beneficiary, Contract.beneficiary_id == Beneficiary.id)
         .where(Operation.cite_id.in_(cite_ids))
-        .group_by(Contract.id),
+        .group_by(Contract.id, Operation.id, Beneficiary.id),  # PostgreSQL: columns follow these keys
         period,
     )
     people_by_cite: dict[int, _People] = defaultdict(_People)
@@ -434,6 +434,8 @@ def _homes_pace(operations: list[tuple], scope: Scope, as_of: date, homes_planne
     pace_needed = None
     if left > 0:
         pace_needed = (Decimal(max(target - delivered_total, 0)) * 12 / left).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    # A cité, an EPCI or a bailleur cannot deliver more homes than it plans.
+    ceiling = None if scope.kind == "territory" else max(target, delivered_total)
     cumulative: list[int | None] = []
     projection: list[int | None] = []
     running = 0
@@ -444,7 +446,8 @@ def _homes_pace(operations: list[tuple], scope: Scope, as_of: date, homes_planne
             projection.append(None)
         else:
             months_ahead = max(0, (y - as_of.year) * 12 + (12 - as_of.month))
-            projection.append(int((delivered_total + pace_current * months_ahead / 12).to_integral_value(ROUND_HALF_UP)))
+            projected = int((delivered_total + pace_current * months_ahead / 12).to_integral_value(ROUND_HALF_UP))
+            projection.append(projected if ceiling is None else min(projected, ceiling))
     return HomesPace(
         years=years, delivered=[delivered[y] for y in years], cumulative=cumulative, projection=projection,
         target=target, target_label=target_label, delivered_total=delivered_total, as_of=as_of,
@@ -539,6 +542,21 @@ def _labelled(counts: dict[str, int], enum_cls) -> dict[str, int]:
     return {m.label: counts[m.value] for m in enum_cls if counts.get(m.value)}
 
 
+def dashboard_label(session: Session, scope: Scope, p: _Pass) -> str:
+    """What the dashboard's title says: « Cité 10 — Sains-en-Gohelle (CALL) », « EPCI : … (CALL) »…"""
+    if scope.kind == "cite" and len(p.cites) == 1:
+        row = next(iter(p.cites.values()))
+        return f"{row.name} — {row.commune} ({row.epci})"
+    if scope.kind == "epci":
+        ids = _match_one(session, select(Epci.id, Epci.siren, Epci.short_name, Epci.name), scope.value, "EPCI")
+        name, short = session.execute(select(Epci.name, Epci.short_name).where(Epci.id == ids[0])).one()
+        return f"EPCI : {name} ({short})"
+    if scope.kind == "bailleur":
+        ids = _match_one(session, select(Bailleur.id, Bailleur.name), scope.value, "Bailleur")
+        return f"Bailleur : {session.scalar(select(Bailleur.name).where(Bailleur.id == ids[0]))}"
+    return scope_label(session, scope)
+
+
 def dashboard_data(session: Session, scope: Scope = Scope(), period: Period = Period()) -> DashboardData:
     ind = compute_indicators(session, scope, period)
     p = _one_pass(session, scope, period)
@@ -551,7 +569,7 @@ def dashboard_data(session: Session, scope: Scope = Scope(), period: Period = Pe
     return DashboardData(
         scope=scope,
         period=period,
-        label=scope_label(session, scope),
+        label=dashboard_label(session, scope, p),
         as_of=as_of,
         indicators=ind,
         hours=_monthly_hours(session, period, p.operations, ops_select),
