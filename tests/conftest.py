@@ -19,11 +19,71 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("ERBM_DESK_DB", raising=False)
 
 
+# ---------------------------------------------------------------------------------------------------------
+# Every test that touches the database runs twice: on an SQLite file and on a real PostgreSQL server that the
+# test run starts itself (initdb + pg_ctl in a temporary folder, loopback only, one fresh database per test,
+# copied from a migrated and seeded template). Without PostgreSQL installed the [postgresql] variants FAIL;
+# ERBM_TEST_NO_POSTGRES=1 skips them instead (a developer without the server, never CI).
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    from tests.pg_server import start_test_server
+
+    if os.environ.get("ERBM_TEST_NO_POSTGRES") == "1":
+        pytest.skip("ERBM_TEST_NO_POSTGRES=1 : variantes PostgreSQL sautées")
+    server = start_test_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
 @pytest.fixture
-def db(tmp_path):
+def new_target(backend, tmp_path, request):
+    """`new_target(name="x", empty=False)` gives a fresh database target of the test's backend: an SQLite file
+    path, or the URL of a new PostgreSQL database (already migrated and seeded unless `empty`)."""
+    made: list[str] = []
+    server = request.getfixturevalue("pg_server") if backend == "postgresql" else None
+
+    def make(name: str | None = None, empty: bool = False) -> str:
+        name = name or f"db{len(made)}"
+        if server is None:
+            return str(tmp_path / f"{name}.sqlite")
+        dbname = server.create_database(empty=empty)
+        made.append(dbname)
+        return server.url(dbname)
+
+    yield make
+    for dbname in made:
+        server.drop_database(dbname)
+
+
+@pytest.fixture
+def pg_target(request):
+    """A fresh, migrated and seeded PostgreSQL database URL, for tests about PostgreSQL only."""
+    server = request.getfixturevalue("pg_server")
+    dbname = server.create_database()
+    yield server.url(dbname)
+    server.drop_database(dbname)
+
+
+@pytest.fixture
+def db_target(new_target) -> str:
+    return new_target("test")
+
+
+@pytest.fixture
+def db(db_target):
+    """An open Database with the reference data: a new SQLite file, or a new PostgreSQL database."""
     from erbm_desk.services.database import open_database
 
-    database = open_database(str(tmp_path / "test.sqlite"))
+    database = open_database(db_target)
     yield database
     database.close()
 

@@ -15,10 +15,10 @@ def test_version(capsys):
     assert __version__ in capsys.readouterr().out
 
 
-def test_demo_then_stats_json_same_seed_same_numbers(tmp_path, capsys):
+def test_demo_then_stats_json_same_seed_same_numbers(new_target, capsys):
     outputs = []
-    for name in ("a.sqlite", "b.sqlite"):
-        db = str(tmp_path / name)
+    for name in ("a", "b"):
+        db = new_target(name)
         assert main(["--db", db, "demo", "--seed", "1", "--scale", "0.1"]) == 0
         capsys.readouterr()
         assert main(["--db", db, "stats", "--json"]) == 0
@@ -49,6 +49,6 @@ def test_errors_are_one_french_line_and_a_non_zero_code(tmp_path, capsys):
     assert "Impossible d'ouvrir" in capsys.readouterr().err
 
 
-def test_db_upgrade(tmp_path, capsys):
-    assert main(["--db", str(tmp_path / "u.sqlite"), "db", "upgrade"]) == 0
+def test_db_upgrade(new_target, capsys):
+    assert main(["--db", new_target("u", empty=True), "db", "upgrade"]) == 0
     assert "à jour" in capsys.readouterr().out

@@ -33,6 +33,11 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def base_revision() -> str:
+    """The oldest revision in the repository (the first schema ever shipped)."""
+    return ScriptDirectory.from_config(alembic_config()).get_base()
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()

@@ -27,6 +27,7 @@ from erbm_desk.db.models import (
     HoursEntry,
     Operation,
 )
+from erbm_desk.db.portability import sync_id_sequences
 from erbm_desk.domain import rules
 from erbm_desk.domain.enums import (
     CompanyKind,
@@ -296,5 +297,6 @@ def generate_demo(session: Session, seed: int = 1, scale: float = 1, progress: P
         check_cancel(progress)
     progress.advance()
     session.flush()
+    sync_id_sequences(session)  # ids were given explicitly: PostgreSQL's sequences must follow
     return DemoSummary(len(cite_rows), len(operations), len(fundings), len(companies), len(beneficiaries),
                        len(contracts), len(hours))

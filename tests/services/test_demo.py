@@ -8,8 +8,8 @@ from erbm_desk.services.indicators import compute_indicators
 from erbm_desk.services.records import row_dict
 
 
-def _demo(path, seed):
-    db = open_database(str(path))
+def _demo(target, seed):
+    db = open_database(target)
     with db.session() as s:
         summary = generate_demo(s, seed=seed, scale=0.2)
     with db.session() as s:
@@ -17,10 +17,10 @@ def _demo(path, seed):
     return db, summary, ind
 
 
-def test_same_seed_same_data_and_realistic_shares(tmp_path):
-    db1, summary1, ind1 = _demo(tmp_path / "a.sqlite", 7)
-    _db2, summary2, ind2 = _demo(tmp_path / "b.sqlite", 7)
-    _db3, _summary3, ind3 = _demo(tmp_path / "c.sqlite", 8)
+def test_same_seed_same_data_and_realistic_shares(new_target):
+    db1, summary1, ind1 = _demo(new_target("a"), 7)
+    _db2, summary2, ind2 = _demo(new_target("b"), 7)
+    _db3, _summary3, ind3 = _demo(new_target("c"), 8)
     assert summary1 == summary2 and ind1 == ind2
     assert ind1 != ind3
     assert 0.35 < ind1["people_rsa"] / ind1["people"] < 0.55
@@ -29,8 +29,8 @@ def test_same_seed_same_data_and_realistic_shares(tmp_path):
     db1.close()
 
 
-def test_demo_rows_obey_every_record_rule(tmp_path):
-    db, _summary, _ind = _demo(tmp_path / "a.sqlite", 3)
+def test_demo_rows_obey_every_record_rule(new_target):
+    db, _summary, _ind = _demo(new_target("a"), 3)
     with db.session() as s:
         for entity in ("cite", "operation", "funding", "company", "beneficiary", "contract"):
             for obj in s.scalars(select(MODELS[entity])):
