@@ -1,0 +1,57 @@
+"""Start-up time: heavy modules load only when a feature first needs them.
+
+matplotlib (charts, bilan), openpyxl and calamine (Excel exchange) and pandas cost a few hundred milliseconds
+each to import; the command line and the window must not pay for them before they are used. Each check runs
+in a fresh interpreter, since this test process has imported everything already.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("matplotlib", "openpyxl", "python_calamine", "pandas")
+
+
+def loaded_after(code: str, tmp_path: Path) -> set[str]:
+    """Top-level packages in sys.modules after running `code` in a fresh interpreter."""
+    probe = code + "\nimport json, sys\nprint(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ERBM_DESK_DB=str(tmp_path / "probe.sqlite"))
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return set(json.loads(proc.stdout.splitlines()[-1]))
+
+
+def test_the_command_line_parser_loads_no_heavy_module_and_no_qt(tmp_path):
+    loaded = loaded_after("import erbm_desk.cli as cli\ncli.build_parser()", tmp_path)
+    assert not loaded & set(HEAVY), f"loaded at start-up: {sorted(loaded & set(HEAVY))}"
+    assert "PySide6" not in loaded, "the command line must not load Qt"
+
+
+def test_version_and_help_load_no_heavy_module(tmp_path):
+    code = (
+        "import contextlib, io\nimport erbm_desk.cli as cli\n"
+        "for argv in (['--version'], ['--help']):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "        cli.main(argv)"
+    )
+    loaded = loaded_after(code, tmp_path)
+    assert not loaded & set(HEAVY), f"loaded by --version/--help: {sorted(loaded & set(HEAVY))}"
+
+
+def test_opening_the_main_window_loads_no_excel_module(tmp_path):
+    # Through the real entry point, with the hook that closes the window once shown (erbm_desk/ui/app.py).
+    code = (
+        "import contextlib, io, os\nos.environ['ERBM_DESK_QUIT_AFTER_SHOW'] = '1'\n"
+        "from erbm_desk.ui.app import run_app\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert run_app({str(tmp_path / 'w.sqlite')!r}) == 0"
+    )
+    loaded = loaded_after(code, tmp_path)
+    excel = {"openpyxl", "python_calamine", "pandas"}
+    assert not loaded & excel, f"loaded by opening the window: {sorted(loaded & excel)}"
