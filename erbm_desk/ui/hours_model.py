@@ -141,8 +141,6 @@ class HoursModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:
-        # No super().headerData(): PySide6 6.12.0 on Python 3.11 drops a reference to None each time an empty
-        # QVariant comes back from C++, and the headers are asked for often enough to crash CPython.
         if role != Qt.DisplayRole:
             return None
         if orientation == Qt.Vertical:

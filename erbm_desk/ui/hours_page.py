@@ -37,9 +37,6 @@ from erbm_desk.ui.hours_model import HOURS_COLUMN, HoursModel
 from erbm_desk.ui.hours_table import HoursTable
 from erbm_desk.ui.workers import run_job
 
-# The « all » entry of a filter holds 0, not None: PySide6 6.12.0 loses a reference to None each time an
-# empty QVariant is read back from Qt (currentData() of a None entry), which can end in a CPython abort.
-_ALL = 0
 _ERROR_STYLE = "color: #b00020;"
 _INFO_STYLE = "color: palette(window-text);"
 
@@ -62,7 +59,7 @@ def _filter_combo(everything: str) -> QComboBox:
     combo.setInsertPolicy(QComboBox.NoInsert)
     combo.setMinimumContentsLength(28)
     combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-    combo.addItem(everything, _ALL)
+    combo.addItem(everything, None)
     completer = combo.completer()
     completer.setFilterMode(Qt.MatchContains)
     completer.setCaseSensitivity(Qt.CaseInsensitive)
@@ -104,8 +101,7 @@ class HoursPage(QWidget):
         self.month_edit.dateChanged.connect(lambda d: self.go_to_month(date(d.year(), d.month(), 1)))
         for combo in (self.company_combo, self.operation_combo):
             combo.currentIndexChanged.connect(
-                lambda: self.set_filters(self.company_combo.currentData() or None,
-                                         self.operation_combo.currentData() or None)
+                lambda: self.set_filters(self.company_combo.currentData(), self.operation_combo.currentData())
             )
         for combo in (self.company_combo, self.operation_combo):
             combo.lineEdit().editingFinished.connect(lambda c=combo: self._settle_combo_text(c))
@@ -155,8 +151,8 @@ class HoursPage(QWidget):
             ).all()
         self._fill_combo(self.company_combo, [(cid, name) for cid, name in companies], self.company_id)
         self._fill_combo(self.operation_combo, [(oid, f"{c} — {o}") for oid, c, o in operations], self.operation_id)
-        self.company_id = self.company_combo.currentData() or None
-        self.operation_id = self.operation_combo.currentData() or None
+        self.company_id = self.company_combo.currentData()
+        self.operation_id = self.operation_combo.currentData()
         self._load(keep_edits=True)
 
     def _fill_combo(self, combo: QComboBox, items: list[tuple[int, str]], current: int | None) -> None:
@@ -165,7 +161,7 @@ class HoursPage(QWidget):
             combo.removeItem(1)
         for item_id, label in items:
             combo.addItem(label, item_id)
-        combo.setCurrentIndex(max(combo.findData(current or _ALL), 0))
+        combo.setCurrentIndex(max(combo.findData(current), 0) if current is not None else 0)
         combo.blockSignals(False)
 
     def _sync_selectors(self) -> None:
@@ -174,7 +170,7 @@ class HoursPage(QWidget):
             w.blockSignals(True)
         self.month_edit.setDate(QDate(self.month.year, self.month.month, 1))
         for combo, current in ((self.company_combo, self.company_id), (self.operation_combo, self.operation_id)):
-            combo.setCurrentIndex(max(combo.findData(current or _ALL), 0))
+            combo.setCurrentIndex(max(combo.findData(current), 0) if current is not None else 0)
         for w in (self.month_edit, self.company_combo, self.operation_combo):
             w.blockSignals(False)
 
