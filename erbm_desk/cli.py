@@ -174,6 +174,13 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"erbm-desk : {exc}", file=sys.stderr)
         return exc.code
+    except Exception as exc:
+        from erbm_desk.services.records import ReadOnlyError
+
+        if not isinstance(exc, ReadOnlyError):  # a database opened read-only: any write says why, in French
+            raise
+        print(f"erbm-desk : {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("erbm-desk : interrompu.", file=sys.stderr)
         return 130
