@@ -37,11 +37,26 @@ def run_app(database: str | None = None) -> int:
     window.show()
     if os.environ.get("ERBM_DESK_QUIT_AFTER_SHOW"):
         _quit_after_first_show(app, window)
-    return app.exec()
+    code = app.exec()
+    _wait_for_jobs()
+    return code
+
+
+def _wait_for_jobs() -> None:
+    """Closing the window while a job still runs (e.g. the dashboard's figures at start-up): cancel the jobs and
+    let the workers end before Python tears down their Qt objects — a worker emitting into a deleted QObject
+    during interpreter exit crashes the process (seen as a segfault on quit)."""
+    from PySide6.QtCore import QThreadPool
+
+    from erbm_desk.ui.workers import _running
+
+    for job in list(_running):
+        job.progress.cancel()
+    QThreadPool.globalInstance().waitForDone()
 
 
 def _quit_after_first_show(app: QApplication, window) -> None:
-    """Hidden hook, not a user feature: the packaging smoke test (packaging/smoke_test.sh) and the start-up
+    """Hidden hook, not a user feature: the packaging smoke test (packaging/smoke_test.py) and the start-up
     benchmark (bench/bench_startup.py) set ERBM_DESK_QUIT_AFTER_SHOW=1 to see the window come up, then quit.
     Prints `ERBM_DESK_SHOWN <epoch seconds>` once the event loop runs, i.e. when the window is first shown."""
 
