@@ -350,7 +350,16 @@ def _parsed(folder: Path) -> list[_Entry]:
         parsed = _parse_name(path) if path.is_file() else None
         if parsed:
             out.append(_Entry(path, *parsed))
-    return sorted(out, key=lambda e: (e.created, e.path.name), reverse=True)
+    return sorted(out, key=_age_key, reverse=True)
+
+
+def _age_key(entry: _Entry):
+    """Newest last; two copies of the same second are ordered by the file's modification time."""
+    try:
+        written = entry.path.stat().st_mtime_ns
+    except OSError:
+        written = 0
+    return entry.created, written, entry.path.name
 
 
 def read_backup_info(path: str | os.PathLike) -> BackupInfo:
@@ -394,7 +403,7 @@ def latest_good_backup(db: Database | str | os.PathLike, root: Path | None = Non
 
 def backups_to_keep(entries: list[_Entry], keep_daily=KEEP_DAILY, keep_weekly=KEEP_WEEKLY,
                     keep_monthly=KEEP_MONTHLY, keep_latest=KEEP_LATEST) -> set[Path]:
-    entries = sorted(entries, key=lambda e: (e.created, e.path.name), reverse=True)
+    entries = sorted(entries, key=_age_key, reverse=True)
     keep = {e.path for e in entries[:keep_latest]}
     days: dict[date, Path] = {}
     weeks: dict[tuple[int, int], Path] = {}
