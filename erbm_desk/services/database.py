@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from erbm_desk.db import migrate
 from erbm_desk.db.engine import database_url, make_engine, make_session_factory
 from erbm_desk.db.models import MODELS
+from erbm_desk.services import accounts, audit  # noqa: F401 - audit: registers the audit-log listener
 from erbm_desk.services.records import ConflictError
 from erbm_desk.services.reference import load_reference_data
 
@@ -51,6 +52,10 @@ class Database:
     read_only_reason: str | None = None  # French, e.g. « déjà ouverte en écriture par Marie sur PC-12 »
     warnings: list[str] = field(default_factory=list)  # French, to show once opened (network drive…)
     lock: Any = field(default=None, repr=False)  # services.locking.DatabaseLock while open for writing
+    # Access control (issue 7, services/accounts.py): who acts through this Database, and whether sign-in
+    # is required. `user` None means nobody has signed in yet: services then refuse (authz.SignInRequired).
+    user: Any = None  # services.authz.CurrentUser
+    login_required: bool = False
 
     @property
     def label(self) -> str:
@@ -176,6 +181,7 @@ def _finish_opening(db: Database, target: str, path: Path | None) -> Database:
         if not db.read_only:
             with db.session() as s:
                 load_reference_data(s)
+        accounts.attach(db)  # issue 7: sessions know their Database; current user set (or sign-in pending)
     except migrate.NewerSchemaError as exc:
         engine.dispose()
         raise DatabaseOpenError(str(exc)) from exc

@@ -40,6 +40,7 @@ from erbm_desk.domain.enums import (
     Prescriber,
     Sex,
 )
+from erbm_desk.services import audit, authz
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 
 LAST_NAMES = (
@@ -113,6 +114,7 @@ def _months(start: date, end: date):
 def generate_demo(session: Session, seed: int = 1, scale: float = 1, progress: Progress | None = None) -> DemoSummary:
     """Fill a database holding only reference data. One transaction: the caller commits."""
     progress = progress or NullProgress()
+    authz.require_write(session, *authz.ENTITIES)  # issue 7: Core inserts bypass the flush-time check
     if scale <= 0:
         raise DemoError("L'échelle doit être positive.")
     if session.scalar(select(func.count()).select_from(Operation)):
@@ -298,5 +300,10 @@ def generate_demo(session: Session, seed: int = 1, scale: float = 1, progress: P
     progress.advance()
     session.flush()
     sync_id_sequences(session)  # ids were given explicitly: PostgreSQL's sequences must follow
+    # issue 7: bulk Core inserts are not seen by the audit listener; one summary entry instead.
+    audit.record_bulk(session, {"cite": len(new_cites), "operation": len(operations), "funding": len(fundings),
+                                "company": len(companies), "beneficiary": len(beneficiaries),
+                                "contract": len(contracts), "hours_entry": len(hours)},
+                      note=f"données de démonstration (graine {seed}, échelle {scale})")
     return DemoSummary(len(cite_rows), len(operations), len(fundings), len(companies), len(beneficiaries),
                        len(contracts), len(hours))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import Beneficiary, Cite, Company, Contract, HoursEntry, Operation
 from erbm_desk.domain import rules
+from erbm_desk.services import authz
 from erbm_desk.services.records import delete_record, save_record
 
 
@@ -57,7 +58,8 @@ def month_rows(
     month = rules.month_start(month)
     query = (
         select(
-            Contract.id, Beneficiary.last_name, Beneficiary.first_name, Beneficiary.pseudonym, Beneficiary.id,
+            # issue 7: names only for a role that may see them (authz.name_columns gives NULLs otherwise)
+            Contract.id, *authz.name_columns(session), Beneficiary.pseudonym, Beneficiary.id,
             Company.name, Operation.name, Cite.name, Contract.start_date, Contract.end_date, HoursEntry.hours,
         )
         .join(Beneficiary, Contract.beneficiary_id == Beneficiary.id)
@@ -105,7 +107,7 @@ def month_problems(session: Session, month: date, values: dict[int, Decimal | No
 
 def _labels(session: Session, contract_ids: list[int]) -> dict[int, str]:
     query = (
-        select(Contract.id, Beneficiary.last_name, Beneficiary.first_name, Beneficiary.pseudonym, Beneficiary.id)
+        select(Contract.id, *authz.name_columns(session), Beneficiary.pseudonym, Beneficiary.id)  # issue 7
         .join(Beneficiary, Contract.beneficiary_id == Beneficiary.id)
         .where(Contract.id.in_(contract_ids))
     )

@@ -17,6 +17,7 @@ from erbm_desk.db.models import MODELS, Contract, HoursEntry, Record
 from erbm_desk.domain import rules
 from erbm_desk.domain.specs import SPECS, Kind
 from erbm_desk.domain.validation import record_problems
+from erbm_desk.services import authz
 
 
 class RecordInvalid(ValueError):
@@ -127,6 +128,7 @@ def save_record(session: Session, entity: str, values: dict[str, Any], record_id
 
     `expected_version` (or a "version" key in `values`) is the version the user started editing from: if the
     record has changed since, ConflictError is raised instead of overwriting someone else's change."""
+    authz.require_write(session, entity)  # issue 7: rights checked in the service, not only in the window
     model = MODELS[entity]
     if "version" in values:
         values = dict(values)
@@ -185,6 +187,7 @@ def dependents(session: Session, entity: str, record_id: int) -> dict[str, int]:
 
 def delete_record(session: Session, entity: str, record_id: int) -> Deleted:
     """Delete a record and what depends on it (the caller has asked for confirmation)."""
+    authz.require_write(session, entity)  # issue 7; dependents are checked at flush (authz._guard_writes)
     deleted = Deleted(entity, record_id)
     ordered: list[tuple[str, list[Record]]] = []
 
