@@ -21,6 +21,7 @@ from erbm_desk.charts.style import (
     fr_number,
     hbars,
     label_margin,
+    figure_size,
     new_figure,
 )
 from erbm_desk.domain.enums import Phase
@@ -31,7 +32,7 @@ BOTTOM = 0.06
 
 def _panels(fig: Figure, groups: Sequence[Sequence[str]], widths: Sequence[float], top: float = TOP):
     """Side-by-side axes, each with a left margin fitting its own labels; `widths` are relative."""
-    fw = fig.get_figwidth()
+    fw = figure_size(fig)[0]
     margins = [label_margin(labels, fw, maximum=0.42) for labels in groups]
     free = 1 - sum(margins) - 0.03 * len(groups)
     axes, x = [], 0.0
@@ -48,9 +49,9 @@ def _panel_title(ax, text: str) -> None:
 
 
 def people_figure(by_public: dict[str, int], by_sex: dict[str, int], total: int, *, mask_below: int | None = None,
-                  size=CHART_SIZE, dpi=SCREEN_DPI) -> Figure:
+                  size=CHART_SIZE, dpi=SCREEN_DPI, into=None) -> Figure:
     """People by public (one person may belong to several publics) and by sex."""
-    fig = new_figure(size, dpi)
+    fig = new_figure(size, dpi, into)
     fig_title(fig, "Personnes par public et par sexe",
               f"{fr_number(total)} personnes ; une personne peut relever de plusieurs publics")
     ax_pub, ax_sex = _panels(fig, [list(by_public), list(by_sex)], (1.6, 1), top=0.74)
@@ -71,9 +72,9 @@ def people_figure(by_public: dict[str, int], by_sex: dict[str, int], total: int,
 
 
 def contracts_figure(by_type: dict[str, int], by_delivery: dict[str, int], *, size=CHART_SIZE,
-                     dpi=SCREEN_DPI) -> Figure:
+                     dpi=SCREEN_DPI, into=None) -> Figure:
     """Contracts by contract type and by delivery method (labels already in French)."""
-    fig = new_figure(size, dpi)
+    fig = new_figure(size, dpi, into)
     total = sum(by_type.values())
     fig_title(fig, "Contrats d'insertion", f"{fr_number(total)} contrats par type et par modalité de réalisation")
     ax_type, ax_del = _panels(fig, [list(by_type), list(by_delivery)], (1, 1.25), top=0.74)
@@ -92,9 +93,9 @@ def contracts_figure(by_type: dict[str, int], by_delivery: dict[str, int], *, si
     return fig
 
 
-def phases_figure(by_phase: dict[str, int], *, size=CHART_SIZE, dpi=SCREEN_DPI) -> Figure:
+def phases_figure(by_phase: dict[str, int], *, size=CHART_SIZE, dpi=SCREEN_DPI, into=None) -> Figure:
     """Operations by phase, in the order of the works (labels are the French phase labels)."""
-    fig = new_figure(size, dpi)
+    fig = new_figure(size, dpi, into)
     total = sum(by_phase.values())
     fig_title(fig, "Opérations par phase", f"{fr_number(total)} opérations")
     (ax,) = _panels(fig, [list(by_phase)], (1,))
@@ -110,9 +111,9 @@ def phases_figure(by_phase: dict[str, int], *, size=CHART_SIZE, dpi=SCREEN_DPI) 
     return fig
 
 
-def funding_figure(by_funder: dict[str, Decimal], *, size=CHART_SIZE, dpi=SCREEN_DPI) -> Figure:
+def funding_figure(by_funder: dict[str, Decimal], *, size=CHART_SIZE, dpi=SCREEN_DPI, into=None) -> Figure:
     """Funding granted by funder, largest first."""
-    fig = new_figure(size, dpi)
+    fig = new_figure(size, dpi, into)
     ranked = sorted(by_funder.items(), key=lambda kv: (-kv[1], kv[0]))
     total = sum(by_funder.values(), Decimal(0))
     fig_title(fig, "Financements par financeur", f"{fr_money_short(total)} accordés au total")

@@ -17,6 +17,7 @@ from erbm_desk.charts.style import (
     fr_number,
     hbars,
     label_margin,
+    figure_size,
     new_figure,
 )
 from erbm_desk.services.dashboard_data import GroupRow
@@ -36,12 +37,13 @@ def cite_labels(rows: list[GroupRow]) -> list[str]:
 
 
 def cites_figure(rows: list[GroupRow], *, top_n: int = 15, width: float = CHART_SIZE[0] * 2,
-                 mask_below: int | None = None, highlight: int | None = None, dpi=SCREEN_DPI) -> Figure:
+                 mask_below: int | None = None, highlight: int | None = None, dpi=SCREEN_DPI, into=None) -> Figure:
     """`rows` ranked already (dashboard_data ranks by hours); the first `top_n` are drawn. With `mask_below`,
     people counts under it show as « < 5 » (bilan)."""
     shown = rows[:top_n]
     height = max(CHART_SIZE[1], 1.0 + ROW_HEIGHT_IN * len(shown))
-    fig = new_figure((width, height), dpi)
+    fig = new_figure((width, height), dpi, into)
+    width, height = figure_size(fig)
     more = f"les {len(shown)} premières sur {len(rows)}, " if len(rows) > len(shown) else ""
     fig_title(fig, "Comparaison des cités", f"{more}classées par heures réalisées")
     labels = cite_labels(shown)

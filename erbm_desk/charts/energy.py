@@ -19,6 +19,7 @@ from erbm_desk.charts.style import (
     fr_number,
     int_axis,
     label_margin,
+    figure_size,
     new_figure,
     set_tip,
 )
@@ -33,10 +34,10 @@ def _kwh(v) -> str:
 
 
 def energy_figure(rows: list[EnergyRow], level: str, *, width: float = CHART_SIZE[0], dpi=SCREEN_DPI,
-                  max_rows: int = 14) -> Figure:
+                  max_rows: int = 14, into=None) -> Figure:
     shown = rows[:max_rows]
-    height = max(CHART_SIZE[1], 1.25 + ROW_HEIGHT_IN * len(shown))
-    fig = new_figure((width, height), dpi)
+    fig = new_figure((width, max(CHART_SIZE[1], 1.25 + ROW_HEIGHT_IN * len(shown))), dpi, into)
+    width, height = figure_size(fig)
     more = f" ({len(shown)} premiers sur {len(rows)})" if len(rows) > len(shown) else ""
     fig_title(fig, "Consommation d'énergie avant / après travaux",
               f"Moyenne par {level}, pondérée par les logements{more} ; objectif {ENERGY_GOAL_KWH} kWh/m²/an")

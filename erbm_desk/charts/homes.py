@@ -29,8 +29,9 @@ def _homes(n) -> str:
     return f"{fr_number(n)} logement{'s' if n and abs(n) > 1 else ''}"
 
 
-def homes_figure(homes: HomesPace, *, size=(CHART_SIZE[0], CHART_SIZE[1] + 0.3), dpi=SCREEN_DPI) -> Figure:
-    fig = new_figure(size, dpi)
+def homes_figure(homes: HomesPace, *, size=(CHART_SIZE[0], CHART_SIZE[1] + 0.3), dpi=SCREEN_DPI,
+                 into=None) -> Figure:
+    fig = new_figure(size, dpi, into)
     needed = "" if homes.pace_needed is None else f" ; il faut {fr_number(homes.pace_needed)}/an d'ici fin 2027"
     fig_title(fig, "Logements livrés",
               f"{_homes(homes.delivered_total)} sur {fr_number(homes.target)} ({homes.target_label}) ; "

@@ -38,8 +38,8 @@ def _month_axis(ax, months: list[date]) -> None:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fr_month(num2date(v).date())))
 
 
-def hours_figure(hours: MonthlyHours, *, size=CHART_SIZE, dpi=SCREEN_DPI) -> Figure:
-    fig = new_figure(size, dpi)
+def hours_figure(hours: MonthlyHours, *, size=CHART_SIZE, dpi=SCREEN_DPI, into=None) -> Figure:
+    fig = new_figure(size, dpi, into)
     realised = hours.cumulative[-1] if hours.cumulative else 0
     fig_title(fig, "Heures d'insertion cumulées",
               f"{fr_hours(realised)} réalisées ; {fr_hours(hours.required_total)} exigées par les opérations")

@@ -44,15 +44,15 @@ def _value_text(indicator: str, value) -> str:
 
 
 def map_figure(data: MapData, shapes: dict[str, CommuneShape], outlines: dict[str, tuple], *,
-               indicator: str = "hours", size=(7.4, 5.2),
-               dpi=SCREEN_DPI) -> Figure:
+               indicator: str = "hours", clickable: bool = True, size=(7.4, 5.2), dpi=SCREEN_DPI,
+               into=None) -> Figure:
     """Communes of `data.insee_codes` shaded by `indicator` ('hours', 'people' or 'homes_delivered'); communes
     without a cité in scope stay light grey. The commune collection has gid 'communes' and `erbm_insee` (one
     INSEE code per polygon); the cités' collection has gid 'cites' and `erbm_cite_ids`."""
-    fig = new_figure(size, dpi)
+    fig = new_figure(size, dpi, into)
     label = MAP_INDICATORS[indicator]
-    fig_title(fig, f"Carte : {label.lower()} par commune",
-              "Cliquer sur une cité pour ouvrir son tableau de bord ; gris : aucune cité dans le périmètre")
+    hint = "Cliquer sur une cité pour ouvrir son tableau de bord ; " if clickable else "Points : les cités ; "
+    fig_title(fig, f"Carte : {label.lower()} par commune", f"{hint}gris : aucune cité dans le périmètre")
     ax = fig.add_axes((0.01, 0.1, 0.98, 0.78))
     ax.set_axis_off()
 

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Sequence
 
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, FigureBase
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 
 from erbm_desk.domain.rules import format_int
@@ -94,10 +94,20 @@ def int_axis(axis, nbins: int = 5) -> None:
 # ---------------------------------------------------------------------------------------------- figures
 
 
-def new_figure(size: tuple[float, float] = CHART_SIZE, dpi: int = SCREEN_DPI) -> Figure:
-    fig = Figure(figsize=size, dpi=dpi, facecolor="white")
+def new_figure(size: tuple[float, float] = CHART_SIZE, dpi: int = SCREEN_DPI,
+               into: FigureBase | None = None) -> FigureBase:
+    """A new Figure, or `into` (a SubFigure of a bilan page) when the chart is drawn into a page."""
+    fig = into if into is not None else Figure(figsize=size, dpi=dpi, facecolor="white")
     fig.erbm_title = ""  # the chart's title, for the canvas' « Enregistrer sous » default name
     return fig
+
+
+def figure_size(fig: FigureBase) -> tuple[float, float]:
+    """Width and height in inches of a Figure or of a SubFigure."""
+    if isinstance(fig, Figure):
+        return fig.get_figwidth(), fig.get_figheight()
+    root = fig.get_figure(root=True)
+    return (fig.bbox.width / root.dpi, fig.bbox.height / root.dpi)
 
 
 def fig_title(fig: Figure, title: str, subtitle: str | None = None) -> None:
@@ -105,7 +115,7 @@ def fig_title(fig: Figure, title: str, subtitle: str | None = None) -> None:
     fig.erbm_title = title
     fig.text(0.015, 0.975, title, ha="left", va="top", fontsize=TITLE_SIZE, fontweight="bold", color=INK)
     if subtitle:
-        fig.text(0.015, 0.975 - 0.24 / fig.get_figheight(), subtitle, ha="left", va="top", fontsize=SMALL_SIZE,
+        fig.text(0.015, 0.975 - 0.24 / figure_size(fig)[1], subtitle, ha="left", va="top", fontsize=SMALL_SIZE,
                  color=MUTED)
 
 
@@ -179,8 +189,7 @@ def hbars(
     bars = ax.barh(ys, widths, height=0.64, color=colors, edgecolor="none")
     ax.set_ylim(-0.6, n - 0.4)
     top = (xmax if xmax is not None else max(widths, default=0)) or 1
-    fig = ax.get_figure()
-    width_in = ax.get_position().width * fig.get_figwidth()
+    width_in = ax.get_position().width * figure_size(ax.get_figure(root=False))[0]
     room = 0.5 / max(width_in, 0.5) if show_values else 0.02  # half an inch for the value labels
     ax.set_xlim(0, top / (1 - min(room, 0.6)))
     ax.xaxis.set_major_locator(NullLocator())

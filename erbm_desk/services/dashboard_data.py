@@ -96,6 +96,7 @@ class GroupRow:
     epci: str = ""  # short name of the EPCI
     commune: str = ""
     insee_code: str = ""
+    bailleur: str = ""
     hours_realised: Decimal = ZERO
     hours_required: Decimal = ZERO
     people: int = 0
@@ -255,16 +256,19 @@ class _Pass:
 def _one_pass(session: Session, scope: Scope, period: Period) -> _Pass:
     cite_ids = scope_cites(session, scope)
     info_q = (
-        select(Cite.id, Cite.name, Commune.name, Commune.insee_code, Epci.id, Epci.siren, Epci.short_name, Epci.name)
+        select(Cite.id, Cite.name, Commune.name, Commune.insee_code, Epci.id, Epci.siren, Epci.short_name, Epci.name,
+               Bailleur.name)
         .join(Commune, Cite.commune_id == Commune.id)
         .join(Epci, Commune.epci_id == Epci.id)
+        .outerjoin(Bailleur, Cite.bailleur_id == Bailleur.id)
         .where(Cite.id.in_(cite_ids))
     )
     cites: dict[int, GroupRow] = {}
     cite_epci: dict[int, int] = {}
     epcis: dict[int, tuple[str, str, str]] = {}
-    for cid, name, commune, insee, eid, siren, short, ename in session.execute(info_q):
-        cites[cid] = GroupRow(id=cid, name=name, epci=short, commune=commune, insee_code=insee, cites=1)
+    for cid, name, commune, insee, eid, siren, short, ename, bailleur in session.execute(info_q):
+        cites[cid] = GroupRow(id=cid, name=name, epci=short, commune=commune, insee_code=insee,
+                              bailleur=bailleur or "", cites=1)
         cite_epci[cid] = eid
         epcis[eid] = (siren, short, ename)
 
@@ -540,6 +544,32 @@ def _map_data(session: Session, scope: Scope, p: _Pass) -> MapData:
 def _labelled(counts: dict[str, int], enum_cls) -> dict[str, int]:
     """Codes -> French labels, in the enumeration's order, leaving out zeros."""
     return {m.label: counts[m.value] for m in enum_cls if counts.get(m.value)}
+
+
+@dataclass(frozen=True)
+class CiteSeries:
+    """What a cité's page of the bilan draws."""
+
+    row: GroupRow
+    hours: MonthlyHours
+    homes: HomesPace
+    energy: list[EnergyRow]
+
+
+def cite_series(session: Session, cite_id: int, period: Period = Period(), as_of: date | None = None) -> CiteSeries:
+    """The series of one cité, without the map and the breakdowns of `dashboard_data` (the bilan draws one
+    page per cité)."""
+    scope = Scope("cite", cite_id)
+    p = _one_pass(session, scope, period)
+    row = next(iter(p.cites.values()))
+    as_of = as_of or (min(data_date(session), period.last_day) if period.end else data_date(session))
+    ops = select(Operation.id).where(Operation.cite_id == cite_id)
+    return CiteSeries(
+        row=row,
+        hours=_monthly_hours(session, period, p.operations, ops),
+        homes=_homes_pace(p.operations, scope, as_of, row.homes_planned),
+        energy=_energy(p, scope)[0],
+    )
 
 
 def dashboard_label(session: Session, scope: Scope, p: _Pass) -> str:

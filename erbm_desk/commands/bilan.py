@@ -1,0 +1,68 @@
+"""`erbm-desk bilan OUT.pdf [--epci|--cite|--bailleur] [--from --to]`: the comité's bilan as a PDF."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from erbm_desk.cli import EXIT_OK, EXIT_USAGE, CliError, add_scope_arguments, open_db, scope_and_period
+
+
+class TerminalProgress:
+    """Progress on stderr (« Écriture du bilan… 12/43 ») when it is a terminal; Ctrl-C cancels (the target
+    file is then left as it was: the bilan is written beside it and renamed at the end)."""
+
+    def __init__(self, stream=sys.stderr):
+        self.stream = stream
+        self.live = stream.isatty()
+        self.total, self.value, self.label = 0, 0, ""
+
+    def start(self, total: int, label: str = "") -> None:
+        self.total, self.value, self.label = total, 0, label
+        self._show()
+
+    def advance(self, steps: int = 1) -> None:
+        self.value += steps
+        self._show()
+
+    def cancelled(self) -> bool:
+        return False
+
+    def _show(self) -> None:
+        if self.live:
+            end = "\n" if self.total and self.value >= self.total else ""
+            self.stream.write(f"\r{self.label} {self.value}/{self.total}{end}")
+            self.stream.flush()
+
+
+def cmd_bilan(args) -> int:
+    from erbm_desk.domain.values import format_date
+    from erbm_desk.services.bilan import write_bilan
+    from erbm_desk.services.indicators import ScopeError
+
+    out = Path(args.out).expanduser()
+    if out.suffix.lower() != ".pdf":
+        raise CliError(f"Le bilan s'écrit dans un fichier .pdf (« {out.name} »).", EXIT_USAGE)
+    if not out.parent.is_dir():
+        raise CliError(f"Le dossier « {out.parent} » n'existe pas.")
+    scope, period = scope_and_period(args)
+    db = open_db(args)
+    try:
+        with db.sessions() as s:
+            summary = write_bilan(s, out, scope, period, TerminalProgress())
+    except ScopeError as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"Impossible d'écrire « {out} » : {exc.strerror or exc}.") from None
+    finally:
+        db.close()
+    print(f"Bilan écrit dans {out} : {summary.pages} pages, {summary.cites} cités, "
+          f"données arrêtées au {format_date(summary.as_of)}.")
+    return EXIT_OK
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("bilan", help="écrit le bilan PDF pour le comité de pilotage")
+    p.add_argument("out", metavar="FICHIER.pdf", help="le fichier PDF à écrire (remplacé s'il existe)")
+    add_scope_arguments(p)
+    p.set_defaults(func=cmd_bilan)
