@@ -39,12 +39,10 @@ def _month(text: str):
 
 
 def open_db(args):
-    from erbm_desk.services.database import DatabaseOpenError, open_database
+    # issue 7: passphrase of an encrypted file, then --user / mandatory sign-in (erbm_desk/cli_security.py)
+    from erbm_desk.cli_security import open_and_sign_in
 
-    try:
-        return open_database(args.db)
-    except DatabaseOpenError as exc:
-        raise CliError(str(exc)) from None
+    return open_and_sign_in(args, CliError)
 
 
 def add_scope_arguments(p: argparse.ArgumentParser) -> None:
@@ -140,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ERBM Desk {__version__}")
     parser.add_argument("--db", help="fichier de base de données ou URL (défaut : $ERBM_DESK_DB ou le dossier "
                                      "de données de l'utilisateur)")
+    parser.add_argument("--user", help="se connecter avec ce compte (mot de passe demandé, ou lu dans "
+                                       "$ERBM_DESK_PASSWORD)")
     sub = parser.add_subparsers(dest="command", parser_class=FrenchArgumentParser, metavar="COMMANDE")
 
     p = sub.add_parser("demo", help="remplit une base avec des données de démonstration")
@@ -175,9 +175,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"erbm-desk : {exc}", file=sys.stderr)
         return exc.code
     except Exception as exc:
+        from erbm_desk.services.authz import AccessDenied
         from erbm_desk.services.records import ReadOnlyError
 
-        if not isinstance(exc, ReadOnlyError):  # a database opened read-only: any write says why, in French
+        # a database opened read-only, or a right the user lacks (issue 7): any write says why, in French
+        if not isinstance(exc, (ReadOnlyError, AccessDenied)):
             raise
         print(f"erbm-desk : {exc}", file=sys.stderr)
         return EXIT_FAILED

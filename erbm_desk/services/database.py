@@ -94,7 +94,8 @@ class Database:
             self.lock = None
 
 
-def open_database(target: str, create: bool = True, read_only: bool | None = None) -> Database:
+def open_database(target: str, create: bool = True, read_only: bool | None = None,
+                  key: bytes | None = None) -> Database:
     """Open (and create, upgrade and seed when needed) the database at a path or URL.
 
     An existing SQLite file is checked first (header, quick_check, foreign keys; nothing written): a damaged
@@ -114,6 +115,10 @@ def open_database(target: str, create: bool = True, read_only: bool | None = Non
             raise DatabaseOpenError(f"Le dossier « {path.parent} » n'existe pas.")
         if path.is_dir():
             raise DatabaseOpenError(f"« {path} » est un dossier, pas une base de données.")
+        from erbm_desk.services import encryption  # issue 7: an SQLCipher file needs its key (`key`)
+
+        if encryption.is_encrypted(path):
+            return encryption.open_encrypted_database(path, target, key, read_only)
         return _open_sqlite_file(url, path, target, read_only)
     engine = make_engine(url)
     return _finish_opening(Database(url, engine, make_session_factory(engine)), target, None)
