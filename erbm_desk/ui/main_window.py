@@ -1,26 +1,298 @@
-"""The main window: the open database, and its pages."""
+"""The main window: the open database, a side bar of pages, the menus, and the record counts.
+
+Other features plug in through public attributes: `file_menu` (add actions to Fichier), `data_changed` (emit it
+after writing, connect to it to refresh), `database_changed`, `dashboard`, `open_cite_dashboard(cite_id)`.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMainWindow
+import importlib
+from typing import Callable
 
-from erbm_desk.paths import APP_AUTHOR, APP_NAME
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QWidget
+
+from erbm_desk.domain.rules import format_int
+from erbm_desk.paths import APP_NAME
 from erbm_desk.services.database import Database
+from erbm_desk.services.indicators import Scope
+from erbm_desk.ui.about import show_about
+from erbm_desk.ui.block_watch import watch_if_asked
 from erbm_desk.ui.dashboard_page import DashboardPage
+from erbm_desk.ui.dialogs import ask
+from erbm_desk.ui.file_menu import FileMenu
+from erbm_desk.ui.list_page import ListPage
+from erbm_desk.ui.navigation import KEYS, PAGES, PageStack, Sidebar
+from erbm_desk.ui.settings import add_recent_database, restore_geometry, save_geometry, settings
+from erbm_desk.ui.workers import run_job
+from erbm_desk.ui.workspace import Workspace
+
+COUNTED = (
+    ("cite", "cité", "cités"),
+    ("operation", "opération", "opérations"),
+    ("company", "entreprise", "entreprises"),
+    ("beneficiary", "bénéficiaire", "bénéficiaires"),
+    ("contract", "contrat", "contrats"),
+    ("hours_entry", "mois d'heures", "mois d'heures"),
+)
+RECORD_ACTIONS = (  # Édition menu entries that act on the record page in view
+    ("Nouvelle fiche", "Ctrl+N", "new_record"),
+    ("Enregistrer la fiche", "Ctrl+S", "save"),
+    ("Supprimer la fiche…", "Ctrl+Del", "delete"),
+    ("Rechercher", "Ctrl+F", "focus_search"),
+)
+
+
+def _counted(n: int, one: str, many: str) -> str:
+    return f"{format_int(n)} {one if n < 2 else many}"
+
+
+class _Placeholder(QLabel):
+    def __init__(self, text: str, parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.setAlignment(Qt.AlignCenter)
+        self.setWordWrap(True)
+
+    def refresh(self) -> None:
+        pass
 
 
 class MainWindow(QMainWindow):
+    data_changed = Signal()  # emitted after every write: pages, dashboard and counts refresh
+    database_changed = Signal(object)  # another database was opened (services.database.Database)
+
     def __init__(self, db: Database):
         super().__init__()
         self.db = db
-        self.setWindowTitle(f"{db.label} — {APP_NAME}")
-        self.resize(1100, 720)
-        self.dashboard = DashboardPage(db, self)
-        self.setCentralWidget(self.dashboard)
-        QSettings(APP_AUTHOR, APP_NAME).setValue("database/last", db.url.removeprefix("sqlite:///"))
-        counts = db.counts()
-        self.statusBar().showMessage(
-            f"{db.label} — {counts['cite']} cités, {counts['operation']} opérations, "
-            f"{counts['beneficiary']} bénéficiaires, {counts['contract']} contrats"
-        )
+        self.ws: Workspace | None = None
+        self._change_source: QWidget | None = None
+        self._closing = False
+        self._counts_generation = 0
+        self.undo_group = QUndoGroup(self)
+        self.sidebar = Sidebar()
+        self.stack = PageStack(self._make_page)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.counts_label = QLabel()
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self._build_menus()
+        self.sidebar.page_chosen.connect(self.show_page)
+        self.data_changed.connect(self._on_data_changed)
+        self.set_database(db)
+        self.resize(1280, 800)
+        restore_geometry("main", self)
+        self.block_watcher = watch_if_asked(self)
+
+    # --- menus ---------------------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&Fichier")
+        self.files = FileMenu(self, self.file_menu)
+        edit = bar.addMenu("&Édition")
+        undo = self.undo_group.createUndoAction(self, "Annuler")
+        undo.setShortcut(QKeySequence.Undo)
+        redo = self.undo_group.createRedoAction(self, "Rétablir")
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        edit.addActions([undo, redo])
+        edit.addSeparator()
+        self.record_actions: dict[str, QAction] = {}
+        for text, shortcut, method in RECORD_ACTIONS:
+            action = edit.addAction(text)
+            action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(lambda _checked=False, m=method: self._on_record_page(m))
+            self.record_actions[method] = action
+        view = bar.addMenu("&Affichage")
+        for i, (key, label) in enumerate(PAGES):
+            action = view.addAction(label)
+            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            action.triggered.connect(lambda _checked=False, k=key: self.show_page(k))
+        help_menu = bar.addMenu("&Aide")
+        about = help_menu.addAction(f"À propos d'{APP_NAME}…")
+        about.setMenuRole(QAction.AboutRole)
+        about.triggered.connect(lambda: show_about(self, str(self.db.path or self.db.label)))
+
+    def _on_record_page(self, method: str) -> None:
+        page = self.stack.currentWidget()
+        if isinstance(page, ListPage):
+            getattr(page, method)()
+
+    # --- pages ---------------------------------------------------------------------------------------------
+
+    def _make_page(self, key: str) -> QWidget:
+        if key == "dashboard":
+            return DashboardPage(self.db, self)
+        if key == "hours":
+            return self._make_hours_page()
+        page = ListPage(self.ws, key, self)
+        if key == "cite":
+            button = page.add_record_button("Tableau de bord de la cité")
+            button.clicked.connect(lambda: self.open_cite_dashboard(page.form.record_id))
+        return page
+
+    def _make_hours_page(self) -> QWidget:
+        try:  # built alongside this window (issue 3, the hours grid): imported only when present
+            hours_page = importlib.import_module("erbm_desk.ui.hours_page")
+        except ImportError:
+            return _Placeholder("La saisie mensuelle des heures n'est pas disponible dans cette version.\n"
+                                "Les heures d'un contrat se saisissent depuis la page Contrats.")
+        page = hours_page.HoursPage(self.db, self)
+        page.changed.connect(lambda: self._emit_changed(page))
+        return page
+
+    @property
+    def dashboard(self) -> QWidget:
+        return self.stack.page("dashboard")
+
+    def page(self, key: str) -> QWidget:
+        return self.stack.page(key)
+
+    def show_page(self, key: str) -> QWidget:
+        current = self.stack.current_key()
+        leaving = self.stack.pages.get(current) if current != key else None
+        if leaving is not None and hasattr(leaving, "confirm_discard") and not leaving.confirm_discard(
+                then=lambda: self.show_page(key)):
+            self.sidebar.blockSignals(True)
+            self.sidebar.choose(current)
+            self.sidebar.blockSignals(False)
+            return leaving
+        page = self.stack.show_page(key)
+        self.sidebar.blockSignals(True)
+        self.sidebar.choose(key)
+        self.sidebar.blockSignals(False)
+        for action in self.record_actions.values():
+            action.setEnabled(isinstance(page, ListPage))
+        settings().setValue("window/page", key)
+        return page
+
+    def open_record(self, entity: str, record_id: int) -> None:
+        """Go to a record's page and show it (a click through from a related list)."""
+        page = self.show_page(entity)
+        if isinstance(page, ListPage):
+            if page.form.dirty:
+                page.form.show_message("Enregistrez (Ctrl+S) ou annulez (Échap) d'abord les modifications en cours.",
+                                       error=True)
+                return
+            page.show_record(record_id)
+
+    def open_cite_dashboard(self, cite_id: int | None) -> None:
+        """The dashboard, narrowed to one cité when the dashboard knows how."""
+        dashboard = self.show_page("dashboard")
+        if cite_id is not None and hasattr(dashboard, "set_scope"):
+            dashboard.set_scope(Scope("cite", cite_id))
+
+    # --- the database --------------------------------------------------------------------------------------
+
+    def set_database(self, db: Database) -> None:
+        """Show another database (or the first one): fresh pages, history and counts."""
+        old_db, old_ws = self.db, self.ws
+        key = self.stack.current_key() or str(settings().value("window/page", "dashboard"))
+        self.stack.clear_pages()
+        if old_ws is not None:
+            self.undo_group.removeStack(old_ws.undo_stack)
+            old_ws.writer.wait()
+            old_ws.deleteLater()
+        self.db = db
+        self.ws = Workspace(db, self.show_status, self.open_record, self)
+        self.ws.changed.connect(self.data_changed)
+        self.ws.writer.failed.connect(lambda msg: QMessageBox.warning(self, APP_NAME, msg))
+        self.ws.records.history_broken.connect(lambda msg: QMessageBox.warning(self, APP_NAME, msg))
+        self.undo_group.addStack(self.ws.undo_stack)
+        self.undo_group.setActiveStack(self.ws.undo_stack)
+        if old_ws is not None and old_db is not db:
+            old_db.close()
+        if db.path is not None:
+            add_recent_database(str(db.path))
+        self.setWindowTitle(self._title())
+        self.show_page(key if key in KEYS else "dashboard")
+        self._refresh_counts()
+        for warning in db.warnings:
+            self.show_status(warning)
+        if old_ws is not None:
+            self.database_changed.emit(db)
+
+    def _emit_changed(self, source: QWidget | None) -> None:
+        self._change_source = source
+        self.data_changed.emit()
+
+    def _on_data_changed(self) -> None:
+        source, self._change_source = self._change_source, None
+        self.ws.picks.invalidate()
+        self.stack.data_changed(source)
+        self._refresh_counts()
+
+    def _title(self, counts: dict[str, int] | None = None) -> str:
+        figures = ""
+        if counts:
+            figures = " (" + ", ".join(_counted(counts[k], one, many) for k, one, many in COUNTED
+                                       if k in ("cite", "beneficiary", "contract")) + ")"
+        read_only = " — lecture seule" if getattr(self.db, "read_only", False) else ""
+        return f"{self.db.label}{figures}{read_only} — {APP_NAME}"
+
+    def _refresh_counts(self) -> None:
+        self._counts_generation += 1
+        generation, db = self._counts_generation, self.db
+
+        def show(counts: dict[str, int]) -> None:
+            if generation != self._counts_generation or db is not self.db:
+                return
+            self.setWindowTitle(self._title(counts))
+            self.counts_label.setText(f"{db.label} — " + " · ".join(
+                _counted(counts[k], one, many) for k, one, many in COUNTED))
+            self.counts = counts
+
+        run_job(lambda _p: db.counts(), show, lambda exc: None, owner=self)
+
+    def show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    # --- closing -------------------------------------------------------------------------------------------
+
+    def _unsaved(self) -> list[str]:
+        return [p.spec.label for p in self.stack.pages.values() if isinstance(p, ListPage) and p.is_dirty()]
+
+    def confirm_leave(self, then: Callable[[], None], on_cancel: Callable[[], None] | None = None) -> bool:
+        """Run `then` once unsaved changes are settled, asking the user when there are some. True when `then`
+        ran at once."""
+        hours = self.stack.pages.get("hours")
+        if hours is not None and hasattr(hours, "confirm_discard") and not hours.confirm_discard(then=then):
+            return False  # the hours page asked: it runs `then` after saving, or the user stayed
+        unsaved = self._unsaved()
+        if not unsaved:
+            then()
+            return True
+        ask(self, APP_NAME, "Des modifications ne sont pas enregistrées.", "Continuer sans enregistrer", then,
+            informative="Fiche(s) en cours : " + ", ".join(unsaved) + ".", on_no=on_cancel,
+            icon=QMessageBox.Warning)
+        return False
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing:
+            asked_later = False
+
+            def then() -> None:
+                if asked_later:  # the user answered a question: close now
+                    self._close_now()
+
+            settled = self.confirm_leave(then)
+            asked_later = True
+            if not settled:
+                event.ignore()
+                return
+        self._closing = True
+        save_geometry("main", self)
+        if self.ws is not None:
+            self.ws.writer.wait()
+        if self.block_watcher is not None:
+            self.block_watcher.stop()
+        super().closeEvent(event)
+
+    def _close_now(self) -> None:
+        self._closing = True
+        self.close()

@@ -1,0 +1,43 @@
+"""Small non-blocking dialogs: a question answered later through a callback (no nested event loop, so a
+test or a closing window never hangs on it), and the theme-aware colours of messages."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+
+def ask(parent: QWidget, title: str, text: str, yes: str, on_yes: Callable[[], None],
+        informative: str = "", no: str = "Annuler", on_no: Callable[[], None] | None = None,
+        icon: QMessageBox.Icon = QMessageBox.Question) -> QMessageBox:
+    """Open a question window-modally; `on_yes()` runs if the user accepts. Returns the box."""
+    box = QMessageBox(icon, title, text, QMessageBox.NoButton, parent)
+    box.setInformativeText(informative)
+    accept = box.addButton(yes, QMessageBox.AcceptRole)
+    box.addButton(no, QMessageBox.RejectRole)
+    box.setDefaultButton(accept)
+    box.setObjectName("question")
+
+    def answered(button) -> None:
+        if button is accept:
+            on_yes()
+        elif on_no is not None:
+            on_no()
+
+    box.buttonClicked.connect(answered)
+    box.open()
+    return box
+
+
+def is_dark() -> bool:
+    app = QApplication.instance()
+    return app is not None and app.palette().window().color().lightness() < 128
+
+
+def error_color() -> str:
+    return "#ff8a80" if is_dark() else "#c62828"
+
+
+def ok_color() -> str:
+    return "#81c784" if is_dark() else "#2e7d32"

@@ -1,0 +1,93 @@
+"""The side bar and the pages it switches between. Pages are built the first time they are shown; after a
+write, the page in view refreshes at once and the others when they are next shown."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtWidgets import QFrame, QListWidget, QListWidgetItem, QStackedWidget, QWidget
+
+PAGES: tuple[tuple[str, str], ...] = (
+    ("dashboard", "Tableau de bord"),
+    ("cite", "Cités"),
+    ("operation", "Opérations"),
+    ("company", "Entreprises"),
+    ("beneficiary", "Bénéficiaires"),
+    ("contract", "Contrats"),
+    ("hours", "Heures"),
+)
+KEYS = [key for key, _ in PAGES]
+
+
+class Sidebar(QListWidget):
+    page_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("sidebar")
+        self.setFrameShape(QFrame.NoFrame)
+        self.setSpacing(1)
+        self.setUniformItemSizes(True)
+        height = self.fontMetrics().height() + 14
+        width = max(self.fontMetrics().horizontalAdvance(label) for _, label in PAGES) + 48
+        for i, (key, label) in enumerate(PAGES):
+            item = QListWidgetItem(label, self)
+            item.setSizeHint(QSize(width, height))
+            item.setToolTip(f"{label} (Ctrl+{i + 1})")
+        self.setFixedWidth(width + 8)
+        self.setStyleSheet("QListWidget#sidebar { padding-top: 8px; font-size: 11pt; }"
+                           "QListWidget#sidebar::item { padding-left: 12px; }")
+        self.currentRowChanged.connect(lambda row: self.page_chosen.emit(KEYS[row]) if row >= 0 else None)
+
+    def choose(self, key: str) -> None:
+        self.setCurrentRow(KEYS.index(key))
+
+
+class PageStack(QStackedWidget):
+    """Pages by key, made by `factory(key)` on first use; each page has `refresh()`."""
+
+    def __init__(self, factory: Callable[[str], QWidget], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.factory = factory
+        self.pages: dict[str, QWidget] = {}
+        self._stale: set[str] = set()
+
+    def page(self, key: str) -> QWidget:
+        if key not in self.pages:
+            page = self.factory(key)
+            self.pages[key] = page
+            self.addWidget(page)
+        return self.pages[key]
+
+    def show_page(self, key: str) -> QWidget:
+        page = self.page(key)
+        self.setCurrentWidget(page)
+        if key in self._stale:
+            self._stale.discard(key)
+            page.refresh()
+        return page
+
+    def current_key(self) -> str | None:
+        for key, page in self.pages.items():
+            if page is self.currentWidget():
+                return key
+        return None
+
+    def data_changed(self, source: QWidget | None = None) -> None:
+        """Something was written: refresh the page in view (unless it made the change), later the others."""
+        current = self.current_key()
+        for key, page in self.pages.items():
+            if page is source:
+                continue
+            if key == current:
+                page.refresh()
+            else:
+                self._stale.add(key)
+
+    def clear_pages(self) -> None:
+        for page in self.pages.values():
+            self.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self._stale.clear()

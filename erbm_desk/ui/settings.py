@@ -1,0 +1,49 @@
+"""What the window remembers between sessions (QSettings): geometry, splitters, recent databases."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QSplitter, QWidget
+
+from erbm_desk.paths import APP_AUTHOR, APP_NAME
+
+MAX_RECENT = 8
+
+
+def settings() -> QSettings:
+    return QSettings(APP_AUTHOR, APP_NAME)
+
+
+def save_geometry(key: str, widget: QWidget) -> None:
+    settings().setValue(f"geometry/{key}", widget.saveGeometry())
+
+
+def restore_geometry(key: str, widget: QWidget) -> bool:
+    value = settings().value(f"geometry/{key}")
+    return isinstance(value, QByteArray) and widget.restoreGeometry(value)
+
+
+def remember_splitter(key: str, splitter: QSplitter) -> None:
+    """Restore the splitter's sizes now and save them whenever the user moves it."""
+    value = settings().value(f"splitter/{key}")
+    if isinstance(value, QByteArray):
+        splitter.restoreState(value)
+    splitter.splitterMoved.connect(lambda *_: settings().setValue(f"splitter/{key}", splitter.saveState()))
+
+
+def recent_databases() -> list[str]:
+    value = settings().value("database/recent", [])
+    if isinstance(value, str):  # QSettings hands back a lone string for a one-item list
+        value = [value]
+    return [str(v) for v in value or []]
+
+
+def add_recent_database(path: str) -> None:
+    paths = [path] + [p for p in recent_databases() if p != path]
+    s = settings()
+    s.setValue("database/recent", paths[:MAX_RECENT])
+    s.setValue("database/last", path)
+
+
+def forget_recent_database(path: str) -> None:
+    settings().setValue("database/recent", [p for p in recent_databases() if p != path])

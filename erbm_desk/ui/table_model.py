@@ -1,0 +1,156 @@
+"""A table model over a list of records: plain display rows and ids, loaded in chunks, sorted and filtered in SQL.
+
+`reload()` asks a worker for every matching id (in order) and the first rows; the view then pulls more rows
+with `fetchMore` as it scrolls, each chunk a primary-key lookup. `data()` only indexes a Python list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from erbm_desk.domain.specs import SPECS, Kind
+from erbm_desk.services.database import Database
+from erbm_desk.services.queries import CHUNK, ListPage, ListQuery, display_rows, load_list
+from erbm_desk.ui.workers import run_job
+
+NUMERIC = (Kind.INT, Kind.DECIMAL, Kind.MONEY)
+ID_ROLE = Qt.UserRole + 1
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RecordTableModel(QAbstractTableModel):
+    loaded = Signal()  # a (re)load has arrived: ids, first rows and counts are known
+    load_failed = Signal(str)
+
+    def __init__(self, db: Database, query: ListQuery, parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.query = query
+        self.columns = SPECS[query.entity].columns
+        self.ids: list[int] = []  # every matching record, in order
+        self.rows: list[tuple[str, ...]] = []  # display rows of ids[:len(rows)]
+        self.total = 0  # records of the entity, whatever the search and filters
+        self.loading = False
+        self._generation = 0
+        self._right = {i for i, c in enumerate(self.columns) if c.kind in NUMERIC}
+
+    # --- loading -------------------------------------------------------------------------------------------
+
+    def set_query(self, **changes: Any) -> None:
+        """Change search, filters or sort (ListQuery fields) and reload."""
+        self.query = replace(self.query, **changes)
+        self.reload()
+
+    def set_filter(self, key: str, value: Any) -> None:
+        self.set_query(filters={**self.query.filters, key: value})
+
+    def reload(self, keep_id: int | None = None) -> None:
+        """Load the list again in a worker; with `keep_id`, load at least up to that record."""
+        self._generation += 1
+        generation = self._generation
+        query = replace(self.query, filters=dict(self.query.filters))
+        db = self.db
+        self.loading = True
+
+        def job(_progress) -> ListPage:
+            with db.sessions() as s:
+                return load_list(s, query, CHUNK, keep_id)
+
+        def done(page: ListPage) -> None:
+            if generation != self._generation:
+                return  # a newer search or filter has been asked for meanwhile
+            self.loading = False
+            self.beginResetModel()
+            self.ids = page.ids
+            self.rows = [row for _, row in page.rows]
+            self.total = page.total
+            self.endResetModel()
+            self.loaded.emit()
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self.loading = False
+                self.load_failed.emit(str(exc))
+
+        run_job(job, done, failed, owner=self)
+
+    def _absorb(self, start: int, asked: list[int], got: list[tuple[int, tuple[str, ...]]]) -> list[tuple]:
+        """Rows fetched for ids[start:…]; records deleted since the id query leave the list."""
+        if len(got) != len(asked):
+            present = {rid for rid, _ in got}
+            self.ids[start:start + len(asked)] = [i for i in asked if i in present]
+        return [row for _, row in got]
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+        return not parent.isValid() and len(self.rows) < len(self.ids)
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        if parent.isValid():
+            return
+        start = len(self.rows)
+        asked = self.ids[start:start + CHUNK]
+        if not asked:
+            return
+        with self.db.sessions() as s:  # a primary-key lookup of one chunk: a few milliseconds
+            got = display_rows(s, self.query.entity, asked)
+        rows = self._absorb(start, asked, got)
+        if rows:
+            self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+            self.rows.extend(rows)
+            self.endInsertRows()
+
+    def ensure_loaded(self, row: int) -> None:
+        while row >= len(self.rows) and self.canFetchMore():
+            self.fetchMore()
+
+    # --- reading -------------------------------------------------------------------------------------------
+
+    def id_at(self, row: int) -> int | None:
+        return self.ids[row] if 0 <= row < len(self.rows) else None
+
+    def row_of(self, record_id: int) -> int:
+        """Row of a record, loading the rows up to it; -1 when the list does not hold it."""
+        try:
+            row = self.ids.index(record_id)
+        except ValueError:
+            return -1
+        self.ensure_loaded(row)
+        return row if row < len(self.rows) else -1
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role in (Qt.DisplayRole, Qt.ToolTipRole):
+            text = self.rows[index.row()][index.column()]
+            return text if role == Qt.DisplayRole or len(text) > 30 else None
+        if role == Qt.TextAlignmentRole:
+            horizontal = Qt.AlignRight if index.column() in self._right else Qt.AlignLeft
+            return int(horizontal | Qt.AlignVCenter)
+        if role == ID_ROLE:
+            return self.ids[index.row()]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:
+        if orientation != Qt.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        column = self.columns[section]
+        if role == Qt.DisplayRole:
+            return column.label
+        if role == Qt.ToolTipRole:
+            return column.help or column.label
+        if role == Qt.TextAlignmentRole and section in self._right:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
+        if 0 <= column < len(self.columns):
+            self.set_query(sort=self.columns[column].key, descending=order == Qt.DescendingOrder)

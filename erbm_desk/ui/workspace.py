@@ -1,0 +1,77 @@
+"""What the pages of one open database share: the database, the writer and its history, the pick lists,
+and how to talk to the window (status bar, going to a record)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from erbm_desk.services.database import Database
+from erbm_desk.services.queries import pick_list
+from erbm_desk.ui.undo import Records, Writer
+from erbm_desk.ui.workers import run_job
+
+Choices = list[tuple[int, str]]
+
+
+class PickLists(QObject):
+    """(id, name) lists of the records a picker offers, loaded once in a worker and forgotten after a write."""
+
+    def __init__(self, db: Database, parent: QObject | None = None):
+        super().__init__(parent)
+        self.db = db
+        self._lists: dict[str, Choices] = {}
+        self._waiting: dict[str, list[Callable[[Choices], None]]] = {}
+        self._generation = 0
+
+    def get(self, entity: str, then: Callable[[Choices], None]) -> None:
+        """Call `then(choices)`: at once when known, else when loaded."""
+        if entity in self._lists:
+            then(self._lists[entity])
+            return
+        first = entity not in self._waiting
+        self._waiting.setdefault(entity, []).append(then)
+        if not first:
+            return
+        generation, db = self._generation, self.db
+
+        def job(_progress) -> Choices:
+            with db.sessions() as s:
+                return pick_list(s, entity)
+
+        def done(choices: Choices) -> None:
+            callbacks = self._waiting.pop(entity, [])
+            if generation == self._generation:
+                self._lists[entity] = choices
+            for callback in callbacks:
+                callback(choices)
+
+        run_job(job, done, lambda exc: self._waiting.pop(entity, None), owner=self)
+
+    def invalidate(self) -> None:
+        self._generation += 1
+        self._lists.clear()
+
+
+class Workspace(QObject):
+    """One open database as the pages see it."""
+
+    changed = Signal()  # data was written (by a page of this workspace or another feature)
+
+    def __init__(self, db: Database, status: Callable[[str], None], open_record: Callable[[str, int], None],
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.undo_stack = QUndoStack(self)
+        self.writer = Writer(db, self)
+        self.records = Records(self.writer, self.undo_stack, self)
+        self.picks = PickLists(db, self)
+        self.status = status
+        self.open_record = open_record
+        self.writer.written.connect(self.notify_changed)
+
+    def notify_changed(self) -> None:
+        self.picks.invalidate()
+        self.changed.emit()

@@ -1,0 +1,101 @@
+"""Driving the data-entry window as a person would: keyboard into fields, pick lists, Ctrl+S, the side bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from erbm_desk.ui.fields import RefPicker
+from erbm_desk.ui.list_page import ListPage
+from erbm_desk.ui.main_window import MainWindow
+from erbm_desk.ui.navigation import KEYS
+
+TIMEOUT = 10_000
+
+
+def open_window(qtbot, db) -> MainWindow:
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.resize(1300, 850)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    return window
+
+
+def go_to(qtbot, window: MainWindow, key: str):
+    """Click the page's entry in the side bar; wait until a list page has loaded its list."""
+    sidebar = window.sidebar
+    rect = sidebar.visualItemRect(sidebar.item(KEYS.index(key)))
+    qtbot.mouseClick(sidebar.viewport(), Qt.LeftButton, pos=rect.center())
+    page = window.stack.currentWidget()
+    assert page is window.page(key)
+    if isinstance(page, ListPage):
+        wait_list(qtbot, page)
+    return page
+
+
+def wait_list(qtbot, page: ListPage) -> None:
+    qtbot.waitUntil(lambda: not page.model.loading, timeout=TIMEOUT)
+
+
+def field(page: ListPage, key: str):
+    return page.form.fields[key].widget
+
+
+def keys(qtbot, widget, text: str) -> None:
+    """Type text key by key; QTest only knows ASCII keys, so « é » and the like go as plain key events."""
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClick(widget, ch)
+            continue
+        for kind in (QEvent.KeyPress, QEvent.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.NoModifier, ch))
+
+
+def type_into(qtbot, widget, text: str) -> None:
+    widget.setFocus()
+    keys(qtbot, widget, text)
+
+
+def pick(qtbot, picker: RefPicker, text: str) -> None:
+    """Type part of a name, wait for the drop-down, take its first line with Entrée."""
+    picker.setFocus()
+    keys(qtbot, picker, text)
+    popup = picker.completer_.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=TIMEOUT)
+    qtbot.keyClick(popup, Qt.Key_Return)
+    qtbot.waitUntil(lambda: picker.value() is not None, timeout=TIMEOUT)
+
+
+def press(qtbot, window, key, modifier=Qt.NoModifier) -> None:
+    """A key pressed on the keyboard: it goes to the widget that has the focus."""
+    qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)
+
+
+def new_record(qtbot, window: MainWindow, page: ListPage) -> None:
+    press(qtbot, window, Qt.Key_N, Qt.ControlModifier)
+    assert page.form.record_id is None
+
+
+def save(qtbot, window: MainWindow, page: ListPage) -> int:
+    """Ctrl+S, then wait for the record to be written and the list reloaded; returns its id."""
+    form = page.form
+    with qtbot.waitSignal(form.saved, timeout=TIMEOUT) as saved:
+        press(qtbot, window, Qt.Key_S, Qt.ControlModifier)
+        problems = {k: form.error_text(k) for k in form.fields if form.error_text(k)}
+        assert form.saving, f"not saved: {form.banner.text()} {problems}"
+    wait_list(qtbot, page)
+    return saved.args[0]
+
+
+def question(qtbot, parent) -> QMessageBox:
+    """The question box a page opened (non-blocking), once visible."""
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in parent.findChildren(QMessageBox)), timeout=TIMEOUT)
+    return next(b for b in parent.findChildren(QMessageBox) if b.isVisible())
+
+
+def answer(qtbot, box: QMessageBox, text: str) -> None:
+    button = next(b for b in box.buttons() if b.text() == text)
+    qtbot.mouseClick(button, Qt.LeftButton)
