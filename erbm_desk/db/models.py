@@ -215,6 +215,30 @@ class HoursEntry(Record):
     contract: Mapped[Contract] = relationship(back_populates="hours_entries")
 
 
+class ExchangeSite(Base):
+    """This database's identity in the workbooks it exports (one row, created at the first exchange)."""
+
+    __tablename__ = "exchange_site"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ExchangeImport(Base):
+    """A workbook imported: the site that exported it and when (its clock), when we imported it (ours).
+    The last import from a site is the « last exchange » that tells a change from a conflict."""
+
+    __tablename__ = "exchange_import"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_site: Mapped[str | None] = mapped_column(String(36), index=True)
+    organisation: Mapped[str | None] = mapped_column(String(160))
+    exported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    summary: Mapped[str | None] = mapped_column(Text)
+
+
 MODELS = {
     "epci": Epci,
     "commune": Commune,
@@ -227,6 +251,7 @@ MODELS = {
     "contract": Contract,
     "hours_entry": HoursEntry,
 }
+
 
 # --- Access control, audit log and settings (issue 7: personal data). Not entities: no UUID, not in MODELS.
 

@@ -159,6 +159,22 @@ def scope_operations(session: Session, scope: Scope) -> Select | None:
     return select(Operation.id).where(Operation.id.in_(ids))
 
 
+def scope_cites(session: Session, scope: Scope) -> Select | None:
+    """A SELECT of the cité ids in scope, with or without operations; None for the whole territory."""
+    if scope.kind == "territory":
+        return None
+    if scope.kind == "operation":
+        return select(Operation.cite_id).where(Operation.id.in_(scope_operations(session, scope)))
+    if scope.kind == "epci":
+        ids = _match_one(session, select(Epci.id, Epci.siren, Epci.short_name, Epci.name), scope.value, "EPCI")
+        return select(Cite.id).join(Commune, Cite.commune_id == Commune.id).where(Commune.epci_id.in_(ids))
+    if scope.kind == "bailleur":
+        ids = _match_one(session, select(Bailleur.id, Bailleur.name), scope.value, "Bailleur")
+        return select(Cite.id).where(Cite.bailleur_id.in_(ids))
+    ids = _match_one(session, select(Cite.id, Cite.name, Cite.uuid), scope.value, "Cité")
+    return select(Cite.id).where(Cite.id.in_(ids))
+
+
 def scope_label(session: Session, scope: Scope) -> str:
     if scope.kind == "territory":
         return SCOPE_LABELS["territory"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import uuid
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
@@ -12,6 +13,12 @@ from erbm_desk.db.models import Bailleur, Cite, Commune, Epci
 from erbm_desk.paths import SEEDS_DIR
 
 BAILLEURS = ("Maisons & Cités", "SIA Habitat", "Pas-de-Calais Habitat")
+_SEED_NAMESPACE = uuid.UUID("5b0c2f0e-6a4e-4d8e-9a55-3c1e0e7d2b41")
+
+
+def seed_uuid(kind: str, *key: str) -> str:
+    """The same UUID for a seeded record in every database, so that workbooks of several sites match by it."""
+    return str(uuid.uuid5(_SEED_NAMESPACE, "/".join((kind, *key))))
 
 
 def _rows(name: str, seeds: Path) -> list[dict[str, str]]:
@@ -43,7 +50,7 @@ def load_reference_data(session: Session, seeds: Path = SEEDS_DIR) -> bool:
             for r in _rows("communes.csv", seeds)
         ],
     )
-    bailleurs = {name: Bailleur(name=name) for name in BAILLEURS}
+    bailleurs = {name: Bailleur(name=name, uuid=seed_uuid("bailleur", name)) for name in BAILLEURS}
     session.add_all(bailleurs.values())
     session.flush()
     commune_ids = dict(session.execute(select(Commune.insee_code, Commune.id)).all())
@@ -51,6 +58,7 @@ def load_reference_data(session: Session, seeds: Path = SEEDS_DIR) -> bool:
         bailleur = bailleurs.get(r["bailleur"]) if r["bailleur"] else None
         session.add(
             Cite(name=r["name"], commune_id=commune_ids[r["insee_code"]], bailleur=bailleur,
+                 uuid=seed_uuid("cite", r["insee_code"], r["name"]),
                  priority=True, unesco=r["unesco"].strip().lower() == "oui", notes=r["source"] or None)
         )
     session.flush()

@@ -1,0 +1,215 @@
+"""What the database already holds, loaded once per import for matching rows: records by identifier and by
+natural key, texts naming them (as the workbooks write them), communes and bailleurs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from sqlalchemy import func, null, select
+from sqlalchemy.orm import Session
+
+from erbm_desk.db.models import MODELS, Bailleur, Commune, ExchangeImport
+from erbm_desk.domain.enums import fold
+from erbm_desk.domain.specs import SPECS, Kind
+from erbm_desk.services import authz
+from erbm_desk.services.excel import format as fmt
+from erbm_desk.services.reference import seed_uuid
+
+AMBIGUOUS = object()  # a text naming several records
+_INSEE = re.compile(r"\(?\s*(\d[0-9AaBb]\d{3})\s*\)?\s*$")
+_SIRET = re.compile(r"(\d[\d \u00a0]{12,20}\d)\s*\)?\s*$")
+
+
+def siret_in(text: str) -> str | None:
+    m = _SIRET.search(text)
+    if m:
+        digits = re.sub(r"\D", "", m.group(1))
+        if len(digits) == 14:
+            return digits
+    return None
+
+
+def insee_in(text: str) -> str | None:
+    m = _INSEE.search(text)
+    return m.group(1).upper() if m else None
+
+
+class TextIndex:
+    """Records by the text that names them: exactly, then without case/accents, then by a looser alias (a bare
+    name) when only one record has it."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, Any] = {}
+        self.folded: dict[str, Any] = {}
+        self.loose: dict[str, Any] = {}
+
+    @staticmethod
+    def _put(index: dict, key: str, target: Any) -> None:
+        old = index.get(key)
+        if old is None:
+            index[key] = target
+        elif old is not target and old != target:
+            index[key] = AMBIGUOUS
+
+    def add(self, text: str, target: Any, *aliases: str) -> None:
+        if text:
+            self._put(self.exact, text, target)
+            self._put(self.folded, fold(text), target)
+        for alias in aliases:
+            if alias:
+                self._put(self.loose, fold(alias), target)
+
+    def find(self, text: str) -> Any:
+        found = self.exact.get(text)
+        if found is not None:
+            return found
+        key = fold(text)
+        found = self.folded.get(key)
+        return found if found is not None else self.loose.get(key)
+
+
+def natural_key(entity: str, v: dict[str, Any], ident: Callable[[Any], Any]) -> tuple | None:
+    """The natural key of a record (DESIGN §2), texts compared without case nor accents, references by
+    `ident`. None when a part is missing. A person without identity is known by the pseudonym."""
+    if entity == "beneficiary":
+        last, first, birth = v.get("last_name"), v.get("first_name"), v.get("birth_date")
+        if last and first and birth:
+            return (fold(last), fold(first), birth)
+        pseudonym = v.get("pseudonym")
+        return ("pseudonym", fold(pseudonym)) if pseudonym else None
+    spec = SPECS[entity]
+    parts = []
+    for key in spec.natural_key:
+        value = v.get(key)
+        if value is None:
+            return None
+        kind = spec.column(key).kind
+        if kind is Kind.REF:
+            parts.append(ident(value))
+        elif kind is Kind.TEXT:
+            parts.append(fold(value))
+        else:
+            parts.append(value)
+    return tuple(parts)
+
+
+def db_ident(record_id: int) -> tuple:
+    return ("db", record_id)
+
+
+class DbSnapshot:
+    def __init__(self, session: Session):
+        self.session = session
+        self.commune_ids: dict[str, int] = {}
+        self.commune_rows: dict[int, tuple[str, str]] = {}
+        communes = TextIndex()
+        for cid, insee, name in session.execute(select(Commune.id, Commune.insee_code, Commune.name)):
+            self.commune_ids[insee] = cid
+            self.commune_rows[cid] = (insee, name)
+            communes.add(fmt.commune_text(name, insee), cid, name)
+        self.communes = communes
+        self.bailleur_names: dict[int, str] = {}
+        self.bailleurs: dict[str, int] = {}
+        for bid, name in session.execute(select(Bailleur.id, Bailleur.name)):
+            self.bailleur_names[bid] = name
+            self.bailleurs[fold(name)] = bid
+        self._rows: dict[str, dict[int, dict[str, Any]]] = {}
+        self._by_uuid: dict[str, dict[str, int]] = {}
+        self._by_key: dict[str, dict[tuple, int]] = {}
+        self._texts: dict[tuple[str, bool], TextIndex] = {}
+        self._own_text: dict[tuple[str, bool], dict[int, str]] = {}
+
+    # --- records -------------------------------------------------------------------------------------------
+
+    def rows(self, entity: str) -> dict[int, dict[str, Any]]:
+        if entity not in self._rows:
+            table = MODELS[entity].__table__
+            keys = ["id", "uuid", "created_at", "updated_at", "version", *SPECS[entity].keys]
+            if entity == "beneficiary":
+                keys.append("pseudonym")
+            hidden = set() if authz.can_see_identity(self.session) else {"last_name", "first_name"}
+            result = self.session.execute(select(*[null().label(k) if k in hidden else table.c[k] for k in keys]))
+            self._rows[entity] = {r[0]: dict(zip(keys, r)) for r in result}
+        return self._rows[entity]
+
+    def by_uuid(self, entity: str) -> dict[str, int]:
+        if entity not in self._by_uuid:
+            self._by_uuid[entity] = {r["uuid"]: rid for rid, r in self.rows(entity).items()}
+        return self._by_uuid[entity]
+
+    def by_key(self, entity: str) -> dict[tuple, int]:
+        if entity not in self._by_key:
+            index: dict[tuple, int] = {}
+            for rid, r in self.rows(entity).items():
+                key = natural_key(entity, r, db_ident)
+                if key is not None:
+                    index.setdefault(key, rid)
+                if entity == "beneficiary":  # an identified person can also be found by pseudonym
+                    pseudo = r["pseudonym"] or fmt.derived_pseudonym(r["uuid"])
+                    index.setdefault(("pseudonym", fold(pseudo)), rid)
+            self._by_key[entity] = index
+        return self._by_key[entity]
+
+    def pristine(self, entity: str, record: dict[str, Any]) -> bool:
+        """A record of the reference data (seeds) never changed here: it has nothing to defend."""
+        if entity != "cite" or record["version"] != 1:
+            return False
+        insee = self.commune_rows[record["commune_id"]][0]
+        return record["uuid"] == seed_uuid("cite", insee, record["name"])
+
+    # --- texts ---------------------------------------------------------------------------------------------
+
+    def text_of(self, entity: str, record_id: int, anonymous: bool) -> str:
+        if entity == "commune":
+            insee, name = self.commune_rows[record_id]
+            return fmt.commune_text(name, insee)
+        if entity == "bailleur":
+            return self.bailleur_names[record_id]
+        cache = self._own_text.setdefault((entity, anonymous), {})
+        text = cache.get(record_id)
+        if text is None:
+            text = cache[record_id] = self._make_text(entity, self.rows(entity)[record_id], anonymous)
+        return text
+
+    def _make_text(self, entity: str, r: dict[str, Any], anonymous: bool) -> str:
+        if entity == "cite":
+            return fmt.cite_text(r["name"], self.text_of("commune", r["commune_id"], anonymous))
+        if entity == "operation":
+            return fmt.operation_text(r["name"], self.text_of("cite", r["cite_id"], anonymous))
+        if entity == "company":
+            return fmt.company_text(r["name"], r["siret"])
+        if entity == "beneficiary":
+            pseudonym = r["pseudonym"] or fmt.derived_pseudonym(r["uuid"])
+            if anonymous:
+                return pseudonym
+            return fmt.beneficiary_text(r["last_name"], r["first_name"], r["birth_date"], pseudonym)
+        company = self.rows("company")[r["company_id"]]
+        return fmt.contract_text(self.text_of("beneficiary", r["beneficiary_id"], anonymous), company["siret"],
+                                 self.text_of("operation", r["operation_id"], anonymous), r["start_date"])
+
+    def texts(self, entity: str, anonymous: bool) -> TextIndex:
+        """Every record of `entity` by its text (both spellings of a person: identity and pseudonym)."""
+        key = (entity, anonymous)
+        if key not in self._texts:
+            index = TextIndex()
+            for rid, r in self.rows(entity).items():
+                loose = r.get("name") if entity in ("cite", "operation", "company") else None
+                index.add(self.text_of(entity, rid, anonymous), rid, loose or "")
+                if entity in ("beneficiary", "contract"):
+                    index.add(self.text_of(entity, rid, not anonymous), rid)
+            self._texts[key] = index
+        return self._texts[key]
+
+
+def database_token(session: Session) -> tuple:
+    """A cheap summary of the database's state: it changes whenever a record is added, changed or deleted."""
+    token = []
+    for entity in fmt.ENTITY_ORDER + ("bailleur",):
+        table = MODELS[entity].__table__
+        token.append(tuple(session.execute(
+            select(func.count(), func.max(table.c.id), func.max(table.c.updated_at), func.sum(table.c.version))
+        ).one()))
+    token.append(session.scalar(select(func.count()).select_from(ExchangeImport)))
+    return tuple(token)
