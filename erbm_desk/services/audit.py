@@ -170,14 +170,46 @@ def log_event(session: Session, action: str, entity: str, changes: dict[str, Any
     write_entries(session, [Pending(action, entity, record_uuid, record_id, changes or {})], actor, role)
 
 
+_BULK = "audit.bulk_counts"
+
+
 def record_bulk(session: Session, counts: dict[str, int], note: str = "") -> None:
     """The summary entry of a bulk Core write (demo data, fast import): how many rows of each entity.
 
-    Call it in the same transaction as the inserts. The rows themselves are not logged one by one."""
+    Call it in the same transaction as the inserts. The rows themselves are not logged one by one. Bulk
+    writes that nobody summarises are summarised automatically at commit (`_summarise_bulk_writes`); a call
+    here replaces that automatic summary."""
+    session.info.pop(_BULK, None)
     summary: dict[str, Any] = {"counts": {k: int(v) for k, v in sorted(counts.items()) if v}}
     if note:
         summary["note"] = note
     log_event(session, "bulk", "*", summary)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _count_bulk_writes(state) -> None:
+    """Core INSERT/UPDATE/DELETE of record tables run through a session are counted for the summary entry."""
+    entity = authz.bulk_target(state)
+    if entity is None:
+        return
+    params = state.parameters
+    rows = len(params) if isinstance(params, (list, tuple)) else 1
+    verb = "insert" if state.is_insert else "update" if state.is_update else "delete"
+    counts = state.session.info.setdefault(_BULK, {})
+    counts[f"{entity}:{verb}"] = counts.get(f"{entity}:{verb}", 0) + rows
+
+
+@event.listens_for(Session, "before_commit")
+def _summarise_bulk_writes(session: Session) -> None:
+    counts = session.info.pop(_BULK, None)
+    if counts:
+        log_event(session, "bulk", "*", {"counts": dict(sorted(counts.items())),
+                                         "note": "écriture groupée (insertion, modification ou suppression)"})
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_bulk_writes(session: Session, _previous_transaction) -> None:
+    session.info.pop(_BULK, None)
 
 
 def _column_keys(obj: Record) -> list[str]:

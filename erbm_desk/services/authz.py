@@ -266,6 +266,26 @@ def _guard_writes(session: Session, _flush_context, _instances) -> None:
         require_write(session, *sorted(entities))
 
 
+_RECORD_TABLES = {m.__tablename__ for m in Record.__subclasses__()} | set(ENTITIES)
+
+
+def bulk_target(state) -> str | None:
+    """The record table a Core INSERT/UPDATE/DELETE run through a session writes to, or None."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return None
+    table = getattr(state.statement, "table", None)
+    name = getattr(table, "name", None)
+    return name if name in _RECORD_TABLES else None
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _guard_bulk_writes(state) -> None:
+    """Core bulk writes through a session (demo data, fast imports) need the same rights as ORM writes."""
+    entity = bulk_target(state)
+    if entity is not None:
+        require_write(state.session, entity)
+
+
 def _mentions_names(expr: Any) -> bool:
     table = Beneficiary.__table__
     for element in visitors.iterate(expr):

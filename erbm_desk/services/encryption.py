@@ -62,14 +62,19 @@ def _driver():
 
 
 def is_encrypted(path: str | os.PathLike) -> bool:
-    """A non-empty file that is not a plain SQLite file (an SQLCipher file looks random from byte 0)."""
+    """An SQLCipher file: not a plain SQLite header, whole pages, and a random salt in its first 16 bytes (or
+    its key file beside it). A damaged plain file (zeroed header, text) is not taken for an encrypted one."""
     path = Path(path)
     try:
+        size = path.stat().st_size
         with open(path, "rb") as fh:
             head = fh.read(16)
     except OSError:
         return False
-    return len(head) == 16 and head != SQLITE_HEADER
+    if len(head) < 16 or head == SQLITE_HEADER:
+        return False
+    looks_random = len(set(head)) >= 10 and size % 512 == 0
+    return looks_random or key_file_for(path).exists()
 
 
 def key_file_for(db_path: str | os.PathLike) -> Path:

@@ -162,3 +162,29 @@ def test_sign_ins_are_logged(accounts_db, action):
         pass
     sign_in_as(db, Role.ADMIN)
     assert [r.actor for r in _entries(db, action=action)][-1] == "fanny"
+
+
+def test_core_bulk_writes_are_checked_and_summarised_at_commit(accounts_db, small_dataset):
+    from sqlalchemy import insert
+
+    from erbm_desk.services.authz import AccessDenied
+
+    db = accounts_db
+    sign_in_as(db, Role.BAILLEUR)
+    with pytest.raises(AccessDenied):
+        with db.session() as s:
+            s.execute(insert(Beneficiary.__table__), [dict(uuid=f"00000000-0000-4000-8000-00000000000{i}",
+                                                           pseudonym=f"P{i}", sex="m", created_at=date(2024, 1, 1),
+                                                           updated_at=date(2024, 1, 1), version=1) for i in range(3)])
+    sign_in_as(db, Role.FACILITATOR)
+    with db.session() as s:
+        s.execute(insert(Beneficiary.__table__), [dict(uuid=f"00000000-0000-4000-8000-00000000000{i}",
+                                                       pseudonym=f"P{i}", sex="m", qpv=False, rsa=False, deld=False,
+                                                       detld=False, rqth=False, ass_aah=False, low_qualification=False,
+                                                       created_at=date(2024, 1, 1), updated_at=date(2024, 1, 1),
+                                                       version=1) for i in range(3)])
+        s.execute(update(HoursEntry).where(HoursEntry.id == small_dataset["h1"]).values(hours=Decimal("3")))
+    sign_in_as(db, Role.ADMIN)
+    rows = _entries(db, action="bulk")
+    assert rows[0].changes["counts"] == {"beneficiary:insert": 3, "hours_entry:update": 1}
+    assert rows[0].actor == "fanny"

@@ -1,0 +1,42 @@
+"""A short fuzzing run in the suite (the full 1 000-file run: python -m tests.fuzz.fuzz_import)."""
+
+import pytest
+
+pytest.importorskip("erbm_desk.services.excel")
+
+
+def test_mutated_workbooks_are_refused_cleanly_or_imported(tmp_path):
+    from tests.fuzz.fuzz_import import run
+
+    report = run(files=30, seed=3, workdir=tmp_path)
+    assert report.tried == 30
+    assert report.crashes == 0, report.summary()
+    assert report.changed_after_rejection == 0, report.summary()
+    assert report.imported >= 3 and report.rejected >= 10, report.summary()
+
+
+def test_guard_refuses_macros_and_finds_nir(tmp_path):
+    import zipfile
+
+    from erbm_desk.services import excel_guard
+
+    assert excel_guard.looks_like_nir("1 85 05 78 006 084 36") is (97 - 1850578006084 % 97 == 36)
+    assert excel_guard.looks_like_nir("2850562123456") and not excel_guard.looks_like_nir("62498")
+    assert excel_guard.looks_like_nir("1 69 05 2A 123 456 " + f"{97 - 1690519123456 % 97:02d}")
+    assert [excel_guard.is_nir_header(h) for h in ("NIR", "N° sécu", "Numéro de sécurité sociale", "N° SS",
+                                                   "Code INSEE", "Commune", "Nom")] == [True] * 4 + [False] * 3
+    assert excel_guard.nir_columns(["Nom", "Numéro"], [["A", "1850578006084"], ["B", "2850562123456"]]) == [1]
+    book = tmp_path / "m.xlsx"
+    with zipfile.ZipFile(book, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/vbaProject.bin", b"x")
+    with pytest.raises(excel_guard.UnsafeWorkbook, match="macros"):
+        excel_guard.check_workbook(book)
+    with pytest.raises(excel_guard.UnsafeWorkbook, match=r"\.xlsm"):
+        excel_guard.check_workbook(tmp_path / "classeur.xlsm")
+    rows = list(excel_guard.limited_rows([[1] * 3] * 5, "S", max_rows=5, max_columns=3))
+    assert len(rows) == 5
+    with pytest.raises(excel_guard.UnsafeWorkbook, match="lignes"):
+        list(excel_guard.limited_rows([[1]] * 6, "S", max_rows=5))
+    with pytest.raises(excel_guard.UnsafeWorkbook, match="colonnes"):
+        list(excel_guard.limited_rows([[1] * 4], "S", max_columns=3))
