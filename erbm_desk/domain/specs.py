@@ -144,6 +144,10 @@ class EntitySpec:
 C = Column
 K = Kind
 
+# Free text invites what the indicators never need (issue 7, GDPR minimisation): say so where it is typed.
+NOTES_HELP = ("Remarques sur l'opération ou la cité uniquement : n'écrivez ici aucun nom de personne ni aucune "
+              "information sur la santé, le handicap, la situation sociale ou judiciaire de quelqu'un.")
+
 CITE = EntitySpec(
     "cite",
     "Cité",
@@ -155,7 +159,7 @@ CITE = EntitySpec(
         C("homes", "Logements", K.INT, help="Nombre de logements miniers de la cité"),
         C("priority", "Cité prioritaire", K.BOOL, help="Une des cités prioritaires de l'ERBM"),
         C("unesco", "Patrimoine Unesco", K.BOOL),
-        C("notes", "Remarques", width=40, max_length=2000),
+        C("notes", "Remarques", width=40, max_length=2000, help=NOTES_HELP),
     ),
     natural_key=("name", "commune_id"),
     display=("name",),
@@ -177,7 +181,7 @@ OPERATION = EntitySpec(
         C("energy_before", "Conso. avant (kWh/m²/an)", K.DECIMAL, width=16),
         C("energy_after", "Conso. après (kWh/m²/an)", K.DECIMAL, width=16),
         C("hours_required", "Heures d'insertion exigées", K.DECIMAL, width=16),
-        C("notes", "Remarques", width=40, max_length=2000),
+        C("notes", "Remarques", width=40, max_length=2000, help=NOTES_HELP),
     ),
     natural_key=("name", "cite_id"),
     display=("name",),
