@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+import zlib
 from pathlib import Path
 
 from erbm_desk.services.excel.errors import ExcelFileError
@@ -58,7 +59,8 @@ def check_workbook_file(path: str | Path) -> str:
             _inflate_all(zf, path.name)
     except zipfile.BadZipFile as exc:
         raise ExcelFileError(f"Le classeur « {path.name} » est endommagé ({exc}) : il ne peut pas être lu.") from None
-    except (OSError, EOFError, ValueError, NotImplementedError) as exc:
+    # zlib.error (a corrupt deflate stream) was found by the import fuzzing of issue 7 (tests/fuzz/)
+    except (OSError, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
         if isinstance(exc, ExcelFileError):
             raise
         raise ExcelFileError(f"Le classeur « {path.name} » est endommagé ({exc}) : il ne peut pas être lu.") from None
