@@ -3,7 +3,7 @@
     python3 packaging/smoke_test.py [DIST_FOLDER]      (default: dist/erbm-desk; standard library only)
 
 Checks `--version`, the help of every subcommand (each one's module is imported), `demo`, `stats`, `db upgrade`,
-then `export`, `import`, `bilan`, `backup` and `check` when the build has them, and opens and closes the main
+then `export`, `import` (dry run, and into a new database), `bilan`, `backup` and `check` when the build has them, and opens and closes the main
 window (hook ERBM_DESK_QUIT_AFTER_SHOW in erbm_desk/ui/app.py). Any step fails on a non-zero exit, a
 time-out, or an import error / traceback / Qt plugin error on its output. Everything runs in a temporary
 folder with its own user folders: the real user's data and settings are never touched.
@@ -113,9 +113,10 @@ class Smoke:
         if "export" in commands:
             xlsx = work / "export.xlsx"
             self.run("export", self.cli, "--db", db, "export", str(xlsx), expect=lambda _: _file_starts(xlsx, b"PK"))
-            if "import" in commands and xlsx.exists():
-                copy = str(work / "import.sqlite")
-                self.run("import (into a new database)", self.cli, "--db", copy, "import", str(xlsx), "--yes")
+            if "import" in commands and xlsx.exists():  # reads it back (calamine/openpyxl in the bundle)
+                self.run("import --dry-run (same database)", self.cli, "--db", db, "import", "--dry-run", str(xlsx))
+                self.run("import (into a new database)", self.cli, "--db", str(work / "import.sqlite"), "import",
+                         str(xlsx))
         if "bilan" in commands:
             pdf = work / "bilan.pdf"
             self.run("bilan", self.cli, "--db", db, "bilan", str(pdf), expect=lambda _: _file_starts(pdf, b"%PDF"))
