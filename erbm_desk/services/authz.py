@@ -6,10 +6,11 @@ Rights are enforced here, in the services, not by hiding buttons:
   permission; `require_write(session, entity)` for writes. `save_record`/`delete_record` call it, and a
   `before_flush` listener checks every ORM write whatever its path (forms, CLI, imports).
 - identity columns (`Column.personal`: names, birth date) are readable only by roles for which
-  `identity_visible(user)` is true. For the others, defence in depth on every ORM query of their session:
-  selecting a name column raises `AccessDenied`, and a `Beneficiary` loaded as an object arrives with its
-  names and birth date blanked. Services that list people use `person_label` / `name_columns` /
-  `visible_columns` so that they never ask for what the role may not see.
+  `identity_visible(user)` is true. For the others, on every query of their session: names are replaced by
+  NULL wherever the statement mentions them (columns, conditions, ordering, subqueries — `mask_names`), and
+  a `Beneficiary` loaded as an object arrives with its names and birth date blanked. Birth dates stay
+  readable as columns because the « moins de 26 ans » indicators need them; services that list people use
+  `person_label` / `name_columns` / `visible_columns` so that they never ask for what the role may not see.
 
 The current user lives on the `Database` object (`db.user`, set by `services.accounts`); a session finds it
 through `session.info["database"]`. A session not made by a `Database` (never the case in the app) acts as
@@ -22,10 +23,10 @@ import getpass
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, null
+from sqlalchemy import event, null, type_coerce
 from sqlalchemy.orm import Session, attributes
 from sqlalchemy.sql import visitors
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnClause, ColumnElement
 
 from erbm_desk.db.models import Beneficiary, Record
 from erbm_desk.domain.enums import LabelledEnum
@@ -286,39 +287,47 @@ def _guard_bulk_writes(state) -> None:
         require_write(state.session, entity)
 
 
-def _mentions_names(expr: Any) -> bool:
+def _is_name_column(element: Any) -> bool:
+    if not isinstance(element, ColumnClause):
+        return False
     table = Beneficiary.__table__
-    for element in visitors.iterate(expr):
-        if isinstance(element, ColumnElement):
-            for base in element.proxy_set:
-                if getattr(base, "table", None) is table and getattr(base, "name", None) in _NAME_COLUMNS:
-                    return True
-    return False
+    return any(getattr(base, "table", None) is table and getattr(base, "name", None) in _NAME_COLUMNS
+               for base in element.proxy_set)
+
+
+def mask_names(statement: Any) -> Any | None:
+    """The statement with every reference to a beneficiary's last or first name (in columns, conditions,
+    ordering, subqueries, aliases) replaced by NULL; None when it has none. Selected columns keep their name."""
+    top = {id(c) for c in getattr(statement, "_raw_columns", ())}
+    found = []
+
+    def replace(element):
+        if _is_name_column(element):
+            found.append(element)
+            blank = type_coerce(null(), element.type)
+            return blank.label(element.key) if id(element) in top else blank
+        return None
+
+    masked = visitors.replacement_traverse(statement, {}, replace)
+    return masked if found else None
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _guard_identity_reads(state) -> None:
-    """A role that may not see identities cannot select a name column, however the query is written."""
+def _mask_identity_reads(state):
+    """For a role that may not see identities, every query of its session runs with names replaced by NULL:
+    a list, an export or a search by name gets nothing (a person then shows as pseudonym or number)."""
     if not state.is_select:
-        return
+        return None
     user = _user_or_none(state.session)
     if identity_visible(user) or (user is None and database_of(state.session) is None):
-        return
+        return None
     try:
-        descriptions = state.statement.column_descriptions
-    except Exception:  # noqa: BLE001 - text() and other statements without ORM descriptions
-        return
-    for desc in descriptions:
-        expr = desc.get("expr")
-        if expr is None or isinstance(desc.get("type"), type):
-            continue  # an entity: loaded objects are masked by _mask_loaded below
-        if isinstance(expr, ColumnElement) or hasattr(expr, "__clause_element__"):
-            clause = expr.__clause_element__() if hasattr(expr, "__clause_element__") else expr
-            if _mentions_names(clause):
-                raise AccessDenied(
-                    "Accès refusé : l'identité des bénéficiaires n'est pas visible pour le rôle "
-                    f"« {user.role.label if user else 'non connecté'} »."
-                )
+        masked = mask_names(state.statement)
+    except Exception:  # noqa: BLE001 - a statement we cannot rewrite is refused, never run unmasked
+        raise AccessDenied("Accès refusé : requête sur l'identité des bénéficiaires.") from None
+    if masked is None:
+        return None
+    return state.invoke_statement(statement=masked)
 
 
 def _mask(target: Beneficiary, session: Session | None) -> None:
