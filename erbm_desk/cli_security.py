@@ -39,7 +39,7 @@ def unlock_key(path, cli_error) -> bytes:
 
 def open_and_sign_in(args, cli_error):
     """Open args.db (asking for the passphrase of an encrypted file) and sign in as args.user if given."""
-    from erbm_desk.services import accounts, encryption
+    from erbm_desk.services import encryption
     from erbm_desk.services.database import DatabaseOpenError, open_database
 
     try:

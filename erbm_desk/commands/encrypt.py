@@ -5,19 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from pathlib import Path
-
 from erbm_desk.cli import EXIT_OK, CliError, open_db
-
-
-def _path(args) -> Path:
-    from erbm_desk.db.engine import database_url
-
-    url = database_url(args.db)
-    if not url.startswith("sqlite:///"):
-        raise CliError("Le chiffrement concerne une base personnelle (fichier) ; une base PostgreSQL est protégée "
-                       "par son serveur.")
-    return Path(url.removeprefix("sqlite:///"))
 
 
 def _new_passphrase() -> str:
@@ -40,9 +28,12 @@ def cmd_encrypt(args) -> int:
     if not encryption.available():
         raise CliError("Le chiffrement n'est pas disponible : installez « sqlcipher3 » "
                        "(pip install \"erbm-desk[encryption]\").")
-    path = _path(args)
     db = open_db(args)  # signs in, unlocks an encrypted file
+    path = db.path
     try:
+        if path is None:
+            raise CliError("Le chiffrement concerne une base personnelle (fichier) ; une base PostgreSQL est "
+                           "protégée par son serveur.")
         authz.require(db, authz.DATABASE_ADMIN)
         if args.backup:
             if not encryption.is_encrypted(path):

@@ -1,6 +1,5 @@
 """The security dialogs, driven as a user would (offscreen)."""
 
-from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
@@ -8,7 +7,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from erbm_desk.services import accounts
 from erbm_desk.services.authz import Role
-from tests.security.helpers import PASSWORD, USERNAMES, sign_in_as
+from tests.security.helpers import PASSWORD, sign_in_as
 
 
 def test_login_dialog_signs_in_or_says_why(qtbot, accounts_db):
