@@ -7,7 +7,8 @@
 # ERBM_DIST_DIR / ERBM_BUILD_DIR put the result / PyInstaller's work files elsewhere (default dist/, build/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/venv.sh packaging            # .venv with the app and the `packaging` extra (PyInstaller)
+# .venv with the app, PyInstaller, and the optional features the shipped app includes (PostgreSQL, SQLCipher)
+scripts/venv.sh "packaging,postgres,encryption"
 py=.venv/bin/python
 [ -x "$py" ] || py=.venv/Scripts/python.exe
 dist="${ERBM_DIST_DIR:-dist}"

@@ -3,7 +3,8 @@
     python3 packaging/smoke_test.py [DIST_FOLDER]      (default: dist/erbm-desk; standard library only)
 
 Checks `--version`, the help of every subcommand (each one's module is imported), `demo`, `stats`, `db upgrade`,
-then `export`, `import` (dry run, and into a new database), `bilan`, `backup` and `check` when the build has them, and opens and closes the main
+then `export`, `import` (dry run, and into a new database), `bilan`, `backup`, `check`, `accounts add` and
+`encrypt` (compiled extensions: argon2, SQLCipher) when the build has them, and opens and closes the main
 window (hook ERBM_DESK_QUIT_AFTER_SHOW in erbm_desk/ui/app.py). Any step fails on a non-zero exit, a
 time-out, or an import error / traceback / Qt plugin error on its output. Everything runs in a temporary
 folder with its own user folders: the real user's data and settings are never touched.
@@ -62,6 +63,7 @@ class Smoke:
         t0 = time.perf_counter()
         try:
             proc = subprocess.run([str(program), *args], capture_output=True, env=env, cwd=self.work,
+                                  stdin=subprocess.DEVNULL,  # a prompt must fail, not hang
                                   timeout=timeout, encoding="utf-8", errors="replace")
             out, err, code = proc.stdout, proc.stderr, proc.returncode
         except subprocess.TimeoutExpired:
@@ -124,6 +126,17 @@ class Smoke:
             self.run("backup", self.cli, "--db", db, "backup", str(work / "sauvegarde.sqlite"))
         if "check" in commands:
             self.run("check", self.cli, "--db", db, "check")
+        if "accounts" in commands:  # password hashing (argon2, a compiled extension)
+            self.run("accounts add", self.cli, "--db", db, "accounts", "add", "smoke", "--role", "facilitateur",
+                     env_extra={"ERBM_DESK_NEW_PASSWORD": "Smoke-test-mot-de-passe-42"})
+        if "encrypt" in commands:  # SQLCipher (a compiled extension) on a copy of the database
+            secret = {"ERBM_DESK_NEW_PASSPHRASE": "phrase de passe du test de fumée",
+                      "ERBM_DESK_PASSPHRASE": "phrase de passe du test de fumée"}
+            copy = str(work / "chiffrée.sqlite")
+            self.run("demo (for encryption)", self.cli, "--db", copy, "demo", "--scale", "0.05")
+            self.run("encrypt", self.cli, "--db", copy, "encrypt", env_extra=secret)
+            self.run("stats (encrypted database)", self.cli, "--db", copy, "stats", env_extra=secret,
+                     expect=lambda out: None if "heures d'insertion réalisées" in out else "no comité sentence")
 
     def report(self) -> None:
         width = max(len(label) for label, *_ in self.results)
