@@ -50,6 +50,7 @@ class FilterBar(QWidget):
             line.addWidget(widget, 1)
         clear = QToolButton()
         clear.setText("Effacer les filtres")
+        clear.setObjectName("clear_filters")
         clear.setAutoRaise(True)
         clear.clicked.connect(self.clear)
         line.addWidget(clear)

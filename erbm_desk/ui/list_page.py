@@ -37,7 +37,7 @@ class ListPage(QWidget):
         self.spec = SPECS[entity]
         self._record_buttons: list[QPushButton] = []
         self.setObjectName(f"page_{entity}")
-        self.model = RecordTableModel(ws.db, ListQuery(entity), self)
+        self.model = RecordTableModel(ws.db, ListQuery(entity), self, ws.reads)
         self.table = RecordTable(self.model, self)
         self.table.setObjectName(f"table_{entity}")
         self.filters = FilterBar(ws, entity, SEARCH_HINTS.get(entity, ""), self)
@@ -50,7 +50,7 @@ class ListPage(QWidget):
         self.model.load_failed.connect(lambda msg: self.count.setText(f"Erreur : {msg}"))
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.form.saved.connect(self._saved)
-        self.form.deleted.connect(lambda _id: self._show_related(None))
+        self.form.deleted.connect(self._deleted)
         self.form.state_changed.connect(self._form_state)
         self.stale = False
         self.reload()
@@ -159,6 +159,10 @@ class ListPage(QWidget):
     def _show_related(self, record_id: int | None) -> None:
         if self.related is not None:
             self.related.show_record(record_id)
+
+    def _deleted(self, _record_id: int) -> None:
+        self._show_related(None)
+        self.table.setFocus(Qt.OtherFocusReason)
 
     def _saved(self, record_id: int) -> None:
         self._show_related(record_id)

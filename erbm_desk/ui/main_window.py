@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
         self.stack.clear_pages()
         if old_ws is not None:
             self.undo_group.removeStack(old_ws.undo_stack)
-            old_ws.writer.wait()
+            old_ws.wait()
             old_ws.deleteLater()
         self.db = db
         self.ws = Workspace(db, self.show_status, self.open_record, self)
@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
                 _counted(counts[k], one, many) for k, one, many in COUNTED))
             self.counts = counts
 
-        run_job(lambda _p: db.counts(), show, lambda exc: None, owner=self)
+        run_job(lambda _p: db.counts(), show, lambda exc: None, owner=self, pool=self.ws.reads)
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -288,7 +288,7 @@ class MainWindow(QMainWindow):
         self._closing = True
         save_geometry("main", self)
         if self.ws is not None:
-            self.ws.writer.wait()
+            self.ws.wait()
         if self.block_watcher is not None:
             self.block_watcher.stop()
         super().closeEvent(event)

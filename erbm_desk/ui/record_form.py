@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -30,7 +31,6 @@ from erbm_desk.services.queries import dependents_text, record_title, record_val
 from erbm_desk.services.records import RecordInvalid, dependents
 from erbm_desk.ui.dialogs import ask, error_color
 from erbm_desk.ui.fields import Field, RefPicker
-from erbm_desk.ui.workers import run_job
 from erbm_desk.ui.workspace import Workspace
 
 NEW_TITLES = {
@@ -42,6 +42,18 @@ NEW_TITLES = {
     "contract": "Nouveau contrat d'insertion",
     "hours_entry": "Nouveau mois d'heures",
 }
+
+
+class _UndoPassThrough(QObject):
+    """Ctrl+Z in a field undoes its typing; with nothing left to undo there, it reaches Édition > Annuler."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.ShortcutOverride and isinstance(watched, QLineEdit):
+            if (event.matches(QKeySequence.Undo) and not watched.isUndoAvailable()) or (
+                    event.matches(QKeySequence.Redo) and not watched.isRedoAvailable()):
+                event.ignore()
+                return True
+        return False
 
 
 class RecordForm(QWidget):
@@ -64,6 +76,7 @@ class RecordForm(QWidget):
         self._touched: set[str] = set()
         self.fields: dict[str, Field] = {}
         self.errors: dict[str, QLabel] = {}
+        self._undo_filter = _UndoPassThrough(self)
         self._build()
         self.new()
 
@@ -100,6 +113,7 @@ class RecordForm(QWidget):
                 form.addRow(label, shown)
                 continue
             field = Field(column, self.ws.picks, body)
+            field.widget.installEventFilter(self._undo_filter)
             field.edited.connect(lambda key=column.key: self._edited(key))
             error = QLabel()
             error.setObjectName(f"error_{column.key}")
@@ -303,11 +317,7 @@ class RecordForm(QWidget):
         record_id = self.record_id
         if record_id is None or self.saving:
             return
-        entity, db = self.entity, self.ws.db
-
-        def job(_progress):
-            with db.sessions() as s:
-                return record_title(s, entity, record_id), dependents(s, entity, record_id)
+        entity = self.entity
 
         def confirm(result) -> None:
             title, counts = result
@@ -323,7 +333,7 @@ class RecordForm(QWidget):
                 icon=QMessageBox.Warning,
             )
 
-        run_job(job, confirm, owner=self)
+        self.ws.read(lambda s: (record_title(s, entity, record_id), dependents(s, entity, record_id)), confirm, self)
 
     def _deleted(self, record_id: int) -> None:
         self.new()

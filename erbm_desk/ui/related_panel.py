@@ -18,7 +18,6 @@ from erbm_desk.ui.record_form import RecordForm
 from erbm_desk.ui.record_table import RecordTable
 from erbm_desk.ui.settings import restore_geometry, save_geometry
 from erbm_desk.ui.table_model import RecordTableModel
-from erbm_desk.ui.workers import run_job
 from erbm_desk.ui.workspace import Workspace
 
 # entity shown -> (tab title, related entity, filter of the related list)
@@ -79,7 +78,7 @@ class RelatedList(QWidget):
         self.filter_key = filter_key
         self.owner_id: int | None = None
         self.model = RecordTableModel(ws.db, ListQuery(entity, filters={filter_key: -1}, sort=FIRST_SORT.get(entity)),
-                                      self)
+                                      self, ws.reads)
         self.table = RecordTable(self.model, self)
         self.table.setObjectName(f"related_{entity}")
         for i, column in enumerate(self.model.columns):  # the record we are under is not worth a column
@@ -111,14 +110,9 @@ class RelatedList(QWidget):
         if self.entity != "hours_entry":
             self.footer.setText(f"{n} enregistrement{'s' if n > 1 else ''}")
             return
-        query, db = self.model.query, self.ws.db
-
-        def job(_progress):
-            with db.sessions() as s:
-                return hours_total(s, query)
-
-        run_job(job, lambda total: self.footer.setText(
-            f"{n} mois · {format_hours(total)} h au total"), owner=self)
+        query = self.model.query
+        self.ws.read(lambda s: hours_total(s, query),
+                     lambda total: self.footer.setText(f"{n} mois · {format_hours(total)} h au total"), self)
 
     def open(self, record_id: int) -> None:
         if self.entity not in CHILDREN:

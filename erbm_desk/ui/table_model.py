@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QThreadPool, Signal
 
 from erbm_desk.domain.specs import SPECS, Kind
 from erbm_desk.services.database import Database
 from erbm_desk.services.queries import CHUNK, ListPage, ListQuery, display_rows, load_list
-from erbm_desk.ui.workers import run_job
+from erbm_desk.ui.workspace import read_in
 
 NUMERIC = (Kind.INT, Kind.DECIMAL, Kind.MONEY)
 ID_ROLE = Qt.UserRole + 1
@@ -25,9 +25,10 @@ class RecordTableModel(QAbstractTableModel):
     loaded = Signal()  # a (re)load has arrived: ids, first rows and counts are known
     load_failed = Signal(str)
 
-    def __init__(self, db: Database, query: ListQuery, parent=None):
+    def __init__(self, db: Database, query: ListQuery, parent=None, pool: QThreadPool | None = None):
         super().__init__(parent)
         self.db = db
+        self.pool = pool
         self.query = query
         self.columns = SPECS[query.entity].columns
         self.ids: list[int] = []  # every matching record, in order
@@ -52,12 +53,7 @@ class RecordTableModel(QAbstractTableModel):
         self._generation += 1
         generation = self._generation
         query = replace(self.query, filters=dict(self.query.filters))
-        db = self.db
         self.loading = True
-
-        def job(_progress) -> ListPage:
-            with db.sessions() as s:
-                return load_list(s, query, CHUNK, keep_id)
 
         def done(page: ListPage) -> None:
             if generation != self._generation:
@@ -75,7 +71,7 @@ class RecordTableModel(QAbstractTableModel):
                 self.loading = False
                 self.load_failed.emit(str(exc))
 
-        run_job(job, done, failed, owner=self)
+        read_in(self.db, self.pool, lambda s: load_list(s, query, CHUNK, keep_id), done, self, failed)
 
     def _absorb(self, start: int, asked: list[int], got: list[tuple[int, tuple[str, ...]]]) -> list[tuple]:
         """Rows fetched for ids[start:…]; records deleted since the id query leave the list."""

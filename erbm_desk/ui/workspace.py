@@ -3,10 +3,11 @@ and how to talk to the window (status bar, going to a record)."""
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QUndoStack
+from sqlalchemy.orm import Session
 
 from erbm_desk.services.database import Database
 from erbm_desk.services.queries import pick_list
@@ -16,12 +17,24 @@ from erbm_desk.ui.workers import run_job
 Choices = list[tuple[int, str]]
 
 
+def read_in(db: Database, pool: QThreadPool | None, work: Callable[[Session], Any], on_done: Callable[[Any], None],
+            owner: QObject, on_error: Callable[[BaseException], None] | None = None) -> None:
+    """Run `work(session)` (reading only) in a worker of `pool`; `on_done(result)` back on the UI thread."""
+
+    def job(_progress):
+        with db.sessions() as s:
+            return work(s)
+
+    run_job(job, on_done, on_error or (lambda exc: None), owner=owner, pool=pool)
+
+
 class PickLists(QObject):
     """(id, name) lists of the records a picker offers, loaded once in a worker and forgotten after a write."""
 
-    def __init__(self, db: Database, parent: QObject | None = None):
+    def __init__(self, db: Database, pool: QThreadPool | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.db = db
+        self.pool = pool
         self._lists: dict[str, Choices] = {}
         self._waiting: dict[str, list[Callable[[Choices], None]]] = {}
         self._generation = 0
@@ -35,11 +48,7 @@ class PickLists(QObject):
         self._waiting.setdefault(entity, []).append(then)
         if not first:
             return
-        generation, db = self._generation, self.db
-
-        def job(_progress) -> Choices:
-            with db.sessions() as s:
-                return pick_list(s, entity)
+        generation = self._generation
 
         def done(choices: Choices) -> None:
             callbacks = self._waiting.pop(entity, [])
@@ -48,7 +57,8 @@ class PickLists(QObject):
             for callback in callbacks:
                 callback(choices)
 
-        run_job(job, done, lambda exc: self._waiting.pop(entity, None), owner=self)
+        read_in(self.db, self.pool, lambda s: pick_list(s, entity), done, self,
+                lambda exc: self._waiting.pop(entity, None))
 
     def invalidate(self) -> None:
         self._generation += 1
@@ -64,13 +74,24 @@ class Workspace(QObject):
                  parent: QObject | None = None):
         super().__init__(parent)
         self.db = db
+        self.reads = QThreadPool(self)  # the pages' reads: waited for when the database is closed
+        self.reads.setMaxThreadCount(2)
         self.undo_stack = QUndoStack(self)
         self.writer = Writer(db, self)
         self.records = Records(self.writer, self.undo_stack, self)
-        self.picks = PickLists(db, self)
+        self.picks = PickLists(db, self.reads, self)
         self.status = status
         self.open_record = open_record
         self.writer.written.connect(self.notify_changed)
+
+    def read(self, work: Callable[[Session], Any], on_done: Callable[[Any], None], owner: QObject,
+             on_error: Callable[[BaseException], None] | None = None) -> None:
+        read_in(self.db, self.reads, work, on_done, owner, on_error)
+
+    def wait(self, msecs: int = 30_000) -> None:
+        """Let every read and write of this database finish (before closing it)."""
+        self.reads.waitForDone(msecs)
+        self.writer.wait(msecs)
 
     def notify_changed(self) -> None:
         self.picks.invalidate()

@@ -10,11 +10,14 @@ from erbm_desk.ui.fields import RefPicker
 from erbm_desk.ui.list_page import ListPage
 from erbm_desk.ui.main_window import MainWindow
 from erbm_desk.ui.navigation import KEYS
+from erbm_desk.ui.settings import settings
 
 TIMEOUT = 10_000
 
 
-def open_window(qtbot, db) -> MainWindow:
+def open_window(qtbot, db, start: str = "cite") -> MainWindow:
+    """The window as a user finds it, on the page `start` (the window reopens on the last page used)."""
+    settings().setValue("window/page", start)
     window = MainWindow(db)
     qtbot.addWidget(window)
     window.resize(1300, 850)
@@ -97,5 +100,10 @@ def question(qtbot, parent) -> QMessageBox:
 
 
 def answer(qtbot, box: QMessageBox, text: str) -> None:
+    """Click a button of a question; the window behind it gets the keyboard back (the window manager's job,
+    which the offscreen platform does not do)."""
+    window = box.parentWidget().window()
     button = next(b for b in box.buttons() if b.text() == text)
     qtbot.mouseClick(button, Qt.LeftButton)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=TIMEOUT)

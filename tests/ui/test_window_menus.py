@@ -1,0 +1,81 @@
+"""Fichier (save a copy, open, recent databases), Aide > À propos, and the main-thread block logger."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QFileDialog
+
+from erbm_desk import __version__
+from erbm_desk.ui.about import about_text
+from erbm_desk.ui.block_watch import BlockWatcher
+from erbm_desk.ui.settings import recent_databases
+from tests.ui.helpers import TIMEOUT, go_to, open_window
+
+
+def menu_action(window, menu, text: str):
+    return next(a for a in menu.actions() if a.text().replace("&", "") == text)
+
+
+def test_the_title_and_status_bar_name_the_database_and_count_its_records(qtbot, db, small_dataset):
+    window = open_window(qtbot, db)
+    qtbot.waitUntil(lambda: "bénéficiaires" in window.windowTitle(), timeout=TIMEOUT)
+    assert window.windowTitle().startswith(f"{db.label} (")
+    assert "4 bénéficiaires, 4 contrats" in window.windowTitle()
+    assert "4 contrats · 6 mois d'heures" in window.counts_label.text()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_save_a_copy_writes_a_whole_database_the_app_can_open(qtbot, db, small_dataset, tmp_path, monkeypatch):
+    window = open_window(qtbot, db)
+    target = tmp_path / "copie.sqlite"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    menu_action(window, window.file_menu, "Enregistrer une copie…").trigger()
+    qtbot.waitUntil(lambda: "Copie enregistrée" in window.statusBar().currentMessage(), timeout=TIMEOUT)
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("select count(*) from hours_entry").fetchone() == (6,)
+        assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
+    assert not list(tmp_path.glob(".copie.sqlite.*"))  # no temporary file left beside it
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_open_another_database_then_find_it_in_the_recent_ones(qtbot, db, small_dataset, tmp_path, monkeypatch):
+    from erbm_desk.services.database import open_database
+
+    other_path = tmp_path / "autre.sqlite"
+    open_database(str(other_path)).close()
+    window = open_window(qtbot, db)
+    page = go_to(qtbot, window, "beneficiary")
+    assert len(page.model.ids) == 4
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other_path), ""))
+    with qtbot.waitSignal(window.database_changed, timeout=TIMEOUT):
+        menu_action(window, window.file_menu, "Ouvrir…").trigger()
+    assert window.db.path == other_path
+    assert window.windowTitle().startswith("autre.sqlite")
+    page = window.stack.currentWidget()
+    qtbot.waitUntil(lambda: not page.model.loading, timeout=TIMEOUT)
+    assert page.model.ids == []  # the pages show the new database
+    assert recent_databases()[:2] == [str(other_path), str(db.path)]
+    window.files._fill_recent()  # the menu offers the other databases, not the one open
+    assert str(db.path) in [a.toolTip() for a in window.files.recent.actions()]
+    assert str(other_path) not in [a.toolTip() for a in window.files.recent.actions()]
+    assert not window.undo_group.canUndo()
+
+
+def test_about_names_the_version():
+    text = about_text("/tmp/x.sqlite")
+    assert f"ERBM Desk {__version__}" in text and "/tmp/x.sqlite" in text
+
+
+def test_a_blocked_main_thread_is_logged(qtbot, caplog):
+    watcher = BlockWatcher(threshold_ms=200, interval_ms=20).start()
+    caplog.set_level(logging.WARNING, logger="erbm_desk.blocks")
+    QTimer.singleShot(50, lambda: time.sleep(0.35))  # something slow on the UI thread
+    qtbot.waitUntil(lambda: bool(watcher.blocks), timeout=3000)
+    watcher.stop()
+    assert watcher.blocks[0] > 0.2
+    assert "Fil principal bloqué pendant" in caplog.text
