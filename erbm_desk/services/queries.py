@@ -21,7 +21,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Callable
 
-from sqlalchemy import Select, and_, case, exists, extract, func, or_, select
+from sqlalchemy import Select, and_, bindparam, case, exists, extract, func, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -361,21 +361,44 @@ def select_ids(session: Session, query: ListQuery) -> list[int]:
 Row = tuple[str, ...]
 
 
+@lru_cache(maxsize=None)
+def _rows_statement(entity: str) -> Select:
+    """SELECT id and every spec column (references by name) WHERE id IN :ids — built once per entity."""
+    model = MODELS[entity]
+    columns = (column_expr(entity, c) for c in SPECS[entity].columns)
+    return select(model.id, *columns).where(model.id.in_(bindparam("ids", expanding=True)))
+
+
+@lru_cache(maxsize=None)
+def _formatters(entity: str) -> tuple[Callable[[Any], str], ...]:
+    """Each spec column's display formatter (Column.format), with table lookups for enums and booleans."""
+    out = []
+    for c in SPECS[entity].columns:
+        if c.kind is Kind.REF:
+            out.append(lambda value: value or "")
+        elif c.kind is Kind.DATE:  # = values.format_date, without strftime (slow, and it imports on each call)
+            out.append(lambda d: "" if d is None else f"{d.day:02d}/{d.month:02d}/{d.year:04d}")
+        elif c.kind is Kind.MONTH:
+            out.append(lambda d: "" if d is None else f"{d.month:02d}/{d.year:04d}")
+        elif c.kind in (Kind.ENUM, Kind.BOOL):
+            known = {None: c.format(None), **({m: c.format(m) for m in c.choices} if c.choices else
+                                              {True: c.format(True), False: c.format(False)})}
+            out.append(lambda value, known=known, c=c: known[value] if value in known else c.format(value))
+        else:
+            out.append(c.format)
+    return tuple(out)
+
+
 def display_rows(session: Session, entity: str, ids: list[int]) -> list[tuple[int, Row]]:
     """(id, display strings one per spec column) of the records `ids` still there, in the order of `ids`."""
     if not ids:
         return []
-    spec = SPECS[entity]
-    model = MODELS[entity]
+    stmt = _rows_statement(entity)
+    formatters = _formatters(entity)
     found: dict[int, Row] = {}
-    columns = spec.columns
     for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
-        batch = ids[start:start + 900]
-        stmt = select(model.id, *(column_expr(entity, c) for c in columns)).where(model.id.in_(batch))
-        for rid, *values in session.execute(stmt):
-            found[rid] = tuple(
-                (value or "") if c.kind is Kind.REF else c.format(value) for c, value in zip(columns, values)
-            )
+        for rid, *values in session.connection().execute(stmt, {"ids": ids[start:start + 900]}):
+            found[rid] = tuple(f(value) for f, value in zip(formatters, values))
     return [(i, found[i]) for i in ids if i in found]
 
 

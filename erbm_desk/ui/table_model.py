@@ -6,6 +6,7 @@ with `fetchMore` as it scrolls, each chunk a primary-key lookup. `data()` only i
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -17,7 +18,13 @@ from erbm_desk.services.queries import CHUNK, ListPage, ListQuery, display_rows,
 from erbm_desk.ui.workspace import read_in
 
 NUMERIC = (Kind.INT, Kind.DECIMAL, Kind.MONEY)
-ID_ROLE = Qt.UserRole + 1
+MAX_CHUNK = 1024
+ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -36,6 +43,8 @@ class RecordTableModel(QAbstractTableModel):
         self.total = 0  # records of the entity, whatever the search and filters
         self.loading = False
         self._generation = 0
+        self._chunk = CHUNK
+        self._last_fetch = 0.0
         self._right = {i for i, c in enumerate(self.columns) if c.kind in NUMERIC}
 
     # --- loading -------------------------------------------------------------------------------------------
@@ -87,7 +96,11 @@ class RecordTableModel(QAbstractTableModel):
         if parent.isValid():
             return
         start = len(self.rows)
-        asked = self.ids[start:start + CHUNK]
+        now = time.monotonic()
+        # Scrolling fast to the end asks chunk after chunk: let them grow (up to a few tens of ms of work each).
+        self._chunk = min(self._chunk * 2, MAX_CHUNK) if now - self._last_fetch < 0.5 else CHUNK
+        self._last_fetch = now
+        asked = self.ids[start:start + self._chunk]
         if not asked:
             return
         with self.db.sessions() as s:  # a primary-key lookup of one chunk: a few milliseconds
@@ -123,16 +136,20 @@ class RecordTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = Qt.DisplayRole) -> Any:
-        if not index.isValid():
+        # Hot path (called for every role of every visible cell): plain ints, no Qt enum lookups (each
+        # `Qt.Something` costs ~10 µs in PySide6).
+        row = index.row()
+        if row < 0:
             return None
-        if role in (Qt.DisplayRole, Qt.ToolTipRole):
-            text = self.rows[index.row()][index.column()]
-            return text if role == Qt.DisplayRole or len(text) > 30 else None
-        if role == Qt.TextAlignmentRole:
-            horizontal = Qt.AlignRight if index.column() in self._right else Qt.AlignLeft
-            return int(horizontal | Qt.AlignVCenter)
+        if role == _DISPLAY:
+            return self.rows[row][index.column()]
+        if role == _ALIGNMENT:
+            return _RIGHT if index.column() in self._right else _LEFT
+        if role == _TOOLTIP:
+            text = self.rows[row][index.column()]
+            return text if len(text) > 30 else None
         if role == ID_ROLE:
-            return self.ids[index.row()]
+            return self.ids[row]
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:
