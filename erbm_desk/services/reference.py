@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
@@ -14,6 +15,7 @@ from erbm_desk.paths import SEEDS_DIR
 
 BAILLEURS = ("Maisons & Cités", "SIA Habitat", "Pas-de-Calais Habitat")
 _SEED_NAMESPACE = uuid.UUID("5b0c2f0e-6a4e-4d8e-9a55-3c1e0e7d2b41")
+SEED_STAMP = datetime(2017, 1, 1)  # seeded records carry the same UUID and times in every database
 
 
 def seed_uuid(kind: str, *key: str) -> str:
@@ -50,7 +52,8 @@ def load_reference_data(session: Session, seeds: Path = SEEDS_DIR) -> bool:
             for r in _rows("communes.csv", seeds)
         ],
     )
-    bailleurs = {name: Bailleur(name=name, uuid=seed_uuid("bailleur", name)) for name in BAILLEURS}
+    bailleurs = {name: Bailleur(name=name, uuid=seed_uuid("bailleur", name), created_at=SEED_STAMP,
+                                updated_at=SEED_STAMP) for name in BAILLEURS}
     session.add_all(bailleurs.values())
     session.flush()
     commune_ids = dict(session.execute(select(Commune.insee_code, Commune.id)).all())
@@ -58,7 +61,7 @@ def load_reference_data(session: Session, seeds: Path = SEEDS_DIR) -> bool:
         bailleur = bailleurs.get(r["bailleur"]) if r["bailleur"] else None
         session.add(
             Cite(name=r["name"], commune_id=commune_ids[r["insee_code"]], bailleur=bailleur,
-                 uuid=seed_uuid("cite", r["insee_code"], r["name"]),
+                 uuid=seed_uuid("cite", r["insee_code"], r["name"]), created_at=SEED_STAMP, updated_at=SEED_STAMP,
                  priority=True, unesco=r["unesco"].strip().lower() == "oui", notes=r["source"] or None)
         )
     session.flush()

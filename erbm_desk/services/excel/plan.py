@@ -688,6 +688,8 @@ class _Planner:
 
     def ref_token(self, entity: str, target: Any) -> str:
         """What the export wrote in the fingerprint for a reference: INSEE code, bailleur name or identifier."""
+        if target is None:
+            return ""
         if isinstance(target, RowPlan):
             return target.file_uuid or ""
         if isinstance(target, NewBailleur):
@@ -808,7 +810,8 @@ _ROLE_CODES = {Role.ID: "u", Role.PSEUDONYM: "p", Role.UPDATED: "t", Role.FINGER
 
 
 def _parser(index: int, col: SheetColumn) -> tuple[int, str, str, Any]:
-    """(cell index, what the cell holds, value key, parser) for the row loop."""
+    """(cell index, what the cell holds, value key, parser) for the row loop. A blank cell is None (False for
+    a yes/no column): whether the record may lack it is for `record_problems` to say, once."""
     c = col.column
     if col.role is Role.REF_ID:
         return index, "i", c.key, None
@@ -816,10 +819,11 @@ def _parser(index: int, col: SheetColumn) -> tuple[int, str, str, Any]:
         return index, _ROLE_CODES[col.role], col.key, None
     if c.kind is Kind.REF:
         return index, "r", c.key, None
+    blank = False if c.kind is Kind.BOOL else None
     if c.kind is Kind.TEXT:
-        return index, "f", c.key, lambda raw: c.parse(_text(raw) if isinstance(raw, float) else raw)
+        return index, "f", c.key, lambda raw: blank if raw is None else c.parse(_text(raw))
     if c.kind is Kind.ENUM:
-        memo: dict[Any, Any] = {}
+        memo: dict[Any, Any] = {None: None}
 
         def parse_enum(raw: Any) -> Any:
             try:
@@ -831,4 +835,4 @@ def _parser(index: int, col: SheetColumn) -> tuple[int, str, str, Any]:
                 return c.parse(raw)
 
         return index, "f", c.key, parse_enum
-    return index, "f", c.key, c.parse
+    return index, "f", c.key, lambda raw: blank if raw is None else c.parse(raw)
