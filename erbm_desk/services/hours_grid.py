@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from erbm_desk.db.models import Beneficiary, Cite, Company, Contract, HoursEntry, Operation
 from erbm_desk.domain import rules
 from erbm_desk.services import authz
+from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 from erbm_desk.services.records import delete_record, save_record
 
 
@@ -39,11 +40,6 @@ class MonthInvalid(ValueError):
         super().__init__(f"{len(problems)} valeur(s) refusée(s), rien n'a été enregistré :\n" + "\n".join(lines))
 
 
-def person_name(last: str | None, first: str | None, pseudonym: str | None, beneficiary_id: int) -> str:
-    """How the grid names a person; an anonymous or erased one by pseudonym."""
-    return " ".join(p for p in (last, first) if p) or pseudonym or f"Bénéficiaire n° {beneficiary_id}"
-
-
 def _active_in(month: date):
     """Contracts whose period overlaps the month (an open-ended contract runs on)."""
     first, last = rules.month_start(month), rules.month_end(month)
@@ -56,10 +52,11 @@ def month_rows(
     """Every contract active in `month` (optionally of one company / operation) with that month's hours,
     sorted as a company's report lists its people: by company, then person."""
     month = rules.month_start(month)
+    # issue 7: names only for a role that may see them (authz.name_columns gives NULLs otherwise)
+    last_name, first_name = authz.name_columns(session)
     query = (
         select(
-            # issue 7: names only for a role that may see them (authz.name_columns gives NULLs otherwise)
-            Contract.id, *authz.name_columns(session), Beneficiary.pseudonym, Beneficiary.id,
+            Contract.id, last_name, first_name, Beneficiary.pseudonym, Beneficiary.id,
             Company.name, Operation.name, Cite.name, Contract.start_date, Contract.end_date, HoursEntry.hours,
         )
         .join(Beneficiary, Contract.beneficiary_id == Beneficiary.id)
@@ -68,14 +65,15 @@ def month_rows(
         .join(Cite, Operation.cite_id == Cite.id)
         .outerjoin(HoursEntry, and_(HoursEntry.contract_id == Contract.id, HoursEntry.month == month))
         .where(_active_in(month))
-        .order_by(Company.name, Beneficiary.last_name, Beneficiary.first_name, Contract.start_date, Contract.id)
+        .order_by(Company.name, last_name, first_name, Beneficiary.pseudonym, Contract.start_date, Contract.id)
     )
     if company_id is not None:
         query = query.where(Contract.company_id == company_id)
     if operation_id is not None:
         query = query.where(Contract.operation_id == operation_id)
     return [
-        MonthRow(cid, person_name(last, first, pseudo, bid), company, operation, cite, start, end, hours)
+        MonthRow(cid, authz.person_label(session, last, first, pseudo, bid), company, operation, cite, start, end,
+                 hours)
         for cid, last, first, pseudo, bid, company, operation, cite, start, end, hours in session.execute(query)
     ]
 
@@ -111,15 +109,20 @@ def _labels(session: Session, contract_ids: list[int]) -> dict[int, str]:
         .join(Beneficiary, Contract.beneficiary_id == Beneficiary.id)
         .where(Contract.id.in_(contract_ids))
     )
-    return {cid: f"{person_name(*rest)} (contrat n° {cid})" for cid, *rest in session.execute(query)}
+    return {cid: f"{authz.person_label(session, *rest)} (contrat n° {cid})" for cid, *rest in session.execute(query)}
 
 
-def save_month(session: Session, month: date, values: dict[int, Decimal | None]) -> int:
+def save_month(
+    session: Session, month: date, values: dict[int, Decimal | None], progress: Progress | None = None
+) -> int:
     """Write the month's hours {contract id: hours, None = erase} in the caller's transaction.
 
     Validates everything first and raises `MonthInvalid` listing every problem before writing anything.
+    Each value goes through save_record / delete_record (rights, rules, audit log), a few ms each, hence
+    `progress`: cancelling raises `Cancelled`, and the caller's transaction rolls back.
     Returns the number of entries created, changed or erased.
     """
+    progress = progress or NullProgress()
     month = rules.month_start(month)
     problems = month_problems(session, month, values)
     if problems:
@@ -133,7 +136,10 @@ def save_month(session: Session, month: date, values: dict[int, Decimal | None])
         for e in session.scalars(select(HoursEntry).where(HoursEntry.month == month, HoursEntry.contract_id.in_(ids)))
     }
     written = 0
+    progress.start(len(values), f"Enregistrement des heures de {month:%m/%Y}")
     for cid in sorted(values):
+        check_cancel(progress)
+        progress.advance()
         hours, entry = values[cid], existing.get(cid)
         if hours == (entry.hours if entry else None):
             continue  # unchanged: keep its updated_at, so merges of workbooks see no change

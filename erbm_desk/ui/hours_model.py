@@ -25,6 +25,18 @@ _CHANGED_BACKGROUND = QColor("#fff4c2")  # typed but not saved yet
 
 Index = QModelIndex | QPersistentModelIndex
 
+# data() runs ~1 300 times for each value typed (opening and closing an editor repaints the whole viewport):
+# plain ints and prebuilt values keep it cheap, as looking up Qt.DisplayRole and friends is not.
+_DISPLAY, _EDIT, _TOOLTIP, _ALIGN, _FORE, _BACK = (
+    int(r) for r in (Qt.DisplayRole, Qt.EditRole, Qt.ToolTipRole, Qt.TextAlignmentRole, Qt.ForegroundRole,
+                     Qt.BackgroundRole)
+)
+_ROLES = frozenset((_DISPLAY, _EDIT, _TOOLTIP, _ALIGN, _FORE, _BACK))
+_RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
+_FLAGS = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+_EDITABLE = _FLAGS | Qt.ItemIsEditable
+_CHANGED_TIP = "Modifié, pas encore enregistré"
+
 
 def parse_hours(text: str) -> tuple[Decimal | None, str | None]:
     """(hours, None) for a valid cell, blank meaning None; (None, French message) otherwise."""
@@ -44,7 +56,8 @@ class HoursModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._rows: list[MonthRow] = []
-        self._text: list[str] = []
+        self._cells: list[tuple[str, ...] | None] = []  # display texts of the other columns, made when first shown
+        self._text: list[str] = []  # the Heures cell: French form of a valid value, or the wrong text as typed
         self._value: list[Decimal | None] = []
         self._errors: dict[int, str] = {}
         self._changed: set[int] = set()
@@ -57,6 +70,7 @@ class HoursModel(QAbstractTableModel):
         kept = {self._rows[r].contract_id: self._text[r] for r in self._changed} if keep_edits else {}
         self.beginResetModel()
         self._rows = list(rows)
+        self._cells = [None] * len(self._rows)
         self._text = [format_decimal(r.hours) for r in self._rows]
         self._value = [r.hours for r in self._rows]
         self._errors, self._changed = {}, set()
@@ -116,7 +130,8 @@ class HoursModel(QAbstractTableModel):
         value, error = parse_hours(text)
         old = self._value[row]
         self.total += (value or 0) - (old or 0)
-        self._text[row], self._value[row] = text, value
+        self._text[row] = text if error else format_decimal(value)
+        self._value[row] = value
         if error:
             self._errors[row] = error
         else:
@@ -150,35 +165,41 @@ class HoursModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.NoItemFlags
-        flags = Qt.ItemIsEnabled | Qt.ItemIsSelectable
-        return flags | Qt.ItemIsEditable if index.column() == HOURS_COLUMN else flags
+        return _EDITABLE if index.column() == HOURS_COLUMN else _FLAGS
 
-    def data(self, index: Index, role: int = Qt.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        if role not in _ROLES or not index.isValid():
             return None
         row, col = index.row(), index.column()
-        r = self._rows[row]
-        if role in (Qt.DisplayRole, Qt.EditRole):
-            if col == HOURS_COLUMN:
-                # A valid value shows in French form (« 12,5 »); a wrong one exactly as typed, to be corrected.
-                return self._text[row] if row in self._errors else format_decimal(self._value[row])
-            return (r.beneficiary, r.company, f"{r.cite} — {r.operation}", format_date(r.start_date),
-                    format_date(r.end_date))[col]
         if col == HOURS_COLUMN:
-            if role == Qt.TextAlignmentRole:
-                return int(Qt.AlignRight | Qt.AlignVCenter)
-            if role == Qt.ToolTipRole:
-                return self._errors.get(row) or ("Modifié, pas encore enregistré" if row in self._changed else None)
-            if role == Qt.ForegroundRole and row in self._errors:
-                return _ERROR_TEXT
-            if role == Qt.BackgroundRole:
-                if row in self._errors:
-                    return _ERROR_BACKGROUND
-                if row in self._changed:
-                    return _CHANGED_BACKGROUND
-        elif role == Qt.ToolTipRole and col == 2:
+            if role == _DISPLAY or role == _EDIT:
+                return self._text[row]
+            if role == _ALIGN:
+                return _RIGHT
+            error = self._errors.get(row)
+            if role == _TOOLTIP:
+                return error or (_CHANGED_TIP if row in self._changed else None)
+            if role == _FORE:
+                return _ERROR_TEXT if error else None
+            if role == _BACK:
+                return _ERROR_BACKGROUND if error else _CHANGED_BACKGROUND if row in self._changed else None
+            return None
+        if role == _DISPLAY or role == _EDIT:
+            return self._row_cells(row)[col]
+        if role == _TOOLTIP and col == 2:
+            r = self._rows[row]
             return f"{r.operation}\nCité : {r.cite}"
         return None
+
+    def _row_cells(self, row: int) -> tuple[str, ...]:
+        cells = self._cells[row]
+        if cells is None:
+            r = self._rows[row]
+            cells = self._cells[row] = (
+                r.beneficiary, r.company, f"{r.cite} — {r.operation}", format_date(r.start_date),
+                format_date(r.end_date),
+            )
+        return cells
 
     def setData(self, index: Index, value: Any, role: int = Qt.EditRole) -> bool:
         if role != Qt.EditRole or not index.isValid() or index.column() != HOURS_COLUMN:

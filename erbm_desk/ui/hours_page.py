@@ -1,8 +1,9 @@
 """« Heures »: the monthly hours grid, to type (or paste) a month of hours fast and save it in one go.
 
 Reading a month is a single query (≈ 0.1 s for the busiest month at 10× ERBM scale), done on the UI thread;
-saving goes through a worker (≈ 0.3 s for 500 values) so the window never freezes. Nothing is written while
-one cell is invalid, and leaving a month with unsaved hours asks first.
+saving goes through a worker with a progress dialog (a few ms a value: every value goes through the rights,
+rules and audit log of save_record) so the window never freezes. Nothing is written while one cell is
+invalid, and leaving a month with unsaved hours asks first.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from erbm_desk.domain.rules import format_hours, format_int, month_start
 from erbm_desk.domain.values import format_month
 from erbm_desk.services.database import Database
 from erbm_desk.services.hours_grid import MonthInvalid, month_rows, save_month
+from erbm_desk.services.progress import Cancelled
 from erbm_desk.services.records import RecordInvalid
 from erbm_desk.ui.hours_model import HOURS_COLUMN, HoursModel
 from erbm_desk.ui.hours_table import HoursTable
@@ -77,7 +79,7 @@ class HoursPage(QWidget):
         self.company_id: int | None = None
         self.operation_id: int | None = None
         self._saving = False
-        self._notice = ""  # last information (saved, pasted…), shown when no error needs the line
+        self._notice = ""  # the last thing done (saved, pasted…), shown until the grid changes again
 
         self.previous = QToolButton(text="◀", toolTip="Mois précédent (Ctrl+Page préc.)")
         self.next = QToolButton(text="▶", toolTip="Mois suivant (Ctrl+Page suiv.)")
@@ -103,7 +105,6 @@ class HoursPage(QWidget):
             combo.currentIndexChanged.connect(
                 lambda: self.set_filters(self.company_combo.currentData(), self.operation_combo.currentData())
             )
-        for combo in (self.company_combo, self.operation_combo):
             combo.lineEdit().editingFinished.connect(lambda c=combo: self._settle_combo_text(c))
         self.save_button.clicked.connect(lambda: self.save())
         QShortcut(QKeySequence.Save, self, lambda: self.save(), context=Qt.WidgetWithChildrenShortcut)
@@ -144,6 +145,8 @@ class HoursPage(QWidget):
 
     def refresh(self) -> None:
         """Reload the filters' lists and the month's rows; unsaved cells of contracts still listed are kept."""
+        if self._saving:
+            return  # the grid is frozen until the save reports; it then shows what was written
         with self.db.sessions() as s:
             companies = s.execute(select(Company.id, Company.name).order_by(Company.name)).all()
             operations = s.execute(
@@ -252,9 +255,9 @@ class HoursPage(QWidget):
             return False
         month, db = self.month, self.db
 
-        def job(_progress) -> int:
-            with db.session() as s:
-                return save_month(s, month, changes)
+        def job(progress) -> int:
+            with db.session() as s:  # one transaction: an error or « Annuler » rolls the whole month back
+                return save_month(s, month, changes, progress)
 
         def done(written: int) -> None:
             self._set_saving(False)
@@ -267,12 +270,13 @@ class HoursPage(QWidget):
 
         def failed(exc: BaseException) -> None:
             self._set_saving(False)
-            known = isinstance(exc, (MonthInvalid, RecordInvalid))
+            known = isinstance(exc, (MonthInvalid, RecordInvalid, Cancelled))
             self._notice = str(exc) if known else f"Enregistrement impossible : {exc}"
             self._show_state(error=True)
 
         self._set_saving(True)
-        run_job(job, done, failed, owner=self)
+        # A progress dialog with « Annuler » shows if the save lasts over half a second (≈ 3 ms a value).
+        run_job(job, done, failed, owner=self, progress_label=f"Enregistrement des heures de {format_month(month)}…")
         return True
 
     def _set_saving(self, saving: bool) -> None:

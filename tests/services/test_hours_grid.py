@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from erbm_desk.db.models import HoursEntry
 from erbm_desk.services.hours_grid import MonthInvalid, month_rows, save_month
+from erbm_desk.services.progress import Cancelled, NullProgress
 
 
 def _hours(s, month):
@@ -73,3 +74,23 @@ def test_save_month_lists_every_problem_and_writes_nothing(db, small_dataset):
     with db.sessions() as s:
         assert _hours(s, date(2022, 4, 1)) == {}
         assert _hours(s, feb) == {ids["c1"]: D("50.00"), ids["c2"]: D("151.67")}
+
+
+def test_cancelling_a_save_rolls_the_whole_month_back(db, small_dataset):
+    ids = small_dataset
+
+    class CancelAfterTwo(NullProgress):
+        done = 0
+
+        def advance(self, steps=1):
+            self.done += steps
+
+        def cancelled(self):
+            return self.done >= 2
+
+    with pytest.raises(Cancelled):
+        with db.session() as s:
+            save_month(s, date(2023, 3, 1), {ids["c1"]: D("5"), ids["c3"]: D("6"), ids["c4"]: D("7")},
+                       CancelAfterTwo())
+    with db.sessions() as s:
+        assert _hours(s, date(2023, 3, 1)) == {}
