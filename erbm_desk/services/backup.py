@@ -30,6 +30,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -426,6 +427,14 @@ def rotate(folder: Path, today: date | None = None) -> list[Path]:
     entries = _parsed(folder)
     keep = backups_to_keep(entries)
     removed = []
+    stale = time.time() - 3600
+    for part in folder.glob(".*.part"):  # a copy whose process was killed before its rename (atomic_path)
+        try:
+            if part.stat().st_mtime < stale:
+                part.unlink()
+                removed.append(part)
+        except OSError:
+            pass
     for e in entries:
         if e.path not in keep:
             try:

@@ -168,6 +168,24 @@ def _versions_with(tmp_path: Path, name: str, body: str) -> Path:
     return folder
 
 
+def _forget_cached_scripts() -> None:
+    for cached in vars(migrate).values():
+        if hasattr(cached, "cache_clear"):
+            cached.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_scripts_leak():
+    yield
+    _forget_cached_scripts()  # a test pointing at another migrations folder must not leave it cached
+
+
+def _use_migrations(monkeypatch, folder: Path) -> None:
+    """Point the app at another migrations folder, forgetting anything cached about the real one."""
+    _forget_cached_scripts()
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", folder)
+
+
 def _file_with_data(tmp_path: Path) -> Path:
     path = tmp_path / "base.sqlite"
     db = open_database(str(path))
@@ -191,7 +209,7 @@ def test_a_migration_failing_halfway_leaves_the_file_as_before(tmp_path, monkeyp
     before = _dump(path)
     folder = _versions_with(tmp_path, "9999_fails.py", FAILING.format(down=migrate.head_revision(),
                                                                       escape=ESCAPE if escape else "pass"))
-    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", folder)
+    _use_migrations(monkeypatch, folder)
 
     with pytest.raises(DatabaseOpenError, match="remise dans son état d'avant la mise à jour") as err:
         open_database(str(path))
@@ -201,6 +219,7 @@ def test_a_migration_failing_halfway_leaves_the_file_as_before(tmp_path, monkeyp
     saved = backups.list_backups(path)
     assert [b.reason for b in saved] == ["mise-a-jour"] and saved[0].path.name in str(err.value)
     monkeypatch.undo()
+    _use_migrations(monkeypatch, migrate.MIGRATIONS_DIR)
     db = open_database(str(path))  # and the app opens it as usual
     try:
         assert db.counts()["hours_entry"] == 6
@@ -218,12 +237,14 @@ def test_a_migration_failing_on_postgresql_is_rolled_back(pg_server, monkeypatch
         db.close()
         before = _snapshot(url)
         folder = _versions_with(tmp_path, "9999_fails.py", FAILING.format(down=migrate.head_revision(), escape="pass"))
-        monkeypatch.setattr(migrate, "MIGRATIONS_DIR", folder)
+        _use_migrations(monkeypatch, folder)
         with pytest.raises(DatabaseOpenError, match="échec simulé"):
             open_database(url)
         assert _snapshot(url) == before
     finally:
         pg_server.drop_database(name)
+        monkeypatch.undo()
+        _use_migrations(monkeypatch, migrate.MIGRATIONS_DIR)
 
 
 def test_a_migration_killed_halfway_leaves_the_file_as_before(tmp_path):
