@@ -114,7 +114,7 @@ def apply_import(session: Session, plan: ImportPlan, progress: Progress | None =
     if check_database and database_token(session) != plan.db_token:
         raise PlanOutdated()
     summary = ApplySummary()
-    now = utcnow().replace(microsecond=0)
+    now = utcnow()
     progress.start(max(plan.writes, 1), "Enregistrement dans la base")
     for nb in plan.new_bailleurs.values():
         row = Bailleur(name=nb.name, created_at=now, updated_at=now)
@@ -171,7 +171,7 @@ def apply_import(session: Session, plan: ImportPlan, progress: Progress | None =
     if (summary.total or foreign) and not plan.already_imported:
         meta = plan.metadata
         log_import(session, source_site=meta.get("site"), organisation=meta.get("organisation"),
-                   exported_at=meta.get("exported_at"), imported_at=now, file_name=plan.path.name,
+                   exported_at=meta.get("exported_at"), imported_at=utcnow(), file_name=plan.path.name,
                    sha256=plan.sha256, summary={f"{e}:{k}": n for (e, k), n in summary.written.items()})
     session.flush()
     check_cancel(progress)

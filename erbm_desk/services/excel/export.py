@@ -177,6 +177,7 @@ def export_workbook(session: Session, path: str | Path, options: ExportOptions |
     path = Path(path)
     authz.require(session, authz.EXPORT_ANONYMOUS if options.anonymous else authz.EXPORT_NOMINATIVE)
     progress.start(10, "Lecture des données")
+    exported_at = fmt.export_time(utcnow())  # before reading: whatever changes later is « after the export »
     rows = collect_rows(session, options.scope, options.period, names=not options.anonymous)
     check_cancel(progress)
     progress.advance()
@@ -184,7 +185,6 @@ def export_workbook(session: Session, path: str | Path, options: ExportOptions |
     total_rows = sum(counts.values())
     step = max(total_rows // 200, 500)
     progress.start(total_rows + 2, "Écriture du classeur")
-    exported_at = utcnow().replace(microsecond=0)
     site = own_site_uuid(session)
     wb = Workbook(write_only=True)
     lists = ListsSheet()
@@ -260,7 +260,7 @@ def _row_cells(writer: SheetWriter, entity: str, columns, row, refs: _Refs, birt
             cells.append(None)  # filled below: an anonymous contract may take its person's time
         else:
             cells.append(fmt.fingerprint(pairs))
-    cells[[c.role for c in columns].index(Role.UPDATED)] = writer.styled(updated_at.replace(microsecond=0),
+    cells[[c.role for c in columns].index(Role.UPDATED)] = writer.styled(fmt.ceil_second(updated_at),
                                                                         DATETIME_FORMAT)
     if own is not None:
         own[values["id"]] = (_ref_text(entity, values, refs), values["uuid"])

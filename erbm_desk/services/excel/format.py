@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Iterable
@@ -169,6 +169,19 @@ def canon(value: Any) -> str:
     if isinstance(value, str):
         return normal_text(value)
     return str(value)
+
+
+def export_time(moment: datetime) -> datetime:
+    """The time of an export as written in its workbook: to the millisecond (what a cell keeps), rounded down,
+    so that every change made after it is seen as such when the workbook comes back."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def ceil_second(moment: datetime) -> datetime:
+    """A modification time as exchanged: whole seconds, rounded up, so that a change made in the second of an
+    export still counts as made after it (never a lost update; at worst a conflict to settle)."""
+    whole = moment.replace(microsecond=0)
+    return whole + timedelta(seconds=1) if moment.microsecond else whole
 
 
 def fingerprint(pairs: Iterable[tuple[str, str]]) -> str:

@@ -250,7 +250,7 @@ def normalise_metadata(meta: dict[str, Any]) -> dict[str, Any]:
     out = dict(meta)
     if "exported_at" in out:
         try:
-            out["exported_at"] = parse_timestamp(out["exported_at"])
+            out["exported_at"] = parse_timestamp(out["exported_at"], exact=True)
         except ValueError:
             out.pop("exported_at")
     if "site" in out:
@@ -273,7 +273,7 @@ class _Planner:
         base = baseline(session, metadata.get("site"), metadata.get("exported_at"))
         self.plan = ImportPlan(path, sha256, kind, metadata, base, db_token=database_token(session),
                                already_imported=already_imported(session, sha256))
-        self.now = utcnow().replace(microsecond=0)
+        self.now = utcnow()  # rows dated later (a source clock ahead of ours) are dated now
         self.files: dict[str, TextIndex] = {e: TextIndex() for e in fmt.ENTITY_ORDER}
         self.file_uuids: dict[str, dict[str, RowPlan]] = {e: {} for e in fmt.ENTITY_ORDER}
         self.file_keys: dict[str, dict[tuple, RowPlan]] = {e: {} for e in fmt.ENTITY_ORDER}

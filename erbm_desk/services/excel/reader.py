@@ -117,16 +117,20 @@ def read_key_values(wb: CalamineWorkbook, sheet_name: str) -> dict[str, Any]:
     return key_values(list(itertools.islice(rows, 200)))
 
 
-def parse_timestamp(raw: Any) -> datetime:
-    """A cell's date-time, to the nearest second (a spreadsheet keeps days as binary fractions)."""
-    if raw.__class__ is datetime and not raw.microsecond:
+def parse_timestamp(raw: Any, exact: bool = False) -> datetime:
+    """A cell's date-time, to the nearest second (a spreadsheet keeps days as binary fractions), or to the
+    millisecond with `exact` (an export's own time)."""
+    if raw.__class__ is datetime and (exact or not raw.microsecond):
         return raw
     if isinstance(raw, datetime):
         moment = raw
     elif isinstance(raw, date):
         moment = datetime(raw.year, raw.month, raw.day)
     elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        moment = datetime(1899, 12, 30) + timedelta(days=float(raw))
+        try:  # a huge serial number overflows timedelta (found by the import fuzzing, issue 7)
+            moment = datetime(1899, 12, 30) + timedelta(days=float(raw))
+        except (OverflowError, ValueError):
+            raise ValueError(f"« {raw} » n'est pas une date et heure valide (jj/mm/aaaa hh:mm:ss).") from None
     else:
         text = str(raw).strip().replace("T", " ")
         for pattern in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y",
@@ -140,5 +144,7 @@ def parse_timestamp(raw: Any) -> datetime:
             raise ValueError(f"« {raw} » n'est pas une date et heure valide (jj/mm/aaaa hh:mm:ss).")
     if moment.tzinfo is not None:
         moment = moment.replace(tzinfo=None)
+    if exact:
+        return moment.replace(microsecond=min(round(moment.microsecond, -3), 999_000))
     rounded = moment.replace(microsecond=0)
     return rounded + timedelta(seconds=1) if moment.microsecond >= 500_000 else rounded

@@ -102,7 +102,7 @@ def write_releve(session: Session, siret: str, month: date, path: str | Path,
         (META["month"], w.styled(month, MONTH_FORMAT)),
         (META["format"], fmt.RELEVE_FORMAT_NAME),
         (META["version"], fmt.FORMAT_VERSION),
-        (META["exported_at"], w.styled(utcnow().replace(microsecond=0), DATETIME_FORMAT)),
+        (META["exported_at"], w.styled(fmt.export_time(utcnow()), DATETIME_FORMAT)),
         (META["site"], own_site_uuid(session)),
     ]
     for key, value in meta:
