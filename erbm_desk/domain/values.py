@@ -41,6 +41,8 @@ def parse_decimal(raw, places: int = 2) -> Decimal:
             raise ValueError(f"« {raw} » n'est pas un nombre (exemple : 12,5).") from None
     if not value.is_finite():
         raise ValueError(f"« {raw} » n'est pas un nombre (exemple : 12,5).")
+    if value.adjusted() > 14:  # 1e15 and more: no count of hours or euros; quantize() would raise (fuzzing, issue 7)
+        raise ValueError(f"« {raw} » est un nombre bien trop grand.")
     quantum = Decimal(1).scaleb(-places)
     if value != value.quantize(quantum):
         raise ValueError(f"« {raw} » a trop de décimales ({places} au plus).")

@@ -40,3 +40,18 @@ def test_guard_refuses_macros_and_finds_nir(tmp_path):
         list(excel_guard.limited_rows([[1]] * 6, "S", max_rows=5))
     with pytest.raises(excel_guard.UnsafeWorkbook, match="colonnes"):
         list(excel_guard.limited_rows([[1] * 4], "S", max_columns=3))
+
+
+def test_values_found_by_the_full_run_are_french_errors():
+    """Crashes found by `python -m tests.fuzz.fuzz_import --files 1000 --seed 7` (first run): now refusals."""
+    from erbm_desk.domain.values import parse_decimal, parse_int
+    from erbm_desk.services.excel.reader import parse_timestamp
+
+    for raw in ("1e308", 10**20, 1e308):
+        with pytest.raises(ValueError, match="trop grand"):
+            parse_decimal(raw)
+        with pytest.raises(ValueError):
+            parse_int(raw)
+    for raw in (10**20, 1e308):
+        with pytest.raises(ValueError, match="date et heure"):
+            parse_timestamp(raw)
