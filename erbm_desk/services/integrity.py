@@ -56,7 +56,7 @@ def check_at_open(path: str | os.PathLike, full: bool = False) -> OpenCheck:
     if not path.is_file() or path.stat().st_size == 0:
         return result
     if not header_ok(path):
-        result.problems.append("l'en-tête du fichier est illisible (ce n'est plus une base SQLite valide)")
+        result.problems.append("en-tête illisible, ce n'est plus une base SQLite valide")
         return result
     try:
         conn = _connect_for_check(path)
