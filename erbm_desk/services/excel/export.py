@@ -183,10 +183,28 @@ def export_workbook(session: Session, path: str | Path, options: ExportOptions |
     progress.advance()
     counts = {e: len(rows[e]) for e in fmt.ENTITY_ORDER}
     total_rows = sum(counts.values())
-    step = max(total_rows // 200, 500)
     progress.start(total_rows + 2, "Écriture du classeur")
     site = own_site_uuid(session)
     wb = Workbook(write_only=True)
+    try:
+        _write_sheets(wb, session, options, rows, counts, exported_at, site, progress)
+    except BaseException:
+        discard(wb)
+        raise
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+        check_cancel(progress)
+        if not session.info.get("read_only"):
+            audit.log_event(session, "export", "*", {
+                "fichier": path.name, "anonyme": options.anonymous, "perimetre": scope_label(session, options.scope),
+                "periode": _period_text(options.period), "lignes": counts})
+    progress.advance(1)
+    return ExportSummary(path, counts, options.anonymous, time.perf_counter() - started)
+
+
+def _write_sheets(wb: Workbook, session: Session, options: ExportOptions, rows: dict[str, list[Any]],
+                  counts: dict[str, int], exported_at: datetime, site: str | None, progress: Progress) -> None:
+    step = max(sum(counts.values()) // 200, 500)
     lists = ListsSheet()
     _write_readme(wb, options, counts, exported_at, site, scope_label(session, options.scope))
     refs = _Refs(session, options.anonymous)
@@ -211,15 +229,15 @@ def export_workbook(session: Session, path: str | Path, options: ExportOptions |
     _write_synthese(wb, session, options)
     progress.advance(1)
     lists.write(wb, fmt.LISTS_SHEET)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-        check_cancel(progress)
-        if not session.info.get("read_only"):
-            audit.log_event(session, "export", "*", {
-                "fichier": path.name, "anonyme": options.anonymous, "perimetre": scope_label(session, options.scope),
-                "periode": _period_text(options.period), "lignes": counts})
-    progress.advance(1)
-    return ExportSummary(path, counts, options.anonymous, time.perf_counter() - started)
+
+
+def discard(wb: Workbook) -> None:
+    """Close the temporary files of an unfinished write-only workbook (cancel, error)."""
+    for ws in wb.worksheets:
+        try:
+            ws.close()
+        except Exception:  # noqa: BLE001 - already closed or half-written: nothing more to do
+            pass
 
 
 def _row_cells(writer: SheetWriter, entity: str, columns, row, refs: _Refs, births, anonymous: bool,

@@ -416,9 +416,6 @@ class _Planner:
             values["siret"] = rules.normalise_siret(values["siret"])
         rp = RowPlan(entity, rownum, file_uuid, values, {}, file_updated_at=updated)
         self.match(rp, errors)
-        if rp.status is Status.ERROR:
-            self.report(sheet, rownum, errors, where)
-            return rp
         final = dict(self.db.rows(entity)[rp.db_id]) if rp.db_id is not None else {}
         final.update(values)
         rp.final = final

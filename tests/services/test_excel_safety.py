@@ -1,0 +1,108 @@
+"""Unsafe files get a clear French message and change nothing; text that looks like a formula is neutralised and
+control characters are cleaned on export."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+
+import openpyxl
+import pytest
+
+from erbm_desk.domain.enums import Sex
+from erbm_desk.services.excel import ExcelFileError
+from erbm_desk.services.excel import safety
+from erbm_desk.services.records import save_record
+from tests.services.test_excel_support import export, plan, table_dump, workbook_values
+
+
+def _expect(db, path, words: str):
+    before = table_dump(db)
+    with pytest.raises(ExcelFileError) as info:
+        plan(db, path)
+    assert words in str(info.value), str(info.value)
+    assert table_dump(db) == before
+    return str(info.value)
+
+
+def test_not_a_workbook(tmp_path, db):
+    path = tmp_path / "notes.xlsx"
+    path.write_text("nom;prénom\nDURAND;Léa\n", encoding="utf-8")
+    _expect(db, path, "n'est pas un classeur Excel (.xlsx)")
+    empty = tmp_path / "vide.xlsx"
+    empty.write_bytes(b"")
+    _expect(db, empty, "est vide")
+    _expect(db, tmp_path / "absent.xlsx", "n'existe pas")
+
+
+def test_corrupt_workbook(tmp_path, db, small_dataset):
+    good = export(db, tmp_path / "good.xlsx")
+    data = good.read_bytes()
+    truncated = tmp_path / "tronque.xlsx"
+    truncated.write_bytes(data[: len(data) // 2])
+    _expect(db, truncated, "endommagé")
+    flipped = bytearray(data)
+    for i in range(2000, 2400):
+        flipped[i] ^= 0x5A
+    broken = tmp_path / "abime.xlsx"
+    broken.write_bytes(bytes(flipped))
+    _expect(db, broken, "endommagé")
+
+
+def test_password_protected_and_old_formats(tmp_path, db):
+    cfb = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+    protected = tmp_path / "protege.xlsx"
+    protected.write_bytes(cfb + "EncryptionInfo".encode("utf-16-le") + b"\0" * 1000)
+    _expect(db, protected, "protégé par un mot de passe")
+    old = tmp_path / "ancien.xls"
+    old.write_bytes(cfb + b"\0" * 1000)
+    _expect(db, old, "Excel 97-2003")
+    ods = tmp_path / "calc.ods"
+    with zipfile.ZipFile(ods, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", "<x/>")
+    _expect(db, ods, "OpenDocument")
+
+
+def _bomb(path, declared_ok: bool):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", "<" + "a" * (40 * 1024 * 1024) + "/>")
+    if declared_ok:  # lie in the headers: a small declared size for a 40 MB entry
+        with zipfile.ZipFile(path) as zf:
+            real = zf.getinfo("xl/worksheets/sheet1.xml").file_size.to_bytes(4, "little")
+        path.write_bytes(path.read_bytes().replace(real, (1024).to_bytes(4, "little")))
+    return path
+
+
+def test_zip_bombs_are_refused_before_any_parser(tmp_path, db):
+    _expect(db, _bomb(tmp_path / "bombe.xlsx", declared_ok=False), "taux de compression anormal")
+    message = _expect(db, _bomb(tmp_path / "menteur.xlsx", declared_ok=True), "menteur.xlsx")
+    assert "déclare" in message or "endommagé" in message
+
+
+def test_oversized_file(tmp_path, db, small_dataset, monkeypatch):
+    path = export(db, tmp_path / "x.xlsx")
+    monkeypatch.setattr(safety, "MAX_FILE_BYTES", 1000)
+    _expect(db, path, "trop volumineux")
+
+
+def test_formulas_are_neutralised_and_control_characters_cleaned(tmp_path, db):
+    nasty = ['=HYPERLINK("http://evil.example","clic")', "+33 6 12", "-moins", "@SUM(A1)", "=1+1"]
+    with db.session() as s:
+        for i, name in enumerate(nasty):
+            save_record(s, "beneficiary", dict(last_name=name, first_name=f"Ab\x01c{i}", birth_date=date(1990, 1, i + 1),
+                                               sex=Sex.FEMALE))
+    path = export(db, tmp_path / "x.xlsx", anonymous=False)
+    ws = openpyxl.load_workbook(path)["Bénéficiaires"]
+    header = [c.value for c in ws[1]]
+    cells = [row[header.index("Nom")] for row in ws.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == nasty
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)  # text, never a formula
+    firsts = [row[header.index("Prénom")].value for row in ws.iter_rows(min_row=2)]
+    assert firsts == [f"Abc{i}" for i in range(5)]
+    assert not any(str(v).startswith("=") and c.data_type == "f" for c, v in ((c, c.value) for c in cells))
+    # and they come back as the same text
+    values = workbook_values(path)["Bénéficiaires"]
+    assert [r[header.index("Nom")] for r in values[1:]] == nasty
