@@ -96,7 +96,7 @@ class BackupInfo:
     def summary(self) -> str:
         """« 35 cités, 2 000 bénéficiaires, 2 500 contrats, 25 000 mois d'heures » (or why it is unreadable)."""
         if self.counts is None:
-            return "illisible"
+            return "chiffrée (contenu lisible avec sa clé)" if _key_file(self.path).exists() else "illisible"
         return describe_counts(self.counts)
 
 
@@ -232,12 +232,18 @@ def check_file(path: str | os.PathLike, immutable: bool = False) -> list[str]:
 # ---------------------------------------------------------------------------------------------------------
 # Writing a backup
 
-def write_backup(source: str | os.PathLike, dest: str | os.PathLike) -> Path:
-    """A consistent, checked copy of the database `source` at `dest` (replaced atomically)."""
+def write_backup(source: str | os.PathLike, dest: str | os.PathLike, engine=None) -> Path:
+    """A consistent, checked copy of the database `source` at `dest` (replaced atomically).
+
+    An encrypted file (SQLCipher, services/encryption.py) is copied through `engine`, the open Database's own
+    connection that holds the key, with `VACUUM INTO` (the copy is encrypted with the same key); its key file
+    is copied beside it."""
     source, dest = Path(source), Path(dest)
     if not source.is_file():
         raise BackupError(f"La base « {source} » n'existe pas : rien à sauvegarder.")
     dest.parent.mkdir(parents=True, exist_ok=True)
+    if engine is not None and not header_ok(source) and source.stat().st_size > 0:
+        return _write_encrypted_backup(engine, source, dest)
     try:
         with atomic_path(dest) as tmp:
             src = _connect_source(source)
@@ -260,6 +266,23 @@ def write_backup(source: str | os.PathLike, dest: str | os.PathLike) -> Path:
     return dest
 
 
+def _key_file(path: Path) -> Path:
+    return path.with_name(path.name + ".cle")  # services.encryption.KEY_FILE_SUFFIX
+
+
+def _write_encrypted_backup(engine, source: Path, dest: Path) -> Path:
+    try:
+        with atomic_path(dest) as tmp:
+            with engine.connect() as conn:
+                conn.exec_driver_sql("VACUUM INTO ?", (str(tmp),))  # one read transaction: consistent
+        if _key_file(source).exists():
+            with atomic_path(_key_file(dest)) as tmp:
+                tmp.write_bytes(_key_file(source).read_bytes())
+    except Exception as exc:  # noqa: BLE001 - any driver error becomes one French message
+        raise BackupError(f"Sauvegarde de la base chiffrée « {source.name} » impossible : {exc}.") from exc
+    return dest
+
+
 def _new_backup_path(folder: Path, db_path: Path, reason: str, now: datetime) -> Path:
     base = f"{_slug(db_path.stem) or 'base'}_{now:{STAMP}}"
     candidate = folder / f"{base}_{reason}.sqlite"
@@ -279,7 +302,7 @@ def backup_database(db: Database | str | os.PathLike, reason: str = "manuelle", 
     reason = reason if reason in REASONS else (_slug(reason) or "manuelle")
     now = now or datetime.now()
     folder = backup_folder(db_path, root)
-    dest = write_backup(db_path, _new_backup_path(folder, db_path, reason, now))
+    dest = write_backup(db_path, _new_backup_path(folder, db_path, reason, now), getattr(db, "engine", None))
     if rotate_after:
         rotate(folder, today=now.date())
     return read_backup_info(dest)
@@ -318,7 +341,7 @@ def save_copy(db: Database | str | os.PathLike, dest: str | os.PathLike) -> Back
         dest = dest / f"{_slug(db_path.stem) or 'base'}_{datetime.now():{STAMP}}.sqlite"
     if dest.resolve() == db_path.resolve():
         raise BackupError("La copie ne peut pas remplacer la base elle-même : choisissez un autre fichier.")
-    write_backup(db_path, dest)
+    write_backup(db_path, dest, getattr(db, "engine", None))
     return read_backup_info(dest)
 
 
@@ -440,6 +463,7 @@ def rotate(folder: Path, today: date | None = None) -> list[Path]:
             try:
                 e.path.unlink()
                 removed.append(e.path)
+                _key_file(e.path).unlink(missing_ok=True)
             except OSError:
                 pass
     return removed

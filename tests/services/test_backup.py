@@ -245,3 +245,28 @@ def test_postgresql_databases_are_backed_up_by_the_server(pg_target):
             backups.restore_backup(db, "/tmp/x.sqlite")
     finally:
         db.close()
+
+
+def test_an_encrypted_database_is_backed_up_encrypted_through_its_own_connection(tmp_path):
+    encryption = pytest.importorskip("erbm_desk.services.encryption")
+    if not encryption.available():
+        pytest.skip("sqlcipher3 absent")
+    from erbm_desk.db.engine import make_session_factory
+    from erbm_desk.services.database import Database
+
+    path = tmp_path / "chiffree.sqlite"
+    open_database(str(path)).close()
+    encryption.encrypt_database(path, "une phrase de passe assez longue")
+    key = encryption.unlock(path, "une phrase de passe assez longue")
+    engine = encryption.make_encrypted_engine(path, key)
+    db = Database(f"sqlite:///{path}", engine, make_session_factory(engine))
+    try:
+        info = backups.backup_database(db, "import")
+    finally:
+        engine.dispose()
+    assert not backups.header_ok(info.path)  # still encrypted
+    assert info.path.with_name(info.path.name + ".cle").is_file()
+    assert info.summary().startswith("chiffrée")
+    copy = encryption.connect(info.path, key)
+    assert copy.execute("SELECT count(*) FROM commune").fetchone()[0] > 0
+    copy.close()
