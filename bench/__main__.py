@@ -37,7 +37,8 @@ def bench_modules() -> list[tuple[str, bool, str]]:
         if path.stem in NOT_BENCHES or path.stem.startswith("_"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        has_run = any(isinstance(node, ast.FunctionDef) and node.name == "run" for node in tree.body)
+        has_run = any(isinstance(node, ast.FunctionDef) and node.name == "run" and node.args.args
+                      and node.args.args[0].arg == "scale" for node in tree.body)  # run(scale, …)
         doc = (ast.get_docstring(tree) or "").strip().splitlines()
         found.append((path.stem, has_run, doc[0] if doc else ""))
     found.sort(key=lambda m: (m[0] != "bench_startup", m[0]))
