@@ -68,5 +68,6 @@ def cites_figure(rows: list[GroupRow], *, top_n: int = 15, width: float = CHART_
                          tip_text=lambda n: f"{fr_number(n)} logement{'s' if n > 1 else ''}")
         for bar, r in zip(bars, shown):
             bar.erbm_cite_id = r.id  # a click on a bar opens the cité
+            bar.set_picker(True)
         ax.set_title(title, loc="left", fontsize=8.5, color="#4b5563", pad=4)
     return fig

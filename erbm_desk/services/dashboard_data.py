@@ -684,3 +684,33 @@ def epci_outlines(path: str | Path = SEEDS_DIR / "communes.geojson") -> dict[str
         if not inner:
             outlines[siren].append((a, b))
     return {siren: tuple(segs) for siren, segs in outlines.items()}
+
+
+# ---------------------------------------------------------------------------------------------- choices
+
+
+@dataclass(frozen=True)
+class ScopeChoices:
+    """What the dashboard's selectors offer: (label, value for Scope) per kind, and the months with data."""
+
+    epcis: list[tuple[str, str]]
+    bailleurs: list[tuple[str, int]]
+    cites: list[tuple[str, int]]
+    months: list[date]
+
+
+def scope_choices(session: Session) -> ScopeChoices:
+    epcis = [(f"{short} — {name}", siren) for siren, short, name in
+             session.execute(select(Epci.siren, Epci.short_name, Epci.name).order_by(Epci.short_name))]
+    bailleurs = [(name, bid) for bid, name in session.execute(select(Bailleur.id, Bailleur.name)
+                                                             .order_by(Bailleur.name))]
+    rows = session.execute(
+        select(Cite.id, Cite.name, Commune.name, Epci.short_name)
+        .join(Commune, Cite.commune_id == Commune.id)
+        .join(Epci, Commune.epci_id == Epci.id)
+        .order_by(Cite.name, Commune.name)
+    ).all()
+    cites = [(f"{name} — {commune} ({short})", cid) for cid, name, commune, short in rows]
+    first, last = session.execute(select(func.min(HoursEntry.month), func.max(HoursEntry.month))).one()
+    months = _months_between(first, last) if first and last else []
+    return ScopeChoices(epcis, bailleurs, cites, months)
