@@ -4,10 +4,11 @@
     .venv/bin/python bench/fault_injection.py --kills 60 --scenario demo --scenario import
     .venv/bin/python bench/fault_injection.py --kills 3       # a quick run (tests/services/test_integrity_faults.py)
 
-Each scenario runs in a child process that prints GO just before its write starts and DONE once committed.
-A calibration run measures that write window; each trial then starts from the same "before" file and kills
-the child (SIGKILL: no cleanup, no atexit, like a power cut for the process) after a random delay drawn
-uniformly over 1.15 × the window, so kills land all over the transaction and its commit. Runs that finish
+Each scenario runs in a child process that prints GO just before its write starts, COMMIT just before it
+commits and DONE once committed. A calibration run measures the GO-DONE window; each trial then starts from
+the same "before" file and kills the child (SIGKILL: no cleanup, no atexit, like a power cut for the process)
+either after a random delay drawn uniformly over 1.15 × the window (60 % of trials), or 0-40 ms after COMMIT
+(40 %), so kills land all over the transaction and inside the commit itself. Runs that finish
 before their kill are not counted as kills. After every kill, the file must:
 
 - pass `PRAGMA integrity_check` and `PRAGMA foreign_key_check` (after SQLite's own crash recovery);
@@ -58,25 +59,31 @@ def child(scenario: str, db_path: str, extra: str, home: str) -> None:
 
         seed, scale = extra.split(",")
         print("GO", flush=True)
-        with db.session() as s:
+        with db.sessions() as s:
             generate_demo(s, seed=int(seed), scale=float(scale))
+            print("COMMIT", flush=True)
+            s.commit()
     elif scenario == "import":
         from erbm_desk.services.excel import apply_import, plan_import
 
         with db.sessions() as s:
             plan = plan_import(s, extra)
         print("GO", flush=True)
-        with db.session() as s:
+        with db.sessions() as s:
             apply_import(s, plan)
+            print("COMMIT", flush=True)
+            s.commit()
     elif scenario == "restore":
         from erbm_desk.services.backup import restore_backup
 
         print("GO", flush=True)
+        print("COMMIT", flush=True)  # the restore is one SQLite backup step: its write is the commit
         restore_backup(db, extra)
     elif scenario == "backup":
         from erbm_desk.services.backup import backup_database
 
         print("GO", flush=True)
+        print("COMMIT", flush=True)
         backup_database(db, "manuelle")
     print("DONE", flush=True)
     db.close()
@@ -150,8 +157,10 @@ def _env() -> dict[str, str]:
     return env
 
 
-def run_child(sc: Scenario, work: Path, home: Path, kill_after: float | None, timeout: float = 300):
-    """Run the child; kill it `kill_after` seconds after GO (None: let it finish). Returns (killed, window)."""
+def run_child(sc: Scenario, work: Path, home: Path, kill_after: float | None, at_commit: bool = False,
+              timeout: float = 300):
+    """Run the child; kill it `kill_after` seconds after GO (or, with `at_commit`, after the COMMIT line; None:
+    let it finish). Returns (killed, seconds from GO to DONE)."""
     proc = subprocess.Popen([sys.executable, __file__, "--child", sc.name, str(work), sc.extra, str(home)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=ROOT)
     line = proc.stdout.readline().strip()
@@ -161,12 +170,14 @@ def run_child(sc: Scenario, work: Path, home: Path, kill_after: float | None, ti
         raise RuntimeError(f"{sc.name}: the child did not start its write ({line!r}): {err[-2000:]}")
     go = time.monotonic()
     if kill_after is None:
-        done = proc.stdout.readline().strip()
+        lines = [proc.stdout.readline().strip(), proc.stdout.readline().strip()]
         window = time.monotonic() - go
         _out, err = proc.communicate(timeout=timeout)
-        if done != "DONE" or proc.returncode != 0:
-            raise RuntimeError(f"{sc.name}: calibration run failed: {err[-2000:]}")
+        if lines != ["COMMIT", "DONE"] or proc.returncode != 0:
+            raise RuntimeError(f"{sc.name}: calibration run failed: {lines} {err[-2000:]}")
         return False, window
+    if at_commit:
+        proc.stdout.readline()  # blocks until the child is about to commit (or has died)
     time.sleep(kill_after)
     killed = proc.poll() is None
     if killed:
@@ -232,8 +243,11 @@ def trial(sc: Scenario, workdir: Path, home: Path, rng: random.Random, outcome: 
     work = workdir / f"{sc.name}.sqlite"
     copy_db(sc.before_file, work)
     shutil.rmtree(backup_folder(work), ignore_errors=True)
-    delay = rng.uniform(0, sc.window * 1.15)
-    killed, _ = run_child(sc, work, home, delay)
+    # Two kinds of instants: anywhere in the write (uniform over 1.15 x the measured window), or inside the
+    # commit itself (0-40 ms after the child says it commits: WAL append, fsync, checkpoint).
+    at_commit = rng.random() < 0.4
+    delay = rng.uniform(0, 0.04) if at_commit else rng.uniform(0, sc.window * 1.15)
+    killed, _ = run_child(sc, work, home, delay, at_commit)
     if not killed:
         outcome.finished_before_kill += 1
     else:
@@ -262,7 +276,8 @@ def trial(sc: Scenario, workdir: Path, home: Path, rng: random.Random, outcome: 
     if problems:
         kept = workdir / f"FAILED-{sc.name}-{n}.sqlite"
         shutil.copy2(work, kept)
-        outcome.failures.append(f"trial {n} (kill after {delay:.3f} s): {'; '.join(problems)} — kept as {kept}")
+        when = f"{delay:.3f} s after {'COMMIT' if at_commit else 'GO'}"
+        outcome.failures.append(f"trial {n} (kill {when}): {'; '.join(problems)} — kept as {kept}")
 
 
 def run(kills: int, scenarios: list[str], scale: float, seed: int, keep: bool = False, out=print) -> list[Outcome]:
