@@ -1,0 +1,1 @@
+from tests.interop.libreoffice import libreoffice  # noqa: F401 - the session fixture
