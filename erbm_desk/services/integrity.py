@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from erbm_desk.services import backup as backups
-from erbm_desk.services.backup import BackupInfo, connect_readonly, header_ok
+from erbm_desk.services.backup import BackupInfo, header_ok
 
 ERROR, WARNING, INFO = "erreur", "avertissement", "info"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import threading
 from datetime import datetime, timedelta
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from erbm_desk.db.models import Beneficiary, HoursEntry
+from erbm_desk.db.models import HoursEntry
 from erbm_desk.services import backup as backups
 from erbm_desk.services.backup import BackupError
 from erbm_desk.services.database import open_database
@@ -36,8 +35,11 @@ def _indicators(db) -> dict:
         return compute_indicators(s).to_json()
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _execute(path: Path, statement: str) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute(statement)
+    conn.commit()
+    conn.close()
 
 
 def test_backup_is_a_checked_plain_copy_in_the_database_folder(sdb):
@@ -193,10 +195,7 @@ def test_restore_refuses_a_damaged_or_foreign_backup_and_changes_nothing(sdb, tm
     with pytest.raises(BackupError, match="endommagée"):
         backups.restore_backup(sdb, bad)
     other = tmp_path / "autre.sqlite"
-    conn = sqlite3.connect(other)
-    conn.execute("CREATE TABLE t (x)")
-    conn.commit()
-    conn.close()
+    _execute(other, "CREATE TABLE t (x)")
     with pytest.raises(BackupError, match="pas une sauvegarde ERBM Desk"):
         backups.restore_backup(sdb, other)
     assert sdb.counts() == before
@@ -206,10 +205,7 @@ def test_restore_refuses_a_damaged_or_foreign_backup_and_changes_nothing(sdb, tm
 def test_restore_refuses_a_backup_from_a_newer_version(sdb, tmp_path):
     newer = tmp_path / "future.sqlite"
     backups.write_backup(sdb.path, newer)
-    conn = sqlite3.connect(newer)
-    conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
-    conn.commit()
-    conn.close()
+    _execute(newer, "UPDATE alembic_version SET version_num = '9999_future'")
     with pytest.raises(BackupError, match="plus récente"):
         backups.restore_backup(sdb, newer)
 
