@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Sequence
-
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure, FigureBase
-from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
+from typing import TYPE_CHECKING, Sequence
 
 from erbm_desk.domain.rules import format_int
+
+# matplotlib is imported where a figure is drawn, not here: the dashboard's KPI tiles and period selectors use the
+# French formats below while the window starts, and importing matplotlib (≈ 0.5 s with numpy) then would delay
+# the window's first show (issue 8; tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, FigureBase
 
 # A calm palette: slate blue for what was done, ochre for what is required/planned, sage for results.
 INK = "#2b2f36"
@@ -87,6 +90,8 @@ def fr_month(d: date) -> str:
 
 def int_axis(axis, nbins: int = 5) -> None:
     """An axis of counts or hours: round ticks, French thousands."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     axis.set_major_locator(MaxNLocator(nbins=nbins, integer=True, min_n_ticks=2))
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: fr_number(v)))
 
@@ -97,6 +102,8 @@ def int_axis(axis, nbins: int = 5) -> None:
 def new_figure(size: tuple[float, float] = CHART_SIZE, dpi: int = SCREEN_DPI,
                into: FigureBase | None = None) -> FigureBase:
     """A new Figure, or `into` (a SubFigure of a bilan page) when the chart is drawn into a page."""
+    from matplotlib.figure import Figure
+
     fig = into if into is not None else Figure(figsize=size, dpi=dpi, facecolor="white")
     fig.erbm_title = ""  # the chart's title, for the canvas' « Enregistrer sous » default name
     return fig
@@ -104,6 +111,8 @@ def new_figure(size: tuple[float, float] = CHART_SIZE, dpi: int = SCREEN_DPI,
 
 def figure_size(fig: FigureBase) -> tuple[float, float]:
     """Width and height in inches of a Figure or of a SubFigure."""
+    from matplotlib.figure import Figure
+
     if isinstance(fig, Figure):
         return fig.get_figwidth(), fig.get_figheight()
     root = fig.get_figure(root=True)
@@ -192,6 +201,8 @@ def hbars(
     width_in = ax.get_position().width * figure_size(ax.get_figure(root=False))[0]
     room = 0.5 / max(width_in, 0.5) if show_values else 0.02  # half an inch for the value labels
     ax.set_xlim(0, top / (1 - min(room, 0.6)))
+    from matplotlib.ticker import NullLocator
+
     ax.xaxis.set_major_locator(NullLocator())
     ax.yaxis.set_major_locator(NullLocator())
     for side in ("top", "right", "bottom"):
