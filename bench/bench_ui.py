@@ -1,42 +1,38 @@
-"""How the data-entry window feels on a large database: page open, search typing, scroll to the end.
+"""The data-entry window's list pages at scale: open each page, type a search, scroll to the last row.
 
-    .venv/bin/python bench/bench_ui.py [--db demo10.sqlite] [--scale 10]
+Measured in a real (offscreen) MainWindow on the demo database, opened read-only. For each list page (Cités,
+Opérations, Entreprises, Bénéficiaires, Contrats):
 
-Without --db (or when the file does not exist) a demo database is made first with
-`erbm-desk --db X demo --scale S` (≈ 30 s at scale 10). Runs offscreen in a real MainWindow. For each list page:
+- open: from choosing the page to its first rows painted (the page is built anew for each run);
+- search: from the first keystroke of a search typed key by key to its results painted (this includes the
+  180 ms pause the search box waits for after the last key);
+- scroll: from the top of the whole list to its last row loaded and painted, scrolling to the bottom again
+  and again as a user dragging the scroll bar would.
 
-- open: from choosing the page in the side bar to its first rows painted;
-- key max: the longest a single keystroke of the search kept the UI thread busy;
-- search: from the last keystroke to the results painted (includes the 180 ms pause the search box waits for);
-- scroll: from the top to the last row loaded and painted, scrolling to the bottom repeatedly;
-- block: the longest the UI thread was blocked during the page's steps (a 5 ms timer's lateness).
+The note of each case gives the longest single keystroke and the longest UI-thread block seen (a 5 ms timer's
+lateness): "never freeze" means both stay well under 200 ms. The baseline, in the same process, is a bare
+QTableView over a plain Python list model holding the same number of rows (open = set the model and paint,
+search = filter the Python list with the app's accent folding and reset the model, scroll = scroll to the
+bottom and paint).
 
-Baseline for the ratios: a bare QTableView over a plain Python list model of the same row count, in the same
-process (open = set the model and paint; scroll = scroll to the bottom and paint; search = filter the list
-in Python and reset the model).
+Run: `QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_ui.py --scale 10`
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+if __package__ in (None, ""):  # run as a script: make `bench` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="erbm-bench-config-")  # never the user's settings
+os.environ.setdefault("XDG_CONFIG_HOME", tempfile.mkdtemp(prefix="erbm-bench-config-"))  # not the user's settings
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from erbm_desk.domain.enums import fold  # noqa: E402
+from bench.common import demo_database, main_for, measure, result  # noqa: E402
 
 PAGES = {  # page -> what a user would type in its search box
     "cite": "saint",
@@ -45,178 +41,186 @@ PAGES = {  # page -> what a user would type in its search box
     "beneficiary": "martin",
     "contract": "lefebvre",
 }
-TIMEOUT = 60.0
+REPEAT = 3
+TIMEOUT = 120.0
 
 
-def pump_until(app: QApplication, done, timeout: float = TIMEOUT) -> None:
-    end = time.perf_counter() + timeout
+def _pump_until(app, done) -> None:
+    end = time.perf_counter() + TIMEOUT
     while not done():
         app.processEvents()
         if time.perf_counter() > end:
             raise TimeoutError("délai dépassé")
-        time.sleep(0.001)
+        time.sleep(0.0005)
 
 
-class PlainModel(QAbstractTableModel):
-    def __init__(self, rows: list[tuple[str, ...]]):
-        super().__init__()
-        self.rows = rows
+def _plain_model(rows):
+    from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
+    display = int(Qt.ItemDataRole.DisplayRole)
 
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else (len(self.rows[0]) if self.rows else 0)
+    class PlainModel(QAbstractTableModel):
+        def __init__(self):
+            super().__init__()
+            self.rows = rows
 
-    def data(self, index, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole:
-            return self.rows[index.row()][index.column()]
-        return None
+        def rowCount(self, parent=QModelIndex()):
+            return 0 if parent.isValid() else len(self.rows)
 
-    def set_rows(self, rows):
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
+        def columnCount(self, parent=QModelIndex()):
+            return 0 if parent.isValid() or not self.rows else len(self.rows[0])
+
+        def data(self, index, role=display):
+            return self.rows[index.row()][index.column()] if role == display else None
+
+        def set_rows(self, new_rows):
+            self.beginResetModel()
+            self.rows = new_rows
+            self.endResetModel()
+
+    return PlainModel()
 
 
-def baseline(app: QApplication, rows: list[tuple[str, ...]], term: str) -> dict[str, float]:
+def _baseline(app, rows: list[tuple[str, ...]], term: str) -> dict[str, float]:
+    """The same three jobs on a bare QTableView over a Python list of the same rows."""
+    from PySide6.QtWidgets import QTableView
+
+    from erbm_desk.domain.enums import fold
+
     view = QTableView()
     view.resize(900, 700)
     view.show()
-    t0 = time.perf_counter()
-    model = PlainModel(rows)
-    view.setModel(model)
-    view.viewport().repaint()
-    app.processEvents()
-    opened = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    view.scrollToBottom()
-    view.viewport().repaint()
-    app.processEvents()
-    scrolled = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    wanted = fold(term)
-    model.set_rows([r for r in rows if wanted in fold(" ".join(r))])
-    view.viewport().repaint()
-    app.processEvents()
-    searched = time.perf_counter() - t0
+    state = {}
+
+    def open_view():
+        state["model"] = _plain_model(rows)
+        view.setModel(state["model"])
+        view.viewport().repaint()
+        app.processEvents()
+
+    def search():
+        wanted = fold(term)
+        state["model"].set_rows([r for r in rows if wanted in fold(" ".join(r))])
+        view.viewport().repaint()
+        app.processEvents()
+
+    def scroll():
+        view.scrollToBottom()
+        view.viewport().repaint()
+        app.processEvents()
+
+    out = {
+        "open": measure(open_view, REPEAT, 1)[0],
+        "search": measure(search, REPEAT, 1, setup=lambda: state["model"].set_rows(rows))[0],
+        "scroll": measure(scroll, REPEAT, 1, setup=view.scrollToTop)[0],
+    }
     view.close()
     view.deleteLater()
-    return {"open": opened, "scroll": scrolled, "search": searched}
+    return out
 
 
-def measure_page(app, window, watcher, key: str, term: str) -> dict:
-    from erbm_desk.ui.list_page import ListPage
-
-    result: dict = {"page": key}
-    watcher.reset()
-    t0 = time.perf_counter()
-    page: ListPage = window.show_page(key)
-    pump_until(app, lambda: not page.model.loading and page.model.rows is not None)
-    page.table.viewport().repaint()
-    result["open"] = time.perf_counter() - t0
-    result["rows"] = len(page.model.ids)
-    all_rows = list(page.model.rows)
-
-    # search, typed key by key
-    search = page.filters.search
-    search.setFocus()
-    key_max = 0.0
-    for ch in term:
-        k0 = time.perf_counter()
-        QTest.keyClick(search, ch)
-        key_max = max(key_max, time.perf_counter() - k0)
-    t0 = time.perf_counter()
-    pump_until(app, lambda: not page.filters._timer.isActive() and page.model.query.search == term
-               and not page.model.loading)
-    page.table.viewport().repaint()
-    result["search"] = time.perf_counter() - t0
-    result["key_max"] = key_max
-    result["found"] = len(page.model.ids)
-
-    # back to the whole list, then scroll to its end
-    search.clear()
-    pump_until(app, lambda: not page.filters._timer.isActive() and page.model.query.search == ""
-               and not page.model.loading)
-    t0 = time.perf_counter()
-    while page.model.canFetchMore():
-        page.table.scrollToBottom()
-        app.processEvents()
-    page.table.scrollToBottom()
-    page.table.viewport().repaint()
-    app.processEvents()
-    result["scroll"] = time.perf_counter() - t0
-    result["block"] = watcher.longest
-    result["sample"] = all_rows or page.model.rows
-    return result
-
-
-def ensure_demo(path: Path, scale: float) -> None:
-    if path.exists():
-        return
-    print(f"Création de la base de démonstration (échelle {scale:g}) dans {path}…", flush=True)
-    cli = ROOT / ".venv" / "bin" / "erbm-desk"
-    command = [str(cli)] if cli.exists() else [sys.executable, "-m", "erbm_desk"]
-    subprocess.run(command + ["--db", str(path), "demo", "--scale", str(scale)], check=True)
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", help="base de démonstration (créée si absente)")
-    parser.add_argument("--scale", type=float, default=10)
-    args = parser.parse_args()
-    path = Path(args.db) if args.db else Path(tempfile.gettempdir()) / f"erbm-bench-demo-{args.scale:g}.sqlite"
-    ensure_demo(path, args.scale)
+def run(scale: float) -> list[dict]:
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv)
+    from erbm_desk.domain.specs import SPECS
     from erbm_desk.services.database import open_database
     from erbm_desk.ui.block_watch import BlockWatcher
     from erbm_desk.ui.main_window import MainWindow
     from erbm_desk.ui.settings import settings
 
     settings().setValue("window/page", "cite")
-    db = open_database(str(path))
+    db = open_database(str(demo_database(scale)), read_only=True)
     window = MainWindow(db)
     window.resize(1400, 900)
     window.show()
     app.processEvents()
     watcher = BlockWatcher(threshold_ms=10_000, interval_ms=5).start()
-
-    results = []
+    rows: list[dict] = []
     for key, term in PAGES.items():
-        measured = measure_page(app, window, watcher, key, term)
-        rows = measured.pop("sample")
-        n = measured["rows"]
-        full = (rows * (n // max(len(rows), 1) + 1))[:n]  # the same row count, as plain strings
-        measured["base"] = baseline(app, full, term)
-        results.append(measured)
+        label = SPECS[key].plural
+        state: dict = {}
 
-    def ms(seconds: float) -> str:
-        return f"{seconds * 1000:7.0f}"
+        def page():
+            return window.stack.pages[key]
 
-    def ratio(value: float, base: float) -> str:
-        return f"×{value / base:5.1f}" if base > 0 else "   —"
+        def open_page():
+            state["page"] = window.show_page(key)
+            _pump_until(app, lambda: not state["page"].model.loading)
+            state["page"].table.viewport().repaint()
 
-    print()
-    print(f"ERBM Desk — fenêtre de saisie, base {path.name} (hors écran, Qt {app.platformName()})")
-    print(f"{'page':12} {'lignes':>7} | {'ouverture ms':>12} {'':>6} | {'touche max':>10} | {'recherche ms':>12} "
-          f"{'':>6} {'trouvées':>8} | {'défil. fin ms':>13} {'':>6} | {'blocage max':>11}")
-    for r in results:
-        b = r["base"]
-        print(f"{r['page']:12} {r['rows']:7d} | {ms(r['open']):>12} {ratio(r['open'], b['open'])} | "
-              f"{ms(r['key_max']):>10} | {ms(r['search']):>12} {ratio(r['search'], b['search'])} {r['found']:8d} | "
-              f"{ms(r['scroll']):>13} {ratio(r['scroll'], b['scroll'])} | {ms(r['block']):>11}")
-    print()
-    print("Référence (QTableView nu sur une liste Python du même nombre de lignes) :")
-    for r in results:
-        b = r["base"]
-        print(f"  {r['page']:12} ouverture {ms(b['open'])} ms · recherche {ms(b['search'])} ms · "
-              f"défilement jusqu'au bout {ms(b['scroll'])} ms")
-    print("La recherche inclut la pause de 180 ms que la boîte attend après la dernière touche.")
+        def fresh_page():
+            window.show_page("company" if key == "cite" else "cite")
+            window.stack.drop_page(key)  # built again by the next show_page
+            app.processEvents()
+
+        watcher.reset()
+        open_s, open_mb = measure(open_page, REPEAT, 1, setup=fresh_page)
+        open_block = watcher.longest
+        n = len(page().model.ids)
+        sample = page().model.rows
+        plain_rows = (sample * (n // max(len(sample), 1) + 1))[:n]
+        base = _baseline(app, plain_rows, term)
+
+        typing = {"key_max": 0.0}
+
+        def search():
+            box = page().filters.search
+            box.setFocus()
+            for ch in term:
+                k0 = time.perf_counter()
+                QTest.keyClick(box, ch)
+                typing["key_max"] = max(typing["key_max"], time.perf_counter() - k0)
+            _pump_until(app, lambda: not page().filters._timer.isActive() and page().model.query.search == term
+                        and not page().model.loading)
+            page().table.viewport().repaint()
+
+        def clear_search():
+            page().filters.search.clear()
+            _pump_until(app, lambda: not page().filters._timer.isActive() and page().model.query.search == ""
+                        and not page().model.loading)
+
+        watcher.reset()
+        search_s, search_mb = measure(search, REPEAT, 1, setup=clear_search)
+        found = len(page().model.ids)
+        search_block = watcher.longest
+        clear_search()
+
+        def scroll():
+            table = page().table
+            while page().model.canFetchMore():
+                table.scrollToBottom()
+                app.processEvents()
+            table.scrollToBottom()
+            table.viewport().repaint()
+            app.processEvents()
+
+        def back_to_top():
+            page().model.reload()
+            _pump_until(app, lambda: not page().model.loading)
+            page().table.scrollToTop()
+
+        watcher.reset()
+        scroll_s, scroll_mb = measure(scroll, REPEAT, 0, setup=back_to_top)
+        scroll_block = watcher.longest
+
+        bare = f"bare QTableView, Python list of {n} rows"
+        rows += [
+            result(f"open the {label} page", open_s, base["open"], open_mb, bare,
+                   f"{n} rows; UI thread blocked ≤ {open_block * 1000:.0f} ms; median of {REPEAT}"),
+            result(f"search « {term} » in {label}", search_s, base["search"], search_mb,
+                   "filter the Python list, reset the model",
+                   f"{found} found; longest keystroke {typing['key_max'] * 1000:.0f} ms; UI thread blocked ≤ "
+                   f"{search_block * 1000:.0f} ms; includes the 180 ms typing pause"),
+            result(f"scroll {label} to the end", scroll_s, base["scroll"], scroll_mb, bare,
+                   f"{n} rows loaded in chunks; UI thread blocked ≤ {scroll_block * 1000:.0f} ms"),
+        ]
+    watcher.stop()
     window.close()
     db.close()
-    return 0
+    return rows
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main_for(run)

@@ -13,3 +13,9 @@ if sys.version_info < (3, 12):  # pragma: no branch
     import ctypes
 
     ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
+
+# Workers hold the GIL while they build rows in Python; each Python call the UI thread makes from Qt (a model's
+# data(), a slot) then waits for it, up to the switch interval each time: 5 ms by default, which adds up to
+# hundreds of milliseconds of frozen window while one page is painted. 1 ms keeps the window fluid; measured
+# with bench/bench_ui.py ("UI thread blocked ≤ …").
+sys.setswitchinterval(0.001)

@@ -94,7 +94,8 @@ class RefPicker(QLineEdit):
     A single match is taken when the field is left (its full name replaces what was typed).
     """
 
-    picked = Signal()
+    picked = Signal()  # the record chosen changed (or was cleared by typing)
+    left = Signal()  # the field lost the focus: what was typed is final
 
     def __init__(self, picks: PickLists, entity: str, label: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -220,7 +221,12 @@ class RefPicker(QLineEdit):
     def focusOutEvent(self, event) -> None:
         if not self.completer_.popup().isVisible():
             self.settle()
+            self.left.emit()
         super().focusOutEvent(event)
+
+    def typing(self) -> bool:
+        """Still typing a name (focus here, text, no record chosen yet): too early to complain."""
+        return self.hasFocus() and self._id is None and bool(self.text().strip())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key_Down and event.modifiers() & Qt.AltModifier or event.key() == Qt.Key_F4:
@@ -233,6 +239,7 @@ class Field(QObject):
     """The editor of one spec column in a form."""
 
     edited = Signal()
+    left = Signal()  # a reference picker was left: its text is final
 
     def __init__(self, column: Column, picks: PickLists, parent: QWidget | None = None):
         super().__init__(parent)
@@ -252,6 +259,8 @@ class Field(QObject):
             w.toggled.connect(self.edited)
         elif kind is Kind.ENUM:
             w = QComboBox(parent)
+            w.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)  # long labels: no wide form
+            w.setMinimumContentsLength(12)
             if not column.required:
                 w.addItem("", None)
             for member in column.choices:
@@ -260,6 +269,7 @@ class Field(QObject):
         elif kind is Kind.REF:
             w = RefPicker(picks, column.ref, column.label, parent)
             w.picked.connect(self.edited)
+            w.left.connect(self.left)
         elif kind is Kind.TEXT and (column.max_length or 0) >= LONG_TEXT:
             w = QPlainTextEdit(parent)
             w.setTabChangesFocus(True)
@@ -269,7 +279,7 @@ class Field(QObject):
             w = QLineEdit(parent)
             if kind in (Kind.INT, Kind.DECIMAL, Kind.MONEY):
                 w.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-                w.setPlaceholderText({Kind.INT: "0", Kind.DECIMAL: "0,00", Kind.MONEY: "0,00 €"}[kind])
+                w.setPlaceholderText({Kind.INT: "", Kind.DECIMAL: "ex. 12,5", Kind.MONEY: "ex. 1 500,00"}[kind])
             w.textEdited.connect(self.edited)
         return w
 
@@ -291,6 +301,9 @@ class Field(QObject):
 
     def problem(self) -> str | None:
         return self.widget.problem() if isinstance(self.widget, RefPicker) else None
+
+    def typing(self) -> bool:
+        return isinstance(self.widget, RefPicker) and self.widget.typing()
 
     def set_value(self, value: Any, name: str = "") -> None:
         w = self.widget

@@ -13,7 +13,8 @@ from erbm_desk.ui.workspace import Workspace
 
 SMALL_LISTS = ("epci", "bailleur")  # offered in a drop-down; longer lists get a type-ahead picker
 SEARCH_DELAY_MS = 180
-PER_LINE = 3  # filters beside the search box  # wait for a pause in the typing before searching
+PER_LINE = 3  # filters beside the search box
+FILTER_WIDTH = 260  # wait for a pause in the typing before searching
 
 
 class FilterBar(QWidget):
@@ -46,8 +47,11 @@ class FilterBar(QWidget):
             widget = self._make(f)
             widget.setObjectName(f"filter_{f.key}")
             widget.setToolTip(f.label)
+            widget.setMaximumWidth(FILTER_WIDTH)
             self.widgets[f.key] = widget
             line.addWidget(widget, 1)
+        if line is not layout:
+            line.addStretch(1)
         clear = QToolButton()
         clear.setText("Effacer les filtres")
         clear.setObjectName("clear_filters")
@@ -62,9 +66,10 @@ class FilterBar(QWidget):
             row.setContentsMargins(0, 0, 0, 0)
             row.addWidget(QLabel(f.label))
             edit = DateEdit(month=True)
+            edit.setMinimumWidth(130)
             edit.setSpecialValueText("tous les mois")
             edit.dateChanged.connect(lambda _d: self.filter_changed.emit(f.key, edit.value()))
-            row.addWidget(edit)
+            row.addWidget(edit, 1)
             box.edit = edit
             return box
         if f.kind == "ref" and f.ref not in SMALL_LISTS:

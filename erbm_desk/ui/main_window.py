@@ -168,7 +168,6 @@ class MainWindow(QMainWindow):
         self.sidebar.blockSignals(False)
         for action in self.record_actions.values():
             action.setEnabled(isinstance(page, ListPage))
-        settings().setValue("window/page", key)
         return page
 
     def open_record(self, entity: str, record_id: int) -> None:
@@ -287,6 +286,7 @@ class MainWindow(QMainWindow):
                 return
         self._closing = True
         save_geometry("main", self)
+        settings().setValue("window/page", self.stack.current_key() or "dashboard")
         if self.ws is not None:
             self.ws.wait()
         if self.block_watcher is not None:

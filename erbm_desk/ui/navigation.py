@@ -85,9 +85,14 @@ class PageStack(QStackedWidget):
             else:
                 self._stale.add(key)
 
-    def clear_pages(self) -> None:
-        for page in self.pages.values():
+    def drop_page(self, key: str) -> None:
+        """Forget a page (it is built again when next shown)."""
+        page = self.pages.pop(key, None)
+        self._stale.discard(key)
+        if page is not None:
             self.removeWidget(page)
             page.deleteLater()
-        self.pages.clear()
-        self._stale.clear()
+
+    def clear_pages(self) -> None:
+        for key in list(self.pages):
+            self.drop_page(key)

@@ -101,7 +101,7 @@ class RecordForm(QWidget):
         form = QFormLayout()
         column.addLayout(form)
         column.addStretch(1)  # fields stay together at the top, however tall the pane
-        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        form.setRowWrapPolicy(QFormLayout.DontWrapRows)
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
         for column in self.spec.columns:
@@ -115,6 +115,7 @@ class RecordForm(QWidget):
             field = Field(column, self.ws.picks, body)
             field.widget.installEventFilter(self._undo_filter)
             field.edited.connect(lambda key=column.key: self._edited(key))
+            field.left.connect(lambda key=column.key: self._left(key))
             error = QLabel()
             error.setObjectName(f"error_{column.key}")
             error.setWordWrap(True)
@@ -180,7 +181,7 @@ class RecordForm(QWidget):
         self.record_id = record_id
         self._context = {k: v for k, v in values.items() if k not in self.fields and k not in self.fixed}
         self._fill(values, names)
-        self.title.setText(f"{self.spec.label} — {title}")
+        self.title.setText(title)  # the page (or the dialog's title) says what kind of record it is
         self._settle()
         return True
 
@@ -211,11 +212,17 @@ class RecordForm(QWidget):
     # --- checking as you type ------------------------------------------------------------------------------
 
     def _edited(self, key: str) -> None:
-        self._touched.add(key)
+        if not self.fields[key].typing():  # a name being typed is judged when the field is left
+            self._touched.add(key)
         if not self.dirty:
             self.dirty = True
             self.state_changed.emit()
         self._show_errors(self.check()[1])
+
+    def _left(self, key: str) -> None:
+        if self.dirty:
+            self._touched.add(key)
+            self._show_errors(self.check()[1])
 
     def check(self) -> tuple[dict[str, Any], dict[str | None, str]]:
         """(typed values, French messages by field) of what the form holds now, without the database."""
@@ -280,7 +287,7 @@ class RecordForm(QWidget):
     def _saved_ok(self, record_id: int) -> None:
         self.save_button.setEnabled(True)
         self.load(record_id)
-        self.ws.status(f"Fiche enregistrée : {self.title.text()}")
+        self.ws.status(f"Fiche « {self.title.text()} » enregistrée.")
         self.saved.emit(record_id)
 
     def _save_failed(self, exc: BaseException) -> None:

@@ -10,8 +10,17 @@ from erbm_desk.paths import APP_AUTHOR, APP_NAME
 MAX_RECENT = 8
 
 
+_settings: QSettings | None = None
+
+
 def settings() -> QSettings:
-    return QSettings(APP_AUTHOR, APP_NAME)
+    """The one QSettings object of the process: a new one per call reads the file and writes it back when
+    dropped (tens of milliseconds on the UI thread, hundreds on a busy disk); this one keeps changes in memory
+    and Qt writes them in the background of the event loop and at exit."""
+    global _settings
+    if _settings is None:
+        _settings = QSettings(APP_AUTHOR, APP_NAME)
+    return _settings
 
 
 def save_geometry(key: str, widget: QWidget) -> None:

@@ -32,11 +32,18 @@ def go_to(qtbot, window: MainWindow, key: str):
     sidebar = window.sidebar
     rect = sidebar.visualItemRect(sidebar.item(KEYS.index(key)))
     qtbot.mouseClick(sidebar.viewport(), Qt.LeftButton, pos=rect.center())
+    activate(qtbot, window)  # a click gives the window the keyboard (the window manager's job)
     page = window.stack.currentWidget()
     assert page is window.page(key)
     if isinstance(page, ListPage):
         wait_list(qtbot, page)
     return page
+
+
+def activate(qtbot, window) -> None:
+    if QApplication.activeWindow() is not window:
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=TIMEOUT)
 
 
 def wait_list(qtbot, page: ListPage) -> None:
@@ -105,5 +112,4 @@ def answer(qtbot, box: QMessageBox, text: str) -> None:
     window = box.parentWidget().window()
     button = next(b for b in box.buttons() if b.text() == text)
     qtbot.mouseClick(button, Qt.LeftButton)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=TIMEOUT)
+    activate(qtbot, window)
