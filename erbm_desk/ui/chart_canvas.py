@@ -9,9 +9,8 @@ import io
 import re
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.figure import Figure
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QCursor, QImage
 from PySide6.QtWidgets import (
@@ -26,8 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from erbm_desk.charts.map import picked_cite
 from erbm_desk.charts.style import tip_for
+
+# matplotlib (and the map module, which needs it) is imported when the first figure is set: the dashboard creates
+# its canvases empty while the window starts, and the figures come once the data is computed, after the window
+# shows (issue 8: start-up time; tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+    from matplotlib.figure import Figure
 from erbm_desk.services.atomic import atomic_path
 
 FORMATS = {
@@ -96,6 +101,8 @@ class ChartCanvas(QWidget):
 
     def set_figure(self, figure: Figure) -> None:
         """Show `figure` (replacing the previous one) at its own size."""
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
         old = self.canvas
         canvas = FigureCanvasQTAgg(figure)
         canvas.setParent(self)
@@ -141,6 +148,8 @@ class ChartCanvas(QWidget):
         self.canvas.setCursor(Qt.PointingHandCursor if clickable else Qt.ArrowCursor)
 
     def _picked(self, event) -> None:
+        from erbm_desk.charts.map import picked_cite
+
         cite_id = picked_cite(event)
         if cite_id is not None:
             self.cite_clicked.emit(int(cite_id))
