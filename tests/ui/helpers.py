@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QCheckBox, QMessageBox
 
 from erbm_desk.ui.fields import RefPicker
 from erbm_desk.ui.list_page import ListPage
@@ -82,6 +82,21 @@ def pick(qtbot, picker: RefPicker, text: str) -> None:
 def press(qtbot, window, key, modifier=Qt.NoModifier) -> None:
     """A key pressed on the keyboard: it goes to the widget that has the focus."""
     qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)
+
+
+def fill(qtbot, page: ListPage, values: dict[str, str]) -> None:
+    """Fill a form field after field as a user would: type part of a name and pick it from the list, tick a box
+    with the space bar, type everything else."""
+    for key, text in values.items():
+        widget = field(page, key)
+        if isinstance(widget, RefPicker):
+            pick(qtbot, widget, text)
+        elif isinstance(widget, QCheckBox):
+            widget.setFocus()
+            if widget.isChecked() != bool(text):
+                qtbot.keyClick(widget, Qt.Key_Space)
+        else:
+            type_into(qtbot, widget, text)
 
 
 def new_record(qtbot, window: MainWindow, page: ListPage) -> None:

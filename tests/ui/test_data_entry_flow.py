@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QLineEdit
 from erbm_desk.services.indicators import compute_indicators
 from erbm_desk.ui.related_panel import RecordDialog
 from tests.fixtures import SIRET_A
-from tests.ui.helpers import TIMEOUT, field, go_to, keys, new_record, open_window, pick, press, save, type_into
+from tests.ui.helpers import TIMEOUT, field, fill, go_to, keys, new_record, open_window, press, save, type_into
 
 HAS_HOURS_PAGE = importlib.util.find_spec("erbm_desk.ui.hours_page") is not None
 MONTHS = ((date(2024, 1, 1), "151,67"), (date(2024, 2, 1), "140"), (date(2024, 3, 1), "35,5"))
@@ -30,10 +30,7 @@ def record_cite(qtbot, window) -> int:
     page = go_to(qtbot, window, "cite")
     known = len(page.model.ids)  # the cités shipped with the reference data
     new_record(qtbot, window, page)
-    type_into(qtbot, field(page, "name"), "Cité des Essais")
-    pick(qtbot, field(page, "commune_id"), "Lens")
-    pick(qtbot, field(page, "bailleur_id"), "maisons")
-    type_into(qtbot, field(page, "homes"), "120")
+    fill(qtbot, page, {"name": "Cité des Essais", "commune_id": "Lens", "bailleur_id": "maisons", "homes": "120"})
     cite_id = save(qtbot, window, page)
     assert page.count.text() == f"{known + 1} cités"
     assert shown_row(page, cite_id)[:4] == ("Cité des Essais", "Lens", "Maisons & Cités", "120")
@@ -43,12 +40,14 @@ def record_cite(qtbot, window) -> int:
 def record_operation(qtbot, window) -> None:
     page = go_to(qtbot, window, "operation")
     new_record(qtbot, window, page)
-    type_into(qtbot, field(page, "name"), "Réhabilitation des Essais")
-    pick(qtbot, field(page, "cite_id"), "essais")  # any case, no accent needed
-    type_into(qtbot, field(page, "nature"), "Réhabilitation")
-    type_into(qtbot, field(page, "phase"), "En")  # keyboard search (a space would open the list)
-    type_into(qtbot, field(page, "start_date"), "01/01/2024")
-    type_into(qtbot, field(page, "hours_required"), "1 000,5")
+    fill(qtbot, page, {
+        "name": "Réhabilitation des Essais",
+        "cite_id": "essais",  # any case, no accent needed
+        "nature": "Réhabilitation",
+        "phase": "En",  # keyboard search in the list (a space would open it)
+        "start_date": "01/01/2024",
+        "hours_required": "1 000,5",
+    })
     row = shown_row(page, save(qtbot, window, page))
     assert row[:4] == ("Réhabilitation des Essais", "Cité des Essais", "Réhabilitation", "En travaux")
     assert "01/01/2024" in row and "1\u00a0000,5" in row
@@ -77,26 +76,23 @@ def record_company_after_a_bad_siret(qtbot, window) -> None:
 def record_beneficiary(qtbot, window) -> None:
     page = go_to(qtbot, window, "beneficiary")
     new_record(qtbot, window, page)
-    type_into(qtbot, field(page, "last_name"), "DUPONT")
-    type_into(qtbot, field(page, "first_name"), "Léa")
-    type_into(qtbot, field(page, "birth_date"), "15/03/2000")
-    type_into(qtbot, field(page, "sex"), "Femme")
-    rsa = field(page, "rsa")
-    rsa.setFocus()
-    qtbot.keyClick(rsa, Qt.Key_Space)
+    fill(qtbot, page, {"last_name": "DUPONT", "first_name": "Léa", "birth_date": "15/03/2000", "sex": "Femme",
+                       "rsa": "oui"})
     assert shown_row(page, save(qtbot, window, page))[:4] == ("DUPONT", "Léa", "15/03/2000", "Femme")
 
 
 def record_contract(qtbot, window) -> int:
     page = go_to(qtbot, window, "contract")
     new_record(qtbot, window, page)
-    pick(qtbot, field(page, "beneficiary_id"), "dupont lea")
-    pick(qtbot, field(page, "company_id"), "essais")
-    pick(qtbot, field(page, "operation_id"), "rehabilitation essais")
-    type_into(qtbot, field(page, "contract_type"), "CDD")
-    type_into(qtbot, field(page, "delivery_method"), "Embauche")
-    type_into(qtbot, field(page, "start_date"), "01/01/2024")
-    type_into(qtbot, field(page, "end_date"), "30/06/2024")
+    fill(qtbot, page, {
+        "beneficiary_id": "dupont lea",
+        "company_id": "essais",
+        "operation_id": "rehabilitation essais",
+        "contract_type": "CDD",
+        "delivery_method": "Embauche",
+        "start_date": "01/01/2024",
+        "end_date": "30/06/2024",
+    })
     contract_id = save(qtbot, window, page)
     assert shown_row(page, contract_id)[:6] == (
         "DUPONT Léa", "Bâtiment des Essais", "Réhabilitation des Essais · Cité des Essais", "CDD",

@@ -105,12 +105,18 @@ def test_clicking_a_header_sorts_in_the_database(qtbot, db, small_dataset):
     assert column(page, "birth_date")[0] == "15/03/2000"
 
 
+def related_lists(qtbot, window, entity: str, record_id: int, counts: tuple[int, ...]):
+    """Show a record on its page; its related lists once they hold `counts` rows."""
+    page = go_to(qtbot, window, entity)
+    page.show_record(record_id)
+    lists = page.related.lists
+    qtbot.waitUntil(lambda: tuple(len(lst.model.ids) for lst in lists) == counts, timeout=TIMEOUT)
+    return page, lists
+
+
 def test_a_cite_shows_its_operations_and_contracts_with_a_click_through(qtbot, db, small_dataset):
     window = open_window(qtbot, db)
-    page = go_to(qtbot, window, "cite")
-    page.show_record(small_dataset["cite_a"])
-    operations, contracts = page.related.lists
-    qtbot.waitUntil(lambda: len(operations.model.ids) == 2 and len(contracts.model.ids) == 3, timeout=TIMEOUT)
+    page, (operations, contracts) = related_lists(qtbot, window, "cite", small_dataset["cite_a"], (2, 3))
     assert page.related.tabText(0) == "Opérations (2)" and page.related.tabText(1) == "Contrats (3)"
     double_click(qtbot, operations.table, operations.model.index(1, 0))
     target = window.stack.currentWidget()
@@ -122,10 +128,7 @@ def test_a_cite_shows_its_operations_and_contracts_with_a_click_through(qtbot, d
 
 def test_a_beneficiary_shows_contracts_and_hours(qtbot, db, small_dataset):
     window = open_window(qtbot, db)
-    page = go_to(qtbot, window, "beneficiary")
-    page.show_record(small_dataset["p1"])
-    contracts, hours = page.related.lists
-    qtbot.waitUntil(lambda: len(contracts.model.ids) == 1 and len(hours.model.ids) == 2, timeout=TIMEOUT)
+    _page, (contracts, hours) = related_lists(qtbot, window, "beneficiary", small_dataset["p1"], (1, 2))
     qtbot.waitUntil(lambda: "150,25 h au total" in hours.footer.text(), timeout=TIMEOUT)
     contracts.table.setFocus()
     contracts.table.setCurrentIndex(contracts.model.index(0, 1))
