@@ -33,8 +33,8 @@ class FileMenu:
         self.recent = menu.addMenu("Bases &récentes")
         self.recent.aboutToShow.connect(self._fill_recent)
         menu.addSeparator()
-        quit_action = self._add("&Quitter", window.close, QKeySequence.Quit)
-        quit_action.setMenuRole(QAction.QuitRole)
+        self.quit_action = self._add("&Quitter", window.close, QKeySequence.Quit)
+        self.quit_action.setMenuRole(QAction.QuitRole)
 
     def _add(self, text: str, slot, shortcut) -> QAction:
         action = self.menu.addAction(text)

@@ -1,15 +1,17 @@
 """The main window: the open database, a side bar of pages, the menus, and the record counts.
 
-Other features plug in through public attributes: `file_menu` (add actions to Fichier), `data_changed` (emit it
-after writing, connect to it to refresh), `database_changed`, `dashboard`, `open_cite_dashboard(cite_id)`.
+Other features plug in through public attributes: `file_menu` (add actions to Fichier), `data_changed` (emit it,
+without argument, after writing; connect to it to refresh), `database_changed`, `dashboard`,
+`open_cite_dashboard(cite_id)`, `after_restore()`. Their `install_…(window)` functions are listed in FEATURES.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QWidget
 
@@ -28,6 +30,8 @@ from erbm_desk.ui.settings import add_recent_database, restore_geometry, save_ge
 from erbm_desk.ui.workers import run_job
 from erbm_desk.ui.workspace import Workspace
 
+log = logging.getLogger(__name__)
+
 COUNTED = (
     ("cite", "cité", "cités"),
     ("operation", "opération", "opérations"),
@@ -36,6 +40,13 @@ COUNTED = (
     ("contract", "contrat", "contrats"),
     ("hours_entry", "mois d'heures", "mois d'heures"),
 )
+# Features living in their own modules that add their actions to this window: (module, function(window)).
+FEATURES = (
+    ("erbm_desk.ui.excel_dialogs", "install_excel_actions"),
+    ("erbm_desk.ui.bilan_action", "install_bilan_action"),
+    ("erbm_desk.ui.backup_actions", "install_backup_actions"),
+)
+FEATURES_DELAY_MS = 800
 RECORD_ACTIONS = (  # Édition menu entries that act on the record page in view
     ("Nouvelle fiche", "Ctrl+N", "new_record"),
     ("Enregistrer la fiche", "Ctrl+S", "save"),
@@ -61,6 +72,7 @@ class _Placeholder(QLabel):
 class MainWindow(QMainWindow):
     data_changed = Signal()  # emitted after every write: pages, dashboard and counts refresh
     database_changed = Signal(object)  # another database was opened (services.database.Database)
+    features_installed = Signal()  # the FEATURES have added their actions
 
     def __init__(self, db: Database):
         super().__init__()
@@ -82,6 +94,7 @@ class MainWindow(QMainWindow):
         self.counts_label = QLabel()
         self.statusBar().addPermanentWidget(self.counts_label)
         self._build_menus()
+        self._install_features()
         self.sidebar.page_chosen.connect(self.show_page)
         self.data_changed.connect(self._on_data_changed)
         self.set_database(db)
@@ -117,6 +130,38 @@ class MainWindow(QMainWindow):
         about = help_menu.addAction(f"À propos d'{APP_NAME}…")
         about.setMenuRole(QAction.AboutRole)
         about.triggered.connect(lambda: show_about(self, str(self.db.path or self.db.label)))
+
+    def _install_features(self) -> None:
+        """Load the features' modules in a worker once the window shows (Excel support alone imports openpyxl:
+        a few hundred milliseconds that neither the start-up nor the UI thread should wait for), then let each
+        add its actions, before « Quitter »."""
+
+        def load(_progress):
+            found = []
+            for module, function in FEATURES:
+                try:
+                    found.append(getattr(importlib.import_module(module), function))
+                except (ImportError, AttributeError) as exc:
+                    log.warning("Fonction %s.%s absente : %s", module, function, exc)
+            return found
+
+        def install(functions) -> None:
+            quit_action = self.files.quit_action
+            self.file_menu.removeAction(quit_action)  # Quitter stays last
+            for function in functions:
+                self.file_menu.addSeparator()
+                function(self)
+            self.file_menu.addSeparator()
+            self.file_menu.addAction(quit_action)
+            self.features_installed.emit()
+
+        QTimer.singleShot(FEATURES_DELAY_MS, self, lambda: run_job(load, install, lambda exc: log.warning(
+            "Fonctions du menu Fichier non chargées : %s", exc), owner=self))
+
+    def after_restore(self) -> None:
+        """A backup was restored over the open file: open it again."""
+        if self.db.path is not None:
+            self.files.open_path(str(self.db.path))
 
     def _on_record_page(self, method: str) -> None:
         page = self.stack.currentWidget()
@@ -213,6 +258,9 @@ class MainWindow(QMainWindow):
         self._refresh_counts()
         for warning in db.warnings:
             self.show_status(warning)
+        backup_actions = getattr(self, "backup_actions", None)  # set by backup_actions.install_backup_actions
+        if backup_actions is not None:
+            backup_actions.update_enabled()
         if old_ws is not None:
             self.database_changed.emit(db)
 

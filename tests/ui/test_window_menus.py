@@ -79,3 +79,16 @@ def test_a_blocked_main_thread_is_logged(qtbot, caplog):
     watcher.stop()
     assert watcher.blocks[0] > 0.2
     assert "Fil principal bloqué pendant" in caplog.text
+
+
+def test_the_features_add_their_actions_to_fichier_before_quitter(qtbot, db):
+    from erbm_desk.ui.main_window import FEATURES
+
+    window = open_window(qtbot, db)
+    with qtbot.waitSignal(window.features_installed, timeout=TIMEOUT):
+        pass
+    texts = [a.text().replace("&", "") for a in window.file_menu.actions() if a.text()]
+    assert texts[:4] == ["Nouvelle base…", "Ouvrir…", "Enregistrer une copie…", "Bases récentes"]
+    assert texts[-1] == "Quitter"
+    if any(m.endswith("excel_dialogs") for m, _ in FEATURES):
+        assert "Exporter vers Excel…" in texts
