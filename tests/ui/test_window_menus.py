@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog
 from erbm_desk import __version__
 from erbm_desk.ui.about import about_text
 from erbm_desk.ui.block_watch import BlockWatcher
-from erbm_desk.ui.settings import recent_databases
+from erbm_desk.ui.settings import recent_databases, settings
 from tests.ui.helpers import TIMEOUT, go_to, open_window
 
 
@@ -92,3 +92,25 @@ def test_the_features_add_their_actions_to_fichier_before_quitter(qtbot, db):
     assert texts[-1] == "Quitter"
     if any(m.endswith("excel_dialogs") for m, _ in FEATURES):
         assert "Exporter vers Excel…" in texts
+
+
+def test_window_size_page_and_splitters_are_remembered(qtbot, db):
+    from erbm_desk.ui.main_window import MainWindow
+
+    window = open_window(qtbot, db)
+    page = go_to(qtbot, window, "contract")
+    window.resize(1111, 777)
+    page.split.setSizes([300, 700])
+    page.split.splitterMoved.emit(300, 1)  # what dragging the handle sends
+    window.close()
+
+    saved = settings().value("geometry/main")
+    assert saved is not None and saved == window.saveGeometry()
+
+    again = MainWindow(db)  # opens where the user left it (the offscreen screen is too small to check the size)
+    qtbot.addWidget(again)
+    again.show()
+    page = again.stack.currentWidget()
+    assert page is again.page("contract")
+    table, side = page.split.sizes()
+    assert table / (table + side) < 0.45  # the list narrowed as the user left it (the default gives it 58 %)
