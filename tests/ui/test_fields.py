@@ -1,0 +1,68 @@
+"""The form's editors as a user types into them: dates (empty allowed), decimal comma, pick lists."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+
+from erbm_desk.domain.specs import SPECS
+from erbm_desk.ui.fields import DateEdit, Field, RefPicker
+from erbm_desk.ui.workspace import PickLists
+from tests.ui.helpers import TIMEOUT, keys
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("15/03/2000", date(2000, 3, 15)),  # the / after a full day is not a second jump
+    ("1/3/2000", date(2000, 3, 1)),
+    ("31122024", date(2024, 12, 31)),  # any day number can come first
+    ("5.6.1990", date(1990, 6, 5)),
+])
+def test_a_date_is_typed_the_french_way(qtbot, typed, expected):
+    edit = DateEdit()
+    qtbot.addWidget(edit)
+    edit.show()
+    assert edit.value() is None and edit.displayFormat() == "dd/MM/yyyy" and edit.calendarPopup()
+    edit.setFocus()
+    keys(qtbot, edit, typed)
+    assert edit.value() == expected
+
+
+def test_an_optional_date_can_be_emptied_again(qtbot):
+    edit = DateEdit()
+    qtbot.addWidget(edit)
+    edit.set_value(date(2024, 1, 31))
+    edit.setFocus()
+    edit.lineEdit().selectAll()
+    qtbot.keyClick(edit, Qt.Key_Backspace)
+    assert edit.value() is None
+
+
+def test_numbers_take_a_decimal_comma_and_show_one(qtbot):
+    field = Field(SPECS["operation"].column("hours_required"), picks=None)
+    qtbot.addWidget(field.widget)
+    field.widget.setFocus()
+    keys(qtbot, field.widget, "1 234,5")
+    assert field.column.parse(field.raw()) == Decimal("1234.50")
+    field.set_value(Decimal("1332.65"))
+    assert field.widget.text() == "1\u00a0332,65"
+
+
+def test_a_record_is_picked_by_part_of_its_name_whatever_the_accents(qtbot, db, small_dataset):
+    picker = RefPicker(PickLists(db), "beneficiary", "Bénéficiaire")
+    qtbot.addWidget(picker)
+    picker.show()
+    picker.setFocus()
+    keys(qtbot, picker, "lea")  # Léa DURAND
+    popup = picker.completer_.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=TIMEOUT)
+    assert picker.completer_.model().stringList() == ["DURAND Léa (15/03/2000)"]
+    assert picker.value() is None  # nothing chosen yet
+    qtbot.keyClick(popup, Qt.Key_Return)
+    assert picker.value() == small_dataset["p1"] and picker.text() == "DURAND Léa (15/03/2000)"
+    picker.selectAll()
+    keys(qtbot, picker, "zzz")
+    picker.settle()
+    assert picker.value() is None and "Aucun enregistrement ne correspond" in picker.problem()
