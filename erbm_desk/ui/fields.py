@@ -117,6 +117,7 @@ class RefPicker(QLineEdit):
         show_all.setToolTip("Afficher la liste (Alt+Bas)")
         show_all.triggered.connect(lambda: self._complete(everything=True))
         self.textEdited.connect(lambda _text: self._typed())
+        picks.invalidated.connect(self.invalidate)
 
     # --- value ---------------------------------------------------------------------------------------------
 

@@ -31,6 +31,8 @@ def read_in(db: Database, pool: QThreadPool | None, work: Callable[[Session], An
 class PickLists(QObject):
     """(id, name) lists of the records a picker offers, loaded once in a worker and forgotten after a write."""
 
+    invalidated = Signal()  # the lists are out of date: pickers load them again when next used
+
     def __init__(self, db: Database, pool: QThreadPool | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.db = db
@@ -63,6 +65,7 @@ class PickLists(QObject):
     def invalidate(self) -> None:
         self._generation += 1
         self._lists.clear()
+        self.invalidated.emit()
 
 
 class Workspace(QObject):

@@ -66,3 +66,24 @@ def test_a_record_is_picked_by_part_of_its_name_whatever_the_accents(qtbot, db, 
     keys(qtbot, picker, "zzz")
     picker.settle()
     assert picker.value() is None and "Aucun enregistrement ne correspond" in picker.problem()
+
+
+def test_a_picker_offers_records_created_after_it_first_loaded(qtbot, db, small_dataset):
+    from erbm_desk.domain.enums import Sex
+    from erbm_desk.services.records import save_record
+
+    picks = PickLists(db)
+    picker = RefPicker(picks, "beneficiary", "Bénéficiaire")
+    qtbot.addWidget(picker)
+    picker.show()
+    picker.setFocus()
+    keys(qtbot, picker, "dur")
+    qtbot.waitUntil(picker.completer_.popup().isVisible, timeout=TIMEOUT)
+    with db.session() as s:  # written elsewhere (another page, an import…)
+        save_record(s, "beneficiary", {"last_name": "DURIEZ", "first_name": "Anne", "birth_date": date(1990, 1, 2),
+                                       "sex": Sex.FEMALE})
+    picks.invalidate()  # what the window does after every write
+    picker.selectAll()
+    keys(qtbot, picker, "duriez")
+    qtbot.waitUntil(lambda: picker.completer_.model().stringList() == ["DURIEZ Anne (02/01/1990)"],
+                    timeout=TIMEOUT)
