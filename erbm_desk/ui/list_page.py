@@ -37,10 +37,11 @@ class ListPage(QWidget):
         self.spec = SPECS[entity]
         self._record_buttons: list[QPushButton] = []
         self.setObjectName(f"page_{entity}")
+        # Built in the order Tab visits them: search and filters, the list, the form, the related records.
+        self.filters = FilterBar(ws, entity, SEARCH_HINTS.get(entity, ""), self)
         self.model = RecordTableModel(ws.db, ListQuery(entity), self, ws.reads)
         self.table = RecordTable(self.model, self)
         self.table.setObjectName(f"table_{entity}")
-        self.filters = FilterBar(ws, entity, SEARCH_HINTS.get(entity, ""), self)
         self.form = RecordForm(ws, entity, parent=self)
         self.related = RelatedPanel(ws, entity, self) if entity in RELATED else None
         self._layout()

@@ -87,3 +87,17 @@ def test_a_picker_offers_records_created_after_it_first_loaded(qtbot, db, small_
     keys(qtbot, picker, "duriez")
     qtbot.waitUntil(lambda: picker.completer_.model().stringList() == ["DURIEZ Anne (02/01/1990)"],
                     timeout=TIMEOUT)
+
+
+def test_tab_goes_from_the_search_through_the_filters_to_the_list_then_the_form(qtbot, db):
+    from tests.ui.helpers import go_to, open_window, press
+
+    window = open_window(qtbot, db)
+    page = go_to(qtbot, window, "company")
+    press(qtbot, window, Qt.Key_F, Qt.ControlModifier)
+    order = []
+    for _ in range(8):
+        press(qtbot, window, Qt.Key_Tab)
+        order.append(window.focusWidget().objectName())
+    assert order[:2] == ["filter_kind", "filter_epci"]
+    assert order.index("table_company") < order.index("field_name") < order.index("field_siret")
