@@ -43,6 +43,7 @@ class TestServer:
         self.base, self.port, self.pg_ctl, self.as_user = base, port, pg_ctl, as_user
         self._counter = itertools.count(1)
         self._admin = None
+        self._pending: list[str] = []
 
     def url(self, dbname: str) -> str:
         return f"postgresql+psycopg://{USER}@127.0.0.1:{self.port}/{dbname}"
@@ -56,15 +57,23 @@ class TestServer:
         return self._admin
 
     def create_database(self, empty: bool = False) -> str:
+        self._retry_drops()
         name = f"t{os.getpid()}_{next(self._counter)}"
         self.admin().execute(f'CREATE DATABASE "{name}" TEMPLATE {EMPTY_TEMPLATE if empty else TEMPLATE}')
         return name
 
     def drop_database(self, name: str) -> None:
+        """Drop a test's database, but never from under a connection still in use (a worker thread a test left
+        running would fail, and its error dialog at teardown aborts Qt): such a database is dropped later."""
         try:
-            self.admin().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        except Exception:  # noqa: BLE001 - a leftover database dies with the server anyway
-            pass
+            self.admin().execute(f'DROP DATABASE IF EXISTS "{name}"')
+        except Exception:  # noqa: BLE001 - still in use: retried before the next test's database
+            self._pending.append(name)
+
+    def _retry_drops(self) -> None:
+        pending, self._pending = self._pending, []
+        for name in pending:
+            self.drop_database(name)
 
     def stop(self) -> None:
         if self._admin is not None:
