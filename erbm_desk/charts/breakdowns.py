@@ -23,10 +23,22 @@ from erbm_desk.charts.style import (
     label_margin,
     figure_size,
     new_figure,
+    panel_title,
 )
 from erbm_desk.domain.enums import Phase
 
 TOP = 0.80  # axes top (figure fraction) under the title
+# Labels too long for a half-width panel, shortened on the chart only (the data keep the full labels).
+SHORT_LABELS = {
+    "Contrat de professionnalisation": "Contrat pro.",
+    "Mise à disposition ETTI": "Mise à dispo. ETTI",
+    "Mise à disposition AI": "Mise à dispo. AI",
+    "Mise à disposition GEIQ": "Mise à dispo. GEIQ",
+}
+
+
+def _short(labels) -> list[str]:
+    return [SHORT_LABELS.get(label, label) for label in labels]
 BOTTOM = 0.06
 
 
@@ -42,10 +54,6 @@ def _panels(fig: Figure, groups: Sequence[Sequence[str]], widths: Sequence[float
         axes.append(fig.add_axes((x, BOTTOM, width, top - BOTTOM)))
         x += width + 0.03
     return axes
-
-
-def _panel_title(ax, text: str) -> None:
-    ax.set_title(text, loc="left", fontsize=8.5, color="#4b5563", pad=4)
 
 
 def people_figure(by_public: dict[str, int], by_sex: dict[str, int], total: int, *, mask_below: int | None = None,
@@ -66,8 +74,8 @@ def people_figure(by_public: dict[str, int], by_sex: dict[str, int], total: int,
     hbars(ax_pub, list(by_public), list(by_public.values()), color=PRIMARY, tip_text=people, mask_below=mask_below)
     hbars(ax_sex, list(by_sex), list(by_sex.values()), color=[SERIES[2], SERIES[1]], tip_text=people,
           mask_below=mask_below)
-    _panel_title(ax_pub, "Publics")
-    _panel_title(ax_sex, "Sexe")
+    panel_title(ax_pub, "Publics")
+    panel_title(ax_sex, "Sexe")
     return fig
 
 
@@ -77,7 +85,7 @@ def contracts_figure(by_type: dict[str, int], by_delivery: dict[str, int], *, si
     fig = new_figure(size, dpi, into)
     total = sum(by_type.values())
     fig_title(fig, "Contrats d'insertion", f"{fr_number(total)} contrats par type et par modalité de réalisation")
-    ax_type, ax_del = _panels(fig, [list(by_type), list(by_delivery)], (1, 1.25), top=0.74)
+    ax_type, ax_del = _panels(fig, [_short(by_type), _short(by_delivery)], (1, 1.3), top=0.74)
     if not total:
         empty_message(ax_type)
         empty_message(ax_del, "")
@@ -86,10 +94,10 @@ def contracts_figure(by_type: dict[str, int], by_delivery: dict[str, int], *, si
     def contracts(n):
         return f"{fr_number(n)} contrat{'s' if n > 1 else ''}"
 
-    hbars(ax_type, list(by_type), list(by_type.values()), color=PRIMARY, tip_text=contracts)
-    hbars(ax_del, list(by_delivery), list(by_delivery.values()), color=SERIES[1], tip_text=contracts)
-    _panel_title(ax_type, "Type de contrat")
-    _panel_title(ax_del, "Modalité")
+    hbars(ax_type, _short(by_type), list(by_type.values()), color=PRIMARY, tip_text=contracts)
+    hbars(ax_del, _short(by_delivery), list(by_delivery.values()), color=SERIES[1], tip_text=contracts)
+    panel_title(ax_type, "Type de contrat")
+    panel_title(ax_del, "Modalité")
     return fig
 
 

@@ -19,6 +19,7 @@ from erbm_desk.charts.style import (
     label_margin,
     figure_size,
     new_figure,
+    panel_title,
 )
 from erbm_desk.services.dashboard_data import GroupRow
 
@@ -69,5 +70,5 @@ def cites_figure(rows: list[GroupRow], *, top_n: int = 15, width: float = CHART_
         for bar, r in zip(bars, shown):
             bar.erbm_cite_id = r.id  # a click on a bar opens the cité
             bar.set_picker(True)
-        ax.set_title(title, loc="left", fontsize=8.5, color="#4b5563", pad=4)
+        panel_title(ax, title)
     return fig

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 
 from erbm_desk.charts.style import (
     ALERT,
@@ -10,18 +11,18 @@ from erbm_desk.charts.style import (
     CHART_SIZE,
     GOOD,
     INK,
-    MUTED,
+    LABEL_SIZE,
     SCREEN_DPI,
-    SMALL_SIZE,
-    clean_axes,
     empty_message,
     fig_title,
-    fr_number,
-    int_axis,
-    label_margin,
+    frame_axes,
     figure_size,
+    fr_number,
+    label_margin,
+    legend_row,
     new_figure,
     set_tip,
+    value_scale,
 )
 from erbm_desk.domain.rules import ENERGY_GOAL_KWH
 from erbm_desk.services.dashboard_data import EnergyRow
@@ -40,15 +41,15 @@ def energy_figure(rows: list[EnergyRow], level: str, *, width: float = CHART_SIZ
     width, height = figure_size(fig)
     more = f" ({len(shown)} premiers sur {len(rows)})" if len(rows) > len(shown) else ""
     fig_title(fig, "Consommation d'énergie avant / après travaux",
-              f"Moyenne par {level}, pondérée par les logements{more} ; objectif {ENERGY_GOAL_KWH} kWh/m²/an")
-    top = 1 - 0.85 / height
+              f"kWh/m²/an, moyenne par {level} pondérée par les logements{more} ; objectif {ENERGY_GOAL_KWH}")
+    top_fraction = 1 - 0.85 / height
     bottom = 0.45 / height
     left = label_margin([r.label for r in shown], width)
-    ax = fig.add_axes((left, bottom, 0.96 - left, top - bottom))
+    ax = fig.add_axes((left, bottom, 0.96 - left, top_fraction - bottom))
     if not shown:
         empty_message(ax, "Aucune consommation renseignée")
         return fig
-    clean_axes(ax, grid_axis="x")
+    frame_axes(ax)
     n = len(shown)
     ys = [n - 1 - i for i in range(n)]
     before = ax.barh([y + 0.19 for y in ys], [float(r.before or 0) for r in shown], height=0.36, color=BEFORE,
@@ -64,12 +65,14 @@ def energy_figure(rows: list[EnergyRow], level: str, *, width: float = CHART_SIZ
         bar.erbm_label, bar.erbm_value = r.label, r.after
         if r.after is not None and r.after > ENERGY_GOAL_KWH:
             bar.set_color(ALERT)
-    ax.axvline(ENERGY_GOAL_KWH, color=INK, linewidth=1, linestyle=(0, (3, 2)), label=f"Objectif {ENERGY_GOAL_KWH}")
-    ax.set_yticks(ys, [r.label for r in shown])
-    ax.tick_params(axis="y", length=0)
+    ax.axvline(ENERGY_GOAL_KWH, color=INK, linewidth=1, linestyle=(0, (3, 2)))
+    ax.yaxis.set_major_locator(NullLocator())
+    for y, r in zip(ys, shown):
+        ax.text(-0.015, y, r.label, transform=ax.get_yaxis_transform(), ha="right", va="center",
+                fontsize=LABEL_SIZE, color=INK)
     ax.set_ylim(-0.6, n - 0.4)
-    int_axis(ax.xaxis, nbins=5)
-    ax.set_xlabel("kWh/m²/an", fontsize=SMALL_SIZE, color=MUTED, labelpad=2)
-    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3, fontsize=SMALL_SIZE, frameon=False,
-              labelcolor=INK, handlelength=1.4, columnspacing=1.0, borderaxespad=0.2)
+    top = max([float(r.before or 0) for r in shown] + [float(r.after or 0) for r in shown] + [ENERGY_GOAL_KWH])
+    value_scale(ax, top * 1.05, axis="x", nbins=5)
+    legend_row(fig, [("avant travaux", BEFORE, "box"), ("après travaux", GOOD, "box"),
+                     (f"objectif {ENERGY_GOAL_KWH}", INK, "dash")], 0.015, top_fraction + 0.03)
     return fig

@@ -4,23 +4,23 @@ far leads."""
 from __future__ import annotations
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from erbm_desk.charts.style import (
     ACCENT,
     CHART_SIZE,
-    INK,
     MUTED,
     PRIMARY,
     PRIMARY_LIGHT,
     SCREEN_DPI,
     SMALL_SIZE,
-    clean_axes,
+    category_scale,
     fig_title,
+    frame_axes,
     fr_number,
-    int_axis,
     new_figure,
+    panel_title,
     set_tip,
+    value_scale,
 )
 from erbm_desk.services.dashboard_data import HomesPace
 
@@ -32,23 +32,29 @@ def _homes(n) -> str:
 def homes_figure(homes: HomesPace, *, size=(CHART_SIZE[0], CHART_SIZE[1] + 0.3), dpi=SCREEN_DPI,
                  into=None) -> Figure:
     fig = new_figure(size, dpi, into)
-    needed = "" if homes.pace_needed is None else f" ; il faut {fr_number(homes.pace_needed)}/an d'ici fin 2027"
+    if homes.pace_needed is None:
+        needed = ""
+    elif homes.pace_needed == 0:
+        needed = " ; objectif atteint"
+    else:
+        needed = f" ; il faut {fr_number(homes.pace_needed)}/an d'ici fin 2027"
     fig_title(fig, "Logements livrés",
               f"{_homes(homes.delivered_total)} sur {fr_number(homes.target)} ({homes.target_label}) ; "
               f"rythme actuel {fr_number(homes.pace_current)}/an{needed}")
     years = homes.years
     last_year = homes.as_of.year
     future = [y for y in years if y > last_year]
+    odd_years = [y for y in years if y % 2 == 1]
 
     # Left: deliveries per year, and the pace needed for each year left.
-    ax = fig.add_axes((0.09, 0.13, 0.40, 0.62))
-    clean_axes(ax, grid_axis="y")
+    ax = fig.add_axes((0.10, 0.12, 0.38, 0.64))
+    frame_axes(ax)
     past = [(y, d) for y, d in zip(years, homes.delivered) if y <= last_year]
-    bars = ax.bar([y for y, _ in past], [d for _, d in past], width=0.7, color=PRIMARY, label="Livrés")
+    bars = ax.bar([y for y, _ in past], [d for _, d in past], width=0.7, color=PRIMARY)
     for bar, (y, d) in zip(bars, past):
         set_tip(bar, f"{y} : {_homes(d)} livrés")
         bar.erbm_label, bar.erbm_value = str(y), d
-    if homes.pace_needed is not None and future:
+    if homes.pace_needed and future:
         need = ax.bar(future, [float(homes.pace_needed)] * len(future), width=0.7, color="white",
                       edgecolor=ACCENT, linewidth=1.2, hatch="////")
         for bar, y in zip(need, future):
@@ -59,17 +65,15 @@ def homes_figure(homes: HomesPace, *, size=(CHART_SIZE[0], CHART_SIZE[1] + 0.3),
     ax.axhline(float(homes.pace_current), color=MUTED, linewidth=1, linestyle=":")
     ax.text(years[0] - 0.5, float(homes.pace_current), "rythme actuel", ha="left", va="bottom",
             fontsize=SMALL_SIZE, color=MUTED)
-    ax.set_title("Livrés par an", loc="left", fontsize=8.5, color="#4b5563", pad=4)
-    ax.xaxis.set_major_locator(FixedLocator([y for y in years if y % 2 == 1]))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: str(int(v))))
-    int_axis(ax.yaxis, nbins=4)
+    panel_title(ax, "Livrés par an")
     ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
     top = max([d for _, d in past] + [float(homes.pace_needed or 0), float(homes.pace_current), 1])
-    ax.set_ylim(0, top * 1.22)
+    value_scale(ax, top * 1.18, nbins=4)
+    category_scale(ax, odd_years, [str(y) for y in odd_years])
 
     # Right: cumulative deliveries, the projection at the pace so far, the target.
-    ax2 = fig.add_axes((0.59, 0.13, 0.38, 0.62))
-    clean_axes(ax2, grid_axis="y")
+    ax2 = fig.add_axes((0.60, 0.12, 0.37, 0.64))
+    frame_axes(ax2)
     done = [(y, c) for y, c in zip(years, homes.cumulative) if c is not None]
     proj = [(y, p) for y, p in zip(years, homes.projection) if p is not None]
     (line,) = ax2.plot([y for y, _ in done], [c for _, c in done], color=PRIMARY, linewidth=2, marker="o",
@@ -77,17 +81,15 @@ def homes_figure(homes: HomesPace, *, size=(CHART_SIZE[0], CHART_SIZE[1] + 0.3),
     set_tip(line, [f"fin {y} : {_homes(c)} livrés depuis 2017" for y, c in done])
     (projection,) = ax2.plot([y for y, _ in proj], [p for _, p in proj], color=PRIMARY_LIGHT, linewidth=1.8,
                              linestyle=(0, (4, 2)), marker="o", markersize=3)
+    set_tip(projection, [f"fin {y} : {_homes(p)} au rythme actuel" for y, p in proj])
     if proj:
         ax2.text(proj[-1][0] + 0.3, proj[-1][1], f"projection\n{fr_number(proj[-1][1])}", ha="right",
                  va="bottom", fontsize=SMALL_SIZE, color=PRIMARY, linespacing=1.1)
-    set_tip(projection, [f"fin {y} : {_homes(p)} au rythme actuel" for y, p in proj])
     ax2.axhline(homes.target, color=ACCENT, linewidth=1.2)
     ax2.text(years[0] - 0.3, homes.target, f"{homes.target_label} : {fr_number(homes.target)}", ha="left",
              va="bottom", fontsize=SMALL_SIZE, color=ACCENT)
-    ax2.set_title("Cumul depuis 2017", loc="left", fontsize=8.5, color="#4b5563", pad=4)
-    ax2.xaxis.set_major_locator(FixedLocator([y for y in years if y % 2 == 1]))
-    ax2.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: str(int(v))))
-    int_axis(ax2.yaxis, nbins=4)
+    panel_title(ax2, "Cumul depuis 2017")
     ax2.set_xlim(years[0] - 0.4, years[-1] + 0.4)
-    ax2.set_ylim(0, max(homes.target, homes.projection_2027, homes.delivered_total, 1) * 1.15)
+    value_scale(ax2, max(homes.target, homes.projection_2027, homes.delivered_total, 1) * 1.12, nbins=4)
+    category_scale(ax2, odd_years, [str(y) for y in odd_years])
     return fig

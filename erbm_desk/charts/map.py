@@ -6,12 +6,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.patheffects import withStroke
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from erbm_desk.charts.style import (
     ACCENT,
@@ -25,6 +23,7 @@ from erbm_desk.charts.style import (
     fr_hours,
     fr_number,
     new_figure,
+    nice_ticks,
     set_tip,
 )
 from erbm_desk.services.dashboard_data import MAP_INDICATORS, CommuneShape, MapData
@@ -106,13 +105,17 @@ def map_figure(data: MapData, shapes: dict[str, CommuneShape], outlines: dict[st
         ax.set_ylim(min(ally) - pad, max(ally) + pad * 1.6)
         ax.set_aspect(1 / math.cos(math.radians((min(ally) + max(ally)) / 2)))
 
+    # The colour scale: a gradient image and a few texts (a Colorbar costs as much as the whole map).
+    vmax = norm.vmax
     cax = fig.add_axes((0.3, 0.055, 0.4, 0.025))
-    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=CMAP), cax=cax, orientation="horizontal")
-    bar.outline.set_visible(False)
-    cax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-    cax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fr_number(v)))
-    cax.tick_params(labelsize=SMALL_SIZE, length=2, colors=INK)
-    cax.set_title(label, fontsize=SMALL_SIZE, color=MUTED, pad=2)
+    cax.imshow(np.linspace(0, 1, 256)[None, :], aspect="auto", cmap=CMAP, extent=(0, vmax, 0, 1))
+    cax.set_axis_off()
+    for t in nice_ticks(vmax, 4):
+        if t <= vmax:
+            cax.text(t, -0.3, fr_number(t), transform=cax.get_xaxis_transform(), ha="center", va="top",
+                     fontsize=SMALL_SIZE, color=INK)
+    cax.text(0.5, 1.25, label, transform=cax.transAxes, ha="center", va="bottom", fontsize=SMALL_SIZE,
+             color=MUTED)
     fig.erbm_map = True
     return fig
 

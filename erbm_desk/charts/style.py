@@ -88,14 +88,6 @@ def fr_month(d: date) -> str:
     return f"{MONTHS_FR[d.month - 1]} {d.year}"
 
 
-def int_axis(axis, nbins: int = 5) -> None:
-    """An axis of counts or hours: round ticks, French thousands."""
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
-    axis.set_major_locator(MaxNLocator(nbins=nbins, integer=True, min_n_ticks=2))
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fr_number(v)))
-
-
 # ---------------------------------------------------------------------------------------------- figures
 
 
@@ -128,15 +120,12 @@ def fig_title(fig: Figure, title: str, subtitle: str | None = None) -> None:
                  color=MUTED)
 
 
-def clean_axes(ax: Axes, grid_axis: str | None = None) -> None:
+def frame_axes(ax: Axes) -> None:
+    """Only the left and bottom spines, light grey (the scales are drawn by `value_scale`)."""
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     for side in ("left", "bottom"):
         ax.spines[side].set_color("#b8bdc4")
-    ax.tick_params(labelsize=LABEL_SIZE, colors=INK, length=3, color="#b8bdc4")
-    if grid_axis:
-        ax.grid(axis=grid_axis, color=GRID, linewidth=0.8)
-        ax.set_axisbelow(True)
 
 
 def label_margin(labels: Sequence[str], fig_width: float, minimum: float = 0.08, maximum: float = 0.5) -> float:
@@ -221,3 +210,72 @@ def hbars(
         if show_values:
             ax.text(w + top * 0.015, y, shown, va="center", ha="left", fontsize=SMALL_SIZE + 0.5, color=INK)
     return list(bars)
+
+
+# ---------------------------------------------------------------------------------------------- light axes
+# Matplotlib's Tick objects (two lines and two texts each, re-laid out at every draw) cost more than the data
+# they frame. The charts draw their scales by hand: a few texts and one LineCollection of grid lines.
+
+
+def nice_ticks(vmax: float, nbins: int = 4) -> list[float]:
+    """Round tick values from 0 to at least `vmax`."""
+    from matplotlib.ticker import MaxNLocator
+
+    return [float(v) for v in MaxNLocator(nbins=nbins, integer=True, min_n_ticks=2).tick_values(0, max(vmax, 1))
+            if v >= 0]
+
+
+def value_scale(ax: Axes, vmax: float, axis: str = "y", nbins: int = 4, fmt=None, grid: bool = True) -> float:
+    """A hand-drawn value scale from 0: tick labels as texts, grid lines in one collection. Returns the top."""
+    from matplotlib.ticker import NullLocator
+
+    fmt = fmt or (lambda v: fr_number(v))
+    ticks = nice_ticks(vmax, nbins)
+    top = max(ticks[-1], vmax) if ticks else vmax
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_locator(NullLocator())
+    if axis == "y":
+        ax.set_ylim(0, top)
+        if grid:
+            ax.hlines(ticks, 0, 1, transform=ax.get_yaxis_transform(), colors=GRID, linewidths=0.8, zorder=0)
+        for t in ticks:
+            ax.text(-0.012, t, fmt(t), transform=ax.get_yaxis_transform(), ha="right", va="center",
+                    fontsize=SMALL_SIZE + 0.5, color=INK)
+    else:
+        ax.set_xlim(0, top)
+        if grid:
+            ax.vlines(ticks, 0, 1, transform=ax.get_xaxis_transform(), colors=GRID, linewidths=0.8, zorder=0)
+        for t in ticks:
+            ax.text(t, -0.02, fmt(t), transform=ax.get_xaxis_transform(), ha="center", va="top",
+                    fontsize=SMALL_SIZE + 0.5, color=INK)
+    return top
+
+
+def category_scale(ax: Axes, positions: Sequence[float], labels: Sequence[str]) -> None:
+    """Labels under the x axis at `positions` (years, months), as texts."""
+    from matplotlib.ticker import NullLocator
+
+    ax.xaxis.set_major_locator(NullLocator())
+    for x, label in zip(positions, labels):
+        ax.text(x, -0.025, label, transform=ax.get_xaxis_transform(), ha="center", va="top",
+                fontsize=SMALL_SIZE + 0.5, color=INK)
+
+
+def panel_title(ax: Axes, text: str) -> None:
+    """A small title above an axes, as a text (Axes.set_title re-measures the tick labels at every draw)."""
+    ax.text(0, 1.02, text, transform=ax.transAxes, ha="left", va="bottom", fontsize=8.5, color="#4b5563")
+
+
+def legend_row(fig: FigureBase, items: Sequence[tuple[str, str, str]], x: float, y: float) -> None:
+    """A one-line legend in figure coordinates: (label, colour, 'line'|'dash'|'box') per item."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    width_in = figure_size(fig)[0]
+    for label, color, style in items:
+        if style == "box":
+            fig.add_artist(Rectangle((x, y - 0.012), 0.018, 0.03, color=color, transform=fig.transSubfigure))
+        else:
+            fig.add_artist(Line2D([x, x + 0.03], [y, y], color=color, linewidth=1.8,
+                                  linestyle="-" if style == "line" else (0, (3, 1.5)), transform=fig.transSubfigure))
+        fig.text(x + 0.036, y, label, ha="left", va="center", fontsize=SMALL_SIZE, color=INK)
+        x += 0.036 + (len(label) * CHAR_WIDTH_IN * 0.9 + 0.25) / width_in

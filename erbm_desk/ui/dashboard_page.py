@@ -1,8 +1,9 @@
 """Tableau de bord: for the territory, an EPCI, a bailleur or a cité and a period of months, the KPI tiles, the
 comité sentence, the charts in a scrollable grid and the map (clicking a cité opens its dashboard).
 
-The numbers are computed in a worker (`run_job`); the figures are built and drawn here, on the main thread.
-A result that arrives after the user has asked for another scope is dropped. The main window calls
+The numbers are computed in a worker (`run_job`); the figures are built and drawn here, on the main thread, one
+per turn of the event loop, top of the page first. A result that arrives after the user has asked for another
+scope is dropped. matplotlib is imported when the first numbers arrive, not when the window opens. The main window calls
 `refresh()` after every change of the data; `set_scope()` narrows the page (e.g. to a cité).
 """
 
@@ -25,7 +26,6 @@ from erbm_desk.charts.style import fr_month
 from erbm_desk.services.database import Database
 from erbm_desk.services.dashboard_data import MAP_INDICATORS, DashboardData, ScopeChoices
 from erbm_desk.services.indicators import SCOPE_LABELS, Period, Scope
-from erbm_desk.ui.chart_canvas import ChartCanvas
 from erbm_desk.ui.dashboard_tiles import KpiTiles
 from erbm_desk.ui.workers import run_job
 
@@ -68,7 +68,8 @@ class DashboardPage(QWidget):
         self._generation = 0
         self._pending: list[str] = []  # charts still to build for the data shown
         self._history: list[Scope] = []
-        self.canvases: dict[str, ChartCanvas] = {}
+        self.canvases: dict = {}  # chart key -> ChartCanvas, created with the first figure
+        self.slots: dict[str, QVBoxLayout] = {}
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 8, 12, 0)
@@ -92,17 +93,12 @@ class DashboardPage(QWidget):
         self.grid.setHorizontalSpacing(16)
         self.grid.setVerticalSpacing(14)
         for key, row, col, span in GRID:
-            canvas = ChartCanvas(parent=body)
-            canvas.cite_clicked.connect(self.open_cite)
-            canvas.setVisible(False)
-            self.canvases[key] = canvas
+            slot = QVBoxLayout()
+            slot.setContentsMargins(0, 0, 0, 0)
             if key == "map":
-                box = QVBoxLayout()
-                box.addLayout(self._map_selector())
-                box.addWidget(canvas)
-                self.grid.addLayout(box, row, col, 1, span, Qt.AlignLeft | Qt.AlignTop)
-            else:
-                self.grid.addWidget(canvas, row, col, 1, span, Qt.AlignLeft | Qt.AlignTop)
+                slot.addLayout(self._map_selector())
+            self.slots[key] = slot
+            self.grid.addLayout(slot, row, col, 1, span, Qt.AlignLeft | Qt.AlignTop)
         column.addLayout(self.grid)
         column.addStretch()
         self.scroll = QScrollArea()
@@ -124,7 +120,7 @@ class DashboardPage(QWidget):
         for kind in KINDS:
             self.kind_box.addItem(SCOPE_LABELS[kind], kind)
         self.value_box = QComboBox()
-        self.value_box.setMinimumContentsLength(28)
+        self.value_box.setMinimumContentsLength(42)
         self.value_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.start_box, self.end_box = QComboBox(), QComboBox()
         self.status = QLabel()
@@ -227,8 +223,8 @@ class DashboardPage(QWidget):
         if self.data is not None:
             from erbm_desk.charts.dashboard import dashboard_figures
 
-            self.canvases["map"].set_figure(dashboard_figures(self.data, map_indicator=self.map_indicator,
-                                                              keys=["map"])["map"])
+            self._canvas("map").set_figure(dashboard_figures(self.data, map_indicator=self.map_indicator,
+                                                             keys=["map"])["map"])
 
     # ---------------------------------------------------------------------------------------------- scope
 
@@ -301,6 +297,16 @@ class DashboardPage(QWidget):
         self._pending = [key for key, *_ in GRID]
         QTimer.singleShot(0, lambda generation=self._generation: self._build_next(generation))
 
+    def _canvas(self, key: str):
+        if key not in self.canvases:
+            from erbm_desk.ui.chart_canvas import ChartCanvas
+
+            canvas = ChartCanvas(parent=self.scroll.widget())
+            canvas.cite_clicked.connect(self.open_cite)
+            self.slots[key].addWidget(canvas)
+            self.canvases[key] = canvas
+        return self.canvases[key]
+
     def _build_next(self, generation: int) -> None:
         from erbm_desk.charts.dashboard import dashboard_figures
 
@@ -308,10 +314,10 @@ class DashboardPage(QWidget):
             return
         key = self._pending.pop(0)
         figure = dashboard_figures(self.data, map_indicator=self.map_indicator, keys=[key]).get(key)
-        canvas = self.canvases[key]
         if figure is not None:
-            canvas.set_figure(figure)
-        canvas.setVisible(figure is not None)
+            self._canvas(key).set_figure(figure)
+        if key in self.canvases:
+            self.canvases[key].setVisible(figure is not None)
         if self._pending:
             QTimer.singleShot(0, lambda: self._build_next(generation))
         else:

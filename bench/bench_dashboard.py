@@ -1,0 +1,176 @@
+"""Tableau de bord and bilan: the dashboard of the territory and of one cité (data, figures, both, and the real
+page), and the bilan PDF of every cité.
+
+Targets (issue 5, scale 1, median): a cité's dashboard under 150 ms, the territory's under 500 ms, the bilan
+under 20 s. « data » is `dashboard_data` (SQL and Decimal sums); « figures » builds every chart of the page
+and draws it with Agg, as the screen does; « page » is the real DashboardPage (offscreen): `refresh()` until
+the tiles show (worker), then until every chart is drawn. The cité is the one with the most hours.
+
+Baselines, in the same process so that ratios survive a noisy machine: for data, the raw SQL sum of all hours
+(`SELECT sum(hours) FROM hours_entry`); for drawing and for the bilan, one bare empty Figure drawn to PNG.
+
+Run: `.venv/bin/python bench/bench_dashboard.py --scale 1` (a demo database is built and cached on first use).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make `bench` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import demo_database, main_for, measure, median_time, result  # noqa: E402
+
+
+def _bare_figure_png() -> None:
+    import io
+
+    from matplotlib.figure import Figure
+
+    Figure(figsize=(5.6, 3.1), dpi=100).savefig(io.BytesIO(), format="png")
+
+
+def _draw_all(data) -> int:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from erbm_desk.charts.dashboard import dashboard_figures
+
+    figures = dashboard_figures(data)
+    for figure in figures.values():
+        FigureCanvasAgg(figure).draw()
+    return len(figures)
+
+
+def _page_times(app, page, scope, repeat: int) -> tuple[float, float, float]:
+    """Median seconds from `refresh()` (what the window calls after a change of the data) to the tiles shown, to
+    the charts of the first screen drawn (those the scroll area shows without scrolling), and to every chart
+    drawn, in the real page showing `scope`."""
+    import statistics
+
+    page.set_scope(scope)
+    _wait(app, page, set())
+    viewport = page.scroll.viewport()
+    first = {key for key, c in page.canvases.items()
+             if c.isVisible() and c.mapTo(viewport, c.rect().topLeft()).y() < viewport.height()}
+    shown, first_drawn, drawn = [], [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        page.refresh()
+        tiles_at, first_at = _wait(app, page, first)
+        shown.append(tiles_at - t0)
+        first_drawn.append(first_at - t0)
+        drawn.append(time.perf_counter() - t0)
+    return statistics.median(shown), statistics.median(first_drawn), statistics.median(drawn)
+
+
+def _wait(app, page, first: set[str]) -> tuple[float, float]:
+    """Process events until the page shows its new numbers, then until every visible chart is rebuilt and drawn.
+    Returns when the tiles showed and when the charts of `first` were drawn."""
+    before = {key: c.canvas for key, c in page.canvases.items()}
+    generation = page._generation
+    tiles_at = first_at = None
+
+    def drawn(key) -> bool:
+        c = page.canvases.get(key)
+        return (c is not None and c.canvas is not before.get(key) and not c.canvas._draw_pending
+                and getattr(c.canvas, "renderer", None) is not None)
+
+    while True:
+        app.processEvents()
+        now = time.perf_counter()
+        if tiles_at is None and page.status.text() == "" and page.data is not None:
+            tiles_at = now
+        if tiles_at is not None and first_at is None and all(drawn(k) for k in first):
+            first_at = now
+        if first_at is not None and not page._pending and page._generation == generation and all(
+                drawn(k) for k, c in page.canvases.items() if c.isVisible()):
+            return tiles_at, first_at
+        time.sleep(0.0005)
+
+
+def run(scale: float) -> list[dict]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from sqlalchemy import text
+
+    from erbm_desk.services.bilan import write_bilan
+    from erbm_desk.services.dashboard_data import commune_shapes, dashboard_data, epci_outlines, group_rows
+    from erbm_desk.services.database import open_database
+    from erbm_desk.services.indicators import Scope
+
+    db = open_database(str(demo_database(scale)))
+    repeat = 7 if scale <= 1 else 5
+    commune_shapes()
+    epci_outlines()  # read once per process, as the app does; not what a refresh costs
+
+    with db.sessions() as s:
+        top = group_rows(s)[1][0]
+        n_cites = len(group_rows(s)[1])
+    cite = Scope("cite", top.id)
+
+    def data_of(scope):
+        with db.sessions() as s:
+            return dashboard_data(s, scope)
+
+    def raw_sum():
+        with db.engine.connect() as c:
+            c.execute(text("SELECT sum(hours) FROM hours_entry")).scalar()
+
+    bare = median_time(_bare_figure_png, repeat=15, warmup=2)
+    raw = median_time(raw_sum, repeat=repeat)
+    rows = []
+    for label, scope, target in (("territory", Scope(), 0.5), (f"cité « {top.name} »", cite, 0.15)):
+        data = data_of(scope)
+        d, d_peak = measure(lambda: data_of(scope), repeat=repeat)
+        f, f_peak = measure(lambda: _draw_all(data), repeat=repeat)
+        both = median_time(lambda: _draw_all(data_of(scope)), repeat=repeat)
+        charts = _draw_all(data)
+        rows += [
+            result(f"{label}: data", d, raw, d_peak, "SQL sum of all hours", f"median of {repeat}"),
+            result(f"{label}: {charts} figures built and drawn", f, bare, f_peak, "one bare Figure to PNG",
+                   f"median of {repeat}"),
+            result(f"{label}: data + figures", both, bare, None, "one bare Figure to PNG",
+                   f"target < {target * 1000:.0f} ms at scale 1" if scale <= 1 else f"median of {repeat}"),
+        ]
+
+    from PySide6.QtWidgets import QApplication
+
+    from erbm_desk.ui.dashboard_page import DashboardPage
+
+    app = QApplication.instance() or QApplication([])
+    page = DashboardPage(db)
+    page.resize(1250, 900)
+    page.show()
+    _wait(app, page, set())
+    for label, scope in (("territory", Scope()), (f"cité « {top.name} »", cite)):
+        shown, first, drawn = _page_times(app, page, scope, repeat=max(3, repeat - 2))
+        rows += [
+            result(f"page, {label}: tiles and sentence shown", shown, raw, None, "SQL sum of all hours",
+                   "refresh() → worker → tiles; the window stays responsive"),
+            result(f"page, {label}: first screen drawn", first, bare, None, "one bare Figure to PNG",
+                   "tiles and the charts visible without scrolling (1250×900 page)"),
+            result(f"page, {label}: every chart drawn", drawn, bare, None, "one bare Figure to PNG",
+                   "charts built one per event-loop turn, top first"),
+        ]
+    page.close()
+
+    folder = Path(tempfile.mkdtemp(prefix="erbm-bench-bilan-"))
+    pages = []
+
+    def bilan():
+        with db.sessions() as s:
+            pages.append(write_bilan(s, folder / "bilan.pdf").pages)
+
+    runs = 3 if scale <= 1 else 1
+    b, b_peak = measure(bilan, repeat=runs, warmup=0)
+    rows.append(result(f"bilan PDF, {n_cites} cités", b, bare, b_peak, "one bare Figure to PNG",
+                       f"{pages[-1]} pages, median of {runs}" + (" ; target < 20 s" if scale <= 1 else "")))
+    db.close()
+    return rows
+
+
+if __name__ == "__main__":
+    main_for(run)
