@@ -5,9 +5,10 @@
 Checks `--version`, the help of every subcommand (each one's module is imported), `demo`, `stats`, `db upgrade`,
 then `export`, `import` (dry run, and into a new database), `bilan`, `backup`, `check`, `accounts add` and
 `encrypt` (compiled extensions: argon2, SQLCipher) when the build has them, and opens and closes the main
-window (hook ERBM_DESK_QUIT_AFTER_SHOW in erbm_desk/ui/app.py). Any step fails on a non-zero exit, a
-time-out, or an import error / traceback / Qt plugin error on its output. Everything runs in a temporary
-folder with its own user folders: the real user's data and settings are never touched.
+window once its dashboard has drawn its charts (hook ERBM_DESK_QUIT_AFTER_SHOW in erbm_desk/ui/app.py).
+Any step fails on a non-zero exit, a time-out, or an import error / traceback / Qt plugin error on its output.
+Everything runs in a temporary folder with its own user folders: the real user's data and settings are never
+touched.
 Exit code 0 when every step passed, 1 otherwise.
 """
 
@@ -102,8 +103,8 @@ class Smoke:
         self.run("stats --json", self.cli, "--db", db, "stats", "--json", expect=_json_object)
         self.run("db upgrade", self.cli, "--db", db, "db", "upgrade")
         self.optional_commands(commands, db)
-        self.run("window (open and close)", self.gui, "--db", db, env_extra={"ERBM_DESK_QUIT_AFTER_SHOW": "1"},
-                 expect=lambda out: None if "ERBM_DESK_SHOWN" in out else "the main window never showed")
+        self.run("window and dashboard charts", self.gui, "--db", db,
+                 env_extra={"ERBM_DESK_QUIT_AFTER_SHOW": "dashboard"}, expect=_window_and_charts)
         fresh = str(self.work / "nouvelle.sqlite")
         self.run("window on a new database", self.gui, "--db", fresh, env_extra={"ERBM_DESK_QUIT_AFTER_SHOW": "1"},
                  expect=lambda out: None if "ERBM_DESK_SHOWN" in out else "the main window never showed")
@@ -146,6 +147,14 @@ class Smoke:
                 print("     " + detail.replace("\n", "\n     "))
         failed = sum(1 for _, ok, _, _ in self.results if not ok)
         print(f"Smoke test: {len(self.results) - failed} steps ok, {failed} failed.")
+
+
+def _window_and_charts(out: str) -> str | None:
+    if "ERBM_DESK_SHOWN" not in out:
+        return "the main window never showed"
+    if "ERBM_DESK_FAILED" in out:
+        return "the dashboard failed: " + out.split("ERBM_DESK_FAILED", 1)[1].strip()[:300]
+    return None if "ERBM_DESK_READY" in out else "the dashboard did not draw its charts"
 
 
 def _json_object(out: str) -> str | None:

@@ -63,11 +63,27 @@ def _wait_for_jobs() -> None:
 def _quit_after_first_show(app: QApplication, window) -> None:
     """Hidden hook, not a user feature: the packaging smoke test (packaging/smoke_test.py) and the start-up
     benchmark (bench/bench_startup.py) set ERBM_DESK_QUIT_AFTER_SHOW=1 to see the window come up, then quit.
-    Prints `ERBM_DESK_SHOWN <epoch seconds>` once the event loop runs, i.e. when the window is first shown."""
+    Prints `ERBM_DESK_SHOWN <epoch seconds>` once the event loop runs, i.e. when the window is first shown.
+    With ERBM_DESK_QUIT_AFTER_SHOW=dashboard it quits only once the dashboard has drawn its charts (printing
+    `ERBM_DESK_READY`), so that a frozen build also proves it can draw them (matplotlib's Qt canvas)."""
 
-    def done() -> None:
-        print(f"ERBM_DESK_SHOWN {time.time():.6f}", flush=True)
+    def quit_now() -> None:
         window.close()
         app.quit()
 
-    QTimer.singleShot(0, done)
+    def ready() -> None:
+        print(f"ERBM_DESK_READY {time.time():.6f}", flush=True)
+        quit_now()
+
+    def shown() -> None:
+        print(f"ERBM_DESK_SHOWN {time.time():.6f}", flush=True)
+        charts_ready = getattr(getattr(window, "dashboard", None), "charts_ready", None)
+        if os.environ.get("ERBM_DESK_QUIT_AFTER_SHOW") != "dashboard" or charts_ready is None:
+            quit_now()
+            return
+        charts_ready.connect(ready)
+        window.dashboard.failed.connect(lambda message: (print(f"ERBM_DESK_FAILED {message}", flush=True),
+                                                         quit_now()))
+        QTimer.singleShot(300_000, quit_now)  # never hang a smoke test
+
+    QTimer.singleShot(0, shown)
