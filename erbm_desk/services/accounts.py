@@ -115,6 +115,7 @@ def attach(db) -> None:
     info = dict(db.sessions.kw.get("info") or {})  # keep what others put there (read-only message)
     info["database"] = db
     db.sessions.configure(info=info)
+    authz.guard_engine(db.engine)
     with db.sessions() as s:
         db.login_required = login_required(s)
     db.user = None if db.login_required else authz.system_user()

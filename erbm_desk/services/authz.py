@@ -20,6 +20,7 @@ the operating-system user.
 from __future__ import annotations
 
 import getpass
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -328,6 +329,40 @@ def _mask_identity_reads(state):
     if masked is None:
         return None
     return state.invoke_statement(statement=masked)
+
+
+_SESSION_KEY = "erbm_authz_session"
+
+
+@event.listens_for(Session, "after_begin")
+def _remember_session(session: Session, _transaction, connection) -> None:
+    """The connection a session uses knows that session while it has it (see `guard_engine`)."""
+    connection.info[_SESSION_KEY] = weakref.ref(session)
+
+
+def guard_engine(engine) -> None:
+    """Names are masked also in Core statements run on a session's connection (`session.connection()
+    .execute(...)`, which the ORM events do not see): called once per engine by `accounts.attach`."""
+    if getattr(engine, "_erbm_guarded", False):
+        return
+    engine._erbm_guarded = True
+
+    @event.listens_for(engine, "before_execute", retval=True)
+    def _mask_core_reads(conn, clauseelement, multiparams, params, _execution_options):
+        ref = conn.info.get(_SESSION_KEY)
+        session = ref() if ref is not None else None
+        if session is None or not getattr(clauseelement, "is_select", False):
+            return clauseelement, multiparams, params
+        user = _user_or_none(session)
+        if identity_visible(user) or (user is None and database_of(session) is None):
+            return clauseelement, multiparams, params
+        masked = mask_names(clauseelement)
+        return (clauseelement if masked is None else masked), multiparams, params
+
+    @event.listens_for(engine.pool, "checkin")
+    def _forget_session(_dbapi_connection, record) -> None:
+        if record is not None:
+            record.info.pop(_SESSION_KEY, None)
 
 
 def _mask(target: Beneficiary, session: Session | None) -> None:

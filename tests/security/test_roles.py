@@ -75,6 +75,8 @@ def test_identity_is_readable_only_by_admin_and_facilitator(accounts_db, small_d
                 rows = s.execute(query).all()
                 assert rows and all(r[-1] is None for r in rows)  # the names come back empty
             assert s.scalars(select(Beneficiary.last_name)).first() is None
+            # Core statements run on the session's own connection are masked too
+            assert {r[0] for r in s.connection().execute(select(Beneficiary.__table__.c.last_name))} == {None}
             # a search by name finds nobody: names cannot be guessed through a filter either
             assert s.scalar(select(func.count()).select_from(Beneficiary).where(Beneficiary.last_name == "DURAND")) == 0
             assert authz.mask_values(s, "beneficiary", {"last_name": "X", "sex": "f"}) == {"last_name": None, "sex": "f"}
