@@ -239,13 +239,16 @@ def acquire_lock(db_path: str | os.PathLike) -> DatabaseLock:
             if got is False:
                 raise LockHeldError(db_path, previous or LockHolder())
             me = _me()
-            if previous is not None and previous.is_fresh() and (
-                previous.host != me["host"] or (previous.pid != me["pid"] and _pid_alive(previous.pid))
-            ):
-                # We got the OS lock, yet someone else's heartbeat is fresh: the share does not carry locks.
-                if got:
-                    _os_unlock(fd)
-                raise LockHeldError(db_path, previous)
+            if previous is not None and previous.is_fresh():
+                # The OS lock is ours, yet another PC's heartbeat is fresh: this share does not carry locks.
+                # On this PC the OS lock is trusted (its holder would still have it), unless the filesystem
+                # has no locks at all: then a live process of this PC counts too.
+                other_pc = previous.host != me["host"]
+                live_here = got is None and previous.pid != me["pid"] and _pid_alive(previous.pid)
+                if other_pc or live_here:
+                    if got:
+                        _os_unlock(fd)
+                    raise LockHeldError(db_path, previous)
             info = {**me, "since": datetime.now().isoformat(timespec="seconds"), "heartbeat": time.time(),
                     "app": "ERBM Desk"}
             _write_info(fd, info)
