@@ -270,12 +270,15 @@ def legend_row(fig: FigureBase, items: Sequence[tuple[str, str, str]], x: float,
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
-    width_in = figure_size(fig)[0]
+    width_in, height_in = figure_size(fig)
+    box_w, box_h, line_w, gap = 0.1 / width_in, 0.1 / height_in, 0.3 / width_in, 0.06 / width_in
     for label, color, style in items:
         if style == "box":
-            fig.add_artist(Rectangle((x, y - 0.012), 0.018, 0.03, color=color, transform=fig.transSubfigure))
+            fig.add_artist(Rectangle((x, y - box_h / 2), box_w, box_h, color=color, transform=fig.transSubfigure))
+            swatch = box_w
         else:
-            fig.add_artist(Line2D([x, x + 0.03], [y, y], color=color, linewidth=1.8,
+            fig.add_artist(Line2D([x, x + line_w], [y, y], color=color, linewidth=1.8,
                                   linestyle="-" if style == "line" else (0, (3, 1.5)), transform=fig.transSubfigure))
-        fig.text(x + 0.036, y, label, ha="left", va="center", fontsize=SMALL_SIZE, color=INK)
-        x += 0.036 + (len(label) * CHAR_WIDTH_IN * 0.9 + 0.25) / width_in
+            swatch = line_w
+        fig.text(x + swatch + gap, y, label, ha="left", va="center", fontsize=SMALL_SIZE, color=INK)
+        x += swatch + gap + (len(label) * CHAR_WIDTH_IN * 0.9 + 0.25) / width_in

@@ -73,6 +73,12 @@ class BilanSummary:
     as_of: date
 
 
+def short_label(label: str) -> str:
+    """« EPCI : Communauté d'agglomération de la Porte du Hainaut (CAPH) » -> « EPCI : CA de la Porte du
+    Hainaut (CAPH) », for page titles and footers."""
+    return label.replace("Communauté d'agglomération", "CA").replace("Communauté de communes", "CC")
+
+
 def period_text(period: Period) -> str:
     if period.start and period.end:
         return f"de {fr_month(period.start)} à {fr_month(period.end)}"
@@ -105,9 +111,8 @@ class _Pages:
         self.number += 1
         fig.text(0.04, 0.025, f"ERBM Desk — bilan pour le comité de pilotage — {self.label}", fontsize=7.5,
                  color=MUTED)
-        fig.text(0.5, 0.025, f"Données arrêtées au {format_date(self.as_of)}", fontsize=7.5, color=MUTED,
-                 ha="center")
-        fig.text(0.96, 0.025, f"Page {self.number} / {self.total}", fontsize=7.5, color=MUTED, ha="right")
+        fig.text(0.96, 0.025, f"Données arrêtées au {format_date(self.as_of)} — page {self.number} / {self.total}",
+                 fontsize=7.5, color=MUTED, ha="right")
         self.pdf.savefig(fig)
         self.progress.advance()
 
@@ -159,8 +164,7 @@ _Column = tuple[str, float, Callable[[GroupRow, Callable[[int], str]], str], boo
 
 
 def _epci_name(row: GroupRow, _count) -> str:
-    name = row.name.replace("Communauté d'agglomération", "CA").replace("Communauté de communes", "CC")
-    return f"{name} ({row.epci})" if row.epci else name
+    return f"{short_label(row.name)} ({row.epci})" if row.epci else row.name
 
 
 COMMON_COLUMNS: list[_Column] = [
@@ -177,7 +181,7 @@ COMMON_COLUMNS: list[_Column] = [
     ("Finance-\nments", 0.065, lambda r, c: fr_money_short(r.funding), True),
 ]
 EPCI_COLUMNS: list[_Column] = [
-    ("EPCI", 0.25, _epci_name, False),
+    ("EPCI", 0.29, _epci_name, False),
     ("Cités", 0.04, lambda r, c: fr_number(r.cites), True),
 ] + COMMON_COLUMNS
 CITE_COLUMNS: list[_Column] = [
@@ -240,12 +244,14 @@ def _chunks(rows: list, size: int) -> list[list]:
 def _band(fig: Figure) -> Figure:
     """The part of a page between its header and its footer, as a SubFigure the charts are drawn into.
     (Subfigures follow only the ratios of a grid, not its margins: hence nested subfigures.)"""
-    return fig.subfigures(3, 1, height_ratios=[0.115, 0.835, 0.05])[1]
+    middle = fig.subfigures(3, 1, height_ratios=[0.115, 0.835, 0.05])[1]
+    return middle.subfigures(1, 3, width_ratios=[0.025, 0.95, 0.025])[1]
 
 
 def _chart_pages(pages: _Pages, data: DashboardData) -> None:
     ind = data.indicators
-    fig = pages.page(f"{data.label} en graphiques — insertion")
+    label = short_label(data.label)
+    fig = pages.page(f"{label} en graphiques — insertion")
     (a, b), (c, d) = _band(fig).subfigures(2, 2)
     hours_figure(data.hours, into=a)
     homes_figure(data.homes, into=b)
@@ -253,7 +259,7 @@ def _chart_pages(pages: _Pages, data: DashboardData) -> None:
     contracts_figure(data.contracts_by_type, data.contracts_by_delivery, into=d)
     pages.save(fig)
 
-    fig = pages.page(f"{data.label} en graphiques — opérations")
+    fig = pages.page(f"{label} en graphiques — opérations")
     left, right = _band(fig).subfigures(1, 2)
     top_left, bottom_left = left.subfigures(2, 1)
     phases_figure(data.operations_by_phase, into=top_left)
@@ -261,12 +267,12 @@ def _chart_pages(pages: _Pages, data: DashboardData) -> None:
     energy_figure(data.energy, data.energy_level, into=right, max_rows=20)
     pages.save(fig)
 
-    fig = pages.page(f"{data.label} — carte")
+    fig = pages.page(f"{label} — carte")
     map_figure(data.map, commune_shapes(), epci_outlines(), into=_band(fig), clickable=False)
     pages.save(fig)
 
     if len(data.cites) > 1:
-        fig = pages.page(f"{data.label} — comparaison des cités")
+        fig = pages.page(f"{label} — comparaison des cités")
         cites_figure(data.cites, top_n=25, mask_below=SMALL_COUNT, into=_band(fig))
         pages.save(fig)
 
@@ -325,7 +331,7 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
                 "Subject": "Bilan pour le comité de pilotage de l'ERBM"}
     with atomic_path(target) as tmp, matplotlib.rc_context({"pdf.fonttype": 42}), \
             PdfPages(tmp, metadata=metadata) as pdf:
-        pages = _Pages(pdf, total, data.label, data.as_of, progress)
+        pages = _Pages(pdf, total, short_label(data.label), data.as_of, progress)
         _title_page(pages, data, period, today)
         for i, chunk in enumerate(epci_pages):
             fig = pages.page("Indicateurs par EPCI" + (f" (suite {i + 1})" if i else ""))

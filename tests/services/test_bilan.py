@@ -73,7 +73,7 @@ def test_one_page_per_cite_numbered_and_dated(bilan):
     assert summary.pages == len(pages) and summary.cites == cites == 18  # 16 cités of seeds/ and the 2 built
     assert progress.steps == progress.total == len(pages)
     for n, page in enumerate(pages, 1):
-        assert squeeze(f"Page {n} / {len(pages)}") in squeeze(page)
+        assert squeeze(f"page {n} / {len(pages)}") in squeeze(page)
         assert squeeze("Données arrêtées au 28/02/2023") in squeeze(page)
     cite_pages = [p for p in pages if p.lstrip().startswith("Cité ") and "Bailleur :" in p]
     assert len(cite_pages) == cites
