@@ -41,6 +41,7 @@ from erbm_desk.services.indicators import (
     Scope,
     _match_one,
     compute_indicators,
+    scope_cites,
     scope_label,
     scope_operations,
 )
@@ -159,21 +160,10 @@ class DashboardData:
 # ---------------------------------------------------------------------------------------------- scope helpers
 
 
-def scope_cites(session: Session, scope: Scope) -> Select:
+def _cite_ids(session: Session, scope: Scope) -> Select:
     """A SELECT of the ids of the cités in scope (a cité without any operation is in its EPCI's scope too)."""
-    base = select(Cite.id).join(Commune, Cite.commune_id == Commune.id)
-    if scope.kind == "territory":
-        return base
-    if scope.kind == "epci":
-        ids = _match_one(session, select(Epci.id, Epci.siren, Epci.short_name, Epci.name), scope.value, "EPCI")
-        return base.where(Commune.epci_id.in_(ids))
-    if scope.kind == "cite":
-        ids = _match_one(session, select(Cite.id, Cite.name, Cite.uuid), scope.value, "Cité")
-        return base.where(Cite.id.in_(ids))
-    if scope.kind == "bailleur":
-        ids = _match_one(session, select(Bailleur.id, Bailleur.name), scope.value, "Bailleur")
-        return base.where(Cite.bailleur_id.in_(ids))
-    return select(Operation.cite_id).where(Operation.id.in_(scope_operations(session, scope)))
+    ids = scope_cites(session, scope)
+    return select(Cite.id) if ids is None else ids
 
 
 def data_date(session: Session) -> date:
@@ -254,7 +244,7 @@ class _Pass:
 
 
 def _one_pass(session: Session, scope: Scope, period: Period) -> _Pass:
-    cite_ids = scope_cites(session, scope)
+    cite_ids = _cite_ids(session, scope)
     info_q = (
         select(Cite.id, Cite.name, Commune.name, Commune.insee_code, Epci.id, Epci.siren, Epci.short_name, Epci.name,
                Bailleur.name)
