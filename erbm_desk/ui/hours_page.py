@@ -31,6 +31,7 @@ from sqlalchemy import select
 from erbm_desk.db.models import Cite, Company, Operation
 from erbm_desk.domain.rules import format_hours, format_int, month_start
 from erbm_desk.domain.values import format_month
+from erbm_desk.services.authz import AccessDenied
 from erbm_desk.services.database import Database
 from erbm_desk.services.hours_grid import MonthInvalid, month_rows, save_month
 from erbm_desk.services.progress import Cancelled
@@ -270,7 +271,7 @@ class HoursPage(QWidget):
 
         def failed(exc: BaseException) -> None:
             self._set_saving(False)
-            known = isinstance(exc, (MonthInvalid, RecordInvalid, Cancelled))
+            known = isinstance(exc, (MonthInvalid, RecordInvalid, Cancelled, AccessDenied))  # French already
             self._notice = str(exc) if known else f"Enregistrement impossible : {exc}"
             self._show_state(error=True)
 
