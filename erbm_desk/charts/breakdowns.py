@@ -17,6 +17,7 @@ from erbm_desk.charts.style import (
     empty_message,
     fig_title,
     fr_money,
+    fr_count,
     fr_money_short,
     fr_number,
     hbars,
@@ -56,27 +57,31 @@ def _panels(fig: Figure, groups: Sequence[Sequence[str]], widths: Sequence[float
     return axes
 
 
+def _pair_figure(fig: Figure, left: tuple, right: tuple, widths: tuple[float, float], noun: str,
+                 mask_below: int | None) -> Figure:
+    """Two panels of horizontal bars side by side; `left`/`right` are (panel title, labels, values, colour)."""
+    axes = _panels(fig, [left[1], right[1]], widths, top=0.74)
+    if not sum(left[2]):
+        empty_message(axes[0])
+        empty_message(axes[1], "")
+        return fig
+    for ax, (title, labels, values, color) in zip(axes, (left, right)):
+        hbars(ax, labels, values, color=color, tip_text=lambda n: fr_count(n, noun), mask_below=mask_below)
+        panel_title(ax, title)
+    return fig
+
+
 def people_figure(by_public: dict[str, int], by_sex: dict[str, int], total: int, *, mask_below: int | None = None,
                   size=CHART_SIZE, dpi=SCREEN_DPI, into=None) -> Figure:
     """People by public (one person may belong to several publics) and by sex."""
     fig = new_figure(size, dpi, into)
     fig_title(fig, "Personnes par public et par sexe",
               f"{fr_number(total)} personnes ; une personne peut relever de plusieurs publics")
-    ax_pub, ax_sex = _panels(fig, [list(by_public), list(by_sex)], (1.6, 1), top=0.74)
     if not total:
-        empty_message(ax_pub)
-        empty_message(ax_sex, "")
-        return fig
-
-    def people(n):
-        return f"{fr_number(n)} personne{'s' if n > 1 else ''}"
-
-    hbars(ax_pub, list(by_public), list(by_public.values()), color=PRIMARY, tip_text=people, mask_below=mask_below)
-    hbars(ax_sex, list(by_sex), list(by_sex.values()), color=[SERIES[2], SERIES[1]], tip_text=people,
-          mask_below=mask_below)
-    panel_title(ax_pub, "Publics")
-    panel_title(ax_sex, "Sexe")
-    return fig
+        by_public = dict.fromkeys(by_public, 0)
+    return _pair_figure(fig, ("Publics", list(by_public), list(by_public.values()), PRIMARY),
+                        ("Sexe", list(by_sex), list(by_sex.values()), [SERIES[2], SERIES[1]]),
+                        (1.6, 1), "personne", mask_below)
 
 
 def contracts_figure(by_type: dict[str, int], by_delivery: dict[str, int], *, size=CHART_SIZE,
@@ -85,20 +90,9 @@ def contracts_figure(by_type: dict[str, int], by_delivery: dict[str, int], *, si
     fig = new_figure(size, dpi, into)
     total = sum(by_type.values())
     fig_title(fig, "Contrats d'insertion", f"{fr_number(total)} contrats par type et par modalité de réalisation")
-    ax_type, ax_del = _panels(fig, [_short(by_type), _short(by_delivery)], (1, 1.3), top=0.74)
-    if not total:
-        empty_message(ax_type)
-        empty_message(ax_del, "")
-        return fig
-
-    def contracts(n):
-        return f"{fr_number(n)} contrat{'s' if n > 1 else ''}"
-
-    hbars(ax_type, _short(by_type), list(by_type.values()), color=PRIMARY, tip_text=contracts)
-    hbars(ax_del, _short(by_delivery), list(by_delivery.values()), color=SERIES[1], tip_text=contracts)
-    panel_title(ax_type, "Type de contrat")
-    panel_title(ax_del, "Modalité")
-    return fig
+    return _pair_figure(fig, ("Type de contrat", _short(by_type), list(by_type.values()), PRIMARY),
+                        ("Modalité", _short(by_delivery), list(by_delivery.values()), SERIES[1]),
+                        (1, 1.3), "contrat", None)
 
 
 def phases_figure(by_phase: dict[str, int], *, size=CHART_SIZE, dpi=SCREEN_DPI, into=None) -> Figure:
@@ -111,11 +105,7 @@ def phases_figure(by_phase: dict[str, int], *, size=CHART_SIZE, dpi=SCREEN_DPI, 
         empty_message(ax)
         return fig
     colors = [PHASE_COLORS.get(Phase.from_text(label).value, PRIMARY) for label in by_phase]
-
-    def operations(n):
-        return f"{fr_number(n)} opération{'s' if n > 1 else ''}"
-
-    hbars(ax, list(by_phase), list(by_phase.values()), color=colors, tip_text=operations)
+    hbars(ax, list(by_phase), list(by_phase.values()), color=colors, tip_text=lambda n: fr_count(n, "opération"))
     return fig
 
 

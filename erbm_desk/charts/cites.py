@@ -14,7 +14,7 @@ from erbm_desk.charts.style import (
     empty_message,
     fig_title,
     fr_hours,
-    fr_number,
+    fr_count,
     hbars,
     label_margin,
     figure_size,
@@ -63,10 +63,10 @@ def cites_figure(rows: list[GroupRow], *, top_n: int = 15, width: float = CHART_
             bars = hbars(ax, labels, values, color=colors, tip_text=fr_hours, show_labels=i == 0)
         elif attr == "people":
             bars = hbars(ax, labels, values, color=colors, mask_below=mask_below, show_labels=False,
-                         tip_text=lambda n: f"{fr_number(n)} personne{'s' if n > 1 else ''}")
+                         tip_text=lambda n: fr_count(n, "personne"))
         else:
             bars = hbars(ax, labels, values, color=colors, show_labels=False,
-                         tip_text=lambda n: f"{fr_number(n)} logement{'s' if n > 1 else ''}")
+                         tip_text=lambda n: fr_count(n, "logement"))
         for bar, r in zip(bars, shown):
             bar.erbm_cite_id = r.id  # a click on a bar opens the cité
             bar.set_picker(True)

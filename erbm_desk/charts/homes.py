@@ -15,6 +15,7 @@ from erbm_desk.charts.style import (
     SMALL_SIZE,
     category_scale,
     fig_title,
+    fr_count,
     frame_axes,
     fr_number,
     new_figure,
@@ -26,7 +27,7 @@ from erbm_desk.services.dashboard_data import HomesPace
 
 
 def _homes(n) -> str:
-    return f"{fr_number(n)} logement{'s' if n and abs(n) > 1 else ''}"
+    return fr_count(n, "logement")
 
 
 def homes_figure(homes: HomesPace, *, size=(CHART_SIZE[0], CHART_SIZE[1] + 0.3), dpi=SCREEN_DPI,

@@ -20,6 +20,7 @@ from erbm_desk.charts.style import (
     SCREEN_DPI,
     SMALL_SIZE,
     fig_title,
+    fr_count,
     fr_hours,
     fr_number,
     new_figure,
@@ -36,10 +37,9 @@ CITES_GID = "cites"
 def _value_text(indicator: str, value) -> str:
     if indicator == "hours":
         return fr_hours(value)
-    plural = "s" if value > 1 else ""
     if indicator == "people":
-        return f"{fr_number(value)} personne{plural}"
-    return f"{fr_number(value)} logement{plural} livré{plural}"
+        return fr_count(value, "personne")
+    return fr_count(value, "logement livré", "logements livrés")
 
 
 def map_figure(data: MapData, shapes: dict[str, CommuneShape], outlines: dict[str, tuple], *,

@@ -58,6 +58,11 @@ def fr_number(value: float | int | Decimal, decimals: int = 0) -> str:
     return f"{sign}{text},{frac}" if frac else f"{sign}{text}"
 
 
+def fr_count(n: int | Decimal, singular: str, plural: str | None = None) -> str:
+    """'1 personne', '2 000 personnes' (French plural from 2)."""
+    return f"{fr_number(n)} {singular if abs(n) < 2 else (plural or singular + 's')}"
+
+
 def fr_hours(value: Decimal | float) -> str:
     """Exact hours for a tooltip: '1 234,5 h'."""
     q = Decimal(str(value)).quantize(Decimal("0.01"))
