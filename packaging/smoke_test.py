@@ -88,7 +88,20 @@ class Smoke:
         listed |= set(re.findall(r"^\s{4}(\w[\w-]*)\s", out, re.M))
         return listed
 
+    def bundle_files(self) -> None:
+        """What the app opens by path at run time, in the folder (a missing one fails only when first used)."""
+        internal = self.cli.parent / "_internal"
+        wanted = ["seeds/communes.csv", "seeds/cites.csv", "erbm_desk/db/migrations/env.py",
+                  "PySide6/Qt/translations/qtbase_fr.qm"]
+        missing = [name for name in wanted if not (internal / name).is_file()]
+        versions = list((internal / "erbm_desk/db/migrations/versions").glob("*.py"))
+        source = list((ROOT / "erbm_desk/db/migrations/versions").glob("*.py"))
+        if len(versions) != len(source):
+            missing.append(f"migrations: {len(versions)} scripts in the bundle, {len(source)} in the repository")
+        self.results.append(("bundled files", not missing, 0.0, "missing: " + ", ".join(missing) if missing else ""))
+
     def check(self) -> bool:
+        self.bundle_files()
         version = re.search(r'__version__ = "([^"]+)"', (ROOT / "erbm_desk" / "__init__.py").read_text()).group(1)
         self.run("--version", self.cli, "--version",
                  expect=lambda out: None if f"ERBM Desk {version}" in out else f"version {version} not printed")

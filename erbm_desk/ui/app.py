@@ -32,6 +32,7 @@ def run_app(database: str | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_AUTHOR)
     app.setApplicationVersion(__version__)
+    _install_qt_french(app)
     target = database or last_database()
     try:
         db = open_database(target)
@@ -45,6 +46,17 @@ def run_app(database: str | None = None) -> int:
     code = app.exec()
     _wait_for_jobs()
     return code
+
+
+def _install_qt_french(app: QApplication) -> None:
+    """Qt's own texts in French: standard buttons (« Annuler », « Oui »), file dialogs, text fields' context menus.
+    The translations ship with PySide6 (and in the frozen build, packaging/erbm-desk.spec keeps the French ones)."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(QLocale.Language.French, QLocale.Country.France), "qtbase", "_", folder):
+        app.installTranslator(translator)
 
 
 def _wait_for_jobs() -> None:
