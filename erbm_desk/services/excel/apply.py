@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from erbm_desk.db.models import MODELS, Bailleur, utcnow
 from erbm_desk.db.portability import sync_id_sequences
 from erbm_desk.domain import rules
-from erbm_desk.domain.specs import SPECS
+from erbm_desk.domain.specs import SPECS, Kind
 from erbm_desk.services import audit, authz
 from erbm_desk.services.excel import format as fmt
 from erbm_desk.services.excel.exchange import log_import
@@ -66,9 +66,41 @@ class ApplySummary:
 
 
 def _target_id(value: Any) -> Any:
-    if isinstance(value, (RowPlan, NewBailleur)):
+    if value.__class__ is RowPlan or value.__class__ is NewBailleur:
         return value.db_id
     return value
+
+
+class _BulkInsert:
+    """INSERT of many rows straight to the driver's executemany, values converted by the columns' own SQLAlchemy
+    types (Hundredths, EnumCode, dates): the same rows as `session.execute(insert(table), rows)`, at a third
+    of its cost. Rights and audit are the caller's (apply_import checks both)."""
+
+    def __init__(self, session: Session, table, keys: list[str]):
+        self.conn = session.connection()
+        dialect = self.conn.dialect
+        compiled = insert(table).compile(dialect=dialect, column_keys=keys)
+        self.sql = str(compiled)
+        order = compiled.positiontup if compiled.positional else keys
+        self.order = list(order)
+        self.positional = compiled.positional
+        self.processors = [table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in self.order]
+
+    def insert(self, rows: list[dict[str, Any]]) -> None:
+        converted = []
+        pairs = list(zip(self.order, self.processors))
+        for row in rows:
+            values = [row[k] if p is None or row[k] is None else p(row[k]) for k, p in pairs]
+            converted.append(tuple(values) if self.positional else dict(zip(self.order, values)))
+        self.conn.exec_driver_sql(self.sql, converted)
+
+
+def defaults(entity: str) -> dict[str, Any]:
+    """The value of every column a new row does not give: False for yes/no, else empty."""
+    out = {c.key: (False if c.kind is Kind.BOOL else None) for c in SPECS[entity].columns}
+    if entity == "beneficiary":
+        out["pseudonym"] = None
+    return out
 
 
 def _writes(plan: ImportPlan, entity: str) -> tuple[list[RowPlan], list[RowPlan]]:
@@ -126,15 +158,17 @@ def apply_import(session: Session, plan: ImportPlan, progress: Progress | None =
         news, updates = _writes(plan, entity)
         table = MODELS[entity].__table__
         if news:
+            base = defaults(entity)
             next_id = (session.scalar(select(func.max(table.c.id))) or 0) + 1
             for rp in news:
                 rp.db_id = next_id
                 next_id += 1
+            writer = _BulkInsert(session, table, [*base, "id", "uuid", "created_at", "updated_at", "version"])
             for i in range(0, len(news), CHUNK):
                 check_cancel(progress)
                 chunk = news[i:i + CHUNK]
-                session.execute(insert(table), [
-                    {**{k: _target_id(v) for k, v in rp.store.items()}, "id": rp.db_id, "uuid": rp.uuid,
+                writer.insert([
+                    {**base, **{k: _target_id(v) for k, v in rp.store.items()}, "id": rp.db_id, "uuid": rp.uuid,
                      "created_at": now, "updated_at": rp.updated_at, "version": 1}
                     for rp in chunk
                 ])

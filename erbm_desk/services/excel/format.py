@@ -152,8 +152,22 @@ def normal_text(text: str) -> str:
 # --- Canonical values: comparing and fingerprinting ----------------------------------------------------------
 
 
+_CANON = {
+    type(None): lambda v: "",
+    bool: lambda v: "1" if v else "0",
+    int: str,
+    Decimal: lambda v: f"{v.quantize(Decimal('0.01')):f}",
+    date: date.isoformat,
+    datetime: lambda v: v.isoformat(timespec="seconds"),
+    str: normal_text,
+}
+
+
 def canon(value: Any) -> str:
     """One spelling per value, whatever its Python type came from (a database, a cell, LibreOffice)."""
+    fast = _CANON.get(value.__class__)
+    if fast is not None:
+        return fast(value)
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -105,7 +105,7 @@ class NewBailleur:
     db_id: int | None = None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class RowPlan:
     """One row of the workbook, checked and matched. `values` holds the typed values of the columns present
     (references as a database id, a RowPlan or a NewBailleur); `final` the record as it would be saved."""
@@ -123,7 +123,7 @@ class RowPlan:
     fp_ok: bool = False
     conflict: Conflict | None = None
     texts: tuple[str, ...] = ()
-    store: dict[str, Any] | None = None  # what applying writes (new: every column; changed: those present)
+    store: dict[str, Any] | None = None  # what applying writes (new: columns present, the others default)
 
     @property
     def text(self) -> str:
@@ -416,8 +416,11 @@ class _Planner:
             values["siret"] = rules.normalise_siret(values["siret"])
         rp = RowPlan(entity, rownum, file_uuid, values, {}, file_updated_at=updated)
         self.match(rp, errors)
-        final = dict(self.db.rows(entity)[rp.db_id]) if rp.db_id is not None else {}
-        final.update(values)
+        if rp.db_id is not None:
+            final = dict(self.db.rows(entity)[rp.db_id])
+            final.update(values)
+        else:
+            final = values  # a new record: nothing else to know (and one dict less per row)
         rp.final = final
         for key, message in record_problems(entity, final).items():
             errors.setdefault(key, message)
@@ -675,12 +678,15 @@ class _Planner:
         return values
 
     def fingerprint_of(self, rp: RowPlan) -> str:
+        columns = self.columns[rp.entity]
+        canon = fmt.canon
         pairs = []
         for key, value in rp.values.items():
-            if key != "pseudonym" and SPECS[rp.entity].column(key).kind is Kind.REF:
-                pairs.append((key, self.ref_token(SPECS[rp.entity].column(key).ref, value)))
+            col = columns.get(key)
+            if col is not None and col.kind is Kind.REF:
+                pairs.append((key, self.ref_token(col.ref, value)))
             else:
-                pairs.append((key, fmt.canon(value)))
+                pairs.append((key, canon(value)))
         return fmt.fingerprint(pairs)
 
     def ref_token(self, entity: str, target: Any) -> str:
@@ -703,13 +709,16 @@ class _Planner:
         if record is not None and not differ:
             rp.status = Status.UNCHANGED
             return
-        rp.fp_ok = fp is not None and rp.file_updated_at is not None and fp == self.fingerprint_of(rp)
-        stamp = rp.file_updated_at if rp.fp_ok else None
-        rp.updated_at = min(stamp, self.now) if stamp else self.now
         if record is None:
+            # A new record keeps the time the workbook gives it (no later than now), edited by hand or not:
+            # nothing here to compare it with.
+            rp.updated_at = min(rp.file_updated_at, self.now) if rp.file_updated_at else self.now
             rp.status = Status.NEW
             rp.store = self.store_values(rp)
             return
+        rp.fp_ok = fp is not None and rp.file_updated_at is not None and fp == self.fingerprint_of(rp)
+        stamp = rp.file_updated_at if rp.fp_ok else None
+        rp.updated_at = min(stamp, self.now) if stamp else self.now
         base = self.plan.baseline
         if not rp.fp_ok:
             remote = True
@@ -735,10 +744,7 @@ class _Planner:
     def store_values(self, rp: RowPlan, record: dict[str, Any] | None = None) -> dict[str, Any]:
         spec = SPECS[rp.entity]
         if record is None:
-            store = {c.key: (False if c.kind is Kind.BOOL else None) for c in spec.columns}
-            if rp.entity == "beneficiary":
-                store["pseudonym"] = None
-            store.update(rp.values)
+            store = rp.values  # the defaults of absent columns are added when writing (apply.DEFAULTS)
         else:
             store = dict(rp.values)
             if rp.entity == "beneficiary" and "pseudonym" in store and not record["pseudonym"] \
@@ -818,18 +824,33 @@ def _parser(index: int, col: SheetColumn) -> tuple[int, str, str, Any]:
         return index, "r", c.key, None
     blank = False if c.kind is Kind.BOOL else None
     if c.kind is Kind.TEXT:
-        return index, "f", c.key, lambda raw: blank if raw is None else c.parse(_text(raw))
-    if c.kind is Kind.ENUM:
-        memo: dict[Any, Any] = {None: None}
+        limit = c.max_length
 
-        def parse_enum(raw: Any) -> Any:
-            try:
-                return memo[raw]
-            except KeyError:
-                value = memo[raw] = c.parse(raw)
-                return value
-            except TypeError:  # not hashable
-                return c.parse(raw)
+        def parse_text(raw: Any) -> Any:
+            if raw is None:
+                return None
+            if raw.__class__ is str:  # the common case, as Column.parse does it
+                text = " ".join(raw.split())
+                if not limit or len(text) <= limit:
+                    return text
+            return c.parse(_text(raw))
 
-        return index, "f", c.key, parse_enum
-    return index, "f", c.key, lambda raw: blank if raw is None else c.parse(raw)
+        return index, "f", c.key, parse_text
+    # Values repeat (months, hours, yes/no, labels): each distinct cell value is parsed once per column.
+    memo: dict[tuple[type, Any], Any] = {}
+
+    def parse_memo(raw: Any) -> Any:
+        if raw is None:
+            return blank
+        key = (raw.__class__, raw)
+        try:
+            return memo[key]
+        except KeyError:
+            value = c.parse(raw)
+            if len(memo) < 100_000:
+                memo[key] = value
+            return value
+        except TypeError:  # not hashable
+            return c.parse(raw)
+
+    return index, "f", c.key, parse_memo

@@ -5,6 +5,7 @@ natural key, texts naming them (as the workbooks write them), communes and baill
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Callable
 
 from sqlalchemy import func, null, select
@@ -36,14 +37,22 @@ def insee_in(text: str) -> str | None:
     return m.group(1).upper() if m else None
 
 
+@lru_cache(maxsize=1 << 16)
+def folded(text: str) -> str:
+    """`fold`, remembered: the same names come back thousands of times in a workbook."""
+    return fold(text)
+
+
 class TextIndex:
     """Records by the text that names them: exactly, then without case/accents, then by a looser alias (a bare
-    name) when only one record has it."""
+    name) when only one record has it. The folded indexes are built on the first miss only: a workbook we
+    wrote always names its records exactly."""
 
     def __init__(self) -> None:
         self.exact: dict[str, Any] = {}
-        self.folded: dict[str, Any] = {}
-        self.loose: dict[str, Any] = {}
+        self._pending: list[tuple[str, Any, tuple[str, ...]]] = []
+        self._folded: dict[str, Any] | None = None
+        self._loose: dict[str, Any] = {}
 
     @staticmethod
     def _put(index: dict, key: str, target: Any) -> None:
@@ -56,18 +65,30 @@ class TextIndex:
     def add(self, text: str, target: Any, *aliases: str) -> None:
         if text:
             self._put(self.exact, text, target)
-            self._put(self.folded, fold(text), target)
+        if self._folded is None:
+            self._pending.append((text, target, aliases))
+        else:
+            self._fold_one(text, target, aliases)
+
+    def _fold_one(self, text: str, target: Any, aliases: tuple[str, ...]) -> None:
+        if text:
+            self._put(self._folded, folded(text), target)
         for alias in aliases:
             if alias:
-                self._put(self.loose, fold(alias), target)
+                self._put(self._loose, folded(alias), target)
 
     def find(self, text: str) -> Any:
         found = self.exact.get(text)
         if found is not None:
             return found
-        key = fold(text)
-        found = self.folded.get(key)
-        return found if found is not None else self.loose.get(key)
+        if self._folded is None:
+            self._folded = {}
+            for pending in self._pending:
+                self._fold_one(*pending)
+            self._pending = []
+        key = folded(text)
+        found = self._folded.get(key)
+        return found if found is not None else self._loose.get(key)
 
 
 def natural_key(entity: str, v: dict[str, Any], ident: Callable[[Any], Any]) -> tuple | None:
@@ -76,23 +97,24 @@ def natural_key(entity: str, v: dict[str, Any], ident: Callable[[Any], Any]) -> 
     if entity == "beneficiary":
         last, first, birth = v.get("last_name"), v.get("first_name"), v.get("birth_date")
         if last and first and birth:
-            return (fold(last), fold(first), birth)
+            return (folded(last), folded(first), birth)
         pseudonym = v.get("pseudonym")
-        return ("pseudonym", fold(pseudonym)) if pseudonym else None
-    spec = SPECS[entity]
+        return ("pseudonym", folded(pseudonym)) if pseudonym else None
     parts = []
-    for key in spec.natural_key:
+    for key, kind in _KEY_KINDS[entity]:
         value = v.get(key)
         if value is None:
             return None
-        kind = spec.column(key).kind
         if kind is Kind.REF:
             parts.append(ident(value))
         elif kind is Kind.TEXT:
-            parts.append(fold(value))
+            parts.append(folded(value))
         else:
             parts.append(value)
     return tuple(parts)
+
+
+_KEY_KINDS = {name: tuple((k, spec.column(k).kind) for k in spec.natural_key) for name, spec in SPECS.items()}
 
 
 def db_ident(record_id: int) -> tuple:
@@ -148,7 +170,7 @@ class DbSnapshot:
                     index.setdefault(key, rid)
                 if entity == "beneficiary":  # an identified person can also be found by pseudonym
                     pseudo = r["pseudonym"] or fmt.derived_pseudonym(r["uuid"])
-                    index.setdefault(("pseudonym", fold(pseudo)), rid)
+                    index.setdefault(("pseudonym", folded(pseudo)), rid)
             self._by_key[entity] = index
         return self._by_key[entity]
 
