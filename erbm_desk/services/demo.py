@@ -64,13 +64,13 @@ FIRST_NAMES_F = (
     "Marie Julie Laura Sarah Melanie Aurelie Amandine Jessica Audrey Celine Emilie Sandrine Nathalie Stephanie "
     "Caroline Elodie Manon Camille Ines Yasmine Sabrina Fatima Nadia Sophie Chloe Oceane Justine Lea"
 ).split()
-CITE_NAMES = (
-    "Saint-Pierre Sainte-Barbe Saint-Paul Saint-Louis Sainte-Marie Notre-Dame des Fleurs des Provinces "
-    "du Bois des Brebis de la Fosse 2 de la Fosse 3 de la Fosse 5 de la Fosse 7 de la Fosse 9 de la Fosse 12 "
-    "Jeanne d'Arc Foch Pasteur Lemay des Alouettes du Moulin des Musiciens de la Gare du Rivage Nouvelle "
-    "des Ingénieurs Bruno Taffin Lagache Darcy-Sud du Pont Saint-Éloi des Écrins Thiers Cuvinot Ledoux "
-    "Schneider Lamartine Vuillemin Sabatier Agache-Nord Boulangerie du Terril des Chevalements"
-).split()
+CITE_NAMES = tuple(
+    "Saint-Pierre;Sainte-Barbe;Saint-Paul;Saint-Louis;Sainte-Marie;Notre-Dame;des Fleurs;des Provinces;"
+    "du Bois des Brebis;de la Fosse 2;de la Fosse 3;de la Fosse 5;de la Fosse 7;de la Fosse 9;de la Fosse 12;"
+    "Jeanne d'Arc;Foch;Pasteur;Lemay;des Alouettes;du Moulin;des Musiciens;de la Gare;du Rivage;Nouvelle;"
+    "des Ingénieurs;Bruno;Taffin;Lagache;Darcy-Sud;du Pont;Saint-Éloi;des Écrins;Thiers;Cuvinot;Ledoux;"
+    "Schneider;Lamartine;Vuillemin;Sabatier;Agache-Nord;de la Boulangerie;du Terril;des Chevalements".split(";")
+)
 COMPANY_PREFIXES = (
     "Bâtiment Artois Rénovation Gohelle Couverture Ostrevent Isolation Hainaut Menuiserie Scarpe Peinture "
     "Escaut Plâtrerie Douaisis Électricité Lys Maçonnerie Nord Chauffage Bassin Charpente Valenciennois "
