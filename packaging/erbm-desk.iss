@@ -1,4 +1,4 @@
-; Inno Setup script: the Windows installer of ERBM Desk (Inno Setup 6, https://jrsoftware.org/isinfo.php).
+; Inno Setup script: the Windows installer of ERBM Desk (Inno Setup 6.3 or later, https://jrsoftware.org/isinfo.php).
 ;
 ; On a Windows build PC, from the repository root, after the one-folder build (packaging/README.md):
 ;     iscc /DAppVersion=0.1.0 packaging\erbm-desk.iss
