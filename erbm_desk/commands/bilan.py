@@ -12,8 +12,10 @@ class TerminalProgress:
     """Progress on stderr (« Écriture du bilan… 12/43 ») when it is a terminal; Ctrl-C cancels (the target
     file is then left as it was: the bilan is written beside it and renamed at the end)."""
 
-    def __init__(self, stream=sys.stderr):
-        self.stream = stream
+    def __init__(self, stream=None):
+        # sys.stderr read at call time, not at import: a default bound at import kept a stream that pytest's
+        # capture had since closed when another test imported the CLI first (seen with tests/security).
+        self.stream = stream = stream or sys.stderr
         self.live = stream.isatty()
         self.total, self.value, self.label = 0, 0, ""
 
