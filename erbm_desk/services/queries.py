@@ -397,7 +397,7 @@ def display_rows(session: Session, entity: str, ids: list[int]) -> list[tuple[in
     formatters = _formatters(entity)
     found: dict[int, Row] = {}
     for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
-        for rid, *values in session.connection().execute(stmt, {"ids": ids[start:start + 900]}):
+        for rid, *values in session.execute(stmt, {"ids": ids[start:start + 900]}):
             found[rid] = tuple(f(value) for f, value in zip(formatters, values))
     return [(i, found[i]) for i in ids if i in found]
 

@@ -50,6 +50,7 @@ class ListPage(QWidget):
         self.model.loaded.connect(self._loaded)
         self.model.load_failed.connect(lambda msg: self.count.setText(f"Erreur : {msg}"))
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.opened.connect(lambda _id: self.form.focus_first())  # Entrée on a row: edit it
         self.form.saved.connect(self._saved)
         self.form.deleted.connect(self._deleted)
         self.form.state_changed.connect(self._form_state)
