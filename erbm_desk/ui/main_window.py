@@ -203,17 +203,19 @@ class MainWindow(QMainWindow):
         leaving = self.stack.pages.get(current) if current != key else None
         if leaving is not None and hasattr(leaving, "confirm_discard") and not leaving.confirm_discard(
                 then=lambda: self.show_page(key)):
-            self.sidebar.blockSignals(True)
-            self.sidebar.choose(current)
-            self.sidebar.blockSignals(False)
+            self._mark(current)  # the page with unsaved hours stays
             return leaving
         page = self.stack.show_page(key)
-        self.sidebar.blockSignals(True)
-        self.sidebar.choose(key)
-        self.sidebar.blockSignals(False)
+        self._mark(key)
         for action in self.record_actions.values():
             action.setEnabled(isinstance(page, ListPage))
         return page
+
+    def _mark(self, key: str) -> None:
+        """Show `key` as the current entry of the side bar, without choosing it again."""
+        self.sidebar.blockSignals(True)
+        self.sidebar.choose(key)
+        self.sidebar.blockSignals(False)
 
     def open_record(self, entity: str, record_id: int) -> None:
         """Go to a record's page and show it (a click through from a related list)."""
