@@ -62,18 +62,31 @@ class TestServer:
         self.admin().execute(f'CREATE DATABASE "{name}" TEMPLATE {EMPTY_TEMPLATE if empty else TEMPLATE}')
         return name
 
+    def _in_use(self, names: list[str]) -> set[str]:
+        rows = self.admin().execute("SELECT DISTINCT datname FROM pg_stat_activity WHERE datname = ANY(%s)",
+                                    (names,)).fetchall()
+        return {r[0] for r in rows}
+
     def drop_database(self, name: str) -> None:
-        """Drop a test's database, but never from under a connection still in use (a worker thread a test left
-        running would fail, and its error dialog at teardown aborts Qt): such a database is dropped later."""
+        """Drop a test's database, but never from under a connection still open (a worker thread a test left
+        running would fail, and its error dialog at teardown aborts Qt; and a plain DROP waits 5 s before
+        giving up): such a database is dropped later, once nobody uses it, or with the server."""
+        if self._in_use([name]):
+            self._pending.append(name)
+            return
         try:
             self.admin().execute(f'DROP DATABASE IF EXISTS "{name}"')
-        except Exception:  # noqa: BLE001 - still in use: retried before the next test's database
+        except Exception:  # noqa: BLE001 - connected in between: retried later
             self._pending.append(name)
 
     def _retry_drops(self) -> None:
-        pending, self._pending = self._pending, []
+        if not self._pending:
+            return
+        busy = self._in_use(self._pending)
+        pending, self._pending = self._pending, [n for n in self._pending if n in busy]
         for name in pending:
-            self.drop_database(name)
+            if name not in busy:
+                self.drop_database(name)
 
     def stop(self) -> None:
         if self._admin is not None:
