@@ -42,14 +42,14 @@ def cites_figure(rows: list[GroupRow], *, top_n: int = 15, width: float = CHART_
     """`rows` ranked already (dashboard_data ranks by hours); the first `top_n` are drawn. With `mask_below`,
     people counts under it show as « < 5 » (bilan)."""
     shown = rows[:top_n]
-    height = max(CHART_SIZE[1], 1.0 + ROW_HEIGHT_IN * len(shown))
+    height = max(CHART_SIZE[1], 1.2 + ROW_HEIGHT_IN * len(shown))
     fig = new_figure((width, height), dpi, into)
     width, height = figure_size(fig)
     more = f"les {len(shown)} premières sur {len(rows)}, " if len(rows) > len(shown) else ""
     fig_title(fig, "Comparaison des cités", f"{more}classées par heures réalisées")
     labels = cite_labels(shown)
     left = label_margin(labels, width, maximum=0.3)
-    top, bottom = 1 - 0.62 / height, 0.12 / height
+    top, bottom = 1 - 0.85 / height, 0.12 / height
     if not shown:
         empty_message(fig.add_axes((left, bottom, 0.9 - left, top - bottom)), "Aucune cité dans le périmètre")
         return fig
