@@ -141,9 +141,14 @@ def build(s, data) -> None:
             commune_id=communes.get(p["insee"]) if p["insee"] else None, qpv=f[0], rsa=f[1], deld=f[2],
             detld=f[3], rqth=f[4], ass_aah=f[5], low_qualification=f[6], prescriber=p["prescriber"],
             entry_date=p["entry"], exit_outcome=p["exit_outcome"])).id, p["anonymous"]))
+    seen = set()
     for c in data["contracts"]:
         person, anonymous = people[c["person"]]
         start = c["start"]
+        key = (person, c["company"], c["op"], start)
+        if key in seen:  # the same contract twice is refused (natural key): keep the first
+            continue
+        seen.add(key)
         last_month = date(start.year + (start.month + c["months"] - 2) // 12, (start.month + c["months"] - 2) % 12 + 1, 1)
         contract = save_record(s, "contract", dict(
             beneficiary_id=person, company_id=company_ids[c["company"]], operation_id=op_ids[c["op"]],

@@ -94,9 +94,13 @@ def _where_period_overlaps(query, period: Period):
     return query
 
 
+def _keys(entity: str) -> list[str]:
+    return ["id", "uuid", "updated_at", *SPECS[entity].keys] + (["pseudonym"] if entity == "beneficiary" else [])
+
+
 def _select(session: Session, entity: str, *where, names: bool = True) -> list[Any]:
     model = MODELS[entity]
-    keys = ["id", "uuid", "updated_at", *SPECS[entity].keys] + (["pseudonym"] if entity == "beneficiary" else [])
+    keys = _keys(entity)
     table = model.__table__
     hidden = set() if names else {"last_name", "first_name"}
     query = select(*[null().label(k) if k in hidden else table.c[k] for k in keys]).order_by(table.c.id)
@@ -216,9 +220,9 @@ def _write_sheets(wb: Workbook, session: Session, options: ExportOptions, rows: 
         writer = SheetWriter(wb, spec.plural, widths=[c.width for c in columns],
                              hidden=[i for i, c in enumerate(columns, 1) if c.hidden])
         writer.header([c.label for c in columns])
-        own = refs.by_entity.get(entity)
+        row_writer = _RowWriter(writer, entity, columns, refs, births, options.anonymous)
         for row in rows[entity]:
-            writer.append(_row_cells(writer, entity, columns, row, refs, births, options.anonymous, own))
+            writer.append(row_writer.cells(row))
             written += 1
             if written % step == 0:
                 progress.advance(step)
@@ -240,51 +244,90 @@ def discard(wb: Workbook) -> None:
             pass
 
 
-def _row_cells(writer: SheetWriter, entity: str, columns, row, refs: _Refs, births, anonymous: bool,
-               own: dict | None) -> list:
-    values = row._mapping
-    cells: list = []
-    pairs: list[tuple[str, str]] = []
-    updated_at: datetime = values["updated_at"]
-    for col in columns:
-        role = col.role
-        if role is Role.ID:
-            cells.append(values["uuid"])
-        elif role is Role.PSEUDONYM:
-            pseudonym = values["pseudonym"]
-            if anonymous and not pseudonym:
-                pseudonym = fmt.derived_pseudonym(values["uuid"])
-            cells.append(writer.text(pseudonym))
-            pairs.append(("pseudonym", fmt.canon(pseudonym)))
-        elif role is Role.FIELD:
+class _RowWriter:
+    """The cells of one entity's rows, from database rows (tuples in `_select`'s order): each column's
+    conversion is chosen once per sheet, not once per cell."""
+
+    def __init__(self, writer: SheetWriter, entity: str, columns, refs: _Refs, births: dict, anonymous: bool):
+        self.writer, self.entity, self.refs, self.births, self.anonymous = writer, entity, refs, births, anonymous
+        self.keys = _keys(entity)
+        at = {k: i for i, k in enumerate(self.keys)}
+        self.i_id, self.i_uuid, self.i_updated = at["id"], at["uuid"], at["updated_at"]
+        self.i_start = at.get("start_date")
+        self.i_ben = at.get("beneficiary_id")
+        self.steps = []
+        for col in columns:
             c = col.column
-            value = values[c.key]
-            if entity == "contract" and c.key == "age_band" and anonymous:
-                birth, ben_updated = births[values["beneficiary_id"]]
-                if birth is not None:
-                    value = rules.age_band(birth, values["start_date"])
-                    updated_at = max(updated_at, ben_updated)
-            if c.kind is Kind.REF:
-                ref = refs.get(c.ref, value)
+            if col.role is Role.FIELD:
+                kind = "ref" if c.kind is Kind.REF else ("band" if entity == "contract" and c.key == "age_band"
+                                                         and anonymous else c.kind.value)
+                extra = c.ref if c.kind is Kind.REF else ({m: m.label for m in c.choices} if c.choices else None)
+                self.steps.append((kind, at[c.key], c.key, extra))
+            elif col.role is Role.REF_ID:
+                self.steps.append(("ref_id", at[c.key], c.key, c.ref))
+            else:
+                self.steps.append((col.role.value, at.get(col.key), col.key, None))
+        self.updated_index = [c.role for c in columns].index(Role.UPDATED)
+        self.own = refs.by_entity.get(entity)
+
+    def cells(self, row) -> list:
+        writer, refs, canon = self.writer, self.refs, fmt.canon
+        cells: list = []
+        pairs: list[tuple[str, str]] = []
+        updated_at: datetime = row[self.i_updated]
+        for kind, i, key, extra in self.steps:
+            value = row[i] if i is not None else None
+            if kind == "text":
+                cells.append(None if value is None else writer.text(value))
+                pairs.append((key, canon(value)))
+            elif kind == "ref":
+                ref = None if value is None else refs.get(extra, value)
                 cells.append(writer.text(ref[0]) if ref else None)
-                pairs.append((c.key, ref[1] if ref else ""))
-                continue
-            pairs.append((c.key, fmt.canon(value)))
-            cells.append(_typed_cell(writer, c.kind, value, c))
-        elif role is Role.REF_ID:
-            ref = refs.get(col.column.ref, values[col.column.key])
-            cells.append(ref[1] if ref else None)
-        elif role is Role.UPDATED:
-            cells.append(None)  # filled below: an anonymous contract may take its person's time
-        else:
-            cells.append(fmt.fingerprint(pairs))
-    cells[[c.role for c in columns].index(Role.UPDATED)] = writer.styled(fmt.ceil_second(updated_at),
-                                                                        DATETIME_FORMAT)
-    if own is not None:
-        own[values["id"]] = (_ref_text(entity, values, refs), values["uuid"])
-    if entity == "beneficiary":
-        births[values["id"]] = (values["birth_date"], updated_at)
-    return cells
+                pairs.append((key, ref[1] if ref else ""))
+            elif kind == "ref_id":
+                ref = None if value is None else refs.get(extra, value)
+                cells.append(ref[1] if ref else None)
+            elif kind == "enum":
+                cells.append(None if value is None else extra[value])
+                pairs.append((key, "" if value is None else value.value))
+            elif kind in ("int", "decimal"):
+                cells.append(value)
+                pairs.append((key, canon(value)))
+            elif kind in ("date", "month", "money"):
+                cells.append(writer.styled(value, _FORMATS[kind]))
+                pairs.append((key, canon(value)))
+            elif kind == "bool":
+                cells.append(None if value is None else ("Oui" if value else "Non"))
+                pairs.append((key, canon(value)))
+            elif kind == "band":
+                birth, ben_updated = self.births[row[self.i_ben]]
+                if birth is not None:
+                    value = rules.age_band(birth, row[self.i_start])
+                    updated_at = max(updated_at, ben_updated)
+                cells.append(None if value is None else extra[value])
+                pairs.append((key, "" if value is None else value.value))
+            elif kind == "id":
+                cells.append(value)
+            elif kind == "pseudonym":
+                if self.anonymous and not value:
+                    value = fmt.derived_pseudonym(row[self.i_uuid])
+                cells.append(writer.text(value))
+                pairs.append(("pseudonym", canon(value)))
+            elif kind == "updated":
+                cells.append(None)  # below: an anonymous contract may take its person's time
+            else:
+                cells.append(fmt.fingerprint(pairs))
+        cells[self.updated_index] = writer.styled(fmt.ceil_second(updated_at), DATETIME_FORMAT)
+        if self.own is not None or self.entity == "beneficiary":
+            values = dict(zip(self.keys, row))
+            if self.own is not None:
+                self.own[values["id"]] = (_ref_text(self.entity, values, refs), values["uuid"])
+            if self.entity == "beneficiary":
+                self.births[values["id"]] = (values["birth_date"], updated_at)
+        return cells
+
+
+_FORMATS = {"date": DATE_FORMAT, "month": MONTH_FORMAT, "money": MONEY_FORMAT}
 
 
 def _ref_text(entity: str, v, refs: _Refs) -> str:
@@ -303,29 +346,6 @@ def _ref_text(entity: str, v, refs: _Refs) -> str:
     return fmt.contract_text(
         refs.by_entity["beneficiary"][v["beneficiary_id"]][0], refs.siret[v["company_id"]],
         refs.by_entity["operation"][v["operation_id"]][0], v["start_date"])
-
-
-def _typed_cell(writer: SheetWriter, kind: Kind, value: Any, column) -> Any:
-    if value is None:
-        return None
-    match kind:
-        case Kind.TEXT:
-            return writer.text(value)
-        case Kind.INT:
-            return value
-        case Kind.DECIMAL:
-            return writer.styled(value, DECIMAL_FORMAT) if value != value.to_integral_value() else value
-        case Kind.MONEY:
-            return writer.styled(value, MONEY_FORMAT)
-        case Kind.DATE:
-            return writer.styled(value, DATE_FORMAT)
-        case Kind.MONTH:
-            return writer.styled(value, MONTH_FORMAT)
-        case Kind.BOOL:
-            return "Oui" if value else "Non"
-        case Kind.ENUM:
-            return column.choices(value).label
-    return str(value)
 
 
 def _add_validations(writer: SheetWriter, columns, lists: ListsSheet) -> None:

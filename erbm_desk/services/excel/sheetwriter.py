@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -25,6 +25,16 @@ DATETIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
 MONEY_FORMAT = "#,##0.00"
 DECIMAL_FORMAT = "0.00"
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+
+
+class _Cell(Cell):
+    """A prepared cell. openpyxl's write-only writer takes a cell given as a value through a ValueError whose
+    message holds the cell's repr: a constant repr keeps that path cheap."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<cellule préparée>"
 
 
 class SheetWriter:
@@ -65,7 +75,7 @@ class SheetWriter:
         """A cell holding a date, number or datetime with a number format (None stays an empty cell)."""
         if value is None:
             return None
-        cell = WriteOnlyCell(self.ws)
+        cell = _Cell(self.ws, row=1, column=1)
         cell._value = value
         cell.data_type = "d" if isinstance(value, (date, datetime)) else "n"
         cell._style = self._style(fmt)
@@ -78,14 +88,14 @@ class SheetWriter:
         value = clean_text(value)
         if not needs_neutralising(value):
             return value
-        cell = WriteOnlyCell(self.ws)
+        cell = _Cell(self.ws, row=1, column=1)
         cell._value = value
         cell.data_type = "s"
         cell._style = self._style("text")
         return cell
 
     def labelled(self, value: str, key: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws)
+        cell = _Cell(self.ws, row=1, column=1)
         cell._value = clean_text(value)
         cell.data_type = "s"
         cell._style = self._style(key)
