@@ -68,6 +68,16 @@ def _print_conflicts(plan) -> None:
         print(f"… et {len(plan.conflicts) - MAX_LISTED} autres conflits.")
 
 
+def _backup_first(db) -> None:
+    """A copy of the database before an import writes anything (services/backup.py)."""
+    from erbm_desk.services.backup import BackupError, backup_before
+
+    try:
+        backup_before(db, "import")
+    except BackupError as exc:
+        raise CliError(f"La sauvegarde avant import a échoué : {exc} Rien n'a été importé.") from None
+
+
 def cmd_import(args) -> int:
     from erbm_desk.services.excel import ExcelFileError, apply_import, plan_import
     from erbm_desk.services.excel.apply import PlanNotReady
@@ -91,6 +101,8 @@ def cmd_import(args) -> int:
             if args.dry_run:
                 print(f"Essai à blanc : {plan.writes} ligne(s) seraient écrites ; rien n'a été importé.")
                 return EXIT_OK
+            if plan.writes:
+                _backup_first(db)
             summary = apply_import(s, plan, check_database=False)
     except ExcelFileError as exc:
         raise CliError(str(exc)) from None

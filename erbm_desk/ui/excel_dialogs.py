@@ -384,6 +384,10 @@ def apply_in_background(window: QWidget, db, plan: ImportPlan, on_done=None):
     from erbm_desk.services.excel import apply_import
 
     def job(progress):
+        from erbm_desk.services.backup import backup_before
+
+        if plan.writes:
+            backup_before(db, "import")  # a copy first; if it cannot be made, nothing is imported
         with db.session() as s:
             return apply_import(s, plan, progress)
 

@@ -103,3 +103,9 @@ def test_cli_export(tmp_path, capsys):
     assert "EPCI introuvable" in capsys.readouterr().err
     assert main(["--db", db, "import", str(tmp_path / "n.xlsx"), "--dry-run"]) == 0
     assert "inchangées" in capsys.readouterr().out
+    other = str(tmp_path / "other.sqlite")
+    assert main(["--db", other, "import", str(tmp_path / "n.xlsx")]) == 0
+    assert "Import terminé" in capsys.readouterr().out
+    from erbm_desk.services.backup import backup_folder
+
+    assert list(backup_folder(other).glob("*_import.sqlite"))  # a copy was made before writing
