@@ -40,10 +40,15 @@ def cmd_export(args) -> int:
     scope, period = scope_and_period(args)
     db = open_db(args)
     options = ExportOptions(scope, period, anonymous=not args.nominatif, organisation=args.organisation or "")
+    return _write(db, out, lambda s: export_workbook(s, out, options), ScopeError)
+
+
+def _write(db, out: Path, write, refusal: type[Exception]) -> int:
+    """Run `write(session)` in one transaction; its refusals and file errors become one French line."""
     try:
         with db.session() as s:
-            summary = export_workbook(s, out, options)
-    except ScopeError as exc:
+            summary = write(s)
+    except refusal as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"Impossible d'écrire « {out} » : {exc.strerror or exc}.") from None
@@ -118,15 +123,7 @@ def cmd_releve(args) -> int:
 
     out = _output(args.out)
     db = open_db(args)
-    try:
-        with db.session() as s:
-            summary = write_releve(s, args.siret, args.mois, out)
-    except ReleveError as exc:
-        raise CliError(str(exc)) from None
-    except OSError as exc:
-        raise CliError(f"Impossible d'écrire « {out} » : {exc.strerror or exc}.") from None
-    print(summary.message)
-    return EXIT_OK
+    return _write(db, out, lambda s: write_releve(s, args.siret, args.mois, out), ReleveError)
 
 
 def register(subparsers) -> None:

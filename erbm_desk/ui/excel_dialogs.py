@@ -68,6 +68,27 @@ def _notify(window: QWidget, text: str, warning: bool = False) -> QMessageBox:
     return box
 
 
+def _run(window: QWidget, job, label: str, cancelled: str, failed_text: str, on_done=None, after=None):
+    """Run `job(progress)` with a progress dialog; tell the user how it ended; `on_done(result or exception)`."""
+
+    def done(summary) -> None:
+        _notify(window, summary.message)
+        if after:
+            after(summary)
+        if on_done:
+            on_done(summary)
+
+    def failed(exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            _notify(window, cancelled)
+        else:
+            _notify(window, f"{failed_text} : {exc}", warning=True)
+        if on_done:
+            on_done(exc)
+
+    return run_job(job, done, failed, owner=window, progress_label=label)
+
+
 def _xlsx(path: str) -> Path:
     return Path(path) if path.lower().endswith(".xlsx") else Path(f"{path}.xlsx")
 
@@ -207,20 +228,8 @@ def start_export(window: QWidget, db, path: Path, options: ExportOptions, on_don
         with db.session() as s:
             return export_workbook(s, path, options, progress)
 
-    def done(summary) -> None:
-        _notify(window, summary.message)
-        if on_done:
-            on_done(summary)
-
-    def failed(exc: BaseException) -> None:
-        if isinstance(exc, Cancelled):
-            _notify(window, "Export annulé : aucun fichier écrit.")
-        else:
-            _notify(window, f"L'export n'a pas pu être écrit : {exc}", warning=True)
-        if on_done:
-            on_done(exc)
-
-    return run_job(job, done, failed, owner=window, progress_label="Export vers Excel…")
+    return _run(window, job, "Export vers Excel…", "Export annulé : aucun fichier écrit.",
+                "L'export n'a pas pu être écrit", on_done)
 
 
 # --- import --------------------------------------------------------------------------------------------------
@@ -391,23 +400,13 @@ def apply_in_background(window: QWidget, db, plan: ImportPlan, on_done=None):
         with db.session() as s:
             return apply_import(s, plan, progress)
 
-    def done(summary) -> None:
-        _notify(window, summary.message)
+    def after(summary) -> None:
         changed = getattr(window, "data_changed", None)
         if summary.total and changed is not None and hasattr(changed, "emit"):
             changed.emit()
-        if on_done:
-            on_done(summary)
 
-    def failed(exc: BaseException) -> None:
-        if isinstance(exc, Cancelled):
-            _notify(window, "Import annulé : rien n'a été enregistré.")
-        else:
-            _notify(window, f"L'import n'a pas été fait : {exc}", warning=True)
-        if on_done:
-            on_done(exc)
-
-    return run_job(job, done, failed, owner=window, progress_label="Import en cours…")
+    return _run(window, job, "Import en cours…", "Import annulé : rien n'a été enregistré.",
+                "L'import n'a pas été fait", on_done, after)
 
 
 # --- hours statement -------------------------------------------------------------------------------------------
@@ -457,19 +456,8 @@ def start_releve(window: QWidget, db, siret: str, month: date, path: Path, on_do
         with db.session() as s:
             return write_releve(s, siret, month, path, progress)
 
-    def done(summary) -> None:
-        _notify(window, summary.message)
-        if on_done:
-            on_done(summary)
-
-    def failed(exc: BaseException) -> None:
-        text = "Relevé annulé : aucun fichier écrit." if isinstance(exc, Cancelled) else \
-            f"Le relevé n'a pas pu être écrit : {exc}"
-        _notify(window, text, warning=not isinstance(exc, Cancelled))
-        if on_done:
-            on_done(exc)
-
-    return run_job(job, done, failed, owner=window, progress_label="Écriture du relevé d'heures…")
+    return _run(window, job, "Écriture du relevé d'heures…", "Relevé annulé : aucun fichier écrit.",
+                "Le relevé n'a pas pu être écrit", on_done)
 
 
 # --- menu ------------------------------------------------------------------------------------------------------
