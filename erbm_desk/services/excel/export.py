@@ -217,11 +217,14 @@ def _write_sheets(wb: Workbook, session: Session, options: ExportOptions, rows: 
     for entity in fmt.ENTITY_ORDER:
         spec = SPECS[entity]
         columns = fmt.sheet_columns(spec, options.anonymous)
-        writer = SheetWriter(wb, spec.plural, widths=[c.width for c in columns],
-                             hidden=[i for i, c in enumerate(columns, 1) if c.hidden])
-        writer.header([c.label for c in columns])
+        writer = SheetWriter(wb, spec.plural, hidden=[i for i, c in enumerate(columns, 1) if c.hidden])
         row_writer = _RowWriter(writer, entity, columns, refs, births, options.anonymous)
-        for row in rows[entity]:
+        first = [row_writer.cells(row) for row in rows[entity][:FIT_ROWS]]
+        writer.set_widths(fit_widths(columns, first))
+        writer.header([c.label for c in columns])
+        for cells in first:
+            writer.append(cells)
+        for row in rows[entity][FIT_ROWS:]:
             writer.append(row_writer.cells(row))
             written += 1
             if written % step == 0:
@@ -233,6 +236,30 @@ def _write_sheets(wb: Workbook, session: Session, options: ExportOptions, rows: 
     _write_synthese(wb, session, options)
     progress.advance(1)
     lists.write(wb, fmt.LISTS_SHEET)
+
+
+FIT_ROWS = 300  # the rows whose content sets the column widths
+
+
+def _shown_length(cell: Any) -> int:
+    value = getattr(cell, "_value", cell)
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 19
+    if isinstance(value, date):
+        return 10
+    return len(str(value))
+
+
+def fit_widths(columns, rows: list[list]) -> list[int]:
+    """Widths that fit the header and the first rows: at least the spec's, at most 60 characters."""
+    widths = []
+    for i, col in enumerate(columns):
+        longest = max((_shown_length(r[i]) for r in rows), default=0)
+        header = max(len(word) for word in col.label.split())  # the header wraps on spaces
+        widths.append(min(max(col.width, longest + 2, header + 3), 60))
+    return widths
 
 
 def discard(wb: Workbook) -> None:
@@ -354,7 +381,7 @@ def _add_validations(writer: SheetWriter, columns, lists: ListsSheet) -> None:
         if col.role is not Role.FIELD:
             continue
         if c.kind is Kind.ENUM:
-            writer.validate_list(i, lists.ref(c.choices.__name__, c.choices.labels()), c.label)
+            writer.validate_list(i, lists.ref(c.choices.__name__, c.choices.labels(), c.label), c.label)
         elif c.kind is Kind.BOOL:
             writer.validate_list(i, lists.ref("Oui/Non", ["Oui", "Non"]), c.label)
 

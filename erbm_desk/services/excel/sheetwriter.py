@@ -47,10 +47,14 @@ class SheetWriter:
         self._styles: dict[str, Any] = {}
         self.rows = 0
         self.width = 0
-        for i, width in enumerate(widths, 1):
-            self.ws.column_dimensions[get_column_letter(i)].width = width
+        self.set_widths(widths)
         for i in hidden:
             self.ws.column_dimensions[get_column_letter(i)].hidden = True
+
+    def set_widths(self, widths: Iterable[int]) -> None:
+        """Column widths (in characters); only before the first row is written."""
+        for i, width in enumerate(widths, 1):
+            self.ws.column_dimensions[get_column_letter(i)].width = width
 
     def _style(self, key: str) -> Any:
         style = self._styles.get(key)
@@ -146,9 +150,9 @@ class ListsSheet:
         self.columns: list[tuple[str, list[str]]] = []
         self._refs: dict[str, str] = {}
 
-    def ref(self, name: str, choices: list[str]) -> str:
+    def ref(self, name: str, choices: list[str], title: str | None = None) -> str:
         if name not in self._refs:
-            self.columns.append((name, choices))
+            self.columns.append((title or name, choices))
             letter = get_column_letter(len(self.columns))
             self._refs[name] = f"{quote_sheetname('Listes')}!${letter}$2:${letter}${len(choices) + 1}"
         return self._refs[name]
