@@ -50,6 +50,11 @@ class SheetWriter:
         self.set_widths(widths)
         for i in hidden:
             self.ws.column_dimensions[get_column_letter(i)].hidden = True
+        # printed: landscape, as wide as the page, as many pages high as needed
+        self.ws.page_setup.orientation = "landscape"
+        self.ws.page_setup.fitToWidth = 1
+        self.ws.page_setup.fitToHeight = 0
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     def set_widths(self, widths: Iterable[int]) -> None:
         """Column widths (in characters); only before the first row is written."""
@@ -111,6 +116,7 @@ class SheetWriter:
         self.width = max(self.width, len(labels))
         if freeze:
             self.ws.freeze_panes = f"A{self.rows + 1}"
+            self.ws.print_title_rows = f"{self.rows}:{self.rows}"
         self._header_row = self.rows
 
     def append(self, values: list) -> None:
