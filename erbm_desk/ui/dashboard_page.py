@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from erbm_desk.charts.style import fr_month
 from erbm_desk.services.database import Database
@@ -295,7 +296,9 @@ class DashboardPage(QWidget):
         self.sentence.setText(f"« {data.indicators.sentence} »")
         self.tiles.show_data(data)
         self._pending = [key for key, *_ in GRID]
-        QTimer.singleShot(0, lambda generation=self._generation: self._build_next(generation))
+        generation = self._generation
+        # With `self` as context, Qt drops the call if the page is deleted first (window closed meanwhile).
+        QTimer.singleShot(0, self, lambda: self._build_next(generation))
 
     def _canvas(self, key: str):
         if key not in self.canvases:
@@ -310,7 +313,7 @@ class DashboardPage(QWidget):
     def _build_next(self, generation: int) -> None:
         from erbm_desk.charts.dashboard import dashboard_figures
 
-        if generation != self._generation or not self._pending or self.data is None:
+        if generation != self._generation or not self._pending or self.data is None or not isValid(self.scroll):
             return
         key = self._pending.pop(0)
         figure = dashboard_figures(self.data, map_indicator=self.map_indicator, keys=[key]).get(key)
@@ -319,6 +322,6 @@ class DashboardPage(QWidget):
         if key in self.canvases:
             self.canvases[key].setVisible(figure is not None)
         if self._pending:
-            QTimer.singleShot(0, lambda: self._build_next(generation))
+            QTimer.singleShot(0, self, lambda: self._build_next(generation))
         else:
             self.charts_ready.emit()
