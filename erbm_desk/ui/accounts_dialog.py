@@ -196,7 +196,7 @@ def install_account_actions(window) -> QMenu:
             QMessageBox.information(window, APP_NAME, "Personne n'est connecté : les données restent masquées "
                                     "jusqu'à la prochaine connexion.")
         if hasattr(window, "data_changed"):
-            window.data_changed.emit(None)
+            window.data_changed.emit()
 
     actions = [
         (menu.addAction("Changer d'utilisateur…", switch_user), None),

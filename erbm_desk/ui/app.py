@@ -12,7 +12,7 @@ import time
 # start-up). Issue 8, bench/bench_startup.py.
 import erbm_desk.services.database  # noqa: F401, I001 - must stay before the PySide6 imports
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from erbm_desk import __version__
 from erbm_desk.paths import APP_AUTHOR, APP_NAME, default_database
@@ -25,7 +25,9 @@ def last_database() -> str:
 
 
 def run_app(database: str | None = None) -> int:
-    from erbm_desk.services.database import DatabaseOpenError, open_database
+    from erbm_desk.ui.accounts_dialog import install_account_actions
+    from erbm_desk.ui.backup_startup import open_database_interactively, start_daily_backup
+    from erbm_desk.ui.login_dialog import ensure_signed_in, show_startup_reminders
     from erbm_desk.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -34,13 +36,19 @@ def run_app(database: str | None = None) -> int:
     app.setApplicationVersion(__version__)
     _install_qt_french(app)
     target = database or last_database()
-    try:
-        db = open_database(target)
-    except DatabaseOpenError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
+    # Damaged file → offer the last good backup; file in use → offer read-only; encrypted → passphrase.
+    db = open_database_interactively(target)
+    if db is None:
         return 1
+    if not ensure_signed_in(db):
+        db.close()
+        return 0
     window = MainWindow(db)
+    install_account_actions(window)
     window.show()
+    if not db.read_only:
+        start_daily_backup(window)
+    QTimer.singleShot(0, window, lambda: show_startup_reminders(window.db, window))
     if os.environ.get("ERBM_DESK_QUIT_AFTER_SHOW"):
         _quit_after_first_show(app, window)
     code = app.exec()

@@ -56,19 +56,21 @@ def _box_tell(parent: QWidget | None) -> Tell:
 
 
 def open_database_interactively(target: str, parent: QWidget | None = None, ask: Ask | None = None,
-                                tell: Tell | None = None) -> Database | None:
+                                tell: Tell | None = None, key: bytes | None = None) -> Database | None:
     """Open `target` for the window; None when the user chose not to (or it cannot be opened)."""
+    from erbm_desk.services.encryption import EncryptedDatabaseError
+
     ask = ask or _box_ask(parent)
     tell = tell or _box_tell(parent)
     db = None
     try:
-        db = open_database(target, read_only=False)
+        db = open_database(target, read_only=False, key=key)
     except DatabaseLockedError as exc:
         if ask("lecture seule", f"Cette base est déjà ouverte en écriture par {exc.holder.describe()}.",
                "Vous pouvez l'ouvrir en lecture seule : consulter, chercher, exporter, mais rien modifier. "
                "Pour modifier, fermez d'abord l'autre fenêtre d'ERBM Desk.", "Ouvrir en lecture seule"):
             try:
-                db = open_database(target, read_only=True)
+                db = open_database(target, read_only=True, key=key)
             except DatabaseOpenError as again:
                 tell("error", str(again))
                 return None
@@ -86,12 +88,21 @@ def open_database_interactively(target: str, parent: QWidget | None = None, ask:
             return None
         try:
             result = backups.restore_backup(exc.path, good.path)
-            db = open_database(target, read_only=False)
+            db = open_database(target, read_only=False, key=key)
         except (backups.BackupError, DatabaseOpenError) as failed:
             tell("error", str(failed))
             return None
         db.warnings.insert(0, f"La sauvegarde du {good.date_label} a été restaurée ; le fichier endommagé est "
                               f"gardé dans « {result.damaged_copy} ».")
+    except EncryptedDatabaseError as exc:
+        from erbm_desk.ui.login_dialog import PassphraseDialog
+
+        if key is not None:
+            tell("error", str(exc))  # a wrong passphrase: say so once, do not loop
+        dialog = PassphraseDialog(exc.path, parent)
+        if dialog.exec() != PassphraseDialog.Accepted:
+            return None
+        return open_database_interactively(target, parent, ask, tell, key=dialog.key)
     except DatabaseOpenError as exc:
         tell("error", str(exc))
         return None

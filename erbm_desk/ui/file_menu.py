@@ -86,6 +86,11 @@ class FileMenu:
                 QMessageBox.critical(self.window, APP_NAME, f"Ouverture impossible : {exc}")
 
         def opened(db) -> None:
+            from erbm_desk.ui.login_dialog import ensure_signed_in
+
+            if not ensure_signed_in(db, self.window):
+                db.close()
+                return
             self.window.confirm_leave(lambda: self.window.set_database(db), on_cancel=db.close)
 
         run_job(job, opened, failed, owner=self.window, progress_label=f"Ouverture de « {Path(path).name} »…")
