@@ -57,8 +57,8 @@ def _same(value, text: str) -> bool:
                 continue
         else:
             return False
-        if isinstance(value, datetime):
-            return shown == value.replace(microsecond=0)
+        if isinstance(value, datetime):  # shown to the second, the cell holds milliseconds
+            return abs((shown - value).total_seconds()) < 1
         return shown == datetime(value.year, value.month, value.day)
     return text == str(value)
 

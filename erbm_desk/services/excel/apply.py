@@ -84,15 +84,45 @@ class _BulkInsert:
         order = compiled.positiontup if compiled.positional else keys
         self.order = list(order)
         self.positional = compiled.positional
-        self.processors = [table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in self.order]
+        self.processors = [_memoised(table.c[k].type.dialect_impl(dialect).bind_processor(dialect))
+                           for k in self.order]
 
-    def insert(self, rows: list[dict[str, Any]]) -> None:
+    def insert(self, rows: list[RowPlan], base: dict[str, Any], now) -> None:
+        """Insert new rows: their values (`rp.store`), the defaults of the columns they lack (`base`)."""
         converted = []
         pairs = list(zip(self.order, self.processors))
-        for row in rows:
-            values = [row[k] if p is None or row[k] is None else p(row[k]) for k, p in pairs]
+        for rp in rows:
+            store = rp.store
+            meta = {"id": rp.db_id, "uuid": rp.uuid, "created_at": now, "updated_at": rp.updated_at, "version": 1}
+            values = []
+            for key, process in pairs:
+                value = store[key] if key in store else (meta[key] if key in meta else base[key])
+                if value.__class__ is RowPlan or value.__class__ is NewBailleur:
+                    value = value.db_id
+                values.append(value if process is None or value is None else process(value))
             converted.append(tuple(values) if self.positional else dict(zip(self.order, values)))
         self.conn.exec_driver_sql(self.sql, converted)
+
+
+def _memoised(process):
+    """A column's converter, remembering its last few thousand answers (months, hours and labels repeat)."""
+    if process is None:
+        return None
+    memo: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        key = (value.__class__, value)
+        try:
+            return memo[key]
+        except KeyError:
+            out = process(value)
+            if len(memo) < 50_000:
+                memo[key] = out
+            return out
+        except TypeError:
+            return process(value)
+
+    return convert
 
 
 def defaults(entity: str) -> dict[str, Any]:
@@ -167,11 +197,7 @@ def apply_import(session: Session, plan: ImportPlan, progress: Progress | None =
             for i in range(0, len(news), CHUNK):
                 check_cancel(progress)
                 chunk = news[i:i + CHUNK]
-                writer.insert([
-                    {**base, **{k: _target_id(v) for k, v in rp.store.items()}, "id": rp.db_id, "uuid": rp.uuid,
-                     "created_at": now, "updated_at": rp.updated_at, "version": 1}
-                    for rp in chunk
-                ])
+                writer.insert(chunk, base, now)
                 progress.advance(len(chunk))
             summary.written[(entity, "new")] += len(news)
         by_columns: dict[tuple[str, ...], list[RowPlan]] = {}

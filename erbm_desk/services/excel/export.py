@@ -344,7 +344,7 @@ class _RowWriter:
                 cells.append(None)  # below: an anonymous contract may take its person's time
             else:
                 cells.append(fmt.fingerprint(pairs))
-        cells[self.updated_index] = writer.styled(fmt.ceil_second(updated_at), DATETIME_FORMAT)
+        cells[self.updated_index] = writer.styled(fmt.ceil_millisecond(updated_at), DATETIME_FORMAT)
         if self.own is not None or self.entity == "beneficiary":
             values = dict(zip(self.keys, row))
             if self.own is not None:

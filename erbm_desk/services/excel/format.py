@@ -191,11 +191,13 @@ def export_time(moment: datetime) -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-def ceil_second(moment: datetime) -> datetime:
-    """A modification time as exchanged: whole seconds, rounded up, so that a change made in the second of an
-    export still counts as made after it (never a lost update; at worst a conflict to settle)."""
-    whole = moment.replace(microsecond=0)
-    return whole + timedelta(seconds=1) if moment.microsecond else whole
+def ceil_millisecond(moment: datetime) -> datetime:
+    """A modification time as exchanged: to the millisecond (what a cell keeps), rounded up, so that a change
+    made in the millisecond of an export still counts as made after it (never a lost update; at worst a
+    conflict to settle)."""
+    ms, rest = divmod(moment.microsecond, 1000)
+    whole = moment.replace(microsecond=ms * 1000)
+    return whole + timedelta(milliseconds=1) if rest else whole
 
 
 def fingerprint(pairs: Iterable[tuple[str, str]]) -> str:

@@ -362,7 +362,9 @@ class _Planner:
         skip_if_blank = next((j for j, c in header.columns if c.key == "hours"), None) \
             if self.plan.kind == "relevé" else None
         for rownum, cells in raw.rows:
-            if all(is_blank(c) for c in cells):
+            first = cells[0] if cells else None
+            if (first is None or first.__class__ is not str or not first or first.isspace()) \
+                    and all(is_blank(c) for c in cells):
                 continue
             if skip_if_blank is not None and (skip_if_blank >= len(cells) or is_blank(cells[skip_if_blank])):
                 continue
@@ -382,7 +384,7 @@ class _Planner:
         n = len(cells)
         for j, what, key, parse in parsers:
             raw = cells[j] if j < n else None
-            if raw == "" or raw is None or (raw.__class__ is str and not raw.strip()):
+            if raw is None or (raw.__class__ is str and (not raw or raw.isspace())):
                 raw = None
             try:
                 if what == "f":
@@ -396,7 +398,7 @@ class _Planner:
                 elif what == "p":
                     values["pseudonym"] = None if raw is None else " ".join(_text(raw).split())[:40]
                 elif what == "t":
-                    updated = None if raw is None else parse_timestamp(raw)
+                    updated = None if raw is None else parse_timestamp(raw, exact=True)
                 else:
                     fp = None if raw is None else str(raw).strip()
             except ValueError as exc:
@@ -517,8 +519,11 @@ class _Planner:
                 self.file_uuids[entity].setdefault(rp.file_uuid, rp)
             return
         by_uuid = self.db.by_uuid(entity).get(rp.file_uuid) if rp.file_uuid else None
-        key_values = dict(self.db.rows(entity)[by_uuid]) if by_uuid is not None else {}
-        key_values.update(values)
+        if by_uuid is not None:
+            key_values = dict(self.db.rows(entity)[by_uuid])
+            key_values.update(values)
+        else:
+            key_values = values
         key = natural_key(entity, key_values, ident)
         by_key = self.db.by_key(entity).get(key) if key is not None else None
         if by_uuid is not None and by_key is not None and by_key != by_uuid:
@@ -555,6 +560,8 @@ class _Planner:
     def texts_of(self, rp: RowPlan) -> tuple[str, ...]:
         """The texts that name this row's record in reference columns (both spellings of a person)."""
         v, entity = rp.final, rp.entity
+        if entity in ("hours_entry", "funding"):
+            return ()  # never referred to
         try:
             if entity == "cite":
                 return (fmt.cite_text(v["name"], self.db.text_of("commune", v["commune_id"], False)),)
@@ -597,8 +604,11 @@ class _Planner:
         contract = self.contract_values(rp.final["contract_id"])
         if not contract:
             return  # the contract's own row has errors, reported there
+        month, start, end = rp.final["month"], contract["start_date"], contract.get("end_date")
+        if start <= month and (end is None or month <= end):
+            return  # the month's first day is inside the period: the month overlaps it
         try:
-            rules.check_month_in_contract(rp.final["month"], contract["start_date"], contract.get("end_date"))
+            rules.check_month_in_contract(month, start, end)
         except rules.RuleError as exc:
             errors[exc.field] = exc.message
 

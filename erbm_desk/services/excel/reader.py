@@ -119,7 +119,7 @@ def read_key_values(wb: CalamineWorkbook, sheet_name: str) -> dict[str, Any]:
 
 def parse_timestamp(raw: Any, exact: bool = False) -> datetime:
     """A cell's date-time, to the nearest second (a spreadsheet keeps days as binary fractions), or to the
-    millisecond with `exact` (an export's own time)."""
+    millisecond with `exact` (modification and export times)."""
     if raw.__class__ is datetime and (exact or not raw.microsecond):
         return raw
     if isinstance(raw, datetime):
