@@ -211,6 +211,7 @@ class BackupActions(QObject):
         self.dialog: RestoreDialog | None = None
         self.last_box: QMessageBox | None = None
         self.save_action = QAction("Sauvegarder une copie…", window)
+        self.save_action.setShortcut("Ctrl+Shift+S")
         self.save_action.setStatusTip("Écrire une copie cohérente de la base dans un fichier de votre choix")
         self.restore_action = QAction("Restaurer une sauvegarde…", window)
         self.restore_action.setStatusTip("Revenir à une sauvegarde (l'état actuel est sauvegardé d'abord)")

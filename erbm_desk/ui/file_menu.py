@@ -1,9 +1,8 @@
-"""Fichier menu: new database, open, save a copy, recent databases, quit. Opening and copying run in a worker
+"""Fichier menu: new database, open, recent databases, quit (« Sauvegarder une copie… » comes from backup_actions). Opening and copying run in a worker
 (a schema upgrade, the reference data or a copy of a large file take seconds)."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +11,6 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from erbm_desk.paths import APP_NAME, data_dir
 from erbm_desk.services.database import DatabaseLockedError, DatabaseOpenError, open_database
-from erbm_desk.services.db_copy import CopyError, save_copy
 from erbm_desk.ui.dialogs import ask
 from erbm_desk.ui.settings import forget_recent_database, recent_databases
 from erbm_desk.ui.workers import run_job
@@ -29,7 +27,6 @@ class FileMenu:
         self.menu = menu
         self._add("&Nouvelle base…", self.new_database, QKeySequence("Ctrl+Shift+N"))
         self._add("&Ouvrir…", self.open_database, QKeySequence.Open)
-        self._add("Enregistrer une &copie…", self.save_copy, QKeySequence("Ctrl+Shift+S"))
         self.recent = menu.addMenu("Bases &récentes")
         self.recent.aboutToShow.connect(self._fill_recent)
         menu.addSeparator()
@@ -107,23 +104,3 @@ class FileMenu:
             action.triggered.connect(lambda _checked=False, p=p: self.open_path(p))
         if not paths:
             self.recent.addAction("(aucune autre base)").setEnabled(False)
-
-    # --- copy ----------------------------------------------------------------------------------------------
-
-    def save_copy(self) -> None:
-        db = self.window.db
-        stem = Path(db.label).stem
-        suggested = Path(self._folder()) / f"{stem} copie {date.today():%Y-%m-%d}.sqlite"
-        name, _ = QFileDialog.getSaveFileName(self.window, "Enregistrer une copie de la base", str(suggested), FILTER)
-        if not name:
-            return
-
-        def job(_progress):
-            return save_copy(db, name)
-
-        def failed(exc: BaseException) -> None:
-            text = str(exc) if isinstance(exc, CopyError) else f"Copie impossible : {exc}"
-            QMessageBox.warning(self.window, APP_NAME, text)
-
-        run_job(job, lambda path: self.window.show_status(f"Copie enregistrée : {path}"), failed,
-                owner=self.window, progress_label="Copie de la base…")
