@@ -8,12 +8,7 @@ exchange, not at the source) or conflict (changed on both sides: the user picks)
 
 from __future__ import annotations
 
-import re
 import uuid as uuidlib
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +17,30 @@ from sqlalchemy.orm import Session
 from erbm_desk.db.models import utcnow
 from erbm_desk.domain import rules
 from erbm_desk.domain.enums import fold
-from erbm_desk.domain.specs import SPECS, Column, Kind
+from erbm_desk.domain.specs import SPECS, Column
 from erbm_desk.domain.validation import record_problems
 from erbm_desk.services import authz
-from erbm_desk.services.excel import format as fmt
 from erbm_desk.services import excel_guard  # issue 7: import hardening
+from erbm_desk.services.excel import format as fmt
+from erbm_desk.services.excel.cells import label_at, parser as _parser, text as _text, uuid_text as _uuid
 from erbm_desk.services.excel.errors import ExcelFileError
-from erbm_desk.services.excel.exchange import Baseline, already_imported, baseline
-from erbm_desk.services.excel.format import Role, SheetColumn
+from erbm_desk.services.excel.exchange import already_imported, baseline
+from erbm_desk.services.excel.format import Role
+from erbm_desk.services.excel.merge import Merging
+from erbm_desk.services.excel.model import (  # noqa: F401 - the plan's vocabulary, imported from here too
+    STATUS_LABELS,
+    Conflict,
+    ImportPlan,
+    NewBailleur,
+    Problem,
+    RowPlan,
+    SheetPlan,
+    Status,
+    ident,
+)
 from erbm_desk.services.excel.reader import (
     RawSheet,
     is_blank,
-    key_values,
     open_workbook,
     parse_timestamp,
     read_key_values,
@@ -44,159 +51,6 @@ from erbm_desk.services.excel.snapshot import AMBIGUOUS, DbSnapshot, TextIndex, 
     natural_key, siret_in
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 from erbm_desk.services.records import DUPLICATE_MESSAGES
-
-
-class Status(StrEnum):
-    NEW = "new"
-    CHANGED = "changed"
-    UNCHANGED = "unchanged"
-    KEPT = "kept"
-    CONFLICT = "conflict"
-    ERROR = "error"
-
-
-STATUS_LABELS = {
-    Status.NEW: "nouvelles",
-    Status.CHANGED: "modifiées",
-    Status.UNCHANGED: "inchangées",
-    Status.KEPT: "conservées",
-    Status.CONFLICT: "en conflit",
-    Status.ERROR: "en erreur",
-}
-
-
-@dataclass
-class Problem:
-    sheet: str
-    row: int | None
-    column: str | None
-    message: str
-    notice: bool = False
-
-    def __str__(self) -> str:
-        where = [f"feuille « {self.sheet} »"]
-        if self.row:
-            where.append(f"ligne {self.row}")
-        if self.column:
-            where.append(f"colonne {self.column}")
-        return f"{', '.join(where)} : {self.message}"
-
-
-@dataclass
-class Conflict:
-    entity: str
-    sheet: str
-    row: int
-    label: str
-    differences: list[tuple[str, str, str]]  # (column, version here, version in the file)
-    local_updated_at: datetime | None
-    file_updated_at: datetime | None
-    choice: str | None = None  # "local" or "file"
-    local_values: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    @property
-    def key(self) -> tuple[str, int]:
-        return (self.entity, self.row)
-
-
-@dataclass(eq=False)
-class NewBailleur:
-    name: str
-    db_id: int | None = None
-
-
-@dataclass(eq=False, slots=True)
-class RowPlan:
-    """One row of the workbook, checked and matched. `values` holds the typed values of the columns present
-    (references as a database id, a RowPlan or a NewBailleur); `final` the record as it would be saved."""
-
-    entity: str
-    row: int
-    file_uuid: str | None
-    values: dict[str, Any]
-    final: dict[str, Any]
-    status: Status = Status.NEW
-    db_id: int | None = None
-    uuid: str = ""
-    updated_at: datetime | None = None
-    file_updated_at: datetime | None = None
-    fp_ok: bool = False
-    conflict: Conflict | None = None
-    texts: tuple[str, ...] = ()
-    store: dict[str, Any] | None = None  # what applying writes (new: columns present, the others default)
-
-    @property
-    def text(self) -> str:
-        return self.texts[0] if self.texts else ""
-
-
-def ident(target: Any) -> tuple:
-    """What two references to the same record have in common."""
-    if isinstance(target, RowPlan):
-        return ("db", target.db_id) if target.db_id is not None else ("row", target.entity, target.row)
-    if isinstance(target, NewBailleur):
-        return ("new-bailleur", fold(target.name))
-    return ("db", target)
-
-
-@dataclass
-class SheetPlan:
-    entity: str
-    sheet: str
-    present: set[str]
-    rows: list[RowPlan] = field(default_factory=list)
-    counts: Counter = field(default_factory=Counter)
-
-
-@dataclass
-class ImportPlan:
-    path: Path
-    sha256: str
-    kind: str  # "classeur" or "relevé"
-    metadata: dict[str, Any]
-    baseline: Baseline
-    sheets: dict[str, SheetPlan] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    new_bailleurs: dict[str, NewBailleur] = field(default_factory=dict)
-    conflicts: list[Conflict] = field(default_factory=list)
-    db_token: tuple = ()
-    already_imported: bool = False
-    planned_at: datetime = field(default_factory=utcnow)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if not p.notice]
-
-    @property
-    def notices(self) -> list[Problem]:
-        return [p for p in self.problems if p.notice]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def unresolved(self) -> list[Conflict]:
-        return [c for c in self.conflicts if c.choice not in ("local", "file")]
-
-    def count(self, status: Status) -> int:
-        return sum(sp.counts[status] for sp in self.sheets.values())
-
-    @property
-    def writes(self) -> int:
-        """Rows that applying the plan would write (conflicts count once settled for the file)."""
-        return (self.count(Status.NEW) + self.count(Status.CHANGED)
-                + sum(1 for c in self.conflicts if c.choice == "file") + len(self.new_bailleurs))
-
-    def table(self) -> list[tuple[str, dict[Status, int]]]:
-        return [(sp.sheet, {s: sp.counts[s] for s in Status}) for sp in self.sheets.values()]
-
-    def summary_lines(self) -> list[str]:
-        lines = [f"{self.path.name} ({self.kind}) — {self.baseline.description}"]
-        for sheet, counts in self.table():
-            parts = [f"{n} {STATUS_LABELS[s]}" for s, n in counts.items() if n]
-            lines.append(f"  {sheet} : {', '.join(parts) if parts else 'aucune ligne'}")
-        return lines
 
 
 # --- planning ------------------------------------------------------------------------------------------------
@@ -265,7 +119,7 @@ def normalise_metadata(meta: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-class _Planner:
+class _Planner(Merging):
     def __init__(self, session: Session, path: Path, sha256: str, kind: str, metadata: dict, progress: Progress):
         self.session = session
         self.progress = progress
@@ -612,11 +466,6 @@ class _Planner:
         except rules.RuleError as exc:
             errors[exc.field] = exc.message
 
-    def birth_of(self, target: Any) -> Any:
-        if isinstance(target, RowPlan):
-            return target.final.get("birth_date")
-        return self.db.rows("beneficiary")[target]["birth_date"]
-
     def check_age_band(self, rp: RowPlan, errors: dict) -> None:
         birth = self.birth_of(rp.final["beneficiary_id"])
         band = rp.values.get("age_band")
@@ -649,218 +498,3 @@ class _Planner:
 
     # --- classification ------------------------------------------------------------------------------------
 
-    def differences(self, rp: RowPlan, record: dict[str, Any]) -> list[str]:
-        """The columns of the row whose value differs from the record's (as an export would write it)."""
-        kinds = self.kinds[rp.entity]
-        theirs = self.effective_db(rp, record) if rp.entity in ("beneficiary", "contract") else record
-        mine = self.file_effective(rp) if rp.entity == "contract" else rp.values
-        out = []
-        for key, value in mine.items():
-            other = theirs.get(key)
-            if value == other:
-                continue
-            if kinds.get(key) is Kind.REF:
-                if value is not None and other is not None and ident(value) == ident(other):
-                    continue
-            elif fmt.canon(value) == fmt.canon(other):
-                continue
-            out.append(key)
-        return out
-
-    def effective_db(self, rp: RowPlan, record: dict[str, Any]) -> dict[str, Any]:
-        """The database record as an export would write it (derived pseudonym, age band from the birth date)."""
-        eff = dict(record)
-        if rp.entity == "beneficiary" and "pseudonym" in rp.values:
-            if not eff["pseudonym"] and rp.values["pseudonym"] == fmt.derived_pseudonym(eff["uuid"]):
-                eff["pseudonym"] = rp.values["pseudonym"]
-        if rp.entity == "contract" and "age_band" in rp.values:
-            birth = self.birth_of(record["beneficiary_id"])
-            if birth is not None:
-                eff["age_band"] = rules.age_band(birth, record["start_date"])
-        return eff
-
-    def file_effective(self, rp: RowPlan) -> dict[str, Any]:
-        values = dict(rp.values)
-        if rp.entity == "contract" and "age_band" in values:
-            birth = self.birth_of(rp.final["beneficiary_id"])
-            if birth is not None:
-                values["age_band"] = rules.age_band(birth, rp.final["start_date"])
-        return values
-
-    def fingerprint_of(self, rp: RowPlan) -> str:
-        columns = self.columns[rp.entity]
-        canon = fmt.canon
-        pairs = []
-        for key, value in rp.values.items():
-            col = columns.get(key)
-            if col is not None and col.kind is Kind.REF:
-                pairs.append((key, self.ref_token(col.ref, value)))
-            else:
-                pairs.append((key, canon(value)))
-        return fmt.fingerprint(pairs)
-
-    def ref_token(self, entity: str, target: Any) -> str:
-        """What the export wrote in the fingerprint for a reference: INSEE code, bailleur name or identifier."""
-        if target is None:
-            return ""
-        if isinstance(target, RowPlan):
-            return target.file_uuid or ""
-        if isinstance(target, NewBailleur):
-            return target.name
-        if entity == "commune":
-            return self.db.commune_rows[target][0]
-        if entity == "bailleur":
-            return self.db.bailleur_names[target]
-        return self.db.rows(entity)[target]["uuid"]
-
-    def classify(self, rp: RowPlan, sheet: str, fp: str | None, where: dict[str, str]) -> None:
-        record = self.db.rows(rp.entity)[rp.db_id] if rp.db_id is not None else None
-        differ = self.differences(rp, record) if record is not None else None
-        if record is not None and not differ:
-            rp.status = Status.UNCHANGED
-            return
-        if record is None:
-            # A new record keeps the time the workbook gives it (no later than now), edited by hand or not:
-            # nothing here to compare it with.
-            rp.updated_at = min(rp.file_updated_at, self.now) if rp.file_updated_at else self.now
-            rp.status = Status.NEW
-            rp.store = self.store_values(rp)
-            return
-        rp.fp_ok = fp is not None and rp.file_updated_at is not None and fp == self.fingerprint_of(rp)
-        stamp = rp.file_updated_at if rp.fp_ok else None
-        rp.updated_at = min(stamp, self.now) if stamp else self.now
-        base = self.plan.baseline
-        if not rp.fp_ok:
-            remote = True
-        elif not base.known:
-            remote = True
-        else:
-            remote = rp.file_updated_at > base.remote_since
-        local_changed = record["updated_at"] > base.local_since if base.known else \
-            not self.db.pristine(rp.entity, record)
-        if remote and not local_changed:
-            rp.status = Status.CHANGED
-        elif local_changed and not remote:
-            rp.status = Status.KEPT
-        elif remote and local_changed:
-            rp.status = Status.CONFLICT
-            rp.conflict = self.conflict(rp, sheet, record, differ)
-        else:  # neither side changed since the last exchange: an older workbook; the later time wins
-            newer = rp.file_updated_at is not None and rp.file_updated_at > record["updated_at"]
-            rp.status = Status.CHANGED if newer else Status.KEPT
-        if rp.status in (Status.CHANGED, Status.CONFLICT):
-            rp.store = self.store_values(rp, record)
-
-    def store_values(self, rp: RowPlan, record: dict[str, Any] | None = None) -> dict[str, Any]:
-        spec = SPECS[rp.entity]
-        if record is None:
-            store = rp.values  # the defaults of absent columns are added when writing (apply.DEFAULTS)
-        else:
-            store = dict(rp.values)
-            if rp.entity == "beneficiary" and "pseudonym" in store and not record["pseudonym"] \
-                    and store["pseudonym"] == fmt.derived_pseudonym(record["uuid"]):
-                store["pseudonym"] = None  # derived for the export, not data of its own
-        for c in spec.columns:
-            if c.kind is Kind.BOOL and c.key in store and store[c.key] is None:
-                store[c.key] = False
-        if rp.entity == "contract" and "age_band" in store and self.birth_of(rp.final["beneficiary_id"]):
-            store["age_band"] = None  # derived from the birth date, never stored next to it
-        return store
-
-    def conflict(self, rp: RowPlan, sheet: str, record: dict[str, Any], keys: list[str]) -> Conflict:
-        spec = SPECS[rp.entity]
-        eff = self.effective_db(rp, record)
-        mine = self.file_effective(rp)
-        diffs = []
-        for key in keys:
-            label = fmt.PSEUDONYM_LABEL if key == "pseudonym" else spec.column(key).label
-            diffs.append((label, self.show(rp.entity, key, eff.get(key)), self.show(rp.entity, key, mine.get(key))))
-        return Conflict(rp.entity, sheet, rp.row, rp.text or rp.uuid, diffs, record["updated_at"],
-                        rp.file_updated_at, local_values=dict(record))
-
-    def show(self, entity: str, key: str, value: Any) -> str:
-        if value is None:
-            return ""
-        if key == "pseudonym":
-            return str(value)
-        column = SPECS[entity].column(key)
-        if column.kind is Kind.REF:
-            if isinstance(value, RowPlan):
-                return value.text
-            if isinstance(value, NewBailleur):
-                return value.name
-            return self.db.text_of(column.ref, value, self.anonymous)
-        return column.format(value)
-
-
-def label_at(raw: RawSheet, index: int) -> str:
-    for j, col in raw.header.columns:
-        if j == index:
-            return col.label
-    return ""
-
-
-def _text(raw: Any) -> str:
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    return str(raw).strip()
-
-
-_CANONICAL_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-def _uuid(raw: Any) -> str:
-    if raw.__class__ is str and _CANONICAL_UUID.match(raw):
-        return raw
-    try:
-        return str(uuidlib.UUID(str(raw).strip()))
-    except ValueError:
-        raise ValueError(f"« {raw} » n'est pas un identifiant valide : laissez la cellule vide pour une "
-                         "nouvelle ligne.") from None
-
-
-_ROLE_CODES = {Role.ID: "u", Role.PSEUDONYM: "p", Role.UPDATED: "t", Role.FINGERPRINT: "h", Role.REF_ID: "i"}
-
-
-def _parser(index: int, col: SheetColumn) -> tuple[int, str, str, Any]:
-    """(cell index, what the cell holds, value key, parser) for the row loop. A blank cell is None (False for
-    a yes/no column): whether the record may lack it is for `record_problems` to say, once."""
-    c = col.column
-    if col.role is Role.REF_ID:
-        return index, "i", c.key, None
-    if col.role is not Role.FIELD:
-        return index, _ROLE_CODES[col.role], col.key, None
-    if c.kind is Kind.REF:
-        return index, "r", c.key, None
-    blank = False if c.kind is Kind.BOOL else None
-    if c.kind is Kind.TEXT:
-        limit = c.max_length
-
-        def parse_text(raw: Any) -> Any:
-            if raw is None:
-                return None
-            if raw.__class__ is str:  # the common case, as Column.parse does it
-                text = " ".join(raw.split())
-                if not limit or len(text) <= limit:
-                    return text
-            return c.parse(_text(raw))
-
-        return index, "f", c.key, parse_text
-    # Values repeat (months, hours, yes/no, labels): each distinct cell value is parsed once per column.
-    memo: dict[tuple[type, Any], Any] = {}
-
-    def parse_memo(raw: Any) -> Any:
-        if raw is None:
-            return blank
-        key = (raw.__class__, raw)
-        try:
-            return memo[key]
-        except KeyError:
-            value = c.parse(raw)
-            if len(memo) < 100_000:
-                memo[key] = value
-            return value
-        except TypeError:  # not hashable
-            return c.parse(raw)
-
-    return index, "f", c.key, parse_memo
