@@ -134,6 +134,7 @@ class _Planner(Merging):
         self.sirets: dict[str, RowPlan] = {}
         self.columns = {e: {c.key: c for c in SPECS[e].columns} for e in fmt.ENTITY_ORDER}
         self.kinds = {e: {c.key: c.kind for c in SPECS[e].columns} for e in fmt.ENTITY_ORDER}
+        self._maps: dict[str, tuple] = {}
         self.anonymous = bool(metadata.get("anonymous"))
         version = metadata.get("version")
         if version and version > fmt.FORMAT_VERSION:
@@ -210,6 +211,8 @@ class _Planner(Merging):
         for c in spec.columns:
             where.setdefault(c.key, f"« {c.label} »")
         parsers = [_parser(j, c) for j, c in header.columns]
+        self._maps[entity] = (self.db.by_uuid(entity), self.db.by_key(entity), self.db.rows(entity),
+                              self.file_uuids[entity], self.file_keys[entity])
         self.progress.start(0, f"Vérification de la feuille « {raw.name} »")
         count = 0
         # In an hours statement, a line whose hours the company left empty is not an answer: skipped.
@@ -372,30 +375,31 @@ class _Planner(Merging):
             if rp.file_uuid:
                 self.file_uuids[entity].setdefault(rp.file_uuid, rp)
             return
-        by_uuid = self.db.by_uuid(entity).get(rp.file_uuid) if rp.file_uuid else None
+        db_by_uuid, db_by_key, db_rows, file_uuids, file_keys = self._maps[entity]
+        by_uuid = db_by_uuid.get(rp.file_uuid) if rp.file_uuid else None
         if by_uuid is not None:
-            key_values = dict(self.db.rows(entity)[by_uuid])
+            key_values = dict(db_rows[by_uuid])
             key_values.update(values)
         else:
             key_values = values
         key = natural_key(entity, key_values, ident)
-        by_key = self.db.by_key(entity).get(key) if key is not None else None
+        by_key = db_by_key.get(key) if key is not None else None
         if by_uuid is not None and by_key is not None and by_key != by_uuid:
             errors[SPECS[entity].natural_key[0]] = DUPLICATE_MESSAGES[entity]
         rp.db_id = by_uuid if by_uuid is not None else by_key
         if rp.file_uuid:
-            twin = self.file_uuids[entity].get(rp.file_uuid)
+            twin = file_uuids.get(rp.file_uuid)
             if twin is not None:
                 errors["uuid"] = f"identifiant en double dans la feuille (déjà ligne {twin.row})."
         if key is not None:
-            twin = self.file_keys[entity].get(key)
+            twin = file_keys.get(key)
             if twin is not None:
                 errors.setdefault(SPECS[entity].natural_key[0],
                                   f"doublon de la ligne {twin.row} ({DUPLICATE_MESSAGES[entity].lower()})")
             else:
-                self.file_keys[entity][key] = rp
+                file_keys[key] = rp
         if rp.db_id is not None:
-            rp.uuid = self.db.rows(entity)[rp.db_id]["uuid"]
+            rp.uuid = db_rows[rp.db_id]["uuid"]
         else:
             rp.uuid = rp.file_uuid or str(uuidlib.uuid4())
         if errors:
@@ -423,18 +427,18 @@ class _Planner(Merging):
                 return tuple(fmt.operation_text(v["name"], t) for t in self._texts("cite", v["cite_id"]))
             if entity == "company":
                 return (fmt.company_text(v["name"], v["siret"]),)
-            if entity == "beneficiary":
+            if entity == "beneficiary":  # first the spelling this workbook uses, then the other ones
                 names = fmt.beneficiary_text(v.get("last_name"), v.get("first_name"), v.get("birth_date"), None)
                 pseudo = v.get("pseudonym") or fmt.derived_pseudonym(rp.uuid)
-                out = [t for t in (names, pseudo, v.get("pseudonym")) if t]
+                primary = pseudo if self.anonymous else (names or pseudo)
+                out = [t for t in (primary, names, pseudo, v.get("pseudonym")) if t]
                 if rp.file_uuid:
                     out.append(fmt.derived_pseudonym(rp.file_uuid))
                 return tuple(dict.fromkeys(out))
-            if entity == "contract":
-                siret = self._siret(v["company_id"])
-                ops = self._texts("operation", v["operation_id"])
-                return tuple(fmt.contract_text(b, siret, o, v["start_date"])
-                             for b in self._texts("beneficiary", v["beneficiary_id"]) for o in ops)
+            if entity == "contract":  # as this workbook names it (the database knows the other spellings)
+                return (fmt.contract_text(self._texts("beneficiary", v["beneficiary_id"])[0],
+                                          self._siret(v["company_id"]),
+                                          self._texts("operation", v["operation_id"])[0], v["start_date"]),)
         except (KeyError, TypeError):
             return ()
         return ()

@@ -122,6 +122,8 @@ def parse_timestamp(raw: Any, exact: bool = False) -> datetime:
     millisecond with `exact` (modification and export times)."""
     if raw.__class__ is datetime and (exact or not raw.microsecond):
         return raw
+    if raw.__class__ is date:  # a time of midnight comes back as a date
+        return datetime(raw.year, raw.month, raw.day)
     if isinstance(raw, datetime):
         moment = raw
     elif isinstance(raw, date):
