@@ -5,6 +5,8 @@ natural key, texts naming them (as the workbooks write them), communes and baill
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -117,6 +119,37 @@ def natural_key(entity: str, v: dict[str, Any], ident: Callable[[Any], Any]) -> 
 _KEY_KINDS = {name: tuple((k, spec.column(k).kind) for k in spec.natural_key) for name, spec in SPECS.items()}
 
 
+_SHAREABLE = {date, datetime, Decimal}  # immutable values that repeat across records
+
+
+class Record(tuple):
+    """A database record as a tuple that reads like a mapping: `r["month"]`, `r.get(...)`, `dict(r)`."""
+
+    __slots__ = ()
+    _index: dict[str, int] = {}
+    _keys: tuple[str, ...] = ()
+
+    def __getitem__(self, key):
+        if key.__class__ is str:
+            return tuple.__getitem__(self, self._index[key])
+        return tuple.__getitem__(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        i = self._index.get(key)
+        return default if i is None else tuple.__getitem__(self, i)
+
+    def keys(self) -> tuple[str, ...]:
+        return self._keys
+
+    def __contains__(self, key) -> bool:
+        return key in self._index
+
+
+@lru_cache(maxsize=None)
+def record_type(keys: tuple[str, ...]) -> type[Record]:
+    return type("Record", (Record,), {"__slots__": (), "_index": {k: i for i, k in enumerate(keys)}, "_keys": keys})
+
+
 def db_ident(record_id: int) -> tuple:
     return ("db", record_id)
 
@@ -145,15 +178,25 @@ class DbSnapshot:
 
     # --- records -------------------------------------------------------------------------------------------
 
-    def rows(self, entity: str) -> dict[int, dict[str, Any]]:
+    def rows(self, entity: str) -> dict[int, "Record"]:
+        """Every record of `entity` by id, as compact read-only rows (hundreds of thousands of hours at 10×
+        scale: tuples, and the values that repeat — months, hours, times — shared)."""
         if entity not in self._rows:
             table = MODELS[entity].__table__
-            keys = ["id", "uuid", "created_at", "updated_at", "version", *SPECS[entity].keys]
+            keys = ["id", "uuid", "updated_at", "version", *SPECS[entity].keys]
             if entity == "beneficiary":
                 keys.append("pseudonym")
             hidden = set() if authz.can_see_identity(self.session) else {"last_name", "first_name"}
             result = self.session.execute(select(*[null().label(k) if k in hidden else table.c[k] for k in keys]))
-            self._rows[entity] = {r[0]: dict(zip(keys, r)) for r in result}
+            make = record_type(tuple(keys))
+            shared: dict[Any, Any] = {}
+            rows = {}
+            for r in result:
+                values = [shared.setdefault((v.__class__, v), v) if v.__class__ in _SHAREABLE else v for v in r]
+                if len(shared) > 200_000:
+                    shared.clear()
+                rows[r[0]] = make(values)
+            self._rows[entity] = rows
         return self._rows[entity]
 
     def by_uuid(self, entity: str) -> dict[str, int]:
