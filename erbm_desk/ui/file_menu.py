@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from erbm_desk.paths import APP_NAME, data_dir
 from erbm_desk.services.database import DatabaseLockedError, DatabaseOpenError, open_database
@@ -27,6 +27,7 @@ class FileMenu:
         self.menu = menu
         self._add("&Nouvelle base…", self.new_database, QKeySequence("Ctrl+Shift+N"))
         self._add("&Ouvrir…", self.open_database, QKeySequence.Open)
+        self._add("Ouvrir une base &partagée (PostgreSQL)…", self.open_server, QKeySequence())
         self.recent = menu.addMenu("Bases &récentes")
         self.recent.aboutToShow.connect(self._fill_recent)
         menu.addSeparator()
@@ -63,6 +64,20 @@ class FileMenu:
         name, _ = QFileDialog.getOpenFileName(self.window, "Ouvrir une base de données", self._folder(), FILTER)
         if name:
             self.open_path(name)
+
+    def open_server(self) -> None:
+        """Shared mode: the same app on a PostgreSQL server, e.g. postgresql://marie@serveur/erbm."""
+        url, ok = QInputDialog.getText(
+            self.window, "Base partagée (PostgreSQL)",
+            "Adresse du serveur, fournie par votre service informatique :\n"
+            "postgresql://utilisateur:mot_de_passe@serveur:5432/base", text="postgresql://")
+        url = url.strip()
+        if not ok or url in ("", "postgresql://"):
+            return
+        if not url.startswith(("postgresql://", "postgresql+psycopg://")):
+            QMessageBox.warning(self.window, APP_NAME, "L'adresse doit commencer par « postgresql:// ».")
+            return
+        self.open_path(url)
 
     def open_path(self, path: str, create: bool = False, read_only: bool = False) -> None:
         """Open a database in a worker, then show it in the window (after unsaved changes are settled)."""

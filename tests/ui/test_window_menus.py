@@ -101,3 +101,20 @@ def test_window_size_page_and_splitters_are_remembered(qtbot, db):
     assert page is again.page("contract")
     table, side = page.split.sizes()
     assert table / (table + side) < 0.45  # the list narrowed as the user left it (the default gives it 58 %)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_open_a_shared_postgresql_database_by_its_address(qtbot, db, small_dataset, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from erbm_desk.services.database import open_database
+
+    local = open_database(str(tmp_path / "locale.sqlite"))
+    window = open_window(qtbot, local)
+    server_url = db.engine.url.render_as_string(hide_password=False)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (server_url, True))
+    # Shared mode always asks for a sign-in (tested in tests/security); here: the address opens the server's base.
+    monkeypatch.setattr("erbm_desk.ui.login_dialog.ensure_signed_in", lambda db, parent=None: True)
+    menu_action(window, window.file_menu, "Ouvrir une base partagée (PostgreSQL)…").trigger()
+    qtbot.waitUntil(lambda: window.db.engine.dialect.name == "postgresql", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: "4 bénéficiaires" in window.windowTitle(), timeout=TIMEOUT)
