@@ -74,7 +74,7 @@ def test_the_features_add_their_actions_to_fichier_before_quitter(qtbot, db):
     with qtbot.waitSignal(window.features_installed, timeout=TIMEOUT):
         pass
     texts = [a.text().replace("&", "") for a in window.file_menu.actions() if a.text()]
-    assert texts[:3] == ["Nouvelle base…", "Ouvrir…", "Bases récentes"]
+    assert texts[:4] == ["Nouvelle base…", "Ouvrir…", "Ouvrir une base partagée (PostgreSQL)…", "Bases récentes"]
     assert "Sauvegarder une copie…" in texts  # one way to copy the base: the backups' (rotation, check)
     assert texts[-1] == "Quitter"
     if any(m.endswith("excel_dialogs") for m, _ in FEATURES):
