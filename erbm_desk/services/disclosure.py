@@ -33,6 +33,23 @@ class Disclosed:
     row_totals: list[int | None]
     column_totals: list[int | None]
     total: int | None
+    threshold: int = DEFAULT_THRESHOLD
+    # Positions of the small counts themselves (primary suppression) in the grid where row len(rows) holds the
+    # column totals and column len(columns) the row totals; the other hidden values are complementary.
+    small: frozenset[tuple[int, int]] = frozenset()
+
+    def text(self, row: int | None, column: int | None) -> str:
+        """A value as printed: the number, « < 5 » for a small count, « s » for a value hidden only so that a
+        total cannot reveal a small one. `row` / `column` None = the total of that column / row."""
+        i = len(self.rows) if row is None else row
+        j = len(self.columns) if column is None else column
+        if i == len(self.rows):
+            value = self.total if j == len(self.columns) else self.column_totals[j]
+        else:
+            value = self.row_totals[i] if j == len(self.columns) else self.cells[i][j]
+        if value is not None:
+            return format_count(value)
+        return f"< {self.threshold}" if (i, j) in self.small else SECRET
 
     @property
     def hidden(self) -> int:
@@ -112,6 +129,9 @@ def suppress_small(
         row_totals=[shown(i, n_cols) for i in range(n_rows)],
         column_totals=[shown(n_rows, j) for j in range(n_cols)],
         total=shown(n_rows, n_cols),
+        threshold=threshold,
+        small=frozenset((i, j) for i in range(n_rows + 1) for j in range(n_cols + 1)
+                        if _is_small(grid[i][j], threshold)),
     )
 
 
@@ -127,6 +147,8 @@ def mask_count(value: int, threshold: int = DEFAULT_THRESHOLD) -> int | None:
 
 
 SECRET_NOTE = "s : secret statistique (effectif trop petit, ou masqué pour qu'un total ne le révèle pas)"
+SMALL_NOTE = ("« < {threshold} » : effectif non nul inférieur à {threshold} ; « s » : valeur masquée pour qu'un total "
+              "ne révèle pas un petit effectif")
 
 
 def format_count(value: int | None) -> str:

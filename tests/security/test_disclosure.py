@@ -47,3 +47,11 @@ def test_no_hidden_value_is_the_difference_of_a_line(values):
     shown = [v for row in t.cells for v in row if v is not None]
     assert all(v == 0 or v >= 5 for v in shown)
     assert all(v is None or v == 0 or v >= 5 for v in itertools.chain(t.row_totals, t.column_totals, [t.total]))
+
+
+def test_printed_table_tells_small_counts_from_complementary_hidden_values():
+    t = suppress_small({"Lens": {"RSA": 2, "Jeunes": 30}, "Liévin": {"RSA": 12, "Jeunes": 40}}, threshold=5)
+    assert t.text(0, 0) == "< 5"  # the small count itself
+    hidden_others = [(i, j) for i in (0, 1, None) for j in (0, 1, None) if t.text(i, j) == "s"]
+    assert hidden_others, "a complementary value must be hidden, or Lens's total would give RSA = total − 30"
+    assert t.text(None, None) == "84"
