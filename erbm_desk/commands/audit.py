@@ -30,6 +30,8 @@ def cmd_audit(args) -> int:
             if args.verify:
                 report = audit.verify_audit_chain(s)
                 print(report.message)
+                for note in report.notes:
+                    print(note)
                 print(f"Empreinte de la dernière entrée : {report.head}")
                 code = EXIT_OK if report.ok else EXIT_FAILED
             if args.export:

@@ -291,6 +291,20 @@ class AuditEntry(Base):
     personal: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # Fingerprint of the secret key of the HMAC-SHA256 that made `hash` (services/audit_keys.py); NULL for the
+    # entries written before keyed chaining (plain SHA-256), which may only precede every keyed entry.
+    key_id: Mapped[str | None] = mapped_column(String(16))
+
+
+class ErasureRecord(Base):
+    """Register of erasures (GDPR art. 17): which beneficiary (UUID only, never an identity), when, why. Carried
+    over and re-applied when an older backup is restored (services/backup.py, services/gdpr.py)."""
+
+    __tablename__ = "erasure_register"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    beneficiary_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    erased_at: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(String(200))
 
 
 class Setting(Base):

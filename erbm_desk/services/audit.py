@@ -4,8 +4,13 @@ Every ORM flush of a `Record` (forms, CLI, imports, GDPR erasure) is logged by a
 write path can forget it; bulk Core inserts (demo data, fast imports) call `record_bulk` with a count per entity.
 
 Chain: each entry stores `prev_hash` (the hash of the entry before it, 64 zeros for the first) and
-`hash = SHA-256(prev_hash + canonical JSON of the entry)`. An entry edited, inserted or deleted outside the app
-breaks the chain at that point, and `verify_audit_chain` names the first broken entry.
+`hash = HMAC-SHA256(key, prev_hash + canonical JSON of the entry)`, with a secret key kept outside the database
+(services/audit_keys.py) whose fingerprint is stored in `key_id`. An entry edited, inserted or deleted outside
+the app breaks the chain at that point, and `verify_audit_chain` names the first broken entry; without the key,
+nobody can recompute the chain after an edit. Entries written before keyed chaining (`key_id` NULL) keep their
+plain SHA-256 and are still verified; they may only come before every keyed entry (an unkeyed entry after a
+keyed one is a forgery). After each commit the head of the chain is anchored outside the database, so deleting
+the last entries is detected too.
 
 Personal values (the spec's `personal` columns: names, birth date) are not hashed as such: the hashed
 `changes` hold a salted SHA-256 of each one (`"sha256:<hex>"`), and the values and their random salt sit in the
@@ -19,6 +24,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -33,7 +39,7 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import AuditEntry, Record, utcnow
 from erbm_desk.domain.specs import SPECS
-from erbm_desk.services import authz
+from erbm_desk.services import audit_keys, authz
 
 GENESIS = "0" * 64
 SKIPPED = frozenset({"id", "created_at", "updated_at", "version"})
@@ -92,12 +98,15 @@ def _timestamp(at: datetime) -> str:
 
 
 def entry_hash(prev_hash: str, at: datetime, actor: str, role: str | None, action: str, entity: str,
-               record_uuid: str | None, record_id: int | None, changes: str) -> str:
+               record_uuid: str | None, record_id: int | None, changes: str, key: bytes | None = None) -> str:
+    """HMAC-SHA256 under `key`; plain SHA-256 without one (entries written before keyed chaining)."""
     body = canonical({
         "at": _timestamp(at), "actor": actor, "role": role, "action": action, "entity": entity,
         "record_uuid": record_uuid, "record_id": record_id, "changes": json.loads(changes),
     })
-    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+    if key is None:
+        return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+    return audit_keys.seal(key, prev_hash + body)
 
 
 @dataclass
@@ -148,19 +157,50 @@ def write_entries(session: Session, entries: Iterable[Pending], actor: str | Non
         return
     if actor is None:
         actor, role = _actor(session)
+    key = audit_keys.signing_key()
     conn = session.connection()
     prev = _tail(conn)
+    genesis = prev == GENESIS
     at = utcnow()
     rows = []
     for e in entries:
         sealed, personal = _seal(e.entity, {k: v for k, v in e.changes.items()})
         changes = canonical(sealed)
-        digest = entry_hash(prev, at, actor, role, e.action, e.entity, e.record_uuid, e.record_id, changes)
+        digest = entry_hash(prev, at, actor, role, e.action, e.entity, e.record_uuid, e.record_id, changes, key.secret)
         rows.append(dict(at=at, actor=actor, role=role, action=e.action, entity=e.entity, record_uuid=e.record_uuid,
                          record_id=e.record_id, changes=changes,
-                         personal=canonical(personal) if personal else None, prev_hash=prev, hash=digest))
+                         personal=canonical(personal) if personal else None, prev_hash=prev, hash=digest,
+                         key_id=key.id))
         prev = digest
     conn.execute(insert(AuditEntry), rows)
+    head_id = conn.execute(select(func.max(AuditEntry.id)).where(AuditEntry.hash == prev)).scalar()
+    first = rows[0]["hash"] if genesis else session.info.get(_HEAD, {}).get("first")
+    if first is None:
+        first = conn.execute(select(AuditEntry.hash).order_by(AuditEntry.id).limit(1)).scalar()
+    session.info[_HEAD] = {"base": audit_keys.database_identity(conn.engine.url), "id": head_id, "hash": prev,
+                           "first": first, "genesis": genesis or session.info.get(_HEAD, {}).get("genesis", False)}
+
+
+_HEAD = "audit.head"
+
+
+@event.listens_for(Session, "after_commit")
+def _anchor_head(session: Session) -> None:
+    """The committed head of the chain, written outside the database (services/audit_keys.py)."""
+    head = session.info.pop(_HEAD, None)
+    if head and head["id"] is not None:
+        audit_keys.write_anchor(head["base"], head["id"], head["hash"], head["first"], reset=head["genesis"],
+                                note="journal commencé (nouvelle base, ou journal vidé)" if head["genesis"] else None)
+
+
+def anchor_current_head(session: Session, note: str) -> None:
+    """Re-anchor on the chain as it is now (after restoring a backup: its log is legitimately shorter)."""
+    conn = session.connection()
+    last = conn.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    first = conn.execute(select(AuditEntry.hash).order_by(AuditEntry.id).limit(1)).scalar()
+    if last is not None:
+        audit_keys.write_anchor(audit_keys.database_identity(conn.engine.url), last.id, last.hash, first,
+                                reset=True, note=note)
 
 
 def log_event(session: Session, action: str, entity: str, changes: dict[str, Any] | None = None,
@@ -210,6 +250,7 @@ def _summarise_bulk_writes(session: Session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_bulk_writes(session: Session, _previous_transaction) -> None:
     session.info.pop(_BULK, None)
+    session.info.pop(_HEAD, None)
 
 
 def _column_keys(obj: Record) -> list[str]:
@@ -248,37 +289,120 @@ def _log_flush(session: Session, _flush_context) -> None:
 
 @dataclass(frozen=True)
 class ChainReport:
-    ok: bool
+    ok: bool  # nothing altered AND everything could be verified
     checked: int
-    head: str  # hash of the last entry: note it somewhere safe to detect a truncated log later
+    head: str  # hash of the last entry
     first_broken_id: int | None = None
     message: str = ""
+    altered: bool = False  # an alteration was detected (ok False with altered False: verification incomplete)
+    keyed: int = 0  # entries sealed with a secret key (HMAC-SHA256)
+    legacy: int = 0  # entries from before keyed chaining (plain SHA-256)
+    unverified: int = 0  # keyed entries whose key is missing on this workstation
+    missing_keys: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # anchor and key information, in French
+
+
+def _n(count: int, one: str, many: str) -> str:
+    from erbm_desk.domain.rules import format_int
+
+    return f"{format_int(count)} {one if count < 2 else many}"
 
 
 def verify_audit_chain(session: Session) -> ChainReport:
-    """Walk the whole log in order; report the first entry whose hash, link or personal values do not match."""
+    """Walk the whole log in order; report the first entry whose hash, link or personal values do not match,
+    then compare the end of the log with its anchor outside the database (deleted last entries)."""
     authz.require(session, authz.AUDIT_READ)
+    keys = audit_keys.available_keys()
+    identity = audit_keys.database_identity(session.connection().engine.url)
+    anchor = audit_keys.read_anchor(identity)
+    anchor_id = int(anchor["id"]) if anchor else None
     prev = GENESIS
-    checked = 0
+    checked = keyed = legacy = unverified = 0
+    missing: dict[str, int] = {}
+    first_hash = None
+    anchored_hash = None
+    last_id = 0
+
+    def broken(row_id: int, text: str) -> ChainReport:
+        return ChainReport(False, checked, prev, row_id, f"Journal altéré : {text}", True, keyed, legacy, unverified,
+                           tuple(missing))
+
     query = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=2000)
     for row in session.scalars(query):
         checked += 1
-        try:
-            recomputed = entry_hash(prev, row.at, row.actor, row.role, row.action, row.entity, row.record_uuid,
-                                    row.record_id, row.changes)
-        except (ValueError, TypeError):
-            recomputed = None
         if row.prev_hash != prev:
-            return ChainReport(False, checked, prev, row.id, f"Journal altéré : l'entrée n° {row.id} ne suit pas "
-                               "l'entrée précédente (une entrée a été supprimée, insérée ou modifiée).")
-        if recomputed != row.hash:
-            return ChainReport(False, checked, prev, row.id, f"Journal altéré : l'entrée n° {row.id} a été "
-                               "modifiée en dehors de l'application.")
+            return broken(row.id, f"l'entrée n° {row.id} ne suit pas l'entrée précédente (une entrée a été "
+                          "supprimée, insérée ou modifiée hors de l'application).")
+        if row.key_id is None:
+            if keyed:
+                return broken(row.id, f"l'entrée n° {row.id} n'est pas scellée par la clé secrète alors que les "
+                              "précédentes le sont : entrée modifiée hors de l'application.")
+            legacy += 1
+            secret: bytes | None = None
+        else:
+            keyed += 1
+            key = keys.get(row.key_id)
+            secret = key.secret if key else None
+        if row.key_id is not None and secret is None:
+            unverified += 1
+            missing[row.key_id] = missing.get(row.key_id, 0) + 1
+        else:
+            try:
+                recomputed = entry_hash(prev, row.at, row.actor, row.role, row.action, row.entity, row.record_uuid,
+                                        row.record_id, row.changes, secret)
+            except (ValueError, TypeError):
+                recomputed = None
+            if recomputed != row.hash:
+                return broken(row.id, f"l'entrée n° {row.id} a été modifiée hors de l'application.")
         if row.personal is not None and not _personal_matches(row):
-            return ChainReport(False, checked, prev, row.id, f"Journal altéré : les valeurs personnelles de "
-                               f"l'entrée n° {row.id} ont été modifiées en dehors de l'application.")
+            return broken(row.id, f"les valeurs personnelles de l'entrée n° {row.id} ont été modifiées hors de "
+                          "l'application.")
+        if first_hash is None:
+            first_hash = row.hash
+        if row.id == anchor_id:
+            anchored_hash = row.hash
         prev = row.hash
-    return ChainReport(True, checked, prev, None, f"Journal intègre : {checked} entrées vérifiées.")
+        last_id = row.id
+
+    notes: list[str] = []
+    if anchor is None:
+        notes.append("Aucune ancre de ce journal sur ce poste : la suppression des dernières entrées ne peut pas y "
+                     "être détectée (l'ancre est écrite à chaque modification faite depuis ce poste).")
+    else:
+        when = str(anchor.get("at", "")).replace("T", " à ")
+        if anchor.get("rewritten"):
+            old = anchor["rewritten"]
+            return broken(int(old.get("id") or 0), f"le journal a été réécrit depuis le début hors de l'application "
+                          f"(constaté le {str(old.get('seen', '')).replace('T', ' à ')} : il comptait au moins "
+                          f"{old.get('id')} entrées le {str(old.get('at', '')).replace('T', ' à ')}).")
+        if anchor.get("first") and first_hash is not None and anchor["first"] != first_hash:
+            return broken(1, "la première entrée ne correspond plus à celle que ce poste a enregistrée : journal "
+                          "réécrit depuis le début hors de l'application.")
+        if anchor_id and last_id < anchor_id:
+            return broken(last_id + 1, f"les dernières entrées ont été supprimées : ce poste a enregistré l'entrée "
+                          f"n° {anchor_id} le {when}, le journal s'arrête à la n° {last_id} "
+                          f"({_n(anchor_id - last_id, 'entrée manquante', 'entrées manquantes')} au moins).")
+        if anchor_id and anchored_hash != anchor.get("hash"):
+            return broken(anchor_id, f"l'entrée n° {anchor_id} ne correspond plus à l'ancre enregistrée sur ce poste "
+                          f"le {when} : journal réécrit hors de l'application.")
+        notes.append(f"Ancre sur ce poste : entrée n° {anchor_id} du {when}, conforme.")
+        notes += [f"Historique de l'ancre : {n}" for n in anchor.get("notes", [])[-3:]]
+    parts = []
+    if keyed:
+        parts.append(_n(keyed, "scellée", "scellées") + " par la clé secrète")
+    if legacy:
+        parts.append(_n(legacy, "antérieure", "antérieures") + " au scellement par clé (empreinte SHA-256 simple)")
+    detail = f" ({', '.join(parts)})" if parts else ""
+    if unverified:
+        where = os.environ.get(audit_keys.ENV_KEY_FILE) and audit_keys.ENV_KEY_FILE or str(audit_keys.other_keys_dir())
+        message = (f"Vérification incomplète : {_n(checked, 'entrée lue', 'entrées lues')}{detail} ; aucune "
+                   f"altération détectée, mais {_n(unverified, 'entrée est scellée', 'entrées sont scellées')} par "
+                   f"une clé secrète absente de ce poste (empreinte {', '.join(missing)}) : leur contenu n'a pas pu "
+                   f"être vérifié. Copiez le fichier de clé du poste qui les a écrites dans « {where} ».")
+        return ChainReport(False, checked, prev, None, message, False, keyed, legacy, unverified, tuple(missing),
+                           tuple(notes))
+    message = f"Journal intègre : {_n(checked, 'entrée vérifiée', 'entrées vérifiées')}{detail}."
+    return ChainReport(True, checked, prev, None, message, False, keyed, legacy, 0, (), tuple(notes))
 
 
 def _personal_matches(row: AuditEntry) -> bool:

@@ -139,9 +139,9 @@ class AuditDialog(QDialog):
 
     def verify(self) -> None:
         def shown(report: audit.ChainReport) -> None:
-            (QMessageBox.information if report.ok else QMessageBox.critical)(
-                self, APP_NAME, f"{report.message}\n\nEmpreinte de la dernière entrée (à noter pour détecter une "
-                f"troncature) :\n{report.head}")
+            box = QMessageBox.information if report.ok else QMessageBox.critical if report.altered else QMessageBox.warning
+            notes = "".join(f"\n\n{n}" for n in report.notes)
+            box(self, APP_NAME, f"{report.message}{notes}\n\nEmpreinte de la dernière entrée :\n{report.head}")
             self.last_report = report
 
         self._job(audit.verify_audit_chain, shown)

@@ -71,7 +71,7 @@ def test_an_edit_outside_the_app_is_detected(accounts_db, small_dataset):
                      .values(changes=text("replace(changes, '100.25', '10.25')")))
     with db.session() as s:
         report = audit.verify_audit_chain(s)
-    assert not report.ok and report.first_broken_id == target and "modifiée en dehors" in report.message
+    assert not report.ok and report.first_broken_id == target and "modifiée hors de l'application" in report.message
 
 
 def test_a_deleted_entry_or_a_forged_personal_value_is_detected(accounts_db, small_dataset):
@@ -188,3 +188,150 @@ def test_core_bulk_writes_are_checked_and_summarised_at_commit(accounts_db, smal
     rows = _entries(db, action="bulk")
     assert rows[0].changes["counts"] == {"beneficiary:insert": 3, "hours_entry:update": 1}
     assert rows[0].actor == "fanny"
+
+
+# --- Keyed chain (HMAC-SHA256 with a secret outside the database) and anchors -----------------------------
+
+def _recompute_plain(conn, from_id: int, keep_key_id: bool) -> None:
+    """What a tamperer who knows the procedure does: recompute every SHA-256 hash from `from_id` on."""
+    rows = conn.execute(select(AuditEntry).order_by(AuditEntry.id)).all()
+    prev = audit.GENESIS
+    for row in rows:
+        if row.id >= from_id:
+            digest = audit.entry_hash(prev, row.at, row.actor, row.role, row.action, row.entity, row.record_uuid,
+                                      row.record_id, row.changes)
+            values = {"prev_hash": prev, "hash": digest}
+            if not keep_key_id:
+                values["key_id"] = None
+            conn.execute(update(AuditEntry).where(AuditEntry.id == row.id).values(**values))
+            prev = digest
+        else:
+            prev = row.hash
+
+
+def _edit_hours_entry(db) -> int:
+    with db.session() as s:
+        target = s.scalar(select(func.min(AuditEntry.id)).where(AuditEntry.entity == "hours_entry"))
+    with db.engine.begin() as conn:
+        conn.execute(update(AuditEntry).where(AuditEntry.id == target)
+                     .values(changes=text("replace(changes, '100.25', '10.25')")))
+    return target
+
+
+def test_a_normal_session_verifies_clean_with_a_key_and_an_anchor(accounts_db, small_dataset):
+    from erbm_desk.services import audit_keys
+
+    db = accounts_db
+    with db.session() as s:
+        save_record(s, "hours_entry", {"hours": Decimal("99")}, small_dataset["h1"])
+    with db.session() as s:
+        report = audit.verify_audit_chain(s)
+        key_ids = set(s.scalars(select(AuditEntry.key_id)))
+    assert report.ok and not report.altered and report.keyed == report.checked and report.legacy == 0
+    assert key_ids == {audit_keys.signing_key().id}
+    assert any("conforme" in n for n in report.notes)
+    key_file = audit_keys.own_key_path()
+    assert key_file.is_file() and (key_file.stat().st_mode & 0o077) == 0  # readable by its owner only
+    assert key_file.read_text().strip() not in db.path.read_bytes().decode("latin-1")  # the secret is not in the file
+
+
+@pytest.mark.parametrize("keep_key_id", [True, False], ids=["hashes-recomputed", "downgraded-to-plain"])
+def test_an_edit_with_recomputed_sha256_hashes_is_detected(accounts_db, small_dataset, keep_key_id):
+    db = accounts_db
+    target = _edit_hours_entry(db)
+    with db.engine.begin() as conn:
+        _recompute_plain(conn, target, keep_key_id)
+    with db.session() as s:
+        report = audit.verify_audit_chain(s)
+    assert not report.ok and report.altered and report.first_broken_id == target
+    assert "hors de l'application" in report.message
+
+
+def test_a_whole_log_recomputed_without_key_is_detected_by_the_anchor(accounts_db, small_dataset):
+    db = accounts_db
+    _edit_hours_entry(db)
+    with db.engine.begin() as conn:
+        _recompute_plain(conn, 1, keep_key_id=False)
+    with db.session() as s:
+        report = audit.verify_audit_chain(s)
+    assert not report.ok and report.altered and "réécrit depuis le début" in report.message
+    # the next write from this workstation does not launder the rewrite
+    with db.session() as s:
+        save_record(s, "hours_entry", {"hours": Decimal("98")}, small_dataset["h1"])
+    with db.session() as s:
+        report = audit.verify_audit_chain(s)
+    assert not report.ok and report.altered and "réécrit depuis le début" in report.message
+
+
+def test_deleting_the_last_entries_is_detected_by_the_anchor(accounts_db, small_dataset):
+    db = accounts_db
+    with db.session() as s:
+        last = s.scalar(select(func.max(AuditEntry.id)))
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE id > :n"), {"n": last - 3})
+    with db.session() as s:
+        report = audit.verify_audit_chain(s)
+    assert not report.ok and report.altered and report.first_broken_id == last - 2
+    assert "dernières entrées ont été supprimées" in report.message and "3 entrées manquantes" in report.message
+
+
+def test_a_missing_key_is_reported_not_taken_for_an_edit(accounts_db, small_dataset, tmp_path):
+    from erbm_desk.services import audit_keys
+
+    db = accounts_db
+    own = audit_keys.own_key_path()
+    moved = tmp_path / "cle-de-l-autre-poste.cle"
+    own.rename(moved)  # the database is opened on another workstation
+    with db.session() as s:
+        report = audit.verify_audit_chain(s)
+    assert not report.ok and not report.altered and report.unverified == report.checked
+    assert report.message.startswith("Vérification incomplète") and "clé secrète absente" in report.message
+    # that workstation writes with its own key; copying the first key into cles-journal/ completes verification
+    with db.session() as s:
+        save_record(s, "hours_entry", {"hours": Decimal("97")}, small_dataset["h1"])
+    audit_keys.other_keys_dir().mkdir(parents=True)
+    moved.rename(audit_keys.other_keys_dir() / moved.name)
+    with db.session() as s:
+        report = audit.verify_audit_chain(s)
+    assert report.ok and report.keyed == report.checked
+
+
+def test_entries_written_before_keyed_chaining_still_verify(accounts_db, small_dataset):
+    db = accounts_db
+    with db.engine.begin() as conn:  # the log as version 0003 wrote it: plain SHA-256, no key_id
+        _recompute_plain(conn, 1, keep_key_id=False)
+    from erbm_desk.services import audit_keys
+
+    audit_keys.anchor_path(audit_keys.database_identity(db.engine.url)).unlink()  # no anchor back then either
+    with db.session() as s:
+        legacy = s.scalar(select(func.count(AuditEntry.id)))
+        save_record(s, "hours_entry", {"hours": Decimal("96")}, small_dataset["h1"])
+    with db.session() as s:
+        report = audit.verify_audit_chain(s)
+    assert report.ok and report.legacy == legacy and report.keyed >= 1, report.message
+    assert "antérieures au scellement" in report.message
+    # an old (unkeyed) entry cannot be edited any more: the first keyed entry seals the link to it
+    with db.engine.begin() as conn:
+        conn.execute(update(AuditEntry).where(AuditEntry.id == 2).values(changes=text("replace(changes, '1', '2')")))
+        _recompute_plain(conn, 2, keep_key_id=False)
+    with db.session() as s:
+        report = audit.verify_audit_chain(s)
+    assert not report.ok and report.altered
+
+
+def test_a_deployed_key_is_used_by_every_workstation(accounts_db, small_dataset, monkeypatch, tmp_path):
+    from erbm_desk.services import audit_keys
+
+    key_file = tmp_path / "cle-deployee.txt"
+    key_file.write_text("clé déployée par le service informatique, 32 caractères et plus\n", encoding="utf-8")
+    monkeypatch.setenv(audit_keys.ENV_KEY_FILE, str(key_file))
+    db = accounts_db
+    with db.session() as s:
+        save_record(s, "hours_entry", {"hours": Decimal("95")}, small_dataset["h1"])
+        newest = s.scalar(select(AuditEntry.key_id).order_by(AuditEntry.id.desc()).limit(1))
+    assert newest == audit_keys.fingerprint(key_file.read_text(encoding="utf-8").strip().encode())
+    with db.session() as s:
+        assert audit.verify_audit_chain(s).ok
+    key_file.write_text("trop courte")
+    with pytest.raises(audit_keys.AuditKeyError, match="trop courte"):
+        audit_keys.signing_key()
