@@ -86,6 +86,8 @@ def cmd_restore(args) -> int:
         print(f"L'état remplacé a été sauvegardé : {result.previous_state}")
     if result.damaged_copy:
         print(f"Le fichier endommagé a été gardé à part : {result.damaged_copy}")
+    for note in result.notes:
+        print(note)
     return EXIT_OK
 
 

@@ -18,6 +18,12 @@
 - **Restore** (`restore_backup`): checks the copy, backs up the current state first (or, if the current file
   is damaged, keeps it aside untouched), then writes the copy into the live file through SQLite (one
   transaction, crash-safe). A damaged or missing file is replaced whole, atomically.
+- **Erasures survive a restore** (GDPR art. 17): a backup made before a person was erased still holds their
+  identity. Before replacing the file, the erasure register of the current database is read (UUIDs and dates
+  only); right after, the restored copy is brought to the current schema, every registered person it still
+  identifies is erased again (`gdpr.reapply_erasures`), the restore is logged and the file is rewritten
+  (VACUUM). The restore message says how many people were erased again. The audit anchor is moved to the
+  restored log, which is legitimately shorter.
 
 PostgreSQL databases are backed up by the server (pg_dump and the DBA's policy): these functions return None
 or refuse with a French message for a `postgresql://` database.
@@ -478,6 +484,7 @@ class RestoreResult:
     previous_state: Path | None = None  # the backup of the state that was replaced
     damaged_copy: Path | None = None  # a damaged file kept aside as it was
     notes: list[str] = field(default_factory=list)
+    erasures_reapplied: int = 0  # registered erasures done again in the restored copy (GDPR)
 
 
 def _verify_for_restore(backup: Path) -> BackupInfo:
@@ -537,6 +544,9 @@ def restore_backup(target: Database | str | os.PathLike, backup: str | os.PathLi
         if engine is not None:
             engine.dispose()
         healthy = db_path.is_file() and db_path.stat().st_size > 0 and not check_file(db_path)
+        register, unreadable = _read_erasure_register(db_path, engine)
+        if unreadable:
+            result.notes.append(unreadable)
         if healthy:
             pre = backup_database(db_path, "avant-restauration")
             result.previous_state = pre.path if pre else None
@@ -547,6 +557,14 @@ def restore_backup(target: Database | str | os.PathLike, backup: str | os.PathLi
             _replace_file(backup, db_path)
     except sqlite3.Error as exc:
         raise BackupError(f"Restauration impossible : {exc}. La base est restée telle qu'elle était.") from exc
+    try:
+        if engine is not None:
+            engine.dispose()
+        _after_restore(db_path, engine, register, info, result)
+    except Exception as exc:  # noqa: BLE001 - the copy is in place: say plainly what is left to do
+        raise BackupError(
+            f"La sauvegarde a été restaurée, mais les effacements enregistrés (RGPD) n'ont pas pu y être "
+            f"réappliqués ({exc}) : n'utilisez pas la base avant de refaire ces effacements.") from exc
     finally:
         if engine is not None:
             engine.dispose()
@@ -559,6 +577,67 @@ def restore_backup(target: Database | str | os.PathLike, backup: str | os.PathLi
             upgrade_with_backup(engine, db_path)
             result.notes.append("Le schéma de la sauvegarde a été mis à jour.")
     return result
+
+
+def _read_erasure_register(db_path: Path, engine=None):
+    """The erasures the database about to be replaced knows of (UUIDs and dates), and a French note if they
+    could not be read."""
+    from sqlalchemy import inspect as sa_inspect
+    from sqlalchemy.orm import Session
+
+    from erbm_desk.db.engine import make_engine
+    from erbm_desk.services import gdpr
+
+    if not db_path.is_file() or db_path.stat().st_size == 0:
+        return [], None
+    eng = engine or make_engine(f"sqlite:///{db_path}", read_only=True)
+    try:
+        tables = set(sa_inspect(eng).get_table_names())
+        if "audit_log" not in tables:
+            return [], None
+        with Session(eng) as s:
+            return gdpr.erasure_register(s, with_table="erasure_register" in tables), None
+    except Exception as exc:  # noqa: BLE001 - a damaged file: the restore goes on, the user is told
+        return [], (f"Attention : le registre des effacements de la base remplacée n'a pas pu être lu ({exc}). "
+                    "Les personnes effacées depuis la date de cette sauvegarde doivent être effacées à nouveau "
+                    "(Sécurité → Données d'une personne).")
+    finally:
+        if engine is None:
+            eng.dispose()
+
+
+def _after_restore(db_path: Path, engine, register, info: BackupInfo, result: RestoreResult) -> None:
+    """Schema brought up to date, registered erasures re-applied, restore logged, audit anchor moved."""
+    from sqlalchemy.orm import Session
+
+    from erbm_desk.db import migrate
+    from erbm_desk.db.engine import make_engine
+    from erbm_desk.services import audit, gdpr
+
+    eng = engine or make_engine(f"sqlite:///{db_path}")
+    try:
+        if migrate.needs_upgrade(eng):
+            migrate.upgrade(eng)  # the backup being restored is itself the copy from before this upgrade
+            result.notes.append("Le schéma de la sauvegarde a été mis à jour.")
+        with Session(eng) as s, s.begin():
+            reports = gdpr.reapply_erasures(s, register)
+            audit.log_event(s, "database", "database", {
+                "restauration": info.path.name, "sauvegarde du": info.date_label,
+                "effacements réappliqués": len(reports)})
+        with Session(eng) as s:
+            audit.anchor_current_head(s, f"sauvegarde du {info.date_label} restaurée")
+        if reports:
+            gdpr.vacuum(eng)
+            result.notes.append(
+                f"{len(reports)} personne(s) effacée(s) après la date de cette sauvegarde l'ont été à nouveau "
+                "(registre des effacements) : leur identité n'est pas revenue avec la sauvegarde.")
+        elif register:
+            result.notes.append(f"Registre des effacements vérifié : les {len(register)} personne(s) effacée(s) "
+                                "le sont aussi dans la base restaurée.")
+        result.erasures_reapplied = len(reports)
+    finally:
+        if engine is None:
+            eng.dispose()
 
 
 def _copy_into_live_file(backup: Path, db_path: Path) -> None:

@@ -7,6 +7,11 @@ read when the birth date is unknown. The personal values in the audit log are sc
 the chain stays valid), the erasure itself is logged, and `vacuum` then rewrites the file so that no page of
 it (nor of its -wal) still holds the old values.
 
+Register: every erasure is also written to `erasure_register` (beneficiary UUID, date, reason; never an
+identity). Backups made before an erasure still hold the person: when one is restored, `services.backup` reads
+the register of the database being replaced and `reapply_erasures` erases those people again in the restored
+copy, before anyone can use it.
+
 Retention: people whose path ended more than `retention.years` (default 5) ago are listed by
 `due_for_retention` for an administrator to confirm their anonymisation.
 """
@@ -25,12 +30,14 @@ from sqlalchemy.orm import Session
 from erbm_desk.db.models import (
     AuditEntry,
     Beneficiary,
+    ErasureRecord,
     Cite,
     Commune,
     Company,
     Contract,
     HoursEntry,
     Operation,
+    utcnow,
 )
 from erbm_desk.domain import rules
 from erbm_desk.domain.enums import fold
@@ -189,6 +196,16 @@ def erase_person(session: Session, beneficiary_id: int, reason: str = "demande d
     person = _beneficiary(session, beneficiary_id)
     if is_erased(person):
         raise GdprError(f"Le bénéficiaire n° {beneficiary_id} est déjà anonyme.")
+    return _erase(session, person, reason)
+
+
+def _register(session: Session, uuid: str, at: datetime, reason: str) -> None:
+    if session.scalar(select(ErasureRecord.id).where(ErasureRecord.beneficiary_uuid == uuid)) is None:
+        session.add(ErasureRecord(beneficiary_uuid=uuid, erased_at=at, reason=reason[:200]))
+
+
+def _erase(session: Session, person: Beneficiary, reason: str, erased_at: datetime | None = None) -> ErasureReport:
+    _register(session, person.uuid, erased_at or utcnow(), reason)
     contracts = list(session.scalars(select(Contract).where(Contract.beneficiary_id == person.id)))
     if person.birth_date is not None:
         for contract in contracts:  # the « moins de 26 ans » indicator must not change
@@ -203,14 +220,53 @@ def erase_person(session: Session, beneficiary_id: int, reason: str = "demande d
     return ErasureReport(person.id, person.uuid, person.pseudonym, len(contracts), scrubbed)
 
 
+@dataclass(frozen=True)
+class RegisteredErasure:
+    beneficiary_uuid: str
+    erased_at: datetime
+    reason: str
+
+
+def erasure_register(session: Session, with_table: bool = True) -> list[RegisteredErasure]:
+    """Every erasure this database knows of (its register, and the « erase » entries of its audit log);
+    `with_table` False for a database older than the register (schema 0003)."""
+    found = {r.beneficiary_uuid: RegisteredErasure(r.beneficiary_uuid, r.erased_at, r.reason)
+             for r in session.scalars(select(ErasureRecord).order_by(ErasureRecord.id))} if with_table else {}
+    logged = session.execute(
+        select(AuditEntry.record_uuid, func.min(AuditEntry.at))
+        .where(AuditEntry.action == "erase", AuditEntry.entity == "beneficiary", AuditEntry.record_uuid.is_not(None))
+        .group_by(AuditEntry.record_uuid)
+    ).all()
+    for uuid, at in logged:
+        found.setdefault(uuid, RegisteredErasure(uuid, at, "effacement journalisé"))
+    return list(found.values())
+
+
+def reapply_erasures(session: Session, register: Iterable[RegisteredErasure],
+                     context: str = "restauration d'une sauvegarde") -> list[ErasureReport]:
+    """After a restore: erase again every registered person the restored copy still identifies, and carry the
+    register over. Runs for the restore itself (no GDPR right needed: it only ever removes identities)."""
+    reports = []
+    for item in register:
+        _register(session, item.beneficiary_uuid, item.erased_at, item.reason)
+        person = session.scalar(select(Beneficiary).where(Beneficiary.uuid == item.beneficiary_uuid))
+        if person is None or is_erased(person):
+            continue
+        reports.append(_erase(session, person, f"{item.reason} — effacement du {item.erased_at:%d/%m/%Y} "
+                              f"réappliqué après {context}", item.erased_at))
+    session.flush()
+    return reports
+
+
 def vacuum(db) -> list[str]:
     """Rewrite the database so that erased values leave no trace in its pages; returns French warnings.
 
     SQLite: VACUUM, then a TRUNCATE checkpoint empties the -wal. PostgreSQL: VACUUM FULL of the tables that
     held the values (the server's own WAL archives and backups keep them until they are rotated)."""
     warnings: list[str] = []
-    dialect = db.engine.dialect.name
-    with db.engine.connect() as conn:
+    engine = getattr(db, "engine", db)  # a Database, or an Engine
+    dialect = engine.dialect.name
+    with engine.connect() as conn:
         conn = conn.execution_options(isolation_level="AUTOCOMMIT")
         if dialect == "sqlite":
             conn.exec_driver_sql("VACUUM")
@@ -219,7 +275,7 @@ def vacuum(db) -> list[str]:
                 warnings.append("Le journal WAL n'a pas pu être vidé (base ouverte ailleurs) : il le sera à la "
                                 "fermeture de toutes les fenêtres.")
         elif dialect == "postgresql":
-            conn.exec_driver_sql("VACUUM FULL beneficiary, contract, audit_log")
+            conn.exec_driver_sql("VACUUM FULL beneficiary, contract, audit_log, erasure_register")
     return warnings
 
 

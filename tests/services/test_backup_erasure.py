@@ -1,0 +1,116 @@
+"""Right to erasure and backups: erasures registered in the database are re-applied after any restore."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from erbm_desk.db.models import AuditEntry, Beneficiary, ErasureRecord
+from erbm_desk.domain.enums import ContractType, DeliveryMethod, Sex
+from erbm_desk.services import audit, gdpr
+from erbm_desk.services import backup as backups
+from erbm_desk.services.database import open_database
+from erbm_desk.services.indicators import Period, Scope, compute_indicators
+from erbm_desk.services.records import save_record
+from tests.fixtures import build_small_dataset
+
+NAME, FIRST, BORN = "QWERTZUNIKAT", "Ottilienne", date(2002, 7, 19)
+
+
+@pytest.fixture
+def sdb(tmp_path):
+    database = open_database(str(tmp_path / "base.sqlite"))
+    with database.session() as s:
+        ids = build_small_dataset(s)
+        p = save_record(s, "beneficiary", dict(last_name=NAME, first_name=FIRST, birth_date=BORN, sex=Sex.FEMALE,
+                                               rsa=True))
+        c = save_record(s, "contract", dict(beneficiary_id=p.id, company_id=ids["co_a"], operation_id=ids["op_a2"],
+                                            contract_type=ContractType.CDD, delivery_method=DeliveryMethod.DIRECT_HIRE,
+                                            start_date=date(2023, 2, 1), end_date=date(2023, 6, 30)))
+        save_record(s, "hours_entry", dict(contract_id=c.id, month=date(2023, 2, 1), hours=Decimal("35")))
+    database.person = p.id
+    database.person_uuid = p.uuid
+    yield database
+    database.close()
+
+
+def _indicators(db):
+    with db.session() as s:
+        return [compute_indicators(s, scope, period).to_json() for scope in (Scope(), Scope("cite", "Cité Test A"))
+                for period in (Period(), Period(date(2023, 1, 1), date(2023, 12, 1)))]
+
+
+def _name_in_file(path) -> bool:
+    data = b"".join(f.read_bytes() for f in (path, path.with_name(path.name + "-wal")) if f.exists())
+    return any(n in data for n in (NAME.encode(), FIRST.encode(), NAME.encode("utf-16-le"), BORN.isoformat().encode()))
+
+
+def test_erasure_is_registered_without_identity(sdb):
+    gdpr.erase_and_vacuum(sdb, [sdb.person])
+    with sdb.session() as s:
+        rows = s.scalars(select(ErasureRecord)).all()
+        assert [(r.beneficiary_uuid, r.reason) for r in rows] == [(sdb.person_uuid, "demande de la personne")]
+        assert gdpr.erasure_register(s)[0].beneficiary_uuid == sdb.person_uuid
+
+
+def test_restoring_an_older_backup_erases_the_person_again(sdb):
+    indicators = _indicators(sdb)
+    older = backups.backup_database(sdb, "manuelle")
+    assert _name_in_file(older.path)  # the backup made before the erasure holds the person
+    gdpr.erase_and_vacuum(sdb, [sdb.person])
+    assert _indicators(sdb) == indicators and not _name_in_file(sdb.path)
+
+    result = backups.restore_backup(sdb, older.path)
+
+    assert result.erasures_reapplied == 1
+    assert any("effacée(s) après la date de cette sauvegarde l'ont été à nouveau" in n for n in result.notes)
+    with sdb.session() as s:
+        person = s.get(Beneficiary, sdb.person)
+        assert (person.last_name, person.first_name, person.birth_date) == (None, None, None)
+        assert s.scalar(select(ErasureRecord.beneficiary_uuid)) == sdb.person_uuid  # the register came back too
+        erase = s.scalars(select(AuditEntry).where(AuditEntry.action == "erase")).all()
+        assert len(erase) == 1 and "réappliqué après restauration" in erase[0].changes
+        report = audit.verify_audit_chain(s)
+        assert report.ok, report.message  # the shorter, restored log is the new anchor: no false alarm
+    assert _indicators(sdb) == indicators
+    with sdb.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    sdb.engine.dispose()
+    assert not _name_in_file(sdb.path), "the name came back with the backup"
+
+    # restoring it once more (the register now lives in the restored database as well) changes nothing
+    again = backups.restore_backup(sdb, older.path)
+    assert again.erasures_reapplied == 1
+    again = backups.restore_backup(sdb, again.previous_state)
+    assert again.erasures_reapplied == 0 and any("Registre des effacements vérifié" in n for n in again.notes)
+
+
+def test_restoring_through_the_file_path_also_reapplies(sdb, tmp_path):
+    """The CLI (`erbm-desk restore`) and the start-up rescue restore by path, without an open Database."""
+    older = backups.backup_database(sdb, "manuelle")
+    gdpr.erase_and_vacuum(sdb, [sdb.person])
+    path = sdb.path
+    sdb.close()
+    result = backups.restore_backup(path, older.path)
+    assert result.erasures_reapplied == 1
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT last_name, first_name, birth_date FROM beneficiary WHERE uuid = ?",
+                            (sdb.person_uuid,)).fetchone() == (None, None, None)
+    finally:
+        conn.close()
+    assert not _name_in_file(path)
+
+
+def test_erasures_from_before_the_register_are_taken_from_the_audit_log(sdb):
+    """A database upgraded from 0003 has its past erasures only in the audit log: they count too."""
+    older = backups.backup_database(sdb, "manuelle")
+    gdpr.erase_and_vacuum(sdb, [sdb.person])
+    with sdb.engine.begin() as conn:
+        conn.execute(ErasureRecord.__table__.delete())
+    result = backups.restore_backup(sdb, older.path)
+    assert result.erasures_reapplied == 1
