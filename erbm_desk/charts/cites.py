@@ -13,11 +13,11 @@ from erbm_desk.charts.style import (
     SERIES,
     empty_message,
     fig_title,
-    fr_hours,
+    figure_size,
     fr_count,
+    fr_hours,
     hbars,
     label_margin,
-    figure_size,
     new_figure,
     panel_title,
 )

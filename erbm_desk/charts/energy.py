@@ -15,12 +15,14 @@ from erbm_desk.charts.style import (
     SCREEN_DPI,
     empty_message,
     fig_title,
-    frame_axes,
     figure_size,
     fr_number,
+    frame_axes,
+    label,
     label_margin,
     legend_row,
     new_figure,
+    no_clip,
     set_tip,
     value_scale,
 )
@@ -53,9 +55,9 @@ def energy_figure(rows: list[EnergyRow], level: str, *, width: float = CHART_SIZ
     n = len(shown)
     ys = [n - 1 - i for i in range(n)]
     before = ax.barh([y + 0.19 for y in ys], [float(r.before or 0) for r in shown], height=0.36, color=BEFORE,
-                     label="Avant travaux")
+                     clip_path=no_clip(ax), label="Avant travaux")
     after = ax.barh([y - 0.19 for y in ys], [float(r.after or 0) for r in shown], height=0.36, color=GOOD,
-                    label="Après travaux")
+                    clip_path=no_clip(ax), label="Après travaux")
     for bar, r in zip(before, shown):
         set_tip(bar, f"{r.label}, avant travaux : {_kwh(r.before) if r.before is not None else 'non renseigné'}")
         bar.erbm_label, bar.erbm_value = r.label, r.before
@@ -68,7 +70,7 @@ def energy_figure(rows: list[EnergyRow], level: str, *, width: float = CHART_SIZ
     ax.axvline(ENERGY_GOAL_KWH, color=INK, linewidth=1, linestyle=(0, (3, 2)))
     ax.yaxis.set_major_locator(NullLocator())
     for y, r in zip(ys, shown):
-        ax.text(-0.015, y, r.label, transform=ax.get_yaxis_transform(), ha="right", va="center",
+        label(ax, -0.015, y, r.label, transform=ax.get_yaxis_transform(), ha="right", va="center",
                 fontsize=LABEL_SIZE, color=INK)
     ax.set_ylim(-0.6, n - 0.4)
     top = max([float(r.before or 0) for r in shown] + [float(r.after or 0) for r in shown] + [ENERGY_GOAL_KWH])

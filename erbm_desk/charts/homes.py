@@ -16,9 +16,11 @@ from erbm_desk.charts.style import (
     category_scale,
     fig_title,
     fr_count,
-    frame_axes,
     fr_number,
+    frame_axes,
+    label,
     new_figure,
+    no_clip,
     panel_title,
     set_tip,
     value_scale,
@@ -51,20 +53,20 @@ def homes_figure(homes: HomesPace, *, size=(CHART_SIZE[0], CHART_SIZE[1] + 0.3),
     ax = fig.add_axes((0.10, 0.12, 0.38, 0.64))
     frame_axes(ax)
     past = [(y, d) for y, d in zip(years, homes.delivered) if y <= last_year]
-    bars = ax.bar([y for y, _ in past], [d for _, d in past], width=0.7, color=PRIMARY)
+    bars = ax.bar([y for y, _ in past], [d for _, d in past], width=0.7, color=PRIMARY, clip_path=no_clip(ax))
     for bar, (y, d) in zip(bars, past):
         set_tip(bar, f"{y} : {_homes(d)} livrés")
         bar.erbm_label, bar.erbm_value = str(y), d
     if homes.pace_needed and future:
         need = ax.bar(future, [float(homes.pace_needed)] * len(future), width=0.7, color="white",
-                      edgecolor=ACCENT, linewidth=1.2, hatch="////")
+                      edgecolor=ACCENT, linewidth=1.2, hatch="////", clip_path=no_clip(ax))
         for bar, y in zip(need, future):
             set_tip(bar, f"{y} : {_homes(homes.pace_needed)} à livrer pour tenir l'objectif")
             bar.erbm_label, bar.erbm_value = str(y), homes.pace_needed
-        ax.text(sum(future) / len(future), float(homes.pace_needed), "nécessaire", ha="center", va="bottom",
+        label(ax, sum(future) / len(future), float(homes.pace_needed), "nécessaire", ha="center", va="bottom",
                 fontsize=SMALL_SIZE, color=ACCENT)
     ax.axhline(float(homes.pace_current), color=MUTED, linewidth=1, linestyle=":")
-    ax.text(years[0] - 0.5, float(homes.pace_current), "rythme actuel", ha="left", va="bottom",
+    label(ax, years[0] - 0.5, float(homes.pace_current), "rythme actuel", ha="left", va="bottom",
             fontsize=SMALL_SIZE, color=MUTED)
     panel_title(ax, "Livrés par an")
     ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
@@ -84,10 +86,10 @@ def homes_figure(homes: HomesPace, *, size=(CHART_SIZE[0], CHART_SIZE[1] + 0.3),
                              linestyle=(0, (4, 2)), marker="o", markersize=3)
     set_tip(projection, [f"fin {y} : {_homes(p)} au rythme actuel" for y, p in proj])
     if proj:
-        ax2.text(proj[-1][0] + 0.3, proj[-1][1], f"projection\n{fr_number(proj[-1][1])}", ha="right",
+        label(ax2, proj[-1][0] + 0.3, proj[-1][1], f"projection\n{fr_number(proj[-1][1])}", ha="right",
                  va="bottom", fontsize=SMALL_SIZE, color=PRIMARY, linespacing=1.1)
     ax2.axhline(homes.target, color=ACCENT, linewidth=1.2)
-    ax2.text(years[0] - 0.3, homes.target, f"{homes.target_label} : {fr_number(homes.target)}", ha="left",
+    label(ax2, years[0] - 0.3, homes.target, f"{homes.target_label} : {fr_number(homes.target)}", ha="left",
              va="bottom", fontsize=SMALL_SIZE, color=ACCENT)
     panel_title(ax2, "Cumul depuis 2017")
     ax2.set_xlim(years[0] - 0.4, years[-1] + 0.4)

@@ -23,6 +23,7 @@ from erbm_desk.charts.style import (
     fr_count,
     fr_hours,
     fr_number,
+    label,
     new_figure,
     nice_ticks,
     set_tip,
@@ -49,9 +50,9 @@ def map_figure(data: MapData, shapes: dict[str, CommuneShape], outlines: dict[st
     without a cité in scope stay light grey. The commune collection has gid 'communes' and `erbm_insee` (one
     INSEE code per polygon); the cités' collection has gid 'cites' and `erbm_cite_ids`."""
     fig = new_figure(size, dpi, into)
-    label = MAP_INDICATORS[indicator]
+    title = MAP_INDICATORS[indicator]
     hint = "Cliquer sur une cité pour ouvrir son tableau de bord ; " if clickable else "Points : les cités ; "
-    fig_title(fig, f"Carte : {label.lower()} par commune", f"{hint}gris : aucune cité dans le périmètre")
+    fig_title(fig, f"Carte : {title.lower()} par commune", f"{hint}gris : aucune cité dans le périmètre")
     ax = fig.add_axes((0.01, 0.1, 0.98, 0.78))
     ax.set_axis_off()
 
@@ -83,7 +84,7 @@ def map_figure(data: MapData, shapes: dict[str, CommuneShape], outlines: dict[st
         points = [p for insee in data.insee_codes if (shape := shapes.get(insee)) and shape.epci_siren == siren
                   for p in shape.rings[0]]
         if points and siren in data.epci_names:
-            ax.text(sum(x for x, _ in points) / len(points), sum(y for _, y in points) / len(points),
+            label(ax, sum(x for x, _ in points) / len(points), sum(y for _, y in points) / len(points),
                     data.epci_names[siren], ha="center", va="center", fontsize=SMALL_SIZE, color="#374151",
                     fontweight="bold", path_effects=halo, zorder=4)
 
@@ -112,9 +113,9 @@ def map_figure(data: MapData, shapes: dict[str, CommuneShape], outlines: dict[st
     cax.set_axis_off()
     for t in nice_ticks(vmax, 4):
         if t <= vmax:
-            cax.text(t, -0.3, fr_number(t), transform=cax.get_xaxis_transform(), ha="center", va="top",
+            label(cax, t, -0.3, fr_number(t), transform=cax.get_xaxis_transform(), ha="center", va="top",
                      fontsize=SMALL_SIZE, color=INK)
-    cax.text(0.5, 1.25, label, transform=cax.transAxes, ha="center", va="bottom", fontsize=SMALL_SIZE,
+    label(cax, 0.5, 1.25, title, transform=cax.transAxes, ha="center", va="bottom", fontsize=SMALL_SIZE,
              color=MUTED)
     fig.erbm_map = True
     return fig

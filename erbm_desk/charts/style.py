@@ -98,10 +98,11 @@ def fr_month(d: date) -> str:
 
 def new_figure(size: tuple[float, float] = CHART_SIZE, dpi: int = SCREEN_DPI,
                into: FigureBase | None = None) -> FigureBase:
-    """A new Figure, or `into` (a SubFigure of a bilan page) when the chart is drawn into a page."""
-    from matplotlib.figure import Figure
+    """A new Figure, or `into` (a SubFigure of a bilan page) when the chart is drawn into a page. On screen the
+    Figure draws its texts through `text_cache` (matplotlib 3.11 shapes every text at every draw)."""
+    from erbm_desk.charts.text_cache import ChartFigure
 
-    fig = into if into is not None else Figure(figsize=size, dpi=dpi, facecolor="white")
+    fig = into if into is not None else ChartFigure(figsize=size, dpi=dpi, facecolor="white")
     fig.erbm_title = ""  # the chart's title, for the canvas' « Enregistrer sous » default name
     return fig
 
@@ -139,12 +140,29 @@ def label_margin(labels: Sequence[str], fig_width: float, minimum: float = 0.08,
     return min(maximum, max(minimum, (longest * CHAR_WIDTH_IN + 0.2) / fig_width))
 
 
+def no_clip(ax: Axes):
+    """One clip path shared by the texts and bars of `ax`. Axes.text and Axes.add_patch otherwise build a new
+    TransformedPatchPath for every artist (a large share of building a chart); texts are not clipped anyway
+    (clip_on is False for texts) and bars stay within the limits the charts set."""
+    clip = getattr(ax, "_erbm_clip", None)
+    if clip is None:
+        from matplotlib.transforms import TransformedPatchPath
+
+        clip = ax._erbm_clip = TransformedPatchPath(ax.patch)
+    return clip
+
+
+def label(ax: Axes, x, y, text: str, **kwargs):
+    """`ax.text` without building a clip path per text (see `no_clip`)."""
+    return ax.text(x, y, text, clip_path=no_clip(ax), **kwargs)
+
+
 def empty_message(ax: Axes, text: str = "Aucune donnée sur la période") -> None:
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=LABEL_SIZE, color=MUTED, transform=ax.transAxes)
+    label(ax, 0.5, 0.5, text, ha="center", va="center", fontsize=LABEL_SIZE, color=MUTED, transform=ax.transAxes)
 
 
 # ---------------------------------------------------------------------------------------------- tips
@@ -189,7 +207,7 @@ def hbars(
     widths = [0.0 if m else float(v) for v, m in zip(values, masked)]
     ys = list(range(n - 1, -1, -1))
     colors = color if isinstance(color, (list, tuple)) else [color] * n
-    bars = ax.barh(ys, widths, height=0.64, color=colors, edgecolor="none")
+    bars = ax.barh(ys, widths, height=0.64, color=colors, edgecolor="none", clip_path=no_clip(ax))
     ax.set_ylim(-0.6, n - 0.4)
     top = (xmax if xmax is not None else max(widths, default=0)) or 1
     width_in = ax.get_position().width * figure_size(ax.get_figure(root=False))[0]
@@ -204,16 +222,16 @@ def hbars(
     ax.spines["left"].set_color("#b8bdc4")
     to_left = ax.get_yaxis_transform()  # x in axes fraction, y in data
     tip_text = tip_text or value_text
-    for bar, label, value, m, w, y in zip(bars, labels, values, masked, widths, ys):
+    for bar, name, value, m, w, y in zip(bars, labels, values, masked, widths, ys):
         shown = f"< {mask_below}" if m else value_text(value)
-        set_tip(bar, f"{label} : {shown if m else tip_text(value)}")
-        bar.erbm_label = str(label)
+        set_tip(bar, f"{name} : {shown if m else tip_text(value)}")
+        bar.erbm_label = str(name)
         bar.erbm_value = None if m else value
         if show_labels:
-            ax.text(-0.015, y, str(label), transform=to_left, ha="right", va="center", fontsize=LABEL_SIZE,
+            label(ax, -0.015, y, str(name), transform=to_left, ha="right", va="center", fontsize=LABEL_SIZE,
                     color=INK)
         if show_values:
-            ax.text(w + top * 0.015, y, shown, va="center", ha="left", fontsize=SMALL_SIZE + 0.5, color=INK)
+            label(ax, w + top * 0.015, y, shown, va="center", ha="left", fontsize=SMALL_SIZE + 0.5, color=INK)
     return list(bars)
 
 
@@ -243,14 +261,14 @@ def value_scale(ax: Axes, vmax: float, axis: str = "y", nbins: int = 4, fmt=None
         if grid:
             ax.hlines(ticks, 0, 1, transform=ax.get_yaxis_transform(), colors=GRID, linewidths=0.8, zorder=0)
         for t in ticks:
-            ax.text(-0.012, t, fmt(t), transform=ax.get_yaxis_transform(), ha="right", va="center",
+            label(ax, -0.012, t, fmt(t), transform=ax.get_yaxis_transform(), ha="right", va="center",
                     fontsize=SMALL_SIZE + 0.5, color=INK)
     else:
         ax.set_xlim(0, top)
         if grid:
             ax.vlines(ticks, 0, 1, transform=ax.get_xaxis_transform(), colors=GRID, linewidths=0.8, zorder=0)
         for t in ticks:
-            ax.text(t, -0.02, fmt(t), transform=ax.get_xaxis_transform(), ha="center", va="top",
+            label(ax, t, -0.02, fmt(t), transform=ax.get_xaxis_transform(), ha="center", va="top",
                     fontsize=SMALL_SIZE + 0.5, color=INK)
     return top
 
@@ -260,14 +278,14 @@ def category_scale(ax: Axes, positions: Sequence[float], labels: Sequence[str]) 
     from matplotlib.ticker import NullLocator
 
     ax.xaxis.set_major_locator(NullLocator())
-    for x, label in zip(positions, labels):
-        ax.text(x, -0.025, label, transform=ax.get_xaxis_transform(), ha="center", va="top",
+    for x, text in zip(positions, labels):
+        label(ax, x, -0.025, text, transform=ax.get_xaxis_transform(), ha="center", va="top",
                 fontsize=SMALL_SIZE + 0.5, color=INK)
 
 
 def panel_title(ax: Axes, text: str) -> None:
     """A small title above an axes, as a text (Axes.set_title re-measures the tick labels at every draw)."""
-    ax.text(0, 1.02, text, transform=ax.transAxes, ha="left", va="bottom", fontsize=8.5, color="#4b5563")
+    label(ax, 0, 1.02, text, transform=ax.transAxes, ha="left", va="bottom", fontsize=8.5, color="#4b5563")
 
 
 def legend_row(fig: FigureBase, items: Sequence[tuple[str, str, str]], x: float, y: float) -> None:
