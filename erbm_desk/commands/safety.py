@@ -17,6 +17,24 @@ def _sqlite_path(args) -> Path:
     return Path(url.removeprefix("sqlite:///"))
 
 
+def _require(args, path: Path, permission: str) -> None:
+    """The signed-in user (or the system user of a personal database) must hold `permission`. A copy of the
+    file holds every identity; a restore replaces everyone's work. A damaged file is not opened: restoring it
+    is a rescue, and whoever can damage the file can replace it anyway."""
+    from erbm_desk.cli import open_db
+    from erbm_desk.services import authz
+    from erbm_desk.services import backup as backups
+
+    if not path.is_file() or (backups.header_ok(path) and backups.check_file(path)):
+        return
+    db = open_db(args)
+    try:
+        with db.session() as s:
+            authz.require(s, permission)
+    finally:
+        db.close()
+
+
 def cmd_backup(args) -> int:
     from erbm_desk.services import backup as backups
 
@@ -31,6 +49,9 @@ def cmd_backup(args) -> int:
     path = _sqlite_path(args)
     if not path.is_file():
         raise CliError(f"La base « {path} » n'existe pas : rien à sauvegarder.")
+    from erbm_desk.services import authz
+
+    _require(args, path, authz.IDENTITY_READ)
     try:
         info = backups.save_copy(path, args.dest) if args.dest else backups.backup_database(path, "manuelle")
     except backups.BackupError as exc:
@@ -69,6 +90,9 @@ def cmd_restore(args) -> int:
         if not 1 <= index <= len(saved):
             raise CliError(f"Pas de sauvegarde numéro {index} : voir « erbm-desk restore --list ».")
         chosen = saved[index - 1].path
+    from erbm_desk.services import authz
+
+    _require(args, path, authz.DATABASE_ADMIN)
     try:
         result = backups.restore_backup(path, chosen)
     except backups.BackupError as exc:

@@ -20,6 +20,7 @@ the operating-system user.
 from __future__ import annotations
 
 import getpass
+import re
 import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event, null, type_coerce
 from sqlalchemy.orm import Session, attributes
 from sqlalchemy.sql import visitors
-from sqlalchemy.sql.elements import ColumnClause, ColumnElement
+from sqlalchemy.sql.elements import ColumnClause, ColumnElement, TextClause
 
 from erbm_desk.db.models import Beneficiary, Record
 from erbm_desk.domain.enums import LabelledEnum
@@ -94,7 +95,7 @@ PERMISSION_LABELS = {
     DATA_IMPORT: "importer un classeur",
     GDPR_ACCESS: "exporter les données d'une personne",
     GDPR_ERASE: "effacer l'identité d'une personne",
-    DATABASE_ADMIN: "administrer la base (chiffrement)",
+    DATABASE_ADMIN: "administrer la base (chiffrement, restauration d'une sauvegarde)",
 }
 ENTITY_LABELS = {
     "bailleur": "les bailleurs", "cite": "les cités", "operation": "les opérations", "funding": "les financements",
@@ -332,6 +333,7 @@ def _mask_identity_reads(state):
 
 
 _SESSION_KEY = "erbm_authz_session"
+_RAW_IDENTITY = re.compile(r"\b(last_name|first_name|birth_date)\b", re.IGNORECASE)
 
 
 @event.listens_for(Session, "after_begin")
@@ -358,6 +360,22 @@ def guard_engine(engine) -> None:
             return clauseelement, multiparams, params
         masked = mask_names(clauseelement)
         return (clauseelement if masked is None else masked), multiparams, params
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _refuse_raw_identity_sql(conn, _cursor, statement, _parameters, context, _executemany):
+        """Hand-written SQL (`text()`, `exec_driver_sql`) cannot be rewritten like a SELECT built with
+        SQLAlchemy: for a role that may not see identities, one that names an identity column is refused."""
+        compiled = getattr(context, "compiled", None)
+        if compiled is not None and not isinstance(getattr(compiled, "statement", None), TextClause):
+            return
+        ref = conn.info.get(_SESSION_KEY)
+        session = ref() if ref is not None else None
+        if session is None or not _RAW_IDENTITY.search(statement or ""):
+            return
+        user = _user_or_none(session)
+        if identity_visible(user) or (user is None and database_of(session) is None):
+            return
+        raise AccessDenied("Accès refusé : requête SQL directe sur l'identité des bénéficiaires.")
 
     @event.listens_for(engine.pool, "checkin")
     def _forget_session(_dbapi_connection, record) -> None:

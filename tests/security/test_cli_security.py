@@ -83,3 +83,58 @@ def test_admin_manages_accounts_settings_and_erasure_from_the_cli(cli_db, capsys
     # the facilitator cannot change settings
     code, _, err = run(capsys, "--db", cli_db, "--user", "fanny", "settings", "retention.years", "2")
     assert code == 1 and "Accès refusé" in err
+
+
+def _workbook_text(path) -> str:
+    return " ".join(str(c) for ws in load_workbook(path).worksheets for r in ws.iter_rows(values_only=True)
+                    for c in r if c is not None)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_exports_backs_up_and_restores_only_what_it_may(cli_db, capsys, role, tmp_path):
+    """Every CLI path that writes a file or replaces the database, per role: no name ever reaches a bailleur or
+    the comité, and only the administrator changes settings, erases, restores."""
+    user = ["--db", cli_db, "--user", USERNAMES[role]]
+    sees = role in (Role.ADMIN, Role.FACILITATOR)
+    anonymous = tmp_path / "anonyme.xlsx"
+    code, _, err = run(capsys, *user, "export", str(anonymous))
+    assert code == 0, err
+    assert "DURAND" not in _workbook_text(anonymous)
+    nominative = tmp_path / "nominatif.xlsx"
+    code, _, err = run(capsys, *user, "export", "--nominatif", str(nominative))
+    assert (code == 0) is sees and nominative.exists() is sees
+    assert sees or ("Accès refusé" in err and "Traceback" not in err)
+    if sees:
+        assert "DURAND" in _workbook_text(nominative)
+    releve = tmp_path / "releve.xlsx"
+    code, _, err = run(capsys, *user, "releve", "--siret", "73282932000074", "--mois", "2022-02", str(releve))
+    if code == 0:
+        assert ("DURAND" in _workbook_text(releve)) is sees
+    else:
+        assert "Accès refusé" in err or "SIRET" in err or "entreprise" in err, err
+    code, _, err = run(capsys, *user, "bilan", str(tmp_path / "bilan.pdf"))
+    assert code == 0, err  # an anonymous document: every role
+    assert b"DURAND" not in (tmp_path / "bilan.pdf").read_bytes()
+    code, _, err = run(capsys, *user, "audit", "--export", str(tmp_path / "journal.csv"))
+    assert (code == 0) is (role is Role.ADMIN)
+    code, _, err = run(capsys, *user, "settings", "disclosure.threshold", "7")
+    assert (code == 0) is (role is Role.ADMIN)
+    code, _, err = run(capsys, *user, "gdpr", "retention", "--years", "1")
+    assert (code == 0) is (role is Role.ADMIN)
+    code, _, err = run(capsys, *user, "gdpr", "erase", "1", "--yes")
+    assert (code == 0) is (role is Role.ADMIN)
+
+    if "://" in cli_db:
+        return  # PostgreSQL: backups and restores are the server's
+    copy = tmp_path / "copie.sqlite"
+    code, _, err = run(capsys, *user, "backup", str(copy))  # a copy of the file holds every identity
+    assert (code == 0) is sees and copy.exists() is sees
+    assert sees or "Accès refusé" in err
+    from erbm_desk.services import backup as backups
+
+    backups.backup_database(cli_db, "manuelle")
+    code, out, _ = run(capsys, *user, "restore", "--list")
+    assert code == 0 and "à la demande" in out
+    code, out, err = run(capsys, *user, "restore", "1")
+    assert (code == 0) is (role is Role.ADMIN), err
+    assert role is Role.ADMIN or "Accès refusé" in err
