@@ -8,6 +8,7 @@ from typing import Sequence
 
 from matplotlib.figure import Figure
 
+from erbm_desk.charts.light_axes import add_panel
 from erbm_desk.charts.style import (
     CHART_SIZE,
     PHASE_COLORS,
@@ -52,7 +53,7 @@ def _panels(fig: Figure, groups: Sequence[Sequence[str]], widths: Sequence[float
     for margin, w in zip(margins, widths):
         x += margin
         width = free * w / sum(widths)
-        axes.append(fig.add_axes((x, BOTTOM, width, top - BOTTOM)))
+        axes.append(add_panel(fig, (x, BOTTOM, width, top - BOTTOM)))
         x += width + 0.03
     return axes
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from erbm_desk.charts.light_axes import add_panel
 from erbm_desk.charts.style import (
     ACCENT,
     CHART_SIZE,
@@ -51,12 +52,12 @@ def cites_figure(rows: list[GroupRow], *, top_n: int = 15, width: float = CHART_
     left = label_margin(labels, width, maximum=0.3)
     top, bottom = 1 - 0.85 / height, 0.12 / height
     if not shown:
-        empty_message(fig.add_axes((left, bottom, 0.9 - left, top - bottom)), "Aucune cité dans le périmètre")
+        empty_message(add_panel(fig, (left, bottom, 0.9 - left, top - bottom)), "Aucune cité dans le périmètre")
         return fig
     gap = 0.02
     panel_w = (0.98 - left - gap * (len(PANELS) - 1)) / len(PANELS)
     for i, (attr, title, color) in enumerate(PANELS):
-        ax = fig.add_axes((left + i * (panel_w + gap), bottom, panel_w, top - bottom))
+        ax = add_panel(fig, (left + i * (panel_w + gap), bottom, panel_w, top - bottom))
         colors = [ACCENT if highlight is not None and r.id == highlight else color for r in shown]
         values = [getattr(r, attr) for r in shown]
         if attr == "hours_realised":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
+from erbm_desk.charts.light_axes import add_panel
 from erbm_desk.charts.style import (
     ALERT,
     BEFORE,
@@ -47,7 +48,7 @@ def energy_figure(rows: list[EnergyRow], level: str, *, width: float = CHART_SIZ
     top_fraction = 1 - 0.85 / height
     bottom = 0.45 / height
     left = label_margin([r.label for r in shown], width)
-    ax = fig.add_axes((left, bottom, 0.96 - left, top_fraction - bottom))
+    ax = add_panel(fig, (left, bottom, 0.96 - left, top_fraction - bottom))
     if not shown:
         empty_message(ax, "Aucune consommation renseignée")
         return fig

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from erbm_desk.charts.light_axes import add_panel
 from erbm_desk.charts.style import (
     ACCENT,
     CHART_SIZE,
@@ -50,7 +51,7 @@ def homes_figure(homes: HomesPace, *, size=(CHART_SIZE[0], CHART_SIZE[1] + 0.3),
     odd_years = [y for y in years if y % 2 == 1]
 
     # Left: deliveries per year, and the pace needed for each year left.
-    ax = fig.add_axes((0.10, 0.12, 0.38, 0.64))
+    ax = add_panel(fig, (0.10, 0.12, 0.38, 0.64))
     frame_axes(ax)
     past = [(y, d) for y, d in zip(years, homes.delivered) if y <= last_year]
     bars = ax.bar([y for y, _ in past], [d for _, d in past], width=0.7, color=PRIMARY, clip_path=no_clip(ax))
@@ -75,7 +76,7 @@ def homes_figure(homes: HomesPace, *, size=(CHART_SIZE[0], CHART_SIZE[1] + 0.3),
     category_scale(ax, odd_years, [str(y) for y in odd_years])
 
     # Right: cumulative deliveries, the projection at the pace so far, the target.
-    ax2 = fig.add_axes((0.60, 0.12, 0.37, 0.64))
+    ax2 = add_panel(fig, (0.60, 0.12, 0.37, 0.64))
     frame_axes(ax2)
     done = [(y, c) for y, c in zip(years, homes.cumulative) if c is not None]
     proj = [(y, p) for y, p in zip(years, homes.projection) if p is not None]

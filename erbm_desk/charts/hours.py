@@ -6,6 +6,7 @@ from datetime import date
 
 from matplotlib.figure import Figure
 
+from erbm_desk.charts.light_axes import add_panel
 from erbm_desk.charts.style import (
     ACCENT,
     CHART_SIZE,
@@ -42,7 +43,7 @@ def hours_figure(hours: MonthlyHours, *, size=CHART_SIZE, dpi=SCREEN_DPI, into=N
     realised = hours.cumulative[-1] if hours.cumulative else 0
     fig_title(fig, "Heures d'insertion cumulées",
               f"{fr_hours(realised)} réalisées ; {fr_hours(hours.required_total)} exigées par les opérations")
-    ax = fig.add_axes((0.13, 0.12, 0.83, 0.62))
+    ax = add_panel(fig, (0.13, 0.12, 0.83, 0.62))
     frame_axes(ax)
     if not hours.months:
         empty_message(ax, "Aucune heure saisie sur la période")

@@ -11,6 +11,7 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.patheffects import withStroke
 
+from erbm_desk.charts.light_axes import add_panel
 from erbm_desk.charts.style import (
     ACCENT,
     INK,
@@ -53,7 +54,7 @@ def map_figure(data: MapData, shapes: dict[str, CommuneShape], outlines: dict[st
     title = MAP_INDICATORS[indicator]
     hint = "Cliquer sur une cité pour ouvrir son tableau de bord ; " if clickable else "Points : les cités ; "
     fig_title(fig, f"Carte : {title.lower()} par commune", f"{hint}gris : aucune cité dans le périmètre")
-    ax = fig.add_axes((0.01, 0.1, 0.98, 0.78))
+    ax = add_panel(fig, (0.01, 0.1, 0.98, 0.78))
     ax.set_axis_off()
 
     polygons, values, insee_of, tips = [], [], [], []
@@ -108,7 +109,7 @@ def map_figure(data: MapData, shapes: dict[str, CommuneShape], outlines: dict[st
 
     # The colour scale: a gradient image and a few texts (a Colorbar costs as much as the whole map).
     vmax = norm.vmax
-    cax = fig.add_axes((0.3, 0.055, 0.4, 0.025))
+    cax = add_panel(fig, (0.3, 0.055, 0.4, 0.025))
     cax.imshow(np.linspace(0, 1, 256)[None, :], aspect="auto", cmap=CMAP, extent=(0, vmax, 0, 1))
     cax.set_axis_off()
     for t in nice_ticks(vmax, 4):

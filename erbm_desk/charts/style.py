@@ -158,8 +158,10 @@ def label(ax: Axes, x, y, text: str, **kwargs):
 
 
 def empty_message(ax: Axes, text: str = "Aucune donnée sur la période") -> None:
-    ax.set_xticks([])
-    ax.set_yticks([])
+    from matplotlib.ticker import NullLocator
+
+    ax.xaxis.set_major_locator(NullLocator())
+    ax.yaxis.set_major_locator(NullLocator())
     for spine in ax.spines.values():
         spine.set_visible(False)
     label(ax, 0.5, 0.5, text, ha="center", va="center", fontsize=LABEL_SIZE, color=MUTED, transform=ax.transAxes)
