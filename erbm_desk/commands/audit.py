@@ -21,6 +21,20 @@ def _day(text: str) -> date:
 def cmd_audit(args) -> int:
     from erbm_desk.services import audit
 
+    if args.key:
+        from erbm_desk.services import audit_keys
+
+        try:
+            key = audit_keys.signing_key()
+        except audit_keys.AuditKeyError as exc:
+            raise CliError(str(exc)) from None
+        print(f"Clé secrète du journal : {key.source} (empreinte {key.id}).")
+        others = [k for k in audit_keys.available_keys().values() if k.id != key.id]
+        for other in others:
+            print(f"Autre clé disponible pour la vérification : {other.source} (empreinte {other.id}).")
+        print("Gardez une copie de ce fichier en lieu sûr, hors de la base et de ses sauvegardes : sans lui, le "
+              "journal ne peut plus être vérifié.")
+        return EXIT_OK
     flt = audit.AuditFilter(entity=args.entity, actor=args.actor, action=args.action, record_uuid=args.uuid,
                             since=args.since, until=args.until, text=args.search, limit=args.limit)
     db = open_db(args)
@@ -54,6 +68,8 @@ def register(subparsers) -> None:
     p.add_argument("--verify", action="store_true", help="vérifie le chaînage (détecte une modification hors de "
                                                           "l'application)")
     p.add_argument("--export", metavar="FICHIER", help="exporte en .csv ou .xlsx")
+    p.add_argument("--cle", dest="key", action="store_true", help="indique où est la clé secrète qui scelle le "
+                                                                  "journal, et son empreinte")
     p.add_argument("--entity", help="type d'enregistrement (beneficiary, contract, hours_entry…)")
     p.add_argument("--actor", help="utilisateur (partie du nom)")
     p.add_argument("--action", help="create, update, delete, bulk, erase, access, login, login_failed…")

@@ -38,6 +38,8 @@ def cmd_erase(args) -> int:
         db.close()
     print(f"Identité du bénéficiaire n° {bid} effacée (désormais « {report.pseudonym} ») ; {report.contracts} "
           f"contrat(s) conservé(s) sans identité ; {report.audit_entries_scrubbed} entrée(s) du journal nettoyée(s).")
+    if report.backups is not None:
+        print(report.backups.message())
     return EXIT_OK
 
 
@@ -59,8 +61,11 @@ def cmd_retention(args) -> int:
         if args.apply:
             if not args.yes:
                 raise CliError("L'anonymisation est définitive : relancez avec --apply --yes pour confirmer.")
-            gdpr.erase_and_vacuum(db, [c.beneficiary_id for c in due], reason=f"durée de conservation ({years} ans)")
+            reports = gdpr.erase_and_vacuum(db, [c.beneficiary_id for c in due],
+                                            reason=f"durée de conservation ({years} ans)")
             print(f"{len(due)} bénéficiaire(s) anonymisé(s).")
+            if reports and reports[0].backups is not None:
+                print(reports[0].backups.message())
     finally:
         db.close()
     return EXIT_OK

@@ -369,12 +369,12 @@ def verify_audit_chain(session: Session) -> ChainReport:
         notes.append("Aucune ancre de ce journal sur ce poste : la suppression des dernières entrées ne peut pas y "
                      "être détectée (l'ancre est écrite à chaque modification faite depuis ce poste).")
     else:
-        when = str(anchor.get("at", "")).replace("T", " à ")
+        when = audit_keys.french_time(anchor.get("at", ""))
         if anchor.get("rewritten"):
             old = anchor["rewritten"]
             return broken(int(old.get("id") or 0), f"le journal a été réécrit depuis le début hors de l'application "
-                          f"(constaté le {str(old.get('seen', '')).replace('T', ' à ')} : il comptait au moins "
-                          f"{old.get('id')} entrées le {str(old.get('at', '')).replace('T', ' à ')}).")
+                          f"(constaté le {audit_keys.french_time(old.get('seen', ''))} : il comptait au moins "
+                          f"{old.get('id')} entrées le {audit_keys.french_time(old.get('at', ''))}).")
         if anchor.get("first") and first_hash is not None and anchor["first"] != first_hash:
             return broken(1, "la première entrée ne correspond plus à celle que ce poste a enregistrée : journal "
                           "réécrit depuis le début hors de l'application.")

@@ -155,6 +155,14 @@ def available_keys() -> dict[str, Key]:
     return keys
 
 
+def french_time(iso: Any) -> str:
+    """« 22/11/2026 à 14:05:09 » from an anchor's ISO timestamp."""
+    try:
+        return f"{datetime.fromisoformat(str(iso)):%d/%m/%Y à %H:%M:%S}"
+    except ValueError:
+        return str(iso)
+
+
 def seal(secret: bytes, message: str) -> str:
     return hmac.new(secret, message.encode("utf-8"), hashlib.sha256).hexdigest()
 
@@ -200,7 +208,7 @@ def write_anchor(identity: str, last_id: int, last_hash: str, first_hash: str, *
             "at": datetime.now().isoformat(timespec="seconds")}
     history = list(current.get("notes", [])) if current else []
     if note:
-        history.append(f"{data['at']} : {note}")
+        history.append(f"{datetime.now():%d/%m/%Y à %H:%M:%S} : {note}")
     if current and not reset and current.get("first") != first_hash:
         # The first entry changed outside the app: keep the evidence, verification reports it.
         data["rewritten"] = {"id": current.get("id"), "hash": current.get("hash"), "first": current.get("first"),

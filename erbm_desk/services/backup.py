@@ -640,6 +640,94 @@ def _after_restore(db_path: Path, engine, register, info: BackupInfo, result: Re
             eng.dispose()
 
 
+@dataclass
+class ScrubResult:
+    scrubbed: list[Path] = field(default_factory=list)  # backups that held one of the people, now erased
+    unchanged: int = 0  # backups that did not hold them (or already anonymous)
+    skipped: list[str] = field(default_factory=list)  # French notes: encrypted or unreadable copies
+    seconds: float = 0.0
+
+    def message(self) -> str:
+        total = len(self.scrubbed) + self.unchanged
+        if self.scrubbed:
+            text = (f"Sauvegardes automatiques : {len(self.scrubbed)} sur {total} contenaient encore cette identité "
+                    f"et ont été nettoyées ({self.seconds:.1f} s).")
+        elif total:
+            text = f"Sauvegardes automatiques : aucune des {total} ne contenait cette identité."
+        else:
+            text = "Aucune sauvegarde automatique à nettoyer."
+        return text + "".join(f" {n}" for n in self.skipped)
+
+
+def scrub_backups(db: Database | str | os.PathLike, people: dict[str, str | None],
+                  root: Path | None = None) -> ScrubResult:
+    """Erase the given people (UUID -> pseudonym) in every automatic backup of the database, in place: names
+    and birth date emptied, age band kept on each contract, personal values of the audit log removed, then
+    VACUUM so the old pages are gone. Each backup is changed in one SQLite transaction (a crash leaves it as it
+    was or scrubbed). Encrypted copies are skipped (the erasure is re-applied when one is restored). Copies
+    saved elsewhere by the user are out of reach."""
+    started = time.perf_counter()
+    result = ScrubResult()
+    db_path = _db_file(db)
+    if db_path is None or not people:
+        return result
+    encrypted = 0
+    for entry in _parsed(backup_folder(db_path, root)):
+        if not header_ok(entry.path):
+            encrypted += 1
+            continue
+        try:
+            if _scrub_file(entry.path, people):
+                result.scrubbed.append(entry.path)
+            else:
+                result.unchanged += 1
+        except sqlite3.Error as exc:
+            result.skipped.append(f"« {entry.path.name} » n'a pas pu être nettoyée ({exc}) : supprimez-la.")
+    if encrypted:
+        result.skipped.append(f"{encrypted} sauvegarde(s) chiffrée(s) non nettoyée(s) : l'effacement y sera "
+                              "réappliqué si elles sont restaurées.")
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _scrub_file(path: Path, people: dict[str, str | None]) -> bool:
+    from erbm_desk.domain import rules
+    from erbm_desk.services.gdpr import new_pseudonym
+
+    conn = sqlite3.connect(str(path), timeout=30)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "beneficiary" not in tables:
+            return False
+        audit_columns = {r[1] for r in conn.execute("PRAGMA table_info(audit_log)")} if "audit_log" in tables else set()
+        changed = False
+        with conn:
+            for uuid, pseudonym in people.items():
+                row = conn.execute("SELECT id, birth_date, pseudonym FROM beneficiary WHERE uuid = ? AND "
+                                   "(last_name IS NOT NULL OR first_name IS NOT NULL OR birth_date IS NOT NULL)",
+                                   (uuid,)).fetchone()
+                if row is None:
+                    continue
+                bid, birth, own = row
+                if birth:
+                    born = date.fromisoformat(str(birth)[:10])
+                    for cid, start in conn.execute("SELECT id, start_date FROM contract WHERE beneficiary_id = ?",
+                                                   (bid,)).fetchall():
+                        band = rules.age_band(born, date.fromisoformat(str(start)[:10]))
+                        conn.execute("UPDATE contract SET age_band = ? WHERE id = ?", (band.value, cid))
+                conn.execute("UPDATE beneficiary SET last_name = NULL, first_name = NULL, birth_date = NULL, "
+                             "pseudonym = ? WHERE id = ?", (own or pseudonym or new_pseudonym(), bid))
+                if "personal" in audit_columns:
+                    conn.execute("UPDATE audit_log SET personal = NULL WHERE entity = 'beneficiary' AND "
+                                 "record_uuid = ?", (uuid,))
+                changed = True
+        if changed:
+            conn.execute("VACUUM")
+        return changed
+    finally:
+        conn.close()
+
+
 def _copy_into_live_file(backup: Path, db_path: Path) -> None:
     """The backup's pages written into the live file by SQLite: one write transaction, journaled, so a crash
     leaves the old content or the new one; other connections simply see a change."""

@@ -183,6 +183,7 @@ class ErasureReport:
     pseudonym: str
     contracts: int
     audit_entries_scrubbed: int
+    backups: object = None  # services.backup.ScrubResult: the automatic backups scrubbed after the erasure
 
 
 def new_pseudonym() -> str:
@@ -225,6 +226,7 @@ class RegisteredErasure:
     beneficiary_uuid: str
     erased_at: datetime
     reason: str
+    pseudonym: str | None = None  # kept when the person is erased again, so exchanged workbooks still match
 
 
 def erasure_register(session: Session, with_table: bool = True) -> list[RegisteredErasure]:
@@ -239,7 +241,10 @@ def erasure_register(session: Session, with_table: bool = True) -> list[Register
     ).all()
     for uuid, at in logged:
         found.setdefault(uuid, RegisteredErasure(uuid, at, "effacement journalisé"))
-    return list(found.values())
+    pseudonyms = dict(session.execute(select(Beneficiary.uuid, Beneficiary.pseudonym)
+                                      .where(Beneficiary.uuid.in_(list(found)))).all()) if found else {}
+    return [RegisteredErasure(r.beneficiary_uuid, r.erased_at, r.reason, pseudonyms.get(r.beneficiary_uuid))
+            for r in found.values()]
 
 
 def reapply_erasures(session: Session, register: Iterable[RegisteredErasure],
@@ -252,6 +257,7 @@ def reapply_erasures(session: Session, register: Iterable[RegisteredErasure],
         person = session.scalar(select(Beneficiary).where(Beneficiary.uuid == item.beneficiary_uuid))
         if person is None or is_erased(person):
             continue
+        person.pseudonym = person.pseudonym or item.pseudonym
         reports.append(_erase(session, person, f"{item.reason} — effacement du {item.erased_at:%d/%m/%Y} "
                               f"réappliqué après {context}", item.erased_at))
     session.flush()
@@ -280,10 +286,19 @@ def vacuum(db) -> list[str]:
 
 
 def erase_and_vacuum(db, beneficiary_ids: Iterable[int], reason: str = "demande de la personne") -> list[ErasureReport]:
-    """Erase several people in one transaction, then rewrite the file."""
+    """Erase several people in one transaction, rewrite the file, then scrub the automatic backups of an SQLite
+    database the same way (`services.backup.scrub_backups`; what it did is in each report's `backups`)."""
     with db.session() as s:
         reports = [erase_person(s, bid, reason) for bid in beneficiary_ids]
     vacuum(db)
+    path = getattr(db, "path", None)
+    if path is not None and reports:
+        from dataclasses import replace
+
+        from erbm_desk.services import backup as backups
+
+        scrub = backups.scrub_backups(path, {r.uuid: r.pseudonym for r in reports})
+        reports = [replace(r, backups=scrub) for r in reports]
     return reports
 
 

@@ -27,6 +27,11 @@ from erbm_desk.services.database import Database
 from erbm_desk.ui.workers import run_job
 
 
+def _backups_note(reports) -> str:
+    scrub = reports[0].backups if reports else None
+    return f" {scrub.message()}" if scrub is not None else ""
+
+
 def _confirm_erase(parent, count: int) -> bool:
     text = (f"Effacer définitivement l'identité de {count} personne(s) ?\n\nNoms et dates de naissance seront "
             "supprimés ; contrats et heures restent, anonymes, pour que les indicateurs ne changent pas. "
@@ -105,7 +110,8 @@ class PersonDataDialog(QDialog):
         if bid is None or not (confirmed or _confirm_erase(self, 1)):
             return
         run_job(lambda _p: gdpr.erase_and_vacuum(self.db, [bid]),
-                lambda r: (self.status.setText(f"Identité effacée : désormais « {r[0].pseudonym} »."), self.refresh()),
+                lambda r: (self.status.setText(f"Identité effacée : désormais « {r[0].pseudonym} »."
+                                               + _backups_note(r)), self.refresh()),
                 lambda exc: QMessageBox.warning(self, APP_NAME, str(exc)), owner=self)
 
 
@@ -150,5 +156,5 @@ class RetentionDialog(QDialog):
         self.apply_button.setEnabled(False)
         reason = f"durée de conservation ({self.years} ans)"
         run_job(lambda _p: gdpr.erase_and_vacuum(self.db, ids, reason),
-                lambda r: self.status.setText(f"{len(r)} personne(s) anonymisée(s)."),
+                lambda r: self.status.setText(f"{len(r)} personne(s) anonymisée(s)." + _backups_note(r)),
                 lambda exc: QMessageBox.warning(self, APP_NAME, str(exc)), owner=self)

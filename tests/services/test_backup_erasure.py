@@ -59,7 +59,7 @@ def test_erasure_is_registered_without_identity(sdb):
 
 def test_restoring_an_older_backup_erases_the_person_again(sdb):
     indicators = _indicators(sdb)
-    older = backups.backup_database(sdb, "manuelle")
+    older = backups.save_copy(sdb, sdb.path.with_name("copie-hors-rotation.sqlite"))  # not scrubbed: out of reach
     assert _name_in_file(older.path)  # the backup made before the erasure holds the person
     gdpr.erase_and_vacuum(sdb, [sdb.person])
     assert _indicators(sdb) == indicators and not _name_in_file(sdb.path)
@@ -91,7 +91,7 @@ def test_restoring_an_older_backup_erases_the_person_again(sdb):
 
 def test_restoring_through_the_file_path_also_reapplies(sdb, tmp_path):
     """The CLI (`erbm-desk restore`) and the start-up rescue restore by path, without an open Database."""
-    older = backups.backup_database(sdb, "manuelle")
+    older = backups.save_copy(sdb, sdb.path.with_name("copie-hors-rotation.sqlite"))  # not scrubbed: out of reach
     gdpr.erase_and_vacuum(sdb, [sdb.person])
     path = sdb.path
     sdb.close()
@@ -108,9 +108,34 @@ def test_restoring_through_the_file_path_also_reapplies(sdb, tmp_path):
 
 def test_erasures_from_before_the_register_are_taken_from_the_audit_log(sdb):
     """A database upgraded from 0003 has its past erasures only in the audit log: they count too."""
-    older = backups.backup_database(sdb, "manuelle")
+    older = backups.save_copy(sdb, sdb.path.with_name("copie-hors-rotation.sqlite"))  # not scrubbed: out of reach
     gdpr.erase_and_vacuum(sdb, [sdb.person])
     with sdb.engine.begin() as conn:
         conn.execute(ErasureRecord.__table__.delete())
     result = backups.restore_backup(sdb, older.path)
     assert result.erasures_reapplied == 1
+
+
+def test_erasure_scrubs_the_automatic_backups_in_place(sdb, tmp_path):
+    older = backups.backup_database(sdb, "manuelle")
+    elsewhere = backups.save_copy(sdb, tmp_path / "copie-ailleurs.sqlite")  # chosen by the user: out of reach
+    assert _name_in_file(older.path)
+    indicators = _indicators(sdb)
+    report = gdpr.erase_and_vacuum(sdb, [sdb.person])[0]
+    scrub = report.backups
+    assert scrub.scrubbed == [older.path] and not scrub.skipped
+    assert "1 sur 1 contenaient encore cette identité" in scrub.message()
+    assert not _name_in_file(older.path) and _name_in_file(elsewhere.path)
+    assert backups.check_file(older.path) == []
+    conn = sqlite3.connect(older.path)
+    try:
+        assert conn.execute("SELECT pseudonym, last_name FROM beneficiary WHERE uuid = ?",
+                            (sdb.person_uuid,)).fetchone() == (report.pseudonym, None)
+        assert conn.execute("SELECT count(*) FROM audit_log WHERE personal LIKE ?", (f"%{FIRST}%",)).fetchone() == (0,)
+    finally:
+        conn.close()
+    result = backups.restore_backup(sdb, older.path)  # the scrubbed copy restores with the same indicators
+    assert result.erasures_reapplied == 0
+    assert _indicators(sdb) == indicators
+    with sdb.session() as s:
+        assert audit.verify_audit_chain(s).ok
