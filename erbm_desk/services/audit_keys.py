@@ -56,7 +56,7 @@ class AuditKeyError(RuntimeError):
 def config_dir() -> Path:
     from erbm_desk.paths import APP_AUTHOR, APP_NAME
 
-    return user_config_path(APP_NAME, APP_AUTHOR)
+    return user_config_path(APP_NAME, APP_AUTHOR, roaming=True)  # Windows: %APPDATA%, apart from the data
 
 
 def fingerprint(secret: bytes) -> str:
