@@ -4,6 +4,7 @@ indicator, EPCI outlines, cités as points one can click (`picked_cite`)."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
@@ -44,6 +45,57 @@ def _value_text(indicator: str, value) -> str:
     return fr_count(value, "logement livré", "logements livrés")
 
 
+@dataclass(frozen=True)
+class _Geometry:
+    """What the map draws of the communes whatever the indicator: built once per set of communes."""
+
+    polygons: tuple  # one (n, 2) array per ring, (lon, lat)
+    insee_of: tuple[str, ...]  # the commune of each polygon
+    names: dict[str, str]
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+    label_at: dict[str, tuple[float, float]]  # EPCI SIREN -> where its name is written (mean of its vertices)
+
+
+_GEOMETRIES: dict[tuple, tuple[dict, _Geometry]] = {}
+
+
+def _geometry(insee_codes: tuple[str, ...], epcis: tuple[str, ...], shapes: dict) -> _Geometry:
+    """The geometry of these communes, cached per process (the shapes are read once: `commune_shapes`)."""
+    key = (id(shapes), insee_codes, epcis)
+    found = _GEOMETRIES.get(key)
+    if found is not None and found[0] is shapes:
+        return found[1]
+    if len(_GEOMETRIES) >= 64:
+        _GEOMETRIES.clear()
+    geometry = _build_geometry(insee_codes, epcis, shapes)
+    _GEOMETRIES[key] = (shapes, geometry)
+    return geometry
+
+
+def _build_geometry(insee_codes: tuple[str, ...], epcis: tuple[str, ...], shapes: dict) -> _Geometry:
+    polygons, insee_of, names = [], [], {}
+    for insee in insee_codes:
+        shape = shapes.get(insee)
+        if shape is None:
+            continue
+        names[insee] = shape.name
+        for ring in shape.rings:
+            polygons.append(np.asarray(ring, dtype=float))
+            insee_of.append(insee)
+    if polygons:
+        stacked = np.concatenate(polygons)
+        bounds = (tuple(stacked.min(axis=0)), tuple(stacked.max(axis=0)))
+    else:
+        bounds = ((0.0, 0.0), (1.0, 1.0))
+    label_at = {}
+    for siren in epcis:
+        rings = [np.asarray(shape.rings[0]) for insee in insee_codes
+                 if (shape := shapes.get(insee)) and shape.epci_siren == siren]
+        if rings:
+            label_at[siren] = tuple(float(v) for v in np.concatenate(rings).mean(axis=0))
+    return _Geometry(tuple(polygons), tuple(insee_of), names, bounds, label_at)
+
+
 def map_figure(data: MapData, shapes: dict[str, CommuneShape], outlines: dict[str, tuple], *,
                indicator: str = "hours", clickable: bool = True, size=(7.4, 5.2), dpi=SCREEN_DPI,
                into=None) -> Figure:
@@ -57,37 +109,30 @@ def map_figure(data: MapData, shapes: dict[str, CommuneShape], outlines: dict[st
     ax = add_panel(fig, (0.01, 0.1, 0.98, 0.78))
     ax.set_axis_off()
 
-    polygons, values, insee_of, tips = [], [], [], []
-    for insee in data.insee_codes:
-        shape = shapes.get(insee)
-        if shape is None:
-            continue
+    geometry = _geometry(tuple(data.insee_codes), tuple(data.epcis), shapes)
+    values, tips = [], []
+    for insee in geometry.insee_of:
         v = data.values.get(insee, {}).get(indicator)
-        for ring in shape.rings:
-            polygons.append(ring)
-            values.append(np.nan if v is None else float(v))
-            insee_of.append(insee)
-            tips.append(f"{shape.name} : {_value_text(indicator, v)}" if v is not None
-                        else f"{shape.name} : aucune cité dans le périmètre")
+        values.append(np.nan if v is None else float(v))
+        name = geometry.names[insee]
+        tips.append(f"{name} : {_value_text(indicator, v)}" if v is not None
+                    else f"{name} : aucune cité dans le périmètre")
     finite = [v for v in values if not math.isnan(v)]
     norm = Normalize(0, max(finite) if finite and max(finite) > 0 else 1)
-    communes = PolyCollection(polygons, cmap=CMAP, norm=norm, edgecolors="#ffffff", linewidths=0.3)
+    communes = PolyCollection(geometry.polygons, cmap=CMAP, norm=norm, edgecolors="#ffffff", linewidths=0.3)
     communes.set_array(np.ma.masked_invalid(np.array(values, dtype=float)))
     communes.set_gid("communes")
-    communes.erbm_insee = insee_of
+    communes.erbm_insee = list(geometry.insee_of)
     set_tip(communes, tips)
-    ax.add_collection(communes)
+    ax.add_collection(communes, autolim=False)
 
     segments = [seg for siren in data.epcis for seg in outlines.get(siren, ())]
-    ax.add_collection(LineCollection(segments, colors="#4b5563", linewidths=0.9))
+    ax.add_collection(LineCollection(segments, colors="#4b5563", linewidths=0.9), autolim=False)
     halo = [withStroke(linewidth=2.5, foreground="white")]
-    for siren in data.epcis:
-        points = [p for insee in data.insee_codes if (shape := shapes.get(insee)) and shape.epci_siren == siren
-                  for p in shape.rings[0]]
-        if points and siren in data.epci_names:
-            label(ax, sum(x for x, _ in points) / len(points), sum(y for _, y in points) / len(points),
-                    data.epci_names[siren], ha="center", va="center", fontsize=SMALL_SIZE, color="#374151",
-                    fontweight="bold", path_effects=halo, zorder=4)
+    for siren, (x, y) in geometry.label_at.items():
+        if siren in data.epci_names:
+            label(ax, x, y, data.epci_names[siren], ha="center", va="center", fontsize=SMALL_SIZE, color="#374151",
+                  fontweight="bold", path_effects=halo, zorder=4)
 
     cites = data.cites
     in_scope = [c.in_scope for c in cites]
@@ -99,13 +144,12 @@ def map_figure(data: MapData, shapes: dict[str, CommuneShape], outlines: dict[st
     points.erbm_cite_ids = [c.id for c in cites]
     set_tip(points, [c.name for c in cites])
 
-    if polygons:
-        allx = [x for ring in polygons for x, _ in ring]
-        ally = [y for ring in polygons for _, y in ring]
+    if geometry.polygons:
+        (x0, y0), (x1, y1) = geometry.bounds
         pad = 0.02
-        ax.set_xlim(min(allx) - pad, max(allx) + pad)
-        ax.set_ylim(min(ally) - pad, max(ally) + pad * 1.6)
-        ax.set_aspect(1 / math.cos(math.radians((min(ally) + max(ally)) / 2)))
+        ax.set_xlim(x0 - pad, x1 + pad)
+        ax.set_ylim(y0 - pad, y1 + pad * 1.6)
+        ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)))
 
     # The colour scale: a gradient image and a few texts (a Colorbar costs as much as the whole map).
     vmax = norm.vmax
