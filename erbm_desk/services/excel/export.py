@@ -34,7 +34,7 @@ from erbm_desk.db.models import (
 from erbm_desk.domain import rules
 from erbm_desk.domain.specs import SPECS, Kind
 from erbm_desk.domain.values import format_month
-from erbm_desk.services import audit, authz
+from erbm_desk.services import audit, authz, disclosure
 from erbm_desk.services.atomic import atomic_path
 from erbm_desk.services.excel import format as fmt
 from erbm_desk.services.excel.exchange import own_site_uuid
@@ -437,8 +437,9 @@ README_NOTES = (
 
 
 def _write_synthese(wb: Workbook, session: Session, options: ExportOptions) -> None:
+    threshold = disclosure.threshold_of(session) if options.anonymous else None
     rows = synthese_rows(session, scope_cites(session, options.scope), options.period,
-                         scope_label(session, options.scope), options.anonymous)
+                         scope_label(session, options.scope), options.anonymous, threshold)
     widths = [10, 34, 10] + [14] * (len(SYNTHESE_HEADERS) - 3)
     w = SheetWriter(wb, fmt.SUMMARY_SHEET, widths=widths)
     w.header(list(SYNTHESE_HEADERS))
@@ -451,4 +452,7 @@ def _write_synthese(wb: Workbook, session: Session, options: ExportOptions) -> N
                 cells.append(w.text(value) if isinstance(value, str) else value)
         w.append(cells)
     w.autofilter()
+    if options.anonymous:  # below the table, outside its filter: what « < 5 » and « s » mean
+        w.append([])
+        w.append([w.text(disclosure.SMALL_NOTE.format(threshold=threshold))])
 

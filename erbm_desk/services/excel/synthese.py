@@ -3,6 +3,17 @@
 Computing `compute_indicators` once per cité costs a few queries each (seconds at 10× ERBM scale), so the
 figures of every group come from one pass over a handful of grouped queries, applying exactly the rules of
 `services.indicators` (tests/services/test_excel_synthese.py checks both agree on every cité and EPCI).
+
+In an anonymous workbook the counts of people and contracts are protected as `services.disclosure` does it:
+a non-zero count under the threshold (setting `disclosure.threshold`, default 5) is shown « < 5 », and enough
+other values are hidden (« s ») that no total can give one back. Here the totals are the sheet's own rows —
+each EPCI is the total of its cités, the perimeter the total of its EPCIs, for every count column — so the
+rule « never exactly one hidden value in a line (values and its total) » is applied over these linked lines,
+until every one holds (`protect_counts`). `disclosure.suppress_small` works on one two-way table whose totals
+are sums of its cells; it cannot be used as it is here: the columns of a row are not parts of a whole (a row's
+sum means nothing, and hiding for it would hide for nothing), the lines are nested (an EPCI is a value of the
+perimeter's line and the total of its cités' line), and a count of people is a count of distinct persons (one
+who worked in two cités counts once in their EPCI), not the sum of its parts.
 """
 
 from __future__ import annotations
@@ -17,6 +28,7 @@ from sqlalchemy.orm import Session
 from erbm_desk.db.models import Beneficiary, Cite, Commune, Contract, Epci, Funding, HoursEntry, Operation
 from erbm_desk.domain import rules
 from erbm_desk.domain.enums import AgeBand, Phase, Sex
+from erbm_desk.services import disclosure
 from erbm_desk.services.indicators import Period
 
 HEADERS = (
@@ -24,8 +36,7 @@ HEADERS = (
     "dont RSA", "dont moins de 26 ans", "dont femmes", "dont DELD", "dont QPV", "Contrats", "Opérations",
     "Logements prévus", "Logements en travaux", "Logements livrés", "Financements (€)",
 )
-PEOPLE_COLUMNS = range(6, 12)  # counts of persons: hidden under 5 in anonymous workbooks
-SMALL_COUNT = 5
+COUNT_COLUMNS = range(6, 13)  # counts of persons and contracts: protected in anonymous workbooks
 
 
 @dataclass
@@ -60,8 +71,9 @@ def _in(column, ids: Select | None):
 
 
 def synthese_rows(session: Session, cite_ids: Select | None, period: Period, scope_name: str,
-                  anonymous: bool) -> list[list]:
-    """Rows of the Synthèse sheet: the perimeter, then each EPCI, then each cité (values, not formulas)."""
+                  anonymous: bool, threshold: int | None = None) -> list[list]:
+    """Rows of the Synthèse sheet: the perimeter, then each EPCI, then each cité (values, not formulas).
+    Anonymous: the counts protected by `protect_counts` (threshold: the database's setting unless given)."""
     cites = session.execute(
         select(Cite.id, Cite.name, Commune.epci_id, Epci.short_name)
         .join(Commune, Cite.commune_id == Commune.id).join(Epci, Commune.epci_id == Epci.id)
@@ -148,11 +160,46 @@ def synthese_rows(session: Session, cite_ids: Select | None, period: Period, sco
     rows += [by_epci[e].row("EPCI", epci_names[e], epci_names[e]) for e in sorted(epci_names, key=epci_names.get)]
     rows += [by_cite[cid].row("Cité", name, short) for cid, name, _, short in cites]
     if anonymous:
-        for row in rows:
-            for i in PEOPLE_COLUMNS:
-                if 0 < row[i] < SMALL_COUNT:
-                    row[i] = f"< {SMALL_COUNT}"
+        protect_counts(rows, disclosure.threshold_of(session) if threshold is None else threshold)
     return rows
+
+
+def total_lines(rows: list[list]) -> list[tuple[list[int], int]]:
+    """(indexes of the rows of a line, index of the row that is their total) of the Synthèse rows: each EPCI
+    and its cités, the perimeter and its EPCIs."""
+    epci_rows = {row[1]: i for i, row in enumerate(rows) if row[0] == "EPCI"}
+    lines = [(list(epci_rows.values()), 0)]
+    members: dict[str, list[int]] = {name: [] for name in epci_rows}
+    for i, row in enumerate(rows):
+        if row[0] == "Cité":
+            members[row[2]].append(i)
+    lines += [(members[name], i) for name, i in epci_rows.items()]
+    return lines
+
+
+def protect_counts(rows: list[list], threshold: int, columns=COUNT_COLUMNS) -> None:
+    """Hide, in place, the small counts of `columns` (« < 5 ») and enough others (« s ») that no line of
+    `total_lines` has exactly one hidden value: its total minus the shown values never gives a hidden one.
+    Shown counts stay numbers. The choice of the complementary value is `disclosure`'s: a value before a total,
+    a non-zero one before a zero, then the smallest."""
+    lines = total_lines(rows)
+    for c in columns:
+        values = [row[c] for row in rows]
+        small = {i for i, v in enumerate(values) if 0 < v < threshold}
+        hidden = set(small)
+        changed = True
+        while changed:
+            changed = False
+            for members, total in lines:
+                line = [*members, total]
+                if sum(1 for i in line if i in hidden) != 1:
+                    continue
+                candidates = [i for i in line if i not in hidden]
+                if candidates:
+                    hidden.add(min(candidates, key=lambda i: (i == total, values[i] == 0, values[i], i)))
+                    changed = True
+        for i in hidden:
+            rows[i][c] = f"< {threshold}" if i in small else disclosure.SECRET
 
 
 def _day_in(day, period: Period) -> bool:
