@@ -28,6 +28,7 @@ from erbm_desk.charts.style import (
     panel_title,
 )
 from erbm_desk.domain.enums import Phase
+from erbm_desk.services.disclosure import SECRET, suppress_counts
 
 TOP = 0.80  # axes top (figure fraction) under the title
 # Labels too long for a half-width panel, shortened on the chart only (the data keep the full labels).
@@ -59,15 +60,16 @@ def _panels(fig: Figure, groups: Sequence[Sequence[str]], widths: Sequence[float
 
 
 def _pair_figure(fig: Figure, left: tuple, right: tuple, widths: tuple[float, float], noun: str,
-                 mask_below: int | None) -> Figure:
+                 mask_below: int | None, right_masks=None) -> Figure:
     """Two panels of horizontal bars side by side; `left`/`right` are (panel title, labels, values, colour)."""
     axes = _panels(fig, [left[1], right[1]], widths, top=0.74)
     if not sum(left[2]):
         empty_message(axes[0])
         empty_message(axes[1], "")
         return fig
-    for ax, (title, labels, values, color) in zip(axes, (left, right)):
-        hbars(ax, labels, values, color=color, tip_text=lambda n: fr_count(n, noun), mask_below=mask_below)
+    for ax, (title, labels, values, color), masks in zip(axes, (left, right), (None, right_masks)):
+        hbars(ax, labels, values, color=color, tip_text=lambda n: fr_count(n, noun), mask_below=mask_below,
+              masks=masks)
         panel_title(ax, title)
     return fig
 
@@ -80,9 +82,15 @@ def people_figure(by_public: dict[str, int], by_sex: dict[str, int], total: int,
               f"{fr_number(total)} personnes ; une personne peut relever de plusieurs publics")
     if not total:
         by_public = dict.fromkeys(by_public, 0)
+    sex_masks = None
+    if mask_below is not None:
+        # Women + men = the total in the subtitle: one small count would be the other's complement.
+        shown, _total = suppress_counts(by_sex, mask_below)
+        sex_masks = [None if shown[k] is not None else (f"< {mask_below}" if 0 < v < mask_below else SECRET)
+                     for k, v in by_sex.items()]
     return _pair_figure(fig, ("Publics", list(by_public), list(by_public.values()), PRIMARY),
                         ("Sexe", list(by_sex), list(by_sex.values()), [SERIES[2], SERIES[1]]),
-                        (1.6, 1), "personne", mask_below)
+                        (1.6, 1), "personne", mask_below, sex_masks)
 
 
 def contracts_figure(by_type: dict[str, int], by_delivery: dict[str, int], *, size=CHART_SIZE,

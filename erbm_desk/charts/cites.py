@@ -39,9 +39,11 @@ def cite_labels(rows: list[GroupRow]) -> list[str]:
 
 
 def cites_figure(rows: list[GroupRow], *, top_n: int = 15, width: float = CHART_SIZE[0] * 2,
-                 mask_below: int | None = None, highlight: int | None = None, dpi=SCREEN_DPI, into=None) -> Figure:
+                 mask_below: int | None = None, hidden: dict[int, str] | None = None, highlight: int | None = None,
+                 dpi=SCREEN_DPI, into=None) -> Figure:
     """`rows` ranked already (dashboard_data ranks by hours); the first `top_n` are drawn. With `mask_below`,
-    people counts under it show as « < 5 » (bilan)."""
+    people counts under it show as « < 5 »; `hidden` maps a cité id to the text its people count shows instead
+    of the number (the bilan's suppressed cells: « < 5 » or « s »)."""
     shown = rows[:top_n]
     height = max(CHART_SIZE[1], 1.2 + ROW_HEIGHT_IN * len(shown))
     fig = new_figure((width, height), dpi, into)
@@ -64,7 +66,8 @@ def cites_figure(rows: list[GroupRow], *, top_n: int = 15, width: float = CHART_
             bars = hbars(ax, labels, values, color=colors, tip_text=fr_hours, show_labels=i == 0)
         elif attr == "people":
             bars = hbars(ax, labels, values, color=colors, mask_below=mask_below, show_labels=False,
-                         tip_text=lambda n: fr_count(n, "personne"))
+                         tip_text=lambda n: fr_count(n, "personne"),
+                         masks=[(hidden or {}).get(r.id) for r in shown])
         else:
             bars = hbars(ax, labels, values, color=colors, show_labels=False,
                          tip_text=lambda n: fr_count(n, "logement"))

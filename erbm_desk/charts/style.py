@@ -199,13 +199,19 @@ def hbars(
     show_values: bool = True,
     show_labels: bool = True,
     xmax: float | None = None,
+    masks: Sequence[str | None] | None = None,
 ) -> list:
     """Horizontal bars, first label on top, each labelled with its value and carrying an exact tip.
 
     Category labels are plain texts, not ticks (a tick costs as much to draw as its label). With
-    `mask_below`, a value under that threshold is drawn as no bar and labelled « < 5 » (anonymity)."""
+    `mask_below`, a value under that threshold is drawn as no bar and labelled « < 5 » (anonymity); `masks`
+    gives, bar by bar, a text to show instead of the value (« < 5 », « s ») or None."""
     n = len(labels)
-    masked = [mask_below is not None and v < mask_below for v in values]
+    masks = list(masks) if masks is not None else [None] * n
+    for k, v in enumerate(values):
+        if masks[k] is None and mask_below is not None and 0 < v < mask_below:  # zeros single nobody out
+            masks[k] = f"< {mask_below}"
+    masked = [m is not None for m in masks]
     widths = [0.0 if m else float(v) for v, m in zip(values, masked)]
     ys = list(range(n - 1, -1, -1))
     colors = color if isinstance(color, (list, tuple)) else [color] * n
@@ -224,8 +230,8 @@ def hbars(
     ax.spines["left"].set_color("#b8bdc4")
     to_left = ax.get_yaxis_transform()  # x in axes fraction, y in data
     tip_text = tip_text or value_text
-    for bar, name, value, m, w, y in zip(bars, labels, values, masked, widths, ys):
-        shown = f"< {mask_below}" if m else value_text(value)
+    for bar, name, value, m, mask, w, y in zip(bars, labels, values, masked, masks, widths, ys):
+        shown = mask if m else value_text(value)
         set_tip(bar, f"{name} : {shown if m else tip_text(value)}")
         bar.erbm_label = str(name)
         bar.erbm_value = None if m else value

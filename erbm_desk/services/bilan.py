@@ -2,7 +2,10 @@
 cité, the charts of the scope, one page per cité, page numbers and the date of the data on every page.
 
 Anonymous by construction: nothing here reads a person's name or birth date (only counts leave the
-database), and in the tables per EPCI and per cité, counts of people and contracts below 5 read « < 5 ».
+database). In the tables per EPCI and per cité (and on each cité's page, which repeats its row), counts of
+people and contracts go through `disclosure.suppress_small` at the database's threshold: a small count reads
+« < 5 », and other values are hidden (« s ») so that no total can give it back — the total row of the EPCI
+table for its column, and each EPCI's row for the cités of that EPCI.
 Written with matplotlib's PdfPages (no other dependency) through `atomic_path`: a cancelled or failed run
 leaves the previous file, never half a bilan. A plain function with a progress object (DESIGN rule 3).
 """
@@ -41,6 +44,7 @@ from erbm_desk.charts.style import (
     fr_percent,
 )
 from erbm_desk.domain.values import format_date
+from erbm_desk.services import disclosure
 from erbm_desk.services.atomic import atomic_path
 from erbm_desk.services.dashboard_data import (
     DashboardData,
@@ -54,15 +58,75 @@ from erbm_desk.services.dashboard_data import (
 from erbm_desk.services.indicators import Period, Scope
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 
-SMALL_COUNT = 5
 A4_LANDSCAPE = (11.69, 8.27)
 ROWS_PER_TABLE_PAGE = 22
-MASKED = f"< {SMALL_COUNT}"
+# The counts of a row that small-count suppression covers, in the tables' order.
+COUNTS = ("people", "people_rsa", "people_under_26", "people_women", "contracts")
 
 
-def masked(n: int) -> str:
-    """A count of people or contracts as a per-EPCI or per-cité table shows it: « < 5 » below 5."""
-    return MASKED if n < SMALL_COUNT else fr_number(n)
+@dataclass(frozen=True)
+class Tables:
+    """The per-EPCI and per-cité tables' counts after suppression: what each cell prints."""
+
+    epcis: disclosure.Disclosed  # rows: the EPCIs in the order given; columns: COUNTS
+    cites: dict[int, tuple[disclosure.Disclosed, int]]  # cité id -> (the table of its EPCI's cités, its row)
+    total: dict[str, str]  # the EPCI table's total row (the scope's own indicators: people counted once)
+    threshold: int
+
+    def epci_text(self, i: int, count: str) -> str:
+        return self.epcis.text(i, COUNTS.index(count))
+
+    def cite_text(self, cite_id: int, count: str) -> str:
+        table, i = self.cites[cite_id]
+        return table.text(i, COUNTS.index(count))
+
+    @property
+    def note(self) -> str:
+        return disclosure.SMALL_NOTE.format(threshold=self.threshold)
+
+
+def _hide_more(table: disclosure.Disclosed, column: int) -> None:
+    """Hide the smallest non-zero value still shown in `column` (its EPCI's value of that column is hidden in
+    the EPCI table, so the cités' shown values must not add up to it)."""
+    shown = [(v, i) for i, row in enumerate(table.cells) if (v := row[column])]
+    if shown:
+        table.cells[min(shown)[1]][column] = None
+
+
+def disclose_tables(epcis: list[GroupRow], cites: list[GroupRow], total: dict[str, int],
+                    threshold: int) -> Tables:
+    """Suppress small counts in the per-EPCI table (rows `epcis`, with the scope's `total` under it) and in the
+    per-cité table, EPCI by EPCI: the rows of one EPCI's cités add up to that EPCI's row (people nearly: a
+    person who worked on two cités counts in both), so each EPCI's cités form one table whose column totals
+    are the EPCI's values."""
+    epci_table = disclosure.suppress_small([[getattr(r, c) for c in COUNTS] for r in epcis], threshold,
+                                           [r.epci for r in epcis], list(COUNTS))
+    total_text = {}
+    for j, count in enumerate(COUNTS):
+        # The scope's own figure (people once), hidden when the column's sum is, or when itself small.
+        value = total[count]
+        if epci_table.column_totals[j] is None:
+            total_text[count] = epci_table.text(None, j)
+        elif 0 < value < threshold:
+            total_text[count] = f"< {threshold}"
+        else:
+            total_text[count] = disclosure.format_count(value)
+    by_epci: dict[str, list[GroupRow]] = {}
+    for row in cites:
+        by_epci.setdefault(row.epci, []).append(row)
+    epci_index = {r.epci: i for i, r in enumerate(epcis)}
+    cite_tables: dict[int, tuple[disclosure.Disclosed, int]] = {}
+    for short, rows in by_epci.items():
+        table = disclosure.suppress_small([[getattr(r, c) for c in COUNTS] for r in rows], threshold,
+                                          [r.name for r in rows], list(COUNTS))
+        i = epci_index.get(short)
+        for j in range(len(COUNTS)):
+            epci_hidden = i is not None and epci_table.cells[i][j] is None
+            if epci_hidden and all(row[j] is not None for row in table.cells):
+                _hide_more(table, j)
+        for k, row in enumerate(rows):
+            cite_tables[row.id] = (table, k)
+    return Tables(epci_table, cite_tables, total_text, threshold)
 
 
 @dataclass(frozen=True)
@@ -120,7 +184,7 @@ class _Pages:
 # ---------------------------------------------------------------------------------------------- pages
 
 
-def _title_page(pages: _Pages, data: DashboardData, period: Period, today: date) -> None:
+def _title_page(pages: _Pages, data: DashboardData, period: Period, today: date, threshold: int) -> None:
     ind = data.indicators
     fig = pages.page(None)
     fig.text(0.06, 0.86, "Bilan de l'Engagement pour le Renouveau du Bassin Minier", fontsize=22,
@@ -153,14 +217,15 @@ def _title_page(pages: _Pages, data: DashboardData, period: Period, today: date)
         if i % 2:
             y -= 0.09
     fig.text(0.06, 0.085, "Document anonyme : aucun nom de personne. Dans les tableaux par EPCI et par cité, "
-             f"les effectifs inférieurs à {SMALL_COUNT} sont affichés « {MASKED} ».", fontsize=8.5, color=MUTED)
+             f"les effectifs inférieurs à {threshold} sont affichés « < {threshold} » et d'autres valeurs masquées "
+             "« s » pour qu'aucun total ne les révèle.", fontsize=8.5, color=MUTED)
     fig.text(0.06, 0.06, f"Édité le {format_date(today)} avec ERBM Desk {__version__}.", fontsize=8.5,
              color=MUTED)
     pages.save(fig)
 
 
-# (header, width as a share of the table, cell text from the row and the formatter of counts, right-aligned)
-_Column = tuple[str, float, Callable[[GroupRow, Callable[[int], str]], str], bool]
+# (header, width as a share of the table, cell text from the row and the text of a count by name, right-aligned)
+_Column = tuple[str, float, Callable[[GroupRow, Callable[[str], str]], str], bool]
 
 
 def _epci_name(row: GroupRow, _count) -> str:
@@ -171,11 +236,11 @@ COMMON_COLUMNS: list[_Column] = [
     ("Heures\nréalisées", 0.08, lambda r, c: fr_number(r.hours_realised), True),
     ("Heures\nexigées", 0.075, lambda r, c: fr_number(r.hours_required), True),
     ("Taux", 0.06, lambda r, c: fr_percent(r.hours_rate), True),
-    ("Personnes", 0.065, lambda r, c: c(r.people), True),
-    ("dont\nRSA", 0.05, lambda r, c: c(r.people_rsa), True),
-    ("dont\n< 26 ans", 0.06, lambda r, c: c(r.people_under_26), True),
-    ("dont\nfemmes", 0.055, lambda r, c: c(r.people_women), True),
-    ("Contrats", 0.06, lambda r, c: c(r.contracts), True),
+    ("Personnes", 0.065, lambda r, c: c("people"), True),
+    ("dont\nRSA", 0.05, lambda r, c: c("people_rsa"), True),
+    ("dont\n< 26 ans", 0.06, lambda r, c: c("people_under_26"), True),
+    ("dont\nfemmes", 0.055, lambda r, c: c("people_women"), True),
+    ("Contrats", 0.06, lambda r, c: c("contracts"), True),
     ("Logements\nlivrés / prévus", 0.09,
      lambda r, c: f"{fr_number(r.homes_delivered)} / {fr_number(r.homes_planned)}", True),
     ("Finance-\nments", 0.065, lambda r, c: fr_money_short(r.funding), True),
@@ -191,9 +256,11 @@ CITE_COLUMNS: list[_Column] = [
 ] + COMMON_COLUMNS
 
 
-def _table(fig: Figure, columns: list[_Column], rows: list[GroupRow], total: GroupRow | None,
-           top: float = 0.87, row_h: float = 0.031) -> None:
-    """Rows of texts with a header, zebra stripes (counts masked) and an optional bold total row (unmasked)."""
+def _table(fig: Figure, columns: list[_Column], rows: list[GroupRow], counts: list[Callable[[str], str]],
+           total: tuple[GroupRow, Callable[[str], str]] | None, note: str, top: float = 0.87,
+           row_h: float = 0.031) -> None:
+    """Rows of texts with a header, zebra stripes and an optional bold total row; `counts[i]` gives the
+    printed counts of row i (after suppression), `note` explains « < 5 » and « s » under the table."""
     left, width = 0.04, 0.92
     scale = width / sum(c[1] for c in columns)
     xs, x = [], left
@@ -220,16 +287,18 @@ def _table(fig: Figure, columns: list[_Column], rows: list[GroupRow], total: Gro
     for i, row in enumerate(rows):
         if i % 2 == 0:
             fig.add_artist(Rectangle((left, y - row_h), width, row_h, color=GRID, alpha=0.55, linewidth=0))
-        cells(y - row_h / 2, [col[2](row, masked) for col in columns])
+        cells(y - row_h / 2, [col[2](row, counts[i]) for col in columns])
         y -= row_h
     if total:
         fig.add_artist(Line2D([left, left + width], [y, y], color=INK, linewidth=0.8))
-        cells(y - row_h / 2, [col[2](total, fr_number) for col in columns], fontweight="bold")
+        cells(y - row_h / 2, [col[2](total[0], total[1]) for col in columns], fontweight="bold")
+        y -= row_h
+    fig.text(left, y - row_h * 0.8, note, fontsize=7.5, color=MUTED, va="top")
 
 
 def _total_row(data: DashboardData) -> GroupRow:
     """The scope's own indicators (people counted once) under the per-EPCI table: the comité sentence's
-    figures, so shown unmasked."""
+    figures (their counts printed through `Tables.total`)."""
     ind = data.indicators
     return GroupRow(id=0, name="Total", hours_realised=ind.hours_realised, hours_required=ind.hours_required,
                     people=ind.people, people_rsa=ind.people_rsa, people_under_26=ind.people_under_26,
@@ -248,14 +317,14 @@ def _band(fig: Figure) -> Figure:
     return middle.subfigures(1, 3, width_ratios=[0.025, 0.95, 0.025])[1]
 
 
-def _chart_pages(pages: _Pages, data: DashboardData) -> None:
+def _chart_pages(pages: _Pages, data: DashboardData, tables: Tables) -> None:
     ind = data.indicators
     label = short_label(data.label)
     fig = pages.page(f"{label} en graphiques — insertion")
     (a, b), (c, d) = _band(fig).subfigures(2, 2)
     hours_figure(data.hours, into=a)
     homes_figure(data.homes, into=b)
-    people_figure(data.people_by_public, data.people_by_sex, ind.people, mask_below=SMALL_COUNT, into=c)
+    people_figure(data.people_by_public, data.people_by_sex, ind.people, mask_below=tables.threshold, into=c)
     contracts_figure(data.contracts_by_type, data.contracts_by_delivery, into=d)
     pages.save(fig)
 
@@ -273,11 +342,14 @@ def _chart_pages(pages: _Pages, data: DashboardData) -> None:
 
     if len(data.cites) > 1:
         fig = pages.page(f"{label} — comparaison des cités")
-        cites_figure(data.cites, top_n=25, mask_below=SMALL_COUNT, into=_band(fig))
+        hidden = {r.id: text for r in data.cites
+                  if r.id in tables.cites and not (text := tables.cite_text(r.id, "people"))[:1].isdigit()}
+        cites_figure(data.cites, top_n=25, hidden=hidden, into=_band(fig))
         pages.save(fig)
 
 
-def _cite_page(pages: _Pages, session: Session, row: GroupRow, period: Period, as_of: date) -> None:
+def _cite_page(pages: _Pages, session: Session, row: GroupRow, period: Period, as_of: date,
+               tables: Tables) -> None:
     series = cite_series(session, row.id, period, as_of)
     fig = pages.page(f"{row.name} — {row.commune} ({row.epci})")
     fig.text(0.04, 0.875, f"Bailleur : {row.bailleur or 'non renseigné'} — {fr_number(row.operations)} "
@@ -286,11 +358,11 @@ def _cite_page(pages: _Pages, session: Session, row: GroupRow, period: Period, a
         ("Heures réalisées", fr_hours(row.hours_realised)),
         ("Heures exigées", fr_hours(row.hours_required)),
         ("Taux de réalisation", fr_percent(row.hours_rate)),
-        ("Personnes", masked(row.people)),
-        ("dont bénéficiaires du RSA", masked(row.people_rsa)),
-        ("dont moins de 26 ans", masked(row.people_under_26)),
-        ("dont femmes", masked(row.people_women)),
-        ("Contrats", masked(row.contracts)),
+        ("Personnes", tables.cite_text(row.id, "people")),
+        ("dont bénéficiaires du RSA", tables.cite_text(row.id, "people_rsa")),
+        ("dont moins de 26 ans", tables.cite_text(row.id, "people_under_26")),
+        ("dont femmes", tables.cite_text(row.id, "people_women")),
+        ("Contrats", tables.cite_text(row.id, "contracts")),
         ("Logements livrés / prévus", f"{fr_number(row.homes_delivered)} / {fr_number(row.homes_planned)}"),
         ("Financements accordés", fr_money_short(row.funding)),
     ]
@@ -300,6 +372,8 @@ def _cite_page(pages: _Pages, session: Session, row: GroupRow, period: Period, a
         fig.text(0.38, y, value, fontsize=10, color=INK, ha="right", va="center", fontweight="bold")
         fig.add_artist(Line2D([0.05, 0.38], [y - 0.017, y - 0.017], color=GRID, linewidth=0.8))
         y -= 0.036
+    if any(tables.cite_text(row.id, c)[:1] in "<s" for c in COUNTS):
+        fig.text(0.05, y + 0.005, "\n".join(textwrap.wrap(tables.note, 62)), fontsize=7, color=MUTED, va="top")
     top, bottom = _band(fig).subfigures(2, 1)
     hours_figure(series.hours, into=top.subfigures(1, 2, width_ratios=[0.4, 0.6])[1])
     homes_part, energy_part = bottom.subfigures(1, 2)
@@ -325,6 +399,8 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
     cite_pages = _chunks(cites_by_name, ROWS_PER_TABLE_PAGE)
     chart_pages = 3 + (len(data.cites) > 1)
     total = 1 + len(epci_pages) + len(cite_pages) + chart_pages + len(cites_by_name)
+    totals = _total_row(data)
+    tables = disclose_tables(epcis, cites, {c: getattr(totals, c) for c in COUNTS}, disclosure.threshold_of(session))
     progress.start(total, "Écriture du bilan…")
     target = Path(target)
     metadata = {"Title": f"Bilan ERBM — {data.label}", "Creator": f"ERBM Desk {__version__}",
@@ -332,17 +408,20 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
     with atomic_path(target) as tmp, matplotlib.rc_context({"pdf.fonttype": 42}), \
             PdfPages(tmp, metadata=metadata) as pdf:
         pages = _Pages(pdf, total, short_label(data.label), data.as_of, progress)
-        _title_page(pages, data, period, today)
+        _title_page(pages, data, period, today, tables.threshold)
+        index = {id(r): i for i, r in enumerate(epcis)}
         for i, chunk in enumerate(epci_pages):
             fig = pages.page("Indicateurs par EPCI" + (f" (suite {i + 1})" if i else ""))
             last = i == len(epci_pages) - 1
-            _table(fig, EPCI_COLUMNS, chunk, _total_row(data) if last else None)
+            counts = [lambda c, k=index[id(r)]: tables.epci_text(k, c) for r in chunk]
+            _table(fig, EPCI_COLUMNS, chunk, counts, (totals, tables.total.get) if last else None, tables.note)
             pages.save(fig)
         for i, chunk in enumerate(cite_pages):
             fig = pages.page("Indicateurs par cité" + (f" ({i + 1}/{len(cite_pages)})" if len(cite_pages) > 1 else ""))
-            _table(fig, CITE_COLUMNS, chunk, None)
+            counts = [lambda c, cid=r.id: tables.cite_text(cid, c) for r in chunk]
+            _table(fig, CITE_COLUMNS, chunk, counts, None, tables.note)
             pages.save(fig)
-        _chart_pages(pages, data)
+        _chart_pages(pages, data, tables)
         for row in cites_by_name:
-            _cite_page(pages, session, row, period, data.as_of)
+            _cite_page(pages, session, row, period, data.as_of, tables)
     return BilanSummary(target, pages.number, len(cites_by_name), data.as_of)

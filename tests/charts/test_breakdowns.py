@@ -28,10 +28,13 @@ def test_small_counts_are_masked_for_the_bilan():
                         {"Femmes": 1, "Hommes": 8}, 9, mask_below=5)
     public, sex = fig.axes
     assert drawn(public) == {"Bénéficiaires du RSA": 0, "Moins de 26 ans": 0, "DELD": 7.0, "Autres publics": 0}
-    assert drawn(sex) == {"Femmes": 0, "Hommes": 8.0}
+    # 1 woman hidden: the 8 men would give her back from the 9 people of the subtitle, so they read « s ».
+    assert drawn(sex) == {"Femmes": 0, "Hommes": 0}
     shown = texts(fig)
-    assert shown.count("< 5") == 4 and "2" not in shown and "1" not in shown
+    assert shown.count("< 5") == 3 and "2" not in shown and "1" not in shown and "8" not in shown
+    assert "s" in shown and "0" in shown  # zeros single nobody out: shown as 0
     assert tip_for(bars(public)[0]) == "Bénéficiaires du RSA : < 5"
+    assert tip_for(bars(sex)[1]) == "Hommes : s"
 
 
 def test_contracts_by_type_and_delivery():

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from erbm_desk.cli import main
 from erbm_desk.db.models import Cite
-from erbm_desk.services.bilan import masked, write_bilan
+from erbm_desk.services.bilan import COUNTS, disclose_tables, write_bilan
+from erbm_desk.services.dashboard_data import GroupRow
 from erbm_desk.services.indicators import Period, Scope, ScopeError
 from erbm_desk.services.progress import Cancelled
 
@@ -20,8 +21,11 @@ SENTENCE = "477 heures d'insertion réalisées par 3 personnes dont 2 bénéfici
 NAMES = ("DURAND", "Léa", "MARTIN", "Kévin", "NOWAK", "Piotr", "LEROY", "Hugo")
 
 
-def pages_of(path) -> list[str]:
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+def pages_of(path, layout: bool = False) -> list[str]:
+    """The text of each page; with `layout`, table rows stay on one line."""
+    options = ["-layout"] if layout else []
+    text = subprocess.run(["pdftotext", *options, str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
     return text.split("\f")[:-1]
 
 
@@ -57,19 +61,19 @@ def bilan(request, backend, tmp_path_factory):
         with db.sessions() as s:
             summary = write_bilan(s, out, progress=progress, today=date(2026, 1, 15))
             cites = s.scalar(select(func.count()).select_from(Cite))
-        _WRITTEN[backend] = (summary, pages_of(out), cites, progress)
+        _WRITTEN[backend] = (summary, pages_of(out), cites, progress, pages_of(out, layout=True))
     return _WRITTEN[backend]
 
 
 def test_the_comite_sentence_with_the_hand_built_numbers(bilan):
-    summary, pages, _cites, _p = bilan
+    summary, pages, _cites, _p, _laid_out = bilan
     assert squeeze(f"« {SENTENCE} »") in squeeze(pages[0])
     assert "Territoire ERBM" in pages[0] and "Édité le 15/01/2026" in pages[0]
     assert squeeze("477,42 h / 1 500,5 h (31,8 %)") in squeeze(pages[0])
 
 
 def test_one_page_per_cite_numbered_and_dated(bilan):
-    summary, pages, cites, progress = bilan
+    summary, pages, cites, progress, _laid_out = bilan
     assert summary.pages == len(pages) and summary.cites == cites == 18  # 16 cités of seeds/ and the 2 built
     assert progress.steps == progress.total == len(pages)
     for n, page in enumerate(pages, 1):
@@ -82,28 +86,73 @@ def test_one_page_per_cite_numbered_and_dated(bilan):
 
 
 def test_small_counts_are_hidden_in_the_tables(bilan):
-    _summary, pages, _cites, _p = bilan
-    epci_table = next(p for p in pages if p.lstrip().startswith("Indicateurs par EPCI"))
-    cite_table = next(p for p in pages if p.lstrip().startswith("Indicateurs par cité"))
+    _summary, pages, _cites, _p, laid_out = bilan
+    epci_table = next(p for p in laid_out if p.lstrip().startswith("Indicateurs par EPCI"))
+    cite_table = next(p for p in laid_out if p.lstrip().startswith("Indicateurs par cité"))
     a = next(p for p in pages if p.lstrip().startswith("Cité Test A — Lens"))
-    for page in (epci_table, cite_table, a):
-        assert "<5" in squeeze(page)
-    # Cité Test A: 2 people, 1 RSA, 1 under 26, 1 woman, 3 contracts -> five « < 5 » on its page.
+    for page in (epci_table, cite_table):
+        assert squeeze("« < 5 » : effectif non nul inférieur à 5") in squeeze(page)
+    # CALL holds the two built cités (2 and 1 people, 3 and 1 contracts): every count of its row is small.
+    call = next(line for line in epci_table.splitlines() if "(CALL)" in line)
+    assert squeeze(call).count("<5") == 5, call
+    total = next(line for line in epci_table.splitlines() if line.lstrip().startswith("Total"))
+    assert squeeze(total).count("<5") == 5, total  # 3 people, 2 RSA, 1 under 26, 1 woman, 4 contracts
+    # Cité Test A: 2 people, 1 RSA, 1 under 26, 1 woman, 3 contracts -> five « < 5 » on its page and its row.
     figures = squeeze(a.split("Personnes", 1)[1].split("Logements livrés", 1)[0])
     assert figures.count("<5") == 5 and not re.search(r"RSA\d", figures)
+    row = next(line for line in cite_table.splitlines() if line.lstrip().startswith("Cité Test A"))
+    assert squeeze(row).count("<5") == 5, row
     assert "Document anonyme" in pages[0]
 
 
+def _row(name, epci, people, rsa, young, women, contracts, id=0):
+    return GroupRow(id=id, name=name, epci=epci, people=people, people_rsa=rsa, people_under_26=young,
+                    people_women=women, contracts=contracts)
+
+
+def _reveals(shown: list[int | None], total: int | None) -> bool:
+    """Whether `total` minus the shown values gives back a hidden one (exactly one hidden, total shown)."""
+    return total is not None and sum(1 for v in shown if v is None) == 1
+
+
+def _value(text: str) -> int | None:
+    return int(text.replace("\u202f", "").replace("\u00a0", "")) if text[:1].isdigit() else None
+
+
+def test_no_total_gives_back_a_hidden_count():
+    # Two EPCIs of three cités each; small counts scattered, one cité alone with a small count in its column.
+    cites = [
+        _row("A1", "AAA", 12, 3, 6, 7, 15, id=1), _row("A2", "AAA", 20, 9, 8, 10, 25, id=2),
+        _row("A3", "AAA", 30, 11, 0, 14, 40, id=3),
+        _row("B1", "BBB", 2, 1, 0, 1, 4, id=4), _row("B2", "BBB", 25, 12, 9, 11, 30, id=5),
+        _row("B3", "BBB", 40, 20, 12, 18, 50, id=6),
+        _row("C1", "CCC", 60, 30, 20, 25, 80, id=7),
+    ]
+    epcis = []
+    for short in ("AAA", "BBB", "CCC"):
+        members = [c for c in cites if c.epci == short]
+        epcis.append(_row(short, short, *(sum(getattr(c, k) for c in members) for k in COUNTS), id=len(epcis)))
+    total = {k: sum(getattr(e, k) for e in epcis) for k in COUNTS}
+    tables = disclose_tables(epcis, cites, total, 5)
+    for j, count in enumerate(COUNTS):
+        column = [_value(tables.epci_text(i, count)) for i in range(len(epcis))]
+        assert not _reveals(column, _value(tables.total[count])), (count, column, tables.total[count])
+        for i, epci in enumerate(epcis):
+            members = [_value(tables.cite_text(c.id, count)) for c in cites if c.epci == epci.epci]
+            assert not _reveals(members, column[i]), (count, epci.epci, members, column[i])
+    # The small ones read « < 5 », the complementary ones « s », zeros 0, the rest their value.
+    assert tables.cite_text(4, "people") == "< 5" and tables.cite_text(4, "people_under_26") == "0"
+    assert tables.cite_text(1, "people_rsa") == "< 5"
+    assert "s" in [tables.cite_text(c, "people_rsa") for c in (2, 3)]
+    assert tables.cite_text(7, "contracts") == "80"
+    assert tables.epci_text(2, "people") == "60"
+
+
 def test_no_name_of_a_person_anywhere(bilan):
-    _summary, pages, _cites, _p = bilan
+    _summary, pages, _cites, _p, _laid_out = bilan
     text = "\n".join(pages)
     for name in NAMES:
         assert name not in text
-
-
-def test_masking_rule():
-    assert masked(0) == masked(4) == "< 5"
-    assert masked(5) == "5" and masked(1234) == "1\u00a0234"
 
 
 def test_scope_and_period(db, small_dataset, tmp_path):
