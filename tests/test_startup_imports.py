@@ -44,9 +44,10 @@ def test_version_and_help_load_no_heavy_module(tmp_path):
     assert not loaded & set(HEAVY), f"loaded by --version/--help: {sorted(loaded & set(HEAVY))}"
 
 
-def test_the_main_window_shows_before_any_heavy_module_loads(tmp_path):
-    """Through the real entry point, with the hook that closes the window once shown (erbm_desk/ui/app.py): what
-    is in sys.modules when the window first shows. The dashboard's charts may load matplotlib afterwards."""
+def _modules_at_first_show(tmp_path: Path) -> tuple[set[str], set[str], str]:
+    """Through the real entry point, with the hook that closes the window once its first page shows data
+    (erbm_desk/ui/app.py): the top-level packages and the erbm_desk modules in sys.modules when the window first
+    shows, and the hook's output."""
     code = (
         "import contextlib, io, os, sys\nos.environ['ERBM_DESK_QUIT_AFTER_SHOW'] = '1'\n"
         "from PySide6.QtCore import QTimer\n"
@@ -55,15 +56,31 @@ def test_the_main_window_shows_before_any_heavy_module_loads(tmp_path):
         "original = app._quit_after_first_show\n"
         "def spy(qapp, window):\n"
         "    QTimer.singleShot(0, lambda: seen.append(set(sys.modules)))  # queued first: runs at the first show\n"
-        "    original(qapp, window)\n"
+        "    return original(qapp, window)\n"
         "app._quit_after_first_show = spy\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
         f"    assert app.run_app({str(tmp_path / 'w.sqlite')!r}) == 0\n"
-        "import json\nprint(json.dumps(sorted({m.split('.')[0] for m in seen[0]})))"
+        "import json\nprint(json.dumps([sorted({m.split('.')[0] for m in seen[0]}),\n"
+        "                  sorted(m for m in seen[0] if m.startswith('erbm_desk')), out.getvalue()]))"
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
-    at_first_show = set(json.loads(proc.stdout.splitlines()[-1]))
+    top, ours, out = json.loads(proc.stdout.splitlines()[-1])
+    return set(top), set(ours), out
+
+
+def test_the_main_window_shows_before_any_heavy_module_and_the_database_layer_load(tmp_path):
+    """The window frame shows first (issue 8): no heavy module, no SQLAlchemy, no models, no services that use
+    them, no page module; the database opens afterwards, and the first page then shows its data."""
+    at_first_show, ours, out = _modules_at_first_show(tmp_path)
     assert not at_first_show & set(HEAVY), f"loaded before the window showed: {sorted(at_first_show & set(HEAVY))}"
+    assert "sqlalchemy" not in at_first_show, "SQLAlchemy was imported before the window showed"
+    assert "alembic" not in at_first_show
+    early = {m for m in ours if m.startswith(("erbm_desk.db", "erbm_desk.services.database", "erbm_desk.ui.list_page",
+                                                 "erbm_desk.ui.dashboard_page", "erbm_desk.ui.workspace"))}
+    assert not early, f"imported before the window showed: {sorted(early)}"
+    marks = [line.split()[0] for line in out.splitlines() if line.startswith("ERBM_DESK_")]
+    assert marks == ["ERBM_DESK_SHOWN", "ERBM_DESK_DATA"], out

@@ -1,4 +1,11 @@
-"""Starting the desktop application: QApplication, the database to open, the main window."""
+"""Starting the desktop application: QApplication, the main window's frame at once, then the database.
+
+Start-up order (issue 8, bench/bench_startup.py): the window frame shows first — menus, side bar, « Ouverture de
+la base… » — before SQLAlchemy, the models or the services are imported; the database layer is imported and the
+database opened in a worker while the frame is on screen (ui/opening.py); the questions that may come (file in
+use, damaged file, passphrase, sign-in) appear over the window, and declining them closes the app as before;
+then the first page is built and loads its data in its own workers.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +13,6 @@ import os
 import sys
 import time
 
-# Start-up time: every module imported after PySide6 goes through PySide6's import hook, which reads the module's
-# source looking for "PySide6" (shibokensupport.feature). The database layer (SQLAlchemy, the models, the services)
-# is needed before the window shows anyway: importing it first skips that hook for its ~400 modules (≈ 10 % of the
-# start-up). Issue 8, bench/bench_startup.py.
-import erbm_desk.services.database  # noqa: F401, I001 - must stay before the PySide6 imports
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -25,10 +27,8 @@ def last_database() -> str:
 
 
 def run_app(database: str | None = None) -> int:
-    from erbm_desk.ui.accounts_dialog import install_account_actions
-    from erbm_desk.ui.backup_startup import open_database_interactively, start_daily_backup
-    from erbm_desk.ui.login_dialog import ensure_signed_in, show_startup_reminders
     from erbm_desk.ui.main_window import MainWindow
+    from erbm_desk.ui.opening import QUIT, open_for_window
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
@@ -36,24 +36,36 @@ def run_app(database: str | None = None) -> int:
     app.setApplicationVersion(__version__)
     _install_qt_french(app)
     target = database or last_database()
-    # Damaged file → offer the last good backup; file in use → offer read-only; encrypted → passphrase.
-    db = open_database_interactively(target)
-    if db is None:
-        return 1
-    if not ensure_signed_in(db):
-        db.close()
-        return 0
-    window = MainWindow(db)
-    install_account_actions(window)
+    window = MainWindow()  # the frame, without a database yet
+    window.show_opening(target)
     window.show()
-    if not db.read_only:
-        start_daily_backup(window)
-    QTimer.singleShot(0, window, lambda: show_startup_reminders(window.db, window))
-    if os.environ.get("ERBM_DESK_QUIT_AFTER_SHOW"):
-        _quit_after_first_show(app, window)
+    hook = _quit_after_first_show(app, window) if os.environ.get("ERBM_DESK_QUIT_AFTER_SHOW") else None
+    exit_code = [0]
+
+    def opened(db) -> None:
+        from erbm_desk.ui.accounts_dialog import install_account_actions
+        from erbm_desk.ui.backup_startup import start_daily_backup
+        from erbm_desk.ui.login_dialog import show_startup_reminders
+
+        window.set_database(db)
+        install_account_actions(window)
+        if not db.read_only:
+            start_daily_backup(window)
+        QTimer.singleShot(0, window, lambda: show_startup_reminders(window.db, window))
+        if hook is not None:
+            hook(window)
+
+    def declined(code: int) -> None:
+        # not opened (code 1) or not signed in (code 0): the app ends, as when these questions came before the window
+        exit_code[0] = code
+        window.close()
+        app.quit()
+
+    # Queued after the first show: the frame is painted before the database layer starts loading in a worker.
+    QTimer.singleShot(0, window, lambda: open_for_window(window, target, opened, declined, create=True, no=QUIT))
     code = app.exec()
     _wait_for_jobs()
-    return code
+    return exit_code[0] or code
 
 
 def _install_qt_french(app: QApplication) -> None:
@@ -80,30 +92,62 @@ def _wait_for_jobs() -> None:
     QThreadPool.globalInstance().waitForDone()
 
 
-def _quit_after_first_show(app: QApplication, window) -> None:
+def _quit_after_first_show(app: QApplication, window):
     """Hidden hook, not a user feature: the packaging smoke test (packaging/smoke_test.py) and the start-up
-    benchmark (bench/bench_startup.py) set ERBM_DESK_QUIT_AFTER_SHOW=1 to see the window come up, then quit.
-    Prints `ERBM_DESK_SHOWN <epoch seconds>` once the event loop runs, i.e. when the window is first shown.
-    With ERBM_DESK_QUIT_AFTER_SHOW=dashboard it quits only once the dashboard has drawn its charts (printing
-    `ERBM_DESK_READY`), so that a frozen build also proves it can draw them (matplotlib's Qt canvas)."""
+    benchmark (bench/bench_startup.py) set ERBM_DESK_QUIT_AFTER_SHOW to see the window come up, then quit.
+    Prints, each with its epoch time:
+
+    - `ERBM_DESK_SHOWN` once the event loop runs with the window first shown (the frame: the database is
+      still opening);
+    - `ERBM_DESK_DATA` once the database is open and the first page shows its data (the dashboard's tiles and
+      sentence, a list page's first rows); with ERBM_DESK_QUIT_AFTER_SHOW=1 the app then quits;
+    - with ERBM_DESK_QUIT_AFTER_SHOW=dashboard, `ERBM_DESK_READY` once the dashboard has drawn its charts, then
+      quits (so that a frozen build also proves it can draw them: matplotlib's Qt canvas).
+
+    Returns the function run_app calls once the database is open (`when_open(window)`)."""
+    wants_charts = os.environ.get("ERBM_DESK_QUIT_AFTER_SHOW") == "dashboard"
+
+    def mark(name: str) -> None:
+        print(f"ERBM_DESK_{name} {time.time():.6f}", flush=True)
 
     def quit_now() -> None:
         window.close()
         app.quit()
 
-    def ready() -> None:
-        print(f"ERBM_DESK_READY {time.time():.6f}", flush=True)
+    def failed(message: str) -> None:
+        print(f"ERBM_DESK_FAILED {message}", flush=True)
         quit_now()
 
-    def shown() -> None:
-        print(f"ERBM_DESK_SHOWN {time.time():.6f}", flush=True)
-        charts_ready = getattr(getattr(window, "dashboard", None), "charts_ready", None)
-        if os.environ.get("ERBM_DESK_QUIT_AFTER_SHOW") != "dashboard" or charts_ready is None:
-            quit_now()
-            return
-        charts_ready.connect(ready)
-        window.dashboard.failed.connect(lambda message: (print(f"ERBM_DESK_FAILED {message}", flush=True),
-                                                         quit_now()))
+    def when_open(window) -> None:
+        page = window.stack.currentWidget()
+        data_shown = getattr(page, "updated", None)  # the dashboard: tiles and sentence shown
+        if data_shown is None:
+            data_shown = getattr(getattr(page, "model", None), "loaded", None)  # a list page: first rows
+        dashboard = window.dashboard if wants_charts else None  # built (hidden) if another page came first
+        done = {"DATA": False, "READY": not wants_charts}
+
+        def reached(name: str) -> None:
+            if done[name]:  # a list reloads, the charts are redrawn: each mark once
+                return
+            done[name] = True
+            mark(name)
+            if all(done.values()):
+                quit_now()
+
+        def data() -> None:
+            reached("DATA")
+
+        def ready() -> None:
+            reached("READY")
+
+        if data_shown is None:
+            QTimer.singleShot(0, data)
+        else:
+            data_shown.connect(data)
+        if dashboard is not None:
+            dashboard.charts_ready.connect(ready)
+            dashboard.failed.connect(failed)
         QTimer.singleShot(300_000, quit_now)  # never hang a smoke test
 
-    QTimer.singleShot(0, shown)
+    QTimer.singleShot(0, lambda: mark("SHOWN"))
+    return when_open

@@ -1,6 +1,7 @@
 """Opening a database at start-up the safe way, with the user's say at each fork.
 
-`open_database_interactively(target)` is what `ui/app.py` calls instead of `open_database(target)`:
+`open_database_interactively(target)` is how the window opens a database (through `ui/opening.py`, which makes
+the first attempt in a worker and hands its outcome over as `first`), instead of `open_database(target)`:
 
 - another instance has the file → « Ouvrir en lecture seule ? » (yes: read-only Database; no: None);
 - the file is damaged and a good backup exists → « Restaurer la sauvegarde du … ? » (yes: the damaged file
@@ -10,8 +11,9 @@
 
 `start_daily_backup(window)` then makes the day's first backup in a worker (at most one a day).
 
-Questions here are modal `exec()` boxes: they come before the main window and its event loop exist. Tests (and
-any caller) can pass `ask(title, text, informative, yes_label) -> bool` and `tell(level, text)` instead.
+Questions here are modal `exec()` boxes over the window (at start-up, the window frame is already shown: the
+answer « Quitter » closes the app; from Fichier > Ouvrir, « Annuler » keeps the open database). Tests (and any
+caller) can pass `ask(title, text, informative, yes_label) -> bool` and `tell(level, text)` instead.
 """
 
 from __future__ import annotations
@@ -34,12 +36,12 @@ Ask = Callable[[str, str, str, str], bool]
 Tell = Callable[[str, str], None]
 
 
-def _box_ask(parent: QWidget | None) -> Ask:
+def _box_ask(parent: QWidget | None, no: str = "Quitter") -> Ask:
     def ask(title: str, text: str, informative: str, yes: str) -> bool:
         box = QMessageBox(QMessageBox.Question, TITLE, text, QMessageBox.NoButton, parent)
         box.setInformativeText(informative)
         accept = box.addButton(yes, QMessageBox.AcceptRole)
-        box.addButton("Quitter", QMessageBox.RejectRole)
+        box.addButton(no, QMessageBox.RejectRole)
         box.setDefaultButton(accept)
         box.exec()
         return box.clickedButton() is accept
@@ -56,15 +58,23 @@ def _box_tell(parent: QWidget | None) -> Tell:
 
 
 def open_database_interactively(target: str, parent: QWidget | None = None, ask: Ask | None = None,
-                                tell: Tell | None = None, key: bytes | None = None) -> Database | None:
-    """Open `target` for the window; None when the user chose not to (or it cannot be opened)."""
+                                tell: Tell | None = None, key: bytes | None = None,
+                                first: Database | BaseException | None = None, no: str = "Quitter",
+                                read_only: bool = False) -> Database | None:
+    """Open `target` for the window; None when the user chose not to (or it cannot be opened).
+
+    `first`: the outcome of a first `open_database(target, read_only=read_only)` already made (in a worker, see
+    ui/opening.py) — the database, or the exception it raised — so that only the questions run here. `no`: the
+    label of the button that declines (« Quitter » at start-up, « Annuler » from the Fichier menu)."""
     from erbm_desk.services.encryption import EncryptedDatabaseError
 
-    ask = ask or _box_ask(parent)
+    ask = ask or _box_ask(parent, no)
     tell = tell or _box_tell(parent)
     db = None
     try:
-        db = open_database(target, read_only=False, key=key)
+        if isinstance(first, BaseException):
+            raise first
+        db = first if first is not None else open_database(target, read_only=read_only, key=key)
     except DatabaseLockedError as exc:
         if ask("lecture seule", f"Cette base est déjà ouverte en écriture par {exc.holder.describe()}.",
                "Vous pouvez l'ouvrir en lecture seule : consulter, chercher, exporter, mais rien modifier. "
@@ -102,7 +112,7 @@ def open_database_interactively(target: str, parent: QWidget | None = None, ask:
         dialog = PassphraseDialog(exc.path, parent)
         if dialog.exec() != PassphraseDialog.Accepted:
             return None
-        return open_database_interactively(target, parent, ask, tell, key=dialog.key)
+        return open_database_interactively(target, parent, ask, tell, key=dialog.key, no=no, read_only=read_only)
     except DatabaseOpenError as exc:
         tell("error", str(exc))
         return None

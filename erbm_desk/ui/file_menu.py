@@ -1,5 +1,7 @@
-"""Fichier menu: new database, open, recent databases, quit (« Sauvegarder une copie… » comes from backup_actions). Opening and copying run in a worker
-(a schema upgrade, the reference data or a copy of a large file take seconds)."""
+"""Fichier menu: new database, open, recent databases, quit (« Sauvegarder une copie… » comes from backup_actions).
+Opening runs in a worker (a schema upgrade, the reference data or a copy of a large file take seconds), through
+the same code as the start-up (ui/opening.py): file in use, damaged file, encrypted file and sign-in are asked
+the same way. Nothing here imports the database layer: the menu exists before the database opens."""
 
 from __future__ import annotations
 
@@ -10,10 +12,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from erbm_desk.paths import APP_NAME, data_dir
-from erbm_desk.services.database import DatabaseLockedError, DatabaseOpenError, open_database
-from erbm_desk.ui.dialogs import ask
+from erbm_desk.ui.opening import open_for_window
 from erbm_desk.ui.settings import forget_recent_database, recent_databases
-from erbm_desk.ui.workers import run_job
 
 if TYPE_CHECKING:
     from erbm_desk.ui.main_window import MainWindow
@@ -40,8 +40,12 @@ class FileMenu:
         action.triggered.connect(lambda _checked=False: slot())
         return action
 
+    def _current_path(self) -> Path | None:
+        db = self.window.db  # None while the start-up database is still opening
+        return db.path if db is not None else None
+
     def _folder(self) -> str:
-        path = self.window.db.path
+        path = self._current_path()
         return str(path.parent if path is not None else data_dir())
 
     # --- opening -------------------------------------------------------------------------------------------
@@ -82,34 +86,19 @@ class FileMenu:
     def open_path(self, path: str, create: bool = False, read_only: bool = False) -> None:
         """Open a database in a worker, then show it in the window (after unsaved changes are settled)."""
 
-        def job(_progress):
-            return open_database(path, create=create, read_only=True if read_only else False)
-
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, DatabaseLockedError):
-                ask(self.window, APP_NAME, str(exc), "Ouvrir en lecture seule",
-                    lambda: self.open_path(path, read_only=True),
-                    informative="Vous pourrez consulter la base sans la modifier.")
-            elif isinstance(exc, DatabaseOpenError):
-                if not create and not Path(path).exists():
-                    forget_recent_database(path)
-                QMessageBox.warning(self.window, APP_NAME, str(exc))
-            else:
-                QMessageBox.critical(self.window, APP_NAME, f"Ouverture impossible : {exc}")
-
         def opened(db) -> None:
-            from erbm_desk.ui.login_dialog import ensure_signed_in
-
-            if not ensure_signed_in(db, self.window):
-                db.close()
-                return
             self.window.confirm_leave(lambda: self.window.set_database(db), on_cancel=db.close)
 
-        run_job(job, opened, failed, owner=self.window, progress_label=f"Ouverture de « {Path(path).name} »…")
+        def declined(_code: int) -> None:
+            if not create and "://" not in path and not Path(path).exists():
+                forget_recent_database(path)
+
+        open_for_window(self.window, path, opened, declined, create=create, read_only=read_only,
+                        progress_label=f"Ouverture de « {Path(path).name} »…")
 
     def _fill_recent(self) -> None:
         self.recent.clear()
-        current = str(self.window.db.path) if self.window.db.path else None
+        current = str(self._current_path()) if self._current_path() else None
         paths = [p for p in recent_databases() if p != current]
         for p in paths:
             action = self.recent.addAction(Path(p).name)

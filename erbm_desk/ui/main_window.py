@@ -2,33 +2,40 @@
 
 Other features plug in through public attributes: `file_menu` (add actions to Fichier), `data_changed` (emit it,
 without argument, after writing; connect to it to refresh), `database_changed`, `dashboard`,
-`open_cite_dashboard(cite_id)`, `after_restore()`. Their `install_…(window)` functions are listed in FEATURES.
+`open_cite_dashboard(cite_id)`, `after_restore()`. Their `install_…(window)` functions are listed in FEATURES;
+they run once a database is open (`features_installed` tells when).
+
+Start-up (issue 8): `MainWindow()` without a database is the window frame — title, menus, side bar, a status
+bar « Ouverture de la base… » with a busy indicator — and imports neither SQLAlchemy nor the services, so it
+shows in about the time of a bare Qt window; `set_database(db)` then fills it (ui/app.py opens the database
+through ui/opening.py while the frame is on screen). `MainWindow(db)` with an open database does both at once.
+Pages are imported and built the first time they are shown.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
-from typing import Callable
+import sys
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QProgressBar, QWidget
 
 from erbm_desk.domain.rules import format_int
 from erbm_desk.paths import APP_NAME
-from erbm_desk.services.database import Database
-from erbm_desk.services.indicators import Scope
 from erbm_desk.ui.about import show_about
 from erbm_desk.ui.block_watch import watch_if_asked
-from erbm_desk.ui.dashboard_page import DashboardPage
 from erbm_desk.ui.dialogs import ask
 from erbm_desk.ui.file_menu import FileMenu
-from erbm_desk.ui.list_page import ListPage
 from erbm_desk.ui.navigation import KEYS, PAGES, PageStack, Sidebar
 from erbm_desk.ui.settings import add_recent_database, restore_geometry, save_geometry, settings
 from erbm_desk.ui.workers import run_job
-from erbm_desk.ui.workspace import Workspace
+
+if TYPE_CHECKING:  # imported when the first database is set, not before the window shows
+    from erbm_desk.services.database import Database
+    from erbm_desk.ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +66,13 @@ def _counted(n: int, one: str, many: str) -> str:
     return f"{format_int(n)} {one if n < 2 else many}"
 
 
+def is_list_page(page: QWidget | None) -> bool:
+    """A record page (ui/list_page.py)? Checked without importing that module: until it is imported, no page is
+    one."""
+    module = sys.modules.get("erbm_desk.ui.list_page")
+    return module is not None and isinstance(page, module.ListPage)
+
+
 class _Placeholder(QLabel):
     def __init__(self, text: str, parent: QWidget | None = None):
         super().__init__(text, parent)
@@ -74,13 +88,14 @@ class MainWindow(QMainWindow):
     database_changed = Signal(object)  # another database was opened (services.database.Database)
     features_installed = Signal()  # the FEATURES have added their actions
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database | None = None):
         super().__init__()
-        self.db = db
+        self.db: Database | None = None  # None while the start-up database is opening
         self.ws: Workspace | None = None
         self._change_source: QWidget | None = None
         self._closing = False
         self._counts_generation = 0
+        self._features_started = False
         self.undo_group = QUndoGroup(self)
         self.sidebar = Sidebar()
         self.stack = PageStack(self._make_page)
@@ -93,14 +108,39 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.counts_label = QLabel()
         self.statusBar().addPermanentWidget(self.counts_label)
+        self.busy = QProgressBar()  # « Ouverture de la base… »: a moving bar while the database opens
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(140)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.statusBar().addPermanentWidget(self.busy)
         self._build_menus()
-        self._install_features()
         self.sidebar.page_chosen.connect(self.show_page)
         self.data_changed.connect(self._on_data_changed)
-        self.set_database(db)
+        self.setWindowTitle(APP_NAME)
+        if db is not None:
+            self.set_database(db)
+        else:
+            self.show_opening()
         self.resize(1280, 800)
         restore_geometry("main", self)
         self.block_watcher = watch_if_asked(self)
+
+    def show_opening(self, target: str | None = None) -> None:
+        """The frame while the first database opens: the page the user will find marked in the side bar, a
+        waiting message in its place, the busy indicator in the status bar."""
+        from pathlib import Path
+
+        name = f" « {Path(target).name} »" if target and "://" not in target else ""
+        key = str(settings().value("window/page", "dashboard"))
+        self._mark(key if key in KEYS else "dashboard")
+        self.opening_label = _Placeholder(f"Ouverture de la base{name}…")
+        self.stack.addWidget(self.opening_label)
+        self.stack.setCurrentWidget(self.opening_label)
+        self.statusBar().showMessage(f"Ouverture de la base{name}…")
+        self.busy.show()
+        for action in self.record_actions.values():
+            action.setEnabled(False)
 
     # --- menus ---------------------------------------------------------------------------------------------
 
@@ -129,12 +169,15 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Aide")
         about = help_menu.addAction(f"À propos d'{APP_NAME}…")
         about.setMenuRole(QAction.AboutRole)
-        about.triggered.connect(lambda: show_about(self, str(self.db.path or self.db.label)))
+        about.triggered.connect(lambda: show_about(self, str(self.db.path or self.db.label) if self.db else ""))
 
     def _install_features(self) -> None:
-        """Load the features' modules in a worker once the window shows (Excel support alone imports openpyxl:
+        """Load the features' modules in a worker once a database is open (Excel support alone imports openpyxl:
         a few hundred milliseconds that neither the start-up nor the UI thread should wait for), then let each
         add its actions, before « Quitter »."""
+        if self._features_started:
+            return
+        self._features_started = True
 
         def load(_progress):
             found = []
@@ -160,21 +203,26 @@ class MainWindow(QMainWindow):
 
     def after_restore(self) -> None:
         """A backup was restored over the open file: open it again."""
-        if self.db.path is not None:
+        if self.db is not None and self.db.path is not None:
             self.files.open_path(str(self.db.path))
 
     def _on_record_page(self, method: str) -> None:
         page = self.stack.currentWidget()
-        if isinstance(page, ListPage):
+        if is_list_page(page):
             getattr(page, method)()
 
     # --- pages ---------------------------------------------------------------------------------------------
 
     def _make_page(self, key: str) -> QWidget:
+        """A page, its module imported now (the first time it is shown): the window starts without them."""
         if key == "dashboard":
+            from erbm_desk.ui.dashboard_page import DashboardPage
+
             return DashboardPage(self.db, self)
         if key == "hours":
             return self._make_hours_page()
+        from erbm_desk.ui.list_page import ListPage
+
         page = ListPage(self.ws, key, self)
         if key == "cite":
             button = page.add_record_button("Tableau de bord de la cité")
@@ -198,7 +246,10 @@ class MainWindow(QMainWindow):
     def page(self, key: str) -> QWidget:
         return self.stack.page(key)
 
-    def show_page(self, key: str) -> QWidget:
+    def show_page(self, key: str) -> QWidget | None:
+        if self.ws is None:  # still opening: the page chosen is the one shown once the database is open
+            self._mark(key)
+            return None
         current = self.stack.current_key()
         leaving = self.stack.pages.get(current) if current != key else None
         if leaving is not None and hasattr(leaving, "confirm_discard") and not leaving.confirm_discard(
@@ -208,7 +259,7 @@ class MainWindow(QMainWindow):
         page = self.stack.show_page(key)
         self._mark(key)
         for action in self.record_actions.values():
-            action.setEnabled(isinstance(page, ListPage))
+            action.setEnabled(is_list_page(page))
         return page
 
     def _mark(self, key: str) -> None:
@@ -220,7 +271,7 @@ class MainWindow(QMainWindow):
     def open_record(self, entity: str, record_id: int) -> None:
         """Go to a record's page and show it (a click through from a related list)."""
         page = self.show_page(entity)
-        if isinstance(page, ListPage):
+        if is_list_page(page):
             if page.form.dirty:
                 page.form.show_message("Enregistrez (Ctrl+S) ou annulez (Échap) d'abord les modifications en cours.",
                                        error=True)
@@ -231,15 +282,20 @@ class MainWindow(QMainWindow):
         """The dashboard, narrowed to one cité when the dashboard knows how."""
         dashboard = self.show_page("dashboard")
         if cite_id is not None and hasattr(dashboard, "set_scope"):
+            from erbm_desk.services.indicators import Scope
+
             dashboard.set_scope(Scope("cite", cite_id))
 
     # --- the database --------------------------------------------------------------------------------------
 
     def set_database(self, db: Database) -> None:
         """Show another database (or the first one): fresh pages, history and counts."""
+        from erbm_desk.ui.workspace import Workspace
+
         old_db, old_ws = self.db, self.ws
-        key = self.stack.current_key() or str(settings().value("window/page", "dashboard"))
+        key = self.stack.current_key() or self._marked_key() or str(settings().value("window/page", "dashboard"))
         self.stack.clear_pages()
+        self._end_opening()
         if old_ws is not None:
             self.undo_group.removeStack(old_ws.undo_stack)
             old_ws.wait()
@@ -263,8 +319,22 @@ class MainWindow(QMainWindow):
         backup_actions = getattr(self, "backup_actions", None)  # set by backup_actions.install_backup_actions
         if backup_actions is not None:
             backup_actions.update_enabled()
+        self._install_features()
         if old_ws is not None:
             self.database_changed.emit(db)
+
+    def _marked_key(self) -> str | None:
+        row = self.sidebar.currentRow()
+        return KEYS[row] if 0 <= row < len(KEYS) else None
+
+    def _end_opening(self) -> None:
+        label = getattr(self, "opening_label", None)
+        if label is not None:
+            self.opening_label = None
+            self.stack.removeWidget(label)
+            label.deleteLater()
+            self.statusBar().clearMessage()
+        self.busy.hide()
 
     def _emit_changed(self, source: QWidget | None) -> None:
         self._change_source = source
@@ -304,7 +374,7 @@ class MainWindow(QMainWindow):
     # --- closing -------------------------------------------------------------------------------------------
 
     def _unsaved(self) -> list[str]:
-        return [p.spec.label for p in self.stack.pages.values() if isinstance(p, ListPage) and p.is_dirty()]
+        return [p.spec.label for p in self.stack.pages.values() if is_list_page(p) and p.is_dirty()]
 
     def confirm_leave(self, then: Callable[[], None], on_cancel: Callable[[], None] | None = None) -> bool:
         """Run `then` once unsaved changes are settled, asking the user when there are some. True when `then`
