@@ -37,16 +37,52 @@ class TerminalProgress:
             self.stream.flush()
 
 
+def bilan_argv(out: str | Path, kind: str = "territory", value: object = None, start=None, end=None) -> list[str]:
+    """The arguments of `erbm-desk bilan` for a scope and a period (months as dates or None): what the
+    « Bilan pour le comité » dialog shows and then parses back with `parse_bilan_argv`, so that the window and
+    the command line take one road."""
+    argv = [str(out)]
+    if kind != "territory":
+        argv += [f"--{kind}", str(value)]
+    if start:
+        argv += ["--from", f"{start:%Y-%m}"]
+    if end:
+        argv += ["--to", f"{end:%Y-%m}"]
+    return argv
+
+
+def parse_bilan_argv(argv: list[str]):
+    """(target path, Scope, Period) from `erbm-desk bilan` arguments, with the command's own parser and checks.
+    Raises CliError with the command's French message."""
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message):  # no exit from a window
+            raise CliError(message, EXIT_USAGE)
+
+    parser = _Parser(prog="erbm-desk")
+    register(parser.add_subparsers(dest="command", parser_class=_Parser))
+    args = parser.parse_args(["bilan", *argv])
+    out = _checked_target(args.out)
+    scope, period = scope_and_period(args)
+    return out, scope, period
+
+
+def _checked_target(out: str) -> Path:
+    path = Path(out).expanduser()
+    if path.suffix.lower() != ".pdf":
+        raise CliError(f"Le bilan s'écrit dans un fichier .pdf (« {path.name} »).", EXIT_USAGE)
+    if not path.parent.is_dir():
+        raise CliError(f"Le dossier « {path.parent} » n'existe pas.")
+    return path
+
+
 def cmd_bilan(args) -> int:
     from erbm_desk.domain.values import format_date
     from erbm_desk.services.bilan import write_bilan
     from erbm_desk.services.indicators import ScopeError
 
-    out = Path(args.out).expanduser()
-    if out.suffix.lower() != ".pdf":
-        raise CliError(f"Le bilan s'écrit dans un fichier .pdf (« {out.name} »).", EXIT_USAGE)
-    if not out.parent.is_dir():
-        raise CliError(f"Le dossier « {out.parent} » n'existe pas.")
+    out = _checked_target(args.out)
     scope, period = scope_and_period(args)
     db = open_db(args)
     try:

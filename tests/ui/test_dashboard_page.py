@@ -2,16 +2,14 @@
 
 from datetime import date
 from decimal import Decimal as D
-from types import SimpleNamespace
 
 import pytest
 from matplotlib.backend_bases import MouseEvent
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from erbm_desk.services.indicators import Period, Scope
 from erbm_desk.services.records import save_record
-from erbm_desk.ui.bilan_action import ACTION_TEXT, install_bilan_action
 from erbm_desk.ui.dashboard_page import DashboardPage
 
 TIMEOUT = 30_000
@@ -158,22 +156,3 @@ def test_map_indicator(qtbot, page):
     communes = next(c for c in page.canvases["map"].figure.axes[0].collections if c.get_gid() == "communes")
     values = dict(zip(communes.erbm_insee, communes.get_array().filled(-1).tolist()))
     assert values["62498"] == 2 and values["59172"] == 1 and values["59002"] == -1
-
-
-def test_bilan_from_the_file_menu(qtbot, db, small_dataset, tmp_path, monkeypatch):
-    window = QMainWindow()
-    qtbot.addWidget(window)
-    window.db = db
-    window.file_menu = window.menuBar().addMenu("&Fichier")
-    window.dashboard = SimpleNamespace(scope=Scope("cite", small_dataset["cite_b"]), period=Period(), data=None)
-    action = install_bilan_action(window)
-    assert [a.text() for a in window.file_menu.actions()] == [ACTION_TEXT]
-    target = tmp_path / "comite"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "Document PDF (*.pdf)"))
-    asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.No)
-    action.trigger()
-    qtbot.waitUntil(lambda: bool(asked), timeout=120_000)
-    pdf = tmp_path / "comite.pdf"
-    assert pdf.read_bytes().startswith(b"%PDF") and "Bilan écrit" in asked[0]
-    assert "comite.pdf" in window.statusBar().currentMessage()
