@@ -147,7 +147,7 @@ def _quit_after_first_show(app: QApplication, window):
         if dashboard is not None:
             dashboard.charts_ready.connect(ready)
             dashboard.failed.connect(failed)
-        QTimer.singleShot(300_000, quit_now)  # never hang a smoke test
 
     QTimer.singleShot(0, lambda: mark("SHOWN"))
+    QTimer.singleShot(300_000, quit_now)  # never hang a smoke test (e.g. on a question nobody answers offscreen)
     return when_open

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 QUIT, CANCEL = "Quitter", "Annuler"
 
 
-def open_for_window(parent: QWidget, target: str, on_open: Callable[["Database"], None],
+def open_for_window(parent: QWidget, target: str, on_open: Callable[[Database], None],
                     on_cancel: Callable[[int], None], create: bool = False, read_only: bool = False,
                     no: str = CANCEL, progress_label: str | None = None) -> None:
     """Open `target`, ask what must be asked, sign in; then `on_open(db)` on the UI thread, or `on_cancel(code)`
