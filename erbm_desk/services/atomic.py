@@ -3,19 +3,60 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+# Key material (services.encryption.KEY_FILE_SUFFIX: the wrapped key of an encrypted database, and its copies
+# beside backups) stays readable by its owner only, as it was when every file kept mkstemp's 0600.
+PRIVATE_SUFFIXES = (".cle",)
+_umask_lock = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process' umask, read without changing it where the system tells it (Linux), else by setting it back
+    at once under a lock."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    with _umask_lock:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def final_mode(target: Path, mode: int | None = None) -> int:
+    """The permissions `target` gets: `mode` if given; else those of the file it replaces; else owner-only for
+    key material; else what a plain `open(target, "w")` would give (0666 minus the umask)."""
+    if mode is not None:
+        return mode
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        pass
+    if target.name.endswith(PRIVATE_SUFFIXES):
+        return 0o600
+    return 0o666 & ~current_umask()
+
 
 @contextmanager
-def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
+def atomic_path(target: str | os.PathLike, mode: int | None = None) -> Iterator[Path]:
     """Yield a temporary path beside `target`; when the block succeeds, fsync it and rename it over `target`.
 
     A crash, a full disk or an exception leaves the previous file (or none) in place, never a truncated one.
+    The temporary file is created private (mkstemp: 0600) while it is written; the final file gets
+    `final_mode(target, mode)`: a bilan or an exported chart is readable like any file the user saves, and a
+    file written over keeps its permissions.
     """
     target = Path(target)
+    permissions = final_mode(target, mode)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
@@ -23,6 +64,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         yield tmp_path
         with open(tmp_path, "rb+") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp_path, permissions)
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
