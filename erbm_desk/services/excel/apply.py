@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from erbm_desk.domain import rules
 from erbm_desk.domain.specs import SPECS, Kind
 from erbm_desk.services import audit, authz
 from erbm_desk.services.excel import format as fmt
+from erbm_desk.services.excel.bulk import paused_gc
 from erbm_desk.services.excel.exchange import log_import
 from erbm_desk.services.excel.plan import ImportPlan, NewBailleur, RowPlan, Status
 from erbm_desk.services.excel.snapshot import database_token
@@ -88,19 +90,32 @@ class _BulkInsert:
                            for k in self.order]
 
     def insert(self, rows: list[RowPlan], base: dict[str, Any], now) -> None:
-        """Insert new rows: their values (`rp.store`), the defaults of the columns they lack (`base`)."""
-        converted = []
-        pairs = list(zip(self.order, self.processors))
-        for rp in rows:
-            store = rp.store
-            meta = {"id": rp.db_id, "uuid": rp.uuid, "created_at": now, "updated_at": rp.updated_at, "version": 1}
-            values = []
-            for key, process in pairs:
-                value = store[key] if key in store else (meta[key] if key in meta else base[key])
-                if value.__class__ is RowPlan or value.__class__ is NewBailleur:
-                    value = value.db_id
-                values.append(value if process is None or value is None else process(value))
-            converted.append(tuple(values) if self.positional else dict(zip(self.order, values)))
+        """Insert new rows: their values (`rp.store`), the defaults of the columns they lack (`base`).
+        Built column by column (one comprehension and one converter per column, not a branch per cell)."""
+        columns = []
+        for key, process in zip(self.order, self.processors):
+            if key == "id":
+                values = [rp.db_id for rp in rows]
+            elif key == "uuid":
+                values = [rp.uuid for rp in rows]
+            elif key == "updated_at":
+                values = [rp.updated_at for rp in rows]
+            elif key == "created_at":
+                values = [now] * len(rows)
+            elif key == "version":
+                values = [1] * len(rows)
+            else:
+                default = base[key]
+                values = [rp.store.get(key, default) for rp in rows]
+                if any(v.__class__ is RowPlan or v.__class__ is NewBailleur for v in values):
+                    values = [_target_id(v) for v in values]
+            if process is not None:
+                values = [None if v is None else process(v) for v in values]
+            columns.append(values)
+        if self.positional:
+            converted = list(zip(*columns))
+        else:
+            converted = [dict(zip(self.order, row)) for row in zip(*columns)]
         self.conn.exec_driver_sql(self.sql, converted)
 
 
@@ -162,6 +177,7 @@ def check_ready(plan: ImportPlan) -> None:
                                    "fichier pour ce contrat, ou corrigez le classeur.") from None
 
 
+@paused_gc()
 def apply_import(session: Session, plan: ImportPlan, progress: Progress | None = None,
                  check_database: bool = True) -> ApplySummary:
     """Write the plan in the caller's transaction (the caller commits; an exception rolls back everything)."""
@@ -175,6 +191,35 @@ def apply_import(session: Session, plan: ImportPlan, progress: Progress | None =
     authz.require_write(session, *written, *(["bailleur"] if plan.new_bailleurs else []))
     if check_database and database_token(session) != plan.db_token:
         raise PlanOutdated()
+    with _write_cache(session):
+        summary = _apply(session, plan, progress)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+BULK_CACHE_KB = 64 * 1024
+
+
+@contextmanager
+def _write_cache(session: Session):
+    """SQLite: a larger page cache while the rows go in (the indexes of a large table — random identifiers —
+    otherwise churn SQLite's 2 MB default; about a sixth of the write), back to what it was afterwards."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    if before is not None and (before < 0 and -before >= BULK_CACHE_KB or before > 0 and before * 4 >= BULK_CACHE_KB):
+        yield  # already as large (pages of at least 4 KB)
+        return
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
+
+
+def _apply(session: Session, plan: ImportPlan, progress: Progress) -> ApplySummary:
     summary = ApplySummary()
     now = utcnow()
     progress.start(max(plan.writes, 1), "Enregistrement dans la base")
@@ -235,5 +280,4 @@ def apply_import(session: Session, plan: ImportPlan, progress: Progress | None =
                    sha256=plan.sha256, summary={f"{e}:{k}": n for (e, k), n in summary.written.items()})
     session.flush()
     check_cancel(progress)
-    summary.seconds = time.perf_counter() - started
     return summary

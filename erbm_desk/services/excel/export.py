@@ -37,6 +37,7 @@ from erbm_desk.domain.values import format_month
 from erbm_desk.services import audit, authz, disclosure
 from erbm_desk.services.atomic import atomic_path
 from erbm_desk.services.excel import format as fmt
+from erbm_desk.services.excel.bulk import paused_gc
 from erbm_desk.services.excel.exchange import own_site_uuid
 from erbm_desk.services.excel.format import Role
 from erbm_desk.services.excel.sheetwriter import (
@@ -172,6 +173,7 @@ class _Refs:
         return self.by_entity[entity][record_id]
 
 
+@paused_gc()
 def export_workbook(session: Session, path: str | Path, options: ExportOptions | None = None,
                     progress: Progress | None = None) -> ExportSummary:
     """Write the exchange workbook at `path` (atomically: the previous file stays until the new one is whole)."""

@@ -12,6 +12,7 @@ from erbm_desk.services.excel.model import Conflict, NewBailleur, RowPlan, Statu
 
 
 _NOTHING: dict[str, Any] = {}
+_BOOL_KEYS = {name: tuple(c.key for c in spec.columns if c.kind is Kind.BOOL) for name, spec in SPECS.items()}
 
 
 class Merging:
@@ -127,7 +128,6 @@ class Merging:
             rp.store = self.store_values(rp, record)
 
     def store_values(self, rp: RowPlan, record: dict[str, Any] | None = None) -> dict[str, Any]:
-        spec = SPECS[rp.entity]
         if record is None:
             store = rp.values  # the defaults of absent columns are added when writing (apply.DEFAULTS)
         else:
@@ -135,9 +135,9 @@ class Merging:
             if rp.entity == "beneficiary" and "pseudonym" in store and not record["pseudonym"] \
                     and store["pseudonym"] == fmt.derived_pseudonym(record["uuid"]):
                 store["pseudonym"] = None  # derived for the export, not data of its own
-        for c in spec.columns:
-            if c.kind is Kind.BOOL and c.key in store and store[c.key] is None:
-                store[c.key] = False
+        for key in _BOOL_KEYS[rp.entity]:
+            if key in store and store[key] is None:
+                store[key] = False
         if rp.entity == "contract" and "age_band" in store and self.birth_of(rp.final["beneficiary_id"]):
             store["age_band"] = None  # derived from the birth date, never stored next to it
         return store

@@ -8,6 +8,7 @@ exchange, not at the source) or conflict (changed on both sides: the user picks)
 
 from __future__ import annotations
 
+import functools
 import uuid as uuidlib
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from erbm_desk.domain.validation import record_problems
 from erbm_desk.services import authz
 from erbm_desk.services import excel_guard  # issue 7: import hardening
 from erbm_desk.services.excel import format as fmt
+from erbm_desk.services.excel.bulk import paused_gc
 from erbm_desk.services.excel.cells import label_at, parser as _parser, text as _text, uuid_text as _uuid
 from erbm_desk.services.excel.errors import ExcelFileError
 from erbm_desk.services.excel.exchange import already_imported, baseline
@@ -40,6 +42,7 @@ from erbm_desk.services.excel.model import (  # noqa: F401 - the plan's vocabula
 )
 from erbm_desk.services.excel.reader import (
     RawSheet,
+    SheetPrefetch,
     is_blank,
     open_workbook,
     parse_timestamp,
@@ -56,6 +59,19 @@ from erbm_desk.services.records import DUPLICATE_MESSAGES
 # --- planning ------------------------------------------------------------------------------------------------
 
 
+def _pseudonym(raw: Any) -> str | None:
+    return None if raw is None else " ".join(_text(raw).split())[:40]
+
+
+def _split_parsers(parsers: list[tuple[int, str, str, Any]]) -> tuple[list, list, list[str]]:
+    """The row loop's parsers in two lists: the typed values (and the pseudonym) of the columns, each parsed by
+    one call; the identifiers, references, time and fingerprint. And the keys in the columns' order."""
+    fields = [(j, key, parse if what == "f" else _pseudonym) for j, what, key, parse in parsers if what in "fp"]
+    others = [(j, what, key) for j, what, key, _ in parsers if what not in "fp"]
+    return fields, others, list(dict.fromkeys(key for _, _, key, _ in parsers))
+
+
+@paused_gc()
 def plan_import(session: Session, path: str | Path, progress: Progress | None = None) -> ImportPlan:
     """Read, check and classify every row of the workbook (or hours statement) at `path`. Writes nothing.
     Raises ExcelFileError (French) when the file cannot be read at all."""
@@ -81,9 +97,13 @@ def plan_import(session: Session, path: str | Path, progress: Progress | None = 
             metadata = _readme_metadata(read_key_values(wb, readme)) if readme else {}
             sheets, kind = [], "classeur"
         ctx = _Planner(session, path, sha256, kind, metadata, progress)
-        if releve_sheet is None:
-            sheets = ctx.read_entity_sheets(wb, names)
-        ctx.run(sheets)
+        try:
+            if releve_sheet is None:
+                sheets = ctx.read_entity_sheets(wb, names)
+            ctx.run(sheets)
+        finally:
+            if ctx.prefetch is not None:
+                ctx.prefetch.close()  # before the workbook closes: the thread may still be reading it
     finally:
         wb.close()
     return ctx.plan
@@ -123,6 +143,7 @@ class _Planner(Merging):
     def __init__(self, session: Session, path: Path, sha256: str, kind: str, metadata: dict, progress: Progress):
         self.session = session
         self.progress = progress
+        self.prefetch: SheetPrefetch | None = None
         self.db = DbSnapshot(session)
         base = baseline(session, metadata.get("site"), metadata.get("exported_at"))
         self.plan = ImportPlan(path, sha256, kind, metadata, base, db_token=database_token(session),
@@ -148,33 +169,56 @@ class _Planner(Merging):
 
     # --- sheets --------------------------------------------------------------------------------------------
 
-    def read_entity_sheets(self, wb, names: list[str]) -> list[tuple[str, RawSheet]]:
-        found: dict[str, RawSheet] = {}
+    def read_entity_sheets(self, wb, names: list[str]) -> list[tuple[str, Any]]:
+        """The entity sheets, in the order they are checked, each as a function reading it: they are parsed
+        ahead by a `SheetPrefetch` (`self.prefetch`, closed by the caller) while the previous one is checked."""
+        candidates: dict[str, list[str]] = {}
         for name in names:
             spec = fmt.sheet_spec(name)
             if spec is None:
                 if not fmt.is_computed_sheet(name):
                     self.problem(name, None, None, "feuille inconnue, ignorée.", notice=True)
                 continue
-            if spec.name in found:
-                self.problem(name, None, None, f"deuxième feuille « {spec.plural} », ignorée.", notice=True)
-                continue
-            raw = read_sheet(wb, name, fmt.header_index(spec))
-            if raw is None:
-                self.problem(name, None, None, "aucune ligne d'en-tête reconnue : feuille ignorée.", notice=True)
-                continue
-            found[spec.name] = raw
-        if not found:
-            raise ExcelFileError(
-                f"« {self.plan.path.name} » ne contient aucune feuille du format d'échange ERBM Desk "
-                f"({', '.join(SPECS[e].plural for e in fmt.ENTITY_ORDER)})."
-            )
-        return [(e, found[e]) for e in fmt.ENTITY_ORDER if e in found]
+            candidates.setdefault(spec.name, []).append(name)
+        if not candidates:
+            self.no_entity_sheet()
+        order = [e for e in fmt.ENTITY_ORDER if e in candidates]
+        self.prefetch = SheetPrefetch(wb, [n for e in order for n in candidates[e]])
+        return [(e, functools.partial(self._first_with_header, wb, e, candidates[e])) for e in order]
 
-    def run(self, sheets: list[tuple[str, RawSheet]]) -> None:
+    def _first_with_header(self, wb, entity: str, names: list[str]) -> RawSheet | None:
+        """The first of the sheets named for `entity` that has a header; notices for the others."""
+        found = None
+        for name in names:
+            sheet = self.prefetch.get(name)
+            if found is not None:
+                self.problem(name, None, None, f"deuxième feuille « {SPECS[entity].plural} », ignorée.",
+                             notice=True)
+                continue
+            found = read_sheet(wb, name, fmt.header_index(SPECS[entity]), sheet=sheet)
+            if found is None:
+                self.problem(name, None, None, "aucune ligne d'en-tête reconnue : feuille ignorée.", notice=True)
+        return found
+
+    def no_entity_sheet(self) -> None:
+        raise ExcelFileError(
+            f"« {self.plan.path.name} » ne contient aucune feuille du format d'échange ERBM Desk "
+            f"({', '.join(SPECS[e].plural for e in fmt.ENTITY_ORDER)})."
+        )
+
+    def run(self, sheets: list[tuple[str, Any]]) -> None:
+        """Check every sheet: (entity, RawSheet, or a function giving it or None)."""
+        found = 0
         for entity, raw in sheets:
+            if callable(raw):
+                raw = raw()
+                if raw is None:
+                    continue
+            found += 1
             self.plan_sheet(entity, raw)
             check_cancel(self.progress)
+        if not found:
+            self.no_entity_sheet()
         self.check_contract_periods()
         for sp in self.plan.sheets.values():
             for rp in sp.rows:
@@ -210,7 +254,7 @@ class _Planner(Merging):
         where = {c.key: f"« {label_at(raw, j)} » ({raw.letter(j)})" for j, c in header.columns}
         for c in spec.columns:
             where.setdefault(c.key, f"« {c.label} »")
-        parsers = [_parser(j, c) for j, c in header.columns]
+        parsers = _split_parsers([_parser(j, c) for j, c in header.columns])
         self._maps[entity] = (self.db.by_uuid(entity), self.db.by_key(entity), self.db.rows(entity),
                               self.file_uuids[entity], self.file_keys[entity])
         self.progress.start(0, f"Vérification de la feuille « {raw.name} »")
@@ -239,27 +283,36 @@ class _Planner(Merging):
         refs: dict[str, list] = {}
         file_uuid = updated = fp = None
         n = len(cells)
-        for j, what, key, parse in parsers:
+        fields, others, order = parsers
+        for j, key, parse in fields:  # most cells: one call to the column's parser
+            raw = cells[j] if j < n else None
+            if raw.__class__ is str and (not raw or raw.isspace()):
+                raw = None
+            try:
+                values[key] = parse(raw)
+            except ValueError as exc:
+                errors[key] = str(exc)
+        late = False
+        for j, what, key in others:
             raw = cells[j] if j < n else None
             if raw is None or (raw.__class__ is str and (not raw or raw.isspace())):
                 raw = None
             try:
-                if what == "f":
-                    values[key] = parse(raw)
-                elif what == "r":
+                if what == "r":
                     refs.setdefault(key, [None, None])[0] = None if raw is None else _text(raw)
                 elif what == "i":
                     refs.setdefault(key, [None, None])[1] = None if raw is None else _uuid(raw)
                 elif what == "u":
                     file_uuid = None if raw is None else _uuid(raw)
-                elif what == "p":
-                    values["pseudonym"] = None if raw is None else " ".join(_text(raw).split())[:40]
                 elif what == "t":
                     updated = None if raw is None else parse_timestamp(raw, exact=True)
                 else:
                     fp = None if raw is None else str(raw).strip()
             except ValueError as exc:
                 errors[key] = str(exc)
+                late = True
+        if late and len(errors) > 1:  # reported in the order of the columns
+            errors = {k: errors[k] for k in order if k in errors}
         for key, (text, ref_uuid) in refs.items():
             if key in errors:
                 continue

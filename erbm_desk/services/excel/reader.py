@@ -5,13 +5,14 @@ variants, blank rows skipped, unknown columns reported and ignored.
 from __future__ import annotations
 
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterator
 
 from openpyxl.utils import get_column_letter
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from erbm_desk.services import excel_guard  # issue 7: import hardening
 from erbm_desk.services.excel.errors import ExcelFileError
@@ -33,10 +34,38 @@ def open_workbook(path: str | Path) -> CalamineWorkbook:
         raise ExcelFileError(f"Le classeur « {name} » est endommagé et ne peut pas être lu ({exc}).") from None
 
 
-def sheet_rows(wb: CalamineWorkbook, sheet_name: str) -> tuple[int, int, Iterator[list]]:
-    """(first row number, first column number, rows) of a sheet, 1-based as the spreadsheet shows them."""
+def parse_sheet(wb: CalamineWorkbook, sheet_name: str) -> CalamineSheet:
+    """The sheet, parsed (the slow part of reading: calamine does it without holding the GIL)."""
     try:
-        sheet = wb.get_sheet_by_name(sheet_name)
+        return wb.get_sheet_by_name(sheet_name)
+    except CalamineError as exc:
+        raise ExcelFileError(f"La feuille « {sheet_name} » est illisible ({exc}).") from None
+
+
+class SheetPrefetch:
+    """Sheets parsed one after the other in a background thread, in the order they will be checked, so that the
+    next sheet is being parsed (on another core) while this one is checked. The thread is the only user of
+    the workbook until `close()`, which waits for it."""
+
+    def __init__(self, wb: CalamineWorkbook, names: list[str]):
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="erbm-xlsx")
+        self._futures = {name: self._pool.submit(parse_sheet, wb, name) for name in names}
+
+    def get(self, name: str) -> CalamineSheet:
+        return self._futures.pop(name).result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._futures.clear()
+
+
+def sheet_rows(wb: CalamineWorkbook, sheet_name: str,
+               sheet: CalamineSheet | None = None) -> tuple[int, int, Iterator[list]]:
+    """(first row number, first column number, rows) of a sheet, 1-based as the spreadsheet shows them
+    (`sheet`: the sheet already parsed, by `SheetPrefetch`)."""
+    try:
+        if sheet is None:
+            sheet = wb.get_sheet_by_name(sheet_name)
         start = sheet.start
         if start is None:
             return 1, 1, iter(())
@@ -71,10 +100,10 @@ class RawSheet:
 
 
 def read_sheet(wb: CalamineWorkbook, sheet_name: str, index: dict[str, SheetColumn],
-               ignored: set[str] = frozenset()) -> RawSheet | None:
+               ignored: set[str] = frozenset(), sheet: CalamineSheet | None = None) -> RawSheet | None:
     """The sheet's header (the row among the first ones that names most known columns) and its data rows;
     None when no row looks like a header."""
-    first_row, first_col, rows = sheet_rows(wb, sheet_name)
+    first_row, first_col, rows = sheet_rows(wb, sheet_name, sheet)
     head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
     best, best_score = None, 0
     for i, cells in enumerate(head):

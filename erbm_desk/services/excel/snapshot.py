@@ -103,20 +103,17 @@ def natural_key(entity: str, v: dict[str, Any], ident: Callable[[Any], Any]) -> 
         pseudonym = v.get("pseudonym")
         return ("pseudonym", folded(pseudonym)) if pseudonym else None
     parts = []
-    for key, kind in _KEY_KINDS[entity]:
+    for key, mode in _KEY_MODES[entity]:
         value = v.get(key)
         if value is None:
             return None
-        if kind is Kind.REF:
-            parts.append(ident(value))
-        elif kind is Kind.TEXT:
-            parts.append(folded(value))
-        else:
-            parts.append(value)
+        parts.append(value if mode == 0 else ident(value) if mode == 1 else folded(value))
     return tuple(parts)
 
 
 _KEY_KINDS = {name: tuple((k, spec.column(k).kind) for k in spec.natural_key) for name, spec in SPECS.items()}
+_KEY_MODES = {name: tuple((k, 1 if kind is Kind.REF else 2 if kind is Kind.TEXT else 0) for k, kind in parts)
+              for name, parts in _KEY_KINDS.items()}  # 0: as it is, 1: a reference (ident), 2: a text (folded)
 
 
 _SHAREABLE = {date, datetime, Decimal}  # immutable values that repeat across records
