@@ -9,9 +9,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QToolButton, QWidget
 
-from erbm_desk.ui import main_window
-
 from erbm_desk.services.queries import ListQuery
+from erbm_desk.ui import dashboard_page
 from erbm_desk.ui.table_model import RecordTableModel
 from tests.ui.helpers import TIMEOUT, go_to, keys, open_window, press, wait_list
 
@@ -151,7 +150,7 @@ class StubDashboard(QWidget):
 
 
 def test_the_cite_page_opens_the_cite_dashboard(qtbot, db, small_dataset, monkeypatch):
-    monkeypatch.setattr(main_window, "DashboardPage", StubDashboard)
+    monkeypatch.setattr(dashboard_page, "DashboardPage", StubDashboard)  # the window imports it when first shown
     window = open_window(qtbot, db)
     page = go_to(qtbot, window, "cite")
     page.show_record(small_dataset["cite_a"])
