@@ -216,9 +216,11 @@ def _title_page(pages: _Pages, data: DashboardData, period: Period, today: date,
         fig.text(x, y - 0.035, value, fontsize=13, color=INK, fontweight="bold")
         if i % 2:
             y -= 0.09
-    fig.text(0.06, 0.085, "Document anonyme : aucun nom de personne. Dans les tableaux par EPCI et par cité, "
-             f"les effectifs inférieurs à {threshold} sont affichés « < {threshold} » et d'autres valeurs masquées "
-             "« s » pour qu'aucun total ne les révèle.", fontsize=8.5, color=MUTED)
+    notice = ("Document anonyme : aucun nom de personne. Dans les tableaux par EPCI et par cité, les effectifs "
+              f"inférieurs à {threshold} sont affichés « < {threshold} » et d'autres valeurs masquées « s » pour "
+              "qu'aucun total ne les révèle.")
+    fig.text(0.06, 0.105, "\n".join(textwrap.wrap(notice, 150)), fontsize=8.5, color=MUTED, va="top",
+             linespacing=1.4)
     fig.text(0.06, 0.06, f"Édité le {format_date(today)} avec ERBM Desk {__version__}.", fontsize=8.5,
              color=MUTED)
     pages.save(fig)
