@@ -187,12 +187,13 @@ def apply_import(session: Session, plan: ImportPlan, progress: Progress | None =
     if session.info.get("read_only"):
         raise PlanNotReady(str(session.info["read_only"]))
     authz.require(session, authz.DATA_IMPORT)
-    written = [e for e in fmt.ENTITY_ORDER if any(_writes(plan, e))]
+    writes = {e: _writes(plan, e) for e in fmt.ENTITY_ORDER}  # once: a pass over every row of the plan
+    written = [e for e in fmt.ENTITY_ORDER if any(writes[e])]
     authz.require_write(session, *written, *(["bailleur"] if plan.new_bailleurs else []))
     if check_database and database_token(session) != plan.db_token:
         raise PlanOutdated()
     with _write_cache(session):
-        summary = _apply(session, plan, progress)
+        summary = _apply(session, plan, writes, progress)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -219,7 +220,8 @@ def _write_cache(session: Session):
         conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
 
 
-def _apply(session: Session, plan: ImportPlan, progress: Progress) -> ApplySummary:
+def _apply(session: Session, plan: ImportPlan, writes: dict[str, tuple[list[RowPlan], list[RowPlan]]],
+           progress: Progress) -> ApplySummary:
     summary = ApplySummary()
     now = utcnow()
     progress.start(max(plan.writes, 1), "Enregistrement dans la base")
@@ -230,7 +232,7 @@ def _apply(session: Session, plan: ImportPlan, progress: Progress) -> ApplySumma
         nb.db_id = row.id
         summary.bailleurs += 1
     for entity in fmt.ENTITY_ORDER:
-        news, updates = _writes(plan, entity)
+        news, updates = writes[entity]
         table = MODELS[entity].__table__
         if news:
             base = defaults(entity)
