@@ -191,7 +191,7 @@ def show_startup_reminders(db: Database, parent: QWidget | None = None) -> None:
             return gdpr.retention_message(due, gdpr.retention_years(s)) if due else None
 
     def show(message: str | None) -> None:
-        if message:
+        if message and (parent is None or parent.isVisible()):  # not after the window has closed
             QMessageBox.information(parent, APP_NAME, message)
 
     run_job(job, show, lambda exc: None, owner=parent)
