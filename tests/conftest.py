@@ -7,6 +7,12 @@ import os
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The audit journal's secret key and anchors (services/audit_keys.py): one key for the whole run, so that the
+# PostgreSQL template seeded once per run verifies in every test, and nothing written to the real user's folder.
+TEST_AUDIT_KEY = "clé de test du journal ERBM Desk : 32 caractères et plus"
+os.environ.setdefault("ERBM_DESK_AUDIT_KEY", TEST_AUDIT_KEY)
+os.environ.setdefault("ERBM_DESK_AUDIT_ANCHOR_DIR", os.path.join(
+    __import__("tempfile").mkdtemp(prefix="erbm-ancres-"), "ancres"))
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +22,7 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("ERBM_DESK_AUDIT_ANCHOR_DIR", str(home / "config" / "ancres-journal"))
     monkeypatch.delenv("ERBM_DESK_DB", raising=False)
 
 

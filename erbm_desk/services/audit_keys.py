@@ -101,13 +101,19 @@ def other_keys_dir() -> Path:
     return config_dir() / OTHER_KEYS_DIR
 
 
-def _deployed_key() -> Key | None:
+def _deployed_keys() -> list[Key]:
+    keys = []
     if os.environ.get(ENV_KEY_FILE):
-        return _read_key_file(Path(os.environ[ENV_KEY_FILE]).expanduser())
+        keys.append(_read_key_file(Path(os.environ[ENV_KEY_FILE]).expanduser()))
     if os.environ.get(ENV_KEY):
         secret = _secret_from_text(os.environ[ENV_KEY], ENV_KEY)
-        return Key(fingerprint(secret), secret, ENV_KEY)
-    return None
+        keys.append(Key(fingerprint(secret), secret, ENV_KEY))
+    return keys
+
+
+def _deployed_key() -> Key | None:
+    keys = _deployed_keys()
+    return keys[0] if keys else None
 
 
 def _own_key(create: bool) -> Key | None:
@@ -140,7 +146,7 @@ def signing_key() -> Key:
 def available_keys() -> dict[str, Key]:
     """Every key this workstation has: deployed, own, and copied into `cles-journal/`."""
     keys: dict[str, Key] = {}
-    for key in (_deployed_key(), _own_key(create=False)):
+    for key in (*_deployed_keys(), _own_key(create=False)):
         if key is not None:
             keys.setdefault(key.id, key)
     folder = other_keys_dir()

@@ -192,6 +192,22 @@ def test_core_bulk_writes_are_checked_and_summarised_at_commit(accounts_db, smal
 
 # --- Keyed chain (HMAC-SHA256 with a secret outside the database) and anchors -----------------------------
 
+@pytest.fixture
+def own_key(monkeypatch):
+    """This user's own key signs, as on a workstation without a deployed key; the run's key (which sealed the
+    PostgreSQL template's entries) stays available for verification, as a key copied from another post."""
+    import os
+
+    from erbm_desk.services import audit_keys
+
+    folder = audit_keys.other_keys_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "cle-de-la-suite-de-tests.cle").write_text(os.environ[audit_keys.ENV_KEY], encoding="utf-8")
+    monkeypatch.delenv(audit_keys.ENV_KEY)
+    monkeypatch.delenv(audit_keys.ENV_KEY_FILE, raising=False)
+    return audit_keys.signing_key()
+
+
 def _recompute_plain(conn, from_id: int, keep_key_id: bool) -> None:
     """What a tamperer who knows the procedure does: recompute every SHA-256 hash from `from_id` on."""
     rows = conn.execute(select(AuditEntry).order_by(AuditEntry.id)).all()
@@ -218,21 +234,32 @@ def _edit_hours_entry(db) -> int:
     return target
 
 
-def test_a_normal_session_verifies_clean_with_a_key_and_an_anchor(accounts_db, small_dataset):
+def test_a_normal_session_verifies_clean_with_a_key_and_an_anchor(own_key, db_target):
     from erbm_desk.services import audit_keys
+    from erbm_desk.services.database import open_database
+    from tests.fixtures import build_small_dataset
+    from tests.security.helpers import make_accounts
 
-    db = accounts_db
-    with db.session() as s:
-        save_record(s, "hours_entry", {"hours": Decimal("99")}, small_dataset["h1"])
-    with db.session() as s:
-        report = audit.verify_audit_chain(s)
-        key_ids = set(s.scalars(select(AuditEntry.key_id)))
+    db = open_database(db_target)
+    try:
+        with db.session() as s:
+            ids = build_small_dataset(s)
+        make_accounts(db)
+        with db.session() as s:
+            save_record(s, "hours_entry", {"hours": Decimal("99")}, ids["h1"])
+        with db.session() as s:
+            report = audit.verify_audit_chain(s)
+            key_ids = set(s.scalars(select(AuditEntry.key_id)))
+    finally:
+        db.close()
     assert report.ok and not report.altered and report.keyed == report.checked and report.legacy == 0
-    assert key_ids == {audit_keys.signing_key().id}
+    assert own_key.id in key_ids and key_ids <= {own_key.id, audit_keys.fingerprint(
+        __import__("tests.conftest", fromlist=["TEST_AUDIT_KEY"]).TEST_AUDIT_KEY.encode())}
     assert any("conforme" in n for n in report.notes)
     key_file = audit_keys.own_key_path()
     assert key_file.is_file() and (key_file.stat().st_mode & 0o077) == 0  # readable by its owner only
-    assert key_file.read_text().strip() not in db.path.read_bytes().decode("latin-1")  # the secret is not in the file
+    if db.path is not None:
+        assert key_file.read_text().strip() not in db.path.read_bytes().decode("latin-1")  # not in the file
 
 
 @pytest.mark.parametrize("keep_key_id", [True, False], ids=["hashes-recomputed", "downgraded-to-plain"])
@@ -275,21 +302,24 @@ def test_deleting_the_last_entries_is_detected_by_the_anchor(accounts_db, small_
     assert "dernières entrées ont été supprimées" in report.message and "3 entrées manquantes" in report.message
 
 
-def test_a_missing_key_is_reported_not_taken_for_an_edit(accounts_db, small_dataset, tmp_path):
+def test_a_missing_key_is_reported_not_taken_for_an_edit(own_key, accounts_db, small_dataset, tmp_path):
     from erbm_desk.services import audit_keys
 
     db = accounts_db
+    with db.session() as s:
+        save_record(s, "hours_entry", {"hours": Decimal("98")}, small_dataset["h1"])
     own = audit_keys.own_key_path()
     moved = tmp_path / "cle-de-l-autre-poste.cle"
     own.rename(moved)  # the database is opened on another workstation
     with db.session() as s:
         report = audit.verify_audit_chain(s)
-    assert not report.ok and not report.altered and report.unverified == report.checked
+        sealed_by_own = s.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.key_id == own_key.id))
+    assert not report.ok and not report.altered and report.unverified == sealed_by_own > 0
     assert report.message.startswith("Vérification incomplète") and "clé secrète absente" in report.message
     # that workstation writes with its own key; copying the first key into cles-journal/ completes verification
     with db.session() as s:
         save_record(s, "hours_entry", {"hours": Decimal("97")}, small_dataset["h1"])
-    audit_keys.other_keys_dir().mkdir(parents=True)
+    audit_keys.other_keys_dir().mkdir(parents=True, exist_ok=True)
     moved.rename(audit_keys.other_keys_dir() / moved.name)
     with db.session() as s:
         report = audit.verify_audit_chain(s)
