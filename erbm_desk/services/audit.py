@@ -173,7 +173,8 @@ def write_entries(session: Session, entries: Iterable[Pending], actor: str | Non
                          key_id=key.id))
         prev = digest
     conn.execute(insert(AuditEntry), rows)
-    head_id = conn.execute(select(func.max(AuditEntry.id)).where(AuditEntry.hash == prev)).scalar()
+    # the chain is locked for this transaction (see _tail): the newest row is ours
+    head_id = conn.execute(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1)).scalar()
     first = rows[0]["hash"] if genesis else session.info.get(_HEAD, {}).get("first")
     if first is None:
         first = conn.execute(select(AuditEntry.hash).order_by(AuditEntry.id).limit(1)).scalar()
