@@ -7,7 +7,7 @@ writing our typed workbook costs about what writing the same bare values costs.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
@@ -25,6 +25,7 @@ DATETIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
 MONEY_FORMAT = "#,##0.00"
 DECIMAL_FORMAT = "0.00"
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+TEXT_CACHE = 50_000  # distinct texts remembered per sheet
 
 
 class _Cell(Cell):
@@ -37,6 +38,24 @@ class _Cell(Cell):
         return "<cellule préparée>"
 
 
+_new_cell = object.__new__
+
+
+def _prepared(ws, value: Any, data_type: str, style: Any) -> _Cell:
+    """A prepared cell, its slots set directly: Cell.__init__ would build a style array we replace at once
+    (a seventh of the time of writing a dated cell)."""
+    cell = _new_cell(_Cell)
+    cell.parent = ws
+    cell.row = 1
+    cell.column = 1
+    cell._value = value
+    cell.data_type = data_type
+    cell._hyperlink = None
+    cell._comment = None
+    cell._style = style
+    return cell
+
+
 class SheetWriter:
     """One write-only sheet. `row(values)` takes plain Python values (str, int, Decimal, date, datetime, bool,
     None) or `styled(value, fmt)` cells; texts are cleaned and neutralised here."""
@@ -45,6 +64,7 @@ class SheetWriter:
         self.ws = wb.create_sheet(title)
         self.title = title
         self._styles: dict[str, Any] = {}
+        self._texts: dict[str, str] = {}  # text given -> text written (cleaned), when not neutralised
         self.rows = 0
         self.width = 0
         self.set_widths(widths)
@@ -84,31 +104,27 @@ class SheetWriter:
         """A cell holding a date, number or datetime with a number format (None stays an empty cell)."""
         if value is None:
             return None
-        cell = _Cell(self.ws, row=1, column=1)
-        cell._value = value
-        cell.data_type = "d" if isinstance(value, (date, datetime)) else "n"
-        cell._style = self._style(fmt)
-        return cell
+        style = self._styles.get(fmt)
+        if style is None:
+            style = self._style(fmt)
+        return _prepared(self.ws, value, "d" if isinstance(value, date) else "n", style)  # datetime is a date
 
     def text(self, value: str | None) -> str | WriteOnlyCell | None:
         """Text without control characters; forced to text (never a formula) when it starts like one."""
         if value is None:
             return None
-        value = clean_text(value)
-        if not needs_neutralising(value):
-            return value
-        cell = _Cell(self.ws, row=1, column=1)
-        cell._value = value
-        cell.data_type = "s"
-        cell._style = self._style("text")
-        return cell
+        done = self._texts.get(value)
+        if done is not None:  # names and references repeat from row to row
+            return done
+        cleaned = clean_text(value)
+        if needs_neutralising(cleaned):
+            return _prepared(self.ws, cleaned, "s", self._style("text"))
+        if len(self._texts) < TEXT_CACHE:
+            self._texts[value] = cleaned
+        return cleaned
 
     def labelled(self, value: str, key: str) -> WriteOnlyCell:
-        cell = _Cell(self.ws, row=1, column=1)
-        cell._value = clean_text(value)
-        cell.data_type = "s"
-        cell._style = self._style(key)
-        return cell
+        return _prepared(self.ws, clean_text(value), "s", self._style(key))
 
     def header(self, labels: list[str], freeze: bool = True) -> None:
         self.ws.append([self.labelled(label, "header") for label in labels])
