@@ -48,6 +48,7 @@ from erbm_desk.domain.enums import (
     fold,
 )
 from erbm_desk.domain.specs import SPECS, Column, Kind
+from erbm_desk.services.authz import can_see_identity
 from erbm_desk.services.records import DEPENDENTS
 
 CHUNK = 256  # rows per fetch: one screen and a half of a tall window
@@ -110,6 +111,11 @@ def _named(entity: str, detailed: bool = False) -> tuple[Any, Select]:
     if detailed and entity in extra:
         query = query.add_columns(getattr(m, extra[entity]))
     return m, query
+
+
+def _named_for(session: Session, entity: str, detailed: bool) -> tuple[Any, Select]:
+    """`_named`, without the birth date that tells two people apart for a role that may not see it."""
+    return _named(entity, detailed and (entity != "beneficiary" or can_see_identity(session)))
 
 
 def _label(entity: str, name: str | None, detail: Any = None) -> str:
@@ -395,6 +401,11 @@ def display_rows(session: Session, entity: str, ids: list[int]) -> list[tuple[in
         return []
     stmt = _rows_statement(entity)
     formatters = _formatters(entity)
+    # Names arrive already NULL for a role that may not see them (authz.mask_names); birth dates stay readable
+    # in SQL for the « moins de 26 ans » indicators, so the personal columns are blanked here before display.
+    if any(c.personal for c in SPECS[entity].columns) and not can_see_identity(session):
+        formatters = tuple((lambda _value: "") if c.personal else f
+                           for c, f in zip(SPECS[entity].columns, formatters))
     found: dict[int, Row] = {}
     for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
         for rid, *values in session.execute(stmt, {"ids": ids[start:start + 900]}):
@@ -425,7 +436,7 @@ def load_list(session: Session, query: ListQuery, first: int = CHUNK, through: i
 # --- single records and pick lists ---------------------------------------------------------------------------
 
 def record_name(session: Session, entity: str, record_id: int, detailed: bool = True) -> str:
-    alias, query = _named(entity, detailed)
+    alias, query = _named_for(session, entity, detailed)
     row = session.execute(query.where(alias.id == record_id)).first()
     return _label(entity, *row) if row else ""
 
@@ -461,7 +472,7 @@ def record_values(session: Session, entity: str, record_id: int) -> tuple[dict[s
 
 def pick_list(session: Session, entity: str) -> list[tuple[int, str]]:
     """(id, name) of every record of `entity`, sorted as people read them: the choices of a picker."""
-    alias, query = _named(entity, detailed=True)
+    alias, query = _named_for(session, entity, detailed=True)
     rows = [(rid, _label(entity, *named)) for *named, rid in session.execute(query.add_columns(alias.id))]
     return sorted(rows, key=lambda r: _sql_fold(r[1]))
 

@@ -304,8 +304,6 @@ def test_no_service_shows_a_name_to_bailleur_or_comite(accounts_db, small_datase
     assert not any(n in text for n in names)
 
 
-@pytest.mark.xfail(strict=True, reason="queries.py (not owned by the security work) lists and picks beneficiaries "
-                   "with their birth date for roles that may not see identities: see the issue 7 closing note")
 @pytest.mark.parametrize("role", [Role.BAILLEUR, Role.COMITE])
 def test_no_list_or_pick_list_shows_a_birth_date_to_bailleur_or_comite(accounts_db, small_dataset, role):
     from erbm_desk.services import queries
