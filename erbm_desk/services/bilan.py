@@ -219,7 +219,7 @@ def _title_page(pages: _Pages, data: DashboardData, period: Period, today: date,
     notice = ("Document anonyme : aucun nom de personne. Dans les tableaux par EPCI et par cité, les effectifs "
               f"inférieurs à {threshold} sont affichés « < {threshold} » et d'autres valeurs masquées « s » pour "
               "qu'aucun total ne les révèle.")
-    fig.text(0.06, 0.105, "\n".join(textwrap.wrap(notice, 150)), fontsize=8.5, color=MUTED, va="top",
+    fig.text(0.06, 0.13, "\n".join(textwrap.wrap(notice, 150)), fontsize=8.5, color=MUTED, va="top",
              linespacing=1.4)
     fig.text(0.06, 0.06, f"Édité le {format_date(today)} avec ERBM Desk {__version__}.", fontsize=8.5,
              color=MUTED)
