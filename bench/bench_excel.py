@@ -13,12 +13,14 @@ pandas is needed for this benchmark only — it is not a dependency of the appli
 
 The pandas path reads every sheet with its openpyxl engine (its default for .xlsx in pandas ≤ 3; named
 explicitly) and writes each one as a table into an empty SQLite file: no check, no matching, no types beyond
-pandas'. The raw write is openpyxl's write-only mode given the very cells of our workbook as calamine reads them
-back (same sheets, same values; dates as datetimes, which openpyxl writes with its default date format), with
-no style, width, filter, validation nor check: the floor for writing those cells with that library.
+pandas'. The raw write is openpyxl's write-only mode given the very cells of our workbook as calamine reads
+them back (same sheets, same values; dates as datetimes, which openpyxl writes with its default date format),
+with no style, width, filter, validation nor check: the floor for writing those cells with that library.
 Our import reads the next sheet in a second thread (calamine parses without the GIL) while the current one is
 checked, and pauses Python's cyclic garbage collector while it runs; the CPU time in the notes counts every
-thread of the process. The machine is shared: the notes give the median CPU time too, which load inflates less.
+thread of the process. The machine is shared: our runs alternate with the baseline's (ours, theirs, ours, …)
+so that a change of load falls on both, and the notes give the median CPU time too, which load inflates
+less. The peak memory is that of one run of ours measured alone, before the baseline's data is in memory.
 """
 
 from __future__ import annotations
@@ -53,6 +55,32 @@ def _timed(fn, repeat: int, setup=None) -> tuple[float, float, float | None]:
     walls.sort()
     cpus.sort()
     return walls[len(walls) // 2], cpus[len(cpus) // 2], peak_memory_mb()
+
+
+def _interleaved(ours, theirs, repeat: int, setup_ours=None,
+                 setup_theirs=None) -> tuple[float, float, float, float]:
+    """(median wall, median CPU) of `ours()` then of `theirs()`, run alternately (ours, theirs, ours, …) so
+    that a change of load on the shared machine falls on both sides alike; setups untimed."""
+    times: dict[int, tuple[list[float], list[float]]] = {0: ([], []), 1: ([], [])}
+    for _ in range(repeat):
+        for side, fn, setup in ((0, ours, setup_ours), (1, theirs, setup_theirs)):
+            if setup is not None:
+                setup()
+            w, c = time.perf_counter(), time.process_time()
+            fn()
+            times[side][0].append(time.perf_counter() - w)
+            times[side][1].append(time.process_time() - c)
+    (wa, ca), (wb, cb) = ([sorted(x)[len(x) // 2] for x in t] for t in times.values())
+    return wa, ca, wb, cb
+
+
+def _peak(fn, setup=None) -> float | None:
+    """Peak resident memory (MB) during one run of `fn()`, measured alone."""
+    if setup is not None:
+        setup()
+    reset_peak_memory()
+    fn()
+    return peak_memory_mb()
 
 
 def source_database(scale: float, folder: Path) -> Path:
@@ -118,12 +146,13 @@ def run(scale: float) -> list[dict]:
         with source.session() as s:
             export_workbook(s, workbook, ExportOptions(anonymous=False))
 
-    export_wall, export_cpu, export_peak = _timed(export, repeat)
+    export_peak = _peak(export)  # alone: the raw write below holds every cell in memory
     wb = CalamineWorkbook.from_path(str(workbook))
     cells = {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
     wb.close()
     n_cells = sum(len(r) for rows_ in cells.values() for r in rows_)
-    raw_wall, raw_cpu, _ = _timed(lambda: raw_write(cells, folder / "raw.xlsx"), repeat)
+    export_wall, export_cpu, raw_wall, raw_cpu = _interleaved(
+        export, lambda: raw_write(cells, folder / "raw.xlsx"), repeat)
     cells.clear()  # the memory goes back before the import is measured
     rows.append(result(
         f"export ({hours} hour rows, {n_cells:,} cells)".replace(",", " "), export_wall, raw_wall, export_peak,
@@ -150,14 +179,16 @@ def run(scale: float) -> list[dict]:
         finally:
             db.close()
 
-    import_wall, import_cpu, import_peak = _timed(ours, repeat, setup=fresh)
     try:
         import pandas  # noqa: F401
     except ImportError:
+        import_wall, import_cpu, import_peak = _timed(ours, repeat, setup=fresh)
         rows.append(result("import, validated", import_wall, None, import_peak,
                            note=f"CPU {import_cpu:.1f} s; pandas not installed: .venv/bin/pip install pandas"))
     else:
-        pandas_wall, pandas_cpu, _ = _timed(lambda: pandas_import(workbook, folder / "pandas.sqlite"), repeat)
+        import_peak = _peak(ours, setup=fresh)  # alone, before pandas has run in this process
+        import_wall, import_cpu, pandas_wall, pandas_cpu = _interleaved(
+            ours, lambda: pandas_import(workbook, folder / "pandas.sqlite"), repeat, setup_ours=fresh)
         rows.append(result(
             "import, validated (into an empty database)", import_wall, pandas_wall, import_peak,
             baseline="pandas.read_excel (openpyxl) of every sheet + DataFrame.to_sql into SQLite",
