@@ -123,3 +123,23 @@ def test_a_cancelled_export_leaves_no_file(tmp_path, db, small_dataset):
         with db.session() as s:
             export_workbook(s, target, ExportOptions(), CancelAfter(1))
     assert not target.exists() and not list(tmp_path.glob(".x.xlsx.*"))
+
+
+def test_a_contract_without_start_date_is_reported_not_a_crash(tmp_path, db, small_dataset):
+    """Found by the fuzz run (seed 7): the hours of a contract whose start date cell is blank."""
+    path = export(db, tmp_path / "x.xlsx", anonymous=False)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Contrats"]
+    header = [c.value for c in ws[1]]
+    column = header.index("Début") + 1
+    for row in range(2, ws.max_row + 1):
+        ws.cell(row, column).value = None
+    wb.save(path)
+    other = fresh_db(tmp_path, "other")
+    before = table_dump(other)
+    try:
+        p = plan(other, path)
+        assert any(e.sheet == "Contrats" and "Début" in (e.column or "") for e in p.errors)
+        assert table_dump(other) == before
+    finally:
+        other.close()

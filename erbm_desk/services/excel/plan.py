@@ -516,6 +516,8 @@ class _Planner(Merging):
         if not contract:
             return  # the contract's own row has errors, reported there
         month, start, end = rp.final["month"], contract["start_date"], contract.get("end_date")
+        if start is None or month is None:
+            return  # a missing start date or month is reported on its own row (found by the fuzz run, seed 7)
         if start <= month and (end is None or month <= end):
             return  # the month's first day is inside the period: the month overlaps it
         try:
@@ -526,7 +528,8 @@ class _Planner(Merging):
     def check_age_band(self, rp: RowPlan, errors: dict) -> None:
         birth = self.birth_of(rp.final["beneficiary_id"])
         band = rp.values.get("age_band")
-        if birth is not None and band is not None and band != rules.age_band(birth, rp.final["start_date"]):
+        start = rp.final["start_date"]
+        if birth is not None and band is not None and start is not None and band != rules.age_band(birth, start):
             errors["age_band"] = ("La tranche d'âge ne correspond pas à la date de naissance du bénéficiaire au "
                                   "début du contrat.")
 
