@@ -25,12 +25,16 @@ import math
 import re
 from contextlib import contextmanager
 
+import matplotlib
 import numpy as np
 from matplotlib import rcParams
 from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
 from matplotlib.figure import Figure
 from matplotlib.font_manager import fontManager, get_font
 
+# Written against matplotlib 3.11's Agg renderer (its private _get_font_height_metrics, Text.get_fontfeatures);
+# older releases draw as usual, uncached.
+SUPPORTED = tuple(int(p) for p in matplotlib.__version__.split(".")[:2]) >= (3, 11)
 _MAX_ENTRIES = 20_000  # a dashboard draws a few hundred distinct texts; cleared wholesale when full
 _metrics: dict = {}
 _masks: dict = {}
@@ -189,7 +193,7 @@ def _draw_text(renderer: RendererAgg, original, gc, x, y, s, prop, angle, ismath
 @contextmanager
 def cached_text(renderer):
     """While drawing with `renderer`, measure and draw plain texts through the cache (Agg only)."""
-    if type(renderer) is not RendererAgg or "draw_text" in vars(renderer):
+    if not SUPPORTED or type(renderer) is not RendererAgg or "draw_text" in vars(renderer):
         yield
         return
     measure, draw = renderer.get_text_width_height_descent, renderer.draw_text
