@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 from erbm_desk import __version__
 from erbm_desk.domain.values import parse_month
@@ -31,11 +32,23 @@ class FrenchArgumentParser(argparse.ArgumentParser):
         raise CliError(f"Arguments invalides : {message}. Voir « erbm-desk --help ».", EXIT_USAGE)
 
 
-def _month(text: str):
+def month_argument(text: str):
+    """argparse `type=` for a month (AAAA-MM): a French usage error when it isn't one."""
     try:
         return parse_month(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def output_path(text: str, suffix: str, wrong_suffix: str) -> Path:
+    """The file a command writes: `wrong_suffix` (a usage error) unless it ends with `suffix`, and its folder
+    must exist."""
+    path = Path(text).expanduser()
+    if path.suffix.lower() != suffix:
+        raise CliError(wrong_suffix.format(name=path.name), EXIT_USAGE)
+    if not path.parent.is_dir():
+        raise CliError(f"Le dossier « {path.parent} » n'existe pas.")
+    return path
 
 
 def open_db(args):
@@ -51,8 +64,8 @@ def add_scope_arguments(p: argparse.ArgumentParser) -> None:
     group.add_argument("--epci", help="code SIREN ou nom court de l'EPCI (ex. CALL)")
     group.add_argument("--cite", help="nom de la cité")
     group.add_argument("--bailleur", help="nom du bailleur")
-    p.add_argument("--from", dest="start", type=_month, help="premier mois (AAAA-MM)")
-    p.add_argument("--to", dest="end", type=_month, help="dernier mois (AAAA-MM)")
+    p.add_argument("--from", dest="start", type=month_argument, help="premier mois (AAAA-MM)")
+    p.add_argument("--to", dest="end", type=month_argument, help="dernier mois (AAAA-MM)")
 
 
 def scope_and_period(args):

@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,25 +23,9 @@ os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="erbm-shots-config-")  #
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from capture import shoot, wait  # noqa: E402 - the README screenshots' helpers, same folder
+
 SIZE = (1360, 980)
-
-
-def wait(app: QApplication, done, timeout: float = 60) -> None:
-    end = time.perf_counter() + timeout
-    while not done() and time.perf_counter() < end:
-        app.processEvents()
-        time.sleep(0.01)
-
-
-def settle(app: QApplication, seconds: float = 0.8) -> None:
-    wait(app, lambda: False, seconds)
-
-
-def shoot(app: QApplication, widget, path: Path) -> None:
-    settle(app)
-    widget.grab().save(str(path))
-    subprocess.run(["convert", str(path), "-colors", "256", "-strip", f"PNG8:{path}"], check=False)
-    print(f"{path.name}: {path.stat().st_size // 1024} Ko")
 
 
 def ready(page) -> bool:
@@ -74,7 +57,7 @@ def main() -> int:
     window.resize(*SIZE)
     window.show()
     page = window.show_page("dashboard")
-    wait(app, lambda: ready(page))
+    wait(app, lambda: ready(page), timeout=60)
     shoot(app, window, out / "tableau-de-bord-territoire.png")
     map_canvas = page.canvases["map"]
     page.scroll.ensureWidgetVisible(map_canvas, 0, 40)
@@ -84,7 +67,7 @@ def main() -> int:
         top = group_rows(s)[1][0]
     page.scroll.verticalScrollBar().setValue(0)
     page.set_scope(Scope("cite", top.id))
-    wait(app, lambda: ready(page) and page.data.scope == Scope("cite", top.id))
+    wait(app, lambda: ready(page) and page.data.scope == Scope("cite", top.id), timeout=60)
     shoot(app, window, out / "tableau-de-bord-cite.png")
     window.close()
 

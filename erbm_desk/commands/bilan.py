@@ -5,7 +5,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from erbm_desk.cli import EXIT_OK, EXIT_USAGE, CliError, add_scope_arguments, open_db, scope_and_period
+from erbm_desk.cli import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    add_scope_arguments,
+    open_db,
+    output_path,
+    scope_and_period,
+)
 
 
 class TerminalProgress:
@@ -69,12 +77,7 @@ def parse_bilan_argv(argv: list[str]):
 
 
 def _checked_target(out: str) -> Path:
-    path = Path(out).expanduser()
-    if path.suffix.lower() != ".pdf":
-        raise CliError(f"Le bilan s'écrit dans un fichier .pdf (« {path.name} »).", EXIT_USAGE)
-    if not path.parent.is_dir():
-        raise CliError(f"Le dossier « {path.parent} » n'existe pas.")
-    return path
+    return output_path(out, ".pdf", "Le bilan s'écrit dans un fichier .pdf (« {name} »).")
 
 
 def cmd_bilan(args) -> int:

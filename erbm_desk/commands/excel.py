@@ -6,30 +6,24 @@ left to settle (nothing written), 2 for bad arguments.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
-from erbm_desk.cli import EXIT_OK, EXIT_USAGE, CliError, add_scope_arguments, open_db, scope_and_period
-from erbm_desk.domain.values import parse_month
+from erbm_desk.cli import (
+    EXIT_OK,
+    CliError,
+    add_scope_arguments,
+    month_argument,
+    open_db,
+    output_path,
+    scope_and_period,
+)
 
 CONFLICT_CHOICES = {"local": "local", "fichier": "file"}
 MAX_LISTED = 50
 
 
-def _month(text: str):
-    try:
-        return parse_month(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def _output(path_text: str) -> Path:
-    path = Path(path_text).expanduser()
-    if path.suffix.lower() != ".xlsx":
-        raise CliError(f"Le fichier à écrire doit avoir l'extension .xlsx : « {path.name} ».", EXIT_USAGE)
-    if not path.parent.is_dir():
-        raise CliError(f"Le dossier « {path.parent} » n'existe pas.")
-    return path
+    return output_path(path_text, ".xlsx", "Le fichier à écrire doit avoir l'extension .xlsx : « {name} ».")
 
 
 def cmd_export(args) -> int:
@@ -144,7 +138,7 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser("releve", help="relevé mensuel d'heures à faire remplir par une entreprise")
     p.add_argument("--siret", required=True, help="SIRET de l'entreprise")
-    p.add_argument("--mois", required=True, type=_month, help="mois du relevé (AAAA-MM)")
+    p.add_argument("--mois", required=True, type=month_argument, help="mois du relevé (AAAA-MM)")
     p.add_argument("out", metavar="FICHIER.xlsx", help="classeur à écrire")
     p.set_defaults(func=cmd_releve)
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from erbm_desk.paths import APP_NAME
 from erbm_desk.services import accounts, authz, settings
 from erbm_desk.services.database import Database
+from erbm_desk.ui.dialogs import ok_cancel
 from erbm_desk.ui.login_dialog import LoginDialog, NewAccountDialog
 
 HEADERS = ("Utilisateur", "Nom", "Rôle", "Actif", "Dernière connexion", "Échecs")
@@ -154,9 +155,7 @@ class ChangePasswordDialog(QDialog):
         form.addRow("Mot de passe actuel :", self.old)
         form.addRow("Nouveau mot de passe :", self.new)
         form.addRow("Confirmez :", self.confirm)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, on_ok=self.submit)
         form.addRow(buttons)
 
     def submit(self) -> None:

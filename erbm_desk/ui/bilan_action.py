@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from erbm_desk.charts.style import fr_month
 from erbm_desk.services.indicators import SCOPE_LABELS, Period, Scope
 from erbm_desk.services.progress import Cancelled
+from erbm_desk.ui.dialogs import ok_cancel
 from erbm_desk.ui.workers import run_job
 
 ACTION_TEXT = "Bilan pour le comité…"
@@ -106,11 +107,7 @@ class BilanDialog(QDialog):
         file_label.setBuddy(self.path_edit)
         form.addRow(file_label, file_row)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Ok).setText("Écrire le bilan")
-        self.buttons.button(QDialogButtonBox.Cancel).setText("Annuler")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self, "Écrire le bilan", "Annuler")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel("Équivalent en ligne de commande :"))

@@ -5,7 +5,21 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox, QWidget
+
+
+def ok_cancel(dialog: QDialog, ok: str | None = None, cancel: str | None = None,
+              on_ok: Callable[[], None] | None = None) -> QDialogButtonBox:
+    """The dialog's OK / Cancel row: OK renamed to the action it performs (« Exporter »), wired to `on_ok`
+    (default: accept) and Cancel to reject."""
+    buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+    if ok:
+        buttons.button(QDialogButtonBox.Ok).setText(ok)
+    if cancel:
+        buttons.button(QDialogButtonBox.Cancel).setText(cancel)
+    buttons.accepted.connect(on_ok or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
 
 
 def ask(parent: QWidget, title: str, text: str, yes: str, on_yes: Callable[[], None],

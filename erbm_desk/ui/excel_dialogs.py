@@ -43,6 +43,7 @@ from erbm_desk.services.excel import ExcelFileError, ExportOptions
 from erbm_desk.services.excel.plan import STATUS_LABELS, ImportPlan, Status
 from erbm_desk.services.indicators import Period, Scope
 from erbm_desk.services.progress import Cancelled
+from erbm_desk.ui.dialogs import ok_cancel
 from erbm_desk.ui.workers import run_job
 
 EXPORT_TEXT = "Exporter vers Excel…"
@@ -183,10 +184,7 @@ class ExportDialog(QDialog):
         form.addRow("", self.nominative)
         form.addRow("Organisation", self.organisation)
         form.addRow("Fichier", self.file)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("Exporter")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "Exporter")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -318,11 +316,8 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         self.status = QLabel()
         layout.addWidget(self.status)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons = ok_cancel(self, "Importer")
         self.import_button = self.buttons.button(QDialogButtonBox.Ok)
-        self.import_button.setText("Importer")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._update()
 
@@ -429,10 +424,7 @@ class ReleveDialog(QDialog):
         note = QLabel("Le relevé liste les contrats actifs de l'entreprise ce mois-là ; elle y saisit les heures "
                       "réalisées, puis vous l'importez avec Fichier > Importer….")
         note.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("Créer le relevé")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "Créer le relevé")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from erbm_desk.paths import APP_NAME
 from erbm_desk.services import accounts, authz, encryption
 from erbm_desk.services.database import Database, DatabaseOpenError, open_database
+from erbm_desk.ui.dialogs import ok_cancel
 from erbm_desk.ui.workers import run_job
 
 
@@ -38,9 +39,7 @@ class _Form(QDialog):
         self.error.setStyleSheet("color: #b00020")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self, on_ok=self.submit)
         layout.addWidget(self.buttons)
 
     def field(self, label: str, secret: bool = False, text: str = "") -> QLineEdit:

@@ -89,13 +89,19 @@ def test_export_dialog_writes_an_anonymous_workbook_of_the_chosen_scope(qtbot, w
     assert {r["Mois"].year for r in sheet_dicts(path, "Heures")} == {2022}
 
 
-def test_import_shows_a_preview_and_writes_only_on_confirm(qtbot, window, tmp_path, monkeypatch):
+def _preview_into_empty_database(qtbot, window, tmp_path, monkeypatch):
+    """Export the window's data, switch the window to an empty database, and open the import preview of the
+    export through Fichier > Importer…: (the empty database, the preview dialog)."""
     source = export(window.db, tmp_path / "source.xlsx", anonymous=False)
     empty = fresh_db(tmp_path, "empty")
     window.db = empty
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), XLSX))
     window.actions_by_text[IMPORT_TEXT].trigger()
-    preview = _dialog(qtbot, window, ImportPreviewDialog)
+    return empty, _dialog(qtbot, window, ImportPreviewDialog)
+
+
+def test_import_shows_a_preview_and_writes_only_on_confirm(qtbot, window, tmp_path, monkeypatch):
+    empty, preview = _preview_into_empty_database(qtbot, window, tmp_path, monkeypatch)
     counts = {preview.counts.item(r, 0).text(): preview.counts.item(r, 1).text()
               for r in range(preview.counts.rowCount())}
     assert counts["Bénéficiaires"] == "4" and counts["Heures"] == "6"
@@ -112,12 +118,7 @@ def test_import_shows_a_preview_and_writes_only_on_confirm(qtbot, window, tmp_pa
 
 
 def test_cancelling_the_preview_writes_nothing(qtbot, window, tmp_path, monkeypatch):
-    source = export(window.db, tmp_path / "source.xlsx", anonymous=False)
-    empty = fresh_db(tmp_path, "empty")
-    window.db = empty
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), XLSX))
-    window.actions_by_text[IMPORT_TEXT].trigger()
-    preview = _dialog(qtbot, window, ImportPreviewDialog)
+    empty, preview = _preview_into_empty_database(qtbot, window, tmp_path, monkeypatch)
     preview.reject()
     qtbot.wait(200)
     with empty.session() as s:
