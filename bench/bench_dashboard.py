@@ -114,10 +114,10 @@ def run(scale: float) -> list[dict]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from sqlalchemy import text
 
-    from erbm_desk.services.bilan import write_bilan
-    from erbm_desk.services.dashboard_data import commune_shapes, dashboard_data, epci_outlines, group_rows
-    from erbm_desk.services.database import open_database
-    from erbm_desk.services.indicators import Scope
+    from erbm_desk.services.reporting.bilan import write_bilan
+    from erbm_desk.services.reporting.dashboard_data import commune_shapes, dashboard_data, epci_outlines, group_rows
+    from erbm_desk.services.database.opening import open_database
+    from erbm_desk.services.reporting.indicators import Scope
 
     db = open_database(str(demo_database(scale)))
     repeat = 7 if scale <= 1 else 5
@@ -171,7 +171,7 @@ def run(scale: float) -> list[dict]:
 
     from PySide6.QtWidgets import QApplication
 
-    from erbm_desk.ui.dashboard_page import DashboardPage
+    from erbm_desk.ui.dashboard.dashboard_page import DashboardPage
 
     app = QApplication.instance() or QApplication([])
     page = DashboardPage(db)

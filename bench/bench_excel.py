@@ -131,8 +131,8 @@ def run(scale: float) -> list[dict]:
     from python_calamine import CalamineWorkbook
     from sqlalchemy import text
 
-    from erbm_desk.services.database import open_database
-    from erbm_desk.services.excel import ExportOptions, apply_import, export_workbook, plan_import
+    from erbm_desk.services.database.opening import open_database
+    from erbm_desk.services.exchange import ExportOptions, apply_import, export_workbook, plan_import
 
     repeat = 3 if scale >= 10 else 5
     folder = Path(tempfile.mkdtemp(prefix="erbm-bench-excel-"))

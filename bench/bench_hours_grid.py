@@ -33,7 +33,7 @@ def busiest_month(session) -> date:
     from sqlalchemy import select
 
     from erbm_desk.db.models import Contract
-    from erbm_desk.ui.hours_page import shift_month
+    from erbm_desk.ui.hours.hours_page import shift_month
 
     counts: Counter[date] = Counter()
     for start, end in session.execute(select(Contract.start_date, Contract.end_date)):
@@ -53,10 +53,10 @@ def run(scale: float) -> list[dict]:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableView
 
-    from erbm_desk.services.database import open_database
-    from erbm_desk.services.hours_grid import month_rows, save_month
-    from erbm_desk.ui.hours_model import HEADERS, HOURS_COLUMN
-    from erbm_desk.ui.hours_page import HoursPage, shift_month
+    from erbm_desk.services.database.opening import open_database
+    from erbm_desk.services.hours.month_grid import month_rows, save_month
+    from erbm_desk.ui.hours.hours_model import HEADERS, HOURS_COLUMN
+    from erbm_desk.ui.hours.hours_page import HoursPage, shift_month
 
     app = QApplication.instance() or QApplication([])
     db = open_database(str(copy_of(demo_database(scale))))

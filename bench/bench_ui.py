@@ -85,7 +85,7 @@ def _baseline(app, rows: list[tuple[str, ...]], term: str) -> dict[str, float]:
     """The same three jobs on a bare QTableView over a Python list of the same rows."""
     from PySide6.QtWidgets import QTableView
 
-    from erbm_desk.domain.enums import fold
+    from erbm_desk.domain.text import fold
 
     view = QTableView()
     view.resize(900, 700)
@@ -124,11 +124,11 @@ def run(scale: float) -> list[dict]:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv)
-    from erbm_desk.domain.specs import SPECS
-    from erbm_desk.services.database import open_database
-    from erbm_desk.ui.block_watch import BlockWatcher
-    from erbm_desk.ui.main_window import MainWindow
-    from erbm_desk.ui.settings import settings
+    from erbm_desk.domain.entities.catalogue import SPECS
+    from erbm_desk.services.database.opening import open_database
+    from erbm_desk.ui.window.block_watch import BlockWatcher
+    from erbm_desk.ui.window.main_window import MainWindow
+    from erbm_desk.ui.window.window_state import settings
 
     settings().setValue("window/page", "cite")
     db = open_database(str(demo_database(scale)), read_only=True)

@@ -18,7 +18,7 @@ before their kill are not counted as kills. After every kill, the file must:
 
 Scenarios: `demo` (generate_demo, one transaction, ~3 000 rows at the default scale), `import` (the Excel
 exchange import of a nominative workbook into a base with only reference data, one transaction; skipped with a
-note if `erbm_desk.services.excel` cannot import), `restore` (restore_backup over a populated base) and
+note if `erbm_desk.services.exchange` cannot import), `restore` (restore_backup over a populated base) and
 `backup` (backup_database while the base is live).
 """
 
@@ -51,11 +51,11 @@ TABLES = ("epci", "commune", "bailleur", "cite", "operation", "funding", "compan
 def child(scenario: str, db_path: str, extra: str, home: str) -> None:
     os.environ["XDG_DATA_HOME"] = str(Path(home) / "data")
     os.environ["XDG_CONFIG_HOME"] = str(Path(home) / "config")
-    from erbm_desk.services.database import open_database
+    from erbm_desk.services.database.opening import open_database
 
     db = open_database(db_path, read_only=False)
     if scenario == "demo":
-        from erbm_desk.services.demo import generate_demo
+        from erbm_desk.services.database.demo import generate_demo
 
         seed, scale = extra.split(",")
         print("GO", flush=True)
@@ -64,7 +64,7 @@ def child(scenario: str, db_path: str, extra: str, home: str) -> None:
             print("COMMIT", flush=True)
             s.commit()
     elif scenario == "import":
-        from erbm_desk.services.excel import apply_import, plan_import
+        from erbm_desk.services.exchange import apply_import, plan_import
 
         with db.sessions() as s:
             plan = plan_import(s, extra)
@@ -74,13 +74,13 @@ def child(scenario: str, db_path: str, extra: str, home: str) -> None:
             print("COMMIT", flush=True)
             s.commit()
     elif scenario == "restore":
-        from erbm_desk.services.backup import restore_backup
+        from erbm_desk.services.backup.copies import restore_backup
 
         print("GO", flush=True)
         print("COMMIT", flush=True)  # the restore is one SQLite backup step: its write is the commit
         restore_backup(db, extra)
     elif scenario == "backup":
-        from erbm_desk.services.backup import backup_database
+        from erbm_desk.services.backup.copies import backup_database
 
         print("GO", flush=True)
         print("COMMIT", flush=True)
@@ -189,8 +189,8 @@ def run_child(sc: Scenario, work: Path, home: Path, kill_after: float | None, at
 def prepare(workdir: Path, home: Path, scenarios: list[str], scale: float) -> tuple[list[Scenario], list[str]]:
     os.environ["XDG_DATA_HOME"] = str(home / "data")
     os.environ["XDG_CONFIG_HOME"] = str(home / "config")
-    from erbm_desk.services.database import open_database
-    from erbm_desk.services.demo import generate_demo
+    from erbm_desk.services.database.opening import open_database
+    from erbm_desk.services.database.demo import generate_demo
 
     notes = []
     base = workdir / "reference.sqlite"
@@ -206,7 +206,7 @@ def prepare(workdir: Path, home: Path, scenarios: list[str], scale: float) -> tu
             out.append(Scenario("demo", base, extra=f"7,{scale}"))
         elif name == "import":
             try:
-                from erbm_desk.services.excel import ExportOptions, export_workbook
+                from erbm_desk.services.exchange import ExportOptions, export_workbook
 
                 workbook = workdir / "classeur.xlsx"
                 db = open_database(str(populated))
@@ -217,7 +217,7 @@ def prepare(workdir: Path, home: Path, scenarios: list[str], scale: float) -> tu
             except Exception as exc:  # noqa: BLE001 - the Excel import is another team's work in progress
                 notes.append(f"import: scenario skipped, the Excel exchange is not usable here ({exc!r})")
         elif name == "restore":
-            from erbm_desk.services.backup import write_backup
+            from erbm_desk.services.backup.copies import write_backup
 
             saved = workdir / "sauvegarde.sqlite"
             write_backup(base, saved)  # restoring the reference-only state over the populated base
@@ -238,7 +238,7 @@ def calibrate(sc: Scenario, workdir: Path, home: Path) -> None:
 
 
 def trial(sc: Scenario, workdir: Path, home: Path, rng: random.Random, outcome: Outcome, n: int) -> None:
-    from erbm_desk.services.backup import backup_folder, check_file as backup_ok, list_backups
+    from erbm_desk.services.backup.copies import backup_folder, check_file as backup_ok, list_backups
 
     work = workdir / f"{sc.name}.sqlite"
     copy_db(sc.before_file, work)
@@ -267,7 +267,7 @@ def trial(sc: Scenario, workdir: Path, home: Path, rng: random.Random, outcome: 
                                                                          if k in info.counts}:
                 problems.append(f"a listed backup is not whole: {info.path.name}")
     if not problems:
-        from erbm_desk.services.database import DatabaseOpenError, open_database
+        from erbm_desk.services.database.opening import DatabaseOpenError, open_database
 
         try:
             open_database(str(work), read_only=False).close()

@@ -1,3 +1,3 @@
-from erbm_desk.cli import main
+from erbm_desk.cli.main import main
 
 raise SystemExit(main())

@@ -5,6 +5,6 @@ import sys
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # a frozen Windows app must call this before anything spawns a process
-    from erbm_desk.cli import main
+    from erbm_desk.cli.main import main
 
     sys.exit(main())

@@ -88,7 +88,7 @@ def db_target(new_target) -> str:
 @pytest.fixture
 def db(db_target):
     """An open Database with the reference data: a new SQLite file, or a new PostgreSQL database."""
-    from erbm_desk.services.database import open_database
+    from erbm_desk.services.database.opening import open_database
 
     database = open_database(db_target)
     yield database

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import Bailleur, Commune
 from erbm_desk.domain.enums import CompanyKind, ContractType, DeliveryMethod, Funder, OperationNature, Phase, Sex
-from erbm_desk.services.records import save_record
+from erbm_desk.services.records.writes import save_record
 
 SIRET_A = "73282932000074"  # a real, Luhn-valid SIRET
 SIRET_B = "35600000000048"  # La Poste's head office

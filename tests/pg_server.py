@@ -130,7 +130,7 @@ def start_test_server() -> TestServer:
                     pytrace=False)
     server = TestServer(base, port, pg_ctl, as_user)
     # The template every test database is copied from: migrated to head and seeded, once per run.
-    from erbm_desk.services.database import open_database
+    from erbm_desk.services.database.opening import open_database
 
     server.admin().execute(f"CREATE DATABASE {TEMPLATE}")
     open_database(server.url(TEMPLATE)).close()

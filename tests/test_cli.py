@@ -1,7 +1,7 @@
 import json
 
 from erbm_desk import __version__
-from erbm_desk.cli import main
+from erbm_desk.cli.main import main
 
 KEYS = {"hours_realised", "hours_required", "people", "people_rsa", "people_under_26", "people_deld", "people_women",
         "people_qpv", "contracts", "operations", "homes_planned", "homes_delivered", "funding_total", "sentence"}

@@ -10,9 +10,9 @@ import pytest
 from erbm_desk.db.engine import database_url
 from erbm_desk.db.models import Cite, Company
 from erbm_desk.domain.enums import CompanyKind
-from erbm_desk.services.database import open_database
-from erbm_desk.services.demo import generate_demo
-from erbm_desk.services.records import ConflictError, RecordInvalid, save_record
+from erbm_desk.services.database.opening import open_database
+from erbm_desk.services.database.demo import generate_demo
+from erbm_desk.services.records.writes import ConflictError, RecordInvalid, save_record
 from tests.fixtures import SIRET_A
 
 

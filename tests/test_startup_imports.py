@@ -28,14 +28,14 @@ def loaded_after(code: str, tmp_path: Path) -> set[str]:
 
 
 def test_the_command_line_parser_loads_no_heavy_module_and_no_qt(tmp_path):
-    loaded = loaded_after("import erbm_desk.cli as cli\ncli.build_parser()", tmp_path)
+    loaded = loaded_after("import erbm_desk.cli.main as cli\ncli.build_parser()", tmp_path)
     assert not loaded & set(HEAVY), f"loaded at start-up: {sorted(loaded & set(HEAVY))}"
     assert "PySide6" not in loaded, "the command line must not load Qt"
 
 
 def test_version_and_help_load_no_heavy_module(tmp_path):
     code = (
-        "import contextlib, io\nimport erbm_desk.cli as cli\n"
+        "import contextlib, io\nimport erbm_desk.cli.main as cli\n"
         "for argv in (['--version'], ['--help']):\n"
         "    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
         "        cli.main(argv)"
@@ -79,8 +79,8 @@ def test_the_main_window_shows_before_any_heavy_module_and_the_database_layer_lo
     assert not at_first_show & set(HEAVY), f"loaded before the window showed: {sorted(at_first_show & set(HEAVY))}"
     assert "sqlalchemy" not in at_first_show, "SQLAlchemy was imported before the window showed"
     assert "alembic" not in at_first_show
-    early = {m for m in ours if m.startswith(("erbm_desk.db", "erbm_desk.services.database", "erbm_desk.ui.list_page",
-                                                 "erbm_desk.ui.dashboard_page", "erbm_desk.ui.workspace"))}
+    early = {m for m in ours if m.startswith(("erbm_desk.db", "erbm_desk.services.database.opening", "erbm_desk.ui.records.list_page",
+                                                 "erbm_desk.ui.dashboard.dashboard_page", "erbm_desk.ui.window.workspace"))}
     assert not early, f"imported before the window showed: {sorted(early)}"
     marks = [line.split()[0] for line in out.splitlines() if line.startswith("ERBM_DESK_")]
     assert marks == ["ERBM_DESK_SHOWN", "ERBM_DESK_DATA"], out

@@ -76,9 +76,9 @@ def main() -> int:
     subprocess.run([str(ROOT / ".venv" / "bin" / "erbm-desk"), "--db", str(demo), "demo"], check=True)
 
     app = QApplication(sys.argv)
-    from erbm_desk.services.database import open_database
-    from erbm_desk.ui.main_window import MainWindow
-    from erbm_desk.ui.settings import settings
+    from erbm_desk.services.database.opening import open_database
+    from erbm_desk.ui.window.main_window import MainWindow
+    from erbm_desk.ui.window.window_state import settings
 
     # 1. A new, empty database: the first cité typed in, then a company whose SIRET is refused.
     settings().setValue("window/page", "cite")

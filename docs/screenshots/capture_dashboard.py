@@ -44,12 +44,12 @@ def main() -> int:
     shutil.copy(demo_database(1), db_path)
 
     app = QApplication(sys.argv)
-    from erbm_desk.services.bilan import write_bilan
-    from erbm_desk.services.dashboard_data import group_rows
-    from erbm_desk.services.database import open_database
-    from erbm_desk.services.indicators import Scope
-    from erbm_desk.ui.main_window import MainWindow
-    from erbm_desk.ui.settings import settings
+    from erbm_desk.services.reporting.bilan import write_bilan
+    from erbm_desk.services.reporting.dashboard_data import group_rows
+    from erbm_desk.services.database.opening import open_database
+    from erbm_desk.services.reporting.indicators import Scope
+    from erbm_desk.ui.window.main_window import MainWindow
+    from erbm_desk.ui.window.window_state import settings
 
     settings().setValue("window/page", "dashboard")
     db = open_database(str(db_path))

@@ -10,7 +10,7 @@ from erbm_desk.charts.energy import energy_figure
 from erbm_desk.charts.homes import homes_figure
 from erbm_desk.charts.hours import hours_figure
 from erbm_desk.charts.map import map_figure
-from erbm_desk.services.dashboard_data import DashboardData, commune_shapes, epci_outlines
+from erbm_desk.services.reporting.dashboard_data import DashboardData, commune_shapes, epci_outlines
 
 # key -> whether the chart takes the whole width of the dashboard's grid
 CHART_KEYS = {

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
 from enum import StrEnum
 
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free, single-spaced text, for matching what people type against known labels."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.replace("’", "'").lower().split())
+from erbm_desk.domain.text import fold
 
 
 class LabelledEnum(StrEnum):

@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from erbm_desk.domain.enums import fold
+from erbm_desk.domain.text import fold
 from erbm_desk.domain.rules import format_hours, format_int
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")

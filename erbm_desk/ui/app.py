@@ -27,9 +27,14 @@ def last_database() -> str:
 
 
 def run_app(database: str | None = None) -> int:
-    from erbm_desk.ui.main_window import MainWindow
-    from erbm_desk.ui.opening import QUIT, open_for_window
+    from erbm_desk.ui.window.main_window import MainWindow
+    from erbm_desk.ui.database.opening import QUIT, open_for_window
 
+    # Workers hold the GIL while they build rows in Python; each Python call the UI thread makes from Qt (a
+    # model's data(), a slot) then waits for it, up to the switch interval each time: 5 ms by default, which
+    # adds up to hundreds of milliseconds of frozen window while one page is painted. 1 ms keeps the window
+    # fluid (bench/bench_ui.py, « UI thread blocked ≤ … »).
+    sys.setswitchinterval(0.001)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_AUTHOR)
@@ -43,9 +48,9 @@ def run_app(database: str | None = None) -> int:
     exit_code = [0]
 
     def opened(db) -> None:
-        from erbm_desk.ui.accounts_dialog import install_account_actions
-        from erbm_desk.ui.backup_startup import start_daily_backup
-        from erbm_desk.ui.login_dialog import show_startup_reminders
+        from erbm_desk.ui.security.accounts_dialog import install_account_actions
+        from erbm_desk.ui.database.opening_dialogue import start_daily_backup
+        from erbm_desk.ui.security.login_dialog import show_startup_reminders
 
         window.set_database(db)
         install_account_actions(window)
@@ -85,7 +90,7 @@ def _wait_for_jobs() -> None:
     during interpreter exit crashes the process (seen as a segfault on quit)."""
     from PySide6.QtCore import QThreadPool
 
-    from erbm_desk.ui.workers import _running
+    from erbm_desk.ui.database.workers import _running
 
     for job in list(_running):
         job.progress.cancel()

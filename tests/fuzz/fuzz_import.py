@@ -262,7 +262,7 @@ def _is_clean_message(text: str) -> bool:
 
 
 def try_file(db, path: Path, kind: str) -> Outcome:
-    from erbm_desk.services.excel import ExcelFileError, apply_import, plan_import
+    from erbm_desk.services.exchange import ExcelFileError, apply_import, plan_import
 
     try:
         with db.sessions() as s:
@@ -291,9 +291,9 @@ def try_file(db, path: Path, kind: str) -> Outcome:
 
 def prepare(workdir: Path, scale: float = 0.02):
     """The target database (demo seed 1) and two base workbooks: its own export, and another site's."""
-    from erbm_desk.services.database import open_database
-    from erbm_desk.services.demo import generate_demo
-    from erbm_desk.services.excel import ExportOptions, export_workbook
+    from erbm_desk.services.database.opening import open_database
+    from erbm_desk.services.database.demo import generate_demo
+    from erbm_desk.services.exchange import ExportOptions, export_workbook
 
     other = open_database(str(workdir / "autre.sqlite"))
     with other.session() as s:

@@ -2,7 +2,7 @@
 
 import pytest
 
-pytest.importorskip("erbm_desk.services.excel")
+pytest.importorskip("erbm_desk.services.exchange")
 
 
 def test_mutated_workbooks_are_refused_cleanly_or_imported(tmp_path):
@@ -18,7 +18,7 @@ def test_mutated_workbooks_are_refused_cleanly_or_imported(tmp_path):
 def test_guard_refuses_macros_and_finds_nir(tmp_path):
     import zipfile
 
-    from erbm_desk.services import excel_guard
+    from erbm_desk.services.exchange import guard as excel_guard
 
     assert excel_guard.looks_like_nir("1 85 05 78 006 084 36") is (97 - 1850578006084 % 97 == 36)
     assert excel_guard.looks_like_nir("2850562123456") and not excel_guard.looks_like_nir("62498")
@@ -45,7 +45,7 @@ def test_guard_refuses_macros_and_finds_nir(tmp_path):
 def test_values_found_by_the_full_run_are_french_errors():
     """Crashes found by `python -m tests.fuzz.fuzz_import --files 1000 --seed 7` (first run): now refusals."""
     from erbm_desk.domain.values import parse_decimal, parse_int
-    from erbm_desk.services.excel.reader import parse_timestamp
+    from erbm_desk.services.exchange.reader import parse_timestamp
 
     for raw in ("1e308", 10**20, 1e308):
         with pytest.raises(ValueError, match="trop grand"):

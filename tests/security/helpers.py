@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from erbm_desk.services import accounts
-from erbm_desk.services.authz import Role
+from erbm_desk.services.security import accounts
+from erbm_desk.services.security.authz import Role
 
 PASSWORD = "correct-cheval-agrafe-42"
 USERNAMES = {Role.ADMIN: "admin", Role.FACILITATOR: "fanny", Role.BAILLEUR: "bruno", Role.COMITE: "camille"}

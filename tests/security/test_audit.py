@@ -11,11 +11,11 @@ from sqlalchemy import func, select, text, update
 
 from erbm_desk.db.models import AuditEntry, Beneficiary, HoursEntry
 from erbm_desk.domain.enums import Sex
-from erbm_desk.services import audit
-from erbm_desk.services.audit import AuditFilter
-from erbm_desk.services.authz import Role
-from erbm_desk.services.demo import generate_demo
-from erbm_desk.services.records import delete_record, restore_deleted, save_record
+from erbm_desk.services.security import audit
+from erbm_desk.services.security.audit import AuditFilter
+from erbm_desk.services.security.authz import Role
+from erbm_desk.services.database.demo import generate_demo
+from erbm_desk.services.records.writes import delete_record, restore_deleted, save_record
 from tests.security.helpers import USERNAMES, sign_in_as
 
 
@@ -137,7 +137,7 @@ def test_chain_survives_concurrent_sessions(db, small_dataset):
 
 
 def test_erased_person_history_shows_scrubbed_values(accounts_db, small_dataset):
-    from erbm_desk.services import gdpr
+    from erbm_desk.services.security import gdpr
 
     db = accounts_db
     with db.session() as s:
@@ -153,7 +153,7 @@ def test_erased_person_history_shows_scrubbed_values(accounts_db, small_dataset)
 
 @pytest.mark.parametrize("action", ["login", "login_failed"])
 def test_sign_ins_are_logged(accounts_db, action):
-    from erbm_desk.services import accounts
+    from erbm_desk.services.security import accounts
 
     db = accounts_db
     try:
@@ -167,7 +167,7 @@ def test_sign_ins_are_logged(accounts_db, action):
 def test_core_bulk_writes_are_checked_and_summarised_at_commit(accounts_db, small_dataset):
     from sqlalchemy import insert
 
-    from erbm_desk.services.authz import AccessDenied
+    from erbm_desk.services.security.authz import AccessDenied
 
     db = accounts_db
     sign_in_as(db, Role.BAILLEUR)
@@ -198,7 +198,7 @@ def own_key(monkeypatch):
     PostgreSQL template's entries) stays available for verification, as a key copied from another post."""
     import os
 
-    from erbm_desk.services import audit_keys
+    from erbm_desk.services.security import audit_keys
 
     folder = audit_keys.other_keys_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -235,8 +235,8 @@ def _edit_hours_entry(db) -> int:
 
 
 def test_a_normal_session_verifies_clean_with_a_key_and_an_anchor(own_key, db_target):
-    from erbm_desk.services import audit_keys
-    from erbm_desk.services.database import open_database
+    from erbm_desk.services.security import audit_keys
+    from erbm_desk.services.database.opening import open_database
     from tests.fixtures import build_small_dataset
     from tests.security.helpers import make_accounts
 
@@ -303,7 +303,7 @@ def test_deleting_the_last_entries_is_detected_by_the_anchor(accounts_db, small_
 
 
 def test_a_missing_key_is_reported_not_taken_for_an_edit(own_key, accounts_db, small_dataset, tmp_path):
-    from erbm_desk.services import audit_keys
+    from erbm_desk.services.security import audit_keys
 
     db = accounts_db
     with db.session() as s:
@@ -330,7 +330,7 @@ def test_entries_written_before_keyed_chaining_still_verify(accounts_db, small_d
     db = accounts_db
     with db.engine.begin() as conn:  # the log as version 0003 wrote it: plain SHA-256, no key_id
         _recompute_plain(conn, 1, keep_key_id=False)
-    from erbm_desk.services import audit_keys
+    from erbm_desk.services.security import audit_keys
 
     audit_keys.anchor_path(audit_keys.database_identity(db.engine.url)).unlink()  # no anchor back then either
     with db.session() as s:
@@ -350,7 +350,7 @@ def test_entries_written_before_keyed_chaining_still_verify(accounts_db, small_d
 
 
 def test_a_deployed_key_is_used_by_every_workstation(accounts_db, small_dataset, monkeypatch, tmp_path):
-    from erbm_desk.services import audit_keys
+    from erbm_desk.services.security import audit_keys
 
     key_file = tmp_path / "cle-deployee.txt"
     key_file.write_text("clé déployée par le service informatique, 32 caractères et plus\n", encoding="utf-8")

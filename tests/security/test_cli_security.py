@@ -5,8 +5,8 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from erbm_desk.cli import main
-from erbm_desk.services.authz import Role
+from erbm_desk.cli.main import main
+from erbm_desk.services.security.authz import Role
 from tests.security.helpers import PASSWORD, USERNAMES, make_accounts
 
 
@@ -130,7 +130,7 @@ def test_each_role_exports_backs_up_and_restores_only_what_it_may(cli_db, capsys
     code, _, err = run(capsys, *user, "backup", str(copy))  # a copy of the file holds every identity
     assert (code == 0) is sees and copy.exists() is sees
     assert sees or "Accès refusé" in err
-    from erbm_desk.services import backup as backups
+    from erbm_desk.services.backup import copies as backups
 
     backups.backup_database(cli_db, "manuelle")
     code, out, _ = run(capsys, *user, "restore", "--list")

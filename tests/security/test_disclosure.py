@@ -5,7 +5,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from erbm_desk.services.disclosure import format_count, mask_count, suppress_counts, suppress_small
+from erbm_desk.services.reporting.disclosure import format_count, mask_count, suppress_counts, suppress_small
 
 
 def test_a_small_cell_and_its_complements_are_hidden():

@@ -2,9 +2,9 @@
 
 import pytest
 
-from erbm_desk.cli import main
-from erbm_desk.services import encryption
-from erbm_desk.services.database import open_database
+from erbm_desk.cli.main import main
+from erbm_desk.services.database import sqlcipher as encryption
+from erbm_desk.services.database.opening import open_database
 
 pytestmark = pytest.mark.skipif(not encryption.available(), reason="sqlcipher3 absent")
 

@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from erbm_desk.db.models import Beneficiary, Contract
 from erbm_desk.domain.enums import AgeBand, ContractType, DeliveryMethod, Sex
-from erbm_desk.services import audit, gdpr, settings
-from erbm_desk.services.indicators import Period, Scope, compute_indicators
-from erbm_desk.services.records import save_record
+from erbm_desk.services.security import audit, gdpr
+from erbm_desk.services.database import base_settings as settings
+from erbm_desk.services.reporting.indicators import Period, Scope, compute_indicators
+from erbm_desk.services.records.writes import save_record
 
 NAME, FIRST = "ZYXQUOTIDIEN", "Wolfgangette"
 

@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 
 from erbm_desk.db.models import Beneficiary, Contract
 from erbm_desk.domain.enums import OperationNature, Phase, Sex
-from erbm_desk.services import accounts, audit, authz, gdpr, hours_grid
-from erbm_desk.services.authz import AccessDenied, Role
-from erbm_desk.services.indicators import compute_indicators
-from erbm_desk.services.records import delete_record, save_record
+from erbm_desk.services.security import accounts, audit, authz, gdpr
+from erbm_desk.services.hours import month_grid as hours_grid
+from erbm_desk.services.security.authz import AccessDenied, Role
+from erbm_desk.services.reporting.indicators import compute_indicators
+from erbm_desk.services.records.writes import delete_record, save_record
 from tests.security.helpers import PASSWORD, USERNAMES, make_accounts, sign_in_as
 
 NEW_PERSON = dict(last_name="NOUVEAU", first_name="Test", birth_date=date(1990, 1, 1), sex=Sex.MALE)
@@ -87,8 +88,8 @@ def test_identity_is_readable_only_by_admin_and_facilitator(accounts_db, small_d
 def test_list_pages_and_exports_follow_the_role(accounts_db, small_dataset, role, tmp_path):
     from openpyxl import load_workbook
 
-    from erbm_desk.services import queries
-    from erbm_desk.services.excel import ExportOptions, export_workbook
+    from erbm_desk.services.records import lists as queries
+    from erbm_desk.services.exchange import ExportOptions, export_workbook
 
     db = accounts_db
     sign_in_as(db, role)
@@ -146,7 +147,7 @@ def test_only_the_administrator_reads_the_audit_log_and_erases(accounts_db, smal
 def test_sign_in_is_optional_until_an_administrator_requires_it(db, small_dataset):
     assert db.user is not None and db.user.implicit and db.user.role is Role.ADMIN
     make_accounts(db, login_required=True)
-    from erbm_desk.services.database import open_database
+    from erbm_desk.services.database.opening import open_database
 
     target = db.url if db.engine.dialect.name != "sqlite" else db.url.removeprefix("sqlite:///")
     db.close()
@@ -218,7 +219,7 @@ def test_weak_hashes_are_upgraded_at_sign_in(accounts_db, monkeypatch):
 def test_default_hasher_meets_owasp():
     from importlib import reload
 
-    import erbm_desk.services.accounts as module
+    import erbm_desk.services.security.accounts as module
 
     hasher = reload(module).HASHER  # the real one, not the test fixture's
     assert hasher.memory_cost >= 19 * 1024 and hasher.time_cost >= 2 and hasher.type.name == "ID"
@@ -274,8 +275,9 @@ def _leaks_birth_date(values) -> bool:
 @pytest.mark.parametrize("role", [Role.BAILLEUR, Role.COMITE])
 def test_no_service_shows_a_name_to_bailleur_or_comite(accounts_db, small_dataset, role, tmp_path):
     """Every read service a bailleur or the comité can reach, searched for the names of the test dataset."""
-    from erbm_desk.services import dashboard_data, queries
-    from erbm_desk.services.excel import releve
+    from erbm_desk.services.reporting import dashboard_data
+    from erbm_desk.services.records import lists as queries
+    from erbm_desk.services.exchange import releve
 
     db = accounts_db
     sign_in_as(db, role)
@@ -306,7 +308,7 @@ def test_no_service_shows_a_name_to_bailleur_or_comite(accounts_db, small_datase
 
 @pytest.mark.parametrize("role", [Role.BAILLEUR, Role.COMITE])
 def test_no_list_or_pick_list_shows_a_birth_date_to_bailleur_or_comite(accounts_db, small_dataset, role):
-    from erbm_desk.services import queries
+    from erbm_desk.services.records import lists as queries
 
     db = accounts_db
     sign_in_as(db, role)

@@ -5,13 +5,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow
 
-from erbm_desk.services import accounts
-from erbm_desk.services.authz import Role
+from erbm_desk.services.security import accounts
+from erbm_desk.services.security.authz import Role
 from tests.security.helpers import PASSWORD, sign_in_as
 
 
 def test_login_dialog_signs_in_or_says_why(qtbot, accounts_db):
-    from erbm_desk.ui.login_dialog import LoginDialog
+    from erbm_desk.ui.security.login_dialog import LoginDialog
 
     db = accounts_db
     accounts.sign_out(db)
@@ -28,8 +28,8 @@ def test_login_dialog_signs_in_or_says_why(qtbot, accounts_db):
 
 
 def test_accounts_dialog_lists_adds_and_requires_login(qtbot, accounts_db, monkeypatch):
-    from erbm_desk.ui.accounts_dialog import AccountsDialog
-    from erbm_desk.ui.login_dialog import NewAccountDialog
+    from erbm_desk.ui.security.accounts_dialog import AccountsDialog
+    from erbm_desk.ui.security.login_dialog import NewAccountDialog
 
     db = accounts_db
     dialog = AccountsDialog(db)
@@ -47,23 +47,23 @@ def test_accounts_dialog_lists_adds_and_requires_login(qtbot, accounts_db, monke
     dialog.required.setChecked(True)
     assert db.login_required
     dialog.years.setValue(7)
-    monkeypatch.setattr("erbm_desk.ui.accounts_dialog.QMessageBox.information", lambda *a: None)
+    monkeypatch.setattr("erbm_desk.ui.security.accounts_dialog.QMessageBox.information", lambda *a: None)
     dialog.save_settings()
-    from erbm_desk.services import settings
+    from erbm_desk.services.database import base_settings as settings
 
     with db.sessions() as s:
         assert settings.get_setting(s, settings.RETENTION_YEARS) == 7
 
 
 def test_audit_dialog_shows_verifies_and_exports(qtbot, accounts_db, small_dataset, tmp_path, monkeypatch):
-    from erbm_desk.ui.audit_dialog import AuditDialog
+    from erbm_desk.ui.security.audit_dialog import AuditDialog
 
     db = accounts_db
     dialog = AuditDialog(db)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.model.rowCount() > 10)
     shown = []
-    monkeypatch.setattr("erbm_desk.ui.audit_dialog.QMessageBox.information", lambda *a: shown.append(a[2]))
+    monkeypatch.setattr("erbm_desk.ui.security.audit_dialog.QMessageBox.information", lambda *a: shown.append(a[2]))
     dialog.verify()
     qtbot.waitUntil(lambda: bool(shown))
     assert "Journal intègre" in shown[0]
@@ -72,8 +72,8 @@ def test_audit_dialog_shows_verifies_and_exports(qtbot, accounts_db, small_datas
 
 
 def test_audit_model_passes_the_model_tester(qtmodeltester, accounts_db):
-    from erbm_desk.services import audit
-    from erbm_desk.ui.audit_dialog import AuditModel
+    from erbm_desk.services.security import audit
+    from erbm_desk.ui.security.audit_dialog import AuditModel
 
     model = AuditModel()
     with accounts_db.sessions() as s:
@@ -83,8 +83,8 @@ def test_audit_model_passes_the_model_tester(qtmodeltester, accounts_db):
 
 @pytest.mark.parametrize("role", list(Role))
 def test_security_menu_follows_the_role(qtbot, accounts_db, role):
-    from erbm_desk.services import authz
-    from erbm_desk.ui.accounts_dialog import AccountsDialog, install_account_actions
+    from erbm_desk.services.security import authz
+    from erbm_desk.ui.security.accounts_dialog import AccountsDialog, install_account_actions
 
     db = accounts_db
     sign_in_as(db, role)
@@ -103,7 +103,7 @@ def test_security_menu_follows_the_role(qtbot, accounts_db, role):
 
 
 def test_person_and_retention_dialogs(qtbot, accounts_db, small_dataset, tmp_path):
-    from erbm_desk.ui.gdpr_dialog import PersonDataDialog, RetentionDialog
+    from erbm_desk.ui.security.gdpr_dialog import PersonDataDialog, RetentionDialog
 
     db = accounts_db
     dialog = PersonDataDialog(db)

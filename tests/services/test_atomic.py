@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from erbm_desk.services.atomic import atomic_path, current_umask, final_mode
+from erbm_desk.services.atomic_files import atomic_path, current_umask, final_mode
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="permissions POSIX")
 

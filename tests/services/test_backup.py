@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from erbm_desk.db.models import HoursEntry
-from erbm_desk.services import backup as backups
-from erbm_desk.services.backup import BackupError
-from erbm_desk.services.database import open_database
-from erbm_desk.services.indicators import compute_indicators
-from erbm_desk.services.records import delete_record, save_record
+from erbm_desk.services.backup import copies as backups
+from erbm_desk.services.backup.copies import BackupError
+from erbm_desk.services.database.opening import open_database
+from erbm_desk.services.reporting.indicators import compute_indicators
+from erbm_desk.services.records.writes import delete_record, save_record
 from tests.fixtures import build_small_dataset
 
 
@@ -246,11 +246,11 @@ def test_postgresql_databases_are_backed_up_by_the_server(pg_target):
 
 
 def test_an_encrypted_database_is_backed_up_encrypted_through_its_own_connection(tmp_path):
-    encryption = pytest.importorskip("erbm_desk.services.encryption")
+    encryption = pytest.importorskip("erbm_desk.services.database.sqlcipher")
     if not encryption.available():
         pytest.skip("sqlcipher3 absent")
     from erbm_desk.db.engine import make_session_factory
-    from erbm_desk.services.database import Database
+    from erbm_desk.services.database.opening import Database
 
     path = tmp_path / "chiffree.sqlite"
     open_database(str(path)).close()

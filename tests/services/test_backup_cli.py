@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from erbm_desk.cli import main
-from erbm_desk.services import backup as backups
-from erbm_desk.services.database import open_database
-from erbm_desk.services.records import delete_record
+from erbm_desk.cli.main import main
+from erbm_desk.services.backup import copies as backups
+from erbm_desk.services.database.opening import open_database
+from erbm_desk.services.records.writes import delete_record
 from tests.fixtures import build_small_dataset
 
 

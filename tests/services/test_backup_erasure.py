@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from erbm_desk.db.models import AuditEntry, Beneficiary, ErasureRecord
 from erbm_desk.domain.enums import ContractType, DeliveryMethod, Sex
-from erbm_desk.services import audit, gdpr
-from erbm_desk.services import backup as backups
-from erbm_desk.services.database import open_database
-from erbm_desk.services.indicators import Period, Scope, compute_indicators
-from erbm_desk.services.records import save_record
+from erbm_desk.services.security import audit, gdpr
+from erbm_desk.services.backup import copies as backups
+from erbm_desk.services.database.opening import open_database
+from erbm_desk.services.reporting.indicators import Period, Scope, compute_indicators
+from erbm_desk.services.records.writes import save_record
 from tests.fixtures import build_small_dataset
 
 NAME, FIRST, BORN = "QWERTZUNIKAT", "Ottilienne", date(2002, 7, 19)

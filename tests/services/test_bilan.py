@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from erbm_desk.cli import main
+from erbm_desk.cli.main import main
 from erbm_desk.db.models import Cite
-from erbm_desk.services.bilan import COUNTS, disclose_tables, write_bilan
-from erbm_desk.services.dashboard_data import GroupRow
-from erbm_desk.services.indicators import Period, Scope, ScopeError
+from erbm_desk.services.reporting.bilan import COUNTS, disclose_tables, write_bilan
+from erbm_desk.services.reporting.dashboard_data import GroupRow
+from erbm_desk.services.reporting.indicators import Period, Scope, ScopeError
 from erbm_desk.services.progress import Cancelled
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) manquant")

@@ -5,14 +5,14 @@ from decimal import Decimal as D
 
 import pytest
 
-from erbm_desk.services.dashboard_data import (
+from erbm_desk.services.reporting.dashboard_data import (
     commune_shapes,
     dashboard_data,
     data_date,
     epci_outlines,
     group_rows,
 )
-from erbm_desk.services.indicators import Period, Scope, ScopeError
+from erbm_desk.services.reporting.indicators import Period, Scope, ScopeError
 
 
 @pytest.fixture

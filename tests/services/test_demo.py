@@ -2,10 +2,10 @@ from sqlalchemy import select
 
 from erbm_desk.db.models import MODELS
 from erbm_desk.domain.validation import record_problems
-from erbm_desk.services.database import open_database
-from erbm_desk.services.demo import generate_demo
-from erbm_desk.services.indicators import compute_indicators
-from erbm_desk.services.records import row_dict
+from erbm_desk.services.database.opening import open_database
+from erbm_desk.services.database.demo import generate_demo
+from erbm_desk.services.reporting.indicators import compute_indicators
+from erbm_desk.services.records.writes import row_dict
 
 
 def _demo(target, seed):

@@ -9,9 +9,9 @@ import threading
 import openpyxl
 import pytest
 
-from erbm_desk.services.excel.bulk import paused_gc
-from erbm_desk.services.excel.errors import ExcelFileError
-from erbm_desk.services.excel.plan import Status
+from erbm_desk.services.exchange.bulk import paused_gc
+from erbm_desk.services.exchange.errors import ExcelFileError
+from erbm_desk.services.exchange.plan import Status
 from tests.services.test_excel_support import plan
 
 

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from erbm_desk.db.models import Beneficiary, Cite, Commune, Company, Contract, HoursEntry, Operation
 from erbm_desk.domain.enums import CompanyKind, ContractType, DeliveryMethod, OperationNature, Phase, Sex
-from erbm_desk.services.excel.apply import PlanNotReady, PlanOutdated
-from erbm_desk.services.excel.plan import Status
-from erbm_desk.services.records import save_record
+from erbm_desk.services.exchange.apply import PlanNotReady, PlanOutdated
+from erbm_desk.services.exchange.plan import Status
+from erbm_desk.services.records.writes import save_record
 from tests.fixtures import SIRET_A, SIRET_B
 from tests.services.test_excel_support import export, fresh_db, import_file, indicators, plan
 
@@ -126,7 +126,7 @@ def test_a_change_on_both_sides_is_a_conflict_the_user_settles(sites, tmp_path):
     assert shown["Phase"] == ("Livrée", "En travaux") and shown["Logements"] == ("40", "38")
     with pytest.raises(PlanNotReady):
         with comite.session() as s:
-            from erbm_desk.services.excel import apply_import
+            from erbm_desk.services.exchange import apply_import
 
             apply_import(s, p)
     # the user keeps the file's version
@@ -153,7 +153,7 @@ def test_a_preview_is_refused_once_the_database_has_changed(sites, tmp_path):
     set_value(comite, Cite, "Cité Partagée", homes=90)
     with pytest.raises(PlanOutdated):
         with comite.session() as s:
-            from erbm_desk.services.excel import apply_import
+            from erbm_desk.services.exchange import apply_import
 
             apply_import(s, p)
     assert count(comite, Beneficiary) == 0

@@ -5,9 +5,9 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from erbm_desk.cli import main
-from erbm_desk.services.excel import apply_import, plan_import
-from erbm_desk.services.excel.apply import PlanNotReady
+from erbm_desk.cli.main import main
+from erbm_desk.services.exchange import apply_import, plan_import
+from erbm_desk.services.exchange.apply import PlanNotReady
 from erbm_desk.services.progress import Cancelled
 from tests.services.test_excel_support import export, fresh_db, plan, table_dump
 
@@ -116,7 +116,7 @@ def test_a_cancelled_import_writes_nothing(tmp_path, db, small_dataset):
 
 
 def test_a_cancelled_export_leaves_no_file(tmp_path, db, small_dataset):
-    from erbm_desk.services.excel import ExportOptions, export_workbook
+    from erbm_desk.services.exchange import ExportOptions, export_workbook
 
     target = tmp_path / "x.xlsx"
     with pytest.raises(Cancelled):

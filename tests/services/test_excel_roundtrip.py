@@ -27,10 +27,10 @@ from erbm_desk.domain.enums import (
     Prescriber,
     Sex,
 )
-from erbm_desk.services.demo import generate_demo, make_siret
-from erbm_desk.services.excel.plan import Status
-from erbm_desk.services.indicators import Period, Scope
-from erbm_desk.services.records import save_record
+from erbm_desk.services.database.demo import generate_demo, make_siret
+from erbm_desk.services.exchange.plan import Status
+from erbm_desk.services.reporting.indicators import Period, Scope
+from erbm_desk.services.records.writes import save_record
 from tests.services.test_excel_support import (
     export,
     fresh_db,

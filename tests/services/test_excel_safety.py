@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 
 from erbm_desk.domain.enums import Sex
-from erbm_desk.services.excel import ExcelFileError
-from erbm_desk.services.excel import safety
-from erbm_desk.services.records import save_record
+from erbm_desk.services.exchange import ExcelFileError
+from erbm_desk.services.exchange import safety
+from erbm_desk.services.records.writes import save_record
 from tests.services.test_excel_support import export, plan, table_dump, workbook_values
 
 

@@ -10,10 +10,10 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 
 from erbm_desk.db.models import MODELS
-from erbm_desk.services.database import open_database
-from erbm_desk.services.excel import ExportOptions, apply_import, export_workbook, plan_import
-from erbm_desk.services.excel.format import README_SHEET
-from erbm_desk.services.indicators import compute_indicators
+from erbm_desk.services.database.opening import open_database
+from erbm_desk.services.exchange import ExportOptions, apply_import, export_workbook, plan_import
+from erbm_desk.services.exchange.format import README_SHEET
+from erbm_desk.services.reporting.indicators import compute_indicators
 
 VARYING_README_ROWS = ("Exporté le (UTC)", "Identifiant de la base")  # differ from one database to another
 
@@ -74,7 +74,7 @@ def table_dump(db) -> dict[str, list[tuple]]:
 
 
 def indicators(db, scope=None, period=None):
-    from erbm_desk.services.indicators import Period, Scope
+    from erbm_desk.services.reporting.indicators import Period, Scope
 
     with db.session() as s:
         return compute_indicators(s, scope or Scope(), period or Period()).to_json()

@@ -10,12 +10,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from erbm_desk.cli import main
+from erbm_desk.cli.main import main
 from erbm_desk.db.models import Cite, Commune, Epci
-from erbm_desk.services.demo import generate_demo
-from erbm_desk.services import disclosure
-from erbm_desk.services.excel.synthese import COUNT_COLUMNS, HEADERS, protect_counts, synthese_rows, total_lines
-from erbm_desk.services.indicators import Period, Scope, compute_indicators, scope_cites
+from erbm_desk.services.database.demo import generate_demo
+from erbm_desk.services.reporting import disclosure
+from erbm_desk.services.exchange.synthese import COUNT_COLUMNS, HEADERS, protect_counts, synthese_rows, total_lines
+from erbm_desk.services.reporting.indicators import Period, Scope, compute_indicators, scope_cites
 from tests.services.test_excel_support import export, fresh_db, sheet_dicts, workbook_values
 
 FIELDS = {
@@ -111,7 +111,7 @@ def test_anonymous_synthese_hides_small_counts_so_that_totals_cannot_undo_it(dem
 
 
 def test_threshold_is_the_setting(demo):
-    from erbm_desk.services.settings import SMALL_COUNT_THRESHOLD, set_setting
+    from erbm_desk.services.database.base_settings import SMALL_COUNT_THRESHOLD, set_setting
 
     with demo.session() as s:
         exact = synthese_rows(s, None, Period(), "P", anonymous=False)
@@ -192,6 +192,6 @@ def test_cli_export(tmp_path, capsys):
     other = str(tmp_path / "other.sqlite")
     assert main(["--db", other, "import", str(tmp_path / "n.xlsx")]) == 0
     assert "Import terminé" in capsys.readouterr().out
-    from erbm_desk.services.backup import backup_folder
+    from erbm_desk.services.backup.copies import backup_folder
 
     assert list(backup_folder(other).glob("*_import.sqlite"))  # a copy was made before writing

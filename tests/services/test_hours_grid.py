@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from erbm_desk.db.models import HoursEntry
-from erbm_desk.services.hours_grid import MonthInvalid, month_rows, save_month
+from erbm_desk.services.hours.month_grid import MonthInvalid, month_rows, save_month
 from erbm_desk.services.progress import Cancelled, NullProgress
 
 

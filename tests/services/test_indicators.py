@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from erbm_desk.domain.enums import AgeBand, ContractType, DeliveryMethod, Sex
-from erbm_desk.services.indicators import Period, Scope, ScopeError, compute_indicators
-from erbm_desk.services.records import save_record
+from erbm_desk.services.reporting.indicators import Period, Scope, ScopeError, compute_indicators
+from erbm_desk.services.records.writes import save_record
 
 
 def test_territory(db, small_dataset):

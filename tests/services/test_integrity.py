@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from erbm_desk.services import backup as backups
-from erbm_desk.services.database import DatabaseDamagedError, DatabaseOpenError, open_database
-from erbm_desk.services.integrity import check_at_open, full_check, startup_checks
+from erbm_desk.services.backup import copies as backups
+from erbm_desk.services.database.opening import DatabaseDamagedError, DatabaseOpenError, open_database
+from erbm_desk.services.database.integrity import check_at_open, full_check, startup_checks
 from tests.fixtures import build_small_dataset
 
 

@@ -15,14 +15,14 @@ import pytest
 from sqlalchemy import text
 
 from erbm_desk.domain.enums import CompanyKind
-from erbm_desk.services import locking
-from erbm_desk.services.database import DatabaseLockedError, open_database
-from erbm_desk.services.records import ReadOnlyError, save_record
+from erbm_desk.services.database import locking
+from erbm_desk.services.database.opening import DatabaseLockedError, open_database
+from erbm_desk.services.records.writes import ReadOnlyError, save_record
 from tests.fixtures import SIRET_A
 
 HOLDER = """
 import sys, time
-from erbm_desk.services.database import open_database
+from erbm_desk.services.database.opening import open_database
 db = open_database(sys.argv[1], read_only=False)
 print("OUVERTE", flush=True)
 sys.stdin.read()
@@ -65,7 +65,7 @@ def test_a_second_instance_is_told_who_and_offered_read_only(other_instance):
 
 
 def test_the_cli_falls_back_to_read_only_and_says_so_when_writing(other_instance, capsys):
-    from erbm_desk.cli import main
+    from erbm_desk.cli.main import main
 
     path, _proc = other_instance
     assert main(["--db", str(path), "stats"]) == 0  # reading works while the other instance writes

@@ -16,9 +16,9 @@ from sqlalchemy import MetaData, insert, select, text
 
 from erbm_desk.db import migrate
 from erbm_desk.db.engine import database_url, make_engine
-from erbm_desk.services import backup as backups
-from erbm_desk.services.database import DatabaseOpenError, open_database
-from erbm_desk.services.demo import generate_demo
+from erbm_desk.services.backup import copies as backups
+from erbm_desk.services.database.opening import DatabaseOpenError, open_database
+from erbm_desk.services.database.demo import generate_demo
 from tests.fixtures import build_small_dataset
 
 ROOT = Path(__file__).parents[2]
@@ -255,7 +255,7 @@ def test_a_migration_killed_halfway_leaves_the_file_as_before(tmp_path):
     code = (
         "import sys\nfrom pathlib import Path\nfrom erbm_desk.db import migrate\n"
         "migrate.MIGRATIONS_DIR = Path(sys.argv[2])\n"
-        "from erbm_desk.services.database import open_database\nopen_database(sys.argv[1])\n"
+        "from erbm_desk.services.database.opening import open_database\nopen_database(sys.argv[1])\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", code, str(path), str(folder)], cwd=ROOT)
     deadline = time.monotonic() + 60

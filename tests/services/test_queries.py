@@ -6,9 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 from erbm_desk.domain.enums import Phase
-from erbm_desk.domain.specs import SPECS
-from erbm_desk.services.indicators import compute_indicators
-from erbm_desk.services.queries import (
+from erbm_desk.domain.entities.catalogue import SPECS
+from erbm_desk.services.reporting.indicators import compute_indicators
+from erbm_desk.services.records.lists import (
     ListQuery,
     dependents_text,
     display_rows,
@@ -19,7 +19,7 @@ from erbm_desk.services.queries import (
     record_values,
     select_ids,
 )
-from erbm_desk.services.records import delete_record, dependents
+from erbm_desk.services.records.writes import delete_record, dependents
 
 
 def names(db, query: ListQuery, column: int = 0) -> list[str]:

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from erbm_desk.db.models import Contract, HoursEntry
 from erbm_desk.domain.enums import CompanyKind, Sex
-from erbm_desk.services.lookups import commune_id
-from erbm_desk.services.records import RecordInvalid, delete_record, dependents, restore_deleted, save_record
+from erbm_desk.services.records.lookups import commune_id
+from erbm_desk.services.records.writes import RecordInvalid, delete_record, dependents, restore_deleted, save_record
 from tests.fixtures import SIRET_A
 
 

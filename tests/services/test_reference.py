@@ -14,7 +14,7 @@ def test_every_new_database_has_the_reference_data(db):
 
 
 def test_reopening_does_not_load_twice(db):
-    from erbm_desk.services.database import open_database
+    from erbm_desk.services.database.opening import open_database
 
     again = open_database(db.url.removeprefix("sqlite:///"))
     assert again.counts()["commune"] == 336

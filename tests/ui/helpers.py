@@ -6,11 +6,11 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QCheckBox, QMessageBox
 
-from erbm_desk.ui.fields import RefPicker
-from erbm_desk.ui.list_page import ListPage
-from erbm_desk.ui.main_window import MainWindow
-from erbm_desk.ui.navigation import KEYS
-from erbm_desk.ui.settings import settings
+from erbm_desk.ui.records.fields import RefPicker
+from erbm_desk.ui.records.list_page import ListPage
+from erbm_desk.ui.window.main_window import MainWindow
+from erbm_desk.ui.window.navigation import KEYS
+from erbm_desk.ui.window.window_state import settings
 
 TIMEOUT = 10_000
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
-from erbm_desk.services import backup as backups
-from erbm_desk.services.database import open_database
-from erbm_desk.services.indicators import compute_indicators
-from erbm_desk.services.records import delete_record
-from erbm_desk.ui.backup_actions import install_backup_actions
+from erbm_desk.services.backup import copies as backups
+from erbm_desk.services.database.opening import open_database
+from erbm_desk.services.reporting.indicators import compute_indicators
+from erbm_desk.services.records.writes import delete_record
+from erbm_desk.ui.backup.backup_actions import install_backup_actions
 from tests.fixtures import build_small_dataset
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMainWindow
 
-from erbm_desk.services import backup as backups
-from erbm_desk.services.database import open_database
-from erbm_desk.ui.backup_startup import open_database_interactively, start_daily_backup
+from erbm_desk.services.backup import copies as backups
+from erbm_desk.services.database.opening import open_database
+from erbm_desk.ui.database.opening_dialogue import open_database_interactively, start_daily_backup
 from tests.fixtures import build_small_dataset
 
 
@@ -60,7 +60,7 @@ def test_a_damaged_file_offers_the_latest_good_backup(qtbot, tmp_path):
 def test_a_file_in_use_offers_read_only(qtbot, tmp_path):
     path = _saved_base(tmp_path)
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys\nfrom erbm_desk.services.database import open_database\n"
+        [sys.executable, "-c", "import sys\nfrom erbm_desk.services.database.opening import open_database\n"
                                "db = open_database(sys.argv[1], read_only=False)\nprint('ok', flush=True)\n"
                                "sys.stdin.read()\n", str(path)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2])

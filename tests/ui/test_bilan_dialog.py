@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMainWindow, QMessageBox, QProgressDialog, QPushButton
 
-from erbm_desk.commands.bilan import bilan_argv, parse_bilan_argv
-from erbm_desk.services.indicators import Period, Scope
-from erbm_desk.ui.bilan_action import ACTION_TEXT, install_bilan_action
+from erbm_desk.cli.commands.bilan import bilan_argv, parse_bilan_argv
+from erbm_desk.services.reporting.indicators import Period, Scope
+from erbm_desk.ui.reporting.bilan_dialog import ACTION_TEXT, install_bilan_action
 
 TIMEOUT = 120_000
 

@@ -8,9 +8,9 @@ from matplotlib.backend_bases import MouseEvent
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from erbm_desk.services.indicators import Period, Scope
-from erbm_desk.services.records import save_record
-from erbm_desk.ui.dashboard_page import DashboardPage
+from erbm_desk.services.reporting.indicators import Period, Scope
+from erbm_desk.services.records.writes import save_record
+from erbm_desk.ui.dashboard.dashboard_page import DashboardPage
 
 TIMEOUT = 30_000
 TERRITORY = "477 heures d'insertion réalisées par 3 personnes dont 2 bénéficiaires du RSA et 1 jeune de moins de 26 ans"

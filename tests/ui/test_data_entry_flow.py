@@ -9,12 +9,12 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QLineEdit
 
-from erbm_desk.services.indicators import compute_indicators
-from erbm_desk.ui.related_panel import RecordDialog
+from erbm_desk.services.reporting.indicators import compute_indicators
+from erbm_desk.ui.records.related_panel import RecordDialog
 from tests.fixtures import SIRET_A
 from tests.ui.helpers import TIMEOUT, field, fill, go_to, keys, new_record, open_window, press, save, type_into
 
-HAS_HOURS_PAGE = importlib.util.find_spec("erbm_desk.ui.hours_page") is not None
+HAS_HOURS_PAGE = importlib.util.find_spec("erbm_desk.ui.hours.hours_page") is not None
 MONTHS = ((date(2024, 1, 1), "151,67"), (date(2024, 2, 1), "140"), (date(2024, 3, 1), "35,5"))
 TOTAL = Decimal("327.17")
 

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMainWindow, QMessa
 from sqlalchemy import func, select
 
 from erbm_desk.db.models import Beneficiary, Cite, HoursEntry
-from erbm_desk.services.records import save_record
-from erbm_desk.ui.excel_dialogs import (
+from erbm_desk.services.records.writes import save_record
+from erbm_desk.ui.exchange.excel_dialogs import (
     EXPORT_TEXT,
     IMPORT_TEXT,
     RELEVE_TEXT,
@@ -184,7 +184,7 @@ def test_releve_dialog_writes_the_statement(qtbot, window, tmp_path):
 
 
 def test_a_cancelled_export_writes_no_file(qtbot, window, tmp_path):
-    from erbm_desk.services.excel import ExportOptions
+    from erbm_desk.services.exchange import ExportOptions
 
     results = []
     job = start_export(window, window.db, tmp_path / "x.xlsx", ExportOptions(), on_done=results.append)

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from erbm_desk.domain.specs import SPECS
-from erbm_desk.ui.fields import DateEdit, Field, RefPicker
-from erbm_desk.ui.workspace import PickLists
+from erbm_desk.domain.entities.catalogue import SPECS
+from erbm_desk.ui.records.fields import DateEdit, Field, RefPicker
+from erbm_desk.ui.window.workspace import PickLists
 from tests.ui.helpers import TIMEOUT, keys
 
 
@@ -70,7 +70,7 @@ def test_a_record_is_picked_by_part_of_its_name_whatever_the_accents(qtbot, db, 
 
 def test_a_picker_offers_records_created_after_it_first_loaded(qtbot, db, small_dataset):
     from erbm_desk.domain.enums import Sex
-    from erbm_desk.services.records import save_record
+    from erbm_desk.services.records.writes import save_record
 
     picks = PickLists(db)
     picker = RefPicker(picks, "beneficiary", "Bénéficiaire")

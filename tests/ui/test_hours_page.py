@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMessa
 from sqlalchemy import select
 
 from erbm_desk.db.models import HoursEntry
-from erbm_desk.services.indicators import Period, compute_indicators
-from erbm_desk.ui.hours_model import HOURS_COLUMN
-from erbm_desk.ui.hours_page import HoursPage, previous_month, shift_month
-from erbm_desk.ui.hours_table import clipboard_column
+from erbm_desk.services.reporting.indicators import Period, compute_indicators
+from erbm_desk.ui.hours.hours_model import HOURS_COLUMN
+from erbm_desk.ui.hours.hours_page import HoursPage, previous_month, shift_month
+from erbm_desk.ui.hours.hours_table import clipboard_column
 
 MARCH = date(2023, 3, 1)  # c1 (DURAND), c4 (LEROY) at Bâtiment Gohelle, c3 (NOWAK) at ETTI du Bassin
 

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QToolButton, QWidget
 
-from erbm_desk.services.queries import ListQuery
-from erbm_desk.ui import dashboard_page
-from erbm_desk.ui.table_model import RecordTableModel
+from erbm_desk.services.records.lists import ListQuery
+from erbm_desk.ui.dashboard import dashboard_page
+from erbm_desk.ui.records.table_model import RecordTableModel
 from tests.ui.helpers import TIMEOUT, go_to, keys, open_window, press, wait_list
 
 
@@ -175,7 +175,7 @@ def test_every_table_model_passes_the_model_tester(qtbot, qtmodeltester, db, sma
 
 
 def test_a_long_list_arrives_in_chunks(qtbot, qtmodeltester, db, small_dataset, monkeypatch):
-    import erbm_desk.ui.table_model as table_model
+    import erbm_desk.ui.records.table_model as table_model
 
     monkeypatch.setattr(table_model, "CHUNK", 2)
     model = RecordTableModel(db, ListQuery("hours_entry", sort="hours"))

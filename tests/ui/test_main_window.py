@@ -1,4 +1,4 @@
-from erbm_desk.ui.main_window import MainWindow
+from erbm_desk.ui.window.main_window import MainWindow
 
 
 def test_window_shows_the_database_and_the_comite_sentence(qtbot, db, small_dataset):

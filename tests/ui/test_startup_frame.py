@@ -3,11 +3,11 @@ code path (ui/opening.py) that makes the first attempt in a worker and asks its 
 
 from __future__ import annotations
 
-from erbm_desk.services.database import open_database
-from erbm_desk.ui import backup_startup
-from erbm_desk.ui.main_window import MainWindow, is_list_page
-from erbm_desk.ui.opening import open_for_window
-from erbm_desk.ui.settings import settings
+from erbm_desk.services.database.opening import open_database
+from erbm_desk.ui.database import opening_dialogue as backup_startup
+from erbm_desk.ui.window.main_window import MainWindow, is_list_page
+from erbm_desk.ui.database.opening import open_for_window
+from erbm_desk.ui.window.window_state import settings
 
 TIMEOUT = 15_000
 

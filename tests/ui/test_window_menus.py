@@ -10,9 +10,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog
 
 from erbm_desk import __version__
-from erbm_desk.ui.about import about_text
-from erbm_desk.ui.block_watch import BlockWatcher
-from erbm_desk.ui.settings import recent_databases, settings
+from erbm_desk.ui.window.about import about_text
+from erbm_desk.ui.window.block_watch import BlockWatcher
+from erbm_desk.ui.window.window_state import recent_databases, settings
 from tests.ui.helpers import TIMEOUT, go_to, open_window
 
 
@@ -30,7 +30,7 @@ def test_the_title_and_status_bar_name_the_database_and_count_its_records(qtbot,
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_open_another_database_then_find_it_in_the_recent_ones(qtbot, db, small_dataset, tmp_path, monkeypatch):
-    from erbm_desk.services.database import open_database
+    from erbm_desk.services.database.opening import open_database
 
     other_path = tmp_path / "autre.sqlite"
     open_database(str(other_path)).close()
@@ -68,7 +68,7 @@ def test_a_blocked_main_thread_is_logged(qtbot, caplog):
 
 
 def test_the_features_add_their_actions_to_fichier_before_quitter(qtbot, db):
-    from erbm_desk.ui.main_window import FEATURES
+    from erbm_desk.ui.window.main_window import FEATURES
 
     window = open_window(qtbot, db)
     with qtbot.waitSignal(window.features_installed, timeout=TIMEOUT):
@@ -82,7 +82,7 @@ def test_the_features_add_their_actions_to_fichier_before_quitter(qtbot, db):
 
 
 def test_window_size_page_and_splitters_are_remembered(qtbot, db):
-    from erbm_desk.ui.main_window import MainWindow
+    from erbm_desk.ui.window.main_window import MainWindow
 
     window = open_window(qtbot, db)
     page = go_to(qtbot, window, "contract")
@@ -107,14 +107,14 @@ def test_window_size_page_and_splitters_are_remembered(qtbot, db):
 def test_open_a_shared_postgresql_database_by_its_address(qtbot, db, small_dataset, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 
-    from erbm_desk.services.database import open_database
+    from erbm_desk.services.database.opening import open_database
 
     local = open_database(str(tmp_path / "locale.sqlite"))
     window = open_window(qtbot, local)
     server_url = db.engine.url.render_as_string(hide_password=False)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (server_url, True))
     # Shared mode always asks for a sign-in (tested in tests/security); here: the address opens the server's base.
-    monkeypatch.setattr("erbm_desk.ui.login_dialog.ensure_signed_in", lambda db, parent=None: True)
+    monkeypatch.setattr("erbm_desk.ui.security.login_dialog.ensure_signed_in", lambda db, parent=None: True)
     menu_action(window, window.file_menu, "Ouvrir une base partagée (PostgreSQL)…").trigger()
     qtbot.waitUntil(lambda: window.db.engine.dialect.name == "postgresql", timeout=TIMEOUT)
     qtbot.waitUntil(lambda: "4 bénéficiaires" in window.windowTitle(), timeout=TIMEOUT)

@@ -1,0 +1,45 @@
+"""`erbm-desk stats [--json] [scope] [period]`: the indicators and the comité sentence."""
+
+from __future__ import annotations
+
+import json
+
+from erbm_desk.cli.common import EXIT_OK, CliError, add_scope_arguments, open_db, scope_and_period
+
+
+def cmd_stats(args) -> int:
+    from erbm_desk.domain.rules import format_hours, format_int
+    from erbm_desk.domain.values import format_money
+    from erbm_desk.services.reporting.indicators import ScopeError, compute_indicators
+
+    db = open_db(args)
+    scope, period = scope_and_period(args)
+    with db.session() as s:
+        try:
+            ind = compute_indicators(s, scope, period)
+        except ScopeError as exc:
+            raise CliError(str(exc)) from None
+    if args.json:
+        print(json.dumps(ind.to_json(), ensure_ascii=False, sort_keys=True))
+        return EXIT_OK
+    rate = f" ({ind.hours_rate} %)".replace(".", ",") if ind.hours_rate is not None else ""
+    lines = [
+        ind.scope_label,
+        ind.sentence + ".",
+        f"Heures réalisées / exigées : {format_hours(ind.hours_realised)} / {format_hours(ind.hours_required)}{rate}",
+        f"Personnes : {format_int(ind.people)} (RSA {ind.people_rsa}, moins de 26 ans {ind.people_under_26}, "
+        f"DELD {ind.people_deld}, femmes {ind.people_women}, QPV {ind.people_qpv})",
+        f"Contrats : {format_int(ind.contracts)} — opérations : {ind.operations}",
+        f"Logements prévus / en travaux / livrés : {format_int(ind.homes_planned)} / {format_int(ind.homes_in_works)} / "
+        f"{format_int(ind.homes_delivered)} (objectif {format_int(ind.homes_target)})",
+        f"Financements : {format_money(ind.funding_total)}",
+    ]
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("stats", help="indicateurs pour un périmètre et une période")
+    p.add_argument("--json", action="store_true", help="un objet JSON sur la sortie standard")
+    add_scope_arguments(p)
+    p.set_defaults(func=cmd_stats)

@@ -1,0 +1,240 @@
+"""The exchange format: which sheets, which columns, and how a value is written and compared.
+
+The columns of an entity sheet come from its `EntitySpec` (domain/specs.py), plus the columns every exchange
+needs: the record's identifier (UUID), its modification time, a hidden fingerprint of the row as exported
+(which tells a cell edited in the spreadsheet from an untouched one) and, for each reference to another
+record, a hidden column with that record's identifier. Documented in docs/format-echange.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Iterable
+
+from erbm_desk.domain.text import fold
+from erbm_desk.domain.entities.catalogue import SPECS, Column, EntitySpec, Kind
+
+FORMAT_NAME = "ERBM Desk — format d'échange"
+FORMAT_VERSION = 1
+RELEVE_FORMAT_NAME = "ERBM Desk — relevé d'heures"
+
+README_SHEET = "Lisez-moi"
+SUMMARY_SHEET = "Synthèse"
+LISTS_SHEET = "Listes"
+RELEVE_SHEET = "Relevé d'heures"
+
+ENTITY_ORDER = ("cite", "operation", "funding", "company", "beneficiary", "contract", "hours_entry")
+RECORD_REFS = {"cite", "operation", "company", "beneficiary", "contract"}  # referenced by identifier
+
+ID_LABEL = "Identifiant"
+PSEUDONYM_LABEL = "Pseudonyme"
+UPDATED_LABEL = "Modifié le (UTC)"
+FINGERPRINT_LABEL = "Empreinte"
+
+
+class Role(str, Enum):
+    ID = "id"
+    PSEUDONYM = "pseudonym"
+    FIELD = "field"
+    REF_ID = "ref_id"
+    UPDATED = "updated"
+    FINGERPRINT = "fingerprint"
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    key: str
+    label: str
+    role: Role
+    column: Column | None = None  # the spec column (FIELD, REF_ID)
+    hidden: bool = False
+
+    @property
+    def width(self) -> int:
+        if self.role is Role.ID or self.role is Role.REF_ID:
+            return 38
+        if self.role is Role.UPDATED:
+            return 20
+        if self.role is Role.FINGERPRINT:
+            return 18
+        base = self.column.width if self.column else 14
+        return max(base, min(len(self.label) + 3, 40))
+
+
+def ref_id_label(column: Column) -> str:
+    return f"{column.label} (identifiant)"
+
+
+def sheet_columns(spec: EntitySpec, anonymous: bool = False) -> tuple[SheetColumn, ...]:
+    """The columns of an entity sheet, in order; identity columns are left out of anonymous workbooks."""
+    cols = [SheetColumn("uuid", ID_LABEL, Role.ID)]
+    if spec.name == "beneficiary":
+        cols.append(SheetColumn("pseudonym", PSEUDONYM_LABEL, Role.PSEUDONYM))
+    ref_ids = []
+    for c in spec.columns:
+        if anonymous and c.personal:
+            continue
+        cols.append(SheetColumn(c.key, c.label, Role.FIELD, c))
+        if c.kind is Kind.REF and c.ref in RECORD_REFS:
+            ref_ids.append(SheetColumn(f"{c.key}#id", ref_id_label(c), Role.REF_ID, c, hidden=True))
+    cols.append(SheetColumn("updated_at", UPDATED_LABEL, Role.UPDATED))
+    cols.extend(ref_ids)
+    cols.append(SheetColumn("fingerprint", FINGERPRINT_LABEL, Role.FINGERPRINT, hidden=True))
+    return tuple(cols)
+
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def header_key(text: Any) -> str:
+    """What two spellings of a header have in common: no case, accents, spaces or punctuation."""
+    return _NON_ALNUM.sub("", fold(str(text)))
+
+
+_ALIASES = {
+    "uuid": ("Identifiant", "UUID", "Id", "Identifiant unique"),
+    "pseudonym": ("Pseudonyme", "Pseudo", "Identifiant anonyme"),
+    "updated_at": ("Modifié le (UTC)", "Modifié le", "Date de modification", "Mise à jour", "Dernière modification"),
+    "fingerprint": ("Empreinte",),
+}
+
+
+def header_index(spec: EntitySpec) -> dict[str, SheetColumn]:
+    """Every accepted spelling of every column of the sheet (anonymous or not), by `header_key`."""
+    index: dict[str, SheetColumn] = {}
+    for col in sheet_columns(spec, anonymous=False):
+        names = [col.label, *_ALIASES.get(col.key, ())]
+        if col.role is Role.FIELD:
+            names.append(col.key)
+        for name in names:
+            index.setdefault(header_key(name), col)
+    return index
+
+
+def sheet_spec(sheet_name: str) -> EntitySpec | None:
+    wanted = header_key(sheet_name)
+    for entity in ENTITY_ORDER:
+        if header_key(SPECS[entity].plural) == wanted:
+            return SPECS[entity]
+    return None
+
+
+def is_computed_sheet(sheet_name: str) -> bool:
+    return header_key(sheet_name) in {header_key(n) for n in (README_SHEET, SUMMARY_SHEET, LISTS_SHEET)}
+
+
+# --- Text written into cells -------------------------------------------------------------------------------
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def clean_text(text: str) -> str:
+    """Without the control characters a workbook cannot hold (openpyxl would raise IllegalCharacterError)."""
+    return _ILLEGAL.sub("", text)
+
+
+def needs_neutralising(text: str) -> bool:
+    """Text a spreadsheet could take for a formula (formula injection): written as forced text."""
+    return text.startswith(_FORMULA_START)
+
+
+def normal_text(text: str) -> str:
+    """Text as the column parser stores it (single spaces), for comparisons."""
+    return " ".join(clean_text(text).split())
+
+
+# --- Canonical values: comparing and fingerprinting ----------------------------------------------------------
+
+
+_CANON = {
+    type(None): lambda v: "",
+    bool: lambda v: "1" if v else "0",
+    int: str,
+    Decimal: lambda v: f"{v.quantize(Decimal('0.01')):f}",
+    date: date.isoformat,
+    datetime: lambda v: v.isoformat(timespec="seconds"),
+    str: normal_text,
+}
+
+
+def canon(value: Any) -> str:
+    """One spelling per value, whatever its Python type came from (a database, a cell, LibreOffice)."""
+    fast = _CANON.get(value.__class__)
+    if fast is not None:
+        return fast(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, Decimal):
+        return f"{value.quantize(Decimal('0.01')):f}"
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return normal_text(value)
+    return str(value)
+
+
+def export_time(moment: datetime) -> datetime:
+    """The time of an export as written in its workbook: to the millisecond (what a cell keeps), rounded down,
+    so that every change made after it is seen as such when the workbook comes back."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def ceil_millisecond(moment: datetime) -> datetime:
+    """A modification time as exchanged: to the millisecond (what a cell keeps), rounded up, so that a change
+    made in the millisecond of an export still counts as made after it (never a lost update; at worst a
+    conflict to settle)."""
+    ms, rest = divmod(moment.microsecond, 1000)
+    whole = moment.replace(microsecond=ms * 1000)
+    return whole + timedelta(milliseconds=1) if rest else whole
+
+
+def fingerprint(pairs: Iterable[tuple[str, str]]) -> str:
+    """A short digest of a row's canonical values: equal at export and at import unless a cell was edited."""
+    text = "\x1f".join(f"{k}={v}" for k, v in sorted(pairs))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+# --- Texts that name a referenced record -------------------------------------------------------------------
+
+
+def commune_text(name: str, insee: str) -> str:
+    return f"{name} ({insee})"
+
+
+def cite_text(name: str, commune: str) -> str:
+    return f"{name}, {commune}"
+
+
+def operation_text(name: str, cite: str) -> str:
+    return f"{name} / {cite}"
+
+
+def company_text(name: str, siret: str) -> str:
+    return f"{name} ({siret})"
+
+
+def beneficiary_text(last: str | None, first: str | None, birth: date | None, pseudonym: str | None) -> str:
+    if last and first and birth:
+        return f"{last} {first} ({birth:%d/%m/%Y})"
+    return pseudonym or ""
+
+
+def contract_text(beneficiary: str, siret: str, operation: str, start: date) -> str:
+    return f"{beneficiary} / {siret} / {operation} / {start:%d/%m/%Y}"
+
+
+def derived_pseudonym(record_uuid: str) -> str:
+    """The pseudonym of a person in anonymous workbooks when none is stored: stable, and no identity in it."""
+    return "B-" + record_uuid.replace("-", "")[:12].upper()

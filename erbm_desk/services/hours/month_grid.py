@@ -1,0 +1,153 @@
+"""The monthly hours grid: every contract active in a month, and saving the month's hours in one go.
+
+`month_rows` reads plain rows (no ORM objects) for the grid; `save_month` checks every value first and
+writes nothing unless all are valid, then upserts/deletes the month's entries in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from erbm_desk.db.models import Beneficiary, Cite, Company, Contract, HoursEntry, Operation
+from erbm_desk.domain import rules
+from erbm_desk.services.security import authz
+from erbm_desk.services.progress import NullProgress, Progress, check_cancel
+from erbm_desk.services.records.writes import delete_record, save_record
+
+
+class MonthRow(NamedTuple):
+    contract_id: int
+    beneficiary: str
+    company: str
+    operation: str
+    cite: str
+    start_date: date
+    end_date: date | None
+    hours: Decimal | None  # None: nothing entered for this month yet
+
+
+class MonthInvalid(ValueError):
+    """Some values of the month break a rule; nothing was written. `problems`: (contract id, French message)."""
+
+    def __init__(self, problems: list[tuple[int, str]], labels: dict[int, str]):
+        self.problems = problems
+        lines = [f"{labels.get(cid, f'Contrat n° {cid}')} : {message}" for cid, message in problems]
+        super().__init__(f"{len(problems)} valeur(s) refusée(s), rien n'a été enregistré :\n" + "\n".join(lines))
+
+
+def _active_in(month: date):
+    """Contracts whose period overlaps the month (an open-ended contract runs on)."""
+    first, last = rules.month_start(month), rules.month_end(month)
+    return and_(Contract.start_date <= last, or_(Contract.end_date.is_(None), Contract.end_date >= first))
+
+
+def month_rows(
+    session: Session, month: date, company_id: int | None = None, operation_id: int | None = None
+) -> list[MonthRow]:
+    """Every contract active in `month` (optionally of one company / operation) with that month's hours,
+    sorted as a company's report lists its people: by company, then person."""
+    month = rules.month_start(month)
+    # issue 7: names only for a role that may see them (authz.name_columns gives NULLs otherwise)
+    last_name, first_name = authz.name_columns(session)
+    query = (
+        select(
+            Contract.id, last_name, first_name, Beneficiary.pseudonym, Beneficiary.id,
+            Company.name, Operation.name, Cite.name, Contract.start_date, Contract.end_date, HoursEntry.hours,
+        )
+        .join(Beneficiary, Contract.beneficiary_id == Beneficiary.id)
+        .join(Company, Contract.company_id == Company.id)
+        .join(Operation, Contract.operation_id == Operation.id)
+        .join(Cite, Operation.cite_id == Cite.id)
+        .outerjoin(HoursEntry, and_(HoursEntry.contract_id == Contract.id, HoursEntry.month == month))
+        .where(_active_in(month))
+        .order_by(Company.name, last_name, first_name, Beneficiary.pseudonym, Contract.start_date, Contract.id)
+    )
+    if company_id is not None:
+        query = query.where(Contract.company_id == company_id)
+    if operation_id is not None:
+        query = query.where(Contract.operation_id == operation_id)
+    return [
+        MonthRow(cid, authz.person_label(session, last, first, pseudo, bid), company, operation, cite, start, end,
+                 hours)
+        for cid, last, first, pseudo, bid, company, operation, cite, start, end, hours in session.execute(query)
+    ]
+
+
+def month_problems(session: Session, month: date, values: dict[int, Decimal | None]) -> list[tuple[int, str]]:
+    """Every (contract id, French message) that would stop `save_month`, in contract order."""
+    month = rules.month_start(month)
+    periods = dict(
+        (cid, (start, end))
+        for cid, start, end in session.execute(
+            select(Contract.id, Contract.start_date, Contract.end_date).where(Contract.id.in_(list(values)))
+        )
+    )
+    problems: list[tuple[int, str]] = []
+    for cid in sorted(values):
+        hours = values[cid]
+        if cid not in periods:
+            problems.append((cid, "Ce contrat n'existe plus (supprimé entre-temps ?)."))
+            continue
+        if hours is None:
+            continue  # a blank erases the month's entry, whatever the period
+        try:
+            rules.check_hours(hours)
+            rules.check_month_in_contract(month, *periods[cid])
+        except rules.RuleError as exc:
+            problems.append((cid, exc.message))
+    return problems
+
+
+def _labels(session: Session, contract_ids: list[int]) -> dict[int, str]:
+    query = (
+        select(Contract.id, *authz.name_columns(session), Beneficiary.pseudonym, Beneficiary.id)  # issue 7
+        .join(Beneficiary, Contract.beneficiary_id == Beneficiary.id)
+        .where(Contract.id.in_(contract_ids))
+    )
+    return {cid: f"{authz.person_label(session, *rest)} (contrat n° {cid})" for cid, *rest in session.execute(query)}
+
+
+def save_month(
+    session: Session, month: date, values: dict[int, Decimal | None], progress: Progress | None = None
+) -> int:
+    """Write the month's hours {contract id: hours, None = erase} in the caller's transaction.
+
+    Validates everything first and raises `MonthInvalid` listing every problem before writing anything.
+    Each value goes through save_record / delete_record (rights, rules, audit log), a few ms each, hence
+    `progress`: cancelling raises `Cancelled`, and the caller's transaction rolls back.
+    Returns the number of entries created, changed or erased.
+    """
+    progress = progress or NullProgress()
+    month = rules.month_start(month)
+    problems = month_problems(session, month, values)
+    if problems:
+        raise MonthInvalid(problems, _labels(session, [cid for cid, _ in problems]))
+    # Loading the contracts and entries as objects up front lets save_record find them in the session's
+    # identity map instead of issuing one SELECT per value. The map holds objects weakly: keep a reference.
+    ids = list(values)
+    contracts = session.scalars(select(Contract).where(Contract.id.in_(ids))).all()  # noqa: F841
+    existing = {
+        e.contract_id: e
+        for e in session.scalars(select(HoursEntry).where(HoursEntry.month == month, HoursEntry.contract_id.in_(ids)))
+    }
+    written = 0
+    progress.start(len(values), f"Enregistrement des heures de {month:%m/%Y}")
+    for cid in sorted(values):
+        check_cancel(progress)
+        progress.advance()
+        hours, entry = values[cid], existing.get(cid)
+        if hours == (entry.hours if entry else None):
+            continue  # unchanged: keep its updated_at, so merges of workbooks see no change
+        if hours is None:
+            delete_record(session, "hours_entry", entry.id)
+        elif entry is None:
+            save_record(session, "hours_entry", {"contract_id": cid, "month": month, "hours": hours})
+        else:
+            save_record(session, "hours_entry", {"hours": hours}, entry.id)
+        written += 1
+    return written

@@ -1,0 +1,247 @@
+"""Creating, changing and deleting records, with every rule checked: the one write path of forms and CLI.
+
+`save_record` and `delete_record` work inside the caller's session (one transaction per user action);
+a deletion returns a `Deleted` snapshot that `restore_deleted` puts back exactly (undo).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, event, func, inspect, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from erbm_desk.db.models import MODELS, Contract, HoursEntry, Record
+from erbm_desk.domain import rules
+from erbm_desk.domain.entities.catalogue import SPECS, Kind
+from erbm_desk.domain.validation import record_problems
+from erbm_desk.services.security import authz
+
+
+class RecordInvalid(ValueError):
+    """One or more fields break a rule. `errors` maps a column key (or None) to a French message."""
+
+    def __init__(self, errors: dict[str | None, str]):
+        super().__init__(" ; ".join(errors.values()))
+        self.errors = errors
+
+
+CONFLICT_MESSAGE = (
+    "Cet enregistrement a été modifié par quelqu'un d'autre (ou dans une autre fenêtre) depuis que vous l'avez "
+    "ouvert : vos changements n'ont pas été enregistrés, pour ne pas écraser les siens. Rouvrez-le pour voir "
+    "sa nouvelle version, puis refaites votre modification."
+)
+
+
+class ConflictError(RecordInvalid):
+    """Two users changed the same record: the second one is told, not silently overwritten (the version
+    counter of every record, `version_id_col`). A RecordInvalid, so forms show it like any refusal."""
+
+    def __init__(self, message: str = CONFLICT_MESSAGE):
+        super().__init__({None: message})
+
+
+class ReadOnlyError(RecordInvalid):
+    """A write on a database opened read-only (another instance has it for writing)."""
+
+    def __init__(self, message: str):
+        super().__init__({None: message})
+
+
+DUPLICATE_MESSAGES = {
+    "cite": "Une cité de ce nom existe déjà dans cette commune.",
+    "operation": "Une opération de cet intitulé existe déjà sur cette cité.",
+    "funding": "Ce financeur a déjà une ligne de financement sur cette opération.",
+    "company": "Une entreprise avec ce SIRET existe déjà.",
+    "beneficiary": "Un bénéficiaire avec ces nom, prénom et date de naissance existe déjà.",
+    "contract": "Ce contrat existe déjà (même bénéficiaire, entreprise, opération et date de début).",
+    "hours_entry": "Des heures sont déjà saisies pour ce contrat et ce mois.",
+}
+
+# What depends on a record, as (entity, foreign key): deleting the record deletes these too, once confirmed.
+DEPENDENTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "cite": (("operation", "cite_id"),),
+    "operation": (("funding", "operation_id"), ("contract", "operation_id")),
+    "company": (("contract", "company_id"),),
+    "beneficiary": (("contract", "beneficiary_id"),),
+    "contract": (("hours_entry", "contract_id"),),
+}
+
+
+def _columns(model) -> list[str]:
+    return [c.key for c in inspect(model).column_attrs]
+
+
+def row_dict(obj: Record) -> dict[str, Any]:
+    return {k: getattr(obj, k) for k in _columns(type(obj))}
+
+
+def _check_in_database(session: Session, entity: str, values: dict[str, Any], record_id: int | None) -> dict:
+    spec = SPECS[entity]
+    model = MODELS[entity]
+    errors: dict[str | None, str] = {}
+    for column in spec.columns:
+        ref_id = values.get(column.key)
+        if column.kind is Kind.REF and ref_id is not None and session.get(MODELS[column.ref], ref_id) is None:
+            errors[column.key] = f"« {column.label} » : enregistrement introuvable."
+    key_values = [values.get(k) for k in spec.natural_key]
+    if all(v is not None for v in key_values):
+        clause = and_(*(getattr(model, k) == v for k, v in zip(spec.natural_key, key_values)))
+        if record_id is not None:
+            clause = and_(clause, model.id != record_id)
+        if session.scalar(select(func.count()).select_from(model).where(clause)):
+            errors[spec.natural_key[0]] = DUPLICATE_MESSAGES[entity]
+    if entity == "hours_entry" and values.get("contract_id") and values.get("month"):
+        contract = session.get(Contract, values["contract_id"])
+        if contract is not None:
+            try:
+                rules.check_month_in_contract(values["month"], contract.start_date, contract.end_date)
+            except rules.RuleError as exc:
+                errors[exc.field] = exc.message
+    if entity == "contract" and record_id is not None and values.get("start_date"):
+        months = session.scalars(select(HoursEntry.month).where(HoursEntry.contract_id == record_id)).all()
+        for month in months:
+            try:
+                rules.check_month_in_contract(month, values["start_date"], values.get("end_date"))
+            except rules.RuleError:
+                errors["end_date"] = (
+                    f"Des heures sont saisies en {month:%m/%Y}, hors de la nouvelle période du contrat."
+                )
+                break
+    return errors
+
+
+def check_record(session: Session, entity: str, values: dict[str, Any], record_id: int | None = None) -> None:
+    """Raise RecordInvalid with every problem of the record as it would be saved."""
+    errors: dict[str | None, str] = dict(record_problems(entity, values))
+    for key, message in _check_in_database(session, entity, values, record_id).items():
+        errors.setdefault(key, message)
+    if errors:
+        raise RecordInvalid(errors)
+
+
+def save_record(session: Session, entity: str, values: dict[str, Any], record_id: int | None = None,
+                expected_version: int | None = None) -> Record:
+    """Create (record_id None) or update a record from typed values; checks every rule first.
+
+    `expected_version` (or a "version" key in `values`) is the version the user started editing from: if the
+    record has changed since, ConflictError is raised instead of overwriting someone else's change."""
+    authz.require_write(session, entity)  # issue 7: rights checked in the service, not only in the window
+    model = MODELS[entity]
+    if "version" in values:
+        values = dict(values)
+        expected_version = values.pop("version") if expected_version is None else expected_version
+        values.pop("version", None)
+    if entity == "company" and values.get("siret"):
+        values = {**values, "siret": rules.normalise_siret(values["siret"])}
+    if record_id is None:
+        check_record(session, entity, values)
+        obj = model(**values)
+        session.add(obj)
+    else:
+        obj = session.get(model, record_id)
+        if obj is None:
+            raise RecordInvalid({None: "Cet enregistrement a été supprimé entre-temps."})
+        if expected_version is not None and obj.version != expected_version:
+            raise ConflictError()
+        merged = {**row_dict(obj), **values}
+        check_record(session, entity, merged, record_id)
+        for key, value in values.items():
+            setattr(obj, key, value)
+    _flush(session)
+    return obj
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError as exc:  # changed by another user between our read and our write
+        raise ConflictError() from exc
+
+
+@dataclass
+class Deleted:
+    """Everything a deletion removed, in insertion order, to put it back as it was."""
+
+    entity: str
+    record_id: int
+    rows: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+def dependents(session: Session, entity: str, record_id: int) -> dict[str, int]:
+    """Counts of the records that would go with this one, by entity (direct and indirect)."""
+    counts: dict[str, int] = {}
+
+    def walk(ent: str, ids: list[int]) -> None:
+        for child, fk in DEPENDENTS.get(ent, ()):
+            child_ids = list(session.scalars(select(MODELS[child].id).where(getattr(MODELS[child], fk).in_(ids))))
+            if child_ids:
+                counts[child] = counts.get(child, 0) + len(child_ids)
+                walk(child, child_ids)
+
+    walk(entity, [record_id])
+    return counts
+
+
+def delete_record(session: Session, entity: str, record_id: int) -> Deleted:
+    """Delete a record and what depends on it (the caller has asked for confirmation)."""
+    authz.require_write(session, entity)  # issue 7; dependents are checked at flush (authz._guard_writes)
+    deleted = Deleted(entity, record_id)
+    ordered: list[tuple[str, list[Record]]] = []
+
+    def walk(ent: str, objs: list[Record]) -> None:
+        ordered.append((ent, objs))
+        for child, fk in DEPENDENTS.get(ent, ()):
+            model = MODELS[child]
+            kids = list(session.scalars(select(model).where(getattr(model, fk).in_([o.id for o in objs]))))
+            if kids:
+                walk(child, kids)
+
+    obj = session.get(MODELS[entity], record_id)
+    if obj is None:
+        raise RecordInvalid({None: "Cet enregistrement a déjà été supprimé."})
+    walk(entity, [obj])
+    for ent, objs in ordered:
+        deleted.rows.extend((ent, row_dict(o)) for o in objs)
+    for ent, objs in reversed(ordered):
+        for o in objs:
+            session.delete(o)
+        _flush(session)
+    return deleted
+
+
+def restore_deleted(session: Session, deleted: Deleted) -> None:
+    """Undo a deletion: the same records, ids, UUIDs and timestamps."""
+    for ent, values in deleted.rows:
+        session.add(MODELS[ent](**values))
+        session.flush()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_writes_when_read_only(state) -> None:
+    message = state.session.info.get("read_only")
+    if message and (state.is_insert or state.is_update or state.is_delete):
+        raise ReadOnlyError(message)
+
+
+@event.listens_for(Session, "before_flush")
+def _guard_rules(session: Session, _flush_context, _instances) -> None:
+    """Last line of defence: no ORM write, whatever its path, stores a value that breaks a value rule."""
+    if session.info.get("read_only") and (session.new or session.dirty or session.deleted):
+        raise ReadOnlyError(session.info["read_only"])
+    for obj in list(session.new) + list(session.dirty):
+        entity = getattr(obj, "__tablename__", None)
+        if entity not in SPECS or (obj in session.dirty and not session.is_modified(obj)):
+            continue
+        problems = record_problems(entity, row_dict(obj))
+        if entity == "hours_entry" and not problems and obj.contract_id is not None:
+            with session.no_autoflush:
+                contract = obj.contract or session.get(Contract, obj.contract_id)
+            try:
+                rules.check_month_in_contract(obj.month, contract.start_date, contract.end_date)
+            except rules.RuleError as exc:
+                problems[exc.field] = exc.message
+        if problems:
+            raise RecordInvalid(problems)

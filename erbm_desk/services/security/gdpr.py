@@ -1,0 +1,359 @@
+"""GDPR rights of a beneficiary: access (all their data in a readable workbook), erasure, and retention.
+
+Erasure removes the identity (names and birth date set to NULL, a pseudonym given) but keeps the person's
+criteria, contracts and hours as an anonymous record, so the comité's totals do not change: before the birth
+date goes, each contract stores its age band at start (`Contract.age_band`), which is what the indicators
+read when the birth date is unknown. The personal values in the audit log are scrubbed (see services/audit.py:
+the chain stays valid), the erasure itself is logged, and `vacuum` then rewrites the file so that no page of
+it (nor of its -wal) still holds the old values.
+
+Register: every erasure is also written to `erasure_register` (beneficiary UUID, date, reason; never an
+identity). Backups made before an erasure still hold the person: when one is restored, `services.backup` reads
+the register of the database being replaced and `reapply_erasures` erases those people again in the restored
+copy, before anyone can use it.
+
+Retention: people whose path ended more than `retention.years` (default 5) ago are listed by
+`due_for_retention` for an administrator to confirm their anonymisation.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterable
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session
+
+from erbm_desk.db.models import (
+    AuditEntry,
+    Beneficiary,
+    ErasureRecord,
+    Cite,
+    Commune,
+    Company,
+    Contract,
+    HoursEntry,
+    Operation,
+    utcnow,
+)
+from erbm_desk.domain import rules
+from erbm_desk.domain.text import fold
+from erbm_desk.domain.entities.catalogue import BENEFICIARY, CONTRACT
+from erbm_desk.services.security import audit, authz
+from erbm_desk.services.atomic_files import atomic_path
+from erbm_desk.services.database.base_settings import RETENTION_YEARS, get_setting
+
+
+class GdprError(ValueError):
+    """French message for the user."""
+
+
+# --- Finding the person ----------------------------------------------------------------------------------
+
+def find_beneficiary(session: Session, text: str | int) -> int:
+    """A beneficiary by internal number, UUID, pseudonym or « NOM Prénom »; GdprError when none or several."""
+    authz.require(session, authz.PERSON_READ)
+    text = str(text).strip()
+    if text.isdigit() and session.get(Beneficiary, int(text)) is not None:
+        return int(text)
+    found = session.scalars(
+        select(Beneficiary.id).where(or_(Beneficiary.uuid == text.lower(), func.lower(Beneficiary.pseudonym) == text.lower()))
+    ).all()
+    if not found and authz.can_see_identity(session):
+        wanted = fold(text)
+        rows = session.execute(select(Beneficiary.id, Beneficiary.last_name, Beneficiary.first_name)).all()
+        found = [bid for bid, last, first in rows
+                 if last and wanted in (fold(f"{last} {first or ''}"), fold(f"{first or ''} {last}"))]
+    if not found:
+        raise GdprError(f"Aucun bénéficiaire ne correspond à « {text} ».")
+    if len(found) > 1:
+        raise GdprError(f"Plusieurs bénéficiaires correspondent à « {text} » (n° {', '.join(map(str, found))}) : "
+                        "précisez le numéro.")
+    return found[0]
+
+
+def _beneficiary(session: Session, beneficiary_id: int) -> Beneficiary:
+    person = session.get(Beneficiary, beneficiary_id)
+    if person is None:
+        raise GdprError(f"Bénéficiaire n° {beneficiary_id} introuvable.")
+    return person
+
+
+def is_erased(person: Beneficiary) -> bool:
+    return person.last_name is None and person.first_name is None and person.birth_date is None
+
+
+# --- Right of access ------------------------------------------------------------------------------------
+
+def export_person(session: Session, beneficiary_id: int, path: str | Path) -> Path:
+    """Everything stored about one person, as a workbook they can read: identity and criteria, contracts,
+    monthly hours, and the history of changes (who, when, what). Written atomically; logged."""
+    from openpyxl import Workbook
+
+    authz.require(session, authz.GDPR_ACCESS)
+    authz.require(session, authz.IDENTITY_READ)
+    person = _beneficiary(session, beneficiary_id)
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise GdprError("Le fichier d'export doit avoir l'extension .xlsx.")
+    contracts = session.execute(
+        select(Contract, Company.name, Operation.name, Cite.name)
+        .join(Company, Contract.company_id == Company.id)
+        .join(Operation, Contract.operation_id == Operation.id)
+        .join(Cite, Operation.cite_id == Cite.id)
+        .where(Contract.beneficiary_id == person.id)
+        .order_by(Contract.start_date, Contract.id)
+    ).all()
+    contract_ids = [c.id for c, *_ in contracts]
+    hours = session.execute(
+        select(HoursEntry.contract_id, HoursEntry.month, HoursEntry.hours, HoursEntry.uuid)
+        .where(HoursEntry.contract_id.in_(contract_ids))
+        .order_by(HoursEntry.contract_id, HoursEntry.month)
+    ).all() if contract_ids else []
+    uuids = [person.uuid] + [c.uuid for c, *_ in contracts] + [h.uuid for h in hours]
+    history = session.scalars(
+        select(AuditEntry).where(AuditEntry.record_uuid.in_(uuids)).order_by(AuditEntry.id)
+    ).all()
+    commune = session.get(Commune, person.commune_id).name if person.commune_id else None
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Lisez-moi"
+    now = datetime.now().replace(microsecond=0)
+    readme = [
+        ("Vos données dans ERBM Desk",),
+        (f"Extraction du {now:%d/%m/%Y à %H:%M} par {authz.current_user(session).label}.",),
+        ("Ce classeur contient toutes les informations enregistrées à votre sujet dans cette base : votre "
+         "identité et les critères d'éligibilité (onglet « Identité »), vos contrats d'insertion (« Contrats »), "
+         "les heures déclarées chaque mois (« Heures ») et l'historique des modifications (« Historique »).",),
+        ("Ces données servent au suivi de votre parcours d'insertion et au calcul, sous forme anonyme, des "
+         "indicateurs des clauses sociales de l'ERBM. Pour les faire rectifier ou effacer, adressez-vous à "
+         "votre référent·e ou au délégué à la protection des données de la structure.",),
+    ]
+    audit.append_rows(ws, ["ERBM Desk — droit d'accès (article 15 du RGPD)"], readme, widths=(120,))
+    ws = wb.create_sheet("Identité")
+    identity = [("Identifiant", person.uuid), ("Pseudonyme", person.pseudonym or "")]
+    for column in BENEFICIARY.columns:
+        value = getattr(person, column.key)
+        text = commune if column.key == "commune_id" else column.format(value)
+        identity.append((column.label, text or ""))
+    identity += [("Enregistré le", f"{person.created_at:%d/%m/%Y}"), ("Modifié le", f"{person.updated_at:%d/%m/%Y}")]
+    audit.append_rows(ws, ["Information", "Valeur"], identity, widths=(42, 50))
+
+    ws = wb.create_sheet("Contrats")
+    labels = {c.key: c for c in CONTRACT.columns}
+    totals = {}
+    for cid, _month, h, _u in hours:
+        totals[cid] = totals.get(cid, 0) + h
+    audit.append_rows(
+        ws,
+        ["N°", "Entreprise", "Opération", "Cité", "Type de contrat", "Mode de réalisation", "Début", "Fin",
+         "Heures prévues", "Heures réalisées", "Tranche d'âge au début"],
+        ([c.id, company, operation, cite, labels["contract_type"].format(c.contract_type),
+          labels["delivery_method"].format(c.delivery_method), c.start_date, c.end_date,
+          c.hours_planned, totals.get(c.id, 0),
+          labels["age_band"].format(c.age_band or (rules.age_band(person.birth_date, c.start_date)
+                                                   if person.birth_date else None))]
+         for c, company, operation, cite in contracts),
+        widths=(6, 30, 32, 24, 18, 26, 12, 12, 14, 14, 20),
+    )
+    ws = wb.create_sheet("Heures")
+    audit.append_rows(ws, ["Contrat n°", "Mois", "Heures"],
+                      ([cid, month.strftime("%m/%Y"), h] for cid, month, h, _u in hours), widths=(12, 10, 10))
+    ws = wb.create_sheet("Historique")
+    rows = [audit.as_row(e) for e in history]
+    audit.append_rows(ws, ["Date (UTC)", "Par", "Action", "Sur", "Détail"],
+                      ([r.at.replace(microsecond=0), r.actor, r.action_label, r.entity_label, r.describe()]
+                       for r in rows), widths=(20, 20, 24, 18, 100))
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    audit.log_event(session, "access", "beneficiary", {"fichier": path.name}, person.uuid, person.id)
+    return path
+
+
+# --- Right to erasure -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ErasureReport:
+    beneficiary_id: int
+    uuid: str
+    pseudonym: str
+    contracts: int
+    audit_entries_scrubbed: int
+    backups: object = None  # services.backup.ScrubResult: the automatic backups scrubbed after the erasure
+
+
+def new_pseudonym() -> str:
+    """Random, not derived from anything about the person."""
+    return "ANON-" + secrets.token_hex(4).upper()
+
+
+def erase_person(session: Session, beneficiary_id: int, reason: str = "demande de la personne") -> ErasureReport:
+    """Remove the identity of one person in the caller's transaction; call `vacuum(db)` after the commit."""
+    authz.require(session, authz.GDPR_ERASE)
+    person = _beneficiary(session, beneficiary_id)
+    if is_erased(person):
+        raise GdprError(f"Le bénéficiaire n° {beneficiary_id} est déjà anonyme.")
+    return _erase(session, person, reason)
+
+
+def _register(session: Session, uuid: str, at: datetime, reason: str) -> None:
+    if session.scalar(select(ErasureRecord.id).where(ErasureRecord.beneficiary_uuid == uuid)) is None:
+        session.add(ErasureRecord(beneficiary_uuid=uuid, erased_at=at, reason=reason[:200]))
+
+
+def _erase(session: Session, person: Beneficiary, reason: str, erased_at: datetime | None = None) -> ErasureReport:
+    _register(session, person.uuid, erased_at or utcnow(), reason)
+    contracts = list(session.scalars(select(Contract).where(Contract.beneficiary_id == person.id)))
+    if person.birth_date is not None:
+        for contract in contracts:  # the « moins de 26 ans » indicator must not change
+            contract.age_band = rules.age_band(person.birth_date, contract.start_date)
+    person.pseudonym = person.pseudonym or new_pseudonym()
+    person.last_name = person.first_name = person.birth_date = None
+    session.flush()
+    scrubbed = audit.scrub_personal(session, "beneficiary", person.uuid)
+    audit.log_event(session, "erase", "beneficiary",
+                    {"motif": reason, "contrats conservés": len(contracts), "entrées du journal nettoyées": scrubbed},
+                    person.uuid, person.id)
+    return ErasureReport(person.id, person.uuid, person.pseudonym, len(contracts), scrubbed)
+
+
+@dataclass(frozen=True)
+class RegisteredErasure:
+    beneficiary_uuid: str
+    erased_at: datetime
+    reason: str
+    pseudonym: str | None = None  # kept when the person is erased again, so exchanged workbooks still match
+
+
+def erasure_register(session: Session, with_table: bool = True) -> list[RegisteredErasure]:
+    """Every erasure this database knows of (its register, and the « erase » entries of its audit log);
+    `with_table` False for a database older than the register (schema 0003)."""
+    found = {r.beneficiary_uuid: RegisteredErasure(r.beneficiary_uuid, r.erased_at, r.reason)
+             for r in session.scalars(select(ErasureRecord).order_by(ErasureRecord.id))} if with_table else {}
+    logged = session.execute(
+        select(AuditEntry.record_uuid, func.min(AuditEntry.at))
+        .where(AuditEntry.action == "erase", AuditEntry.entity == "beneficiary", AuditEntry.record_uuid.is_not(None))
+        .group_by(AuditEntry.record_uuid)
+    ).all()
+    for uuid, at in logged:
+        found.setdefault(uuid, RegisteredErasure(uuid, at, "effacement journalisé"))
+    pseudonyms = dict(session.execute(select(Beneficiary.uuid, Beneficiary.pseudonym)
+                                      .where(Beneficiary.uuid.in_(list(found)))).all()) if found else {}
+    return [RegisteredErasure(r.beneficiary_uuid, r.erased_at, r.reason, pseudonyms.get(r.beneficiary_uuid))
+            for r in found.values()]
+
+
+def reapply_erasures(session: Session, register: Iterable[RegisteredErasure],
+                     context: str = "restauration d'une sauvegarde") -> list[ErasureReport]:
+    """After a restore: erase again every registered person the restored copy still identifies, and carry the
+    register over. Runs for the restore itself (no GDPR right needed: it only ever removes identities)."""
+    reports = []
+    for item in register:
+        _register(session, item.beneficiary_uuid, item.erased_at, item.reason)
+        person = session.scalar(select(Beneficiary).where(Beneficiary.uuid == item.beneficiary_uuid))
+        if person is None or is_erased(person):
+            continue
+        person.pseudonym = person.pseudonym or item.pseudonym
+        reports.append(_erase(session, person, f"{item.reason} — effacement du {item.erased_at:%d/%m/%Y} "
+                              f"réappliqué après {context}", item.erased_at))
+    session.flush()
+    return reports
+
+
+def vacuum(db) -> list[str]:
+    """Rewrite the database so that erased values leave no trace in its pages; returns French warnings.
+
+    SQLite: VACUUM, then a TRUNCATE checkpoint empties the -wal. PostgreSQL: VACUUM FULL of the tables that
+    held the values (the server's own WAL archives and backups keep them until they are rotated)."""
+    warnings: list[str] = []
+    engine = getattr(db, "engine", db)  # a Database, or an Engine
+    dialect = engine.dialect.name
+    with engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        if dialect == "sqlite":
+            conn.exec_driver_sql("VACUUM")
+            busy, _log, _done = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy:
+                warnings.append("Le journal WAL n'a pas pu être vidé (base ouverte ailleurs) : il le sera à la "
+                                "fermeture de toutes les fenêtres.")
+        elif dialect == "postgresql":
+            conn.exec_driver_sql("VACUUM FULL beneficiary, contract, audit_log, erasure_register")
+    return warnings
+
+
+def erase_and_vacuum(db, beneficiary_ids: Iterable[int], reason: str = "demande de la personne") -> list[ErasureReport]:
+    """Erase several people in one transaction, rewrite the file, then scrub the automatic backups of an SQLite
+    database the same way (`services.backup.scrub_backups`; what it did is in each report's `backups`)."""
+    with db.session() as s:
+        reports = [erase_person(s, bid, reason) for bid in beneficiary_ids]
+    vacuum(db)
+    path = getattr(db, "path", None)
+    if path is not None and reports:
+        from dataclasses import replace
+
+        from erbm_desk.services.backup import copies as backups
+
+        scrub = backups.scrub_backups(path, {r.uuid: r.pseudonym for r in reports})
+        reports = [replace(r, backups=scrub) for r in reports]
+    return reports
+
+
+# --- Retention ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RetentionCandidate:
+    beneficiary_id: int
+    uuid: str
+    label: str
+    path_end: date
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def retention_years(session: Session) -> int:
+    return int(get_setting(session, RETENTION_YEARS))
+
+
+def due_for_retention(session: Session, today: date | None = None, years: int | None = None) -> list[RetentionCandidate]:
+    """People still identified whose path ended more than `years` (setting `retention.years`) ago.
+
+    The end of a path is the exit date, or else the end of the last contract when none is still open.
+    Returns [] for a user who may not erase (the start-up reminder is for administrators)."""
+    if not authz.allowed(session, authz.GDPR_ERASE):
+        return []
+    today = today or date.today()
+    years = years if years is not None else retention_years(session)
+    cutoff = _years_before(today, years)
+    open_contracts = func.sum(case((Contract.id.is_not(None) & Contract.end_date.is_(None), 1), else_=0))
+    query = (
+        select(Beneficiary.id, Beneficiary.uuid, Beneficiary.last_name, Beneficiary.first_name, Beneficiary.pseudonym,
+               Beneficiary.exit_date, func.max(Contract.end_date), func.count(Contract.id), open_contracts)
+        .outerjoin(Contract, Contract.beneficiary_id == Beneficiary.id)
+        .where(or_(Beneficiary.last_name.is_not(None), Beneficiary.first_name.is_not(None),
+                   Beneficiary.birth_date.is_not(None)))
+        .group_by(Beneficiary.id)
+        .order_by(Beneficiary.id)
+    )
+    due = []
+    for bid, uuid, last, first, pseudo, exit_date, last_end, n_contracts, n_open in session.execute(query):
+        end = exit_date or (last_end if n_contracts and not n_open else None)
+        if end is not None and end < cutoff:
+            due.append(RetentionCandidate(bid, uuid, authz.person_label(session, last, first, pseudo, bid), end))
+    return due
+
+
+def retention_message(candidates: list[RetentionCandidate], years: int) -> str:
+    """The start-up reminder, in French."""
+    n = len(candidates)
+    who = "personne dont le parcours est terminé" if n == 1 else "personnes dont le parcours est terminé"
+    return (f"{n} {who} depuis plus de {years} ans : leurs données doivent être anonymisées "
+            "(menu Sécurité → Durée de conservation).")

@@ -1,0 +1,327 @@
+"""Tableau de bord: for the territory, an EPCI, a bailleur or a cité and a period of months, the KPI tiles, the
+comité sentence, the charts in a scrollable grid and the map (clicking a cité opens its dashboard).
+
+The numbers are computed in a worker (`run_job`); the figures are built and drawn here, on the main thread, one
+per turn of the event loop, top of the page first. A result that arrives after the user has asked for another
+scope is dropped. matplotlib is imported when the first numbers arrive, not when the window opens. The main window calls
+`refresh()` after every change of the data; `set_scope()` narrows the page (e.g. to a cité).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from erbm_desk.charts.style import fr_month
+from erbm_desk.services.database.opening import Database
+from erbm_desk.services.reporting.dashboard_data import MAP_INDICATORS, DashboardData, ScopeChoices
+from erbm_desk.services.reporting.indicators import SCOPE_LABELS, Period, Scope
+from erbm_desk.ui.dashboard.dashboard_tiles import KpiTiles
+from erbm_desk.ui.database.workers import run_job
+
+KINDS = ("territory", "epci", "bailleur", "cite")
+GRID = (  # (chart key, row, column, column span)
+    ("hours", 0, 0, 1), ("homes", 0, 1, 1),
+    ("people", 1, 0, 1), ("contracts", 1, 1, 1),
+    ("phases", 2, 0, 1), ("funding", 2, 1, 1),
+    ("energy", 3, 0, 1),
+    ("map", 4, 0, 2),
+    ("cites", 5, 0, 2),
+)
+
+
+def _compute(db: Database, scope: Scope, period: Period):
+    """Worker side: the numbers and the selectors' choices (and the map's geometry, read once)."""
+    from erbm_desk.services.reporting.dashboard_data import commune_shapes, dashboard_data, epci_outlines, scope_choices
+
+    with db.sessions() as s:
+        data = dashboard_data(s, scope, period)
+        choices = scope_choices(s)
+    commune_shapes()
+    epci_outlines()
+    return data, choices
+
+
+class DashboardPage(QWidget):
+    updated = Signal()  # the tiles and the sentence show the numbers of the current scope and period
+    charts_ready = Signal()  # … and every chart has been rebuilt
+    failed = Signal(str)
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.scope = Scope()
+        self.period = Period()
+        self.data: DashboardData | None = None
+        self.choices: ScopeChoices | None = None
+        self.map_indicator = "hours"
+        self._generation = 0
+        self._pending: list[str] = []  # charts still to build for the data shown
+        self._history: list[Scope] = []
+        self.canvases: dict = {}  # chart key -> ChartCanvas, created with the first figure
+        self.slots: dict[str, QVBoxLayout] = {}
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 8, 12, 0)
+        outer.addLayout(self._selectors())
+        self.title = QLabel("<h2>Tableau de bord — Territoire ERBM</h2>")
+        self.title.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        outer.addWidget(self.title)
+
+        body = QWidget()
+        body.setObjectName("dashboard_body")
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 8, 12)
+        self.sentence = QLabel()
+        self.sentence.setWordWrap(True)
+        self.sentence.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.sentence.setStyleSheet("font-size: 15px; padding: 4px 0 10px 0; color: #1d3b5a;")
+        column.addWidget(self.sentence)
+        self.tiles = KpiTiles(body)
+        column.addWidget(self.tiles)
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(16)
+        self.grid.setVerticalSpacing(14)
+        for key, row, col, span in GRID:
+            slot = QVBoxLayout()
+            slot.setContentsMargins(0, 0, 0, 0)
+            if key == "map":
+                slot.addLayout(self._map_selector())
+            self.slots[key] = slot
+            self.grid.addLayout(slot, row, col, 1, span, Qt.AlignLeft | Qt.AlignTop)
+        column.addLayout(self.grid)
+        column.addStretch()
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.NoFrame)
+        self.scroll.setWidget(body)
+        outer.addWidget(self.scroll, 1)
+        self.refresh()
+
+    # ---------------------------------------------------------------------------------------------- selectors
+
+    def _selectors(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.back_button = QPushButton("← Précédent")
+        self.back_button.setToolTip("Revenir au périmètre affiché avant")
+        self.back_button.setEnabled(False)
+        self.back_button.clicked.connect(self.go_back)
+        self.kind_box = QComboBox()
+        for kind in KINDS:
+            self.kind_box.addItem(SCOPE_LABELS[kind], kind)
+        self.value_box = QComboBox()
+        self.value_box.setMinimumContentsLength(42)
+        self.value_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.start_box, self.end_box = QComboBox(), QComboBox()
+        self.status = QLabel()
+        self.status.setStyleSheet("color: #6b7280;")
+        self.kind_box.activated.connect(self._kind_chosen)
+        self.value_box.activated.connect(self._selectors_changed)
+        self.start_box.activated.connect(self._selectors_changed)
+        self.end_box.activated.connect(self._selectors_changed)
+        for widget in (self.back_button, QLabel("Périmètre :"), self.kind_box, self.value_box, QLabel("Du"),
+                       self.start_box, QLabel("au"), self.end_box):
+            row.addWidget(widget)
+        row.addWidget(self.status, 1)
+        return row
+
+    def _map_selector(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.map_box = QComboBox()
+        for key, label in MAP_INDICATORS.items():
+            self.map_box.addItem(label, key)
+        self.map_box.activated.connect(self._map_indicator_chosen)
+        row.addWidget(QLabel("Carte :"))
+        row.addWidget(self.map_box)
+        row.addStretch()
+        return row
+
+    def _fill_choices(self, choices: ScopeChoices) -> None:
+        self.choices = choices
+        for box, none_label in ((self.start_box, "début"), (self.end_box, "fin")):
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(none_label, "")
+            for month in choices.months:
+                box.addItem(fr_month(month), month.isoformat())
+            box.blockSignals(False)
+        self._sync_selectors()
+
+    def _values_for(self, kind: str) -> list[tuple[str, object]]:
+        if self.choices is None or kind == "territory":
+            return []
+        return {"epci": self.choices.epcis, "bailleur": self.choices.bailleurs, "cite": self.choices.cites}[kind]
+
+    def _sync_selectors(self) -> None:
+        """Show the current scope and period in the selectors, without triggering them."""
+        for box in (self.kind_box, self.value_box, self.start_box, self.end_box):
+            box.blockSignals(True)
+        self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(self.scope.kind)))
+        self._fill_values(self.scope.kind)
+        self.value_box.setCurrentIndex(max(0, self._value_index(self.scope.value)))
+        for box, month in ((self.start_box, self.period.start), (self.end_box, self.period.end)):
+            box.setCurrentIndex(max(0, box.findData(month.isoformat() if month else "")))
+        for box in (self.kind_box, self.value_box, self.start_box, self.end_box):
+            box.blockSignals(False)
+
+    def _value_index(self, value) -> int:
+        """The selector's item for a scope value: its id/SIREN, or a name as typed (« CALL », « SIA Habitat »)."""
+        if value is None:
+            return -1
+        index = self.value_box.findData(str(value))
+        if index < 0:
+            from erbm_desk.domain.text import fold
+
+            wanted = fold(str(value))
+            for i in range(self.value_box.count()):
+                text = fold(self.value_box.itemText(i))
+                if text == wanted or text.startswith(f"{wanted} "):
+                    return i
+        return index
+
+    def _fill_values(self, kind: str) -> None:
+        self.value_box.clear()
+        for label, value in self._values_for(kind):
+            self.value_box.addItem(label, str(value))
+        self.value_box.setVisible(kind != "territory")
+
+    def _kind_chosen(self, _index: int) -> None:
+        kind = self.kind_box.currentData()
+        self.value_box.blockSignals(True)
+        self._fill_values(kind)
+        self.value_box.blockSignals(False)
+        self._selectors_changed()
+
+    def _selectors_changed(self, *_args) -> None:
+        from datetime import date
+
+        kind = self.kind_box.currentData()
+        value = self.value_box.currentData() if kind != "territory" else None
+        if kind != "territory" and not value:
+            return
+        if kind in ("bailleur", "cite"):
+            value = int(value)
+        start, end = self.start_box.currentData(), self.end_box.currentData()
+        start = date.fromisoformat(start) if start else None
+        end = date.fromisoformat(end) if end else None
+        if start and end and end < start:
+            start, end = end, start
+        self._go(Scope(kind, value), Period(start, end))
+
+    def _map_indicator_chosen(self, _index: int) -> None:
+        self.map_indicator = self.map_box.currentData()
+        if self.data is not None:
+            from erbm_desk.charts.dashboard import dashboard_figures
+
+            self._canvas("map").set_figure(dashboard_figures(self.data, map_indicator=self.map_indicator,
+                                                             keys=["map"])["map"])
+
+    # ---------------------------------------------------------------------------------------------- scope
+
+    def set_scope(self, scope: Scope) -> None:
+        """Show `scope` (same period); the selectors follow."""
+        self._go(scope, self.period)
+
+    def set_period(self, period: Period) -> None:
+        self._go(self.scope, period)
+
+    def open_cite(self, cite_id: int) -> None:
+        self.set_scope(Scope("cite", int(cite_id)))
+
+    def go_back(self) -> None:
+        if self._history:
+            self.scope = self._history.pop()
+            self.back_button.setEnabled(bool(self._history))
+            self._sync_selectors()
+            self.refresh()
+
+    def _go(self, scope: Scope, period: Period) -> None:
+        if scope != self.scope:
+            self._history.append(self.scope)
+            self.back_button.setEnabled(True)
+        self.scope, self.period = scope, period
+        self._sync_selectors()
+        self.refresh()
+
+    # ---------------------------------------------------------------------------------------------- data
+
+    def refresh(self) -> None:
+        """Compute the numbers of the current scope and period in a worker, then redraw."""
+        self._generation += 1
+        generation = self._generation
+        db, scope, period = self.db, self.scope, self.period
+        self.status.setText("Calcul en cours…")
+        run_job(lambda _progress: _compute(db, scope, period),
+                lambda result: self._computed(generation, result),
+                lambda exc: self._failed(generation, exc), owner=self)
+
+    def _computed(self, generation: int, result) -> None:
+        if generation != self._generation:
+            return  # the user asked for something else meanwhile
+        data, choices = result
+        self._fill_choices(choices)
+        self.show_data(data)
+        self.status.setText("")
+        self.updated.emit()
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        from erbm_desk.services.reporting.indicators import ScopeError
+
+        message = str(exc) if isinstance(exc, ScopeError) else f"Calcul impossible : {exc}"
+        self.status.setText(message)
+        self.failed.emit(message)
+        if isinstance(exc, ScopeError) and self.scope != Scope():
+            self.scope = Scope()  # e.g. the cité shown was deleted: back to the territory
+            self._sync_selectors()
+            self.refresh()
+
+    def show_data(self, data: DashboardData) -> None:
+        """Tiles and sentence for `data` at once, then the charts one per turn of the event loop (each takes a
+        few tens of milliseconds to build and draw: the window stays responsive meanwhile)."""
+        self.data = data
+        self.title.setText(f"<h2>Tableau de bord — {data.label}</h2>")
+        self.sentence.setText(f"« {data.indicators.sentence} »")
+        self.tiles.show_data(data)
+        self._pending = [key for key, *_ in GRID]
+        generation = self._generation
+        # With `self` as context, Qt drops the call if the page is deleted first (window closed meanwhile).
+        QTimer.singleShot(0, self, lambda: self._build_next(generation))
+
+    def _canvas(self, key: str):
+        if key not in self.canvases:
+            from erbm_desk.ui.dashboard.chart_canvas import ChartCanvas
+
+            canvas = ChartCanvas(parent=self.scroll.widget())
+            canvas.cite_clicked.connect(self.open_cite)
+            self.slots[key].addWidget(canvas)
+            self.canvases[key] = canvas
+        return self.canvases[key]
+
+    def _build_next(self, generation: int) -> None:
+        from erbm_desk.charts.dashboard import dashboard_figures
+
+        if generation != self._generation or not self._pending or self.data is None or not isValid(self.scroll):
+            return
+        key = self._pending.pop(0)
+        figure = dashboard_figures(self.data, map_indicator=self.map_indicator, keys=[key]).get(key)
+        if figure is not None:
+            self._canvas(key).set_figure(figure)
+        if key in self.canvases:
+            self.canvases[key].setVisible(figure is not None)
+        if self._pending:
+            QTimer.singleShot(0, self, lambda: self._build_next(generation))
+        else:
+            self.charts_ready.emit()

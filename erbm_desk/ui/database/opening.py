@@ -1,0 +1,64 @@
+"""Opening a database for the window without freezing it: the one code path of the start-up and of Fichier >
+Ouvrir / Nouvelle base / Bases récentes / Restaurer.
+
+The first attempt runs in a worker, which is also where the database layer (SQLAlchemy, the models, the
+services: several times the cost of a bare Qt window) is first imported at start-up, while the window frame is
+already on screen. Its outcome comes back to the UI thread, where the questions are asked over the window
+(ui/backup_startup.py: file in use → read-only?, damaged → restore the last good backup?, encrypted →
+passphrase) and then the sign-in (ui/login_dialog.py). This module imports neither SQLAlchemy nor the services.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from erbm_desk.paths import APP_NAME
+from erbm_desk.services.progress import Cancelled
+from erbm_desk.ui.database.workers import run_job
+
+if TYPE_CHECKING:
+    from erbm_desk.services.database.opening import Database
+
+log = logging.getLogger(__name__)
+
+QUIT, CANCEL = "Quitter", "Annuler"
+
+
+def open_for_window(parent: QWidget, target: str, on_open: Callable[[Database], None],
+                    on_cancel: Callable[[int], None], create: bool = False, read_only: bool = False,
+                    no: str = CANCEL, progress_label: str | None = None) -> None:
+    """Open `target`, ask what must be asked, sign in; then `on_open(db)` on the UI thread, or `on_cancel(code)`
+    when the user declined or the file cannot be opened (code 1), or declined to sign in (code 0)."""
+
+    def job(_progress):
+        from erbm_desk.services.database.opening import open_database  # at start-up: the first import of the layer
+
+        return open_database(target, create=create, read_only=read_only)
+
+    def done(first) -> None:
+        if isinstance(first, Cancelled):  # « Annuler » in the progress dialog
+            on_cancel(1)
+            return
+        try:
+            from erbm_desk.ui.database.opening_dialogue import open_database_interactively
+            from erbm_desk.ui.security.login_dialog import ensure_signed_in
+
+            db = open_database_interactively(target, parent, first=first, no=no, read_only=read_only)
+            if db is None:
+                on_cancel(1)
+                return
+            if not ensure_signed_in(db, parent):
+                db.close()
+                on_cancel(0)
+                return
+        except Exception as exc:  # a refusal the questions do not know: say it, never leave a window waiting
+            log.exception("Ouverture de %s impossible", target)
+            QMessageBox.critical(parent, APP_NAME, f"Ouverture impossible : {exc}")
+            on_cancel(1)
+            return
+        on_open(db)
+
+    run_job(job, done, done, owner=parent, progress_label=progress_label)

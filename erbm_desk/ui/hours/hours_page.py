@@ -1,0 +1,330 @@
+"""« Heures »: the monthly hours grid, to type (or paste) a month of hours fast and save it in one go.
+
+Reading a month is a single query (≈ 0.1 s for the busiest month at 10× ERBM scale), done on the UI thread;
+saving goes through a worker with a progress dialog (a few ms a value: every value goes through the rights,
+rules and audit log of save_record) so the window never freezes. Nothing is written while one cell is
+invalid, and leaving a month with unsaved hours asks first.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from erbm_desk.db.models import Cite, Company, Operation
+from erbm_desk.domain.rules import format_hours, format_int, month_start
+from erbm_desk.domain.values import format_month
+from erbm_desk.services.security.authz import AccessDenied
+from erbm_desk.services.database.opening import Database
+from erbm_desk.services.hours.month_grid import MonthInvalid, month_rows, save_month
+from erbm_desk.services.progress import Cancelled
+from erbm_desk.services.records.writes import RecordInvalid
+from erbm_desk.ui.hours.hours_model import HOURS_COLUMN, HoursModel
+from erbm_desk.ui.hours.hours_table import HoursTable
+from erbm_desk.ui.database.workers import run_job
+
+_ERROR_STYLE = "color: #b00020;"
+_INFO_STYLE = "color: palette(window-text);"
+
+
+def previous_month(today: date | None = None) -> date:
+    """Companies report a month's hours once it is over: the grid opens on the month before."""
+    first = month_start(today or date.today())
+    return month_start(date.fromordinal(first.toordinal() - 1))
+
+
+def shift_month(month: date, step: int) -> date:
+    index = month.year * 12 + month.month - 1 + step
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _filter_combo(everything: str) -> QComboBox:
+    """An editable combo whose entries are found by typing any part of their name."""
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.NoInsert)
+    combo.setMinimumContentsLength(28)
+    combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+    combo.addItem(everything, None)
+    completer = combo.completer()
+    completer.setFilterMode(Qt.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseInsensitive)
+    completer.setCompletionMode(QCompleter.PopupCompletion)
+    return combo
+
+
+class HoursPage(QWidget):
+    changed = Signal()  # hours were saved: other pages (dashboard, lists) may refresh
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.month = previous_month()
+        self.company_id: int | None = None
+        self.operation_id: int | None = None
+        self._saving = False
+        self._notice = ""  # the last thing done (saved, pasted…), shown until the grid changes again
+
+        self.previous = QToolButton(text="◀", toolTip="Mois précédent (Ctrl+Page préc.)")
+        self.next = QToolButton(text="▶", toolTip="Mois suivant (Ctrl+Page suiv.)")
+        self.month_edit = QDateEdit(displayFormat="MM/yyyy", toolTip="Mois à saisir (mm/aaaa)")
+        self.month_edit.setKeyboardTracking(False)  # typing « 2024 » must not visit the years 2, 20 and 202
+        self.company_combo = _filter_combo("Toutes les entreprises")
+        self.operation_combo = _filter_combo("Toutes les opérations")
+        self.table = HoursTable()
+        self.model = HoursModel(self)
+        self.table.setModel(self.model)
+        self.total_label = QLabel()
+        self.message = QLabel(wordWrap=True)
+        self.save_button = QPushButton("Enregistrer le mois")
+        self.save_button.setToolTip("Enregistre toutes les heures du mois en une fois (Ctrl+S)")
+        self._layout()
+
+        self.previous.clicked.connect(lambda: self.go_to_month(shift_month(self.month, -1)))
+        self.next.clicked.connect(lambda: self.go_to_month(shift_month(self.month, 1)))
+        QShortcut(QKeySequence("Ctrl+PgUp"), self, lambda: self.previous.click(), context=Qt.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+PgDown"), self, lambda: self.next.click(), context=Qt.WidgetWithChildrenShortcut)
+        self.month_edit.dateChanged.connect(lambda d: self.go_to_month(date(d.year(), d.month(), 1)))
+        for combo in (self.company_combo, self.operation_combo):
+            combo.currentIndexChanged.connect(
+                lambda: self.set_filters(self.company_combo.currentData(), self.operation_combo.currentData())
+            )
+            combo.lineEdit().editingFinished.connect(lambda c=combo: self._settle_combo_text(c))
+        self.save_button.clicked.connect(lambda: self.save())
+        QShortcut(QKeySequence.Save, self, lambda: self.save(), context=Qt.WidgetWithChildrenShortcut)
+        self.model.stateChanged.connect(self._show_state)
+        self.model.dataChanged.connect(self._forget_notice)  # a notice is about the grid as it was
+        self.table.pasted.connect(self._pasted)
+        self.refresh()
+
+    def _layout(self) -> None:
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Mois :"))
+        for w in (self.previous, self.month_edit, self.next):
+            bar.addWidget(w)
+        bar.addSpacing(16)
+        bar.addWidget(QLabel("Entreprise :"))
+        bar.addWidget(self.company_combo, 1)
+        bar.addWidget(QLabel("Opération :"))
+        bar.addWidget(self.operation_combo, 1)
+        header = self.table.horizontalHeader()
+        metrics = self.fontMetrics()
+        for col, sample in enumerate(("M" * 16, "M" * 16, "", "00/00/00000", "00/00/00000", "Heures00")):
+            if sample:
+                self.table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 16)
+        header.setSectionResizeMode(2, QHeaderView.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        footer = QHBoxLayout()
+        footer.addWidget(self.total_label)
+        footer.addStretch()
+        footer.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Heures réalisées</h2>"))
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(footer)
+
+    # -- loading ----------------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload the filters' lists and the month's rows; unsaved cells of contracts still listed are kept."""
+        if self._saving:
+            return  # the grid is frozen until the save reports; it then shows what was written
+        with self.db.sessions() as s:
+            companies = s.execute(select(Company.id, Company.name).order_by(Company.name)).all()
+            operations = s.execute(
+                select(Operation.id, Cite.name, Operation.name).join(Cite).order_by(Cite.name, Operation.name)
+            ).all()
+        self._fill_combo(self.company_combo, [(cid, name) for cid, name in companies], self.company_id)
+        self._fill_combo(self.operation_combo, [(oid, f"{c} — {o}") for oid, c, o in operations], self.operation_id)
+        self.company_id = self.company_combo.currentData()
+        self.operation_id = self.operation_combo.currentData()
+        self._load(keep_edits=True)
+
+    def _fill_combo(self, combo: QComboBox, items: list[tuple[int, str]], current: int | None) -> None:
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for item_id, label in items:
+            combo.addItem(label, item_id)
+        combo.setCurrentIndex(max(combo.findData(current), 0) if current is not None else 0)
+        combo.blockSignals(False)
+
+    def _sync_selectors(self) -> None:
+        """Put the month and filter selectors on what the grid shows (after a refused change, too)."""
+        for w in (self.month_edit, self.company_combo, self.operation_combo):
+            w.blockSignals(True)
+        self.month_edit.setDate(QDate(self.month.year, self.month.month, 1))
+        for combo, current in ((self.company_combo, self.company_id), (self.operation_combo, self.operation_id)):
+            combo.setCurrentIndex(max(combo.findData(current), 0) if current is not None else 0)
+        for w in (self.month_edit, self.company_combo, self.operation_combo):
+            w.blockSignals(False)
+
+    def _load(self, keep_edits: bool = False) -> None:
+        self._sync_selectors()
+        with self.db.sessions() as s:
+            rows = month_rows(s, self.month, self.company_id, self.operation_id)
+        self._notice = "" if rows else f"Aucun contrat en cours en {format_month(self.month)} pour ces filtres."
+        self.model.load(rows, keep_edits=keep_edits)
+        if rows:
+            self.table.setCurrentIndex(self.model.index(0, HOURS_COLUMN))
+            self.table.scrollToTop()
+
+    # -- leaving a month with unsaved hours -------------------------------------------------------------------
+
+    def confirm_discard(self, then: Callable[[], None] | None = None) -> bool:
+        """True when the grid may be left now. With unsaved hours, asks: « Enregistrer » saves first and runs
+        `then` once saved (returns False), « Abandonner » drops them, « Annuler » stays."""
+        if not self.model.is_modified:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Heures non enregistrées",
+            f"Les heures saisies pour {format_month(self.month)} ne sont pas enregistrées.\n"
+            "Voulez-vous les enregistrer ?",
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel,
+            QMessageBox.Save,
+        )
+        if answer == QMessageBox.Discard:
+            return True
+        if answer == QMessageBox.Save:
+            self.save(then=then)
+        return False
+
+    def go_to_month(self, month: date) -> None:
+        month = month_start(month)
+        if month == self.month:
+            return
+        if self.confirm_discard(then=lambda: self.go_to_month(month)):
+            self.month = month
+            self._load()
+        else:
+            self._sync_selectors()
+
+    def set_filters(self, company_id: int | None, operation_id: int | None) -> None:
+        if (company_id, operation_id) == (self.company_id, self.operation_id):
+            return
+        if self.confirm_discard(then=lambda: self.set_filters(company_id, operation_id)):
+            self.company_id, self.operation_id = company_id, operation_id
+            self._load()
+        else:
+            self._sync_selectors()
+
+    def _settle_combo_text(self, combo: QComboBox) -> None:
+        """Typed text that names no entry goes back to the entry in use, so the text never lies."""
+        found = combo.findText(combo.currentText(), Qt.MatchFixedString)
+        if found >= 0:
+            combo.setCurrentIndex(found)
+        combo.setEditText(combo.itemText(combo.currentIndex()))
+
+    # -- saving -----------------------------------------------------------------------------------------------
+
+    def save(self, then: Callable[[], None] | None = None) -> bool:
+        """Save the month's changed cells in one transaction, in a worker. False when refused or nothing to do."""
+        if self._saving:
+            return False
+        invalid = self.model.invalid_rows
+        if invalid:
+            self._notice = ""
+            self._show_state()
+            self.table.setCurrentIndex(self.model.index(invalid[0], HOURS_COLUMN))
+            return False
+        changes = self.model.changes()
+        if not changes:
+            self._notice = "Rien à enregistrer : aucune heure n'a changé."
+            self._show_state()
+            if then:
+                then()
+            return False
+        month, db = self.month, self.db
+
+        def job(progress) -> int:
+            with db.session() as s:  # one transaction: an error or « Annuler » rolls the whole month back
+                return save_month(s, month, changes, progress)
+
+        def done(written: int) -> None:
+            self._set_saving(False)
+            self.model.mark_saved()
+            self._notice = f"{format_month(month)} enregistré : {written} saisie(s) écrite(s)."
+            self._show_state()
+            self.changed.emit()
+            if then:
+                then()
+
+        def failed(exc: BaseException) -> None:
+            self._set_saving(False)
+            known = isinstance(exc, (MonthInvalid, RecordInvalid, Cancelled, AccessDenied))  # French already
+            self._notice = str(exc) if known else f"Enregistrement impossible : {exc}"
+            self._show_state(error=True)
+
+        self._set_saving(True)
+        # A progress dialog with « Annuler » shows if the save lasts over half a second (≈ 3 ms a value).
+        run_job(job, done, failed, owner=self, progress_label=f"Enregistrement des heures de {format_month(month)}…")
+        return True
+
+    def _set_saving(self, saving: bool) -> None:
+        """While a month is being written, the grid and filters are frozen so no typed value is lost."""
+        self._saving = saving
+        for w in (self.table, self.previous, self.next, self.month_edit, self.company_combo, self.operation_combo):
+            w.setEnabled(not saving)
+        if saving:
+            self._notice = f"Enregistrement de {format_month(self.month)}…"
+        else:
+            self.table.setFocus()
+        self._show_state()
+
+    # -- what the footer says ---------------------------------------------------------------------------------
+
+    def _forget_notice(self) -> None:
+        self._notice = ""
+
+    def _pasted(self, done: int, left_out: int, several_columns: bool) -> None:
+        notes = [f"{done} valeur(s) collée(s)."]
+        if left_out:
+            notes.append(f"{left_out} valeur(s) ignorée(s) : le collage dépasse la dernière ligne.")
+        if several_columns:
+            notes.append("Le presse-papiers contenait plusieurs colonnes : seule la première a été collée.")
+        self._notice = " ".join(notes)
+        self._show_state()
+
+    def _show_state(self, error: bool = False) -> None:
+        model = self.model
+        rows = model.rowCount()
+        self.total_label.setText(
+            f"Total du mois : <b>{format_hours(model.total)} h</b> — "
+            f"{format_int(model.filled)} contrat(s) renseigné(s) sur {format_int(rows)}"
+        )
+        invalid = model.invalid_rows
+        parts = []
+        if invalid:
+            first = invalid[0]
+            parts.append(
+                f"{len(invalid)} valeur(s) à corriger avant d'enregistrer. "
+                f"Ligne {first + 1} ({model.row(first).beneficiary}) : {model.error(first)}"
+            )
+        parts.append(self._notice)
+        if model.is_modified and not invalid and not self._saving:
+            parts.append(f"Modifications non enregistrées ({len(model.changes())}).")
+        text = " ".join(p for p in parts if p)
+        error = error or bool(invalid)
+        self.message.setText(text)
+        self.message.setStyleSheet(_ERROR_STYLE if error else _INFO_STYLE)
+        self.save_button.setEnabled(model.is_modified and not invalid and not self._saving)

@@ -1,0 +1,208 @@
+"""A page per entity: search and filters above the list, the record's form beside it, related records below.
+
+The list reloads in a worker; the form shows the selected record. While the form holds unsaved changes the
+selection stays on its record: the user saves (Ctrl+S) or cancels (Échap) first, nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+
+from erbm_desk.domain.rules import format_int
+from erbm_desk.domain.entities.catalogue import SPECS
+from erbm_desk.services.records.lists import ListQuery
+from erbm_desk.ui.records.filter_bar import FilterBar
+from erbm_desk.ui.records.record_form import NEW_TITLES, RecordForm
+from erbm_desk.ui.records.record_table import RecordTable
+from erbm_desk.ui.records.related_panel import RELATED, RelatedPanel
+from erbm_desk.ui.window.window_state import remember_splitter
+from erbm_desk.ui.records.table_model import RecordTableModel
+from erbm_desk.ui.window.workspace import Workspace
+
+SEARCH_HINTS = {
+    "cite": "nom, commune, bailleur…",
+    "operation": "intitulé, cité…",
+    "company": "raison sociale, SIRET, commune…",
+    "beneficiary": "nom, prénom, commune…",
+    "contract": "bénéficiaire, entreprise, opération…",
+}
+
+
+class ListPage(QWidget):
+    def __init__(self, ws: Workspace, entity: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws = ws
+        self.entity = entity
+        self.spec = SPECS[entity]
+        self._record_buttons: list[QPushButton] = []
+        self.setObjectName(f"page_{entity}")
+        # Built in the order Tab visits them: search and filters, the list, the form, the related records.
+        self.filters = FilterBar(ws, entity, SEARCH_HINTS.get(entity, ""), self)
+        self.model = RecordTableModel(ws.db, ListQuery(entity), self, ws.reads)
+        self.table = RecordTable(self.model, self)
+        self.table.setObjectName(f"table_{entity}")
+        self.form = RecordForm(ws, entity, parent=self)
+        self.related = RelatedPanel(ws, entity, self) if entity in RELATED else None
+        self._layout()
+        self.filters.search_changed.connect(self._search)
+        self.filters.filter_changed.connect(self._filter)
+        self.model.loaded.connect(self._loaded)
+        self.model.load_failed.connect(lambda msg: self.count.setText(f"Erreur : {msg}"))
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.opened.connect(lambda _id: self.form.focus_first())  # Entrée on a row: edit it
+        self.form.saved.connect(self._saved)
+        self.form.deleted.connect(self._deleted)
+        self.form.state_changed.connect(self._form_state)
+        self.stale = False
+        self.reload()
+
+    def _layout(self) -> None:
+        title = QLabel(self.spec.plural)
+        title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.count = QLabel()
+        self.count.setObjectName("count")
+        self.new_button = QPushButton(NEW_TITLES[self.entity])
+        self.new_button.setToolTip("Ctrl+N")
+        self.new_button.clicked.connect(self.new_record)
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addSpacing(12)
+        top.addWidget(self.count, 1, Qt.AlignBottom)
+        self.top = top
+        top.addWidget(self.new_button)
+
+        self.split = QSplitter(Qt.Horizontal)
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(self.table)
+        if self.related is not None:
+            self.side = QSplitter(Qt.Vertical)
+            self.side.setChildrenCollapsible(False)
+            self.side.addWidget(self.form)
+            self.side.addWidget(self.related)
+            self.side.setStretchFactor(0, 3)
+            self.side.setStretchFactor(1, 2)
+            self.split.addWidget(self.side)
+            remember_splitter(f"{self.entity}/side", self.side)
+        else:
+            self.split.addWidget(self.form)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.split.setSizes([620, 440])
+        remember_splitter(f"{self.entity}/main", self.split)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.split, 1)
+
+    # --- the list ------------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.count.setText("Chargement…")
+        self.model.reload(keep_id=self.form.record_id)
+
+    def refresh(self) -> None:
+        """Data changed (here or elsewhere): reload the list, the record shown and its related lists."""
+        self.stale = False
+        if not self.form.dirty and not self.form.saving and self.form.record_id is not None:
+            if not self.form.load(self.form.record_id):
+                self._show_related(None)
+        self.reload()
+        if self.related is not None and self.form.record_id is not None:
+            self.related.refresh()
+
+    def _search(self, text: str) -> None:
+        self.count.setText("Recherche…")
+        self.model.set_query(search=text)
+
+    def _filter(self, key: str, value) -> None:
+        self.count.setText("Recherche…")
+        self.model.set_filter(key, value)
+
+    def _loaded(self) -> None:
+        shown, total = len(self.model.ids), self.model.total
+        noun = self.spec.plural.lower() if shown > 1 else self.spec.label.lower()
+        text = f"{format_int(shown)} {noun}"
+        if shown != total:
+            text += f" sur {format_int(total)}"
+        self.count.setText(text)
+        self._select_quietly(self.form.record_id)
+
+    def _select_quietly(self, record_id: int | None) -> None:
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        try:
+            self.table.select_id(record_id)
+        finally:
+            selection.blockSignals(False)
+        self.table.viewport().update()
+
+    def _row_changed(self, current, _previous) -> None:
+        record_id = self.model.id_at(current.row()) if current.isValid() else None
+        if record_id is None or record_id == self.form.record_id:
+            return
+        if self.form.dirty or self.form.saving:
+            self._select_quietly(self.form.record_id)
+            self.form.show_message("Enregistrez (Ctrl+S) ou annulez (Échap) d'abord les modifications en cours.",
+                               error=True)
+            return
+        self.show_record(record_id, select=False)
+
+    # --- the record ----------------------------------------------------------------------------------------
+
+    def show_record(self, record_id: int, select: bool = True) -> None:
+        """Show a record in the form (and select it in the list when the list holds it)."""
+        if self.form.load(record_id):
+            self._show_related(record_id)
+            if select:
+                self._select_quietly(record_id)
+
+    def _show_related(self, record_id: int | None) -> None:
+        if self.related is not None:
+            self.related.show_record(record_id)
+
+    def _deleted(self, _record_id: int) -> None:
+        self._show_related(None)
+        self.table.setFocus(Qt.OtherFocusReason)
+
+    def _saved(self, record_id: int) -> None:
+        self._show_related(record_id)
+        self.model.reload(keep_id=record_id)
+
+    def _form_state(self) -> None:
+        self.new_button.setEnabled(not self.form.dirty)
+        for button in self._record_buttons:
+            button.setEnabled(self.form.record_id is not None)
+
+    def add_record_button(self, text: str) -> QPushButton:
+        """A button of the top bar about the record shown (enabled only when one is)."""
+        button = QPushButton(text)
+        button.setEnabled(self.form.record_id is not None)
+        self.top.insertWidget(self.top.count() - 1, button)
+        self._record_buttons.append(button)
+        return button
+
+    # --- actions of the window's menus -------------------------------------------------------------------
+
+    def new_record(self) -> None:
+        if self.form.dirty:
+            self.form.show_message("Enregistrez (Ctrl+S) ou annulez (Échap) d'abord les modifications en cours.",
+                               error=True)
+            return
+        self._select_quietly(None)
+        self.form.new()
+        self._show_related(None)
+        self.form.focus_first()
+
+    def save(self) -> None:
+        self.form.save()
+
+    def delete(self) -> None:
+        self.form.delete()
+
+    def focus_search(self) -> None:
+        self.filters.focus_search()
+
+    def is_dirty(self) -> bool:
+        return self.form.dirty

@@ -1,0 +1,156 @@
+"""Related records under a record's form: a cité's operations and the contracts on them, an operation's funding
+lines and contracts, a company's or beneficiary's contracts, a contract's months of hours.
+
+Opening a row (double-click or Entrée) goes to that record's page; funding lines and months of hours have no
+page of their own and open in a small form instead, where they can also be added.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from erbm_desk.domain.rules import format_hours
+from erbm_desk.domain.entities.catalogue import SPECS, Kind
+from erbm_desk.domain.values import parse_month
+from erbm_desk.services.records.lists import ListQuery, hours_total, record_name, record_values
+from erbm_desk.ui.records.record_form import RecordForm
+from erbm_desk.ui.records.record_table import RecordTable
+from erbm_desk.ui.window.window_state import restore_geometry, save_geometry
+from erbm_desk.ui.records.table_model import RecordTableModel
+from erbm_desk.ui.window.workspace import Workspace
+
+# entity shown -> (tab title, related entity, filter of the related list)
+RELATED: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "cite": (("Opérations", "operation", "cite"), ("Contrats", "contract", "cite")),
+    "operation": (("Financements", "funding", "operation"), ("Contrats", "contract", "operation")),
+    "company": (("Contrats", "contract", "company"),),
+    "beneficiary": (("Contrats", "contract", "beneficiary"), ("Heures", "hours_entry", "beneficiary")),
+    "contract": (("Heures", "hours_entry", "contract"),),
+}
+# records without a page of their own, edited in a dialog: entity -> the key of the record they belong to
+CHILDREN = {"funding": "operation_id", "hours_entry": "contract_id"}
+FIRST_SORT = {"hours_entry": "month", "contract": "start_date", "operation": "name"}
+
+
+class RecordDialog(QDialog):
+    """A funding line or a month of hours, in the same generic form, attached to its operation or contract."""
+
+    def __init__(self, ws: Workspace, entity: str, parent_id: int, record_id: int | None = None,
+                 defaults: dict | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        key = CHILDREN[entity]
+        self.setWindowTitle(SPECS[entity].label)
+        self.form = RecordForm(ws, entity, fixed={key: parent_id}, parent=self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        with ws.db.sessions() as s:
+            self.form.set_fixed_name(key, record_name(s, SPECS[entity].column(key).ref, parent_id))
+        if record_id is not None:
+            self.form.load(record_id)
+        else:
+            self.form.new(defaults)
+        self.form.saved.connect(lambda _id: self.accept())
+        self.form.deleted.connect(lambda _id: self.accept())
+        self.form.cancel_button.clicked.disconnect()
+        self.form.cancel_button.clicked.connect(self.reject)
+        QShortcut(QKeySequence.Save, self, self.form.save)  # Entrée also saves: the default button
+        self.resize(520, 300)
+        restore_geometry(f"dialog_{entity}", self)
+        self.form.focus_first()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.activateWindow()  # typing goes to the dialog at once, whatever the window manager does
+
+    def done(self, result: int) -> None:
+        save_geometry(f"dialog_{self.form.entity}", self)
+        super().done(result)
+
+
+class RelatedList(QWidget):
+    def __init__(self, ws: Workspace, owner: str, title: str, entity: str, filter_key: str,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws = ws
+        self.title = title
+        self.entity = entity
+        self.filter_key = filter_key
+        self.owner_id: int | None = None
+        self.model = RecordTableModel(ws.db, ListQuery(entity, filters={filter_key: -1}, sort=FIRST_SORT.get(entity)),
+                                      self, ws.reads)
+        self.table = RecordTable(self.model, self)
+        self.table.setObjectName(f"related_{entity}")
+        for i, column in enumerate(self.model.columns):  # the record we are under is not worth a column
+            if column.kind is Kind.REF and column.ref == owner:
+                self.table.setColumnHidden(i, True)
+        self.footer = QLabel()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.table, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.footer, 1)
+        self.add_button: QPushButton | None = None
+        if CHILDREN.get(entity, "").removesuffix("_id") == owner:
+            self.add_button = QPushButton(f"Ajouter {'un mois' if entity == 'hours_entry' else 'un financement'}…")
+            self.add_button.clicked.connect(self.add)
+            bottom.addWidget(self.add_button)
+        layout.addLayout(bottom)
+        self.table.opened.connect(self.open)
+        self.model.loaded.connect(self._loaded)
+
+    def show_owner(self, owner_id: int | None) -> None:
+        self.owner_id = owner_id
+        if self.add_button is not None:
+            self.add_button.setEnabled(owner_id is not None)
+        self.model.set_filter(self.filter_key, owner_id if owner_id is not None else -1)
+
+    def _loaded(self) -> None:
+        n = len(self.model.ids)
+        if self.entity != "hours_entry":
+            self.footer.setText(f"{n} enregistrement{'s' if n > 1 else ''}")
+            return
+        query = self.model.query
+        self.ws.read(lambda s: hours_total(s, query),
+                     lambda total: self.footer.setText(f"{n} mois · {format_hours(total)} h au total"), self)
+
+    def open(self, record_id: int) -> None:
+        if self.entity not in CHILDREN:
+            self.ws.open_record(self.entity, record_id)
+            return
+        key = CHILDREN[self.entity]
+        with self.ws.db.sessions() as s:
+            found = record_values(s, self.entity, record_id)
+        if found is not None:
+            RecordDialog(self.ws, self.entity, found[0][key], record_id, parent=self).open()
+
+    def add(self) -> None:
+        if self.owner_id is None:
+            return
+        defaults = {}
+        if self.entity == "hours_entry" and self.model.rows:  # the month after the last one typed
+            month_col = [c.key for c in self.model.columns].index("month")
+            last = max(parse_month(row[month_col]) for row in self.model.rows)
+            defaults["month"] = last.replace(year=last.year + last.month // 12, month=last.month % 12 + 1)
+        RecordDialog(self.ws, self.entity, self.owner_id, defaults=defaults, parent=self).open()
+
+
+class RelatedPanel(QTabWidget):
+    def __init__(self, ws: Workspace, entity: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setDocumentMode(True)
+        self.lists = [RelatedList(ws, entity, title, related, key, self) for title, related, key in RELATED[entity]]
+        for i, lst in enumerate(self.lists):
+            self.addTab(lst, lst.title)
+            lst.model.loaded.connect(lambda i=i, lst=lst: self.setTabText(i, f"{lst.title} ({len(lst.model.ids)})"))
+        self.setEnabled(False)
+
+    def show_record(self, record_id: int | None) -> None:
+        self.setEnabled(record_id is not None)
+        for lst in self.lists:
+            lst.show_owner(record_id)
+
+    def refresh(self) -> None:
+        for lst in self.lists:
+            lst.model.reload()
+

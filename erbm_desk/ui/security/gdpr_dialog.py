@@ -1,0 +1,160 @@
+"""GDPR from the window: one person's data (export, erasure) and the retention list (administrators confirm).
+The services check the rights (services/gdpr.py); erasure and VACUUM run in a worker."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from erbm_desk.db.models import Beneficiary
+from erbm_desk.domain.text import fold
+from erbm_desk.paths import APP_NAME
+from erbm_desk.services.security import authz, gdpr
+from erbm_desk.services.database.opening import Database
+from erbm_desk.ui.database.workers import run_job
+
+
+def _backups_note(reports) -> str:
+    scrub = reports[0].backups if reports else None
+    return f" {scrub.message()}" if scrub is not None else ""
+
+
+def _confirm_erase(parent, count: int) -> bool:
+    text = (f"Effacer définitivement l'identité de {count} personne(s) ?\n\nNoms et dates de naissance seront "
+            "supprimés ; contrats et heures restent, anonymes, pour que les indicateurs ne changent pas. "
+            "Cette opération ne peut pas être annulée.")
+    return QMessageBox.question(parent, APP_NAME, text) == QMessageBox.Yes
+
+
+class PersonDataDialog(QDialog):
+    """Find a person; export their data (right of access) or erase their identity (right to erasure)."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        authz.require(db, authz.GDPR_ACCESS)
+        self.db = db
+        self.setWindowTitle(f"Données d'une personne (RGPD) — {APP_NAME}")
+        self.resize(560, 420)
+        layout = QVBoxLayout(self)
+        self.search = QLineEdit(placeholderText="Nom, prénom, pseudonyme ou numéro")
+        self.search.textChanged.connect(self.refresh)
+        layout.addWidget(self.search)
+        self.list = QListWidget()
+        layout.addWidget(self.list)
+        row = QHBoxLayout()
+        self.export_button = QPushButton("Exporter ses données…")
+        self.export_button.clicked.connect(self.export)
+        self.erase_button = QPushButton("Effacer son identité…")
+        self.erase_button.clicked.connect(self.erase)
+        self.erase_button.setEnabled(authz.allowed(db, authz.GDPR_ERASE))
+        for b in (self.export_button, self.erase_button):
+            row.addWidget(b)
+        layout.addLayout(row)
+        self.status = QLabel()
+        layout.addWidget(self.status)
+        self.refresh()
+
+    def refresh(self) -> None:
+        wanted = fold(self.search.text())
+        with self.db.sessions() as s:
+            rows = s.execute(select(Beneficiary.id, Beneficiary.last_name, Beneficiary.first_name,
+                                    Beneficiary.pseudonym, Beneficiary.birth_date).order_by(Beneficiary.last_name)).all()
+        self.list.clear()
+        for bid, last, first, pseudo, birth in rows:
+            label = authz.person_label(self.db, last, first, pseudo, bid)
+            if wanted and wanted not in fold(f"{label} {pseudo or ''} {bid}"):
+                continue
+            text = f"{label} — n° {bid}" + (f", né·e le {birth:%d/%m/%Y}" if birth else " (anonyme)")
+            item = QListWidgetItem(text)
+            item.setData(Qt.UserRole, bid)
+            self.list.addItem(item)
+            if self.list.count() >= 200:
+                break
+
+    def selected(self) -> int | None:
+        item = self.list.currentItem()
+        return None if item is None else item.data(Qt.UserRole)
+
+    def export(self, path: str | None = None) -> None:
+        bid = self.selected()
+        if bid is None:
+            return
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, "Exporter les données", f"donnees-{bid}.xlsx",
+                                                  "Classeur Excel (*.xlsx)")
+        if not path:
+            return
+
+        def job(_p):
+            with self.db.session() as s:
+                return gdpr.export_person(s, bid, path)
+
+        run_job(job, lambda p: self.status.setText(f"Données exportées dans {p}."),
+                lambda exc: QMessageBox.warning(self, APP_NAME, str(exc)), owner=self)
+
+    def erase(self, confirmed: bool = False) -> None:
+        bid = self.selected()
+        if bid is None or not (confirmed or _confirm_erase(self, 1)):
+            return
+        run_job(lambda _p: gdpr.erase_and_vacuum(self.db, [bid]),
+                lambda r: (self.status.setText(f"Identité effacée : désormais « {r[0].pseudonym} »."
+                                               + _backups_note(r)), self.refresh()),
+                lambda exc: QMessageBox.warning(self, APP_NAME, str(exc)), owner=self)
+
+
+class RetentionDialog(QDialog):
+    """People whose path ended more than the retention period ago; the administrator confirms."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        authz.require(db, authz.GDPR_ERASE)
+        self.db = db
+        self.setWindowTitle(f"Durée de conservation — {APP_NAME}")
+        self.resize(560, 420)
+        layout = QVBoxLayout(self)
+        with db.sessions() as s:
+            self.years = gdpr.retention_years(s)
+            self.due = gdpr.due_for_retention(s)
+        layout.addWidget(QLabel(f"Parcours terminés depuis plus de {self.years} ans (réglage : menu Sécurité → "
+                                f"Comptes et rôles) : {len(self.due)} personne(s)."))
+        self.list = QListWidget()
+        for c in self.due:
+            item = QListWidgetItem(f"{c.label} — parcours terminé le {c.path_end:%d/%m/%Y}")
+            item.setData(Qt.UserRole, c.beneficiary_id)
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Checked)
+            self.list.addItem(item)
+        layout.addWidget(self.list)
+        self.apply_button = QPushButton("Anonymiser les personnes cochées…")
+        self.apply_button.setEnabled(bool(self.due))
+        self.apply_button.clicked.connect(self.apply)
+        layout.addWidget(self.apply_button)
+        self.status = QLabel()
+        layout.addWidget(self.status)
+
+    def checked(self) -> list[int]:
+        return [self.list.item(i).data(Qt.UserRole) for i in range(self.list.count())
+                if self.list.item(i).checkState() == Qt.Checked]
+
+    def apply(self, confirmed: bool = False) -> None:
+        ids = self.checked()
+        if not ids or not (confirmed or _confirm_erase(self, len(ids))):
+            return
+        self.apply_button.setEnabled(False)
+        reason = f"durée de conservation ({self.years} ans)"
+        run_job(lambda _p: gdpr.erase_and_vacuum(self.db, ids, reason),
+                lambda r: self.status.setText(f"{len(r)} personne(s) anonymisée(s)." + _backups_note(r)),
+                lambda exc: QMessageBox.warning(self, APP_NAME, str(exc)), owner=self)
