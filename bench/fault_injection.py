@@ -74,7 +74,7 @@ def child(scenario: str, db_path: str, extra: str, home: str) -> None:
             print("COMMIT", flush=True)
             s.commit()
     elif scenario == "restore":
-        from erbm_desk.services.backup.copies import restore_backup
+        from erbm_desk.services.database.restore import restore_backup
 
         print("GO", flush=True)
         print("COMMIT", flush=True)  # the restore is one SQLite backup step: its write is the commit
@@ -238,7 +238,9 @@ def calibrate(sc: Scenario, workdir: Path, home: Path) -> None:
 
 
 def trial(sc: Scenario, workdir: Path, home: Path, rng: random.Random, outcome: Outcome, n: int) -> None:
-    from erbm_desk.services.backup.copies import backup_folder, check_file as backup_ok, list_backups
+    from erbm_desk.db.sqlite_files import quick_check_problems as backup_ok
+    from erbm_desk.services.backup.listing import list_backups
+    from erbm_desk.services.backup.location import backup_folder
 
     work = workdir / f"{sc.name}.sqlite"
     copy_db(sc.before_file, work)

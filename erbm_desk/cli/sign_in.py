@@ -39,13 +39,13 @@ def unlock_key(path, cli_error) -> bytes:
 
 def open_and_sign_in(args, cli_error):
     """Open args.db (asking for the passphrase of an encrypted file) and sign in as args.user if given."""
-    from erbm_desk.services.database import sqlcipher as encryption
-    from erbm_desk.services.database.opening import DatabaseOpenError, open_database
+    from erbm_desk.services.database.errors import DatabaseOpenError, EncryptedDatabaseError
+    from erbm_desk.services.database.opening import open_database
 
     try:
         try:
             db = open_database(args.db)
-        except encryption.EncryptedDatabaseError as exc:
+        except EncryptedDatabaseError as exc:
             db = open_database(args.db, key=unlock_key(exc.path, cli_error))
     except DatabaseOpenError as exc:
         raise cli_error(str(exc)) from None

@@ -1,14 +1,20 @@
-"""Engine and session factory: SQLite with the pragmas that keep a file safe, or any SQLAlchemy URL."""
+"""Engines and session factories: SQLite with the pragmas that keep a file safe, or any SQLAlchemy URL.
+
+A session factory made here is plain SQLAlchemy: no audit, no access control, no flush guard. The opening
+pipeline (`services.database.opening`) installs those on the factory of each Database it opens.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from urllib.parse import quote
+from typing import Any, Callable
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+from erbm_desk.db.sqlite_files import sqlite_uri
 
 
 def database_url(target: str) -> str:
@@ -37,28 +43,29 @@ def _sqlite_pragmas_for(journal_mode: str, read_only: bool):
     return _sqlite_pragmas
 
 
-_sqlite_pragmas = _sqlite_pragmas_for("WAL", False)
+def make_engine(url: str, *, journal_mode: str = "WAL", read_only: bool = False,
+                connect: Callable[[], Any] | None = None, dbapi: Any = None) -> Engine:
+    """`read_only` opens an SQLite file with `mode=ro`: SQLite itself refuses every write.
 
-
-def sqlite_uri(path: str | Path, **params: str) -> str:
-    """An SQLite `file:` URI for a path (spaces, accents, `?`, `#` escaped; Windows drives and UNC paths kept)."""
-    posix = Path(path).as_posix()
-    uri = "file://" + ("" if posix.startswith("/") else "/") + quote(posix, safe="/:")
-    return uri + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
-
-
-def make_engine(url: str, *, journal_mode: str = "WAL", read_only: bool = False) -> Engine:
-    """`read_only` opens an SQLite file with `mode=ro`: SQLite itself refuses every write."""
-    if read_only and url.startswith("sqlite:///"):
+    `connect` and `dbapi` give another SQLite driver's connections (SQLCipher: a connection that holds the key);
+    every SQLite connection, whatever its driver, gets the same pragmas."""
+    if connect is None and read_only and url.startswith("sqlite:///"):
         uri = sqlite_uri(url.removeprefix("sqlite:///"), mode="ro")
-        engine = create_engine(url, future=True,
-                               creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
-    else:
-        engine = create_engine(url, future=True)
+
+        def connect():
+            return sqlite3.connect(uri, uri=True, check_same_thread=False)
+    options: dict[str, Any] = {}
+    if connect is not None:
+        options["creator"] = connect
+    if dbapi is not None:
+        options["module"] = dbapi
+    engine = create_engine(url, future=True, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas_for(journal_mode, read_only))
     return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A factory of its own: SQLAlchemy gives each sessionmaker its own Session subclass, so the listeners the
+    opening pipeline attaches to it reach the sessions of that one database and nothing else."""
     return sessionmaker(engine, expire_on_commit=False)

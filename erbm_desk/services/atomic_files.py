@@ -10,9 +10,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-# Key material (services.encryption.KEY_FILE_SUFFIX: the wrapped key of an encrypted database, and its copies
-# beside backups) stays readable by its owner only, as it was when every file kept mkstemp's 0600.
-PRIVATE_SUFFIXES = (".cle",)
+# Key material (the key file of an encrypted database, `<base>.sqlite.cle`, and its copies beside backups) stays
+# readable by its owner only, as it was when every file kept mkstemp's 0600.
+KEY_FILE_SUFFIX = ".cle"
+PRIVATE_SUFFIXES = (KEY_FILE_SUFFIX,)
 _umask_lock = threading.Lock()
 
 

@@ -12,16 +12,17 @@ from sqlalchemy import func, select, text, update
 from erbm_desk.db.models import AuditEntry, Beneficiary, HoursEntry
 from erbm_desk.domain.enums import Sex
 from erbm_desk.services.security import audit
-from erbm_desk.services.security.audit import AuditFilter
 from erbm_desk.services.security.authz import Role
 from erbm_desk.services.database.demo import generate_demo
 from erbm_desk.services.records.writes import delete_record, restore_deleted, save_record
+from erbm_desk.services.security.audit_chain import verify_audit_chain
+from erbm_desk.services.security.audit_reading import AuditFilter, SCRUBBED, export_entries, list_entries
 from tests.security.helpers import USERNAMES, sign_in_as
 
 
 def _entries(db, **flt):
     with db.session() as s:
-        return audit.list_entries(s, AuditFilter(**flt))
+        return list_entries(s, AuditFilter(**flt))
 
 
 def test_create_change_delete_are_logged_with_who_and_values(accounts_db, small_dataset):
@@ -46,7 +47,7 @@ def test_create_change_delete_are_logged_with_who_and_values(accounts_db, small_
     assert rows[2].changes["last_name"] == ["AUDITÉE", None]
     assert "last_name : AUDIT → AUDITÉE" in rows[1].describe()
     with db.session() as s:
-        assert audit.verify_audit_chain(s).ok
+        assert verify_audit_chain(s).ok
 
 
 def test_personal_values_are_not_hashed_in_clear(accounts_db, small_dataset):
@@ -62,7 +63,7 @@ def test_an_edit_outside_the_app_is_detected(accounts_db, small_dataset):
     db = accounts_db
     with db.session() as s:
         save_record(s, "hours_entry", {"hours": Decimal("99")}, small_dataset["h1"])
-        report = audit.verify_audit_chain(s)
+        report = verify_audit_chain(s)
         assert report.ok and report.checked > 20
         target = s.scalar(select(func.min(AuditEntry.id)).where(AuditEntry.entity == "hours_entry"))
     # someone opens the file in a SQLite browser and changes an old value
@@ -70,7 +71,7 @@ def test_an_edit_outside_the_app_is_detected(accounts_db, small_dataset):
         conn.execute(update(AuditEntry).where(AuditEntry.id == target)
                      .values(changes=text("replace(changes, '100.25', '10.25')")))
     with db.session() as s:
-        report = audit.verify_audit_chain(s)
+        report = verify_audit_chain(s)
     assert not report.ok and report.first_broken_id == target and "modifiée hors de l'application" in report.message
 
 
@@ -83,7 +84,7 @@ def test_a_deleted_entry_or_a_forged_personal_value_is_detected(accounts_db, sma
     with db.engine.begin() as conn:
         conn.execute(AuditEntry.__table__.delete().where(AuditEntry.id == middle))
     with db.session() as s:
-        report = audit.verify_audit_chain(s)
+        report = verify_audit_chain(s)
     assert not report.ok and report.first_broken_id == middle + 1 and "ne suit pas" in report.message
     with db.engine.begin() as conn:  # put a forged personal value in the last entry
         conn.execute(update(AuditEntry).where(AuditEntry.id == last)
@@ -91,7 +92,7 @@ def test_a_deleted_entry_or_a_forged_personal_value_is_detected(accounts_db, sma
         conn.execute(text("DELETE FROM audit_log WHERE id < :last"), {"last": last})
         conn.execute(update(AuditEntry).where(AuditEntry.id == last).values(prev_hash=audit.GENESIS))
     with db.session() as s:
-        report = audit.verify_audit_chain(s)
+        report = verify_audit_chain(s)
     assert report.first_broken_id == last
 
 
@@ -112,8 +113,8 @@ def test_export_csv_and_xlsx_and_filters(accounts_db, small_dataset, tmp_path):
         save_record(s, "beneficiary", {"last_name": "=HYPERLINK(\"http://x\")"}, small_dataset["p2"])
     sign_in_as(db, Role.ADMIN)
     with db.session() as s:
-        n = audit.export_entries(s, tmp_path / "journal.xlsx", AuditFilter(actor="fanny", entity="beneficiary"))
-        audit.export_entries(s, tmp_path / "journal.csv", AuditFilter(entity="beneficiary", text="hyperlink"))
+        n = export_entries(s, tmp_path / "journal.xlsx", AuditFilter(actor="fanny", entity="beneficiary"))
+        export_entries(s, tmp_path / "journal.csv", AuditFilter(entity="beneficiary", text="hyperlink"))
     assert n == 1
     ws = load_workbook(tmp_path / "journal.xlsx").active
     assert ws.cell(2, 3).value == "fanny"
@@ -132,7 +133,7 @@ def test_chain_survives_concurrent_sessions(db, small_dataset):
             save_record(s, "hours_entry", {"hours": Decimal(k)}, small_dataset["h1"])
             s.execute(select(HoursEntry)).all()
     with db.session() as s:
-        assert audit.verify_audit_chain(s).ok
+        assert verify_audit_chain(s).ok
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "hours_entry")) >= 11
 
 
@@ -145,10 +146,10 @@ def test_erased_person_history_shows_scrubbed_values(accounts_db, small_dataset)
         gdpr.erase_person(s, small_dataset["p1"])
     rows = _entries(db, record_uuid=uuid)
     created = [r for r in rows if r.action == "create"][0]
-    assert created.changes["last_name"] == [None, audit.SCRUBBED]
+    assert created.changes["last_name"] == [None, SCRUBBED]
     assert rows[0].action == "erase"
     with db.session() as s:
-        assert audit.verify_audit_chain(s).ok
+        assert verify_audit_chain(s).ok
 
 
 @pytest.mark.parametrize("action", ["login", "login_failed"])
@@ -248,7 +249,7 @@ def test_a_normal_session_verifies_clean_with_a_key_and_an_anchor(own_key, db_ta
         with db.session() as s:
             save_record(s, "hours_entry", {"hours": Decimal("99")}, ids["h1"])
         with db.session() as s:
-            report = audit.verify_audit_chain(s)
+            report = verify_audit_chain(s)
             key_ids = set(s.scalars(select(AuditEntry.key_id)))
     finally:
         db.close()
@@ -269,7 +270,7 @@ def test_an_edit_with_recomputed_sha256_hashes_is_detected(accounts_db, small_da
     with db.engine.begin() as conn:
         _recompute_plain(conn, target, keep_key_id)
     with db.session() as s:
-        report = audit.verify_audit_chain(s)
+        report = verify_audit_chain(s)
     assert not report.ok and report.altered and report.first_broken_id == target
     assert "hors de l'application" in report.message
 
@@ -280,13 +281,13 @@ def test_a_whole_log_recomputed_without_key_is_detected_by_the_anchor(accounts_d
     with db.engine.begin() as conn:
         _recompute_plain(conn, 1, keep_key_id=False)
     with db.session() as s:
-        report = audit.verify_audit_chain(s)
+        report = verify_audit_chain(s)
     assert not report.ok and report.altered and "réécrit depuis le début" in report.message
     # the next write from this workstation does not launder the rewrite
     with db.session() as s:
         save_record(s, "hours_entry", {"hours": Decimal("98")}, small_dataset["h1"])
     with db.session() as s:
-        report = audit.verify_audit_chain(s)
+        report = verify_audit_chain(s)
     assert not report.ok and report.altered and "réécrit depuis le début" in report.message
 
 
@@ -297,7 +298,7 @@ def test_deleting_the_last_entries_is_detected_by_the_anchor(accounts_db, small_
     with db.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_log WHERE id > :n"), {"n": last - 3})
     with db.session() as s:
-        report = audit.verify_audit_chain(s)
+        report = verify_audit_chain(s)
     assert not report.ok and report.altered and report.first_broken_id == last - 2
     assert "dernières entrées ont été supprimées" in report.message and "3 entrées manquantes" in report.message
 
@@ -312,7 +313,7 @@ def test_a_missing_key_is_reported_not_taken_for_an_edit(own_key, accounts_db, s
     moved = tmp_path / "cle-de-l-autre-poste.cle"
     own.rename(moved)  # the database is opened on another workstation
     with db.session() as s:
-        report = audit.verify_audit_chain(s)
+        report = verify_audit_chain(s)
         sealed_by_own = s.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.key_id == own_key.id))
     assert not report.ok and not report.altered and report.unverified == sealed_by_own > 0
     assert report.message.startswith("Vérification incomplète") and "clé secrète absente" in report.message
@@ -322,7 +323,7 @@ def test_a_missing_key_is_reported_not_taken_for_an_edit(own_key, accounts_db, s
     audit_keys.other_keys_dir().mkdir(parents=True, exist_ok=True)
     moved.rename(audit_keys.other_keys_dir() / moved.name)
     with db.session() as s:
-        report = audit.verify_audit_chain(s)
+        report = verify_audit_chain(s)
     assert report.ok and report.keyed == report.checked
 
 
@@ -337,7 +338,7 @@ def test_entries_written_before_keyed_chaining_still_verify(accounts_db, small_d
         legacy = s.scalar(select(func.count(AuditEntry.id)))
         save_record(s, "hours_entry", {"hours": Decimal("96")}, small_dataset["h1"])
     with db.session() as s:
-        report = audit.verify_audit_chain(s)
+        report = verify_audit_chain(s)
     assert report.ok and report.legacy == legacy and report.keyed >= 1, report.message
     assert "antérieures au scellement" in report.message
     # an old (unkeyed) entry cannot be edited any more: the first keyed entry seals the link to it
@@ -345,7 +346,7 @@ def test_entries_written_before_keyed_chaining_still_verify(accounts_db, small_d
         conn.execute(update(AuditEntry).where(AuditEntry.id == 2).values(changes=text("replace(changes, '1', '2')")))
         _recompute_plain(conn, 2, keep_key_id=False)
     with db.session() as s:
-        report = audit.verify_audit_chain(s)
+        report = verify_audit_chain(s)
     assert not report.ok and report.altered
 
 
@@ -361,7 +362,7 @@ def test_a_deployed_key_is_used_by_every_workstation(accounts_db, small_dataset,
         newest = s.scalar(select(AuditEntry.key_id).order_by(AuditEntry.id.desc()).limit(1))
     assert newest == audit_keys.fingerprint(key_file.read_text(encoding="utf-8").strip().encode())
     with db.session() as s:
-        assert audit.verify_audit_chain(s).ok
+        assert verify_audit_chain(s).ok
     key_file.write_text("trop courte")
     with pytest.raises(audit_keys.AuditKeyError, match="trop courte"):
         audit_keys.signing_key()

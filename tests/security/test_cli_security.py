@@ -130,9 +130,9 @@ def test_each_role_exports_backs_up_and_restores_only_what_it_may(cli_db, capsys
     code, _, err = run(capsys, *user, "backup", str(copy))  # a copy of the file holds every identity
     assert (code == 0) is sees and copy.exists() is sees
     assert sees or "Accès refusé" in err
-    from erbm_desk.services.backup import copies as backups
+    from erbm_desk.services.backup import copies
 
-    backups.backup_database(cli_db, "manuelle")
+    copies.backup_database(cli_db, "manuelle")
     code, out, _ = run(capsys, *user, "restore", "--list")
     assert code == 0 and "à la demande" in out
     code, out, err = run(capsys, *user, "restore", "1")

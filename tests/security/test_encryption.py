@@ -4,6 +4,7 @@ import pytest
 
 from erbm_desk.cli.main import main
 from erbm_desk.services.database import sqlcipher as encryption
+from erbm_desk.services.database.errors import EncryptedDatabaseError
 from erbm_desk.services.database.opening import open_database
 
 pytestmark = pytest.mark.skipif(not encryption.available(), reason="sqlcipher3 absent")
@@ -27,7 +28,7 @@ def test_encrypt_open_recover_and_back_up(plain, tmp_path):
     result = encryption.encrypt_database(plain, PASSPHRASE)
     data = plain.read_bytes()
     assert encryption.is_encrypted(plain) and b"DURAND" not in data and b"SQLite format 3" not in data
-    with pytest.raises(encryption.EncryptedDatabaseError, match="phrase de passe"):
+    with pytest.raises(EncryptedDatabaseError, match="phrase de passe"):
         open_database(str(plain))
     with pytest.raises(encryption.EncryptionError, match="incorrecte"):
         encryption.unlock(plain, "mauvaise phrase de passe")

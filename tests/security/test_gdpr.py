@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from erbm_desk.db.models import Beneficiary, Contract
 from erbm_desk.domain.enums import AgeBand, ContractType, DeliveryMethod, Sex
-from erbm_desk.services.security import audit, gdpr
-from erbm_desk.services.database import base_settings as settings
+from erbm_desk.services.security import gdpr
+from erbm_desk.services.security import database_settings as settings
 from erbm_desk.services.reporting.indicators import Period, Scope, compute_indicators
 from erbm_desk.services.records.writes import save_record
+from erbm_desk.services.security.audit_chain import verify_audit_chain
 
 NAME, FIRST = "ZYXQUOTIDIEN", "Wolfgangette"
 
@@ -48,7 +49,7 @@ def test_erasure_keeps_indicators_and_leaves_no_trace_in_the_file(db, small_data
         assert person.pseudonym.startswith("ANON-") and person.rsa and person.sex == Sex.FEMALE
         contract = s.scalars(select(Contract).where(Contract.beneficiary_id == pid)).one()
         assert contract.age_band is AgeBand.UNDER_26 and len(contract.hours_entries) == 1
-        assert audit.verify_audit_chain(s).ok
+        assert verify_audit_chain(s).ok
         with pytest.raises(gdpr.GdprError, match="déjà anonyme"):
             gdpr.erase_person(s, pid)
     if db.engine.dialect.name == "sqlite":
@@ -89,7 +90,7 @@ def test_retention_lists_people_whose_path_ended_long_ago(db, small_dataset):
         # small_dataset: c2 (MARTIN) ended 31/03/2022, no exit date, no open contract
         later = {c.beneficiary_id for c in gdpr.due_for_retention(s, today=date(2028, 1, 1))}
         assert small_dataset["p2"] in later and small_dataset["p1"] not in later  # p1 has an open CDI
-        settings.set_setting(s, settings.RETENTION_YEARS, 10)
+        settings.write_database_setting(s, settings.RETENTION_YEARS, 10)
         assert gdpr.due_for_retention(s, today=date(2024, 1, 1)) == []
         assert "1 personne" in gdpr.retention_message(due, 5)
     gdpr.erase_and_vacuum(db, [old], reason="durée de conservation")

@@ -49,10 +49,10 @@ def test_accounts_dialog_lists_adds_and_requires_login(qtbot, accounts_db, monke
     dialog.years.setValue(7)
     monkeypatch.setattr("erbm_desk.ui.security.accounts_dialog.QMessageBox.information", lambda *a: None)
     dialog.save_settings()
-    from erbm_desk.services.database import base_settings as settings
+    from erbm_desk.services.security import database_settings as settings
 
     with db.sessions() as s:
-        assert settings.get_setting(s, settings.RETENTION_YEARS) == 7
+        assert settings.read_database_setting(s, settings.RETENTION_YEARS) == 7
 
 
 def test_audit_dialog_shows_verifies_and_exports(qtbot, accounts_db, small_dataset, tmp_path, monkeypatch):
@@ -72,12 +72,12 @@ def test_audit_dialog_shows_verifies_and_exports(qtbot, accounts_db, small_datas
 
 
 def test_audit_model_passes_the_model_tester(qtmodeltester, accounts_db):
-    from erbm_desk.services.security import audit
+    from erbm_desk.services.security.audit_reading import list_entries
     from erbm_desk.ui.security.audit_dialog import AuditModel
 
     model = AuditModel()
     with accounts_db.sessions() as s:
-        model.set_entries(audit.list_entries(s))
+        model.set_entries(list_entries(s))
     qtmodeltester.check(model)
 
 

@@ -11,8 +11,13 @@ import pytest
 from sqlalchemy import func, select
 
 from erbm_desk.db.models import HoursEntry
-from erbm_desk.services.backup import copies as backups
-from erbm_desk.services.backup.copies import BackupError
+from erbm_desk.services.backup import copies
+from erbm_desk.services.backup import listing
+from erbm_desk.services.backup import location
+from erbm_desk.services.backup import rotation
+from erbm_desk.db import sqlite_files
+from erbm_desk.services.database.restore import restore_backup
+from erbm_desk.services.backup.location import BackupError
 from erbm_desk.services.database.opening import open_database
 from erbm_desk.services.reporting.indicators import compute_indicators
 from erbm_desk.services.records.writes import delete_record, save_record
@@ -43,17 +48,17 @@ def _execute(path: Path, statement: str) -> None:
 
 
 def test_backup_is_a_checked_plain_copy_in_the_database_folder(sdb):
-    info = backups.backup_database(sdb, "manuelle")
-    assert info.path.parent == backups.backup_folder(sdb.path)
-    assert info.path.parent.parent == backups.default_backup_root()
+    info = copies.backup_database(sdb, "manuelle")
+    assert info.path.parent == location.backup_folder(sdb.path)
+    assert info.path.parent.parent == location.default_backup_root()
     assert info.reason == "manuelle" and info.reason_label == "à la demande"
-    assert info.counts == {k: v for k, v in sdb.counts().items() if k in backups.COUNT_LABELS}
+    assert info.counts == {k: v for k, v in sdb.counts().items() if k in listing.COUNT_LABELS}
     assert "4 bénéficiaires, 4 contrats, 6 mois d'heures" in info.summary()
-    assert backups.check_file(info.path, immutable=True) == []
+    assert sqlite_files.quick_check_problems(info.path, immutable=True) == []
     with open(info.path, "rb") as fh:
         assert fh.read(20)[18:20] == b"\x01\x01"  # rollback journal: no -wal/-shm next to a backup
     assert not list(info.path.parent.glob("*.part"))  # atomic_path left no temporary file
-    assert [b.path for b in backups.list_backups(sdb)] == [info.path]
+    assert [b.path for b in listing.list_backups(sdb)] == [info.path]
 
 
 def test_backup_is_consistent_while_another_connection_writes(sdb):
@@ -78,14 +83,14 @@ def test_backup_is_consistent_while_another_connection_writes(sdb):
     thread = threading.Thread(target=writer)
     thread.start()
     try:
-        copies = [backups.backup_database(sdb, "manuelle", rotate_after=False) for _ in range(5)]
+        made = [copies.backup_database(sdb, "manuelle", rotate_after=False) for _ in range(5)]
     finally:
         stop.set()
         thread.join()
     assert written[0] > 0
-    for info in copies:
-        assert backups.check_file(info.path, immutable=True) == []
-        conn = backups.connect_readonly(info.path, immutable=True)
+    for info in made:
+        assert sqlite_files.quick_check_problems(info.path, immutable=True) == []
+        conn = sqlite_files.connect_readonly(info.path, immutable=True)
         rows = conn.execute("SELECT count(*), coalesce(max(n), -1) FROM churn").fetchone()
         conn.close()
         assert rows[0] == rows[1] + 1  # a snapshot: every row up to some instant, none missing
@@ -97,9 +102,9 @@ def test_rotation_keeps_7_daily_4_weekly_12_monthly_and_the_5_latest():
     for day in range(400):  # two backups a day for 400 days
         for hour in (9, 17):
             created = start + timedelta(days=day, hours=hour - 9)
-            entries.append(backups._Entry(Path(f"b_{created:{backups.STAMP}}_demarrage.sqlite"), created, "demarrage"))
-    keep = backups.backups_to_keep(entries)
-    kept = sorted(datetime.strptime(p.name[2:21], backups.STAMP) for p in keep)
+            entries.append(listing.BackupEntry(Path(f"b_{created:{location.STAMP}}_demarrage.sqlite"), created, "demarrage"))
+    keep = rotation.backups_to_keep(entries)
+    kept = sorted(datetime.strptime(p.name[2:21], location.STAMP) for p in keep)
     newest = entries[-1].created
     days = {d.date() for d in kept}
     assert newest in kept
@@ -115,69 +120,69 @@ def test_rotation_keeps_7_daily_4_weekly_12_monthly_and_the_5_latest():
 
 
 def test_rotation_deletes_only_our_backups(sdb, tmp_path):
-    folder = backups.backup_folder(sdb.path)
+    folder = location.backup_folder(sdb.path)
     folder.mkdir(parents=True)
     (folder / "notes de Marie.txt").write_text("à garder")
     now = datetime(2026, 3, 1, 10, 0)
     for day in range(40):
-        backups.backup_database(sdb, "demarrage", now=now + timedelta(days=day))
+        copies.backup_database(sdb, "demarrage", now=now + timedelta(days=day))
     names = [p.name for p in folder.iterdir()]
     assert "notes de Marie.txt" in names
-    kept = backups.list_backups(sdb)
+    kept = listing.list_backups(sdb)
     assert 7 <= len(kept) <= 14
     assert kept[0].created == now + timedelta(days=39)
 
 
 def test_startup_backup_at_most_once_a_day(sdb):
     day = datetime(2026, 5, 4, 8, 0)
-    first = backups.startup_backup(sdb, now=day)
+    first = copies.startup_backup(sdb, now=day)
     assert first is not None and first.reason == "demarrage"
-    assert backups.startup_backup(sdb, now=day + timedelta(hours=5)) is None
-    assert backups.startup_backup(sdb, now=day + timedelta(days=1)) is not None
+    assert copies.startup_backup(sdb, now=day + timedelta(hours=5)) is None
+    assert copies.startup_backup(sdb, now=day + timedelta(days=1)) is not None
 
 
 def test_backup_before_an_import_returns_the_copy(sdb):
-    path = backups.backup_before(sdb, "import")
+    path = copies.backup_before(sdb, "import")
     assert path.is_file() and path.name.endswith("_import.sqlite")
-    assert backups.read_backup_info(path).reason_label == "avant un import"
+    assert listing.read_backup_info(path).reason_label == "avant un import"
 
 
 def test_the_backup_folder_is_a_user_setting(sdb, tmp_path):
     chosen = tmp_path / "Clé USB" / "ERBM"
-    assert backups.set_backup_root(chosen) == chosen.resolve()
-    info = backups.backup_database(sdb, "manuelle")
+    assert location.set_backup_root(chosen) == chosen.resolve()
+    info = copies.backup_database(sdb, "manuelle")
     assert info.path.is_relative_to(chosen.resolve())
-    assert backups.list_backups(sdb)[0].path == info.path
-    backups.set_backup_root(None)
-    assert backups.backup_root() == backups.default_backup_root()
+    assert listing.list_backups(sdb)[0].path == info.path
+    location.set_backup_root(None)
+    assert location.backup_root() == location.default_backup_root()
 
 
 def test_save_copy_to_a_chosen_file_or_folder(sdb, tmp_path):
-    info = backups.save_copy(sdb, tmp_path / "copie.sqlite")
+    info = copies.save_copy(sdb, tmp_path / "copie.sqlite")
     assert info.path == tmp_path / "copie.sqlite" and info.counts["contract"] == 4
     folder = tmp_path / "copies"
     folder.mkdir()
-    info = backups.save_copy(sdb, folder)
+    info = copies.save_copy(sdb, folder)
     assert info.path.parent == folder and info.path.suffix == ".sqlite"
     with pytest.raises(BackupError, match="la base elle-même"):
-        backups.save_copy(sdb, sdb.path)
+        copies.save_copy(sdb, sdb.path)
 
 
 def test_restore_gives_back_exactly_the_saved_counts_and_indicators(sdb):
     saved_counts, saved_indicators = sdb.counts(), _indicators(sdb)
-    saved = backups.backup_database(sdb, "manuelle")
+    saved = copies.backup_database(sdb, "manuelle")
     with sdb.session() as s:
         delete_record(s, "beneficiary", sdb.ids["p2"])
         save_record(s, "cite", {"name": "Cité ajoutée après la sauvegarde", "commune_id": 1})
     changed_counts = sdb.counts()
     assert changed_counts != saved_counts
 
-    result = backups.restore_backup(sdb, saved.path)
+    result = restore_backup(sdb, saved.path)
 
     assert sdb.counts() == saved_counts
     assert _indicators(sdb) == saved_indicators
     assert result.previous_state is not None  # the state before restoring was saved first
-    previous = backups.read_backup_info(result.previous_state)
+    previous = listing.read_backup_info(result.previous_state)
     assert previous.reason == "avant-restauration"
     assert previous.counts["beneficiary"] == changed_counts["beneficiary"]
     with sdb.session() as s:  # the database keeps working after the restore
@@ -188,26 +193,26 @@ def test_restore_gives_back_exactly_the_saved_counts_and_indicators(sdb):
 def test_restore_refuses_a_damaged_or_foreign_backup_and_changes_nothing(sdb, tmp_path):
     before = sdb.counts()
     bad = tmp_path / "abimee.sqlite"
-    good = backups.backup_database(sdb, "manuelle")
+    good = copies.backup_database(sdb, "manuelle")
     data = bytearray(good.path.read_bytes())
     data[:4096] = bytes(4096)
     bad.write_bytes(bytes(data))
     with pytest.raises(BackupError, match="endommagée"):
-        backups.restore_backup(sdb, bad)
+        restore_backup(sdb, bad)
     other = tmp_path / "autre.sqlite"
     _execute(other, "CREATE TABLE t (x)")
     with pytest.raises(BackupError, match="pas une sauvegarde ERBM Desk"):
-        backups.restore_backup(sdb, other)
+        restore_backup(sdb, other)
     assert sdb.counts() == before
-    assert len(backups.list_backups(sdb)) == 1  # no "before restore" copy either: nothing was attempted
+    assert len(listing.list_backups(sdb)) == 1  # no "before restore" copy either: nothing was attempted
 
 
 def test_restore_refuses_a_backup_from_a_newer_version(sdb, tmp_path):
     newer = tmp_path / "future.sqlite"
-    backups.write_backup(sdb.path, newer)
+    copies.write_backup(sdb.path, newer)
     _execute(newer, "UPDATE alembic_version SET version_num = '9999_future'")
     with pytest.raises(BackupError, match="plus récente"):
-        backups.restore_backup(sdb, newer)
+        restore_backup(sdb, newer)
 
 
 def test_restore_of_an_older_schema_upgrades_it(sdb, tmp_path):
@@ -219,9 +224,9 @@ def test_restore_of_an_older_schema_upgrades_it(sdb, tmp_path):
     engine = make_engine(f"sqlite:///{old}")
     migrate.upgrade(engine, migrate.base_revision())
     engine.dispose()
-    saved = backups.write_backup(old, backups.backup_folder(sdb.path) / "base_2020-01-01_10-00-00_manuelle.sqlite")
-    assert backups.read_backup_info(saved).revision == migrate.base_revision()
-    result = backups.restore_backup(sdb, saved)
+    saved = copies.write_backup(old, location.backup_folder(sdb.path) / "base_2020-01-01_10-00-00_manuelle.sqlite")
+    assert listing.read_backup_info(saved).revision == migrate.base_revision()
+    result = restore_backup(sdb, saved)
     assert migrate.current_revision(sdb.engine) == migrate.head_revision()
     assert sdb.counts()["beneficiary"] == 0
     if migrate.base_revision() != migrate.head_revision():
@@ -234,13 +239,13 @@ def test_postgresql_databases_are_backed_up_by_the_server(pg_target):
     db = open_database(pg_target)
     try:
         assert db.path is None
-        assert backups.backup_before(db, "import") is None
-        assert backups.startup_backup(db) is None
-        assert backups.list_backups(db) == []
+        assert copies.backup_before(db, "import") is None
+        assert copies.startup_backup(db) is None
+        assert listing.list_backups(db) == []
         with pytest.raises(BackupError, match="pg_dump"):
-            backups.save_copy(db, "/tmp/x.sqlite")
+            copies.save_copy(db, "/tmp/x.sqlite")
         with pytest.raises(BackupError, match="serveur"):
-            backups.restore_backup(db, "/tmp/x.sqlite")
+            restore_backup(db, "/tmp/x.sqlite")
     finally:
         db.close()
 
@@ -259,10 +264,10 @@ def test_an_encrypted_database_is_backed_up_encrypted_through_its_own_connection
     engine = encryption.make_encrypted_engine(path, key)
     db = Database(f"sqlite:///{path}", engine, make_session_factory(engine))
     try:
-        info = backups.backup_database(db, "import")
+        info = copies.backup_database(db, "import")
     finally:
         engine.dispose()
-    assert not backups.header_ok(info.path)  # still encrypted
+    assert not sqlite_files.header_ok(info.path)  # still encrypted
     assert info.path.with_name(info.path.name + ".cle").is_file()
     assert info.summary().startswith("chiffrée")
     copy = encryption.connect(info.path, key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from erbm_desk.cli.main import main
-from erbm_desk.services.backup import copies as backups
+from erbm_desk.services.backup import listing
 from erbm_desk.services.database.opening import open_database
 from erbm_desk.services.records.writes import delete_record
 from tests.fixtures import build_small_dataset
@@ -51,12 +51,12 @@ def test_backup_to_a_chosen_file_and_folder_setting(tmp_path, capsys):
     path, _ids = _base(tmp_path)
     dest = tmp_path / "copie du jour.sqlite"
     assert main(["--db", str(path), "backup", str(dest)]) == 0
-    assert dest.is_file() and backups.read_backup_info(dest).counts["contract"] == 4
+    assert dest.is_file() and listing.read_backup_info(dest).counts["contract"] == 4
     folder = tmp_path / "ailleurs"
     assert main(["backup", "--folder", str(folder)]) == 0
     assert str(folder) in capsys.readouterr().out
     assert main(["--db", str(path), "backup"]) == 0
-    assert backups.list_backups(path)[0].path.is_relative_to(folder)
+    assert listing.list_backups(path)[0].path.is_relative_to(folder)
 
 
 def test_errors_are_one_french_line(tmp_path, capsys):

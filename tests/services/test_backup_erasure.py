@@ -11,11 +11,14 @@ from sqlalchemy import select
 
 from erbm_desk.db.models import AuditEntry, Beneficiary, ErasureRecord
 from erbm_desk.domain.enums import ContractType, DeliveryMethod, Sex
-from erbm_desk.services.security import audit, gdpr
-from erbm_desk.services.backup import copies as backups
+from erbm_desk.services.security import gdpr
+from erbm_desk.services.backup import copies
+from erbm_desk.db import sqlite_files
+from erbm_desk.services.database.restore import restore_backup
 from erbm_desk.services.database.opening import open_database
 from erbm_desk.services.reporting.indicators import Period, Scope, compute_indicators
 from erbm_desk.services.records.writes import save_record
+from erbm_desk.services.security.audit_chain import verify_audit_chain
 from tests.fixtures import build_small_dataset
 
 NAME, FIRST, BORN = "QWERTZUNIKAT", "Ottilienne", date(2002, 7, 19)
@@ -59,12 +62,12 @@ def test_erasure_is_registered_without_identity(sdb):
 
 def test_restoring_an_older_backup_erases_the_person_again(sdb):
     indicators = _indicators(sdb)
-    older = backups.save_copy(sdb, sdb.path.with_name("copie-hors-rotation.sqlite"))  # not scrubbed: out of reach
+    older = copies.save_copy(sdb, sdb.path.with_name("copie-hors-rotation.sqlite"))  # not scrubbed: out of reach
     assert _name_in_file(older.path)  # the backup made before the erasure holds the person
     gdpr.erase_and_vacuum(sdb, [sdb.person])
     assert _indicators(sdb) == indicators and not _name_in_file(sdb.path)
 
-    result = backups.restore_backup(sdb, older.path)
+    result = restore_backup(sdb, older.path)
 
     assert result.erasures_reapplied == 1
     assert any("effacée(s) après la date de cette sauvegarde l'ont été à nouveau" in n for n in result.notes)
@@ -74,7 +77,7 @@ def test_restoring_an_older_backup_erases_the_person_again(sdb):
         assert s.scalar(select(ErasureRecord.beneficiary_uuid)) == sdb.person_uuid  # the register came back too
         erase = s.scalars(select(AuditEntry).where(AuditEntry.action == "erase")).all()
         assert len(erase) == 1 and "réappliqué après restauration" in erase[0].changes
-        report = audit.verify_audit_chain(s)
+        report = verify_audit_chain(s)
         assert report.ok, report.message  # the shorter, restored log is the new anchor: no false alarm
     assert _indicators(sdb) == indicators
     with sdb.engine.connect() as conn:
@@ -83,19 +86,19 @@ def test_restoring_an_older_backup_erases_the_person_again(sdb):
     assert not _name_in_file(sdb.path), "the name came back with the backup"
 
     # restoring it once more (the register now lives in the restored database as well) changes nothing
-    again = backups.restore_backup(sdb, older.path)
+    again = restore_backup(sdb, older.path)
     assert again.erasures_reapplied == 1
-    again = backups.restore_backup(sdb, again.previous_state)
+    again = restore_backup(sdb, again.previous_state)
     assert again.erasures_reapplied == 0 and any("Registre des effacements vérifié" in n for n in again.notes)
 
 
 def test_restoring_through_the_file_path_also_reapplies(sdb, tmp_path):
     """The CLI (`erbm-desk restore`) and the start-up rescue restore by path, without an open Database."""
-    older = backups.save_copy(sdb, sdb.path.with_name("copie-hors-rotation.sqlite"))  # not scrubbed: out of reach
+    older = copies.save_copy(sdb, sdb.path.with_name("copie-hors-rotation.sqlite"))  # not scrubbed: out of reach
     gdpr.erase_and_vacuum(sdb, [sdb.person])
     path = sdb.path
     sdb.close()
-    result = backups.restore_backup(path, older.path)
+    result = restore_backup(path, older.path)
     assert result.erasures_reapplied == 1
     conn = sqlite3.connect(path)
     try:
@@ -108,17 +111,17 @@ def test_restoring_through_the_file_path_also_reapplies(sdb, tmp_path):
 
 def test_erasures_from_before_the_register_are_taken_from_the_audit_log(sdb):
     """A database upgraded from 0003 has its past erasures only in the audit log: they count too."""
-    older = backups.save_copy(sdb, sdb.path.with_name("copie-hors-rotation.sqlite"))  # not scrubbed: out of reach
+    older = copies.save_copy(sdb, sdb.path.with_name("copie-hors-rotation.sqlite"))  # not scrubbed: out of reach
     gdpr.erase_and_vacuum(sdb, [sdb.person])
     with sdb.engine.begin() as conn:
         conn.execute(ErasureRecord.__table__.delete())
-    result = backups.restore_backup(sdb, older.path)
+    result = restore_backup(sdb, older.path)
     assert result.erasures_reapplied == 1
 
 
 def test_erasure_scrubs_the_automatic_backups_in_place(sdb, tmp_path):
-    older = backups.backup_database(sdb, "manuelle")
-    elsewhere = backups.save_copy(sdb, tmp_path / "copie-ailleurs.sqlite")  # chosen by the user: out of reach
+    older = copies.backup_database(sdb, "manuelle")
+    elsewhere = copies.save_copy(sdb, tmp_path / "copie-ailleurs.sqlite")  # chosen by the user: out of reach
     assert _name_in_file(older.path)
     indicators = _indicators(sdb)
     report = gdpr.erase_and_vacuum(sdb, [sdb.person])[0]
@@ -126,7 +129,7 @@ def test_erasure_scrubs_the_automatic_backups_in_place(sdb, tmp_path):
     assert scrub.scrubbed == [older.path] and not scrub.skipped
     assert "1 sur 1 contenaient encore cette identité" in scrub.message()
     assert not _name_in_file(older.path) and _name_in_file(elsewhere.path)
-    assert backups.check_file(older.path) == []
+    assert sqlite_files.quick_check_problems(older.path) == []
     conn = sqlite3.connect(older.path)
     try:
         assert conn.execute("SELECT pseudonym, last_name FROM beneficiary WHERE uuid = ?",
@@ -134,8 +137,8 @@ def test_erasure_scrubs_the_automatic_backups_in_place(sdb, tmp_path):
         assert conn.execute("SELECT count(*) FROM audit_log WHERE personal LIKE ?", (f"%{FIRST}%",)).fetchone() == (0,)
     finally:
         conn.close()
-    result = backups.restore_backup(sdb, older.path)  # the scrubbed copy restores with the same indicators
+    result = restore_backup(sdb, older.path)  # the scrubbed copy restores with the same indicators
     assert result.erasures_reapplied == 0
     assert _indicators(sdb) == indicators
     with sdb.session() as s:
-        assert audit.verify_audit_chain(s).ok
+        assert verify_audit_chain(s).ok

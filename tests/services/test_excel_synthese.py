@@ -111,16 +111,16 @@ def test_anonymous_synthese_hides_small_counts_so_that_totals_cannot_undo_it(dem
 
 
 def test_threshold_is_the_setting(demo):
-    from erbm_desk.services.database.base_settings import SMALL_COUNT_THRESHOLD, set_setting
+    from erbm_desk.services.security.database_settings import SMALL_COUNT_THRESHOLD, write_database_setting
 
     with demo.session() as s:
         exact = synthese_rows(s, None, Period(), "P", anonymous=False)
         assert _check_protected(exact, synthese_rows(s, None, Period(), "P", anonymous=True, threshold=10), 10)
-        set_setting(s, SMALL_COUNT_THRESHOLD, 8)
+        write_database_setting(s, SMALL_COUNT_THRESHOLD, 8)
         try:
             _check_protected(exact, synthese_rows(s, None, Period(), "P", anonymous=True), 8)
         finally:
-            set_setting(s, SMALL_COUNT_THRESHOLD, 5)
+            write_database_setting(s, SMALL_COUNT_THRESHOLD, 5)
 
 
 @pytest.mark.parametrize("seed", range(200))
@@ -192,6 +192,6 @@ def test_cli_export(tmp_path, capsys):
     other = str(tmp_path / "other.sqlite")
     assert main(["--db", other, "import", str(tmp_path / "n.xlsx")]) == 0
     assert "Import terminé" in capsys.readouterr().out
-    from erbm_desk.services.backup.copies import backup_folder
+    from erbm_desk.services.backup.location import backup_folder
 
     assert list(backup_folder(other).glob("*_import.sqlite"))  # a copy was made before writing

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from erbm_desk.services.backup import copies as backups
+from erbm_desk.services.backup import copies
+from erbm_desk.services.backup import listing
+from erbm_desk.services.backup import location
+from erbm_desk.services.database.restore import restore_backup
 from erbm_desk.services.database.opening import DatabaseDamagedError, DatabaseOpenError, open_database
 from erbm_desk.services.database.integrity import check_at_open, full_check, startup_checks
 from tests.fixtures import build_small_dataset
@@ -26,8 +29,8 @@ def saved_base(tmp_path):
     db = open_database(str(path))
     with db.session() as s:
         build_small_dataset(s)
-    backups.backup_database(db, "demarrage")
-    backups.backup_database(db, "manuelle")
+    copies.backup_database(db, "demarrage")
+    copies.backup_database(db, "manuelle")
     db.close()
     return path
 
@@ -40,8 +43,8 @@ def _zero_first_4k(src: Path, dest: Path) -> Path:
 
 
 def test_a_copy_with_its_first_4k_zeroed_is_refused_untouched_and_the_backups_too(saved_base):
-    folder = backups.backup_folder(saved_base)
-    good = backups.list_backups(saved_base)[0]
+    folder = location.backup_folder(saved_base)
+    good = listing.list_backups(saved_base)[0]
     _zero_first_4k(saved_base, saved_base)  # the same file, damaged in place (a bad sector, a bad sync)
     for side in ("-wal", "-shm"):
         Path(str(saved_base) + side).unlink(missing_ok=True)
@@ -67,10 +70,10 @@ def test_a_copy_with_its_first_4k_zeroed_is_refused_untouched_and_the_backups_to
 
 
 def test_restoring_over_a_damaged_file_keeps_the_damaged_one_aside(saved_base):
-    counts = backups.list_backups(saved_base)[0].counts
+    counts = listing.list_backups(saved_base)[0].counts
     _zero_first_4k(saved_base, saved_base)
-    good = backups.latest_good_backup(saved_base)
-    result = backups.restore_backup(saved_base, good.path)
+    good = listing.latest_good_backup(saved_base)
+    result = restore_backup(saved_base, good.path)
     assert result.damaged_copy is not None and result.damaged_copy.is_file()
     assert not result.damaged_copy.read_bytes()[:16].startswith(b"SQLite")
     db = open_database(str(saved_base))
@@ -78,13 +81,13 @@ def test_restoring_over_a_damaged_file_keeps_the_damaged_one_aside(saved_base):
         assert {k: v for k, v in db.counts().items() if k in counts} == counts
     finally:
         db.close()
-    assert result.damaged_copy not in [b.path for b in backups.list_backups(saved_base)]
+    assert result.damaged_copy not in [b.path for b in listing.list_backups(saved_base)]
 
 
 def test_a_damaged_backup_is_skipped_for_the_latest_good_one(saved_base):
-    newest, older = backups.list_backups(saved_base)[:2]
+    newest, older = listing.list_backups(saved_base)[:2]
     _zero_first_4k(newest.path, newest.path)
-    assert backups.latest_good_backup(saved_base).path == older.path
+    assert listing.latest_good_backup(saved_base).path == older.path
 
 
 def test_corrupted_pages_are_found_by_the_checks(saved_base, tmp_path):

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from erbm_desk.domain.enums import CompanyKind
-from erbm_desk.services.database import locking
+from erbm_desk.services.database import locking, network_drive
 from erbm_desk.services.database.opening import DatabaseLockedError, open_database
 from erbm_desk.services.records.writes import ReadOnlyError, save_record
 from tests.fixtures import SIRET_A
@@ -135,19 +135,19 @@ marie@serveur:/home /home/marie/distant fuse.sshfs rw 0 0
     ("/mnt/plie2/erbm.sqlite", None),
 ])
 def test_network_filesystems_on_linux(path, expected):
-    assert locking.network_filesystem(path, mounts=MOUNTS, platform="linux") == expected
+    assert network_drive.network_filesystem(path, mounts=MOUNTS, platform="linux") == expected
 
 
 def test_network_filesystems_on_macos_and_windows():
     mounts = ("/dev/disk1s1 on / (apfs, local, journaled)\n"
               "//marie@nas/plie on /Volumes/plie (smbfs, nodev, nosuid, mounted by marie)\n")
-    assert locking.network_filesystem("/Volumes/plie/erbm.sqlite", mounts=mounts, platform="darwin") == "smbfs"
-    assert locking.network_filesystem("/Users/marie/erbm.sqlite", mounts=mounts, platform="darwin") is None
-    assert "UNC" in locking.network_filesystem(r"\\nas\plie\erbm.sqlite", platform="win32")
+    assert network_drive.network_filesystem("/Volumes/plie/erbm.sqlite", mounts=mounts, platform="darwin") == "smbfs"
+    assert network_drive.network_filesystem("/Users/marie/erbm.sqlite", mounts=mounts, platform="darwin") is None
+    assert "UNC" in network_drive.network_filesystem(r"\\nas\plie\erbm.sqlite", platform="win32")
 
 
 def test_a_database_on_a_network_drive_gets_no_wal_and_a_warning(tmp_path, monkeypatch):
-    monkeypatch.setattr(locking, "network_filesystem", lambda path, **kw: "cifs")
+    monkeypatch.setattr(network_drive, "network_filesystem", lambda path, **kw: "cifs")
     db = open_database(str(tmp_path / "reseau.sqlite"))
     try:
         with db.engine.connect() as conn:

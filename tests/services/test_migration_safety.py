@@ -16,7 +16,7 @@ from sqlalchemy import MetaData, insert, select, text
 
 from erbm_desk.db import migrate
 from erbm_desk.db.engine import database_url, make_engine
-from erbm_desk.services.backup import copies as backups
+from erbm_desk.services.backup import listing
 from erbm_desk.services.database.opening import DatabaseOpenError, open_database
 from erbm_desk.services.database.demo import generate_demo
 from tests.fixtures import build_small_dataset
@@ -103,7 +103,7 @@ def test_oldest_schema_with_data_upgrades_to_head_and_keeps_every_row(new_target
         assert after[name] == before[name], name  # every row, every value of the old columns
     assert counts["hours_entry"] == len(before["hours_entry"]) > 100
     if db.path is not None and migrate.base_revision() != migrate.head_revision():
-        kinds = [b.reason for b in backups.list_backups(db.path)]
+        kinds = [b.reason for b in listing.list_backups(db.path)]
         assert "mise-a-jour" in kinds
 
 
@@ -216,7 +216,7 @@ def test_a_migration_failing_halfway_leaves_the_file_as_before(tmp_path, monkeyp
 
     assert "échec simulé" in str(err.value)
     assert _dump(path) == before  # logically identical: schema, every row, the revision
-    saved = backups.list_backups(path)
+    saved = listing.list_backups(path)
     assert [b.reason for b in saved] == ["mise-a-jour"] and saved[0].path.name in str(err.value)
     monkeypatch.undo()
     _use_migrations(monkeypatch, migrate.MIGRATIONS_DIR)
@@ -287,7 +287,7 @@ def test_a_database_from_a_newer_version_is_refused_untouched(new_target):
 
     if path is not None:
         assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
-        assert backups.list_backups(path) == []  # refused before anything, backup included
+        assert listing.list_backups(path) == []  # refused before anything, backup included
     else:
         engine = make_engine(database_url(target))
         assert migrate.current_revision(engine) == "9999_future"

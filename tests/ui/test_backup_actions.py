@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
-from erbm_desk.services.backup import copies as backups
+from erbm_desk.services.backup import copies
+from erbm_desk.services.backup import listing
+from erbm_desk.services.backup import location
 from erbm_desk.services.database.opening import open_database
 from erbm_desk.services.reporting.indicators import compute_indicators
 from erbm_desk.services.records.writes import delete_record
@@ -58,14 +60,14 @@ def test_save_a_copy_where_the_user_says(qtbot, sdb, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: actions.last_box is not None and actions.last_box.isVisible(), timeout=10_000)
     assert actions.last_box.text() == f"Copie enregistrée : {dest}.sqlite"
     assert "4 bénéficiaires, 4 contrats" in actions.last_box.informativeText()
-    assert backups.read_backup_info(f"{dest}.sqlite").counts["hours_entry"] == 6
+    assert listing.read_backup_info(f"{dest}.sqlite").counts["hours_entry"] == 6
     actions.last_box.close()
 
 
 def test_restore_lists_the_backups_asks_and_restores(qtbot, sdb):
     with sdb.session() as s:
         saved_indicators = compute_indicators(s).to_json()
-    saved = backups.backup_database(sdb, "demarrage")
+    saved = copies.backup_database(sdb, "demarrage")
     with sdb.session() as s:
         delete_record(s, "beneficiary", sdb.ids["p1"])
     assert sdb.counts()["beneficiary"] == 3
@@ -97,7 +99,7 @@ def test_restore_lists_the_backups_asks_and_restores(qtbot, sdb):
     box = dialog.last_box
     assert "a été restaurée" in box.text() and "L'état remplacé a été sauvegardé" in box.informativeText()
     box.close()
-    reasons = [b.reason for b in backups.list_backups(sdb)]
+    reasons = [b.reason for b in listing.list_backups(sdb)]
     assert reasons == ["avant-restauration", "demarrage"]
 
 
@@ -114,7 +116,7 @@ def test_restore_from_another_file_and_a_failure_is_a_message(qtbot, sdb, tmp_pa
     assert "n'est pas une base lisible" in dialog.last_box.text()
     dialog.last_box.close()
 
-    copy = backups.save_copy(sdb, tmp_path / "copie.sqlite")
+    copy = copies.save_copy(sdb, tmp_path / "copie.sqlite")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(copy.path), ""))
     dialog.other_button.click()
     qtbot.waitUntil(lambda: dialog.last_box is not None and dialog.last_box.isVisible()
@@ -128,9 +130,9 @@ def test_change_the_backup_folder_from_the_dialog(qtbot, sdb, tmp_path, monkeypa
     actions = install_backup_actions(window)
     elsewhere = tmp_path / "Sauvegardes ERBM"
     elsewhere.mkdir()
-    backups.set_backup_root(elsewhere)
-    backups.backup_database(sdb, "manuelle")
-    backups.set_backup_root(None)
+    location.set_backup_root(elsewhere)
+    copies.backup_database(sdb, "manuelle")
+    location.set_backup_root(None)
     dialog = actions.open_restore_dialog()
     qtbot.waitUntil(lambda: "Aucune sauvegarde" in dialog.status.text(), timeout=10_000)
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(elsewhere))

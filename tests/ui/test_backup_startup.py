@@ -8,7 +8,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMainWindow
 
-from erbm_desk.services.backup import copies as backups
+from erbm_desk.services.backup import copies
+from erbm_desk.services.backup import listing
 from erbm_desk.services.database.opening import open_database
 from erbm_desk.ui.database.opening_dialogue import open_database_interactively, start_daily_backup
 from tests.fixtures import build_small_dataset
@@ -19,7 +20,7 @@ def _saved_base(tmp_path) -> Path:
     db = open_database(str(path))
     with db.session() as s:
         build_small_dataset(s)
-    backups.backup_database(db, "demarrage")
+    copies.backup_database(db, "demarrage")
     db.close()
     return path
 
@@ -93,7 +94,7 @@ def test_the_daily_backup_runs_in_a_worker(qtbot, tmp_path):
     qtbot.addWidget(window)
     done = []
     try:
-        for info in backups.list_backups(path):
+        for info in listing.list_backups(path):
             info.path.unlink()
         start_daily_backup(window, done.append)
         qtbot.waitUntil(lambda: bool(done), timeout=20_000)

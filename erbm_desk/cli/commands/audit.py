@@ -19,7 +19,8 @@ def _day(text: str) -> date:
 
 
 def cmd_audit(args) -> int:
-    from erbm_desk.services.security import audit
+    from erbm_desk.services.security.audit_chain import verify_audit_chain
+    from erbm_desk.services.security.audit_reading import AuditFilter, export_entries, list_entries
 
     if args.key:
         from erbm_desk.services.security import audit_keys
@@ -35,14 +36,14 @@ def cmd_audit(args) -> int:
         print("Gardez une copie de ce fichier en lieu sûr, hors de la base et de ses sauvegardes : sans lui, le "
               "journal ne peut plus être vérifié.")
         return EXIT_OK
-    flt = audit.AuditFilter(entity=args.entity, actor=args.actor, action=args.action, record_uuid=args.uuid,
-                            since=args.since, until=args.until, text=args.search, limit=args.limit)
+    flt = AuditFilter(entity=args.entity, actor=args.actor, action=args.action, record_uuid=args.uuid,
+                      since=args.since, until=args.until, text=args.search, limit=args.limit)
     db = open_db(args)
     code = EXIT_OK
     try:
         with db.session() as s:
             if args.verify:
-                report = audit.verify_audit_chain(s)
+                report = verify_audit_chain(s)
                 print(report.message)
                 for note in report.notes:
                     print(note)
@@ -50,12 +51,12 @@ def cmd_audit(args) -> int:
                 code = EXIT_OK if report.ok else EXIT_FAILED
             if args.export:
                 try:
-                    n = audit.export_entries(s, args.export, flt)
+                    n = export_entries(s, args.export, flt)
                 except (ValueError, OSError) as exc:
                     raise CliError(f"Export du journal impossible : {exc}") from None
                 print(f"{n} entrées exportées dans {args.export}.")
             if not args.verify and not args.export:
-                for row in audit.list_entries(s, flt):
+                for row in list_entries(s, flt):
                     print(f"{row.id:>6} {row.at:%d/%m/%Y %H:%M:%S} {row.actor:<18} {row.action_label:<20} "
                           f"{row.entity_label:<14} {row.record_uuid or '':<36} {row.describe()}")
     finally:

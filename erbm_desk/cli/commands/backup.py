@@ -1,10 +1,10 @@
-"""`erbm-desk backup [DEST]`, `erbm-desk restore [FILE]` and `erbm-desk check`: data safety from the shell."""
+"""`erbm-desk backup [DEST]` and `erbm-desk restore [FILE]`: the backups of a database file, from the shell."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from erbm_desk.cli.common import EXIT_FAILED, EXIT_OK, CliError
+from erbm_desk.cli.common import EXIT_OK, CliError
 
 
 def _sqlite_path(args) -> Path:
@@ -17,31 +17,32 @@ def _sqlite_path(args) -> Path:
     return Path(url.removeprefix("sqlite:///"))
 
 
-def _require(args, path: Path, permission: str) -> None:
-    """The signed-in user (or the system user of a personal database) must hold `permission`. A copy of the
-    file holds every identity; a restore replaces everyone's work. A damaged file is not opened: restoring it
-    is a rescue, and whoever can damage the file can replace it anyway."""
+def _require(args, path: Path, permission: str):
+    """The signed-in user (or the system user of a personal database), who must hold `permission`. A copy of
+    the file holds every identity; a restore replaces everyone's work. A damaged file is not opened (None: the
+    restore then acts as the operating-system user): restoring it is a rescue, and whoever can damage the file
+    can replace it anyway."""
     from erbm_desk.cli.common import open_db
+    from erbm_desk.db.sqlite_files import header_ok, quick_check_problems
     from erbm_desk.services.security import authz
-    from erbm_desk.services.backup import copies as backups
 
-    if not path.is_file() or (backups.header_ok(path) and backups.check_file(path)):
-        return
+    if not path.is_file() or (header_ok(path) and quick_check_problems(path)):
+        return None
     db = open_db(args)
     try:
         with db.session() as s:
-            authz.require(s, permission)
+            return authz.require(s, permission)
     finally:
         db.close()
 
 
 def cmd_backup(args) -> int:
-    from erbm_desk.services.backup import copies as backups
+    from erbm_desk.services.backup import copies, location
 
     if args.folder:
         try:
-            folder = backups.set_backup_root(args.folder)
-        except backups.BackupError as exc:
+            folder = location.set_backup_root(args.folder)
+        except location.BackupError as exc:
             raise CliError(str(exc)) from None
         print(f"Dossier des sauvegardes : {folder}")
         if not args.dest and not args.db_given:
@@ -53,8 +54,8 @@ def cmd_backup(args) -> int:
 
     _require(args, path, authz.IDENTITY_READ)
     try:
-        info = backups.save_copy(path, args.dest) if args.dest else backups.backup_database(path, "manuelle")
-    except backups.BackupError as exc:
+        info = copies.save_copy(path, args.dest) if args.dest else copies.backup_database(path, "manuelle")
+    except location.BackupError as exc:
         raise CliError(str(exc)) from None
     print(f"Sauvegarde écrite : {info.path}")
     print(f"Contenu : {info.summary()}.")
@@ -62,10 +63,11 @@ def cmd_backup(args) -> int:
 
 
 def _print_list(path: Path) -> int:
-    from erbm_desk.services.backup import copies as backups
+    from erbm_desk.services.backup.listing import list_backups
+    from erbm_desk.services.backup.location import backup_folder
 
-    saved = backups.list_backups(path)
-    folder = backups.backup_folder(path)
+    saved = list_backups(path)
+    folder = backup_folder(path)
     if not saved:
         print(f"Aucune sauvegarde de « {path.name} » dans « {folder} ».")
         return EXIT_OK
@@ -78,24 +80,26 @@ def _print_list(path: Path) -> int:
 
 
 def cmd_restore(args) -> int:
-    from erbm_desk.services.backup import copies as backups
+    from erbm_desk.services.backup.listing import describe_counts, list_backups
+    from erbm_desk.services.backup.location import BackupError
+    from erbm_desk.services.database.restore import restore_backup
 
     path = _sqlite_path(args)
     if args.list or not args.file:
         return _print_list(path)
     chosen = Path(args.file).expanduser()
     if args.file.isdigit() and not chosen.exists():
-        saved = backups.list_backups(path)
+        saved = list_backups(path)
         index = int(args.file)
         if not 1 <= index <= len(saved):
             raise CliError(f"Pas de sauvegarde numéro {index} : voir « erbm-desk restore --list ».")
         chosen = saved[index - 1].path
     from erbm_desk.services.security import authz
 
-    _require(args, path, authz.DATABASE_ADMIN)
+    user = _require(args, path, authz.DATABASE_ADMIN)
     try:
-        result = backups.restore_backup(path, chosen)
-    except backups.BackupError as exc:
+        result = restore_backup(path, chosen, user=user)
+    except BackupError as exc:
         raise CliError(str(exc)) from None
     from erbm_desk.cli.common import open_db
 
@@ -105,7 +109,7 @@ def cmd_restore(args) -> int:
     finally:
         db.close()
     print(f"Base « {path.name} » restaurée depuis la sauvegarde du {result.restored.date_label}.")
-    print(f"Contenu : {backups.describe_counts(counts)}.")
+    print(f"Contenu : {describe_counts(counts)}.")
     if result.previous_state:
         print(f"L'état remplacé a été sauvegardé : {result.previous_state}")
     if result.damaged_copy:
@@ -113,23 +117,6 @@ def cmd_restore(args) -> int:
     for note in result.notes:
         print(note)
     return EXIT_OK
-
-
-def cmd_check(args) -> int:
-    from erbm_desk.services.database.integrity import full_check
-    from erbm_desk.services.database.locking import lock_holder, network_filesystem, network_warning
-
-    report = full_check(args.db)
-    for line in report.lines:
-        print(line)
-    if "://" not in args.db and Path(args.db).is_file():
-        holder = lock_holder(args.db)
-        if holder is not None:
-            print(f"Ouverte en écriture en ce moment par {holder.describe()}.")
-        fs = network_filesystem(args.db)
-        if fs:
-            print(network_warning(args.db, fs))
-    return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def register(subparsers) -> None:
@@ -143,6 +130,3 @@ def register(subparsers) -> None:
     p.add_argument("file", nargs="?", metavar="FICHIER", help="sauvegarde à restaurer : chemin, ou numéro de la liste")
     p.add_argument("--list", action="store_true", help="liste les sauvegardes avec leur date et leur contenu")
     p.set_defaults(func=cmd_restore)
-
-    p = subparsers.add_parser("check", help="vérifie l'intégrité complète de la base")
-    p.set_defaults(func=cmd_check)

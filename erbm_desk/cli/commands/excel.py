@@ -69,7 +69,8 @@ def _print_conflicts(plan) -> None:
 
 def _backup_first(db) -> None:
     """A copy of the database before an import writes anything (services/backup.py)."""
-    from erbm_desk.services.backup.copies import BackupError, backup_before
+    from erbm_desk.services.backup.copies import backup_before
+    from erbm_desk.services.backup.location import BackupError
 
     try:
         backup_before(db, "import")

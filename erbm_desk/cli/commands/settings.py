@@ -6,21 +6,21 @@ from erbm_desk.cli.common import EXIT_OK, CliError, open_db
 
 
 def cmd_settings(args) -> int:
-    from erbm_desk.services.database import base_settings as settings
+    from erbm_desk.services.security import database_settings as settings
 
     db = open_db(args)
     try:
         with db.session() as s:
             if args.value is not None:
                 try:
-                    settings.set_setting(s, args.key, args.value)
+                    settings.write_database_setting(s, args.key, args.value)
                 except ValueError as exc:
                     raise CliError(str(exc)) from None
             keys = [args.key] if args.key else list(settings.SETTINGS)
             for key in keys:
                 if key not in settings.SETTINGS:
                     raise CliError(f"Réglage inconnu : « {key} » (connus : {', '.join(settings.SETTINGS)}).")
-                print(f"{key} = {settings.get_setting(s, key)}    # {settings.SETTINGS[key].label}")
+                print(f"{key} = {settings.read_database_setting(s, key)}    # {settings.SETTINGS[key].label}")
     finally:
         db.close()
     return EXIT_OK

@@ -1,8 +1,9 @@
 """Is the database file healthy? Checks that never write to it.
 
-- at every opening (`services.database.open_database`): the file header, `PRAGMA quick_check` and
-  `PRAGMA foreign_key_check` (`check_at_open`); a damaged file is refused with a French message naming the
-  latest good backup, before anything is written (the backups are only read, with `immutable=1`);
+- at every opening of a file, plain or encrypted (a step of the opening pipeline): the file header,
+  `PRAGMA quick_check` and `PRAGMA foreign_key_check` (`check_at_open`); a damaged file is refused with a French
+  message naming the latest good backup, before anything is written (the backups are only read, with
+  `immutable=1`);
 - `erbm-desk check`: the full `PRAGMA integrity_check` (`full_check`);
 - `startup_checks(target)`: everything the window should tell the user before or while opening a database
   (damaged file, broken links, network drive, another instance), as a list of findings.
@@ -15,9 +16,11 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
-from erbm_desk.services.backup import copies as backups
-from erbm_desk.services.backup.copies import BackupInfo, header_ok
+from erbm_desk.db.sqlite_files import connect_recovering, header_ok
+from erbm_desk.services.backup.listing import BackupInfo, describe_counts, file_counts, latest_good_backup, list_backups
+from erbm_desk.services.backup.location import backup_folder
 
 ERROR, WARNING, INFO = "erreur", "avertissement", "info"
 
@@ -32,34 +35,34 @@ class OpenCheck:
         return bool(self.problems)
 
 
-def _connect_for_check(path: Path) -> sqlite3.Connection:
-    return backups._connect_source(path)
-
-
 def _describe_fk(rows) -> list[str]:
     by_link = Counter((r[0], r[2]) for r in rows)
     return [f"{n} enregistrement(s) de « {table} » renvoient à un(e) « {parent} » absent(e)"
             for (table, parent), n in sorted(by_link.items())]
 
 
-def _classify(exc: sqlite3.Error) -> str:
+def _classify(exc: Exception) -> str:
     code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
         return "busy"
     return "damaged"
 
 
-def check_at_open(path: str | os.PathLike, full: bool = False) -> OpenCheck:
-    """Header, quick_check (or integrity_check with `full`) and foreign keys of an existing database file."""
+def check_at_open(path: str | os.PathLike, full: bool = False, *, connect: Callable[[], Any] | None = None,
+                  errors: type[Exception] | tuple[type[Exception], ...] = sqlite3.Error) -> OpenCheck:
+    """Header, quick_check (or integrity_check with `full`) and foreign keys of an existing database file.
+
+    `connect` and `errors`: another driver's read-only connection (SQLCipher: one that holds the key, the file
+    having no plain header to check) and its exception class."""
     path = Path(path)
     result = OpenCheck()
     if not path.is_file() or path.stat().st_size == 0:
         return result
-    if not header_ok(path):
+    if connect is None and not header_ok(path):
         result.problems.append("en-tête illisible, ce n'est plus une base SQLite valide")
         return result
     try:
-        conn = _connect_for_check(path)
+        conn = connect() if connect is not None else connect_recovering(path)
         try:
             rows = [r[0] for r in conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check")]
             if rows != ["ok"]:
@@ -68,7 +71,7 @@ def check_at_open(path: str | os.PathLike, full: bool = False) -> OpenCheck:
                 result.broken_links = _describe_fk(conn.execute("PRAGMA foreign_key_check").fetchall())
         finally:
             conn.close()
-    except sqlite3.Error as exc:
+    except errors as exc:
         if _classify(exc) == "busy":
             return result  # another process is writing: not damage; SQLite will wait its turn
         result.problems.append(str(exc))
@@ -84,7 +87,7 @@ def damaged_message(path: Path, problems: list[str], good: BackupInfo | None) ->
             f"Restaurez-la avec « Fichier > Restaurer une sauvegarde… » ou « erbm-desk restore \"{good.path}\" »."
         )
     else:
-        lines.append(f"Aucune sauvegarde valide n'a été trouvée dans « {backups.backup_folder(path)} ».")
+        lines.append(f"Aucune sauvegarde valide n'a été trouvée dans « {backup_folder(path)} ».")
     return " ".join(lines)
 
 
@@ -103,7 +106,8 @@ def startup_checks(target: str) -> list[Finding]:
     The window calls it in a worker before `open_database`; `open_database` does the same checks again and
     raises DatabaseDamagedError / DatabaseLockedError, so calling this is optional but gives a calmer UI."""
     from erbm_desk.db import migrate
-    from erbm_desk.services.database.locking import lock_holder, network_filesystem, network_warning
+    from erbm_desk.services.database.locking import lock_holder
+    from erbm_desk.services.database.network_drive import network_filesystem, network_warning
 
     if "://" in target and not target.startswith("sqlite:///"):
         return []
@@ -116,13 +120,13 @@ def startup_checks(target: str) -> list[Finding]:
         findings.append(Finding(WARNING, "network", network_warning(path, fs)))
     check = check_at_open(path)
     if check.damaged:
-        good = backups.latest_good_backup(path)
+        good = latest_good_backup(path)
         findings.append(Finding(ERROR, "damaged", damaged_message(path, check.problems, good), backup=good))
         return findings
     for line in check.broken_links:
         findings.append(Finding(WARNING, "broken-links", f"Liens incohérents dans la base : {line}."))
     try:
-        _counts, revision = backups.file_counts(path, immutable=False)
+        _counts, revision = file_counts(path, immutable=False)
         if revision is not None and not migrate.known_revision(revision):
             findings.append(Finding(ERROR, "newer-schema",
                                     "Cette base de données a été créée par une version plus récente d'ERBM Desk. "
@@ -169,7 +173,7 @@ def full_check(target: str) -> CheckReport:
     check = check_at_open(path, full=True)
     lines = []
     if check.damaged:
-        lines.append(damaged_message(path, check.problems, backups.latest_good_backup(path)))
+        lines.append(damaged_message(path, check.problems, latest_good_backup(path)))
         for problem in check.problems[1:10]:
             lines.append(f"  {problem}")
         return CheckReport(False, lines)
@@ -178,14 +182,14 @@ def full_check(target: str) -> CheckReport:
         lines.extend(f"Liens incohérents : {line}." for line in check.broken_links)
     else:
         lines.append("Liens entre enregistrements : ok (PRAGMA foreign_key_check).")
-    counts, revision = backups.file_counts(path, immutable=False)
+    counts, revision = file_counts(path, immutable=False)
     head = migrate.head_revision()
     lines.append(f"Schéma : {revision or 'absent'}" + (" (à jour)." if revision == head else f" (version actuelle : {head})."))
-    lines.append("Contenu : " + backups.describe_counts(counts) + ".")
-    saved = backups.list_backups(path)
+    lines.append("Contenu : " + describe_counts(counts) + ".")
+    saved = list_backups(path)
     if saved:
-        lines.append(f"Sauvegardes : {len(saved)} dans « {backups.backup_folder(path)} », la dernière le "
+        lines.append(f"Sauvegardes : {len(saved)} dans « {backup_folder(path)} », la dernière le "
                      f"{saved[0].date_label}.")
     else:
-        lines.append(f"Sauvegardes : aucune dans « {backups.backup_folder(path)} ».")
+        lines.append(f"Sauvegardes : aucune dans « {backup_folder(path)} ».")
     return CheckReport(not check.broken_links, lines)

@@ -8,8 +8,12 @@ Keys: the file is encrypted with a random 256-bit data key. The data key is
   database without the key file, e.g. after a forgotten passphrase or a lost key file.
 Losing both the passphrase (or the key file) and the recovery key means losing the data: nobody can help.
 
-Backups of an encrypted database are encrypted with the same data key (`backup_encrypted`, `VACUUM INTO`);
-copy the key file with them, or keep the recovery key.
+Opening: an encrypted file is one of the two SQLite connectors of the opening pipeline
+(`services.database.connectors`): same integrity check, lock, network-drive rule and backup-then-upgrade as a
+plain file, through connections that hold the key (`connect`, `make_encrypted_engine`).
+
+Backups of an encrypted database are encrypted with the same data key (`VACUUM INTO`, by the automatic backups
+and `backup_encrypted`); copy the key file with them, or keep the recovery key.
 
 What encryption does not do: the plaintext file the database was encrypted from, its earlier backups and the
 blocks of disk they occupied are not wiped; delete those backups and prefer a disk encrypted by the OS
@@ -26,13 +30,12 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
-from erbm_desk.services.atomic_files import atomic_path
+from erbm_desk.db.engine import make_engine
+from erbm_desk.db.sqlite_files import SQLITE_HEADER, sqlite_uri
+from erbm_desk.services.atomic_files import KEY_FILE_SUFFIX, atomic_path
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-KEY_FILE_SUFFIX = ".cle"
 PASSPHRASE_ENV = "ERBM_DESK_PASSPHRASE"
 MIN_PASSPHRASE_LENGTH = 12
 KDF = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4}
@@ -59,6 +62,11 @@ def _driver():
             "(pip install \"erbm-desk[encryption]\")."
         ) from None
     return sqlcipher3
+
+
+def driver_error() -> type[Exception]:
+    """The SQLCipher driver's exception class (its own, not `sqlite3.Error`)."""
+    return _driver().Error
 
 
 def is_encrypted(path: str | os.PathLike) -> bool:
@@ -153,10 +161,14 @@ def _pragma_key(data_key: bytes) -> str:
     return f"PRAGMA key = \"x'{data_key.hex()}'\""
 
 
-def connect(path: str | os.PathLike, data_key: bytes):
-    """A DB-API connection to an encrypted file (raises EncryptionError for a wrong key)."""
+def connect(path: str | os.PathLike, data_key: bytes, read_only: bool = False):
+    """A DB-API connection to an encrypted file (raises EncryptionError for a wrong key); `read_only`: SQLite
+    itself refuses every write, as for a plain file opened read-only."""
     driver = _driver()
-    conn = driver.connect(str(path), check_same_thread=False)
+    if read_only:
+        conn = driver.connect(sqlite_uri(path, mode="ro"), uri=True, check_same_thread=False)
+    else:
+        conn = driver.connect(str(path), check_same_thread=False)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
     except driver.DatabaseError:
@@ -170,22 +182,26 @@ def connect(path: str | os.PathLike, data_key: bytes):
     return conn
 
 
-def make_encrypted_engine(path: str | os.PathLike, data_key: bytes) -> Engine:
+def make_encrypted_engine(path: str | os.PathLike, data_key: bytes, *, journal_mode: str = "WAL",
+                          read_only: bool = False) -> Engine:
     """An SQLAlchemy engine on the encrypted file, with the pragmas of every ERBM Desk connection."""
     driver = _driver()
-    engine = create_engine(f"sqlite:///{Path(path).resolve()}", module=driver.dbapi2,
-                           creator=lambda: connect(path, data_key))
+    return make_engine(f"sqlite:///{Path(path).resolve()}", journal_mode=journal_mode, read_only=read_only,
+                       connect=lambda: connect(path, data_key, read_only), dbapi=driver.dbapi2)
 
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection, _record) -> None:
-        cur = dbapi_connection.cursor()
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=5000")
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=FULL")
-        cur.close()
 
-    return engine
+def copy_into(source: str | os.PathLike, dest: str | os.PathLike, data_key: bytes) -> None:
+    """The pages of an encrypted copy written into the encrypted file `dest` (same key) by SQLite: one write
+    transaction, as for a plain file (services.backup.restore_files.copy_into_live_file)."""
+    src = connect(source, data_key, read_only=True)
+    try:
+        dst = connect(dest, data_key)
+        try:
+            src.backup(dst, pages=-1)
+        finally:
+            dst.close()
+    finally:
+        src.close()
 
 
 # --- Encrypting a database, changing the passphrase, backups ----------------------------------------------
@@ -256,49 +272,3 @@ def backup_encrypted(engine: Engine, dest: str | os.PathLike, db_path: str | os.
     if db_path is not None and key_file_for(db_path).exists():
         key_file_for(dest).write_bytes(key_file_for(db_path).read_bytes())
     return dest
-
-
-# --- Opening (called by services.database.open_database for an encrypted file) ----------------------------
-
-def _open_error():
-    from erbm_desk.services.database.opening import DatabaseOpenError
-
-    return DatabaseOpenError
-
-
-class EncryptedDatabaseError(_open_error()):
-    """The file is encrypted and no (or a wrong) key was given: ask for the passphrase and open again with
-    `open_database(target, key=encryption.unlock(path, passphrase))`."""
-
-    def __init__(self, message: str, path: Path):
-        super().__init__(message)
-        self.path = path
-
-
-def open_encrypted_database(path: Path, target: str, key: bytes | None, read_only: bool | None = None):
-    from erbm_desk.db import migrate
-    from erbm_desk.db.engine import make_session_factory
-    from erbm_desk.services.database.opening import Database, _finish_opening
-    from erbm_desk.services.database.locking import LockHeldError, acquire_lock
-
-    if key is None:
-        raise EncryptedDatabaseError(f"La base « {path.name} » est chiffrée : sa phrase de passe est nécessaire.", path)
-    try:
-        connect(path, key).close()
-    except EncryptionError as exc:
-        raise EncryptedDatabaseError(str(exc), path) from None
-    lock = None
-    if not read_only:
-        try:
-            lock = acquire_lock(path)
-        except LockHeldError as exc:
-            raise _open_error()(f"La base est déjà ouverte en écriture ({exc}).") from None
-    engine = make_encrypted_engine(path, key)
-    db = Database(f"sqlite:///{path}", engine, make_session_factory(engine), read_only=bool(read_only), lock=lock)
-    try:
-        if not read_only and migrate.needs_upgrade(engine):  # backed up (encrypted) before the upgrade
-            backup_encrypted(engine, path.with_name(f"{path.stem}.avant-mise-a-jour{path.suffix}"), path)
-        return _finish_opening(db, target, None)
-    except BaseException:
-        db.close()
-        raise

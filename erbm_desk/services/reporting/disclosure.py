@@ -158,6 +158,6 @@ def format_count(value: int | None) -> str:
 
 def threshold_of(session) -> int:
     """The threshold set for this database (setting `disclosure.threshold`, default 5)."""
-    from erbm_desk.services.database.base_settings import SMALL_COUNT_THRESHOLD, get_setting
+    from erbm_desk.services.security.database_settings import SMALL_COUNT_THRESHOLD, read_database_setting
 
-    return int(get_setting(session, SMALL_COUNT_THRESHOLD))
+    return int(read_database_setting(session, SMALL_COUNT_THRESHOLD))

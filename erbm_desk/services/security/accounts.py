@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import Account, utcnow
 from erbm_desk.services.security import audit, authz
-from erbm_desk.services.database import base_settings as settings
+from erbm_desk.services.security import database_settings as settings
 from erbm_desk.services.security.authz import AccessDenied, CurrentUser, Role
 
 OWASP_MIN_MEMORY_KIB = 19 * 1024
@@ -100,7 +100,7 @@ def account_count(session: Session, active_only: bool = True) -> int:
 
 
 def login_required(session: Session) -> bool:
-    if settings.get_setting(session, settings.LOGIN_REQUIRED):
+    if settings.read_database_setting(session, settings.LOGIN_REQUIRED):
         return True
     return session.get_bind().dialect.name == "postgresql" and account_count(session) > 0
 
@@ -111,12 +111,8 @@ def needs_first_admin(session: Session) -> bool:
 
 
 def attach(db) -> None:
-    """Called by `open_database`: sessions know their Database, and the current user is set (the system user
-    when sign-in is optional, nobody yet when it is required)."""
-    info = dict(db.sessions.kw.get("info") or {})  # keep what others put there (read-only message)
-    info["database"] = db
-    db.sessions.configure(info=info)
-    authz.guard_engine(db.engine)
+    """A step of the opening pipeline, once the session rules are installed: the current user is set (the system
+    user when sign-in is optional, nobody yet when it is required)."""
     with db.sessions() as s:
         db.login_required = login_required(s)
     db.user = None if db.login_required else authz.system_user()
@@ -312,7 +308,7 @@ def set_login_required(db_or_session, required: bool) -> None:
         if required and _active_admins(s) == 0:
             raise AccountInvalid("Créez d'abord un compte administrateur actif : sans lui, plus personne ne "
                                  "pourrait gérer les comptes une fois la connexion obligatoire.")
-        settings.set_setting(s, settings.LOGIN_REQUIRED, required)
+        settings.write_database_setting(s, settings.LOGIN_REQUIRED, required)
         db = authz.database_of(s)
         if db is not None:
             db.login_required = login_required(s)

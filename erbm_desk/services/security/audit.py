@@ -1,66 +1,61 @@
-"""The audit log: who created, changed or deleted what, when, with old and new values, hash-chained.
+"""The audit log, written: who created, changed or deleted what, when, with old and new values, hash-chained.
 
 Every ORM flush of a `Record` (forms, CLI, imports, GDPR erasure) is logged by an `after_flush` listener, so no
-write path can forget it; bulk Core inserts (demo data, fast imports) call `record_bulk` with a count per entity.
+write path can forget it; bulk Core writes (demo data, fast imports) are summarised with a count per entity
+(`record_bulk`, or automatically at commit). The listeners are attached by `install_audit_journal`, which the
+opening pipeline (services.database.session_rules) calls for each Database it opens: a plain Session made
+elsewhere writes no journal.
 
 Chain: each entry stores `prev_hash` (the hash of the entry before it, 64 zeros for the first) and
 `hash = HMAC-SHA256(key, prev_hash + canonical JSON of the entry)`, with a secret key kept outside the database
-(services/audit_keys.py) whose fingerprint is stored in `key_id`. An entry edited, inserted or deleted outside
-the app breaks the chain at that point, and `verify_audit_chain` names the first broken entry; without the key,
-nobody can recompute the chain after an edit. Entries written before keyed chaining (`key_id` NULL) keep their
-plain SHA-256 and are still verified; they may only come before every keyed entry (an unkeyed entry after a
-keyed one is a forgery). After each commit the head of the chain is anchored outside the database, so deleting
+(audit_keys.py) whose fingerprint is stored in `key_id`. An entry edited, inserted or deleted outside the app
+breaks the chain at that point, and `audit_chain.verify_audit_chain` names the first broken entry; without the
+key, nobody can recompute the chain after an edit. Entries written before keyed chaining (`key_id` NULL) keep
+their plain SHA-256 and are still verified; they may only come before every keyed entry (an unkeyed entry after
+a keyed one is a forgery). After each commit the head of the chain is anchored outside the database, so deleting
 the last entries is detected too.
 
 Personal values (the spec's `personal` columns: names, birth date) are not hashed as such: the hashed
 `changes` hold a salted SHA-256 of each one (`"sha256:<hex>"`), and the values and their random salt sit in the
 `personal` column beside it. An erasure scrubs `personal` (sets it to NULL): the chain still verifies, and what
-remains (a digest salted with a salt that is gone) reveals nothing about the person. `verify_audit_chain` also
-checks, while they exist, that the personal values match their digests.
+remains (a digest salted with a salt that is gone) reveals nothing about the person.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
-import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from pathlib import Path
 from typing import Any, Iterable
 
-from sqlalchemy import event, func, insert, inspect, select, update
+from sqlalchemy import event, inspect, insert, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from erbm_desk.db.erasure import AUDIT_PERSONAL_COLUMN
 from erbm_desk.db.models import AuditEntry, Record, utcnow
 from erbm_desk.domain.entities.catalogue import SPECS
 from erbm_desk.services.security import audit_keys, authz
+from erbm_desk.services.security.access_control import bulk_target
 
 GENESIS = "0" * 64
 SKIPPED = frozenset({"id", "created_at", "updated_at", "version"})
 PG_LOCK_KEY = 7_007_001  # pg_advisory_xact_lock: one writer of the chain at a time on a shared server
+_HEAD = "audit.head"
+_BULK = "audit.bulk_counts"
 
-ACTION_LABELS = {
-    "create": "Création",
-    "update": "Modification",
-    "delete": "Suppression",
-    "bulk": "Écriture groupée",
-    "erase": "Effacement (RGPD)",
-    "access": "Export des données d'une personne (RGPD)",
-    "login": "Connexion",
-    "login_failed": "Échec de connexion",
-    "account": "Gestion des comptes",
-    "setting": "Réglage",
-    "database": "Base de données",
-}
-ENTITY_LABELS = {name: spec.label for name, spec in SPECS.items()} | {
-    "bailleur": "Bailleur", "account": "Compte", "app_setting": "Réglage", "*": "Plusieurs", "database": "Base",
-}
+
+def install_audit_journal(sessions: sessionmaker) -> None:
+    """The journal of the sessions of one database: every flush logged, bulk writes summarised, head anchored."""
+    event.listen(sessions, "after_flush", _log_flush)
+    event.listen(sessions, "do_orm_execute", _count_bulk_writes)
+    event.listen(sessions, "before_commit", _summarise_bulk_writes)
+    event.listen(sessions, "after_commit", _anchor_head)
+    event.listen(sessions, "after_soft_rollback", _forget_bulk_writes)
 
 
 def personal_fields(entity: str) -> frozenset[str]:
@@ -89,7 +84,7 @@ def canonical(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _digest(salt: str, key: str, value: Any) -> str:
+def personal_digest(salt: str, key: str, value: Any) -> str:
     return "sha256:" + hashlib.sha256(f"{salt}|{key}|{canonical(value)}".encode()).hexdigest()
 
 
@@ -129,7 +124,7 @@ def _seal(entity: str, changes: dict[str, Any]) -> tuple[dict[str, Any], dict[st
     for key in personal:
         old, new = changes[key]
         values[key] = [old, new]
-        sealed[key] = [None if old is None else _digest(salt, key, old), None if new is None else _digest(salt, key, new)]
+        sealed[key] = [None if v is None else personal_digest(salt, key, v) for v in (old, new)]
     return sealed, {"salt": salt, "values": values}
 
 
@@ -182,12 +177,8 @@ def write_entries(session: Session, entries: Iterable[Pending], actor: str | Non
                            "first": first, "genesis": genesis or session.info.get(_HEAD, {}).get("genesis", False)}
 
 
-_HEAD = "audit.head"
-
-
-@event.listens_for(Session, "after_commit")
 def _anchor_head(session: Session) -> None:
-    """The committed head of the chain, written outside the database (services/audit_keys.py)."""
+    """The committed head of the chain, written outside the database (audit_keys.py)."""
     head = session.info.pop(_HEAD, None)
     if head and head["id"] is not None:
         audit_keys.write_anchor(head["base"], head["id"], head["hash"], head["first"], reset=head["genesis"],
@@ -211,9 +202,6 @@ def log_event(session: Session, action: str, entity: str, changes: dict[str, Any
     write_entries(session, [Pending(action, entity, record_uuid, record_id, changes or {})], actor, role)
 
 
-_BULK = "audit.bulk_counts"
-
-
 def record_bulk(session: Session, counts: dict[str, int], note: str = "") -> None:
     """The summary entry of a bulk Core write (demo data, fast import): how many rows of each entity.
 
@@ -227,10 +215,9 @@ def record_bulk(session: Session, counts: dict[str, int], note: str = "") -> Non
     log_event(session, "bulk", "*", summary)
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _count_bulk_writes(state) -> None:
     """Core INSERT/UPDATE/DELETE of record tables run through a session are counted for the summary entry."""
-    entity = authz.bulk_target(state)
+    entity = bulk_target(state)
     if entity is None:
         return
     params = state.parameters
@@ -240,7 +227,6 @@ def _count_bulk_writes(state) -> None:
     counts[f"{entity}:{verb}"] = counts.get(f"{entity}:{verb}", 0) + rows
 
 
-@event.listens_for(Session, "before_commit")
 def _summarise_bulk_writes(session: Session) -> None:
     counts = session.info.pop(_BULK, None)
     if counts:
@@ -248,7 +234,6 @@ def _summarise_bulk_writes(session: Session) -> None:
                                          "note": "écriture groupée (insertion, modification ou suppression)"})
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _forget_bulk_writes(session: Session, _previous_transaction) -> None:
     session.info.pop(_BULK, None)
     session.info.pop(_HEAD, None)
@@ -258,7 +243,6 @@ def _column_keys(obj: Record) -> list[str]:
     return [a.key for a in inspect(type(obj)).column_attrs if a.key not in SKIPPED]
 
 
-@event.listens_for(Session, "after_flush")
 def _log_flush(session: Session, _flush_context) -> None:
     pending: list[Pending] = []
     for obj in sorted((o for o in session.new if isinstance(o, Record)), key=lambda o: (o.__tablename__, o.id or 0)):
@@ -286,313 +270,14 @@ def _log_flush(session: Session, _flush_context) -> None:
         write_entries(session, pending)
 
 
-# --- Reading, verifying, exporting -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ChainReport:
-    ok: bool  # nothing altered AND everything could be verified
-    checked: int
-    head: str  # hash of the last entry
-    first_broken_id: int | None = None
-    message: str = ""
-    altered: bool = False  # an alteration was detected (ok False with altered False: verification incomplete)
-    keyed: int = 0  # entries sealed with a secret key (HMAC-SHA256)
-    legacy: int = 0  # entries from before keyed chaining (plain SHA-256)
-    unverified: int = 0  # keyed entries whose key is missing on this workstation
-    missing_keys: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()  # anchor and key information, in French
-
-
-def _n(count: int, one: str, many: str) -> str:
-    from erbm_desk.domain.rules import format_int
-
-    return f"{format_int(count)} {one if count < 2 else many}"
-
-
-def verify_audit_chain(session: Session) -> ChainReport:
-    """Walk the whole log in order; report the first entry whose hash, link or personal values do not match,
-    then compare the end of the log with its anchor outside the database (deleted last entries)."""
-    authz.require(session, authz.AUDIT_READ)
-    keys = audit_keys.available_keys()
-    identity = audit_keys.database_identity(session.connection().engine.url)
-    anchor = audit_keys.read_anchor(identity)
-    anchor_id = int(anchor["id"]) if anchor else None
-    prev = GENESIS
-    checked = keyed = legacy = unverified = 0
-    missing: dict[str, int] = {}
-    first_hash = None
-    anchored_hash = None
-    last_id = 0
-
-    def broken(row_id: int, text: str) -> ChainReport:
-        return ChainReport(False, checked, prev, row_id, f"Journal altéré : {text}", True, keyed, legacy, unverified,
-                           tuple(missing))
-
-    query = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=2000)
-    for row in session.scalars(query):
-        checked += 1
-        if row.prev_hash != prev:
-            return broken(row.id, f"l'entrée n° {row.id} ne suit pas l'entrée précédente (une entrée a été "
-                          "supprimée, insérée ou modifiée hors de l'application).")
-        if row.key_id is None:
-            if keyed:
-                return broken(row.id, f"l'entrée n° {row.id} n'est pas scellée par la clé secrète alors que les "
-                              "précédentes le sont : entrée modifiée hors de l'application.")
-            legacy += 1
-            secret: bytes | None = None
-        else:
-            keyed += 1
-            key = keys.get(row.key_id)
-            secret = key.secret if key else None
-        if row.key_id is not None and secret is None:
-            unverified += 1
-            missing[row.key_id] = missing.get(row.key_id, 0) + 1
-        else:
-            try:
-                recomputed = entry_hash(prev, row.at, row.actor, row.role, row.action, row.entity, row.record_uuid,
-                                        row.record_id, row.changes, secret)
-            except (ValueError, TypeError):
-                recomputed = None
-            if recomputed != row.hash:
-                return broken(row.id, f"l'entrée n° {row.id} a été modifiée hors de l'application.")
-        if row.personal is not None and not _personal_matches(row):
-            return broken(row.id, f"les valeurs personnelles de l'entrée n° {row.id} ont été modifiées hors de "
-                          "l'application.")
-        if first_hash is None:
-            first_hash = row.hash
-        if row.id == anchor_id:
-            anchored_hash = row.hash
-        prev = row.hash
-        last_id = row.id
-
-    notes: list[str] = []
-    if anchor is None:
-        notes.append("Aucune ancre de ce journal sur ce poste : la suppression des dernières entrées ne peut pas y "
-                     "être détectée (l'ancre est écrite à chaque modification faite depuis ce poste).")
-    else:
-        when = audit_keys.french_time(anchor.get("at", ""))
-        if anchor.get("rewritten"):
-            old = anchor["rewritten"]
-            return broken(int(old.get("id") or 0), f"le journal a été réécrit depuis le début hors de l'application "
-                          f"(constaté le {audit_keys.french_time(old.get('seen', ''))} : il comptait au moins "
-                          f"{old.get('id')} entrées le {audit_keys.french_time(old.get('at', ''))}).")
-        if anchor.get("first") and first_hash is not None and anchor["first"] != first_hash:
-            return broken(1, "la première entrée ne correspond plus à celle que ce poste a enregistrée : journal "
-                          "réécrit depuis le début hors de l'application.")
-        if anchor_id and last_id < anchor_id:
-            return broken(last_id + 1, f"les dernières entrées ont été supprimées : ce poste a enregistré l'entrée "
-                          f"n° {anchor_id} le {when}, le journal s'arrête à la n° {last_id} "
-                          f"({_n(anchor_id - last_id, 'entrée manquante', 'entrées manquantes')} au moins).")
-        if anchor_id and anchored_hash != anchor.get("hash"):
-            return broken(anchor_id, f"l'entrée n° {anchor_id} ne correspond plus à l'ancre enregistrée sur ce poste "
-                          f"le {when} : journal réécrit hors de l'application.")
-        notes.append(f"Ancre sur ce poste : entrée n° {anchor_id} du {when}, conforme.")
-        notes += [f"Historique de l'ancre : {n}" for n in anchor.get("notes", [])[-3:]]
-    parts = []
-    if keyed:
-        parts.append(_n(keyed, "scellée", "scellées") + " par la clé secrète")
-    if legacy:
-        parts.append(_n(legacy, "antérieure", "antérieures") + " au scellement par clé (empreinte SHA-256 simple)")
-    detail = f" ({', '.join(parts)})" if parts else ""
-    if unverified:
-        where = os.environ.get(audit_keys.ENV_KEY_FILE) and audit_keys.ENV_KEY_FILE or str(audit_keys.other_keys_dir())
-        message = (f"Vérification incomplète : {_n(checked, 'entrée lue', 'entrées lues')}{detail} ; aucune "
-                   f"altération détectée, mais {_n(unverified, 'entrée est scellée', 'entrées sont scellées')} par "
-                   f"une clé secrète absente de ce poste (empreinte {', '.join(missing)}) : leur contenu n'a pas pu "
-                   f"être vérifié. Copiez le fichier de clé du poste qui les a écrites dans « {where} ».")
-        return ChainReport(False, checked, prev, None, message, False, keyed, legacy, unverified, tuple(missing),
-                           tuple(notes))
-    message = f"Journal intègre : {_n(checked, 'entrée vérifiée', 'entrées vérifiées')}{detail}."
-    return ChainReport(True, checked, prev, None, message, False, keyed, legacy, 0, (), tuple(notes))
-
-
-def _personal_matches(row: AuditEntry) -> bool:
-    try:
-        blob = json.loads(row.personal)
-        sealed = json.loads(row.changes)
-        salt = blob["salt"]
-        for key, (old, new) in blob["values"].items():
-            expected = [None if old is None else _digest(salt, key, old), None if new is None else _digest(salt, key, new)]
-            if sealed.get(key) != expected:
-                return False
-    except (ValueError, KeyError, TypeError):
-        return False
-    return True
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    id: int
-    at: datetime
-    actor: str
-    role: str | None
-    action: str
-    entity: str
-    record_uuid: str | None
-    record_id: int | None
-    changes: dict[str, Any]  # personal values restored from `personal`, or « (effacé) » once scrubbed
-
-    @property
-    def action_label(self) -> str:
-        return ACTION_LABELS.get(self.action, self.action)
-
-    @property
-    def entity_label(self) -> str:
-        return ENTITY_LABELS.get(self.entity, self.entity)
-
-    def describe(self) -> str:
-        """Fields and values in one line: « nom : DURAND → MARTIN ; heures : 35.00 → 36.00 »."""
-        if set(self.changes) <= {"counts", "note"} and "counts" in self.changes:
-            parts = [f"{ENTITY_LABELS.get(k, k)} : {v}" for k, v in self.changes["counts"].items()]
-            return " ; ".join(parts + ([self.changes["note"]] if "note" in self.changes else []))
-        parts = []
-        for key, value in self.changes.items():
-            if isinstance(value, list) and len(value) == 2:
-                old, new = ("" if v is None else v for v in value)
-                parts.append(f"{key} : {old} → {new}" if old != "" else f"{key} : {new}")
-            else:
-                parts.append(f"{key} : {value}")
-        return " ; ".join(parts)
-
-
-SCRUBBED = "(effacé)"
-
-
-def as_row(e: AuditEntry) -> AuditRow:
-    changes = json.loads(e.changes)
-    if isinstance(changes, dict):
-        personal = json.loads(e.personal)["values"] if e.personal else {}
-        for key in personal_fields(e.entity) & set(changes):
-            changes[key] = personal.get(key) or [None if v is None else SCRUBBED for v in changes[key]]
-    return AuditRow(e.id, e.at, e.actor, e.role, e.action, e.entity, e.record_uuid, e.record_id, changes)
-
-
-@dataclass
-class AuditFilter:
-    entity: str | None = None
-    actor: str | None = None
-    action: str | None = None
-    record_uuid: str | None = None
-    since: datetime | date | None = None
-    until: datetime | date | None = None  # inclusive day when a date
-    text: str | None = None  # searched in the changes (personal values too)
-    limit: int | None = None
-
-
-def list_entries(session: Session, flt: AuditFilter | None = None) -> list[AuditRow]:
-    """Entries matching the filter, newest first. Administrators only (the log holds personal values)."""
-    authz.require(session, authz.AUDIT_READ)
-    flt = flt or AuditFilter()
-    q = select(AuditEntry).order_by(AuditEntry.id.desc())
-    if flt.entity:
-        q = q.where(AuditEntry.entity == flt.entity)
-    if flt.actor:
-        q = q.where(func.lower(AuditEntry.actor).contains(flt.actor.lower()))
-    if flt.action:
-        q = q.where(AuditEntry.action == flt.action)
-    if flt.record_uuid:
-        q = q.where(AuditEntry.record_uuid == flt.record_uuid)
-    if flt.since:
-        since = flt.since if isinstance(flt.since, datetime) else datetime.combine(flt.since, datetime.min.time())
-        q = q.where(AuditEntry.at >= since)
-    if flt.until:
-        until = flt.until if isinstance(flt.until, datetime) else datetime.combine(flt.until, datetime.max.time())
-        q = q.where(AuditEntry.at <= until)
-    rows = []
-    needle = flt.text.lower() if flt.text else None
-    for entry in session.scalars(q):
-        row = as_row(entry)
-        if needle and needle not in canonical(row.changes).lower() and needle not in (row.record_uuid or ""):
-            continue
-        rows.append(row)
-        if flt.limit and len(rows) >= flt.limit:
-            break
-    return rows
-
-
-EXPORT_HEADERS = ("N°", "Date (UTC)", "Utilisateur", "Rôle", "Action", "Type", "Identifiant (UUID)", "N° interne",
-                  "Champs modifiés (ancienne → nouvelle valeur)")
-
-
-def _export_cells(row: AuditRow) -> list[Any]:
-    return [row.id, row.at.replace(microsecond=0), row.actor, row.role or "", row.action_label, row.entity_label,
-            row.record_uuid or "", row.record_id if row.record_id is not None else "", row.describe()]
-
-
-def export_entries(session: Session, path: str | Path, flt: AuditFilter | None = None) -> int:
-    """Write the filtered log as .csv (UTF-8 with BOM, semicolons: opens in French Excel) or .xlsx."""
-    from erbm_desk.services.atomic_files import atomic_path
-
-    rows = list_entries(session, flt)
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise ValueError("Format d'export du journal : .csv ou .xlsx.")
-    with atomic_path(path) as tmp:
-        if suffix == ".csv":
-            with open(tmp, "w", newline="", encoding="utf-8-sig") as fh:
-                writer = csv.writer(fh, delimiter=";")
-                writer.writerow(EXPORT_HEADERS)
-                for row in rows:
-                    writer.writerow([_csv_safe(c) for c in _export_cells(row)])
-        else:
-            write_sheet_workbook(tmp, "Journal", EXPORT_HEADERS, (_export_cells(r) for r in rows),
-                                 widths=(8, 20, 20, 14, 22, 18, 38, 10, 90))
-    log_event(session, "access", "audit_log", {"export": path.name, "entrées": len(rows)})
-    return len(rows)
-
-
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
-        return "'" + value
-    return value
-
-
-def clean_cell_text(text: str) -> str:
-    """Text safe for openpyxl: no control characters (IllegalCharacterError)."""
-    return "".join(ch if ch >= " " or ch in "\t\n" else " " for ch in text)
-
-
-def write_sheet_workbook(path: Path, title: str, headers: Iterable[str], rows: Iterable[Iterable[Any]],
-                         widths: Iterable[int] = ()) -> None:
-    """A one-sheet workbook: bold frozen header, text forced to text (no formula can be injected)."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title
-    append_rows(ws, headers, rows, widths)
-    wb.save(path)
-
-
-def append_rows(ws, headers: Iterable[str], rows: Iterable[Iterable[Any]], widths: Iterable[int] = ()) -> None:
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    ws.append(list(headers))
-    header_row = ws.max_row
-    for cell in ws[header_row]:
-        cell.font = Font(bold=True)
-    for values in rows:
-        ws.append([clean_cell_text(v) if isinstance(v, str) else v for v in values])
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text begins with
-    ws.freeze_panes = f"A{header_row + 1}"
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-
-
 def scrub_personal(session: Session, entity: str, record_uuid: str) -> int:
-    """Erase the personal values of a record's entries (the chain stays valid: see the module doc)."""
+    """Erase the personal values of a record's entries (the chain stays valid: see the module doc); part of
+    erasing a person (db.erasure)."""
     authz.require(session, authz.GDPR_ERASE)
     result = session.execute(
         update(AuditEntry)
         .where(AuditEntry.entity == entity, AuditEntry.record_uuid == record_uuid, AuditEntry.personal.is_not(None))
-        .values(personal=None)
+        .values({AUDIT_PERSONAL_COLUMN: None})
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0

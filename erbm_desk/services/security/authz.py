@@ -1,107 +1,56 @@
-"""Who may do what: the roles, the permission table, and the checks every service makes.
+"""Who may do what: the checks every service makes, and what a role may see of a person.
 
-Rights are enforced here, in the services, not by hiding buttons:
+Rights are enforced in the services, not by hiding buttons:
 
 - `require(db_or_session, permission)` raises `AccessDenied` (a French message) when the signed-in user lacks a
-  permission; `require_write(session, entity)` for writes. `save_record`/`delete_record` call it, and a
-  `before_flush` listener checks every ORM write whatever its path (forms, CLI, imports).
+  permission; `require_write(session, entity)` for writes. `save_record`/`delete_record` call it, and every
+  session of an open database checks each ORM write and Core bulk write whatever its path (forms, CLI, imports:
+  `access_control`, installed by the opening pipeline).
 - identity columns (`Column.personal`: names, birth date) are readable only by roles for which
-  `identity_visible(user)` is true. For the others, on every query of their session: names are replaced by
-  NULL wherever the statement mentions them (columns, conditions, ordering, subqueries — `mask_names`), and
-  a `Beneficiary` loaded as an object arrives with its names and birth date blanked. Birth dates stay
-  readable as columns because the « moins de 26 ans » indicators need them; services that list people use
-  `person_label` / `name_columns` / `visible_columns` so that they never ask for what the role may not see.
+  `identity_visible(user)` is true; services that list people use `person_label` / `name_columns` /
+  `visible_columns` so that they never ask for what the role may not see, and `access_control` masks the rest.
 
-The current user lives on the `Database` object (`db.user`, set by `services.accounts`); a session finds it
-through `session.info["database"]`. A session not made by a `Database` (never the case in the app) acts as
-the operating-system user.
+The roles and the permission table are in `roles`; their names are used here with the checks
+(`authz.require(s, authz.GDPR_ERASE)`), so this module hands them on.
+
+The current user lives on the `Database` object (`db.user`, set by `services.security.accounts`); a session
+finds it through `session.info["database"]`, put there by the opening pipeline. A session not made by a
+Database (a script's plain Session) acts as the operating-system user.
 """
 
 from __future__ import annotations
 
 import getpass
-import re
-import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, null, type_coerce
-from sqlalchemy.orm import Session, attributes
-from sqlalchemy.sql import visitors
-from sqlalchemy.sql.elements import ColumnClause, ColumnElement, TextClause
+from sqlalchemy import null
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
-from erbm_desk.db.models import Beneficiary, Record
-from erbm_desk.domain.enums import LabelledEnum
+from erbm_desk.db.models import Beneficiary
+from erbm_desk.services.security.roles import (  # noqa: F401 - the vocabulary of the checks, see the module doc
+    ACCOUNTS_MANAGE,
+    AUDIT_READ,
+    DATA_IMPORT,
+    DATABASE_ADMIN,
+    ENTITIES,
+    ENTITY_LABELS,
+    EXPORT_ANONYMOUS,
+    EXPORT_NOMINATIVE,
+    GDPR_ACCESS,
+    GDPR_ERASE,
+    IDENTITY_READ,
+    INDICATORS_READ,
+    PERMISSION_LABELS,
+    PERMISSIONS,
+    PERSON_READ,
+    SETTINGS_MANAGE,
+    Role,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from erbm_desk.domain.entities.catalogue import Column, EntitySpec
-    from erbm_desk.services.database.opening import Database
-
-
-class Role(LabelledEnum):
-    ADMIN = "administrateur", "Administrateur"
-    FACILITATOR = "facilitateur", "Facilitateur·rice"
-    BAILLEUR = "bailleur", "Bailleur"
-    COMITE = "comite", "Comité"
-
-
-# Permissions (besides `write:<entity>`).
-ACCOUNTS_MANAGE = "accounts.manage"  # create accounts, change roles, make sign-in mandatory
-SETTINGS_MANAGE = "settings.manage"  # retention period, small-count threshold
-AUDIT_READ = "audit.read"  # browse, verify and export the audit log (it holds personal values)
-IDENTITY_READ = "identity.read"  # names and birth dates of beneficiaries
-PERSON_READ = "person.read"  # a beneficiary's own record (criteria, dates), even without the name
-EXPORT_NOMINATIVE = "export.nominative"  # workbooks with names
-EXPORT_ANONYMOUS = "export.anonymous"  # anonymous workbooks, bilans
-INDICATORS_READ = "indicators.read"  # dashboards, statistics
-DATA_IMPORT = "data.import"  # import a workbook (each row still needs write:<entity>)
-GDPR_ACCESS = "gdpr.access"  # export all the data of one person (right of access)
-GDPR_ERASE = "gdpr.erase"  # erase a person, anonymise those due for retention
-DATABASE_ADMIN = "database.admin"  # encryption, passphrase, restore
-
-ENTITIES = ("bailleur", "cite", "operation", "funding", "company", "beneficiary", "contract", "hours_entry")
-
-_WRITES: dict[Role, frozenset[str]] = {
-    Role.ADMIN: frozenset(ENTITIES),
-    Role.FACILITATOR: frozenset({"company", "beneficiary", "contract", "hours_entry"}),
-    Role.BAILLEUR: frozenset({"bailleur", "cite", "operation", "funding"}),
-    Role.COMITE: frozenset(),
-}
-_READS: dict[Role, frozenset[str]] = {
-    Role.ADMIN: frozenset({
-        ACCOUNTS_MANAGE, SETTINGS_MANAGE, AUDIT_READ, IDENTITY_READ, PERSON_READ, EXPORT_NOMINATIVE,
-        EXPORT_ANONYMOUS, INDICATORS_READ, DATA_IMPORT, GDPR_ACCESS, GDPR_ERASE, DATABASE_ADMIN,
-    }),
-    Role.FACILITATOR: frozenset({
-        IDENTITY_READ, PERSON_READ, EXPORT_NOMINATIVE, EXPORT_ANONYMOUS, INDICATORS_READ, DATA_IMPORT, GDPR_ACCESS,
-    }),
-    Role.BAILLEUR: frozenset({EXPORT_ANONYMOUS, INDICATORS_READ, DATA_IMPORT}),
-    Role.COMITE: frozenset({EXPORT_ANONYMOUS, INDICATORS_READ}),
-}
-
-PERMISSIONS: dict[Role, frozenset[str]] = {
-    role: _READS[role] | {f"write:{e}" for e in _WRITES[role]} for role in Role
-}
-
-PERMISSION_LABELS = {
-    ACCOUNTS_MANAGE: "gérer les comptes",
-    SETTINGS_MANAGE: "modifier les réglages",
-    AUDIT_READ: "consulter le journal des modifications",
-    IDENTITY_READ: "voir l'identité des bénéficiaires",
-    PERSON_READ: "consulter la fiche d'un bénéficiaire",
-    EXPORT_NOMINATIVE: "exporter des données nominatives",
-    EXPORT_ANONYMOUS: "exporter des données anonymes",
-    INDICATORS_READ: "consulter les indicateurs",
-    DATA_IMPORT: "importer un classeur",
-    GDPR_ACCESS: "exporter les données d'une personne",
-    GDPR_ERASE: "effacer l'identité d'une personne",
-    DATABASE_ADMIN: "administrer la base (chiffrement, restauration d'une sauvegarde)",
-}
-ENTITY_LABELS = {
-    "bailleur": "les bailleurs", "cite": "les cités", "operation": "les opérations", "funding": "les financements",
-    "company": "les entreprises", "beneficiary": "les bénéficiaires", "contract": "les contrats",
-    "hours_entry": "les heures réalisées",
-}
 
 
 class AccessDenied(PermissionError):
@@ -146,7 +95,8 @@ def system_user() -> CurrentUser:
     return CurrentUser(name, Role.ADMIN, f"{name} (session du système)")
 
 
-def database_of(target: Any) -> Database | None:
+def database_of(target: Any) -> Any:
+    """The open Database (services.database.opening) a Session belongs to, or that `target` is; else None."""
     if isinstance(target, Session):
         return target.info.get("database")
     if hasattr(target, "sessions") and hasattr(target, "engine"):
@@ -244,161 +194,15 @@ def mask_values(target: Any, entity: str, values: dict[str, Any]) -> dict[str, A
     return {k: (None if k in personal else v) for k, v in values.items()}
 
 
-# --- Enforcement on every session ------------------------------------------------------------------------
-
-_NAME_COLUMNS = {"last_name", "first_name"}
-_MASKED_ON_LOAD = ("last_name", "first_name", "birth_date")
-
-
-def _user_or_none(session: Session) -> CurrentUser | None:
+def user_or_none(session: Session) -> CurrentUser | None:
+    """The session's user, None while sign-in is pending."""
     try:
         return current_user(session)
     except SignInRequired:
         return None
 
 
-@event.listens_for(Session, "before_flush")
-def _guard_writes(session: Session, _flush_context, _instances) -> None:
-    """No ORM write, whatever its path, by a user without `write:<entity>`."""
-    entities = {
-        obj.__tablename__
-        for obj in (*session.new, *session.dirty, *session.deleted)
-        if isinstance(obj, Record) and (obj not in session.dirty or session.is_modified(obj))
-    }
-    if entities:
-        require_write(session, *sorted(entities))
-
-
-_RECORD_TABLES = {m.__tablename__ for m in Record.__subclasses__()} | set(ENTITIES)
-
-
-def bulk_target(state) -> str | None:
-    """The record table a Core INSERT/UPDATE/DELETE run through a session writes to, or None."""
-    if not (state.is_insert or state.is_update or state.is_delete):
-        return None
-    table = getattr(state.statement, "table", None)
-    name = getattr(table, "name", None)
-    return name if name in _RECORD_TABLES else None
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _guard_bulk_writes(state) -> None:
-    """Core bulk writes through a session (demo data, fast imports) need the same rights as ORM writes."""
-    entity = bulk_target(state)
-    if entity is not None:
-        require_write(state.session, entity)
-
-
-def _is_name_column(element: Any) -> bool:
-    if not isinstance(element, ColumnClause):
-        return False
-    table = Beneficiary.__table__
-    return any(getattr(base, "table", None) is table and getattr(base, "name", None) in _NAME_COLUMNS
-               for base in element.proxy_set)
-
-
-def mask_names(statement: Any) -> Any | None:
-    """The statement with every reference to a beneficiary's last or first name (in columns, conditions,
-    ordering, subqueries, aliases) replaced by NULL; None when it has none. Selected columns keep their name."""
-    top = {id(c) for c in getattr(statement, "_raw_columns", ())}
-    found = []
-
-    def replace(element):
-        if _is_name_column(element):
-            found.append(element)
-            blank = type_coerce(null(), element.type)
-            return blank.label(element.key) if id(element) in top else blank
-        return None
-
-    masked = visitors.replacement_traverse(statement, {}, replace)
-    return masked if found else None
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _mask_identity_reads(state):
-    """For a role that may not see identities, every query of its session runs with names replaced by NULL:
-    a list, an export or a search by name gets nothing (a person then shows as pseudonym or number)."""
-    if not state.is_select:
-        return None
-    user = _user_or_none(state.session)
-    if identity_visible(user) or (user is None and database_of(state.session) is None):
-        return None
-    try:
-        masked = mask_names(state.statement)
-    except Exception:  # noqa: BLE001 - a statement we cannot rewrite is refused, never run unmasked
-        raise AccessDenied("Accès refusé : requête sur l'identité des bénéficiaires.") from None
-    if masked is None:
-        return None
-    return state.invoke_statement(statement=masked)
-
-
-_SESSION_KEY = "erbm_authz_session"
-_RAW_IDENTITY = re.compile(r"\b(last_name|first_name|birth_date)\b", re.IGNORECASE)
-
-
-@event.listens_for(Session, "after_begin")
-def _remember_session(session: Session, _transaction, connection) -> None:
-    """The connection a session uses knows that session while it has it (see `guard_engine`)."""
-    connection.info[_SESSION_KEY] = weakref.ref(session)
-
-
-def guard_engine(engine) -> None:
-    """Names are masked also in Core statements run on a session's connection (`session.connection()
-    .execute(...)`, which the ORM events do not see): called once per engine by `accounts.attach`."""
-    if getattr(engine, "_erbm_guarded", False):
-        return
-    engine._erbm_guarded = True
-
-    @event.listens_for(engine, "before_execute", retval=True)
-    def _mask_core_reads(conn, clauseelement, multiparams, params, _execution_options):
-        ref = conn.info.get(_SESSION_KEY)
-        session = ref() if ref is not None else None
-        if session is None or not getattr(clauseelement, "is_select", False):
-            return clauseelement, multiparams, params
-        user = _user_or_none(session)
-        if identity_visible(user) or (user is None and database_of(session) is None):
-            return clauseelement, multiparams, params
-        masked = mask_names(clauseelement)
-        return (clauseelement if masked is None else masked), multiparams, params
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _refuse_raw_identity_sql(conn, _cursor, statement, _parameters, context, _executemany):
-        """Hand-written SQL (`text()`, `exec_driver_sql`) cannot be rewritten like a SELECT built with
-        SQLAlchemy: for a role that may not see identities, one that names an identity column is refused."""
-        compiled = getattr(context, "compiled", None)
-        if compiled is not None and not isinstance(getattr(compiled, "statement", None), TextClause):
-            return
-        ref = conn.info.get(_SESSION_KEY)
-        session = ref() if ref is not None else None
-        if session is None or not _RAW_IDENTITY.search(statement or ""):
-            return
-        user = _user_or_none(session)
-        if identity_visible(user) or (user is None and database_of(session) is None):
-            return
-        raise AccessDenied("Accès refusé : requête SQL directe sur l'identité des bénéficiaires.")
-
-    @event.listens_for(engine.pool, "checkin")
-    def _forget_session(_dbapi_connection, record) -> None:
-        if record is not None:
-            record.info.pop(_SESSION_KEY, None)
-
-
-def _mask(target: Beneficiary, session: Session | None) -> None:
-    if session is None:
-        return
-    user = _user_or_none(session)
-    if identity_visible(user) or (user is None and database_of(session) is None):
-        return
-    for key in _MASKED_ON_LOAD:
-        attributes.set_committed_value(target, key, None)
-
-
-@event.listens_for(Beneficiary, "load")
-def _mask_loaded(target, context) -> None:
-    _mask(target, context.session)
-
-
-@event.listens_for(Beneficiary, "refresh")
-def _mask_refreshed(target, context, _attrs) -> None:
-    _mask(target, context.session)
-
+def sees_identities(session: Session) -> bool:
+    """Does this session read identities unmasked? A plain Session (no Database) acts as the system user."""
+    user = user_or_none(session)
+    return identity_visible(user) or (user is None and database_of(session) is None)

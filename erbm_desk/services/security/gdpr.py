@@ -1,16 +1,16 @@
 """GDPR rights of a beneficiary: access (all their data in a readable workbook), erasure, and retention.
 
-Erasure removes the identity (names and birth date set to NULL, a pseudonym given) but keeps the person's
-criteria, contracts and hours as an anonymous record, so the comité's totals do not change: before the birth
-date goes, each contract stores its age band at start (`Contract.age_band`), which is what the indicators
-read when the birth date is unknown. The personal values in the audit log are scrubbed (see services/audit.py:
-the chain stays valid), the erasure itself is logged, and `vacuum` then rewrites the file so that no page of
-it (nor of its -wal) still holds the old values.
+Erasure removes the identity but keeps the person's criteria, contracts and hours as an anonymous record, so
+the comité's totals do not change. What it changes is the one rule of `db.erasure` (identity columns NULL, a
+pseudonym, each contract's age band at start kept for the indicators, the audit log's personal values scrubbed:
+the chain stays valid), applied here through the ORM; the erasure itself is logged, and `vacuum` then rewrites
+the file so that no page of it (nor of its -wal) still holds the old values. `erase_and_vacuum` then applies the
+same rule to the automatic backups (`services.backup.scrub`).
 
 Register: every erasure is also written to `erasure_register` (beneficiary UUID, date, reason; never an
-identity). Backups made before an erasure still hold the person: when one is restored, `services.backup` reads
-the register of the database being replaced and `reapply_erasures` erases those people again in the restored
-copy, before anyone can use it.
+identity). Backups made before an erasure still hold the person: when one is restored,
+`services.database.restore` reads the register of the database being replaced and `reapply_erasures` erases
+those people again in the restored copy, before anyone can use it.
 
 Retention: people whose path ended more than `retention.years` (default 5) ago are listed by
 `due_for_retention` for an administrator to confirm their anonymisation.
@@ -18,8 +18,7 @@ Retention: people whose path ended more than `retention.years` (default 5) ago a
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable
@@ -27,6 +26,7 @@ from typing import Iterable
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
+from erbm_desk.db.erasure import erasure_of, identity_columns
 from erbm_desk.db.models import (
     AuditEntry,
     Beneficiary,
@@ -42,9 +42,12 @@ from erbm_desk.db.models import (
 from erbm_desk.domain import rules
 from erbm_desk.domain.text import fold
 from erbm_desk.domain.entities.catalogue import BENEFICIARY, CONTRACT
-from erbm_desk.services.security import audit, authz
 from erbm_desk.services.atomic_files import atomic_path
-from erbm_desk.services.database.base_settings import RETENTION_YEARS, get_setting
+from erbm_desk.services.backup.scrub import scrub_backups
+from erbm_desk.services.security import audit, authz
+from erbm_desk.services.security.audit_reading import as_row
+from erbm_desk.services.security.database_settings import RETENTION_YEARS, read_database_setting
+from erbm_desk.services.security.simple_workbook import append_rows
 
 
 class GdprError(ValueError):
@@ -83,7 +86,7 @@ def _beneficiary(session: Session, beneficiary_id: int) -> Beneficiary:
 
 
 def is_erased(person: Beneficiary) -> bool:
-    return person.last_name is None and person.first_name is None and person.birth_date is None
+    return all(getattr(person, column) is None for column in identity_columns())
 
 
 # --- Right of access ------------------------------------------------------------------------------------
@@ -133,7 +136,7 @@ def export_person(session: Session, beneficiary_id: int, path: str | Path) -> Pa
          "indicateurs des clauses sociales de l'ERBM. Pour les faire rectifier ou effacer, adressez-vous à "
          "votre référent·e ou au délégué à la protection des données de la structure.",),
     ]
-    audit.append_rows(ws, ["ERBM Desk — droit d'accès (article 15 du RGPD)"], readme, widths=(120,))
+    append_rows(ws, ["ERBM Desk — droit d'accès (article 15 du RGPD)"], readme, widths=(120,))
     ws = wb.create_sheet("Identité")
     identity = [("Identifiant", person.uuid), ("Pseudonyme", person.pseudonym or "")]
     for column in BENEFICIARY.columns:
@@ -141,14 +144,14 @@ def export_person(session: Session, beneficiary_id: int, path: str | Path) -> Pa
         text = commune if column.key == "commune_id" else column.format(value)
         identity.append((column.label, text or ""))
     identity += [("Enregistré le", f"{person.created_at:%d/%m/%Y}"), ("Modifié le", f"{person.updated_at:%d/%m/%Y}")]
-    audit.append_rows(ws, ["Information", "Valeur"], identity, widths=(42, 50))
+    append_rows(ws, ["Information", "Valeur"], identity, widths=(42, 50))
 
     ws = wb.create_sheet("Contrats")
     labels = {c.key: c for c in CONTRACT.columns}
     totals = {}
     for cid, _month, h, _u in hours:
         totals[cid] = totals.get(cid, 0) + h
-    audit.append_rows(
+    append_rows(
         ws,
         ["N°", "Entreprise", "Opération", "Cité", "Type de contrat", "Mode de réalisation", "Début", "Fin",
          "Heures prévues", "Heures réalisées", "Tranche d'âge au début"],
@@ -161,11 +164,11 @@ def export_person(session: Session, beneficiary_id: int, path: str | Path) -> Pa
         widths=(6, 30, 32, 24, 18, 26, 12, 12, 14, 14, 20),
     )
     ws = wb.create_sheet("Heures")
-    audit.append_rows(ws, ["Contrat n°", "Mois", "Heures"],
+    append_rows(ws, ["Contrat n°", "Mois", "Heures"],
                       ([cid, month.strftime("%m/%Y"), h] for cid, month, h, _u in hours), widths=(12, 10, 10))
     ws = wb.create_sheet("Historique")
-    rows = [audit.as_row(e) for e in history]
-    audit.append_rows(ws, ["Date (UTC)", "Par", "Action", "Sur", "Détail"],
+    rows = [as_row(e) for e in history]
+    append_rows(ws, ["Date (UTC)", "Par", "Action", "Sur", "Détail"],
                       ([r.at.replace(microsecond=0), r.actor, r.action_label, r.entity_label, r.describe()]
                        for r in rows), widths=(20, 20, 24, 18, 100))
     with atomic_path(path) as tmp:
@@ -183,12 +186,7 @@ class ErasureReport:
     pseudonym: str
     contracts: int
     audit_entries_scrubbed: int
-    backups: object = None  # services.backup.ScrubResult: the automatic backups scrubbed after the erasure
-
-
-def new_pseudonym() -> str:
-    """Random, not derived from anything about the person."""
-    return "ANON-" + secrets.token_hex(4).upper()
+    backups: object = None  # services.backup.scrub.ScrubResult: the automatic backups scrubbed after the erasure
 
 
 def erase_person(session: Session, beneficiary_id: int, reason: str = "demande de la personne") -> ErasureReport:
@@ -208,11 +206,12 @@ def _register(session: Session, uuid: str, at: datetime, reason: str) -> None:
 def _erase(session: Session, person: Beneficiary, reason: str, erased_at: datetime | None = None) -> ErasureReport:
     _register(session, person.uuid, erased_at or utcnow(), reason)
     contracts = list(session.scalars(select(Contract).where(Contract.beneficiary_id == person.id)))
-    if person.birth_date is not None:
-        for contract in contracts:  # the « moins de 26 ans » indicator must not change
-            contract.age_band = rules.age_band(person.birth_date, contract.start_date)
-    person.pseudonym = person.pseudonym or new_pseudonym()
-    person.last_name = person.first_name = person.birth_date = None
+    erasure = erasure_of(person.birth_date, [(c.id, c.start_date) for c in contracts], person.pseudonym)
+    for contract in contracts:  # the « moins de 26 ans » indicator must not change
+        if contract.id in erasure.contract_age_bands:
+            contract.age_band = erasure.contract_age_bands[contract.id]
+    for column, value in erasure.beneficiary.items():
+        setattr(person, column, value)
     session.flush()
     scrubbed = audit.scrub_personal(session, "beneficiary", person.uuid)
     audit.log_event(session, "erase", "beneficiary",
@@ -287,17 +286,13 @@ def vacuum(db) -> list[str]:
 
 def erase_and_vacuum(db, beneficiary_ids: Iterable[int], reason: str = "demande de la personne") -> list[ErasureReport]:
     """Erase several people in one transaction, rewrite the file, then scrub the automatic backups of an SQLite
-    database the same way (`services.backup.scrub_backups`; what it did is in each report's `backups`)."""
+    database the same way (`services.backup.scrub`; what it did is in each report's `backups`)."""
     with db.session() as s:
         reports = [erase_person(s, bid, reason) for bid in beneficiary_ids]
     vacuum(db)
     path = getattr(db, "path", None)
     if path is not None and reports:
-        from dataclasses import replace
-
-        from erbm_desk.services.backup import copies as backups
-
-        scrub = backups.scrub_backups(path, {r.uuid: r.pseudonym for r in reports})
+        scrub = scrub_backups(path, {r.uuid: r.pseudonym for r in reports})
         reports = [replace(r, backups=scrub) for r in reports]
     return reports
 
@@ -320,7 +315,7 @@ def _years_before(day: date, years: int) -> date:
 
 
 def retention_years(session: Session) -> int:
-    return int(get_setting(session, RETENTION_YEARS))
+    return int(read_database_setting(session, RETENTION_YEARS))
 
 
 def due_for_retention(session: Session, today: date | None = None, years: int | None = None) -> list[RetentionCandidate]:
@@ -338,8 +333,7 @@ def due_for_retention(session: Session, today: date | None = None, years: int | 
         select(Beneficiary.id, Beneficiary.uuid, Beneficiary.last_name, Beneficiary.first_name, Beneficiary.pseudonym,
                Beneficiary.exit_date, func.max(Contract.end_date), func.count(Contract.id), open_contracts)
         .outerjoin(Contract, Contract.beneficiary_id == Beneficiary.id)
-        .where(or_(Beneficiary.last_name.is_not(None), Beneficiary.first_name.is_not(None),
-                   Beneficiary.birth_date.is_not(None)))
+        .where(or_(*(getattr(Beneficiary, column).is_not(None) for column in identity_columns())))
         .group_by(Beneficiary.id)
         .order_by(Beneficiary.id)
     )

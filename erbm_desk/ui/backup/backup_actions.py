@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from erbm_desk.services.backup import copies as backups
+from erbm_desk.services.backup import copies, listing, location
+from erbm_desk.services.database.restore import RestoreResult, restore_backup
 from erbm_desk.ui.database.workers import run_job
 
 TITLE = "ERBM Desk"
@@ -69,7 +70,7 @@ class RestoreDialog(QDialog):
     def __init__(self, db, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db
-        self.backups: list[backups.BackupInfo] = []
+        self.backups: list[listing.BackupInfo] = []
         self.last_box: QMessageBox | None = None  # the latest question or message (tests look at it)
         self.setWindowTitle("Restaurer une sauvegarde")
         self.resize(760, 420)
@@ -112,11 +113,11 @@ class RestoreDialog(QDialog):
 
     # listing ---------------------------------------------------------------------------------------------
     def reload(self) -> None:
-        self.folder_label.setText(f"Sauvegardes de « {self.db.label} » dans « {backups.backup_folder(self.db.path)} »")
+        self.folder_label.setText(f"Sauvegardes de « {self.db.label} » dans « {location.backup_folder(self.db.path)} »")
         self.status.setText("Lecture des sauvegardes…")
-        run_job(lambda _progress: backups.list_backups(self.db), self._show, self._failed, owner=self)
+        run_job(lambda _progress: listing.list_backups(self.db), self._show, self._failed, owner=self)
 
-    def _show(self, found: list[backups.BackupInfo]) -> None:
+    def _show(self, found: list[listing.BackupInfo]) -> None:
         self.backups = found
         self.table.setRowCount(len(found))
         for row, info in enumerate(found):
@@ -135,7 +136,7 @@ class RestoreDialog(QDialog):
         info = self.selected()
         self.restore_button.setEnabled(info is not None and info.readable)
 
-    def selected(self) -> backups.BackupInfo | None:
+    def selected(self) -> listing.BackupInfo | None:
         rows = self.table.selectionModel().selectedRows()
         return self.backups[rows[0].row()] if rows else None
 
@@ -145,7 +146,7 @@ class RestoreDialog(QDialog):
         if info is not None and info.readable:
             self.ask_restore(info)
 
-    def ask_restore(self, info: backups.BackupInfo) -> None:
+    def ask_restore(self, info: listing.BackupInfo) -> None:
         self.last_box = _ask(
             self,
             f"Remplacer toutes les données actuelles par la sauvegarde du {info.date_label} ?",
@@ -154,13 +155,13 @@ class RestoreDialog(QDialog):
             lambda: self.restore(info),
         )
 
-    def restore(self, info: backups.BackupInfo) -> None:
+    def restore(self, info: listing.BackupInfo) -> None:
         self.status.setText("Restauration en cours…")
         self.setEnabled(False)
-        run_job(lambda _progress: backups.restore_backup(self.db, info.path), self._restored, self._failed,
+        run_job(lambda _progress: restore_backup(self.db, info.path), self._restored, self._failed,
                 owner=self, progress_label="Restauration de la sauvegarde…")
 
-    def _restored(self, result: backups.RestoreResult) -> None:
+    def _restored(self, result: RestoreResult) -> None:
         self.setEnabled(True)
         lines = [f"Contenu : {result.restored.summary()}."]
         if result.previous_state:
@@ -177,24 +178,24 @@ class RestoreDialog(QDialog):
         self.last_box = _message(self, QMessageBox.Warning, str(exc))
 
     def choose_other_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, "Choisir une sauvegarde", str(backups.backup_root()),
+        path, _filter = QFileDialog.getOpenFileName(self, "Choisir une sauvegarde", str(location.backup_root()),
                                                     "Bases ERBM Desk (*.sqlite *.db);;Tous les fichiers (*)")
         if path:
-            run_job(lambda _progress: backups.read_backup_info(path), self._other_read, self._failed, owner=self)
+            run_job(lambda _progress: listing.read_backup_info(path), self._other_read, self._failed, owner=self)
 
-    def _other_read(self, info: backups.BackupInfo) -> None:
+    def _other_read(self, info: listing.BackupInfo) -> None:
         if not info.readable:
             self.last_box = _message(self, QMessageBox.Warning, f"« {info.path.name} » n'est pas une base lisible.")
             return
         self.ask_restore(info)
 
     def change_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Dossier des sauvegardes", str(backups.backup_root()))
+        folder = QFileDialog.getExistingDirectory(self, "Dossier des sauvegardes", str(location.backup_root()))
         if not folder:
             return
         try:
-            backups.set_backup_root(folder)
-        except backups.BackupError as exc:
+            location.set_backup_root(folder)
+        except location.BackupError as exc:
             self.last_box = _message(self, QMessageBox.Warning, str(exc))
             return
         self.reload()
@@ -233,10 +234,10 @@ class BackupActions(QObject):
 
     def default_copy_path(self) -> Path:
         db_path = self.window.db.path
-        return backups.backup_root() / f"{db_path.stem}_copie_{datetime.now():%Y-%m-%d_%H-%M}.sqlite"
+        return location.backup_root() / f"{db_path.stem}_copie_{datetime.now():%Y-%m-%d_%H-%M}.sqlite"
 
     def save_copy(self) -> None:
-        backups.backup_root().mkdir(parents=True, exist_ok=True)
+        location.backup_root().mkdir(parents=True, exist_ok=True)
         path, _filter = QFileDialog.getSaveFileName(self.window, "Sauvegarder une copie", str(self.default_copy_path()),
                                                     "Bases ERBM Desk (*.sqlite)")
         if not path:
@@ -244,10 +245,10 @@ class BackupActions(QObject):
         if not path.lower().endswith((".sqlite", ".db")):
             path += ".sqlite"
         db = self.window.db
-        run_job(lambda _progress: backups.save_copy(db, path), self._saved, self._failed, owner=self.window,
+        run_job(lambda _progress: copies.save_copy(db, path), self._saved, self._failed, owner=self.window,
                 progress_label="Sauvegarde en cours…")
 
-    def _saved(self, info: backups.BackupInfo) -> None:
+    def _saved(self, info: listing.BackupInfo) -> None:
         self.last_box = _message(self.window, QMessageBox.Information, f"Copie enregistrée : {info.path}",
                                  f"Contenu : {info.summary()}.")
 

@@ -22,7 +22,7 @@ from typing import Callable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from erbm_desk.services.backup import copies as backups
+from erbm_desk.services.backup import copies, location
 from erbm_desk.services.database.opening import (
     Database,
     DatabaseDamagedError,
@@ -66,7 +66,8 @@ def open_database_interactively(target: str, parent: QWidget | None = None, ask:
     `first`: the outcome of a first `open_database(target, read_only=read_only)` already made (in a worker, see
     ui/opening.py) — the database, or the exception it raised — so that only the questions run here. `no`: the
     label of the button that declines (« Quitter » at start-up, « Annuler » from the Fichier menu)."""
-    from erbm_desk.services.database.sqlcipher import EncryptedDatabaseError
+    from erbm_desk.services.database.errors import EncryptedDatabaseError
+    from erbm_desk.services.database.restore import restore_backup
 
     ask = ask or _box_ask(parent, no)
     tell = tell or _box_tell(parent)
@@ -97,9 +98,9 @@ def open_database_interactively(target: str, parent: QWidget | None = None, ask:
                    "sauvegardes.", "Restaurer cette sauvegarde"):
             return None
         try:
-            result = backups.restore_backup(exc.path, good.path)
+            result = restore_backup(exc.path, good.path)
             db = open_database(target, read_only=False, key=key)
-        except (backups.BackupError, DatabaseOpenError) as failed:
+        except (location.BackupError, DatabaseOpenError) as failed:
             tell("error", str(failed))
             return None
         db.warnings.insert(0, f"La sauvegarde du {good.date_label} a été restaurée ; le fichier endommagé est "
@@ -132,5 +133,5 @@ def start_daily_backup(window, on_done: Callable[[object], None] | None = None):
         if callable(status):
             status().showMessage(f"Sauvegarde du jour impossible : {exc}", 15_000)
 
-    return run_job(lambda _progress: backups.startup_backup(db), on_done or (lambda _info: None), failed,
+    return run_job(lambda _progress: copies.startup_backup(db), on_done or (lambda _info: None), failed,
                    owner=window)

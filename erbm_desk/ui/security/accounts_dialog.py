@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from erbm_desk.paths import APP_NAME
 from erbm_desk.services.security import accounts, authz
-from erbm_desk.services.database import base_settings as settings
+from erbm_desk.services.security import database_settings as settings
 from erbm_desk.services.database.opening import Database
 from erbm_desk.ui.window.dialogs import ok_cancel
 from erbm_desk.ui.security.login_dialog import LoginDialog, NewAccountDialog
@@ -59,8 +59,8 @@ class AccountsDialog(QDialog):
         self.required.toggled.connect(self.set_required)
         form.addRow(self.required)
         with db.sessions() as s:
-            years = settings.get_setting(s, settings.RETENTION_YEARS)
-            threshold = settings.get_setting(s, settings.SMALL_COUNT_THRESHOLD)
+            years = settings.read_database_setting(s, settings.RETENTION_YEARS)
+            threshold = settings.read_database_setting(s, settings.SMALL_COUNT_THRESHOLD)
         self.years = QSpinBox(minimum=1, maximum=30, value=years, suffix=" ans")
         self.threshold = QSpinBox(minimum=1, maximum=50, value=threshold)
         form.addRow(settings.SETTINGS[settings.RETENTION_YEARS].label + " :", self.years)
@@ -141,8 +141,8 @@ class AccountsDialog(QDialog):
             self.required.blockSignals(False)
 
     def save_settings(self) -> None:
-        if self._call(lambda s: (settings.set_setting(s, settings.RETENTION_YEARS, self.years.value()),
-                                 settings.set_setting(s, settings.SMALL_COUNT_THRESHOLD, self.threshold.value()))):
+        if self._call(lambda s: (settings.write_database_setting(s, settings.RETENTION_YEARS, self.years.value()),
+                                 settings.write_database_setting(s, settings.SMALL_COUNT_THRESHOLD, self.threshold.value()))):
             QMessageBox.information(self, APP_NAME, "Réglages enregistrés.")
 
 

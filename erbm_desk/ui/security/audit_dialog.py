@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from erbm_desk.paths import APP_NAME
-from erbm_desk.services.security import audit, authz
+from erbm_desk.services.security import audit_chain, audit_labels, audit_reading, authz
 from erbm_desk.services.database.opening import Database
 from erbm_desk.ui.database.workers import run_job
 
@@ -37,7 +37,7 @@ class AuditModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[tuple[str, ...]] = []
 
-    def set_entries(self, entries: list[audit.AuditRow]) -> None:
+    def set_entries(self, entries: list[audit_reading.AuditRow]) -> None:
         self.beginResetModel()
         self.rows = [(str(e.id), f"{e.at:%d/%m/%Y %H:%M:%S}", e.actor, e.action_label, e.entity_label, e.describe())
                      for e in entries]
@@ -73,11 +73,11 @@ class AuditDialog(QDialog):
         filters = QHBoxLayout()
         self.entity = QComboBox()
         self.entity.addItem("Tous les types", None)
-        for key, label in audit.ENTITY_LABELS.items():
+        for key, label in audit_labels.ENTITY_LABELS.items():
             self.entity.addItem(label, key)
         self.action = QComboBox()
         self.action.addItem("Toutes les actions", None)
-        for key, label in audit.ACTION_LABELS.items():
+        for key, label in audit_labels.ACTION_LABELS.items():
             self.action.addItem(label, key)
         self.actor = QLineEdit(placeholderText="Utilisateur")
         self.search = QLineEdit(placeholderText="Texte cherché (valeur, identifiant)")
@@ -110,12 +110,12 @@ class AuditDialog(QDialog):
         layout.addLayout(bottom)
         self.load()
 
-    def current_filter(self) -> audit.AuditFilter:
+    def current_filter(self) -> audit_reading.AuditFilter:
         def day(edit: QDateEdit) -> date:
             d = edit.date()
             return date(d.year(), d.month(), d.day())
 
-        return audit.AuditFilter(entity=self.entity.currentData(), action=self.action.currentData(),
+        return audit_reading.AuditFilter(entity=self.entity.currentData(), action=self.action.currentData(),
                                  actor=self.actor.text().strip() or None, text=self.search.text().strip() or None,
                                  since=day(self.since), until=day(self.until), limit=LIMIT)
 
@@ -135,16 +135,16 @@ class AuditDialog(QDialog):
             more = " (les plus récentes)" if len(entries) >= LIMIT else ""
             self.status.setText(f"{len(entries)} entrée(s){more}.")
 
-        self._job(lambda s: audit.list_entries(s, flt), shown)
+        self._job(lambda s: audit_reading.list_entries(s, flt), shown)
 
     def verify(self) -> None:
-        def shown(report: audit.ChainReport) -> None:
+        def shown(report: audit_chain.ChainReport) -> None:
             box = QMessageBox.information if report.ok else QMessageBox.critical if report.altered else QMessageBox.warning
             notes = "".join(f"\n\n{n}" for n in report.notes)
             box(self, APP_NAME, f"{report.message}{notes}\n\nEmpreinte de la dernière entrée :\n{report.head}")
             self.last_report = report
 
-        self._job(audit.verify_audit_chain, shown)
+        self._job(audit_chain.verify_audit_chain, shown)
 
     def export(self, path: str | None = None) -> None:
         if not path:
@@ -153,5 +153,5 @@ class AuditDialog(QDialog):
         if not path:
             return
         flt = self.current_filter()
-        self._job(lambda s: audit.export_entries(s, path, flt),
+        self._job(lambda s: audit_reading.export_entries(s, path, flt),
                   lambda n: self.status.setText(f"{n} entrée(s) exportée(s) dans {path}."))

@@ -1,7 +1,9 @@
-"""Settings stored in the database (table `app_setting`), shared by everyone who opens the file.
+"""Settings stored in the database (table `app_setting`), shared by everyone who opens it.
 
-Each known setting has a default, a French label and a check; changing one needs `settings.manage` (or
-`accounts.manage` for sign-in) and is written to the audit log.
+All three protect people: mandatory sign-in, how long identities are kept, which counts are too small to show.
+Each has a default, a French label and a check; changing one needs `settings.manage` (or `accounts.manage` for
+sign-in) and is written to the audit log. (The user's own settings, readable without any database, are
+`services.backup.user_settings`.)
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ SETTINGS: dict[str, SettingSpec] = {
 }
 
 
-def get_setting(session: Session, key: str) -> Any:
+def read_database_setting(session: Session, key: str) -> Any:
     spec = SETTINGS[key]
     raw = session.scalar(select(Setting.value).where(Setting.key == key))
     if raw is None:
@@ -77,14 +79,14 @@ def get_setting(session: Session, key: str) -> Any:
         return spec.default
 
 
-def set_setting(session: Session, key: str, value: Any) -> Any:
+def write_database_setting(session: Session, key: str, value: Any) -> Any:
     """Check and store a setting; returns the stored value. Raises ValueError (French) or AccessDenied."""
     if key not in SETTINGS:
         raise ValueError(f"Réglage inconnu : « {key} » (connus : {', '.join(SETTINGS)}).")
     spec = SETTINGS[key]
     authz.require(session, spec.permission)
     value = spec.check(value)
-    old = get_setting(session, key)
+    old = read_database_setting(session, key)
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=json.dumps(value)))

@@ -3,6 +3,7 @@
 Why a file and not a table: the backup folder is needed precisely when the database cannot be opened (damaged
 file, schema from a newer version), must not live inside the file it protects, and must not go back in time
 when a backup is restored. Written atomically; an unreadable file counts as empty, never as an error.
+(The settings stored IN a database, shared by everyone who opens it, are `services.security.database_settings`.)
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def settings_file() -> Path:
     return user_config_path(APP_NAME, APP_AUTHOR, ensure_exists=True) / "settings.json"
 
 
-def load_settings() -> dict[str, Any]:
+def load_user_settings() -> dict[str, Any]:
     try:
         data = json.loads(settings_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -29,13 +30,13 @@ def load_settings() -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def get_setting(key: str, default: Any = None) -> Any:
-    return load_settings().get(key, default)
+def read_user_setting(key: str, default: Any = None) -> Any:
+    return load_user_settings().get(key, default)
 
 
-def set_setting(key: str, value: Any) -> None:
+def write_user_setting(key: str, value: Any) -> None:
     """Set (or with None, remove) one key, keeping the others."""
-    data = load_settings()
+    data = load_user_settings()
     if value is None:
         data.pop(key, None)
     else:

@@ -1,0 +1,103 @@
+"""Erasing people in the automatic backups (GDPR art. 17), after their erasure in the database.
+
+A backup cannot be opened as a Database (no audit of its own, no signed-in user): the same erasure rule as the
+database's (`db.erasure`: which columns become what) is applied to it in SQL, one SQLite transaction per file,
+then VACUUM so the old pages are gone. Encrypted copies are skipped (the erasure is re-applied when one is
+restored); copies saved elsewhere by the user are out of reach.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from erbm_desk.db.erasure import AUDIT_PERSONAL_COLUMN, erasure_of, identity_columns
+from erbm_desk.db.sqlite_files import header_ok
+from erbm_desk.services.backup.listing import backups_in
+from erbm_desk.services.backup.location import DatabaseOrPath, backup_folder, db_file
+
+
+@dataclass
+class ScrubResult:
+    scrubbed: list[Path] = field(default_factory=list)  # backups that held one of the people, now erased
+    unchanged: int = 0  # backups that did not hold them (or already anonymous)
+    skipped: list[str] = field(default_factory=list)  # French notes: encrypted or unreadable copies
+    seconds: float = 0.0
+
+    def message(self) -> str:
+        total = len(self.scrubbed) + self.unchanged
+        if self.scrubbed:
+            text = (f"Sauvegardes automatiques : {len(self.scrubbed)} sur {total} contenaient encore cette identité "
+                    f"et ont été nettoyées ({self.seconds:.1f} s).")
+        elif total:
+            text = f"Sauvegardes automatiques : aucune des {total} ne contenait cette identité."
+        else:
+            text = "Aucune sauvegarde automatique à nettoyer."
+        return text + "".join(f" {n}" for n in self.skipped)
+
+
+def scrub_backups(db: DatabaseOrPath, people: dict[str, str | None], root: Path | None = None) -> ScrubResult:
+    """Erase the given people (UUID -> pseudonym) in every automatic backup of the database, in place."""
+    started = time.perf_counter()
+    result = ScrubResult()
+    db_path = db_file(db)
+    if db_path is None or not people:
+        return result
+    encrypted = 0
+    for entry in backups_in(backup_folder(db_path, root)):
+        if not header_ok(entry.path):
+            encrypted += 1
+            continue
+        try:
+            if _scrub_file(entry.path, people):
+                result.scrubbed.append(entry.path)
+            else:
+                result.unchanged += 1
+        except sqlite3.Error as exc:
+            result.skipped.append(f"« {entry.path.name} » n'a pas pu être nettoyée ({exc}) : supprimez-la.")
+    if encrypted:
+        result.skipped.append(f"{encrypted} sauvegarde(s) chiffrée(s) non nettoyée(s) : l'effacement y sera "
+                              "réappliqué si elles sont restaurées.")
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _day(value) -> date:
+    return date.fromisoformat(str(value)[:10])
+
+
+def _scrub_file(path: Path, people: dict[str, str | None]) -> bool:
+    identified = " OR ".join(f"{column} IS NOT NULL" for column in identity_columns())
+    conn = sqlite3.connect(str(path), timeout=30)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "beneficiary" not in tables:
+            return False
+        audit_columns = {r[1] for r in conn.execute("PRAGMA table_info(audit_log)")} if "audit_log" in tables else set()
+        changed = False
+        with conn:
+            for uuid, pseudonym in people.items():
+                row = conn.execute(f"SELECT id, birth_date, pseudonym FROM beneficiary WHERE uuid = ? AND ({identified})",
+                                   (uuid,)).fetchone()
+                if row is None:
+                    continue
+                bid, birth, own = row
+                contracts = conn.execute("SELECT id, start_date FROM contract WHERE beneficiary_id = ?", (bid,)).fetchall()
+                erasure = erasure_of(_day(birth) if birth else None, [(cid, _day(start)) for cid, start in contracts],
+                                     own or pseudonym)
+                for cid, band in erasure.contract_age_bands.items():
+                    conn.execute("UPDATE contract SET age_band = ? WHERE id = ?", (band.value, cid))
+                assignments = ", ".join(f"{column} = ?" for column in erasure.beneficiary)
+                conn.execute(f"UPDATE beneficiary SET {assignments} WHERE id = ?", (*erasure.beneficiary.values(), bid))
+                if AUDIT_PERSONAL_COLUMN in audit_columns:
+                    conn.execute(f"UPDATE audit_log SET {AUDIT_PERSONAL_COLUMN} = NULL WHERE entity = 'beneficiary' AND "
+                                 "record_uuid = ?", (uuid,))
+                changed = True
+        if changed:
+            conn.execute("VACUUM")
+        return changed
+    finally:
+        conn.close()
