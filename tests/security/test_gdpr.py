@@ -97,3 +97,15 @@ def test_retention_lists_people_whose_path_ended_long_ago(db, small_dataset):
     with db.session() as s:
         left = {c.beneficiary_id for c in gdpr.due_for_retention(s, today=date(2030, 1, 1), years=5)}
         assert left == {small_dataset["p2"], small_dataset["p3"], small_dataset["p4"]}  # the erased one is gone
+
+
+def test_erasing_a_person_is_one_rule_read_from_the_entity_description():
+    from erbm_desk.db.erasure import erasure_of, identity_columns
+
+    assert identity_columns() == ("last_name", "first_name", "birth_date")  # the beneficiary's personal columns
+    erasure = erasure_of(date(2000, 3, 15), [(7, date(2022, 1, 10)), (8, date(2027, 1, 1))], "ANON-00C0FFEE")
+    assert erasure.beneficiary == {"last_name": None, "first_name": None, "birth_date": None,
+                                   "pseudonym": "ANON-00C0FFEE"}
+    assert erasure.contract_age_bands == {7: AgeBand.UNDER_26, 8: AgeBand.FROM_26_TO_49}
+    unknown = erasure_of(None, [(7, date(2022, 1, 10))], None)
+    assert unknown.contract_age_bands == {} and unknown.beneficiary["pseudonym"].startswith("ANON-")

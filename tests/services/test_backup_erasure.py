@@ -142,3 +142,26 @@ def test_erasure_scrubs_the_automatic_backups_in_place(sdb, tmp_path):
     assert _indicators(sdb) == indicators
     with sdb.session() as s:
         assert verify_audit_chain(s).ok
+
+
+def test_the_backups_are_erased_by_the_same_rule_as_the_database(sdb):
+    older = copies.backup_database(sdb, "manuelle")
+    report = gdpr.erase_and_vacuum(sdb, [sdb.person])[0]
+    columns = ("last_name", "first_name", "birth_date", "pseudonym")
+
+    def erased(path):
+        conn = sqlite3.connect(path)
+        try:
+            person = conn.execute(f"SELECT {', '.join(columns)}, id FROM beneficiary WHERE uuid = ?",
+                                  (sdb.person_uuid,)).fetchone()
+            bands = conn.execute("SELECT id, age_band FROM contract WHERE beneficiary_id = ? ORDER BY id",
+                                 (person[-1],)).fetchall()
+            personal = conn.execute("SELECT count(*) FROM audit_log WHERE record_uuid = ? AND personal IS NOT NULL",
+                                    (sdb.person_uuid,)).fetchone()[0]
+            return person[:-1], bands, personal
+        finally:
+            conn.close()
+
+    live, backup = erased(sdb.path), erased(older.path)
+    assert live == backup
+    assert live[0] == (None, None, None, report.pseudonym) and live[1][0][1] is not None and live[2] == 0
