@@ -217,3 +217,29 @@ def restore_deleted(session: Session, deleted: Deleted) -> None:
     for ent, values in deleted.rows:
         session.add(MODELS[ent](**values))
         session.flush()
+
+
+def refuse_bulk_writes_when_read_only(state) -> None:
+    message = state.session.info.get("read_only")
+    if message and (state.is_insert or state.is_update or state.is_delete):
+        raise ReadOnlyError(message)
+
+
+def guard_rules_at_flush(session: Session, _flush_context, _instances) -> None:
+    """Last line of defence: no ORM write, whatever its path, stores a value that breaks a value rule."""
+    if session.info.get("read_only") and (session.new or session.dirty or session.deleted):
+        raise ReadOnlyError(session.info["read_only"])
+    for obj in list(session.new) + list(session.dirty):
+        entity = getattr(obj, "__tablename__", None)
+        if entity not in SPECS or (obj in session.dirty and not session.is_modified(obj)):
+            continue
+        problems = record_problems(entity, row_dict(obj))
+        if entity == "hours_entry" and not problems and obj.contract_id is not None:
+            with session.no_autoflush:
+                contract = obj.contract or session.get(Contract, obj.contract_id)
+            try:
+                rules.check_month_in_contract(obj.month, contract.start_date, contract.end_date)
+            except rules.RuleError as exc:
+                problems[exc.field] = exc.message
+        if problems:
+            raise RecordInvalid(problems)
