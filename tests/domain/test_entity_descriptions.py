@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import inspect
 
-from erbm_desk.db.models import MODELS, Bailleur, Commune, Epci
+from erbm_desk.db.models import MODELS
 from erbm_desk.domain.entities import (
     ALL_SPECS,
     SPECS,
@@ -20,7 +20,7 @@ from erbm_desk.domain.entities import (
 )
 from erbm_desk.services.security.authz import Role
 
-_MODELS = {**MODELS, "bailleur": Bailleur, "commune": Commune, "epci": Epci}
+_MODELS = MODELS
 
 
 def _model_columns(entity: str) -> set[str]:
@@ -76,9 +76,11 @@ def test_dependents_related_panels_and_dialog_children_resolve():
             spec.column(spec.first_sort)
         if spec.edited_under:
             assert spec.column(spec.edited_under.key).kind is Kind.REF
-        if spec.month_in_period_of:
-            parent = ALL_SPECS[spec.column(spec.month_in_period_of).ref]
+        if spec.month_within:
+            assert spec.column(spec.month_within.month).kind is Kind.MONTH
+            parent = ALL_SPECS[spec.column(spec.month_within.within).ref]
             assert {"start_date", "end_date"} <= set(parent.keys)
+            assert any(d.entity == spec.name and d.key == spec.month_within.within for d in parent.dependents)
         if spec.summed:
             assert spec.column(spec.summed).kind is Kind.DECIMAL
 

@@ -28,6 +28,7 @@ from erbm_desk.domain.entities.spec import (
     FilterKind,
     ListFilter,
     Match,
+    MonthWithin,
     Naming,
     Noun,
     Related,
@@ -58,6 +59,6 @@ __all__ = [
     "ADMINISTRATOR", "ALL_SPECS", "BAILLEUR", "BENEFICIARY", "CITE", "COMMUNE", "COMPANY", "CONTRACT", "EPCI",
     "FACILITATOR", "FUNDING", "HOURS", "LANDLORD", "NOTES_HELP", "OPERATION", "PUBLICS", "REFERENCE_SPECS",
     "SPECS", "WORKBOOK_ENTITIES", "WRITABLE_ENTITIES", "Checker", "Column", "CountPlace", "Dependent",
-    "EditedUnder", "EntitySpec", "FilterKind", "Kind", "ListFilter", "Match", "Naming", "Noun", "Related",
-    "counted_in", "enum_choices", "writable_by",
+    "EditedUnder", "EntitySpec", "FilterKind", "Kind", "ListFilter", "Match", "MonthWithin", "Naming", "Noun",
+    "Related", "counted_in", "enum_choices", "writable_by",
 ]

@@ -13,6 +13,7 @@ from erbm_desk.domain.entities.spec import (
     FilterKind,
     ListFilter,
     Match,
+    MonthWithin,
     Naming,
     Noun,
 )
@@ -45,7 +46,8 @@ HOURS = EntitySpec(
     ),
     first_sort="month",
     edited_under=EditedUnder("contract_id", "Ajouter un mois…"),
-    month_in_period_of="contract_id",
+    month_within=MonthWithin("month", "contract_id",
+                             "Des heures sont saisies en {month}, hors de la nouvelle période du contrat."),
     summed="hours",
     checks=(_check,),
     written_by=frozenset({ADMINISTRATOR, FACILITATOR}),

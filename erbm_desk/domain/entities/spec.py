@@ -144,6 +144,16 @@ class Naming:
     detail_format: str = "{name} ({detail})"
 
 
+@dataclass(frozen=True)
+class MonthWithin:
+    """The month column `month` must lie in the period (start_date–end_date) of the record `within` points to;
+    changing that record's period is refused with `outside_message` while a month would fall outside."""
+
+    month: str
+    within: str
+    outside_message: str  # « … en {month} … », the month written mm/yyyy
+
+
 class CountPlace(str, Enum):
     """Where the number of records of an entity is shown."""
 
@@ -175,7 +185,7 @@ class EntitySpec:
     related: tuple[Related, ...] = ()
     first_sort: str | None = None  # the column a related list of these records is first sorted by
     edited_under: EditedUnder | None = None
-    month_in_period_of: str | None = None  # reference whose start_date–end_date must contain this record's month
+    month_within: MonthWithin | None = None
     summed: str | None = None  # column whose exact total a list of these records shows
     checks: tuple[Checker, ...] = ()  # value rules of one record that need no database
     written_by: frozenset[str] = frozenset()  # role codes that may create, change and delete these records
