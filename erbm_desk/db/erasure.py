@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any, Iterable
 
 from erbm_desk.domain import rules
-from erbm_desk.domain.entities.catalogue import BENEFICIARY
+from erbm_desk.domain.entities import BENEFICIARY
 
 AUDIT_PERSONAL_COLUMN = "personal"  # audit_log: the salted personal values of an entry, NULL once erased
 

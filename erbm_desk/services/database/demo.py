@@ -29,6 +29,7 @@ from erbm_desk.db.models import (
 )
 from erbm_desk.db.portability import sync_id_sequences
 from erbm_desk.domain import rules
+from erbm_desk.domain.entities import WRITABLE_ENTITIES
 from erbm_desk.domain.enums import (
     CompanyKind,
     ContractType,
@@ -114,7 +115,7 @@ def _months(start: date, end: date):
 def generate_demo(session: Session, seed: int = 1, scale: float = 1, progress: Progress | None = None) -> DemoSummary:
     """Fill a database holding only reference data. One transaction: the caller commits."""
     progress = progress or NullProgress()
-    authz.require_write(session, *authz.ENTITIES)  # issue 7: Core inserts bypass the flush-time check
+    authz.require_write(session, *WRITABLE_ENTITIES)  # Core inserts bypass the flush-time check
     if scale <= 0:
         raise DemoError("L'échelle doit être positive.")
     if session.scalar(select(func.count()).select_from(Operation)):
@@ -300,10 +301,10 @@ def generate_demo(session: Session, seed: int = 1, scale: float = 1, progress: P
     progress.advance()
     session.flush()
     sync_id_sequences(session)  # ids were given explicitly: PostgreSQL's sequences must follow
-    # issue 7: bulk Core inserts are not seen by the audit listener; one summary entry instead.
-    audit.record_bulk(session, {"cite": len(new_cites), "operation": len(operations), "funding": len(fundings),
-                                "company": len(companies), "beneficiary": len(beneficiaries),
-                                "contract": len(contracts), "hours_entry": len(hours)},
+    # Bulk Core inserts are not seen by the audit listener: one summary entry instead.
+    written = ((Cite, new_cites), (Operation, operations), (Funding, fundings), (Company, companies),
+               (Beneficiary, beneficiaries), (Contract, contracts), (HoursEntry, hours))
+    audit.record_bulk(session, {model.__tablename__: len(rows) for model, rows in written},
                       note=f"données de démonstration (graine {seed}, échelle {scale})")
     return DemoSummary(len(cite_rows), len(operations), len(fundings), len(companies), len(beneficiaries),
                        len(contracts), len(hours))

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from erbm_desk.db.models import utcnow
 from erbm_desk.domain import rules
 from erbm_desk.domain.text import fold
-from erbm_desk.domain.entities.catalogue import SPECS, Column
+from erbm_desk.domain.entities import SPECS, Column
 from erbm_desk.domain.validation import record_problems
 from erbm_desk.services.security import authz
 from erbm_desk.services.exchange import guard as excel_guard  # issue 7: import hardening
@@ -53,7 +53,6 @@ from erbm_desk.services.exchange.safety import check_workbook_file
 from erbm_desk.services.exchange.snapshot import AMBIGUOUS, DbSnapshot, TextIndex, database_token, insee_in, \
     natural_key, siret_in
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
-from erbm_desk.services.records.writes import DUPLICATE_MESSAGES
 
 
 # --- planning ------------------------------------------------------------------------------------------------
@@ -438,7 +437,7 @@ class _Planner(Merging):
         key = natural_key(entity, key_values, ident)
         by_key = db_by_key.get(key) if key is not None else None
         if by_uuid is not None and by_key is not None and by_key != by_uuid:
-            errors[SPECS[entity].natural_key[0]] = DUPLICATE_MESSAGES[entity]
+            errors[SPECS[entity].natural_key[0]] = SPECS[entity].duplicate_message
         rp.db_id = by_uuid if by_uuid is not None else by_key
         if rp.file_uuid:
             twin = file_uuids.get(rp.file_uuid)
@@ -448,7 +447,7 @@ class _Planner(Merging):
             twin = file_keys.get(key)
             if twin is not None:
                 errors.setdefault(SPECS[entity].natural_key[0],
-                                  f"doublon de la ligne {twin.row} ({DUPLICATE_MESSAGES[entity].lower()})")
+                                  f"doublon de la ligne {twin.row} ({SPECS[entity].duplicate_message.lower()})")
             else:
                 file_keys[key] = rp
         if rp.db_id is not None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import Beneficiary, Cite, Company, Contract, HoursEntry, Operation
 from erbm_desk.domain import rules
+from erbm_desk.domain.entities import HOURS
 from erbm_desk.services.security import authz
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 from erbm_desk.services.records.writes import delete_record, save_record
@@ -144,10 +145,10 @@ def save_month(
         if hours == (entry.hours if entry else None):
             continue  # unchanged: keep its updated_at, so merges of workbooks see no change
         if hours is None:
-            delete_record(session, "hours_entry", entry.id)
+            delete_record(session, HOURS.name, entry.id)
         elif entry is None:
-            save_record(session, "hours_entry", {"contract_id": cid, "month": month, "hours": hours})
+            save_record(session, HOURS.name, {"contract_id": cid, "month": month, "hours": hours})
         else:
-            save_record(session, "hours_entry", {"hours": hours}, entry.id)
+            save_record(session, HOURS.name, {"hours": hours}, entry.id)
         written += 1
     return written

@@ -13,9 +13,9 @@ from sqlalchemy import and_, func, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from erbm_desk.db.models import MODELS, Contract, HoursEntry, Record
+from erbm_desk.db.models import MODELS, Record
 from erbm_desk.domain import rules
-from erbm_desk.domain.entities.catalogue import SPECS, Kind
+from erbm_desk.domain.entities import SPECS, EntitySpec, Kind
 from erbm_desk.domain.validation import record_problems
 from erbm_desk.services.security import authz
 
@@ -50,26 +50,6 @@ class ReadOnlyError(RecordInvalid):
         super().__init__({None: message})
 
 
-DUPLICATE_MESSAGES = {
-    "cite": "Une cité de ce nom existe déjà dans cette commune.",
-    "operation": "Une opération de cet intitulé existe déjà sur cette cité.",
-    "funding": "Ce financeur a déjà une ligne de financement sur cette opération.",
-    "company": "Une entreprise avec ce SIRET existe déjà.",
-    "beneficiary": "Un bénéficiaire avec ces nom, prénom et date de naissance existe déjà.",
-    "contract": "Ce contrat existe déjà (même bénéficiaire, entreprise, opération et date de début).",
-    "hours_entry": "Des heures sont déjà saisies pour ce contrat et ce mois.",
-}
-
-# What depends on a record, as (entity, foreign key): deleting the record deletes these too, once confirmed.
-DEPENDENTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "cite": (("operation", "cite_id"),),
-    "operation": (("funding", "operation_id"), ("contract", "operation_id")),
-    "company": (("contract", "company_id"),),
-    "beneficiary": (("contract", "beneficiary_id"),),
-    "contract": (("hours_entry", "contract_id"),),
-}
-
-
 def _columns(model) -> list[str]:
     return [c.key for c in inspect(model).column_attrs]
 
@@ -92,25 +72,48 @@ def _check_in_database(session: Session, entity: str, values: dict[str, Any], re
         if record_id is not None:
             clause = and_(clause, model.id != record_id)
         if session.scalar(select(func.count()).select_from(model).where(clause)):
-            errors[spec.natural_key[0]] = DUPLICATE_MESSAGES[entity]
-    if entity == "hours_entry" and values.get("contract_id") and values.get("month"):
-        contract = session.get(Contract, values["contract_id"])
-        if contract is not None:
-            try:
-                rules.check_month_in_contract(values["month"], contract.start_date, contract.end_date)
-            except rules.RuleError as exc:
-                errors[exc.field] = exc.message
-    if entity == "contract" and record_id is not None and values.get("start_date"):
-        months = session.scalars(select(HoursEntry.month).where(HoursEntry.contract_id == record_id)).all()
-        for month in months:
+            errors[spec.natural_key[0]] = spec.duplicate_message
+    if spec.month_within:
+        errors.update(_month_outside_parent(session, spec, values))
+    if record_id is not None:
+        errors.update(_months_outside_new_period(session, spec, values, record_id))
+    return errors
+
+
+def _month_outside_parent(session: Session, spec: EntitySpec, values: dict[str, Any]) -> dict:
+    """A month of hours outside the period of its contract."""
+    rule = spec.month_within
+    parent_id, month = values.get(rule.within), values.get(rule.month)
+    if not (parent_id and month):
+        return {}
+    parent = session.get(MODELS[spec.column(rule.within).ref], parent_id)
+    return _month_problem(rule.month, month, parent) if parent is not None else {}
+
+
+def _month_problem(field_key: str, month, parent) -> dict:
+    try:
+        rules.check_month_in_contract(month, parent.start_date, parent.end_date, field_key)
+    except rules.RuleError as exc:
+        return {exc.field: exc.message}
+    return {}
+
+
+def _months_outside_new_period(session: Session, spec: EntitySpec, values: dict[str, Any], record_id: int) -> dict:
+    """A contract whose new period would leave some of its months of hours outside."""
+    if not values.get("start_date"):
+        return {}
+    for dep in spec.dependents:
+        rule = SPECS[dep.entity].month_within
+        if rule is None or rule.within != dep.key:
+            continue
+        child = MODELS[dep.entity]
+        months = session.scalars(select(getattr(child, rule.month)).where(getattr(child, dep.key) == record_id))
+        for month in months.all():
             try:
                 rules.check_month_in_contract(month, values["start_date"], values.get("end_date"))
             except rules.RuleError:
-                errors["end_date"] = (
-                    f"Des heures sont saisies en {month:%m/%Y}, hors de la nouvelle période du contrat."
-                )
-                break
-    return errors
+                return {"end_date": rule.outside_message.format(month=f"{month:%m/%Y}")}
+    return {}
 
 
 def check_record(session: Session, entity: str, values: dict[str, Any], record_id: int | None = None) -> None:
@@ -128,14 +131,13 @@ def save_record(session: Session, entity: str, values: dict[str, Any], record_id
 
     `expected_version` (or a "version" key in `values`) is the version the user started editing from: if the
     record has changed since, ConflictError is raised instead of overwriting someone else's change."""
-    authz.require_write(session, entity)  # issue 7: rights checked in the service, not only in the window
+    authz.require_write(session, entity)  # rights checked in the service, not only in the window
     model = MODELS[entity]
     if "version" in values:
         values = dict(values)
         expected_version = values.pop("version") if expected_version is None else expected_version
         values.pop("version", None)
-    if entity == "company" and values.get("siret"):
-        values = {**values, "siret": rules.normalise_siret(values["siret"])}
+    values = _normalised(SPECS[entity], values)
     if record_id is None:
         check_record(session, entity, values)
         obj = model(**values)
@@ -161,6 +163,12 @@ def _flush(session: Session) -> None:
         raise ConflictError() from exc
 
 
+def _normalised(spec: EntitySpec, values: dict[str, Any]) -> dict[str, Any]:
+    """Values in the one spelling stored (a SIRET typed with spaces)."""
+    changes = {c.key: c.normalise(values[c.key]) for c in spec.columns if c.normalise and values.get(c.key)}
+    return {**values, **changes} if changes else values
+
+
 @dataclass
 class Deleted:
     """Everything a deletion removed, in insertion order, to put it back as it was."""
@@ -175,11 +183,12 @@ def dependents(session: Session, entity: str, record_id: int) -> dict[str, int]:
     counts: dict[str, int] = {}
 
     def walk(ent: str, ids: list[int]) -> None:
-        for child, fk in DEPENDENTS.get(ent, ()):
-            child_ids = list(session.scalars(select(MODELS[child].id).where(getattr(MODELS[child], fk).in_(ids))))
+        for dep in SPECS[ent].dependents:
+            model = MODELS[dep.entity]
+            child_ids = list(session.scalars(select(model.id).where(getattr(model, dep.key).in_(ids))))
             if child_ids:
-                counts[child] = counts.get(child, 0) + len(child_ids)
-                walk(child, child_ids)
+                counts[dep.entity] = counts.get(dep.entity, 0) + len(child_ids)
+                walk(dep.entity, child_ids)
 
     walk(entity, [record_id])
     return counts
@@ -187,17 +196,17 @@ def dependents(session: Session, entity: str, record_id: int) -> dict[str, int]:
 
 def delete_record(session: Session, entity: str, record_id: int) -> Deleted:
     """Delete a record and what depends on it (the caller has asked for confirmation)."""
-    authz.require_write(session, entity)  # issue 7; dependents are checked at flush (authz._guard_writes)
+    authz.require_write(session, entity)  # dependents are checked at flush (authz._guard_writes)
     deleted = Deleted(entity, record_id)
     ordered: list[tuple[str, list[Record]]] = []
 
     def walk(ent: str, objs: list[Record]) -> None:
         ordered.append((ent, objs))
-        for child, fk in DEPENDENTS.get(ent, ()):
-            model = MODELS[child]
-            kids = list(session.scalars(select(model).where(getattr(model, fk).in_([o.id for o in objs]))))
+        for dep in SPECS[ent].dependents:
+            model = MODELS[dep.entity]
+            kids = list(session.scalars(select(model).where(getattr(model, dep.key).in_([o.id for o in objs]))))
             if kids:
-                walk(child, kids)
+                walk(dep.entity, kids)
 
     obj = session.get(MODELS[entity], record_id)
     if obj is None:
@@ -234,12 +243,12 @@ def guard_rules_at_flush(session: Session, _flush_context, _instances) -> None:
         if entity not in SPECS or (obj in session.dirty and not session.is_modified(obj)):
             continue
         problems = record_problems(entity, row_dict(obj))
-        if entity == "hours_entry" and not problems and obj.contract_id is not None:
-            with session.no_autoflush:
-                contract = obj.contract or session.get(Contract, obj.contract_id)
-            try:
-                rules.check_month_in_contract(obj.month, contract.start_date, contract.end_date)
-            except rules.RuleError as exc:
-                problems[exc.field] = exc.message
+        rule = SPECS[entity].month_within
+        if rule and not problems and getattr(obj, rule.within) is not None:
+            with session.no_autoflush:  # the loaded parent, else a primary-key read
+                parent = (getattr(obj, rule.within.removesuffix("_id"), None)
+                          or session.get(MODELS[SPECS[entity].column(rule.within).ref], getattr(obj, rule.within)))
+            if parent is not None:
+                problems.update(_month_problem(rule.month, getattr(obj, rule.month), parent))
         if problems:
             raise RecordInvalid(problems)

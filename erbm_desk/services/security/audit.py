@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from erbm_desk.db.erasure import AUDIT_PERSONAL_COLUMN
 from erbm_desk.db.models import AuditEntry, Record, utcnow
-from erbm_desk.domain.entities.catalogue import SPECS
+from erbm_desk.domain.entities import SPECS
 from erbm_desk.services.security import audit_keys, authz
 from erbm_desk.services.security.access_control import bulk_target
 

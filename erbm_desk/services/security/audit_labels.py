@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from erbm_desk.domain.entities.catalogue import SPECS
+from erbm_desk.domain.entities import SPECS
 
 ACTION_LABELS = {
     "create": "Création",
