@@ -52,7 +52,7 @@ def test_backup_is_a_checked_plain_copy_in_the_database_folder(sdb):
     assert info.path.parent == location.backup_folder(sdb.path)
     assert info.path.parent.parent == location.default_backup_root()
     assert info.reason == "manuelle" and info.reason_label == "à la demande"
-    assert info.counts == {k: v for k, v in sdb.counts().items() if k in listing.COUNT_LABELS}
+    assert info.counts == {k: v for k, v in sdb.counts().items() if k in listing.COUNTED_TABLES}
     assert "4 bénéficiaires, 4 contrats, 6 mois d'heures" in info.summary()
     assert sqlite_files.quick_check_problems(info.path, immutable=True) == []
     with open(info.path, "rb") as fh:

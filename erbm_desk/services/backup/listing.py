@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from erbm_desk.db.sqlite_files import connect_readonly, connect_recovering, header_ok, quick_check_problems
+from erbm_desk.domain.entities import SPECS, CountPlace, counted_in
 from erbm_desk.services.backup.location import (
     REASONS,
     DatabaseOrPath,
@@ -18,16 +19,9 @@ from erbm_desk.services.backup.location import (
     parse_name,
 )
 
-# What the counts of a backup show, in this order, with French labels (singular, plural).
-COUNT_LABELS = {
-    "cite": ("cité", "cités"),
-    "operation": ("opération", "opérations"),
-    "funding": ("financement", "financements"),
-    "company": ("entreprise", "entreprises"),
-    "beneficiary": ("bénéficiaire", "bénéficiaires"),
-    "contract": ("contrat", "contrats"),
-    "hours_entry": ("mois d'heures", "mois d'heures"),
-}
+# A backup's counts: one per recorded entity (its table); its summary shows those whose entity description says
+# so (`counted_in` the backup place), with their short noun.
+COUNTED_TABLES = tuple(SPECS)
 
 
 @dataclass(frozen=True)
@@ -58,15 +52,9 @@ class BackupInfo:
         return describe_counts(self.counts)
 
 
-def describe_counts(counts: dict[str, int], keys=("cite", "operation", "beneficiary", "contract", "hours_entry")) -> str:
-    from erbm_desk.domain.rules import format_int
-
-    parts = []
-    for key in keys:
-        n = counts.get(key, 0)
-        one, many = COUNT_LABELS[key]
-        parts.append(f"{format_int(n)} {one if n < 2 else many}")
-    return ", ".join(parts)
+def describe_counts(counts: dict[str, int]) -> str:
+    """« 35 cités, 30 opérations, 2 000 bénéficiaires, 2 500 contrats, 25 000 mois d'heures »."""
+    return ", ".join(spec.short_noun.count(counts.get(spec.name, 0)) for spec in counted_in(CountPlace.BACKUP))
 
 
 def file_counts(path: str | os.PathLike, immutable: bool = True) -> tuple[dict[str, int], str | None]:
@@ -74,7 +62,7 @@ def file_counts(path: str | os.PathLike, immutable: bool = True) -> tuple[dict[s
     conn = connect_readonly(path, immutable=True) if immutable else connect_recovering(Path(path))
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in COUNT_LABELS if t in tables}
+        counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in COUNTED_TABLES if t in tables}
         revision = None
         if "alembic_version" in tables:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()

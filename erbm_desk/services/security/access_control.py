@@ -26,12 +26,12 @@ from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import ColumnClause, TextClause
 
 from erbm_desk.db.models import Beneficiary, Record
+from erbm_desk.domain.entities import WRITABLE_ENTITIES
 from erbm_desk.services.security.authz import AccessDenied, require_write, sees_identities
-from erbm_desk.services.security.roles import ENTITIES
 
 _NAME_COLUMNS = {"last_name", "first_name"}
 _MASKED_ON_LOAD = ("last_name", "first_name", "birth_date")
-_RECORD_TABLES = {m.__tablename__ for m in Record.__subclasses__()} | set(ENTITIES)
+_RECORD_TABLES = {m.__tablename__ for m in Record.__subclasses__()} | set(WRITABLE_ENTITIES)
 _SESSION_KEY = "erbm_authz_session"
 _RAW_IDENTITY = re.compile(r"\b(last_name|first_name|birth_date)\b", re.IGNORECASE)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from erbm_desk.domain.entities import SPECS
+from erbm_desk.domain.entities import ALL_SPECS, SPECS, WRITABLE_ENTITIES
 
 ACTION_LABELS = {
     "create": "Création",
@@ -17,6 +17,9 @@ ACTION_LABELS = {
     "setting": "Réglage",
     "database": "Base de données",
 }
-ENTITY_LABELS = {name: spec.label for name, spec in SPECS.items()} | {
-    "bailleur": "Bailleur", "account": "Compte", "app_setting": "Réglage", "*": "Plusieurs", "database": "Base",
+# The records the journal logs (the recorded entities, then the reference ones someone may write: bailleurs) with
+# their entity description's label; then the journal's other subjects.
+_LOGGED = (*SPECS, *(name for name in WRITABLE_ENTITIES if name not in SPECS))
+ENTITY_LABELS = {name: ALL_SPECS[name].label for name in _LOGGED} | {
+    "account": "Compte", "app_setting": "Réglage", "*": "Plusieurs", "database": "Base",
 }

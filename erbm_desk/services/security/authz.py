@@ -29,13 +29,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from erbm_desk.db.models import Beneficiary
+from erbm_desk.domain.entities import ALL_SPECS
 from erbm_desk.services.security.roles import (  # noqa: F401 - the vocabulary of the checks, see the module doc
     ACCOUNTS_MANAGE,
     AUDIT_READ,
     DATA_IMPORT,
     DATABASE_ADMIN,
-    ENTITIES,
-    ENTITY_LABELS,
     EXPORT_ANONYMOUS,
     EXPORT_NOMINATIVE,
     GDPR_ACCESS,
@@ -133,7 +132,8 @@ def require(target: Any, permission: str) -> CurrentUser:
     user = current_user(target)
     if not has_permission(user, permission):
         if permission.startswith("write:"):
-            what = f"modifier {ENTITY_LABELS.get(permission[6:], permission[6:])}"
+            entity = ALL_SPECS.get(permission[6:])
+            what = f"modifier {entity.write_label if entity else permission[6:]}"
         else:
             what = PERMISSION_LABELS.get(permission, permission)
         raise AccessDenied(f"Accès refusé : le rôle « {user.role.label} » ne permet pas de {what}.")

@@ -1,7 +1,9 @@
-"""The roles and what each may do: the permission table, with the French words the refusals use."""
+"""The roles and what each may do: the permission table, with the French words the refusals use (for a write:
+the entity description's `write_label`)."""
 
 from __future__ import annotations
 
+from erbm_desk.domain.entities import writable_by
 from erbm_desk.domain.enums import LabelledEnum
 
 
@@ -26,14 +28,6 @@ GDPR_ACCESS = "gdpr.access"  # export all the data of one person (right of acces
 GDPR_ERASE = "gdpr.erase"  # erase a person, anonymise those due for retention
 DATABASE_ADMIN = "database.admin"  # encryption, passphrase, restore
 
-ENTITIES = ("bailleur", "cite", "operation", "funding", "company", "beneficiary", "contract", "hours_entry")
-
-_WRITES: dict[Role, frozenset[str]] = {
-    Role.ADMIN: frozenset(ENTITIES),
-    Role.FACILITATOR: frozenset({"company", "beneficiary", "contract", "hours_entry"}),
-    Role.BAILLEUR: frozenset({"bailleur", "cite", "operation", "funding"}),
-    Role.COMITE: frozenset(),
-}
 _READS: dict[Role, frozenset[str]] = {
     Role.ADMIN: frozenset({
         ACCOUNTS_MANAGE, SETTINGS_MANAGE, AUDIT_READ, IDENTITY_READ, PERSON_READ, EXPORT_NOMINATIVE,
@@ -46,8 +40,9 @@ _READS: dict[Role, frozenset[str]] = {
     Role.COMITE: frozenset({EXPORT_ANONYMOUS, INDICATORS_READ}),
 }
 
+# Which entities a role may write is part of each entity's description (`written_by`).
 PERMISSIONS: dict[Role, frozenset[str]] = {
-    role: _READS[role] | {f"write:{e}" for e in _WRITES[role]} for role in Role
+    role: _READS[role] | {f"write:{e}" for e in writable_by(role.value)} for role in Role
 }
 
 PERMISSION_LABELS = {
@@ -63,9 +58,4 @@ PERMISSION_LABELS = {
     GDPR_ACCESS: "exporter les données d'une personne",
     GDPR_ERASE: "effacer l'identité d'une personne",
     DATABASE_ADMIN: "administrer la base (chiffrement, restauration d'une sauvegarde)",
-}
-ENTITY_LABELS = {
-    "bailleur": "les bailleurs", "cite": "les cités", "operation": "les opérations", "funding": "les financements",
-    "company": "les entreprises", "beneficiary": "les bénéficiaires", "contract": "les contrats",
-    "hours_entry": "les heures réalisées",
 }
