@@ -107,7 +107,7 @@ class BackupInfo:
 
 
 def describe_counts(counts: dict[str, int], keys=("cite", "operation", "beneficiary", "contract", "hours_entry")) -> str:
-    from erbm_desk.domain.rules import format_int
+    from erbm_desk.domain.french import format_int
 
     parts = []
     for key in keys:

@@ -37,6 +37,7 @@ from erbm_desk.db.models import (
     Operation,
 )
 from erbm_desk.domain import rules
+from erbm_desk.domain.french import format_date, format_int, format_month
 from erbm_desk.domain.enums import (
     AgeBand,
     CompanyKind,
@@ -382,10 +383,10 @@ def _formatters(entity: str) -> tuple[Callable[[Any], str], ...]:
     for c in SPECS[entity].columns:
         if c.kind is Kind.REF:
             out.append(lambda value: value or "")
-        elif c.kind is Kind.DATE:  # = values.format_date, without strftime (slow, and it imports on each call)
-            out.append(lambda d: "" if d is None else f"{d.day:02d}/{d.month:02d}/{d.year:04d}")
+        elif c.kind is Kind.DATE:  # Column.format's rule, without its dispatch on the kind
+            out.append(format_date)
         elif c.kind is Kind.MONTH:
-            out.append(lambda d: "" if d is None else f"{d.month:02d}/{d.year:04d}")
+            out.append(format_month)
         elif c.kind in (Kind.ENUM, Kind.BOOL):
             known = {None: c.format(None), **({m: c.format(m) for m in c.choices} if c.choices else
                                               {True: c.format(True), False: c.format(False)})}
@@ -494,7 +495,7 @@ def dependents_text(counts: dict[str, int]) -> str:
         n = counts.get(entity, 0)
         if n:
             one, many = DEPENDENT_WORDS[entity]
-            parts.append(f"{rules.format_int(n)} {one if n == 1 else many}")
+            parts.append(f"{format_int(n)} {one if n == 1 else many}")
     if len(parts) > 1:
         return ", ".join(parts[:-1]) + " et " + parts[-1]
     return parts[0] if parts else ""

@@ -40,6 +40,7 @@ from erbm_desk.db.models import (
     utcnow,
 )
 from erbm_desk.domain import rules
+from erbm_desk.domain.french import format_month
 from erbm_desk.domain.text import fold
 from erbm_desk.domain.entities.catalogue import BENEFICIARY, CONTRACT
 from erbm_desk.services.security import audit, authz
@@ -162,7 +163,7 @@ def export_person(session: Session, beneficiary_id: int, path: str | Path) -> Pa
     )
     ws = wb.create_sheet("Heures")
     audit.append_rows(ws, ["Contrat n°", "Mois", "Heures"],
-                      ([cid, month.strftime("%m/%Y"), h] for cid, month, h, _u in hours), widths=(12, 10, 10))
+                      ([cid, format_month(month), h] for cid, month, h, _u in hours), widths=(12, 10, 10))
     ws = wb.create_sheet("Historique")
     rows = [audit.as_row(e) for e in history]
     audit.append_rows(ws, ["Date (UTC)", "Par", "Action", "Sur", "Détail"],
