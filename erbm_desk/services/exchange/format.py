@@ -16,7 +16,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Iterable
 
-from erbm_desk.domain.text import fold
+from erbm_desk.domain.text import clean_cell_text, fold
 from erbm_desk.domain.entities.catalogue import SPECS, Column, EntitySpec, Kind
 
 FORMAT_NAME = "ERBM Desk — format d'échange"
@@ -128,25 +128,9 @@ def is_computed_sheet(sheet_name: str) -> bool:
     return header_key(sheet_name) in {header_key(n) for n in (README_SHEET, SUMMARY_SHEET, LISTS_SHEET)}
 
 
-# --- Text written into cells -------------------------------------------------------------------------------
-
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def clean_text(text: str) -> str:
-    """Without the control characters a workbook cannot hold (openpyxl would raise IllegalCharacterError)."""
-    return _ILLEGAL.sub("", text)
-
-
-def needs_neutralising(text: str) -> bool:
-    """Text a spreadsheet could take for a formula (formula injection): written as forced text."""
-    return text.startswith(_FORMULA_START)
-
-
 def normal_text(text: str) -> str:
     """Text as the column parser stores it (single spaces), for comparisons."""
-    return " ".join(clean_text(text).split())
+    return " ".join(clean_cell_text(text).split())
 
 
 # --- Canonical values: comparing and fingerprinting ----------------------------------------------------------

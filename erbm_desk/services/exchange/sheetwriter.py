@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from erbm_desk.services.exchange.format import clean_text, needs_neutralising
+from erbm_desk.domain.text import clean_cell_text, looks_like_formula
 
 DATE_FORMAT = "dd/mm/yyyy"
 MONTH_FORMAT = "mm/yyyy"
@@ -116,15 +116,15 @@ class SheetWriter:
         done = self._texts.get(value)
         if done is not None:  # names and references repeat from row to row
             return done
-        cleaned = clean_text(value)
-        if needs_neutralising(cleaned):
+        cleaned = clean_cell_text(value)
+        if looks_like_formula(cleaned):
             return _prepared(self.ws, cleaned, "s", self._style("text"))
         if len(self._texts) < TEXT_CACHE:
             self._texts[value] = cleaned
         return cleaned
 
     def labelled(self, value: str, key: str) -> WriteOnlyCell:
-        return _prepared(self.ws, clean_text(value), "s", self._style(key))
+        return _prepared(self.ws, clean_cell_text(value), "s", self._style(key))
 
     def header(self, labels: list[str], freeze: bool = True) -> None:
         self.ws.append([self.labelled(label, "header") for label in labels])

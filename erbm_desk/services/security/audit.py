@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import AuditEntry, Record, utcnow
 from erbm_desk.domain.entities.catalogue import SPECS
+from erbm_desk.domain.text import FORMULA_LEADS, clean_cell_text
 from erbm_desk.services.security import audit_keys, authz
 
 GENESIS = "0" * 64
@@ -542,18 +543,10 @@ def export_entries(session: Session, path: str | Path, flt: AuditFilter | None =
     return len(rows)
 
 
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _csv_safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_LEADS):
         return "'" + value
     return value
-
-
-def clean_cell_text(text: str) -> str:
-    """Text safe for openpyxl: no control characters (IllegalCharacterError)."""
-    return "".join(ch if ch >= " " or ch in "\t\n" else " " for ch in text)
 
 
 def write_sheet_workbook(path: Path, title: str, headers: Iterable[str], rows: Iterable[Iterable[Any]],
