@@ -21,7 +21,6 @@ from erbm_desk.domain.text import fold
 from erbm_desk.domain.entities.catalogue import SPECS, Column
 from erbm_desk.domain.validation import record_problems
 from erbm_desk.services.security import authz
-from erbm_desk.services.exchange import guard as excel_guard  # issue 7: import hardening
 from erbm_desk.services.exchange import format as fmt
 from erbm_desk.services.exchange.bulk import paused_gc
 from erbm_desk.services.exchange.cells import label_at, parser as _parser, text as _text, uuid_text as _uuid
@@ -49,7 +48,8 @@ from erbm_desk.services.exchange.reader import (
     read_key_values,
     read_sheet,
 )
-from erbm_desk.services.exchange.safety import check_workbook_file
+from erbm_desk.services.exchange.file_checks import check_workbook_file
+from erbm_desk.services.exchange.nir import NIR_NOTICE, is_nir_header
 from erbm_desk.services.exchange.snapshot import AMBIGUOUS, DbSnapshot, TextIndex, database_token, insee_in, \
     natural_key, siret_in
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
@@ -82,7 +82,6 @@ def plan_import(session: Session, path: str | Path, progress: Progress | None = 
     authz.require(session, authz.DATA_IMPORT)
     progress.start(0, "Vérification du fichier")
     sha256 = check_workbook_file(path)
-    excel_guard.check_workbook(path)  # issue 7: macro-enabled workbooks refused (services/excel_guard.py)
     check_cancel(progress)
     wb = open_workbook(path)
     try:
@@ -230,9 +229,9 @@ class _Planner(Merging):
         spec = SPECS[entity]
         header = raw.header
         for j, text in header.unknown:
-            if excel_guard.is_nir_header(text):  # issue 7: a NIR column is dropped with its own notice
+            if is_nir_header(text):  # a NIR column is dropped with its own notice
                 self.problem(raw.name, header.row, f"« {text} » ({raw.letter(j)})",
-                             excel_guard.NIR_NOTICE.format(header=text), notice=True)
+                             NIR_NOTICE.format(header=text), notice=True)
                 continue
             self.problem(raw.name, header.row, f"« {text} » ({raw.letter(j)})", "colonne inconnue, ignorée.",
                          notice=True)

@@ -14,8 +14,8 @@ from typing import Any, Iterator
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
-from erbm_desk.services.exchange import guard as excel_guard  # issue 7: import hardening
 from erbm_desk.services.exchange.errors import ExcelFileError
+from erbm_desk.services.exchange.file_checks import limited_rows
 from erbm_desk.services.exchange.format import SheetColumn, header_key
 
 HEADER_SCAN_ROWS = 30
@@ -69,8 +69,8 @@ def sheet_rows(wb: CalamineWorkbook, sheet_name: str,
         start = sheet.start
         if start is None:
             return 1, 1, iter(())
-        # issue 7: rows and columns bounded while reading (a sheet's declared dimension can lie)
-        return start[0] + 1, start[1] + 1, excel_guard.limited_rows(sheet.iter_rows(), sheet_name)
+        # rows and columns bounded while reading (a sheet's declared dimension can lie)
+        return start[0] + 1, start[1] + 1, limited_rows(sheet.iter_rows(), sheet_name)
     except CalamineError as exc:
         raise ExcelFileError(f"La feuille « {sheet_name} » est illisible ({exc}).") from None
 
