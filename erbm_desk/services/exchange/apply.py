@@ -21,10 +21,10 @@ from erbm_desk.db.portability import sync_id_sequences
 from erbm_desk.domain import rules
 from erbm_desk.domain.entities.catalogue import SPECS, Kind
 from erbm_desk.services.security import audit, authz
-from erbm_desk.services.exchange import format as fmt
+from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.exchange.bulk import paused_gc
 from erbm_desk.services.exchange.site_log import log_import
-from erbm_desk.services.exchange.plan import ImportPlan, NewBailleur, RowPlan, Status
+from erbm_desk.services.exchange.model import ImportPlan, NewBailleur, RowPlan, Status
 from erbm_desk.services.exchange.snapshot import database_token
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 

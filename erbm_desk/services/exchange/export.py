@@ -37,10 +37,10 @@ from erbm_desk.domain.french import format_month
 from erbm_desk.services.security import audit, authz
 from erbm_desk.services.reporting import disclosure
 from erbm_desk.services.atomic_files import atomic_path
-from erbm_desk.services.exchange import format as fmt
+from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.exchange.bulk import paused_gc
 from erbm_desk.services.exchange.site_log import own_site_uuid
-from erbm_desk.services.exchange.format import Role
+from erbm_desk.services.exchange.sheet_format import Role
 from erbm_desk.services.exchange.sheetwriter import (
     DATE_FORMAT,
     DATETIME_FORMAT,
@@ -51,6 +51,7 @@ from erbm_desk.services.exchange.sheetwriter import (
     SheetWriter,
 )
 from erbm_desk.services.exchange.synthese import HEADERS as SYNTHESE_HEADERS
+from erbm_desk.services.exchange.workbook_metadata import README_KEYS
 from erbm_desk.services.exchange.synthese import synthese_rows
 from erbm_desk.services.reporting.indicators import Period, Scope, scope_cites, scope_label, scope_operations
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
@@ -418,16 +419,6 @@ def _write_readme(wb: Workbook, options: ExportOptions, counts: dict[str, int], 
         w.append([None, line])
 
 
-README_KEYS = {
-    "format": "Format",
-    "version": "Version du format",
-    "exported_at": "Exporté le (UTC)",
-    "organisation": "Organisation",
-    "site": "Identifiant de la base",
-    "anonymous": "Anonyme",
-    "scope": "Périmètre",
-    "period": "Période",
-}
 README_NOTES = (
     "Ce classeur peut être complété dans Excel ou LibreOffice puis importé dans ERBM Desk (Fichier > Importer…).",
     "Chaque ligne est reconnue par sa colonne « Identifiant » ; une ligne ajoutée à la main (identifiant vide) "

@@ -16,7 +16,7 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from erbm_desk.services.exchange.errors import ExcelFileError
 from erbm_desk.services.exchange.file_checks import limited_rows
-from erbm_desk.services.exchange.format import SheetColumn, header_key
+from erbm_desk.services.exchange.sheet_format import SheetColumn, header_key
 
 HEADER_SCAN_ROWS = 30
 
