@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from sqlalchemy import null, or_, select
 from sqlalchemy.orm import Session
 
@@ -246,7 +247,7 @@ FIT_ROWS = 300  # the rows whose content sets the column widths
 
 
 def _shown_length(cell: Any) -> int:
-    value = getattr(cell, "_value", cell)
+    value = cell.value if isinstance(cell, Cell) else cell
     if value is None:
         return 0
     if isinstance(value, datetime):
