@@ -1,7 +1,7 @@
 """French display of numbers and dates, the one rule for every screen, message, command line, chart and report.
 
 The rule is CLDR's for fr_FR, applied by Babel: decimal comma, digits grouped by three, minus sign « - », dates
-`dd/MM/yyyy` (CLDR's short date with a four-digit year), months `MM/yyyy`. Two choices are the app's own:
+`dd/MM/yyyy` (CLDR's short date with a four-digit year), months `MM/yyyy`, times `dd/MM/yyyy à HH:mm`. Two choices are the app's own:
 
 - **Thousands separator: U+00A0 NO-BREAK SPACE** (`GROUP`), not CLDR's U+202F NARROW NO-BREAK SPACE: the texts
   users already copy out of the app (and its tests) hold U+00A0, and every font and program the figures go
@@ -15,18 +15,20 @@ again (hours, counts, contract dates), so each result is memoised: a repeated va
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import get_group_symbol, parse_pattern
 
 GROUP = "\u00a0"
 LOCALE = Locale.parse("fr_FR")
 DATE_PATTERN = "dd/MM/yyyy"
 MONTH_PATTERN = "MM/yyyy"
+DATETIME_PATTERN = "dd/MM/yyyy 'à' HH:mm"
 
 _CLDR_GROUP = get_group_symbol(LOCALE)
 _MEMO = 8192  # distinct values remembered per format (a few hundred kB)
@@ -100,6 +102,11 @@ def format_date(d: date | None) -> str:
 def format_month(d: date | None) -> str:
     """'02/2024'; empty for None."""
     return _date(_day(d), MONTH_PATTERN) if d else ""
+
+
+def format_datetime(moment: datetime | None) -> str:
+    """'01/02/2024 à 14:05' (to the minute); empty for None."""
+    return _babel_datetime(moment, DATETIME_PATTERN, locale=LOCALE) if moment else ""
 
 
 def _day(d: date) -> date:

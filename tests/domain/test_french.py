@@ -65,3 +65,8 @@ def test_memoised_results_are_the_rule_for_every_value():
     first = [french.format_hours(h) for h in hours]
     assert first == [french.format_hours(h) for h in hours]
     assert french.format_hours(D("12.50")) == french.format_hours(D("12.5")) == "12,5"
+
+
+def test_date_and_time():
+    assert french.format_datetime(datetime(2024, 2, 1, 14, 5, 33)) == "01/02/2024 à 14:05"
+    assert french.format_datetime(None) == ""

@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Iterable
 
+from erbm_desk.domain.french import format_date
 from erbm_desk.domain.text import clean_cell_text, fold
 from erbm_desk.domain.entities.catalogue import SPECS, Column, EntitySpec, Kind
 
@@ -211,12 +212,12 @@ def company_text(name: str, siret: str) -> str:
 
 def beneficiary_text(last: str | None, first: str | None, birth: date | None, pseudonym: str | None) -> str:
     if last and first and birth:
-        return f"{last} {first} ({birth:%d/%m/%Y})"
+        return f"{last} {first} ({format_date(birth)})"
     return pseudonym or ""
 
 
 def contract_text(beneficiary: str, siret: str, operation: str, start: date) -> str:
-    return f"{beneficiary} / {siret} / {operation} / {start:%d/%m/%Y}"
+    return f"{beneficiary} / {siret} / {operation} / {format_date(start)}"
 
 
 def derived_pseudonym(record_uuid: str) -> str:
