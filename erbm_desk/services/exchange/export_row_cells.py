@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import Bailleur, Commune
 from erbm_desk.domain import rules
-from erbm_desk.domain.entities.catalogue import Kind
+from erbm_desk.domain.entities import Kind
 from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.exchange.export_selection import row_keys
 from erbm_desk.services.exchange.sheet_format import Role

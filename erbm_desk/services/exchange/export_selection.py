@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import MODELS, Beneficiary, Cite, Company, Contract, Funding, HoursEntry, Operation
 from erbm_desk.domain import rules
-from erbm_desk.domain.entities.catalogue import SPECS
+from erbm_desk.domain.entities import SPECS
 from erbm_desk.services.reporting.indicators import Period, Scope, scope_cites, scope_operations
 
 

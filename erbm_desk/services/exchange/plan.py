@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import utcnow
 from erbm_desk.domain import rules
-from erbm_desk.domain.entities.catalogue import SPECS
+from erbm_desk.domain.entities import SPECS, WORKBOOK_ENTITIES
 from erbm_desk.domain.validation import record_problems
 from erbm_desk.services.exchange import releve
 from erbm_desk.services.exchange import sheet_format as fmt
@@ -113,12 +113,12 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
         self.plan = ImportPlan(path, sha256, kind, metadata, base, db_token=database_token(session),
                                already_imported=already_imported(session, sha256))
         self.now = utcnow()  # rows dated later (a source clock ahead of ours) are dated now
-        self.files: dict[str, TextIndex] = {e: TextIndex() for e in fmt.ENTITY_ORDER}
-        self.file_uuids: dict[str, dict[str, RowPlan]] = {e: {} for e in fmt.ENTITY_ORDER}
-        self.file_keys: dict[str, dict[tuple, RowPlan]] = {e: {} for e in fmt.ENTITY_ORDER}
+        self.files: dict[str, TextIndex] = {e: TextIndex() for e in WORKBOOK_ENTITIES}
+        self.file_uuids: dict[str, dict[str, RowPlan]] = {e: {} for e in WORKBOOK_ENTITIES}
+        self.file_keys: dict[str, dict[tuple, RowPlan]] = {e: {} for e in WORKBOOK_ENTITIES}
         self.sirets: dict[str, RowPlan] = {}
-        self.columns = {e: {c.key: c for c in SPECS[e].columns} for e in fmt.ENTITY_ORDER}
-        self.kinds = {e: {c.key: c.kind for c in SPECS[e].columns} for e in fmt.ENTITY_ORDER}
+        self.columns = {e: {c.key: c for c in SPECS[e].columns} for e in WORKBOOK_ENTITIES}
+        self.kinds = {e: {c.key: c.kind for c in SPECS[e].columns} for e in WORKBOOK_ENTITIES}
         self._maps: dict[str, tuple] = {}
         self.anonymous = bool(metadata.get("anonymous"))
         version = metadata.get("version")
@@ -146,7 +146,7 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
             candidates.setdefault(spec.name, []).append(name)
         if not candidates:
             self.no_entity_sheet()
-        order = [e for e in fmt.ENTITY_ORDER if e in candidates]
+        order = [e for e in WORKBOOK_ENTITIES if e in candidates]
         self.prefetch = SheetPrefetch(wb, [n for e in order for n in candidates[e]])
         return [(e, functools.partial(self._first_with_header, wb, e, candidates[e])) for e in order]
 
@@ -167,7 +167,7 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
     def no_entity_sheet(self) -> None:
         raise ExcelFileError(
             f"« {self.plan.path.name} » ne contient aucune feuille du format d'échange ERBM Desk "
-            f"({', '.join(SPECS[e].plural for e in fmt.ENTITY_ORDER)})."
+            f"({', '.join(SPECS[e].plural for e in WORKBOOK_ENTITIES)})."
         )
 
     def run(self, sheets: list[tuple[str, Any]]) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid as uuidlib
 from typing import Any
 
-from erbm_desk.domain.entities.catalogue import SPECS
+from erbm_desk.domain.entities import SPECS
 from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.exchange.model import RowPlan, Status, ident
 from erbm_desk.services.exchange.snapshot import natural_key

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from erbm_desk.domain.entities.catalogue import SPECS, Column
+from erbm_desk.domain.entities import SPECS, Column
 from erbm_desk.domain.text import fold
 from erbm_desk.services.exchange.model import NewBailleur
 from erbm_desk.services.exchange.snapshot import AMBIGUOUS, insee_in, siret_in

@@ -8,22 +8,12 @@ from datetime import datetime
 from openpyxl import Workbook
 
 from erbm_desk import __version__
-from erbm_desk.domain.entities.catalogue import SPECS
+from erbm_desk.domain.entities import SPECS, WORKBOOK_ENTITIES
 from erbm_desk.domain.french import format_month
 from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.exchange.sheetwriter import DATETIME_FORMAT, SheetWriter
 from erbm_desk.services.exchange.workbook_metadata import README_KEYS
 from erbm_desk.services.reporting.indicators import Period
-
-SHEET_HELP = {
-    "cite": "les cités minières : commune, bailleur, logements",
-    "operation": "les opérations de rénovation de chaque cité",
-    "funding": "les lignes de financement de chaque opération",
-    "company": "les entreprises et structures d'insertion (SIRET)",
-    "beneficiary": "les participants (anonymes : pseudonyme seulement)",
-    "contract": "les contrats d'insertion (tranche d'âge au début)",
-    "hours_entry": "les heures réalisées, une ligne par contrat et par mois",
-}
 
 
 def period_text(period: Period) -> str:
@@ -56,8 +46,8 @@ def write_readme(wb: Workbook, counts: dict[str, int], exported_at: datetime, si
         w.append([w.labelled(key, "bold"), value])
     w.append([])
     w.append([w.labelled("Feuille", "bold"), w.labelled("Contenu", "bold"), w.labelled("Lignes", "bold")])
-    for entity in fmt.ENTITY_ORDER:
-        w.append([SPECS[entity].plural, SHEET_HELP[entity], counts[entity]])
+    for entity in WORKBOOK_ENTITIES:
+        w.append([SPECS[entity].plural, SPECS[entity].sheet_note, counts[entity]])
     w.append([fmt.SUMMARY_SHEET, "indicateurs du périmètre, par EPCI et par cité (valeurs calculées, ignorées "
                                  "à l'import)", None])
     w.append([])

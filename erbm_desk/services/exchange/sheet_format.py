@@ -18,7 +18,7 @@ from typing import Any, Iterable
 
 from erbm_desk.domain.french import format_date
 from erbm_desk.domain.text import clean_cell_text, fold
-from erbm_desk.domain.entities.catalogue import SPECS, Column, EntitySpec, Kind
+from erbm_desk.domain.entities import SPECS, WORKBOOK_ENTITIES, Column, EntitySpec, Kind
 
 FORMAT_NAME = "ERBM Desk — format d'échange"
 FORMAT_VERSION = 1
@@ -29,8 +29,9 @@ SUMMARY_SHEET = "Synthèse"
 LISTS_SHEET = "Listes"
 RELEVE_SHEET = "Relevé d'heures"
 
-ENTITY_ORDER = ("cite", "operation", "funding", "company", "beneficiary", "contract", "hours_entry")
-RECORD_REFS = {"cite", "operation", "company", "beneficiary", "contract"}  # referenced by identifier
+# The workbook's entities that a reference column points to: each such reference has a hidden identifier column.
+RECORD_REFS = frozenset(c.ref for e in WORKBOOK_ENTITIES for c in SPECS[e].columns
+                        if c.kind is Kind.REF) & frozenset(WORKBOOK_ENTITIES)
 
 ID_LABEL = "Identifiant"
 PSEUDONYM_LABEL = "Pseudonyme"
@@ -119,7 +120,7 @@ def header_index(spec: EntitySpec) -> dict[str, SheetColumn]:
 
 def sheet_spec(sheet_name: str) -> EntitySpec | None:
     wanted = header_key(sheet_name)
-    for entity in ENTITY_ORDER:
+    for entity in WORKBOOK_ENTITIES:
         if header_key(SPECS[entity].plural) == wanted:
             return SPECS[entity]
     return None

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from erbm_desk.domain.french import format_int
-from erbm_desk.domain.entities.catalogue import SPECS
+from erbm_desk.domain.entities import SPECS
 from erbm_desk.services.records.lists import ListQuery
 from erbm_desk.ui.records.filter_bar import FilterBar
 from erbm_desk.ui.records.record_form import NEW_TITLES, RecordForm
