@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from erbm_desk.db.engine import sqlite_uri
+from erbm_desk.domain.french import format_datetime
 from erbm_desk.services.atomic_files import atomic_path
 from erbm_desk.services.backup.folder_setting import get_setting, set_setting
 
@@ -97,7 +98,7 @@ class BackupInfo:
 
     @property
     def date_label(self) -> str:
-        return f"{self.created:%d/%m/%Y à %H:%M}"
+        return format_datetime(self.created)
 
     def summary(self) -> str:
         """« 35 cités, 2 000 bénéficiaires, 2 500 contrats, 25 000 mois d'heures » (or why it is unreadable)."""

@@ -124,10 +124,10 @@ def _label(entity: str, name: str | None, detail: Any = None) -> str:
     if detail is None:
         return name
     if entity == "contract":
-        return f"{name} (début {detail:%d/%m/%Y})"
+        return f"{name} (début {format_date(detail)})"
     if entity == "epci":
         return f"{name} — {detail}"
-    return f"{name} ({detail:%d/%m/%Y})" if isinstance(detail, date) else f"{name} ({detail})"
+    return f"{name} ({format_date(detail)})" if isinstance(detail, date) else f"{name} ({detail})"
 
 
 def ref_name(ref: str, fk: ColumnElement) -> ColumnElement:
@@ -449,7 +449,7 @@ def record_title(session: Session, entity: str, record_id: int) -> str:
         return f"{obj.funder.label} · {record_name(session, 'operation', obj.operation_id)}" if obj else ""
     if entity == "hours_entry":
         obj = session.get(HoursEntry, record_id)
-        return f"{obj.month:%m/%Y} · {record_name(session, 'contract', obj.contract_id, False)}" if obj else ""
+        return f"{format_month(obj.month)} · {record_name(session, 'contract', obj.contract_id, False)}" if obj else ""
     return record_name(session, entity, record_id, detailed=False)
 
 

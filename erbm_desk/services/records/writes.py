@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from erbm_desk.db.models import MODELS, Contract, HoursEntry, Record
 from erbm_desk.domain import rules
+from erbm_desk.domain.french import format_month
 from erbm_desk.domain.entities import SPECS, Kind
 from erbm_desk.domain.validation import record_problems
 from erbm_desk.services.security import authz
@@ -107,7 +108,7 @@ def _check_in_database(session: Session, entity: str, values: dict[str, Any], re
                 rules.check_month_in_contract(month, values["start_date"], values.get("end_date"))
             except rules.RuleError:
                 errors["end_date"] = (
-                    f"Des heures sont saisies en {month:%m/%Y}, hors de la nouvelle période du contrat."
+                    f"Des heures sont saisies en {format_month(month)}, hors de la nouvelle période du contrat."
                 )
                 break
     return errors
