@@ -268,7 +268,7 @@ def _apply(session: Session, plan: ImportPlan, writes: dict[str, tuple[list[RowP
     check_cancel(progress)
     if summary.written:
         sync_id_sequences(session)  # ids were given explicitly: PostgreSQL's sequences must follow
-        # Bulk Core writes are not seen by the audit listener: one summary entry (issue 7).
+        # Bulk Core writes are not seen by the audit listener: one summary entry.
         counts: Counter = Counter()
         for (entity, _kind), n in summary.written.items():
             counts[entity] += n

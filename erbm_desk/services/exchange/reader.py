@@ -158,7 +158,7 @@ def parse_timestamp(raw: Any, exact: bool = False) -> datetime:
     elif isinstance(raw, date):
         moment = datetime(raw.year, raw.month, raw.day)
     elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        try:  # a huge serial number overflows timedelta (found by the import fuzzing, issue 7)
+        try:  # a huge serial number overflows timedelta (found by the import fuzzing, tests/fuzz/)
             moment = datetime(1899, 12, 30) + timedelta(days=float(raw))
         except (OverflowError, ValueError):
             raise ValueError(f"« {raw} » n'est pas une date et heure valide (jj/mm/aaaa hh:mm:ss).") from None
