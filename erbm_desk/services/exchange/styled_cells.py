@@ -1,9 +1,10 @@
 """Styled cells (dates, amounts, forced text, bold headers) for openpyxl's write-only sheets, made one of two ways
 behind ONE switch, `FAST_CELLS`:
 
-- public (openpyxl's documented API): `WriteOnlyCell(ws, value)`, then its `number_format`, `font`, `fill`,
-  `alignment`, `quotePrefix` and `data_type`. About 4.4 µs a cell: a fresh style array and a format lookup each
-  time, which made the exchange export about 1.3× slower than with the fast path (bench/bench_excel.py);
+- public (openpyxl's documented API): `WriteOnlyCell(ws)`, then its `number_format`, `font`, `fill`,
+  `alignment`, `quotePrefix`, `value` and `data_type`. About 4.4 µs a cell (a fresh style array and a format
+  lookup each time): the whole exchange export takes about 1.1× the CPU time of the fast path (8.3 s against
+  7.5 s at scale 1, bench/bench_excel.py, which measures both);
 - fast: the style array of each kind of cell is built once the public way, and each cell is a prepared `Cell`
   whose slots (`_value`, `_style`, `_hyperlink`, `_comment`) are set directly: about 0.2 µs a cell. These are
   openpyxl internals, so the fast path is on only for the openpyxl versions pyproject.toml allows
