@@ -1,6 +1,6 @@
 """The exchange format: which sheets, which columns, and how a value is written and compared.
 
-The columns of an entity sheet come from its `EntitySpec` (domain/specs.py), plus the columns every exchange
+The sheets, their order and columns come from each `EntitySpec` (domain/entities), plus the columns every exchange
 needs: the record's identifier (UUID), its modification time, a hidden fingerprint of the row as exported
 (which tells a cell edited in the spreadsheet from an untouched one) and, for each reference to another
 record, a hidden column with that record's identifier. Documented in docs/format-echange.md.
