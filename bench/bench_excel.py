@@ -4,7 +4,9 @@ pandas.read_excel + DataFrame.to_sql, and against a raw openpyxl write-only writ
 At scale 10 the workbook holds the demo's 350 cités, 1 574 operations, 1 200 companies, 20 000 beneficiaries,
 25 005 contracts and its first 100 000 monthly hour rows (the other 151 535 are removed from a copy of the
 database); at scale 1, the whole scale-1 demo (≈ 25 000 hour rows). Targets: our validated import at least 4×
-faster than the pandas path, our export within 1.5× of the raw write, peak memory under 500 MB.
+faster than the pandas path, our export within 1.5× of the raw write, peak memory under 500 MB. The export is
+also timed with its fast styled cells switched off (services/exchange/styled_cells.py), to show what the
+openpyxl internals they use are worth.
 
 pandas is needed for this benchmark only — it is not a dependency of the application:
 
@@ -154,6 +156,23 @@ def run(scale: float) -> list[dict]:
     export_wall, export_cpu, raw_wall, raw_cpu = _interleaved(
         export, lambda: raw_write(cells, folder / "raw.xlsx"), repeat)
     cells.clear()  # the memory goes back before the import is measured
+
+    from erbm_desk.services.exchange import styled_cells
+
+    def export_public_cells() -> None:
+        styled_cells.FAST_CELLS = False
+        try:
+            export()
+        finally:
+            styled_cells.FAST_CELLS = fast
+
+    fast = styled_cells.FAST_CELLS
+    if fast:  # the same export through openpyxl's public API only: what the fast cells save
+        fast_wall, fast_cpu, public_wall, public_cpu = _interleaved(export, export_public_cells, repeat)
+        rows.append(result(
+            "export, fast styled cells (styled_cells.FAST_CELLS)", fast_wall, public_wall, None,
+            baseline="the same export with FAST_CELLS off (openpyxl's public API only)",
+            note=f"CPU {fast_cpu:.1f} s vs {public_cpu:.1f} s ({fast_cpu / public_cpu:.2f}×); median of {repeat}"))
     rows.append(result(
         f"export ({hours} hour rows, {n_cells:,} cells)".replace(",", " "), export_wall, raw_wall, export_peak,
         baseline="openpyxl write-only, the same cells, no style",

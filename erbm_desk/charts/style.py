@@ -8,10 +8,10 @@ measure every text twice): the dashboard must draw in a few tens of milliseconds
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Sequence
 
-from erbm_desk.domain.rules import format_int
+from erbm_desk.domain import french
 
 # matplotlib is imported where a figure is drawn, not here: the dashboard's KPI tiles and period selectors use the
 # French formats below while the window starts, and importing matplotlib (≈ 0.5 s with numpy) then would delay
@@ -51,28 +51,22 @@ MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août",
 
 def fr_number(value: float | int | Decimal, decimals: int = 0) -> str:
     """12345.6 -> '12 346' (decimals=0) or '12 345,6' (decimals=1): no-break spaces, decimal comma."""
-    q = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
-    sign = "-" if q < 0 else ""
-    whole, _, frac = f"{abs(q):f}".partition(".")
-    text = format_int(int(whole))
-    return f"{sign}{text},{frac}" if frac else f"{sign}{text}"
+    return french.format_number(value, decimals)
 
 
 def fr_count(n: int | Decimal, singular: str, plural: str | None = None) -> str:
     """'1 personne', '2 000 personnes' (French plural from 2)."""
-    return f"{fr_number(n)} {singular if abs(n) < 2 else (plural or singular + 's')}"
+    return french.format_count(n, singular, plural)
 
 
 def fr_hours(value: Decimal | float) -> str:
     """Exact hours for a tooltip: '1 234,5 h'."""
-    q = Decimal(str(value)).quantize(Decimal("0.01"))
-    decimals = 0 if q == q.to_integral_value() else (1 if q * 10 == (q * 10).to_integral_value() else 2)
-    return f"{fr_number(q, decimals)} h"
+    return f"{french.format_hours(value)} h"
 
 
 def fr_money(value: Decimal | float) -> str:
     """Exact euros: '1 234 567,89 €'."""
-    return f"{fr_number(value, 2)} €"
+    return french.format_money(value)
 
 
 def fr_money_short(value: Decimal | float) -> str:
@@ -86,7 +80,7 @@ def fr_money_short(value: Decimal | float) -> str:
 
 
 def fr_percent(value: Decimal | float | None) -> str:
-    return "—" if value is None else f"{fr_number(value, 1)} %"
+    return "—" if value is None else french.format_percent(value)
 
 
 def fr_month(d: date) -> str:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from erbm_desk.domain.french import format_date, format_hours, format_month
+
 # 48 h a week, the legal maximum, over the 52/12 weeks of an average month.
 MAX_MONTHLY_HOURS = Decimal(208)
 ERBM_START_YEAR = 2017
@@ -134,25 +136,10 @@ def check_hours(hours: Decimal | None, field: str = "hours") -> None:
 def check_month_in_contract(month: date, start: date, end: date | None, field: str = "month") -> None:
     """The month must overlap the contract's period."""
     if month_end(month) < start or (end is not None and month_start(month) > end):
-        period = f"du {start:%d/%m/%Y}" + (f" au {end:%d/%m/%Y}" if end else "")
-        raise RuleError(field, f"Le mois {month:%m/%Y} est hors de la période du contrat ({period}).")
+        period = f"du {format_date(start)}" + (f" au {format_date(end)}" if end else "")
+        raise RuleError(field, f"Le mois {format_month(month)} est hors de la période du contrat ({period}).")
 
 
 def check_non_negative(value, field: str, label: str) -> None:
     if value is not None and value < 0:
         raise RuleError(field, f"{label} ne peut pas être négatif.")
-
-
-def format_int(n: int | Decimal) -> str:
-    """French thousands separator (no-break space), no decimals: 710156 -> '710 156'."""
-    return f"{int(n):,}".replace(",", "\u00a0")
-
-
-def format_hours(h: Decimal) -> str:
-    """Hours with a decimal comma and two decimals only when needed: 12.5 -> '12,5'."""
-    q = Decimal(h).quantize(Decimal("0.01"))
-    whole, _, frac = f"{q:f}".partition(".")
-    frac = frac.rstrip("0")
-    sign = "-" if whole.startswith("-") else ""
-    whole = format_int(abs(int(whole))) if whole.lstrip("-") else "0"
-    return f"{sign}{whole},{frac}" if frac else f"{sign}{whole}"

@@ -1,4 +1,4 @@
-"""Parsing what French users type (or what a spreadsheet hands back) into typed values, and formatting back.
+"""Parsing what French users type (or what a spreadsheet hands back) into typed values (display: domain/french.py).
 
 Each parser takes a str, a number or a date, and raises `ValueError` with a French message.
 """
@@ -10,7 +10,6 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from erbm_desk.domain.text import fold
-from erbm_desk.domain.rules import format_hours, format_int
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 _DATE_FR = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
@@ -41,7 +40,7 @@ def parse_decimal(raw, places: int = 2) -> Decimal:
             raise ValueError(f"« {raw} » n'est pas un nombre (exemple : 12,5).") from None
     if not value.is_finite():
         raise ValueError(f"« {raw} » n'est pas un nombre (exemple : 12,5).")
-    if value.adjusted() > 14:  # 1e15 and more: no count of hours or euros; quantize() would raise (fuzzing, issue 7)
+    if value.adjusted() > 14:  # 1e15 and more: no count of hours or euros; quantize() would raise (found by fuzzing)
         raise ValueError(f"« {raw} » est un nombre bien trop grand.")
     quantum = Decimal(1).scaleb(-places)
     if value != value.quantize(quantum):
@@ -107,27 +106,6 @@ def parse_bool(raw) -> bool:
     if text in _FALSE:
         return False
     raise ValueError(f"« {raw} » : répondez oui ou non.")
-
-
-def format_date(d: date | None) -> str:
-    return f"{d:%d/%m/%Y}" if d else ""
-
-
-def format_month(d: date | None) -> str:
-    return f"{d:%m/%Y}" if d else ""
-
-
-def format_decimal(value: Decimal | None) -> str:
-    return "" if value is None else format_hours(value)
-
-
-def format_money(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    q = Decimal(value).quantize(Decimal("0.01"))
-    whole, frac = f"{q:f}".split(".")
-    sign = "-" if q < 0 else ""
-    return f"{sign}{format_int(abs(int(whole)))},{frac} €"
 
 
 def format_bool(value: bool | None) -> str:

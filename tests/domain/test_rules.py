@@ -66,12 +66,6 @@ def test_under_26_is_computed_at_contract_start():
     assert not rules.is_under_26(birth, date(2026, 3, 15))  # 26th birthday
 
 
-def test_french_number_formats():
-    assert rules.format_int(710156) == "710\u00a0156"
-    assert rules.format_hours(Decimal("1234.50")) == "1\u00a0234,5"
-    assert rules.format_hours(Decimal("12")) == "12"
-
-
 def test_enum_accepts_codes_and_labels_whatever_the_case_or_accents():
     assert ContractType.from_text("interim") is ContractType.INTERIM
     assert ContractType.from_text("  INTÉRIM ") is ContractType.INTERIM

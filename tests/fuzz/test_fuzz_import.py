@@ -15,31 +15,39 @@ def test_mutated_workbooks_are_refused_cleanly_or_imported(tmp_path):
     assert report.imported >= 3 and report.rejected >= 10, report.summary()
 
 
-def test_guard_refuses_macros_and_finds_nir(tmp_path):
+def test_file_checks_refuse_macros_and_nir_columns_are_found(tmp_path):
     import zipfile
 
-    from erbm_desk.services.exchange import guard as excel_guard
+    from erbm_desk.services.exchange import file_checks, nir
 
-    assert excel_guard.looks_like_nir("1 85 05 78 006 084 36") is (97 - 1850578006084 % 97 == 36)
-    assert excel_guard.looks_like_nir("2850562123456") and not excel_guard.looks_like_nir("62498")
-    assert excel_guard.looks_like_nir("1 69 05 2A 123 456 " + f"{97 - 1690519123456 % 97:02d}")
-    assert [excel_guard.is_nir_header(h) for h in ("NIR", "N° sécu", "Numéro de sécurité sociale", "N° SS",
-                                                   "Code INSEE", "Commune", "Nom")] == [True] * 4 + [False] * 3
-    assert excel_guard.nir_columns(["Nom", "Numéro"], [["A", "1850578006084"], ["B", "2850562123456"]]) == [1]
+    assert nir.looks_like_nir("1 85 05 78 006 084 36") is (97 - 1850578006084 % 97 == 36)
+    assert nir.looks_like_nir("2850562123456") and not nir.looks_like_nir("62498")
+    assert nir.looks_like_nir("1 69 05 2A 123 456 " + f"{97 - 1690519123456 % 97:02d}")
+    assert [nir.is_nir_header(h) for h in ("NIR", "N° sécu", "Numéro de sécurité sociale", "N° SS",
+                                           "Code INSEE", "Commune", "Nom")] == [True] * 4 + [False] * 3
+    assert nir.nir_columns(["Nom", "Numéro"], [["A", "1850578006084"], ["B", "2850562123456"]]) == [1]
     book = tmp_path / "m.xlsx"
     with zipfile.ZipFile(book, "w") as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
         zf.writestr("xl/vbaProject.bin", b"x")
-    with pytest.raises(excel_guard.UnsafeWorkbook, match="macros"):
-        excel_guard.check_workbook(book)
-    with pytest.raises(excel_guard.UnsafeWorkbook, match=r"\.xlsm"):
-        excel_guard.check_workbook(tmp_path / "classeur.xlsm")
-    rows = list(excel_guard.limited_rows([[1] * 3] * 5, "S", max_rows=5, max_columns=3))
+    with pytest.raises(file_checks.UnsafeWorkbook, match="macros"):
+        file_checks.check_workbook_file(book)
+    typed = tmp_path / "t.xlsx"
+    with zipfile.ZipFile(typed, "w") as zf:  # declared by its content types only
+        zf.writestr("[Content_Types].xml", '<Types><Default ContentType="application/vnd.ms-excel.sheet.macroEnabled'
+                                           '.main+xml"/></Types>')
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(file_checks.UnsafeWorkbook, match="macros"):
+        file_checks.check_workbook_file(typed)
+    with pytest.raises(file_checks.UnsafeWorkbook, match=r"\.xlsm"):
+        file_checks.check_workbook_file(tmp_path / "classeur.xlsm")
+    rows = list(file_checks.limited_rows([[1] * 3] * 5, "S", max_rows=5, max_columns=3))
     assert len(rows) == 5
-    with pytest.raises(excel_guard.UnsafeWorkbook, match="lignes"):
-        list(excel_guard.limited_rows([[1]] * 6, "S", max_rows=5))
-    with pytest.raises(excel_guard.UnsafeWorkbook, match="colonnes"):
-        list(excel_guard.limited_rows([[1] * 4], "S", max_columns=3))
+    with pytest.raises(file_checks.UnsafeWorkbook, match="lignes"):
+        list(file_checks.limited_rows([[1]] * 6, "S", max_rows=5))
+    with pytest.raises(file_checks.UnsafeWorkbook, match="colonnes"):
+        list(file_checks.limited_rows([[1] * 4], "S", max_columns=3))
 
 
 def test_values_found_by_the_full_run_are_french_errors():

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from erbm_desk.db.models import HoursEntry
 from erbm_desk.domain.enums import Sex
 from erbm_desk.services.exchange import write_releve
-from erbm_desk.services.exchange.plan import Status
+from erbm_desk.services.exchange.model import Status
 from erbm_desk.services.records.writes import save_record
 from tests.fixtures import SIRET_A, build_small_dataset
 from tests.services.test_excel_support import export, fresh_db, import_file, plan, table_dump, workbook_values

@@ -20,7 +20,7 @@ def test_small_totals_are_hidden_too_and_zeros_are_kept():
     t = suppress_small({"Lens": {"RQTH": 2, "RSA": 0}, "Liévin": {"RQTH": 0, "RSA": 0}}, threshold=5)
     assert t.as_dict()["Lens"]["RSA"] == 0 and t.cells[1] == [0, 0]
     assert t.cells[0][0] is None and t.row_totals[0] is None and t.column_totals[0] is None and t.total is None
-    assert format_count(None) == "s" and format_count(1234) == "1\u202f234"
+    assert format_count(None) == "s" and format_count(1234) == "1\u00a0234"
 
 
 def test_one_line_counts():

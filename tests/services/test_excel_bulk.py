@@ -11,7 +11,7 @@ import pytest
 
 from erbm_desk.services.exchange.bulk import paused_gc
 from erbm_desk.services.exchange.errors import ExcelFileError
-from erbm_desk.services.exchange.plan import Status
+from erbm_desk.services.exchange.model import Status
 from tests.services.test_excel_support import plan
 
 

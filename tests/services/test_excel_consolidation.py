@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from erbm_desk.db.models import Beneficiary, Cite, Commune, Company, Contract, HoursEntry, Operation
 from erbm_desk.domain.enums import CompanyKind, ContractType, DeliveryMethod, OperationNature, Phase, Sex
 from erbm_desk.services.exchange.apply import PlanNotReady, PlanOutdated
-from erbm_desk.services.exchange.plan import Status
+from erbm_desk.services.exchange.model import Status
 from erbm_desk.services.records.writes import save_record
 from tests.fixtures import SIRET_A, SIRET_B
 from tests.services.test_excel_support import export, fresh_db, import_file, indicators, plan

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from erbm_desk.cli.main import main
 from erbm_desk.db.models import HoursEntry
 from erbm_desk.services.exchange import write_releve
-from erbm_desk.services.exchange.plan import Status
+from erbm_desk.services.exchange.model import Status
 from erbm_desk.services.exchange.releve import HOURS_LABEL, ReleveError
 from tests.fixtures import SIRET_A, SIRET_B
 from tests.services.test_excel_support import import_file, plan

@@ -28,7 +28,7 @@ from erbm_desk.domain.enums import (
     Sex,
 )
 from erbm_desk.services.database.demo import generate_demo, make_siret
-from erbm_desk.services.exchange.plan import Status
+from erbm_desk.services.exchange.model import Status
 from erbm_desk.services.reporting.indicators import Period, Scope
 from erbm_desk.services.records.writes import save_record
 from tests.services.test_excel_support import (

@@ -11,7 +11,7 @@ import pytest
 
 from erbm_desk.domain.enums import Sex
 from erbm_desk.services.exchange import ExcelFileError
-from erbm_desk.services.exchange import safety
+from erbm_desk.services.exchange import file_checks
 from erbm_desk.services.records.writes import save_record
 from tests.services.test_excel_support import export, plan, table_dump, workbook_values
 
@@ -84,7 +84,7 @@ def test_zip_bombs_are_refused_before_any_parser(tmp_path, db):
 
 def test_oversized_file(tmp_path, db, small_dataset, monkeypatch):
     path = export(db, tmp_path / "x.xlsx")
-    monkeypatch.setattr(safety, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(file_checks, "MAX_FILE_BYTES", 1000)
     _expect(db, path, "trop volumineux")
 
 

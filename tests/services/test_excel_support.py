@@ -12,7 +12,7 @@ from sqlalchemy import select
 from erbm_desk.db.models import MODELS
 from erbm_desk.services.database.opening import open_database
 from erbm_desk.services.exchange import ExportOptions, apply_import, export_workbook, plan_import
-from erbm_desk.services.exchange.format import README_SHEET
+from erbm_desk.services.exchange.sheet_format import README_SHEET
 from erbm_desk.services.reporting.indicators import compute_indicators
 
 VARYING_README_ROWS = ("Exporté le (UTC)", "Identifiant de la base")  # differ from one database to another

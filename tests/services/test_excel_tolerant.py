@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from erbm_desk.db.models import Beneficiary, Cite, Company, Contract, HoursEntry, Operation
 from erbm_desk.domain.enums import CompanyKind, ContractType, DeliveryMethod, OperationNature, Phase, Sex
-from erbm_desk.services.exchange.plan import Status
+from erbm_desk.services.exchange.model import Status
 from tests.services.test_excel_support import import_file, plan
 
 

@@ -81,7 +81,7 @@ def _checked_target(out: str) -> Path:
 
 
 def cmd_bilan(args) -> int:
-    from erbm_desk.domain.values import format_date
+    from erbm_desk.domain.french import format_date
     from erbm_desk.services.reporting.bilan import write_bilan
     from erbm_desk.services.reporting.indicators import ScopeError
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from erbm_desk.domain.french import format_date
 from erbm_desk.cli.common import EXIT_OK, CliError, open_db
 
 
@@ -56,7 +57,7 @@ def cmd_retention(args) -> int:
             print(f"Aucun parcours terminé depuis plus de {years} ans : rien à anonymiser.")
             return EXIT_OK
         for c in due:
-            print(f"{c.beneficiary_id:>6}  {c.label:<40} parcours terminé le {c.path_end:%d/%m/%Y}")
+            print(f"{c.beneficiary_id:>6}  {c.label:<40} parcours terminé le {format_date(c.path_end)}")
         print(gdpr.retention_message(due, years))
         if args.apply:
             if not args.yes:

@@ -8,8 +8,7 @@ from erbm_desk.cli.common import EXIT_OK, CliError, add_scope_arguments, open_db
 
 
 def cmd_stats(args) -> int:
-    from erbm_desk.domain.rules import format_hours, format_int
-    from erbm_desk.domain.values import format_money
+    from erbm_desk.domain.french import format_hours, format_int, format_money, format_percent
     from erbm_desk.services.reporting.indicators import ScopeError, compute_indicators
 
     db = open_db(args)
@@ -22,7 +21,7 @@ def cmd_stats(args) -> int:
     if args.json:
         print(json.dumps(ind.to_json(), ensure_ascii=False, sort_keys=True))
         return EXIT_OK
-    rate = f" ({ind.hours_rate} %)".replace(".", ",") if ind.hours_rate is not None else ""
+    rate = f" ({format_percent(ind.hours_rate)})" if ind.hours_rate is not None else ""
     lines = [
         ind.scope_label,
         ind.sentence + ".",

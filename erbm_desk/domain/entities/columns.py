@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Callable
 
-from erbm_desk.domain import values as v
+from erbm_desk.domain import french, values as v
 from erbm_desk.domain.enums import LabelledEnum
 
 
@@ -79,13 +79,13 @@ class Column:
             return ""
         match self.kind:
             case Kind.DECIMAL:
-                return v.format_decimal(Decimal(value))
+                return french.format_decimal(Decimal(value))
             case Kind.MONEY:
-                return v.format_money(Decimal(value))
+                return french.format_money(Decimal(value))
             case Kind.DATE:
-                return v.format_date(value)
+                return french.format_date(value)
             case Kind.MONTH:
-                return v.format_month(value)
+                return french.format_month(value)
             case Kind.BOOL:
                 return v.format_bool(value)
             case Kind.ENUM:

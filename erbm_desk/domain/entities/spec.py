@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from erbm_desk.domain.entities.columns import Column
 from erbm_desk.domain.enums import LabelledEnum
-from erbm_desk.domain.rules import format_int
+from erbm_desk.domain.french import format_int
 
 # The roles that may write an entity, by the code of services.security.authz.Role (a test keeps them equal):
 # the domain cannot import the services, and a role code is all a description needs.

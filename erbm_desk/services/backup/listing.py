@@ -10,6 +10,7 @@ from pathlib import Path
 
 from erbm_desk.db.sqlite_files import connect_readonly, connect_recovering, header_ok, quick_check_problems
 from erbm_desk.domain.entities import SPECS, CountPlace, counted_in
+from erbm_desk.domain.french import format_datetime
 from erbm_desk.services.backup.location import (
     REASONS,
     DatabaseOrPath,
@@ -43,7 +44,7 @@ class BackupInfo:
 
     @property
     def date_label(self) -> str:
-        return f"{self.created:%d/%m/%Y à %H:%M}"
+        return format_datetime(self.created)
 
     def summary(self) -> str:
         """« 35 cités, 2 000 bénéficiaires, 2 500 contrats, 25 000 mois d'heures » (or why it is unreadable)."""

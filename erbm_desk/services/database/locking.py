@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from erbm_desk.domain.french import format_datetime
+
 HEARTBEAT_SECONDS = 30.0
 STALE_SECONDS = 120.0
 _WINDOWS_LOCK_OFFSET = 1 << 30  # Windows locks are mandatory: lock a byte far past the readable info
@@ -59,7 +61,7 @@ class LockHolder:
         who = f"{self.user} sur {self.host}" if self.user else f"le poste {self.host}"
         try:
             since = datetime.fromisoformat(self.since)
-            who += f" depuis le {since:%d/%m/%Y à %H:%M}"
+            who += f" depuis le {format_datetime(since)}"
         except ValueError:
             pass
         return who

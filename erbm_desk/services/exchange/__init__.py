@@ -9,7 +9,8 @@ Every long job takes a `services.progress.Progress` and honours cancel (nothing 
 
 from erbm_desk.services.exchange.errors import ExcelFileError
 from erbm_desk.services.exchange.export import ExportOptions, ExportSummary, export_workbook
-from erbm_desk.services.exchange.plan import Conflict, ImportPlan, Problem, plan_import
+from erbm_desk.services.exchange.model import Conflict, ImportPlan, Problem
+from erbm_desk.services.exchange.plan import plan_import
 from erbm_desk.services.exchange.apply import ApplySummary, PlanOutdated, apply_import
 from erbm_desk.services.exchange.releve import ReleveSummary, write_releve
 

@@ -19,12 +19,11 @@ from sqlalchemy.orm import Session
 from erbm_desk.db.models import MODELS, Bailleur, utcnow
 from erbm_desk.db.portability import sync_id_sequences
 from erbm_desk.domain import rules
-from erbm_desk.domain.entities import SPECS, Kind
+from erbm_desk.domain.entities import SPECS, WORKBOOK_ENTITIES, Kind
 from erbm_desk.services.security import audit, authz
-from erbm_desk.services.exchange import format as fmt
 from erbm_desk.services.exchange.bulk import paused_gc
 from erbm_desk.services.exchange.site_log import log_import
-from erbm_desk.services.exchange.plan import ImportPlan, NewBailleur, RowPlan, Status
+from erbm_desk.services.exchange.model import ImportPlan, NewBailleur, RowPlan, Status
 from erbm_desk.services.exchange.snapshot import database_token
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 
@@ -58,7 +57,7 @@ class ApplySummary:
         if not self.total:
             return "Rien à importer : la base contenait déjà tout le classeur."
         parts = []
-        for entity in fmt.ENTITY_ORDER:
+        for entity in WORKBOOK_ENTITIES:
             new, changed = self.written[(entity, "new")], self.written[(entity, "changed")]
             if new or changed:
                 parts.append(f"{SPECS[entity].plural} : {new} ajoutée(s), {changed} modifiée(s)")
@@ -187,8 +186,8 @@ def apply_import(session: Session, plan: ImportPlan, progress: Progress | None =
     if session.info.get("read_only"):
         raise PlanNotReady(str(session.info["read_only"]))
     authz.require(session, authz.DATA_IMPORT)
-    writes = {e: _writes(plan, e) for e in fmt.ENTITY_ORDER}  # once: a pass over every row of the plan
-    written = [e for e in fmt.ENTITY_ORDER if any(writes[e])]
+    writes = {e: _writes(plan, e) for e in WORKBOOK_ENTITIES}  # once: a pass over every row of the plan
+    written = [e for e in WORKBOOK_ENTITIES if any(writes[e])]
     authz.require_write(session, *written, *(["bailleur"] if plan.new_bailleurs else []))
     if check_database and database_token(session) != plan.db_token:
         raise PlanOutdated()
@@ -231,7 +230,7 @@ def _apply(session: Session, plan: ImportPlan, writes: dict[str, tuple[list[RowP
         session.flush()
         nb.db_id = row.id
         summary.bailleurs += 1
-    for entity in fmt.ENTITY_ORDER:
+    for entity in WORKBOOK_ENTITIES:
         news, updates = writes[entity]
         table = MODELS[entity].__table__
         if news:
@@ -269,7 +268,7 @@ def _apply(session: Session, plan: ImportPlan, writes: dict[str, tuple[list[RowP
     check_cancel(progress)
     if summary.written:
         sync_id_sequences(session)  # ids were given explicitly: PostgreSQL's sequences must follow
-        # Bulk Core writes are not seen by the audit listener: one summary entry (issue 7).
+        # Bulk Core writes are not seen by the audit listener: one summary entry.
         counts: Counter = Counter()
         for (entity, _kind), n in summary.written.items():
             counts[entity] += n

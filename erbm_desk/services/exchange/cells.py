@@ -8,7 +8,7 @@ import uuid as uuidlib
 from typing import Any
 
 from erbm_desk.domain.entities import Kind
-from erbm_desk.services.exchange.format import Role, SheetColumn
+from erbm_desk.services.exchange.sheet_format import Role, SheetColumn
 from erbm_desk.services.exchange.reader import RawSheet
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from erbm_desk.domain import rules
 from erbm_desk.domain.entities import SPECS, Kind
-from erbm_desk.services.exchange import format as fmt
+from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.exchange.model import Conflict, NewBailleur, RowPlan, Status, ident
 
 

@@ -14,9 +14,9 @@ from typing import Any, Iterator
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
-from erbm_desk.services.exchange import guard as excel_guard  # issue 7: import hardening
 from erbm_desk.services.exchange.errors import ExcelFileError
-from erbm_desk.services.exchange.format import SheetColumn, header_key
+from erbm_desk.services.exchange.file_checks import limited_rows
+from erbm_desk.services.exchange.sheet_format import SheetColumn, header_key
 
 HEADER_SCAN_ROWS = 30
 
@@ -69,8 +69,8 @@ def sheet_rows(wb: CalamineWorkbook, sheet_name: str,
         start = sheet.start
         if start is None:
             return 1, 1, iter(())
-        # issue 7: rows and columns bounded while reading (a sheet's declared dimension can lie)
-        return start[0] + 1, start[1] + 1, excel_guard.limited_rows(sheet.iter_rows(), sheet_name)
+        # rows and columns bounded while reading (a sheet's declared dimension can lie)
+        return start[0] + 1, start[1] + 1, limited_rows(sheet.iter_rows(), sheet_name)
     except CalamineError as exc:
         raise ExcelFileError(f"La feuille « {sheet_name} » est illisible ({exc}).") from None
 
@@ -158,7 +158,7 @@ def parse_timestamp(raw: Any, exact: bool = False) -> datetime:
     elif isinstance(raw, date):
         moment = datetime(raw.year, raw.month, raw.day)
     elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        try:  # a huge serial number overflows timedelta (found by the import fuzzing, issue 7)
+        try:  # a huge serial number overflows timedelta (found by the import fuzzing, tests/fuzz/)
             moment = datetime(1899, 12, 30) + timedelta(days=float(raw))
         except (OverflowError, ValueError):
             raise ValueError(f"« {raw} » n'est pas une date et heure valide (jj/mm/aaaa hh:mm:ss).") from None

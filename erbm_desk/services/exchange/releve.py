@@ -20,13 +20,15 @@ from sqlalchemy.orm import Session
 from erbm_desk.db.models import Beneficiary, Cite, Company, Contract, Operation, utcnow
 from erbm_desk.domain import rules
 from erbm_desk.domain.entities import HOURS
-from erbm_desk.domain.values import format_month
+from erbm_desk.domain.french import format_month
 from erbm_desk.services.security import authz
 from erbm_desk.services.atomic_files import atomic_path
-from erbm_desk.services.exchange import format as fmt
+from erbm_desk.services.exchange import sheet_format as fmt
+from erbm_desk.services.exchange.errors import ExcelFileError
 from erbm_desk.services.exchange.site_log import own_site_uuid
-from erbm_desk.services.exchange.format import Role, SheetColumn, header_key
+from erbm_desk.services.exchange.sheet_format import Role, SheetColumn, header_key
 from erbm_desk.services.exchange.reader import RawSheet, key_values, read_sheet
+from erbm_desk.services.exchange.workbook_metadata import normalise_metadata
 from erbm_desk.services.exchange.sheetwriter import DATE_FORMAT, DATETIME_FORMAT, MONTH_FORMAT, SheetWriter
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 
@@ -140,9 +142,6 @@ def releve_index() -> dict[str, SheetColumn]:
 
 
 def read_releve_sheet(wb, sheet_name: str) -> tuple[RawSheet, dict[str, Any]]:
-    from erbm_desk.services.exchange.errors import ExcelFileError
-    from erbm_desk.services.exchange.plan import normalise_metadata
-
     raw = read_sheet(wb, sheet_name, releve_index(), ignored={header_key(c) for c in INFO_COLUMNS})
     if raw is None or not any(c.key == "hours" for _, c in raw.header.columns):
         raise ExcelFileError(f"La feuille « {sheet_name} » n'a pas de colonne « {HOURS_LABEL} ».")

@@ -1,7 +1,7 @@
 """Writing sheets fast with openpyxl's write-only mode, with the exchange look (bold frozen header, filters,
 column widths, drop-down lists) and with every text made safe (control characters, formula injection).
 
-Styled cells are built from cached style arrays instead of setting a number format cell by cell: with that,
+Styled cells come from `styled_cells.CellMaker` (each kind of style built once, not cell by cell): with that,
 writing our typed workbook costs about what writing the same bare values costs.
 """
 
@@ -12,48 +12,19 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.cell import Cell
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from erbm_desk.services.exchange.format import clean_text, needs_neutralising
+from erbm_desk.domain.text import clean_cell_text, looks_like_formula
+from erbm_desk.services.exchange.styled_cells import CellMaker
 
 DATE_FORMAT = "dd/mm/yyyy"
 MONTH_FORMAT = "mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
 MONEY_FORMAT = "#,##0.00"
 DECIMAL_FORMAT = "0.00"
-HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 TEXT_CACHE = 50_000  # distinct texts remembered per sheet
-
-
-class _Cell(Cell):
-    """A prepared cell. openpyxl's write-only writer takes a cell given as a value through a ValueError whose
-    message holds the cell's repr: a constant repr keeps that path cheap."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "<cellule préparée>"
-
-
-_new_cell = object.__new__
-
-
-def _prepared(ws, value: Any, data_type: str, style: Any) -> _Cell:
-    """A prepared cell, its slots set directly: Cell.__init__ would build a style array we replace at once
-    (a seventh of the time of writing a dated cell)."""
-    cell = _new_cell(_Cell)
-    cell.parent = ws
-    cell.row = 1
-    cell.column = 1
-    cell._value = value
-    cell.data_type = data_type
-    cell._hyperlink = None
-    cell._comment = None
-    cell._style = style
-    return cell
 
 
 class SheetWriter:
@@ -63,7 +34,7 @@ class SheetWriter:
     def __init__(self, wb: Workbook, title: str, widths: Iterable[int] = (), hidden: Iterable[int] = ()):
         self.ws = wb.create_sheet(title)
         self.title = title
-        self._styles: dict[str, Any] = {}
+        self._cells = CellMaker(self.ws)
         self._texts: dict[str, str] = {}  # text given -> text written (cleaned), when not neutralised
         self.rows = 0
         self.width = 0
@@ -81,50 +52,28 @@ class SheetWriter:
         for i, width in enumerate(widths, 1):
             self.ws.column_dimensions[get_column_letter(i)].width = width
 
-    def _style(self, key: str) -> Any:
-        style = self._styles.get(key)
-        if style is None:
-            probe = WriteOnlyCell(self.ws)
-            if key == "text":
-                probe.quotePrefix = True
-            elif key == "header":
-                probe.font = Font(bold=True)
-                probe.fill = HEADER_FILL
-                probe.alignment = Alignment(wrap_text=True, vertical="top")
-            elif key == "title":
-                probe.font = Font(bold=True, size=13)
-            elif key == "bold":
-                probe.font = Font(bold=True)
-            else:
-                probe.number_format = key
-            style = self._styles[key] = probe._style
-        return style
-
-    def styled(self, value: Any, fmt: str) -> WriteOnlyCell | None:
+    def styled(self, value: Any, fmt: str) -> Cell | None:
         """A cell holding a date, number or datetime with a number format (None stays an empty cell)."""
         if value is None:
             return None
-        style = self._styles.get(fmt)
-        if style is None:
-            style = self._style(fmt)
-        return _prepared(self.ws, value, "d" if isinstance(value, date) else "n", style)  # datetime is a date
+        return self._cells.make(value, "d" if isinstance(value, date) else "n", fmt)  # datetime is a date
 
-    def text(self, value: str | None) -> str | WriteOnlyCell | None:
+    def text(self, value: str | None) -> str | Cell | None:
         """Text without control characters; forced to text (never a formula) when it starts like one."""
         if value is None:
             return None
         done = self._texts.get(value)
         if done is not None:  # names and references repeat from row to row
             return done
-        cleaned = clean_text(value)
-        if needs_neutralising(cleaned):
-            return _prepared(self.ws, cleaned, "s", self._style("text"))
+        cleaned = clean_cell_text(value)
+        if looks_like_formula(cleaned):
+            return self._cells.make(cleaned, "s", "text")
         if len(self._texts) < TEXT_CACHE:
             self._texts[value] = cleaned
         return cleaned
 
-    def labelled(self, value: str, key: str) -> WriteOnlyCell:
-        return _prepared(self.ws, clean_text(value), "s", self._style(key))
+    def labelled(self, value: str, key: str) -> Cell:
+        return self._cells.make(clean_cell_text(value), "s", key)
 
     def header(self, labels: list[str], freeze: bool = True) -> None:
         self.ws.append([self.labelled(label, "header") for label in labels])

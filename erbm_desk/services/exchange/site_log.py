@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from erbm_desk.domain.french import format_datetime
 from erbm_desk.db.models import ExchangeImport, ExchangeSite, utcnow
 
 
@@ -44,7 +45,7 @@ class Baseline:
 def baseline(session: Session, source_site: str | None, exported_at: datetime | None) -> Baseline:
     if source_site and exported_at and source_site == own_site_uuid(session, create=False):
         return Baseline(True, True, exported_at, exported_at,
-                        f"classeur exporté par cette base le {exported_at:%d/%m/%Y à %H:%M} (UTC)")
+                        f"classeur exporté par cette base le {format_datetime(exported_at)} (UTC)")
     if not source_site:
         return Baseline(False, description="classeur sans identifiant de base : aucun échange antérieur connu")
     last = session.execute(
@@ -55,8 +56,8 @@ def baseline(session: Session, source_site: str | None, exported_at: datetime | 
     if last is None:
         return Baseline(False, description="premier import depuis cette base")
     return Baseline(True, False, last.exported_at, last.imported_at,
-                    f"dernier échange : classeur du {last.exported_at:%d/%m/%Y à %H:%M} importé le "
-                    f"{last.imported_at:%d/%m/%Y à %H:%M} (UTC)")
+                    f"dernier échange : classeur du {format_datetime(last.exported_at)} importé le "
+                    f"{format_datetime(last.imported_at)} (UTC)")
 
 
 def already_imported(session: Session, sha256: str) -> bool:

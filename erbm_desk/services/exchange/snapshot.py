@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import MODELS, Bailleur, Commune, ExchangeImport
 from erbm_desk.domain.text import fold
-from erbm_desk.domain.entities import SPECS, Kind
+from erbm_desk.domain.entities import SPECS, WORKBOOK_ENTITIES, Kind
 from erbm_desk.services.security import authz
-from erbm_desk.services.exchange import format as fmt
+from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.database.reference_data import seed_uuid
 
 AMBIGUOUS = object()  # a text naming several records
@@ -268,7 +268,7 @@ class DbSnapshot:
 def database_token(session: Session) -> tuple:
     """A cheap summary of the database's state: it changes whenever a record is added, changed or deleted."""
     token = []
-    for entity in fmt.ENTITY_ORDER + ("bailleur",):
+    for entity in WORKBOOK_ENTITIES + ("bailleur",):
         table = MODELS[entity].__table__
         token.append(tuple(session.execute(
             select(func.count(), func.max(table.c.id), func.max(table.c.updated_at), func.sum(table.c.version))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from erbm_desk.db.models import Beneficiary, Cite, Company, Contract, HoursEntry, Operation
 from erbm_desk.domain import rules
 from erbm_desk.domain.entities import HOURS
+from erbm_desk.domain.french import format_month
 from erbm_desk.services.security import authz
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 from erbm_desk.services.records.writes import delete_record, save_record
@@ -137,7 +138,7 @@ def save_month(
         for e in session.scalars(select(HoursEntry).where(HoursEntry.month == month, HoursEntry.contract_id.in_(ids)))
     }
     written = 0
-    progress.start(len(values), f"Enregistrement des heures de {month:%m/%Y}")
+    progress.start(len(values), f"Enregistrement des heures de {format_month(month)}")
     for cid in sorted(values):
         check_cancel(progress)
         progress.advance()

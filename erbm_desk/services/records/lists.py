@@ -23,6 +23,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from erbm_desk.db.models import MODELS
 from erbm_desk.domain.entities import SPECS, Column, Kind
 from erbm_desk.domain.entities import ListFilter as Filter
+from erbm_desk.domain.french import format_date, format_month
 from erbm_desk.domain.text import fold
 from erbm_desk.services.records.filters import filter_clause, filters_of
 from erbm_desk.services.records.folding import folded, prepare
@@ -118,10 +119,10 @@ def _formatters(entity: str) -> tuple[Callable[[Any], str], ...]:
     for c in SPECS[entity].columns:
         if c.kind is Kind.REF:
             out.append(lambda value: value or "")
-        elif c.kind is Kind.DATE:  # = values.format_date, without strftime (slow, and it imports on each call)
-            out.append(lambda d: "" if d is None else f"{d.day:02d}/{d.month:02d}/{d.year:04d}")
+        elif c.kind is Kind.DATE:  # Column.format's rule, without its dispatch on the kind
+            out.append(format_date)
         elif c.kind is Kind.MONTH:
-            out.append(lambda d: "" if d is None else f"{d.month:02d}/{d.year:04d}")
+            out.append(format_month)
         elif c.kind in (Kind.ENUM, Kind.BOOL):
             known = {None: c.format(None), **({m: c.format(m) for m in c.choices} if c.choices else
                                               {True: c.format(True), False: c.format(False)})}

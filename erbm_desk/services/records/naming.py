@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from erbm_desk.db.models import MODELS
 from erbm_desk.domain.entities import ALL_SPECS, SPECS, Column, EntitySpec, Kind
+from erbm_desk.domain.french import format_date
 from erbm_desk.services.records.folding import sql_fold
 from erbm_desk.services.security.authz import can_see_identity
 
@@ -88,7 +89,7 @@ def label(entity: str, name: str | None, detail: Any = None) -> str:
     name = name or ""
     if detail is None:
         return name
-    text = f"{detail:%d/%m/%Y}" if isinstance(detail, date) else str(detail)
+    text = format_date(detail) if isinstance(detail, date) else str(detail)
     return ALL_SPECS[entity].naming.detail_format.format(name=name, detail=text)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from erbm_desk.db.models import MODELS, Record
 from erbm_desk.domain import rules
 from erbm_desk.domain.entities import SPECS, EntitySpec, Kind
+from erbm_desk.domain.french import format_month
 from erbm_desk.domain.validation import record_problems
 from erbm_desk.services.security import authz
 
@@ -112,7 +113,7 @@ def _months_outside_new_period(session: Session, spec: EntitySpec, values: dict[
             try:
                 rules.check_month_in_contract(month, values["start_date"], values.get("end_date"))
             except rules.RuleError:
-                return {"end_date": rule.outside_message.format(month=f"{month:%m/%Y}")}
+                return {"end_date": rule.outside_message.format(month=format_month(month))}
     return {}
 
 

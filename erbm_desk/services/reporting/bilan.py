@@ -43,7 +43,7 @@ from erbm_desk.charts.style import (
     fr_number,
     fr_percent,
 )
-from erbm_desk.domain.values import format_date
+from erbm_desk.domain.french import format_date
 from erbm_desk.services.reporting import disclosure
 from erbm_desk.services.atomic_files import atomic_path
 from erbm_desk.services.reporting.dashboard_data import (

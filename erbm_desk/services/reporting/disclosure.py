@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
+from erbm_desk.domain.french import format_int
+
 DEFAULT_THRESHOLD = 5
 SECRET = "s"
 
@@ -152,8 +154,8 @@ SMALL_NOTE = ("« < {threshold} » : effectif non nul inférieur à {threshold} 
 
 
 def format_count(value: int | None) -> str:
-    """« 1 234 » (narrow no-break space), or « s » for a hidden count."""
-    return SECRET if value is None else f"{value:,}".replace(",", "\u202f")
+    """« 1 234 » (domain/french.py), or « s » for a hidden count."""
+    return SECRET if value is None else format_int(value)
 
 
 def threshold_of(session) -> int:

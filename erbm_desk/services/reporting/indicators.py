@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import Bailleur, Beneficiary, Cite, Commune, Contract, Epci, Funding, HoursEntry, Operation
 from erbm_desk.domain import rules
+from erbm_desk.domain.french import format_int
 from erbm_desk.domain.enums import AgeBand, Phase, Sex
 from erbm_desk.domain.text import fold
 
@@ -115,7 +116,7 @@ def _number(value: Decimal) -> int | float:
 
 
 def _plural(n: int, singular: str, plural: str) -> str:
-    return f"{rules.format_int(n)} {singular if n < 2 else plural}"
+    return f"{format_int(n)} {singular if n < 2 else plural}"
 
 
 def comite_sentence(hours: Decimal, people: int, rsa: int, under_26: int) -> str:

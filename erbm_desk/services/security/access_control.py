@@ -19,7 +19,7 @@ import re
 import weakref
 from typing import Any
 
-from sqlalchemy import event, null, type_coerce
+from sqlalchemy import Select, event, null, type_coerce
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, attributes, sessionmaker
 from sqlalchemy.sql import visitors
@@ -88,7 +88,7 @@ def _is_name_column(element: Any) -> bool:
 def mask_names(statement: Any) -> Any | None:
     """The statement with every reference to a beneficiary's last or first name (in columns, conditions,
     ordering, subqueries, aliases) replaced by NULL; None when it has none. Selected columns keep their name."""
-    top = {id(c) for c in getattr(statement, "_raw_columns", ())}
+    top = {id(c) for c in statement.selected_columns} if isinstance(statement, Select) else set()
     found = []
 
     def replace(element):

@@ -31,7 +31,7 @@ class ChainReport:
 
 
 def _n(count: int, one: str, many: str) -> str:
-    from erbm_desk.domain.rules import format_int
+    from erbm_desk.domain.french import format_int
 
     return f"{format_int(count)} {one if count < 2 else many}"
 

@@ -40,6 +40,7 @@ from erbm_desk.db.models import (
     utcnow,
 )
 from erbm_desk.domain import rules
+from erbm_desk.domain.french import format_date, format_datetime, format_month
 from erbm_desk.domain.text import fold
 from erbm_desk.domain.entities import BENEFICIARY, CONTRACT
 from erbm_desk.services.atomic_files import atomic_path
@@ -128,7 +129,7 @@ def export_person(session: Session, beneficiary_id: int, path: str | Path) -> Pa
     now = datetime.now().replace(microsecond=0)
     readme = [
         ("Vos données dans ERBM Desk",),
-        (f"Extraction du {now:%d/%m/%Y à %H:%M} par {authz.current_user(session).label}.",),
+        (f"Extraction du {format_datetime(now)} par {authz.current_user(session).label}.",),
         ("Ce classeur contient toutes les informations enregistrées à votre sujet dans cette base : votre "
          "identité et les critères d'éligibilité (onglet « Identité »), vos contrats d'insertion (« Contrats »), "
          "les heures déclarées chaque mois (« Heures ») et l'historique des modifications (« Historique »).",),
@@ -143,7 +144,7 @@ def export_person(session: Session, beneficiary_id: int, path: str | Path) -> Pa
         value = getattr(person, column.key)
         text = commune if column.key == "commune_id" else column.format(value)
         identity.append((column.label, text or ""))
-    identity += [("Enregistré le", f"{person.created_at:%d/%m/%Y}"), ("Modifié le", f"{person.updated_at:%d/%m/%Y}")]
+    identity += [("Enregistré le", format_date(person.created_at)), ("Modifié le", format_date(person.updated_at))]
     append_rows(ws, ["Information", "Valeur"], identity, widths=(42, 50))
 
     ws = wb.create_sheet("Contrats")
@@ -165,7 +166,7 @@ def export_person(session: Session, beneficiary_id: int, path: str | Path) -> Pa
     )
     ws = wb.create_sheet("Heures")
     append_rows(ws, ["Contrat n°", "Mois", "Heures"],
-                      ([cid, month.strftime("%m/%Y"), h] for cid, month, h, _u in hours), widths=(12, 10, 10))
+                ([cid, format_month(month), h] for cid, month, h, _u in hours), widths=(12, 10, 10))
     ws = wb.create_sheet("Historique")
     rows = [as_row(e) for e in history]
     append_rows(ws, ["Date (UTC)", "Par", "Action", "Sur", "Détail"],
@@ -257,7 +258,7 @@ def reapply_erasures(session: Session, register: Iterable[RegisteredErasure],
         if person is None or is_erased(person):
             continue
         person.pseudonym = person.pseudonym or item.pseudonym
-        reports.append(_erase(session, person, f"{item.reason} — effacement du {item.erased_at:%d/%m/%Y} "
+        reports.append(_erase(session, person, f"{item.reason} — effacement du {format_date(item.erased_at)} "
                               f"réappliqué après {context}", item.erased_at))
     session.flush()
     return reports

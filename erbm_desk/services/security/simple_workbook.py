@@ -6,18 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+from erbm_desk.domain.text import clean_cell_text, looks_like_formula
 
 
 def csv_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+    if isinstance(value, str) and looks_like_formula(value):
         return "'" + value
     return value
-
-
-def clean_cell_text(text: str) -> str:
-    """Text safe for openpyxl: no control characters (IllegalCharacterError)."""
-    return "".join(ch if ch >= " " or ch in "\t\n" else " " for ch in text)
 
 
 def write_sheet_workbook(path: Path, title: str, headers: Iterable[str], rows: Iterable[Iterable[Any]],

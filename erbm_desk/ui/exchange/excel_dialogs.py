@@ -40,7 +40,7 @@ from sqlalchemy import select
 from erbm_desk.db.models import Bailleur, Cite, Company, Epci
 from erbm_desk.services.security import authz
 from erbm_desk.services.exchange import ExcelFileError, ExportOptions
-from erbm_desk.services.exchange.plan import STATUS_LABELS, ImportPlan, Status
+from erbm_desk.services.exchange.model import STATUS_LABELS, ImportPlan, Status
 from erbm_desk.services.reporting.indicators import Period, Scope
 from erbm_desk.services.progress import Cancelled
 from erbm_desk.ui.window.dialogs import ok_cancel

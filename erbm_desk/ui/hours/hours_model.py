@@ -14,7 +14,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from erbm_desk.domain import rules
-from erbm_desk.domain.values import format_date, format_decimal, is_blank, parse_decimal
+from erbm_desk.domain.french import format_date, format_decimal
+from erbm_desk.domain.values import is_blank, parse_decimal
 from erbm_desk.services.hours.month_grid import MonthRow
 
 HEADERS = ("Bénéficiaire", "Entreprise", "Opération", "Début", "Fin", "Heures")

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from erbm_desk.db.models import Cite, Company, Operation
-from erbm_desk.domain.rules import format_hours, format_int, month_start
-from erbm_desk.domain.values import format_month
+from erbm_desk.domain.french import format_hours, format_int, format_month
+from erbm_desk.domain.rules import month_start
 from erbm_desk.services.security.authz import AccessDenied
 from erbm_desk.services.database.opening import Database
 from erbm_desk.services.hours.month_grid import MonthInvalid, month_rows, save_month

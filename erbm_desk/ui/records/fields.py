@@ -26,9 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from erbm_desk.domain.text import fold
-from erbm_desk.domain.rules import format_hours
+from erbm_desk.domain.french import format_hours, format_money
 from erbm_desk.domain.entities import Column, Kind
-from erbm_desk.domain.values import format_money
 from erbm_desk.ui.window.workspace import Choices, PickLists
 
 LONG_TEXT = 1000  # a TEXT column allowing this many characters gets a multi-line editor

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from erbm_desk.domain.rules import format_int
+from erbm_desk.domain.french import format_int
 from erbm_desk.domain.entities import SPECS
 from erbm_desk.services.records.lists import ListQuery
 from erbm_desk.ui.records.filter_bar import FilterBar

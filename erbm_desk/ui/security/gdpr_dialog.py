@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from erbm_desk.db.models import Beneficiary
+from erbm_desk.domain.french import format_date
 from erbm_desk.domain.text import fold
 from erbm_desk.paths import APP_NAME
 from erbm_desk.services.security import authz, gdpr
@@ -77,7 +78,7 @@ class PersonDataDialog(QDialog):
             label = authz.person_label(self.db, last, first, pseudo, bid)
             if wanted and wanted not in fold(f"{label} {pseudo or ''} {bid}"):
                 continue
-            text = f"{label} — n° {bid}" + (f", né·e le {birth:%d/%m/%Y}" if birth else " (anonyme)")
+            text = f"{label} — n° {bid}" + (f", né·e le {format_date(birth)}" if birth else " (anonyme)")
             item = QListWidgetItem(text)
             item.setData(Qt.UserRole, bid)
             self.list.addItem(item)
@@ -132,7 +133,7 @@ class RetentionDialog(QDialog):
                                 f"Comptes et rôles) : {len(self.due)} personne(s)."))
         self.list = QListWidget()
         for c in self.due:
-            item = QListWidgetItem(f"{c.label} — parcours terminé le {c.path_end:%d/%m/%Y}")
+            item = QListWidgetItem(f"{c.label} — parcours terminé le {format_date(c.path_end)}")
             item.setData(Qt.UserRole, c.beneficiary_id)
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
             item.setCheckState(Qt.Checked)

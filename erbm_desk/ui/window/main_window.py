@@ -23,7 +23,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QProgressBar, QWidget
 
-from erbm_desk.domain.rules import format_int
+from erbm_desk.domain.french import format_int
 from erbm_desk.paths import APP_NAME
 from erbm_desk.ui.window.about import show_about
 from erbm_desk.ui.window.block_watch import watch_if_asked

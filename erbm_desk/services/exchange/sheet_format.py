@@ -1,6 +1,6 @@
 """The exchange format: which sheets, which columns, and how a value is written and compared.
 
-The columns of an entity sheet come from its `EntitySpec` (domain/specs.py), plus the columns every exchange
+The sheets, their order and columns come from each `EntitySpec` (domain/entities), plus the columns every exchange
 needs: the record's identifier (UUID), its modification time, a hidden fingerprint of the row as exported
 (which tells a cell edited in the spreadsheet from an untouched one) and, for each reference to another
 record, a hidden column with that record's identifier. Documented in docs/format-echange.md.
@@ -16,8 +16,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Iterable
 
-from erbm_desk.domain.text import fold
-from erbm_desk.domain.entities import SPECS, Column, EntitySpec, Kind
+from erbm_desk.domain.french import format_date
+from erbm_desk.domain.text import clean_cell_text, fold
+from erbm_desk.domain.entities import SPECS, WORKBOOK_ENTITIES, Column, EntitySpec, Kind
 
 FORMAT_NAME = "ERBM Desk — format d'échange"
 FORMAT_VERSION = 1
@@ -28,8 +29,9 @@ SUMMARY_SHEET = "Synthèse"
 LISTS_SHEET = "Listes"
 RELEVE_SHEET = "Relevé d'heures"
 
-ENTITY_ORDER = ("cite", "operation", "funding", "company", "beneficiary", "contract", "hours_entry")
-RECORD_REFS = {"cite", "operation", "company", "beneficiary", "contract"}  # referenced by identifier
+# The workbook's entities that a reference column points to: each such reference has a hidden identifier column.
+RECORD_REFS = frozenset(c.ref for e in WORKBOOK_ENTITIES for c in SPECS[e].columns
+                        if c.kind is Kind.REF) & frozenset(WORKBOOK_ENTITIES)
 
 ID_LABEL = "Identifiant"
 PSEUDONYM_LABEL = "Pseudonyme"
@@ -118,7 +120,7 @@ def header_index(spec: EntitySpec) -> dict[str, SheetColumn]:
 
 def sheet_spec(sheet_name: str) -> EntitySpec | None:
     wanted = header_key(sheet_name)
-    for entity in ENTITY_ORDER:
+    for entity in WORKBOOK_ENTITIES:
         if header_key(SPECS[entity].plural) == wanted:
             return SPECS[entity]
     return None
@@ -128,25 +130,9 @@ def is_computed_sheet(sheet_name: str) -> bool:
     return header_key(sheet_name) in {header_key(n) for n in (README_SHEET, SUMMARY_SHEET, LISTS_SHEET)}
 
 
-# --- Text written into cells -------------------------------------------------------------------------------
-
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def clean_text(text: str) -> str:
-    """Without the control characters a workbook cannot hold (openpyxl would raise IllegalCharacterError)."""
-    return _ILLEGAL.sub("", text)
-
-
-def needs_neutralising(text: str) -> bool:
-    """Text a spreadsheet could take for a formula (formula injection): written as forced text."""
-    return text.startswith(_FORMULA_START)
-
-
 def normal_text(text: str) -> str:
     """Text as the column parser stores it (single spaces), for comparisons."""
-    return " ".join(clean_text(text).split())
+    return " ".join(clean_cell_text(text).split())
 
 
 # --- Canonical values: comparing and fingerprinting ----------------------------------------------------------
@@ -227,12 +213,12 @@ def company_text(name: str, siret: str) -> str:
 
 def beneficiary_text(last: str | None, first: str | None, birth: date | None, pseudonym: str | None) -> str:
     if last and first and birth:
-        return f"{last} {first} ({birth:%d/%m/%Y})"
+        return f"{last} {first} ({format_date(birth)})"
     return pseudonym or ""
 
 
 def contract_text(beneficiary: str, siret: str, operation: str, start: date) -> str:
-    return f"{beneficiary} / {siret} / {operation} / {start:%d/%m/%Y}"
+    return f"{beneficiary} / {siret} / {operation} / {format_date(start)}"
 
 
 def derived_pseudonym(record_uuid: str) -> str:

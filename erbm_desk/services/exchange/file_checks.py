@@ -1,0 +1,183 @@
+"""Every check made on a workbook file before a spreadsheet parser sees it, and on its sheets while they are read.
+
+DESIGN §7: neither openpyxl nor calamine bounds decompression, and calamine may abort the process on absurd
+input. `check_workbook_file(path)` refuses, with a French message, in this order:
+
+1. a macro-enabled extension (.xlsm, .xltm, .xlam, .xlsb) — known from the name alone;
+2. a missing, empty or oversized file; an Excel 97-2003 (.xls) or password-protected file (an OLE container);
+   anything that is not a zip;
+3. from the zip index, opened once: too many entries, an OpenDocument (.ods) or a zip that is no workbook,
+   encrypted entries, abnormal compression ratios, a declared total beyond the limit;
+4. every entry inflated once into a counter, so that a lying index cannot smuggle a bomb past the declared sizes;
+5. macros, ActiveX or Excel 4 macro sheets (parts, or content types read during that same pass).
+
+`limited_rows(rows, sheet)` then bounds rows and columns while a sheet is read (its declared dimension can lie).
+
+Formula text: calamine returns a formula cell's cached value, never the formula; text that merely starts with
+« = » is stored as text and neutralised whenever it is written back to a workbook (sheetwriter.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from erbm_desk.domain.french import format_int, format_number
+from erbm_desk.services.exchange.errors import ExcelFileError
+
+MAX_FILE_BYTES = 100 * 1024 * 1024  # a 250 000-row exchange workbook is about 15 MB
+MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+MAX_ENTRIES = 10_000
+MAX_RATIO = 200  # sheets of repetitive cells compress 10-30×; a bomb, 1 000×
+RATIO_CHECK_FROM = 1024 * 1024  # small entries may have any ratio
+MAX_ROWS = 300_000  # ERBM at 10× scale: 250 000 monthly hour rows
+MAX_COLUMNS = 200
+MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam", ".xlsb")
+MACRO_PARTS = ("vbaproject.bin", "xl/macrosheets/", "xl/activex/", "xl/dialogsheets/")
+MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "ms-office.activex", "macrosheet")
+CONTENT_TYPES = "[content_types].xml"
+CONTENT_TYPES_KEPT = 4 * 1024 * 1024  # larger content types are not searched for macros (the parts still are)
+_CHUNK = 1024 * 1024
+
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+
+
+class UnsafeWorkbook(ExcelFileError):
+    """The workbook is refused as unsafe (macros, too large a sheet); the message is French."""
+
+
+def _mb(n: int) -> str:
+    return f"{format_number(n / 1024 / 1024)} Mo"
+
+
+def check_workbook_file(path: str | Path) -> str:
+    """Raise ExcelFileError (French) unless `path` is a plausible, safe .xlsx; return its SHA-256."""
+    path = Path(path)
+    if path.suffix.lower() in MACRO_SUFFIXES:
+        raise UnsafeWorkbook(f"« {path.name} » est un classeur à macros ({path.suffix}) : refusé. Enregistrez-le "
+                             "au format « Classeur Excel (.xlsx) » puis importez-le.")
+    _check_container(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            _check_index(zf, path.name)
+            content_types = _inflate_all(zf, path.name)
+            parts = [info.filename.lower() for info in zf.infolist()]
+    except zipfile.BadZipFile as exc:
+        raise ExcelFileError(f"Le classeur « {path.name} » est endommagé ({exc}) : il ne peut pas être lu.") from None
+    # zlib.error: a corrupt deflate stream (found by the import fuzzing, tests/fuzz/)
+    except (OSError, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
+        if isinstance(exc, ExcelFileError):
+            raise
+        raise ExcelFileError(f"Le classeur « {path.name} » est endommagé ({exc}) : il ne peut pas être lu.") from None
+    _check_macros(path.name, parts, content_types)
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_container(path: Path) -> None:
+    """The file exists, has a plausible size, and is a zip (not an OLE container: .xls, or a password)."""
+    if not path.is_file():
+        raise ExcelFileError(f"Le fichier « {path} » n'existe pas.")
+    size = path.stat().st_size
+    if size == 0:
+        raise ExcelFileError(f"Le fichier « {path.name} » est vide.")
+    if size > MAX_FILE_BYTES:
+        raise ExcelFileError(
+            f"Le fichier « {path.name} » est trop volumineux ({_mb(size)}, au plus {_mb(MAX_FILE_BYTES)})."
+        )
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+        if head == _CFB_MAGIC:
+            fh.seek(0)
+            if _ENCRYPTION_INFO in fh.read(min(size, 4 * 1024 * 1024)):
+                raise ExcelFileError(
+                    f"Le classeur « {path.name} » est protégé par un mot de passe : enregistrez-en une copie "
+                    "sans mot de passe (Fichier > Informations > Protéger le classeur) puis importez-la."
+                )
+            raise ExcelFileError(
+                f"« {path.name} » est au format Excel 97-2003 (.xls) : enregistrez-le au format .xlsx puis "
+                "importez-le."
+            )
+    if not head.startswith(b"PK\x03\x04"):
+        raise ExcelFileError(f"« {path.name} » n'est pas un classeur Excel (.xlsx).")
+
+
+def _check_index(zf: zipfile.ZipFile, name: str) -> None:
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise ExcelFileError(f"« {name} » contient trop d'éléments ({len(infos)}) pour un classeur : refusé.")
+    names = {i.filename.lower() for i in infos}
+    if "xl/workbook.xml" not in names or CONTENT_TYPES not in names:
+        if "mimetype" in names:
+            raise ExcelFileError(
+                f"« {name} » est un document OpenDocument (.ods) : enregistrez-le au format Excel (.xlsx) "
+                "puis importez-le."
+            )
+        raise ExcelFileError(f"« {name} » n'est pas un classeur Excel (.xlsx).")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise ExcelFileError(f"Le classeur « {name} » est chiffré (protégé par un mot de passe) : refusé.")
+        total += info.file_size
+        if info.file_size > RATIO_CHECK_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ExcelFileError(
+                f"« {name} » a un taux de compression anormal ({info.filename}) : il pourrait saturer la mémoire. "
+                "Refusé."
+            )
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise ExcelFileError(
+            f"« {name} » décompressé occuperait {_mb(total)} (au plus {_mb(MAX_UNCOMPRESSED_BYTES)}) : refusé."
+        )
+
+
+def _inflate_all(zf: zipfile.ZipFile, name: str) -> bytes:
+    """Inflate every entry into a counter (an entry larger than it says, or than the limits, is refused); return
+    the content types, kept on the way (lower-case; empty when too large to search)."""
+    total = 0
+    content_types = b""
+    for info in zf.infolist():
+        seen = 0
+        keep = info.filename.lower() == CONTENT_TYPES and info.file_size <= CONTENT_TYPES_KEPT
+        kept: list[bytes] = []
+        with zf.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                seen += len(chunk)
+                total += len(chunk)
+                if seen > info.file_size or total > MAX_UNCOMPRESSED_BYTES:
+                    raise ExcelFileError(
+                        f"« {name} » contient plus de données qu'il n'en déclare ({info.filename}) : refusé."
+                    )
+                if keep:
+                    kept.append(chunk)
+        if keep:
+            content_types = b"".join(kept).lower()
+    return content_types
+
+
+def _check_macros(name: str, parts: list[str], content_types: bytes) -> None:
+    if any(part in p for p in parts for part in MACRO_PARTS) or any(
+        t.encode() in content_types for t in MACRO_CONTENT_TYPES
+    ):
+        raise UnsafeWorkbook(f"« {name} » contient des macros ou des contrôles ActiveX : refusé. Enregistrez "
+                             "une copie au format « Classeur Excel (.xlsx) » sans macros puis importez-la.")
+
+
+def limited_rows(rows: Iterable[list], sheet: str, max_rows: int = MAX_ROWS,
+                 max_columns: int = MAX_COLUMNS) -> Iterator[list]:
+    """The rows of a sheet, checked while they are read (a sheet may lie about its dimensions)."""
+    for n, row in enumerate(rows, start=1):
+        if n > max_rows:
+            raise UnsafeWorkbook(f"La feuille « {sheet} » a plus de {format_int(max_rows)} lignes : refusée.")
+        if len(row) > max_columns:
+            last = max((i for i, c in enumerate(row) if c not in (None, "")), default=-1)
+            if last >= max_columns:
+                raise UnsafeWorkbook(f"La feuille « {sheet} » a plus de {max_columns} colonnes : refusée.")
+            row = row[:max_columns]
+        yield row
