@@ -46,8 +46,10 @@ from erbm_desk.domain.enums import (
     Phase,
     Sex,
 )
+from erbm_desk.domain.reporting import Period
 from erbm_desk.domain.text import fold
 from erbm_desk.domain.entities.catalogue import SPECS, Column, Kind
+from erbm_desk.services.period_filters import contract_active_in
 from erbm_desk.services.security.authz import can_see_identity
 from erbm_desk.services.records.writes import DEPENDENTS
 
@@ -223,11 +225,6 @@ def _contract_public(value: str) -> ColumnElement:
     return exists().where(b.id == Contract.beneficiary_id, clause)
 
 
-def _active_in(month: date) -> ColumnElement:
-    first, last = rules.month_start(month), rules.month_end(month)
-    return and_(Contract.start_date <= last, or_(Contract.end_date.is_(None), Contract.end_date >= first))
-
-
 def _epci_of_operations(v) -> ColumnElement:
     return Contract.operation_id.in_(_operations_where(Cite.commune_id.in_(_communes_of(v))))
 
@@ -276,7 +273,7 @@ FILTERS: dict[str, tuple[Filter, ...]] = {
         Filter("type", "Type de contrat", "choice", lambda v: Contract.contract_type == v,
                _enum_choices(ContractType)),
         Filter("public", "Public", "choice", _contract_public, PUBLIC_CHOICES),
-        Filter("active", "Actifs en", "month", _active_in),
+        Filter("active", "Actifs en", "month", lambda month: contract_active_in(Period.of_month(month))),
         Filter("operation", "Opération", "ref", lambda v: Contract.operation_id == v, ref="operation",
                visible=False),
         Filter("beneficiary", "Bénéficiaire", "ref", lambda v: Contract.beneficiary_id == v, ref="beneficiary",
