@@ -107,8 +107,8 @@ class MapData:
     epcis: list[str]  # SIREN of the EPCIs drawn
     epci_names: dict[str, str] = field(default_factory=dict)  # SIREN -> short name
     # The boundaries drawn (read once per process from seeds/): INSEE -> shape, EPCI SIREN -> outline segments.
-    shapes: dict[str, CommuneShape] = field(default_factory=dict, repr=False)
-    outlines: dict[str, tuple] = field(default_factory=dict, repr=False)
+    shapes: dict[str, CommuneShape] = field(default_factory=dict, repr=False, compare=False)
+    outlines: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass

@@ -215,8 +215,8 @@ def report(session: Session, scope: Scope = Scope(), period: Period = Period(), 
                          .group_by(Operation.cite_id, Funding.funder))
     for cid, funder, amount in session.execute(funding_q):
         tallies[cid].funding[funder] = amount or ZERO
-    if scope.kind != "territory" and operation_ids is None:
-        operation_ids = scope_operations(session, scope)
+    if operation_ids is None and cite_ids is not None:
+        operation_ids = select(Operation.id).where(Operation.cite_id.in_(cite_ids))
     return Report(scope, period, scope_label(session, scope), by, cites, operations, tallies, operation_ids)
 
 
