@@ -9,7 +9,8 @@
 They are on only for the matplotlib releases they were written and tested against (TESTED, matched by the
 upper bound of matplotlib in pyproject.toml), and off when the environment variable ERBM_DESK_CHART_SPEEDUPS
 is « 0 ». Off, every chart draws through matplotlib's public road: the same figures, more slowly (the
-dashboard's charts take about twice as long to build and draw). The test suite draws tests/charts both ways.
+dashboard's charts take two to four times as long to build and draw, the text cache being most of it: see the
+bench's « speed-ups off » case). The test suite draws tests/charts both ways.
 """
 
 from __future__ import annotations
