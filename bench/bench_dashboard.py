@@ -1,7 +1,7 @@
 """Tableau de bord and bilan: the dashboard of the territory and of one cité (data, figures, both, and the real
 page), and the bilan PDF of every cité.
 
-Targets (issue 5, scale 1, median): a cité's dashboard under 150 ms, the territory's under 500 ms, the bilan
+Targets (scale 1, median): a cité's dashboard under 150 ms, the territory's under 500 ms, the bilan
 under 20 s. « data » is `dashboard_data` (SQL and Decimal sums); « figures » builds every chart of the page
 and draws it with Agg, as the screen does; « page » is the real DashboardPage (offscreen): `refresh()` until
 the tiles show (worker), then until every chart is drawn. The cité is the one with the most hours.
@@ -9,7 +9,9 @@ the tiles show (worker), then until every chart is drawn. The cité is the one w
 Texts are shaped and rendered once per process (`charts/text_cache.py`): from the second run on, the titles,
 labels and numbers that did not change are not shaped again, as in the app after its first dashboard. The
 « text cache cleared » case empties that cache before each run: the cost of a dashboard whose texts were
-never drawn (the first one after start-up; any new number costs its share).
+never drawn (the first one after start-up; any new number costs its share). The « speed-ups off » case draws
+through matplotlib's public road only (`charts/speedups.py` off: no text cache, plain axes, a clip path per
+artist), as on an untested matplotlib release or with ERBM_DESK_CHART_SPEEDUPS=0.
 
 Baselines, in the same process so that ratios survive a noisy machine: for data, the raw SQL sum of all hours
 (`SELECT sum(hours) FROM hours_entry`); for drawing and for the bilan, one bare empty Figure drawn to PNG.
@@ -146,7 +148,7 @@ def run(scale: float) -> list[dict]:
         d, d_peak = measure(lambda: data_of(scope), repeat=repeat)
         f, f_peak = measure(lambda: _draw_all(data), repeat=repeat)
         both = median_time(lambda: _draw_all(data_of(scope)), repeat=repeat)
-        from erbm_desk.charts import text_cache
+        from erbm_desk.charts import speedups, text_cache
 
         def cold():
             text_cache.clear()
@@ -154,6 +156,13 @@ def run(scale: float) -> list[dict]:
 
         cold_s = median_time(cold, repeat=repeat)
         cold_cpu = _cpu(cold, repeat)
+
+        def plain():
+            with speedups.forced(False):
+                _draw_all(data_of(scope))
+
+        plain_s = median_time(plain, repeat=repeat)
+        plain_cpu = _cpu(plain, repeat)
         cpu = {"d": _cpu(lambda: data_of(scope), repeat), "f": _cpu(lambda: _draw_all(data), repeat),
                "both": _cpu(lambda: _draw_all(data_of(scope)), repeat)}
         charts = _draw_all(data)
@@ -167,6 +176,8 @@ def run(scale: float) -> list[dict]:
                    f"median of {repeat}; CPU {cpu['both']:.3f} s{goal}"),
             result(f"{label}: data + figures, text cache cleared", cold_s, bare, None, "one bare Figure to PNG",
                    f"median of {repeat}; CPU {cold_cpu:.3f} s; every text shaped again"),
+            result(f"{label}: data + figures, speed-ups off", plain_s, bare, None, "one bare Figure to PNG",
+                   f"median of {repeat}; CPU {plain_cpu:.3f} s; matplotlib's public road only"),
         ]
 
     from PySide6.QtWidgets import QApplication

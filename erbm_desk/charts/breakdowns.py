@@ -28,7 +28,7 @@ from erbm_desk.charts.style import (
     panel_title,
 )
 from erbm_desk.domain.enums import Phase
-from erbm_desk.services.reporting.disclosure import SECRET, suppress_counts
+from erbm_desk.domain.disclosure import SECRET, suppress_counts
 
 TOP = 0.80  # axes top (figure fraction) under the title
 # Labels too long for a half-width panel, shortened on the chart only (the data keep the full labels).

@@ -22,7 +22,7 @@ from erbm_desk.charts.style import (
     new_figure,
     panel_title,
 )
-from erbm_desk.services.reporting.dashboard_data import GroupRow
+from erbm_desk.domain.figures import GroupRow
 
 ROW_HEIGHT_IN = 0.22
 PANELS = (

@@ -10,7 +10,7 @@ from erbm_desk.charts.energy import energy_figure
 from erbm_desk.charts.homes import homes_figure
 from erbm_desk.charts.hours import hours_figure
 from erbm_desk.charts.map import map_figure
-from erbm_desk.services.reporting.dashboard_data import DashboardData, commune_shapes, epci_outlines
+from erbm_desk.domain.figures import DashboardData
 
 # key -> whether the chart takes the whole width of the dashboard's grid
 CHART_KEYS = {
@@ -40,7 +40,7 @@ def dashboard_figures(data: DashboardData, *, map_indicator: str = "hours", mask
         "phases": lambda: phases_figure(data.operations_by_phase),
         "funding": lambda: funding_figure(data.funding_by_funder),
         "energy": lambda: energy_figure(data.energy, data.energy_level),
-        "map": lambda: map_figure(data.map, commune_shapes(), epci_outlines(), indicator=map_indicator),
+        "map": lambda: map_figure(data.map, data.map.shapes, data.map.outlines, indicator=map_indicator),
         "cites": lambda: cites_figure(data.cites, mask_below=mask_below),
     }
     out = {}

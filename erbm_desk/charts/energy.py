@@ -28,7 +28,7 @@ from erbm_desk.charts.style import (
     value_scale,
 )
 from erbm_desk.domain.rules import ENERGY_GOAL_KWH
-from erbm_desk.services.reporting.dashboard_data import EnergyRow
+from erbm_desk.domain.figures import EnergyRow
 
 ROW_HEIGHT_IN = 0.32
 

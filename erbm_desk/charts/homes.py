@@ -26,7 +26,7 @@ from erbm_desk.charts.style import (
     set_tip,
     value_scale,
 )
-from erbm_desk.services.reporting.dashboard_data import HomesPace
+from erbm_desk.domain.figures import HomesPace
 
 
 def _homes(n) -> str:

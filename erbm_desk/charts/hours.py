@@ -23,7 +23,7 @@ from erbm_desk.charts.style import (
     set_tip,
     value_scale,
 )
-from erbm_desk.services.reporting.dashboard_data import MonthlyHours
+from erbm_desk.domain.figures import MonthlyHours
 
 
 def _month_labels(months: list[date]) -> tuple[list[int], list[str]]:

@@ -6,6 +6,8 @@ their transforms) while it is created, only to apply the rcParams' grid setting 
 about half the cost of creating an Axes, and creating the dashboard's axes was a third of building and drawing
 it. These axes keep those settings for ticks created later (matplotlib reads them when it creates a tick) and
 create none until something asks for them (`get_xticklabels()`, a real locator), which then works as usual.
+They override private Axis and Axes hooks (`_init_axis`, `_translate_tick_params`, `_major_tick_kw`): one of
+the speed-ups of `charts.speedups`, plain axes when it is off.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.axis import XAxis, YAxis
 from matplotlib.ticker import NullLocator
+
+from erbm_desk.charts import speedups
 
 
 def _ticks_exist(axis) -> bool:
@@ -75,5 +79,7 @@ class LightAxes(Axes):
 
 
 def add_panel(fig, rect):
-    """`fig.add_axes(rect)` with LightAxes."""
-    return fig.add_axes(rect, axes_class=LightAxes)
+    """`fig.add_axes(rect)`, with LightAxes while the speed-ups are on."""
+    if speedups.active():
+        return fig.add_axes(rect, axes_class=LightAxes)
+    return fig.add_axes(rect)

@@ -30,7 +30,7 @@ from erbm_desk.charts.style import (
     nice_ticks,
     set_tip,
 )
-from erbm_desk.services.reporting.dashboard_data import MAP_INDICATORS, CommuneShape, MapData
+from erbm_desk.domain.figures import MAP_INDICATORS, CommuneShape, MapData
 
 CMAP = LinearSegmentedColormap.from_list("erbm_blues", ["#eaf0f6", "#9fbad5", PRIMARY, "#1d3b5a"]).with_extremes(
     bad=MISSING)

@@ -15,7 +15,7 @@ from erbm_desk.domain import french
 
 # matplotlib is imported where a figure is drawn, not here: the dashboard's KPI tiles and period selectors use the
 # French formats below while the window starts, and importing matplotlib (≈ 0.5 s with numpy) then would delay
-# the window's first show (issue 8; tests/test_startup_imports.py).
+# the window's first show (tests/test_startup_imports.py).
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure, FigureBase
@@ -137,7 +137,13 @@ def label_margin(labels: Sequence[str], fig_width: float, minimum: float = 0.08,
 def no_clip(ax: Axes):
     """One clip path shared by the texts and bars of `ax`. Axes.text and Axes.add_patch otherwise build a new
     TransformedPatchPath for every artist (a large share of building a chart); texts are not clipped anyway
-    (clip_on is False for texts) and bars stay within the limits the charts set."""
+    (clip_on is False for texts) and bars stay within the limits the charts set. One of the speed-ups of
+    `charts.speedups` (it relies on matplotlib keeping a clip path it is given): None, matplotlib's own clip
+    path per artist, when they are off."""
+    from erbm_desk.charts import speedups
+
+    if not speedups.active():
+        return None
     clip = getattr(ax, "_erbm_clip", None)
     if clip is None:
         from matplotlib.transforms import TransformedPatchPath

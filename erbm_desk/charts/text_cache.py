@@ -16,7 +16,9 @@ characters, and the positions and metrics match matplotlib's exactly (checked on
 five sizes; any glyph the font lacks or any fractional advance falls back to the general path).
 
 Only plain horizontal one-line texts on an Agg renderer take this path; mathtext, rotated texts, texts with
-font features, path effects and every vector backend (PDF, SVG: the bilan) draw as usual.
+font features, path effects and every vector backend (PDF, SVG: the bilan) draw as usual. It uses matplotlib
+3.11's private renderer and font methods (`_get_font_height_metrics`, `_prepare_font`, `_render_glyph`…), so
+it is one of the speed-ups of `charts.speedups`: off on other releases or when the environment asks.
 """
 
 from __future__ import annotations
@@ -25,16 +27,14 @@ import math
 import re
 from contextlib import contextmanager
 
-import matplotlib
 import numpy as np
 from matplotlib import rcParams
 from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
 from matplotlib.figure import Figure
 from matplotlib.font_manager import fontManager, get_font
 
-# Written against matplotlib 3.11's Agg renderer (its private _get_font_height_metrics, Text.get_fontfeatures);
-# older releases draw as usual, uncached.
-SUPPORTED = tuple(int(p) for p in matplotlib.__version__.split(".")[:2]) >= (3, 11)
+from erbm_desk.charts import speedups
+
 _MAX_ENTRIES = 20_000  # a dashboard draws a few hundred distinct texts; cleared wholesale when full
 _metrics: dict = {}
 _masks: dict = {}
@@ -193,7 +193,7 @@ def _draw_text(renderer: RendererAgg, original, gc, x, y, s, prop, angle, ismath
 @contextmanager
 def cached_text(renderer):
     """While drawing with `renderer`, measure and draw plain texts through the cache (Agg only)."""
-    if not SUPPORTED or type(renderer) is not RendererAgg or "draw_text" in vars(renderer):
+    if not speedups.active() or type(renderer) is not RendererAgg or "draw_text" in vars(renderer):
         yield
         return
     measure, draw = renderer.get_text_width_height_descent, renderer.draw_text

@@ -6,7 +6,8 @@ import numpy as np
 from erbm_desk.charts.cites import cites_figure
 from erbm_desk.charts.map import map_figure, picked_cite
 from erbm_desk.charts.style import tip_for
-from erbm_desk.services.reporting.dashboard_data import GroupRow, MapCite, MapData, commune_shapes, epci_outlines
+from erbm_desk.domain.figures import GroupRow, MapCite, MapData
+from erbm_desk.services.reporting.geography import commune_shapes, epci_outlines
 from tests.charts.helpers import bars, drawn, render, texts
 
 LENS, DENAIN, ABSCON = "62498", "59172", "59002"

@@ -5,7 +5,7 @@ from erbm_desk.charts.energy import energy_figure
 from erbm_desk.charts.homes import homes_figure
 from erbm_desk.charts.hours import hours_figure
 from erbm_desk.charts.style import tip_for
-from erbm_desk.services.reporting.dashboard_data import EnergyRow, HomesPace, MonthlyHours
+from erbm_desk.domain.figures import EnergyRow, HomesPace, MonthlyHours
 from tests.charts.helpers import bars, render, texts
 
 NB = "\u00a0"

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from erbm_desk.cli.main import main
 from erbm_desk.db.models import Cite
-from erbm_desk.services.reporting.bilan import COUNTS, disclose_tables, write_bilan
-from erbm_desk.services.reporting.dashboard_data import GroupRow
+from erbm_desk.domain.figures import GroupRow
+from erbm_desk.services.reporting.bilan import write_bilan
+from erbm_desk.services.reporting.bilan_tables import COUNTS, disclose_tables
 from erbm_desk.services.reporting.indicators import Period, Scope, ScopeError
 from erbm_desk.services.progress import Cancelled
 

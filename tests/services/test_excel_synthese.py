@@ -15,7 +15,7 @@ from erbm_desk.db.models import Cite, Commune, Epci
 from erbm_desk.services.database.demo import generate_demo
 from erbm_desk.services.reporting import disclosure
 from erbm_desk.services.exchange.synthese import COUNT_COLUMNS, HEADERS, protect_counts, synthese_rows, total_lines
-from erbm_desk.services.reporting.indicators import Period, Scope, compute_indicators, scope_cites
+from erbm_desk.services.reporting.indicators import Period, Scope, compute_indicators
 from tests.services.test_excel_support import export, fresh_db, sheet_dicts, workbook_values
 
 FIELDS = {
@@ -39,7 +39,7 @@ def demo(tmp_path_factory):
 @pytest.mark.parametrize("period", [Period(), Period(date(2020, 1, 1), date(2023, 6, 1))])
 def test_every_row_matches_compute_indicators(demo, period):
     with demo.session() as s:
-        rows = synthese_rows(s, None, period, "Territoire ERBM", anonymous=False)
+        rows = synthese_rows(s, Scope(), period, "Territoire ERBM", anonymous=False)
         epcis = dict(s.execute(select(Epci.short_name, Epci.id)).all())
         cites = {(name, short): cid for cid, name, short in s.execute(
             select(Cite.id, Cite.name, Epci.short_name).join(Commune, Cite.commune_id == Commune.id)
@@ -102,9 +102,8 @@ def _check_protected(exact: list[list], shown: list[list], threshold: int = 5) -
 @pytest.mark.parametrize("period", [Period(), Period(date(2022, 1, 1), date(2022, 6, 1))])
 def test_anonymous_synthese_hides_small_counts_so_that_totals_cannot_undo_it(demo, scope, period):
     with demo.session() as s:
-        cites = scope_cites(s, scope)
-        exact = synthese_rows(s, cites, period, "P", anonymous=False)
-        shown = synthese_rows(s, cites, period, "P", anonymous=True)
+        exact = synthese_rows(s, scope, period, "P", anonymous=False)
+        shown = synthese_rows(s, scope, period, "P", anonymous=True)
     assert len(shown) > 3 and _check_protected(exact, shown) > 0  # the demo has small cités: some are hidden
     hours = [r[HEADERS.index("Heures réalisées")] for r in shown]
     assert all(isinstance(h, Decimal) for h in hours)  # not counts: shown
@@ -114,11 +113,11 @@ def test_threshold_is_the_setting(demo):
     from erbm_desk.services.security.database_settings import SMALL_COUNT_THRESHOLD, write_database_setting
 
     with demo.session() as s:
-        exact = synthese_rows(s, None, Period(), "P", anonymous=False)
-        assert _check_protected(exact, synthese_rows(s, None, Period(), "P", anonymous=True, threshold=10), 10)
+        exact = synthese_rows(s, Scope(), Period(), "P", anonymous=False)
+        assert _check_protected(exact, synthese_rows(s, Scope(), Period(), "P", anonymous=True, threshold=10), 10)
         write_database_setting(s, SMALL_COUNT_THRESHOLD, 8)
         try:
-            _check_protected(exact, synthese_rows(s, None, Period(), "P", anonymous=True), 8)
+            _check_protected(exact, synthese_rows(s, Scope(), Period(), "P", anonymous=True), 8)
         finally:
             write_database_setting(s, SMALL_COUNT_THRESHOLD, 5)
 

@@ -4,10 +4,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
-from erbm_desk.domain.enums import AgeBand, ContractType, DeliveryMethod, Sex
-from erbm_desk.services.reporting.indicators import Period, Scope, ScopeError, compute_indicators
+from erbm_desk.db.models import Contract
+from erbm_desk.domain.enums import AgeBand, ContractType, DeliveryMethod, Phase, Sex
+from erbm_desk.domain.reporting import delivered_in, under_26_at_start
+from erbm_desk.services.period_filters import contract_active_in
 from erbm_desk.services.records.writes import save_record
+from erbm_desk.services.reporting.engine import report
+from erbm_desk.services.reporting.indicators import Period, Scope, ScopeError, compute_indicators
 
 
 def test_territory(db, small_dataset):
@@ -67,3 +72,54 @@ def test_anonymous_person_counts_through_the_age_band(db, small_dataset):
     with db.session() as s:
         ind = compute_indicators(s)
     assert (ind.people, ind.people_rsa, ind.people_under_26) == (4, 3, 2)
+
+
+def test_the_groups_of_a_report_add_up_to_its_scope(db, small_dataset):
+    with db.session() as s:
+        r = report(s, by="cite")
+        total = r.total
+        for by in ("cite", "epci", "commune"):
+            rows = r.grouped(by)
+            for attr, expected in (("hours_realised", total.hours_realised), ("hours_required", total.hours_required),
+                                   ("contracts", total.contracts), ("operations", total.operations),
+                                   ("homes_planned", total.homes_planned), ("homes_in_works", total.homes_in_works),
+                                   ("homes_delivered", total.homes_delivered), ("funding", total.funding_total)):
+                assert sum(getattr(row, attr) for row in rows) == expected, (by, attr)
+        # People are distinct persons per group: P1 (RSA, QPV, 21) and P2 (DELD, 26 at start) on Cité Test A.
+        a = next(row for row in r.groups if row.id == small_dataset["cite_a"])
+        assert (a.people, a.people_rsa, a.people_under_26, a.people_deld, a.people_qpv, a.people_women) == (
+            2, 1, 1, 1, 1, 1)
+        caph = next(row for row in r.grouped("epci") if row.epci == "CAPH")
+        ind = compute_indicators(s, Scope("epci", "CAPH"))
+        assert (caph.hours_realised, caph.people, caph.people_rsa, caph.contracts, caph.funding, caph.cites) == (
+            ind.hours_realised, ind.people, ind.people_rsa, ind.contracts, ind.funding_total, 3)
+        with pytest.raises(ValueError, match="Regroupement inconnu"):
+            r.grouped("region")
+
+
+def test_the_rules_of_a_period_and_of_a_person():
+    feb = Period.of_month(date(2022, 2, 14))
+    assert (feb.first_day, feb.last_day) == (date(2022, 2, 1), date(2022, 2, 28))
+    assert feb.contains_day(date(2022, 2, 28)) and not feb.contains_day(date(2022, 3, 1))
+    assert feb.overlaps(date(2022, 1, 10), None) and feb.overlaps(date(2022, 2, 28), date(2022, 5, 1))
+    assert not feb.overlaps(date(2022, 3, 1), None) and not feb.overlaps(date(2021, 1, 1), date(2022, 1, 31))
+    assert Period().is_whole and Period().overlaps(date(2030, 1, 1), None)
+    # Homes delivered: every delivered operation over the whole programme, dated or not; else by date.
+    assert delivered_in(Phase.DELIVERED, None, Period()) and not delivered_in(Phase.DELIVERED, None, feb)
+    assert delivered_in(Phase.DELIVERED, date(2022, 2, 1), feb) and not delivered_in(Phase.WORKS, date(2022, 2, 1), feb)
+    # Under 26 at a contract's start: the birth date when known, else the age band typed.
+    assert under_26_at_start(date(2000, 3, 15), date(2026, 3, 14), None)
+    assert not under_26_at_start(date(1996, 2, 1), date(2022, 2, 1), AgeBand.UNDER_26)
+    assert under_26_at_start(None, date(2023, 4, 1), AgeBand.UNDER_26) and not under_26_at_start(None, date(2023, 4, 1), None)
+
+
+@pytest.mark.parametrize("period, active", [
+    (Period(), "c1 c2 c3 c4"), (Period(date(2022, 2, 1), date(2022, 2, 1)), "c1 c2"), (Period(date(2023, 7, 1)), "c1 c4"),
+    (Period(None, date(2022, 12, 1)), "c1 c2"), (Period(date(2022, 4, 1), date(2022, 12, 1)), "c1"),
+])
+def test_a_contract_active_in_a_period_is_one_rule_in_python_and_in_sql(db, small_dataset, period, active):
+    with db.session() as s:
+        in_sql = set(s.scalars(select(Contract.id).where(contract_active_in(period))))
+        in_python = {cid for cid, start, end in s.execute(select(Contract.id, Contract.start_date, Contract.end_date))
+                     if period.overlaps(start, end)}
+    assert in_sql == in_python == {small_dataset[c] for c in active.split()}

@@ -10,7 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMainWindow, QMessageBox, QProgressDialog, QPushButton
 
-from erbm_desk.cli.commands.bilan import bilan_argv, parse_bilan_argv
+from erbm_desk.cli.commands.bilan import request_of
+from erbm_desk.cli.main import build_parser
+from erbm_desk.services.reporting.bilan_request import BilanRequest
 from erbm_desk.services.reporting.indicators import Period, Scope
 from erbm_desk.ui.reporting.bilan_dialog import ACTION_TEXT, install_bilan_action
 
@@ -50,8 +52,14 @@ def ok(dialog):
     return dialog.buttons.button(QDialogButtonBox.Ok)
 
 
+def parse_bilan_argv(argv: list[str]):
+    """What `erbm-desk bilan ARGV` asks for, read by the command's own parser and checks."""
+    request = request_of(build_parser().parse_args(["bilan", *argv])).check()
+    return request.target, request.scope, request.period
+
+
 def test_the_command_line_and_the_dialog_take_one_road(tmp_path):
-    argv = bilan_argv(tmp_path / "b.pdf", "epci", "200033748", date(2023, 1, 1), date(2023, 12, 1))
+    argv = BilanRequest.of(tmp_path / "b.pdf", "epci", "200033748", date(2023, 1, 1), date(2023, 12, 1)).argv()
     assert argv == [str(tmp_path / "b.pdf"), "--epci", "200033748", "--from", "2023-01", "--to", "2023-12"]
     assert parse_bilan_argv(argv) == (tmp_path / "b.pdf", Scope("epci", "200033748"),
                                       Period(date(2023, 1, 1), date(2023, 12, 1)))

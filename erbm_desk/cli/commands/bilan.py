@@ -3,17 +3,8 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from erbm_desk.cli.common import (
-    EXIT_OK,
-    EXIT_USAGE,
-    CliError,
-    add_scope_arguments,
-    open_db,
-    output_path,
-    scope_and_period,
-)
+from erbm_desk.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError, add_scope_arguments, open_db
 
 
 class TerminalProgress:
@@ -45,52 +36,29 @@ class TerminalProgress:
             self.stream.flush()
 
 
-def bilan_argv(out: str | Path, kind: str = "territory", value: object = None, start=None, end=None) -> list[str]:
-    """The arguments of `erbm-desk bilan` for a scope and a period (months as dates or None): what the
-    « Bilan pour le comité » dialog shows and then parses back with `parse_bilan_argv`, so that the window and
-    the command line take one road."""
-    argv = [str(out)]
-    if kind != "territory":
-        argv += [f"--{kind}", str(value)]
-    if start:
-        argv += ["--from", f"{start:%Y-%m}"]
-    if end:
-        argv += ["--to", f"{end:%Y-%m}"]
-    return argv
+def request_of(args):
+    """The bilan asked for by the command's arguments (checked by `BilanRequest.check`)."""
+    from erbm_desk.services.reporting.bilan_request import BilanRequest
 
-
-def parse_bilan_argv(argv: list[str]):
-    """(target path, Scope, Period) from `erbm-desk bilan` arguments, with the command's own parser and checks.
-    Raises CliError with the command's French message."""
-    import argparse
-
-    class _Parser(argparse.ArgumentParser):
-        def error(self, message):  # no exit from a window
-            raise CliError(message, EXIT_USAGE)
-
-    parser = _Parser(prog="erbm-desk")
-    register(parser.add_subparsers(dest="command", parser_class=_Parser))
-    args = parser.parse_args(["bilan", *argv])
-    out = _checked_target(args.out)
-    scope, period = scope_and_period(args)
-    return out, scope, period
-
-
-def _checked_target(out: str) -> Path:
-    return output_path(out, ".pdf", "Le bilan s'écrit dans un fichier .pdf (« {name} »).")
+    kind = next((k for k in ("epci", "cite", "bailleur") if getattr(args, k, None)), "territory")
+    return BilanRequest.of(args.out, kind, getattr(args, kind, None), args.start, args.end)
 
 
 def cmd_bilan(args) -> int:
     from erbm_desk.domain.french import format_date
     from erbm_desk.services.reporting.bilan import write_bilan
+    from erbm_desk.services.reporting.bilan_request import BilanRequestError
     from erbm_desk.services.reporting.indicators import ScopeError
 
-    out = _checked_target(args.out)
-    scope, period = scope_and_period(args)
+    try:
+        request = request_of(args).check()
+    except BilanRequestError as exc:
+        raise CliError(str(exc), EXIT_USAGE if exc.usage else EXIT_FAILED) from None
+    out = request.target
     db = open_db(args)
     try:
         with db.sessions() as s:
-            summary = write_bilan(s, out, scope, period, TerminalProgress())
+            summary = write_bilan(s, out, request.scope, request.period, TerminalProgress())
     except ScopeError as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:

@@ -9,13 +9,14 @@ from erbm_desk.cli.common import EXIT_OK, CliError, add_scope_arguments, open_db
 
 def cmd_stats(args) -> int:
     from erbm_desk.domain.french import format_hours, format_int, format_money, format_percent
-    from erbm_desk.services.reporting.indicators import ScopeError, compute_indicators
+    from erbm_desk.services.reporting.engine import report
+    from erbm_desk.services.reporting.indicators import ScopeError
 
     db = open_db(args)
     scope, period = scope_and_period(args)
     with db.session() as s:
         try:
-            ind = compute_indicators(s, scope, period)
+            ind = report(s, scope, period).total
         except ScopeError as exc:
             raise CliError(str(exc)) from None
     if args.json:

@@ -35,7 +35,8 @@ from erbm_desk.services.exchange.synthese import HEADERS as SYNTHESE_HEADERS
 from erbm_desk.services.exchange.synthese import synthese_rows
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 from erbm_desk.services.reporting import disclosure
-from erbm_desk.services.reporting.indicators import Period, Scope, scope_cites, scope_label
+from erbm_desk.services.reporting.indicators import Period, Scope
+from erbm_desk.services.reporting.scopes import scope_label
 from erbm_desk.services.security import audit, authz
 
 
@@ -175,8 +176,8 @@ def _add_validations(writer: SheetWriter, columns, lists: ListsSheet) -> None:
 
 def _write_synthese(wb: Workbook, session: Session, options: ExportOptions) -> None:
     threshold = disclosure.threshold_of(session) if options.anonymous else None
-    rows = synthese_rows(session, scope_cites(session, options.scope), options.period,
-                         scope_label(session, options.scope), options.anonymous, threshold)
+    rows = synthese_rows(session, options.scope, options.period, scope_label(session, options.scope),
+                         options.anonymous, threshold)
     widths = [10, 34, 10] + [14] * (len(SYNTHESE_HEADERS) - 3)
     w = SheetWriter(wb, fmt.SUMMARY_SHEET, widths=widths)
     w.header(list(SYNTHESE_HEADERS))

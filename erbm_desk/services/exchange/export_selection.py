@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from erbm_desk.db.models import MODELS, Beneficiary, Cite, Company, Contract, Funding, HoursEntry, Operation
 from erbm_desk.domain import rules
 from erbm_desk.domain.entities import SPECS
-from erbm_desk.services.reporting.indicators import Period, Scope, scope_cites, scope_operations
+from erbm_desk.services.reporting.indicators import Period, Scope
+from erbm_desk.services.reporting.scopes import scope_cites, scope_operations
 
 
 def _where_period_overlaps(query, period: Period):

@@ -10,13 +10,15 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import Beneficiary, Cite, Company, Contract, HoursEntry, Operation
 from erbm_desk.domain import rules
 from erbm_desk.domain.entities import HOURS
 from erbm_desk.domain.french import format_month
+from erbm_desk.domain.reporting import Period
+from erbm_desk.services.period_filters import contract_active_in
 from erbm_desk.services.security import authz
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 from erbm_desk.services.records.writes import delete_record, save_record
@@ -42,12 +44,6 @@ class MonthInvalid(ValueError):
         super().__init__(f"{len(problems)} valeur(s) refusée(s), rien n'a été enregistré :\n" + "\n".join(lines))
 
 
-def _active_in(month: date):
-    """Contracts whose period overlaps the month (an open-ended contract runs on)."""
-    first, last = rules.month_start(month), rules.month_end(month)
-    return and_(Contract.start_date <= last, or_(Contract.end_date.is_(None), Contract.end_date >= first))
-
-
 def month_rows(
     session: Session, month: date, company_id: int | None = None, operation_id: int | None = None
 ) -> list[MonthRow]:
@@ -66,7 +62,7 @@ def month_rows(
         .join(Operation, Contract.operation_id == Operation.id)
         .join(Cite, Operation.cite_id == Cite.id)
         .outerjoin(HoursEntry, and_(HoursEntry.contract_id == Contract.id, HoursEntry.month == month))
-        .where(_active_in(month))
+        .where(contract_active_in(Period.of_month(month)))
         .order_by(Company.name, last_name, first_name, Beneficiary.pseudonym, Contract.start_date, Contract.id)
     )
     if company_id is not None:

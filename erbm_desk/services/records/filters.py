@@ -17,6 +17,8 @@ from erbm_desk.db.models import MODELS, Contract
 from erbm_desk.domain import rules
 from erbm_desk.domain.entities import ALL_SPECS, SPECS, ListFilter, Match
 from erbm_desk.domain.enums import AgeBand, Sex
+from erbm_desk.domain.reporting import Period
+from erbm_desk.services.period_filters import active_in
 
 UNDER_26 = "under_26"  # the public counted by age at the start of an insertion contract
 WOMEN = "women"
@@ -54,13 +56,8 @@ def _matches(f: ListFilter, model, key: str, value: Any) -> ColumnElement:
         case Match.OPEN_OR_CLOSED:
             return column.is_(None) if value == "open" else column.is_not(None)
         case Match.ACTIVE_IN_MONTH:
-            return _active_in(column, getattr(model, f.until), value)
+            return active_in(column, getattr(model, f.until), Period.of_month(value))
     raise AssertionError(f.match)
-
-
-def _active_in(start: ColumnElement, end: ColumnElement, month: date) -> ColumnElement:
-    first, last = rules.month_start(month), rules.month_end(month)
-    return and_(start <= last, or_(end.is_(None), end >= first))
 
 
 # --- publics -------------------------------------------------------------------------------------------------

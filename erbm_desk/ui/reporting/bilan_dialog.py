@@ -2,9 +2,9 @@
 (months from–to) and the PDF file, then the bilan written in a worker with a progress dialog (« Annuler »
 leaves any previous file untouched).
 
-The dialog speaks the command line's language: it shows the equivalent `erbm-desk bilan …` and parses those
-very arguments with the command's parser (`commands.bilan.parse_bilan_argv`), so the window and the command
-line take one road to `write_bilan`. It opens on what the dashboard shows.
+The form makes a `BilanRequest` (services.reporting.bilan_request), the very object `erbm-desk bilan` makes of
+its arguments: the same checks and French messages, and the equivalent command line shown under the form. It
+opens on what the dashboard shows.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from erbm_desk.charts.style import fr_month
-from erbm_desk.services.reporting.indicators import SCOPE_LABELS, Period, Scope
 from erbm_desk.services.progress import Cancelled
+from erbm_desk.services.reporting.bilan_request import BilanRequest
+from erbm_desk.services.reporting.indicators import SCOPE_LABELS, Period, Scope
 from erbm_desk.ui.window.dialogs import ok_cancel
 from erbm_desk.ui.database.workers import run_job
 
@@ -55,15 +56,15 @@ def default_target() -> Path:
 
 
 class BilanDialog(QDialog):
-    """Scope, period and file of the bilan. `argv()` is the command line's arguments; `accepted_request` the
-    (path, Scope, Period) they parse to once the user confirms."""
+    """Scope, period and file of the bilan. `form_request()` is what the form asks for; `request` the checked
+    BilanRequest once the user confirms."""
 
     def __init__(self, choices, scope: Scope = Scope(), period: Period = Period(), target: Path | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Bilan pour le comité")
         self.choices = choices
-        self.request: tuple[Path, Scope, Period] | None = None
+        self.request: BilanRequest | None = None
 
         self.kind_box = QComboBox()
         for kind in KINDS:
@@ -151,27 +152,21 @@ class BilanDialog(QDialog):
         self.value_box.setEnabled(kind != "territory")
         self._update()
 
-    def argv(self) -> list[str]:
-        from erbm_desk.cli.commands.bilan import bilan_argv
+    def form_request(self) -> BilanRequest:
+        """The bilan the form asks for, checked or not."""
+        return BilanRequest.of(self.path_edit.text().strip(), self.kind_box.currentData(),
+                               self.value_box.currentData(), self.start_box.currentData(), self.end_box.currentData())
 
-        kind = self.kind_box.currentData()
-        return bilan_argv(self.path_edit.text().strip(), kind, self.value_box.currentData(),
-                          self.start_box.currentData(), self.end_box.currentData())
-
-    def _parsed(self):
-        from erbm_desk.cli.common import CliError
-        from erbm_desk.cli.commands.bilan import parse_bilan_argv
-
+    def _checked(self) -> tuple[BilanRequest | None, str]:
         if self.kind_box.currentData() != "territory" and self.value_box.currentData() is None:
             return None, f"Aucun élément à choisir pour « {self.kind_box.currentText()} »."
-        try:
-            return parse_bilan_argv(self.argv()), ""
-        except CliError as exc:
-            return None, str(exc)
+        request = self.form_request()
+        problem = request.problem()
+        return (None, str(problem)) if problem else (request, "")
 
     def _update(self, *_args) -> None:
-        self.command.setText("erbm-desk bilan " + shlex.join(self.argv()))
-        request, message = self._parsed()
+        self.command.setText("erbm-desk bilan " + shlex.join(self.form_request().argv()))
+        request, message = self._checked()
         self.error.setText(message)
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(request is not None)
 
@@ -182,7 +177,7 @@ class BilanDialog(QDialog):
             self.path_edit.setText(path if path.lower().endswith(".pdf") else f"{path}.pdf")
 
     def accept(self) -> None:
-        request, message = self._parsed()
+        request, message = self._checked()
         if request is None:
             self.error.setText(message)
             return
@@ -230,9 +225,9 @@ def open_bilan_dialog(window, choices, on_done=None, ask: bool = True) -> BilanD
     dialog = BilanDialog(choices, scope, period, parent=window)
 
     def accepted() -> None:
-        target, chosen_scope, chosen_period = dialog.request
-        window.bilan_job = write_bilan_in_background(window, window.db, target, chosen_scope, chosen_period,
-                                                     on_done=on_done, ask=ask)
+        request = dialog.request
+        window.bilan_job = write_bilan_in_background(window, window.db, request.target, request.scope,
+                                                     request.period, on_done=on_done, ask=ask)
 
     dialog.accepted.connect(accepted)
     dialog.open()

@@ -1,0 +1,70 @@
+"""The frame of every page of the bilan: A4 landscape, a title, a footer with the date of the data and « page n / N »,
+and the band between them that charts are drawn into."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from erbm_desk.charts.style import INK, MUTED, PRIMARY, fr_month
+from erbm_desk.domain.reporting import Period
+from erbm_desk.domain.french import format_date
+from erbm_desk.services.progress import Progress, check_cancel
+
+A4_LANDSCAPE = (11.69, 8.27)
+
+
+def short_label(label: str) -> str:
+    """« EPCI : Communauté d'agglomération de la Porte du Hainaut (CAPH) » -> « EPCI : CA de la Porte du
+    Hainaut (CAPH) », for page titles and footers."""
+    return label.replace("Communauté d'agglomération", "CA").replace("Communauté de communes", "CC")
+
+
+def period_text(period: Period) -> str:
+    if period.start and period.end:
+        return f"de {fr_month(period.start)} à {fr_month(period.end)}"
+    if period.start:
+        return f"depuis {fr_month(period.start)}"
+    if period.end:
+        return f"jusqu'à {fr_month(period.end)}"
+    return "depuis le début du programme (2017)"
+
+
+class Pages:
+    """Numbers the pages and frames each one (header, footer with the date of the data and « page n / N »)."""
+
+    def __init__(self, pdf: PdfPages, total: int, label: str, as_of: date, progress: Progress):
+        self.pdf, self.total, self.label, self.as_of, self.progress = pdf, total, label, as_of, progress
+        self.number = 0
+
+    def page(self, title: str | None) -> Figure:
+        check_cancel(self.progress)
+        fig = Figure(figsize=A4_LANDSCAPE, dpi=100, facecolor="white")
+        if title:
+            fig.text(0.04, 0.955, title, fontsize=15, fontweight="bold", color=INK, va="top")
+            fig.add_artist(Line2D([0.04, 0.96], [0.905, 0.905], color=PRIMARY, linewidth=1.2))
+        return fig
+
+    def save(self, fig: Figure) -> None:
+        self.number += 1
+        fig.text(0.04, 0.025, f"ERBM Desk — bilan pour le comité de pilotage — {self.label}", fontsize=7.5,
+                 color=MUTED)
+        fig.text(0.96, 0.025, f"Données arrêtées au {format_date(self.as_of)} — page {self.number} / {self.total}",
+                 fontsize=7.5, color=MUTED, ha="right")
+        self.pdf.savefig(fig)
+        self.progress.advance()
+
+
+def chunks(rows: list, size: int) -> list[list]:
+    return [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
+
+
+def chart_band(fig: Figure) -> Figure:
+    """The part of a page between its header and its footer, as a SubFigure the charts are drawn into.
+    (Subfigures follow only the ratios of a grid, not its margins: hence nested subfigures.)"""
+    middle = fig.subfigures(3, 1, height_ratios=[0.115, 0.835, 0.05])[1]
+    return middle.subfigures(1, 3, width_ratios=[0.025, 0.95, 0.025])[1]
+
