@@ -128,7 +128,7 @@ def run(scale: float) -> list[dict]:
     from erbm_desk.services.database.opening import open_database
     from erbm_desk.ui.window.block_watch import BlockWatcher
     from erbm_desk.ui.window.main_window import MainWindow
-    from erbm_desk.ui.window.window_state import settings
+    from erbm_desk.ui.common.window_state import settings
 
     settings().setValue("window/page", "cite")
     db = open_database(str(demo_database(scale)), read_only=True)

@@ -2,7 +2,8 @@
 lines and contracts, a company's or beneficiary's contracts, a contract's months of hours.
 
 Opening a row (double-click or Entrée) goes to that record's page; funding lines and months of hours have no
-page of their own and open in a small form instead, where they can also be added.
+page of their own and open in a small form instead, where they can also be added. Everything they show is read
+in workers (the database gateway).
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from erbm_desk.domain.rules import format_hours
 from erbm_desk.domain.entities.catalogue import SPECS, Kind
 from erbm_desk.domain.values import parse_month
 from erbm_desk.services.records.lists import ListQuery, hours_total, record_name, record_values
+from erbm_desk.ui.common.window_state import restore_geometry, save_geometry
 from erbm_desk.ui.records.record_form import RecordForm
 from erbm_desk.ui.records.record_table import RecordTable
-from erbm_desk.ui.window.window_state import restore_geometry, save_geometry
 from erbm_desk.ui.records.table_model import RecordTableModel
-from erbm_desk.ui.window.workspace import Workspace
+from erbm_desk.ui.records.workspace import Workspace
 
 # entity shown -> (tab title, related entity, filter of the related list)
 RELATED: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -44,8 +45,8 @@ class RecordDialog(QDialog):
         self.form = RecordForm(ws, entity, fixed={key: parent_id}, parent=self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
-        with ws.db.sessions() as s:
-            self.form.set_fixed_name(key, record_name(s, SPECS[entity].column(key).ref, parent_id))
+        ref = SPECS[entity].column(key).ref
+        ws.read(self, lambda s: record_name(s, ref, parent_id), lambda name: self.form.set_fixed_name(key, name))
         if record_id is not None:
             self.form.load(record_id)
         else:
@@ -78,7 +79,7 @@ class RelatedList(QWidget):
         self.filter_key = filter_key
         self.owner_id: int | None = None
         self.model = RecordTableModel(ws.db, ListQuery(entity, filters={filter_key: -1}, sort=FIRST_SORT.get(entity)),
-                                      self, ws.reads)
+                                      self)
         self.table = RecordTable(self.model, self)
         self.table.setObjectName(f"related_{entity}")
         for i, column in enumerate(self.model.columns):  # the record we are under is not worth a column
@@ -111,18 +112,20 @@ class RelatedList(QWidget):
             self.footer.setText(f"{n} enregistrement{'s' if n > 1 else ''}")
             return
         query = self.model.query
-        self.ws.read(lambda s: hours_total(s, query),
-                     lambda total: self.footer.setText(f"{n} mois · {format_hours(total)} h au total"), self)
+        self.ws.read(self, lambda s: hours_total(s, query),
+                     lambda total: self.footer.setText(f"{n} mois · {format_hours(total)} h au total"), latest="total")
 
     def open(self, record_id: int) -> None:
         if self.entity not in CHILDREN:
             self.ws.open_record(self.entity, record_id)
             return
-        key = CHILDREN[self.entity]
-        with self.ws.db.sessions() as s:
-            found = record_values(s, self.entity, record_id)
-        if found is not None:
-            RecordDialog(self.ws, self.entity, found[0][key], record_id, parent=self).open()
+        key, entity = CHILDREN[self.entity], self.entity
+
+        def arrived(found) -> None:
+            if found is not None:
+                RecordDialog(self.ws, entity, found[0][key], record_id, parent=self).open()
+
+        self.ws.read(self, lambda s: record_values(s, entity, record_id), arrived, latest="open")
 
     def add(self) -> None:
         if self.owner_id is None:
