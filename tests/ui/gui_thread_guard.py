@@ -120,6 +120,7 @@ def is_ui_test(item: pytest.Item) -> bool:
 
 
 def _fail_if_seen(seen: list[str], when: str) -> None:
+    __tracebackhide__ = True
     if seen:
         raise AssertionError(f"L'interface a attendu la base ou un fichier sur son fil ({when}) :\n  "
                              + "\n  ".join(seen))

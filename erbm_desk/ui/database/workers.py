@@ -10,7 +10,6 @@ widgets. Pages and dialogs do not call this directly: they go through the gatewa
 from __future__ import annotations
 
 import threading
-import traceback
 import weakref
 from typing import Any, Callable
 
@@ -23,7 +22,7 @@ from erbm_desk.services.progress import Cancelled
 
 class _Signals(QObject):
     done = Signal(object)
-    failed = Signal(object, str)
+    failed = Signal(object)  # the exception (its __traceback__ kept)
     progressed = Signal(int, int, str)  # value, total, label
 
 
@@ -68,7 +67,9 @@ class Job(QRunnable):
         try:
             result = self.fn(self.progress)
         except BaseException as exc:  # noqa: BLE001 - exceptions in a worker are otherwise lost
-            self.signals.failed.emit(exc, traceback.format_exc())
+            # Not formatted here: Python 3.11's traceback formatting parses source lines with `ast`, which is not
+            # safe while another thread does too (« AST constructor recursion depth mismatch »).
+            self.signals.failed.emit(exc)
         else:
             self.signals.done.emit(result)
 
@@ -140,7 +141,7 @@ def run_job(
         if wanted():
             on_done(result)
 
-    def failed(exc: BaseException, _tb: str) -> None:
+    def failed(exc: BaseException) -> None:
         settle()
         if not wanted():
             return
