@@ -124,7 +124,7 @@ def run(scale: float) -> list[dict]:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv)
-    from erbm_desk.domain.entities.catalogue import SPECS
+    from erbm_desk.domain.entities import SPECS
     from erbm_desk.services.database.opening import open_database
     from erbm_desk.ui.window.block_watch import BlockWatcher
     from erbm_desk.ui.window.main_window import MainWindow

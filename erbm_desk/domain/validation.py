@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from erbm_desk.domain import rules
-from erbm_desk.domain.entities.catalogue import SPECS
+from erbm_desk.domain.entities import SPECS
 
 Checker = Callable[[dict[str, Any]], None]
 

@@ -5,7 +5,7 @@ import pytest
 
 from erbm_desk.domain import values as v
 from erbm_desk.domain.enums import Phase
-from erbm_desk.domain.entities.catalogue import OPERATION, SPECS, Kind
+from erbm_desk.domain.entities import OPERATION, SPECS, Kind
 from erbm_desk.domain.validation import record_problems
 
 

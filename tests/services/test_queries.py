@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from erbm_desk.domain.enums import Phase
-from erbm_desk.domain.entities.catalogue import SPECS
+from erbm_desk.domain.entities import SPECS
 from erbm_desk.services.reporting.indicators import compute_indicators
 from erbm_desk.services.records.lists import (
     ListQuery,

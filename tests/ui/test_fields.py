@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from erbm_desk.domain.entities.catalogue import SPECS
+from erbm_desk.domain.entities import SPECS
 from erbm_desk.ui.records.fields import DateEdit, Field, RefPicker
 from erbm_desk.ui.records.pick_lists import PickLists
 from tests.ui.helpers import TIMEOUT, keys

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from erbm_desk.db.models import MODELS, Bailleur, utcnow
 from erbm_desk.db.portability import sync_id_sequences
 from erbm_desk.domain import rules
-from erbm_desk.domain.entities.catalogue import SPECS, Kind
+from erbm_desk.domain.entities import SPECS, Kind
 from erbm_desk.services.security import audit, authz
 from erbm_desk.services.exchange import format as fmt
 from erbm_desk.services.exchange.bulk import paused_gc

@@ -7,7 +7,7 @@ import re
 import uuid as uuidlib
 from typing import Any
 
-from erbm_desk.domain.entities.catalogue import Kind
+from erbm_desk.domain.entities import Kind
 from erbm_desk.services.exchange.format import Role, SheetColumn
 from erbm_desk.services.exchange.reader import RawSheet
 

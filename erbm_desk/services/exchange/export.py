@@ -32,7 +32,7 @@ from erbm_desk.db.models import (
     utcnow,
 )
 from erbm_desk.domain import rules
-from erbm_desk.domain.entities.catalogue import SPECS, Kind
+from erbm_desk.domain.entities import SPECS, Kind
 from erbm_desk.domain.values import format_month
 from erbm_desk.services.security import audit, authz
 from erbm_desk.services.reporting import disclosure

@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Any, Iterable
 
 from erbm_desk.domain.text import fold
-from erbm_desk.domain.entities.catalogue import SPECS, Column, EntitySpec, Kind
+from erbm_desk.domain.entities import SPECS, Column, EntitySpec, Kind
 
 FORMAT_NAME = "ERBM Desk — format d'échange"
 FORMAT_VERSION = 1

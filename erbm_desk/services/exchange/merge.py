@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from erbm_desk.domain import rules
-from erbm_desk.domain.entities.catalogue import SPECS, Kind
+from erbm_desk.domain.entities import SPECS, Kind
 from erbm_desk.services.exchange import format as fmt
 from erbm_desk.services.exchange.model import Conflict, NewBailleur, RowPlan, Status, ident
 

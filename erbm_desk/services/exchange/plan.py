@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from erbm_desk.db.models import utcnow
 from erbm_desk.domain import rules
 from erbm_desk.domain.text import fold
-from erbm_desk.domain.entities.catalogue import SPECS, Column
+from erbm_desk.domain.entities import SPECS, Column
 from erbm_desk.domain.validation import record_problems
 from erbm_desk.services.security import authz
 from erbm_desk.services.exchange import guard as excel_guard  # issue 7: import hardening

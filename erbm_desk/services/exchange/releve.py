@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import Beneficiary, Cite, Company, Contract, Operation, utcnow
 from erbm_desk.domain import rules
-from erbm_desk.domain.entities.catalogue import HOURS
+from erbm_desk.domain.entities import HOURS
 from erbm_desk.domain.values import format_month
 from erbm_desk.services.security import authz
 from erbm_desk.services.atomic_files import atomic_path

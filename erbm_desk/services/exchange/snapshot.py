@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import MODELS, Bailleur, Commune, ExchangeImport
 from erbm_desk.domain.text import fold
-from erbm_desk.domain.entities.catalogue import SPECS, Kind
+from erbm_desk.domain.entities import SPECS, Kind
 from erbm_desk.services.security import authz
 from erbm_desk.services.exchange import format as fmt
 from erbm_desk.services.database.reference_data import seed_uuid

@@ -47,7 +47,7 @@ from erbm_desk.domain.enums import (
     Sex,
 )
 from erbm_desk.domain.text import fold
-from erbm_desk.domain.entities.catalogue import SPECS, Column, Kind
+from erbm_desk.domain.entities import SPECS, Column, Kind
 from erbm_desk.services.security.authz import can_see_identity
 from erbm_desk.services.records.writes import DEPENDENTS
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from erbm_desk.db.models import MODELS, Contract, HoursEntry, Record
 from erbm_desk.domain import rules
-from erbm_desk.domain.entities.catalogue import SPECS, Kind
+from erbm_desk.domain.entities import SPECS, Kind
 from erbm_desk.domain.validation import record_problems
 from erbm_desk.services.security import authz
 

@@ -38,7 +38,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import AuditEntry, Record, utcnow
-from erbm_desk.domain.entities.catalogue import SPECS
+from erbm_desk.domain.entities import SPECS
 from erbm_desk.services.security import audit_keys, authz
 
 GENESIS = "0" * 64

@@ -34,7 +34,7 @@ from erbm_desk.db.models import Beneficiary, Record
 from erbm_desk.domain.enums import LabelledEnum
 
 if TYPE_CHECKING:  # pragma: no cover
-    from erbm_desk.domain.entities.catalogue import Column, EntitySpec
+    from erbm_desk.domain.entities import Column, EntitySpec
     from erbm_desk.services.database.opening import Database
 
 
@@ -236,7 +236,7 @@ def visible_columns(target: Any, spec: EntitySpec, anonymous: bool = False) -> l
 
 def mask_values(target: Any, entity: str, values: dict[str, Any]) -> dict[str, Any]:
     """A copy of a record's values with its personal fields blanked when the user may not see them."""
-    from erbm_desk.domain.entities.catalogue import SPECS
+    from erbm_desk.domain.entities import SPECS
 
     if entity not in SPECS or can_see_identity(target):
         return dict(values)

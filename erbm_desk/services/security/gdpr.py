@@ -41,7 +41,7 @@ from erbm_desk.db.models import (
 )
 from erbm_desk.domain import rules
 from erbm_desk.domain.text import fold
-from erbm_desk.domain.entities.catalogue import BENEFICIARY, CONTRACT
+from erbm_desk.domain.entities import BENEFICIARY, CONTRACT
 from erbm_desk.services.security import audit, authz
 from erbm_desk.services.atomic_files import atomic_path
 from erbm_desk.services.database.base_settings import RETENTION_YEARS, get_setting

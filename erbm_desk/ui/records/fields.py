@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from erbm_desk.domain.text import fold
 from erbm_desk.domain.rules import format_hours
-from erbm_desk.domain.entities.catalogue import Column, Kind
+from erbm_desk.domain.entities import Column, Kind
 from erbm_desk.domain.values import format_money
 from erbm_desk.ui.records.pick_lists import Choices, PickLists
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from erbm_desk.domain.rules import format_int
-from erbm_desk.domain.entities.catalogue import SPECS
+from erbm_desk.domain.entities import SPECS
 from erbm_desk.services.records.lists import ListQuery
 from erbm_desk.ui.common.window_state import remember_splitter
 from erbm_desk.ui.database.changes import Changes, shown_with

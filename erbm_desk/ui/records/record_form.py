@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from erbm_desk.domain.entities.catalogue import SPECS
+from erbm_desk.domain.entities import SPECS
 from erbm_desk.domain.validation import record_problems
 from erbm_desk.services.records.lists import dependents_text, record_title, record_values
 from erbm_desk.services.records.writes import RecordInvalid, dependents

@@ -12,7 +12,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from erbm_desk.domain.rules import format_hours
-from erbm_desk.domain.entities.catalogue import SPECS, Kind
+from erbm_desk.domain.entities import SPECS, Kind
 from erbm_desk.domain.values import parse_month
 from erbm_desk.services.records.lists import ListQuery, hours_total, record_name, record_values
 from erbm_desk.ui.common.window_state import restore_geometry, save_geometry

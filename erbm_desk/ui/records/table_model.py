@@ -16,7 +16,7 @@ from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from erbm_desk.domain.entities.catalogue import SPECS, Kind
+from erbm_desk.domain.entities import SPECS, Kind
 from erbm_desk.services.database.opening import Database
 from erbm_desk.services.records.lists import CHUNK, ListPage, ListQuery, display_rows, load_list
 from erbm_desk.ui.database.gateway import gateway_for

@@ -1,0 +1,100 @@
+"""A column of an entity: its model attribute, French label, kind, whether it is required, its choices, and how
+to parse what a person typed and format a stored value. Nothing else in the app lists an entity's columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Callable
+
+from erbm_desk.domain import values as v
+from erbm_desk.domain.enums import LabelledEnum
+
+
+class Kind(str, Enum):
+    TEXT = "text"
+    INT = "int"
+    DECIMAL = "decimal"  # hours and energy: exact, two decimals
+    MONEY = "money"  # euros: exact, cents
+    DATE = "date"
+    MONTH = "month"
+    BOOL = "bool"
+    ENUM = "enum"
+    REF = "ref"  # id of a record of entity `ref`
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    choices: type[LabelledEnum] | None = None
+    ref: str | None = None
+    width: int = 14
+    personal: bool = False  # identity data: hidden from anonymous exports and the bailleur role
+    help: str = ""
+    max_length: int | None = None
+    normalise: Callable[[str], str] | None = None  # the one spelling stored (a SIRET without spaces)
+
+    def parse(self, raw: Any) -> Any:
+        """Typed value from user or spreadsheet input; None for a blank optional value; ValueError (French)."""
+        if v.is_blank(raw):
+            if self.required:
+                raise ValueError(f"« {self.label} » est obligatoire.")
+            return False if self.kind is Kind.BOOL else None
+        match self.kind:
+            case Kind.TEXT:
+                text = " ".join(str(raw).split())
+                if self.max_length and len(text) > self.max_length:
+                    raise ValueError(f"« {self.label} » : {self.max_length} caractères au plus.")
+                return text
+            case Kind.INT:
+                return v.parse_int(raw)
+            case Kind.DECIMAL | Kind.MONEY:
+                return v.parse_decimal(raw)
+            case Kind.DATE:
+                return v.parse_date(raw)
+            case Kind.MONTH:
+                return v.parse_month(raw)
+            case Kind.BOOL:
+                return v.parse_bool(raw)
+            case Kind.ENUM:
+                if isinstance(raw, self.choices):
+                    return raw
+                try:
+                    return self.choices.from_text(str(raw))
+                except ValueError:
+                    allowed = ", ".join(self.choices.labels())
+                    raise ValueError(f"« {raw} » n'est pas un choix possible pour « {self.label} » ({allowed}).")
+            case Kind.REF:
+                return raw  # resolved against the database by the services
+        raise AssertionError(self.kind)
+
+    def format(self, value: Any) -> str:
+        """Display text in French conventions (dd/mm/yyyy, decimal comma, Oui/Non, labels)."""
+        if value is None:
+            return ""
+        match self.kind:
+            case Kind.DECIMAL:
+                return v.format_decimal(Decimal(value))
+            case Kind.MONEY:
+                return v.format_money(Decimal(value))
+            case Kind.DATE:
+                return v.format_date(value)
+            case Kind.MONTH:
+                return v.format_month(value)
+            case Kind.BOOL:
+                return v.format_bool(value)
+            case Kind.ENUM:
+                return self.choices(value).label
+            case Kind.INT:
+                return str(value)
+        return str(value)
+
+
+# Free text invites what the indicators never need (GDPR minimisation): say so where it is typed.
+NOTES_HELP = ("Remarques sur l'opération ou la cité uniquement : n'écrivez ici aucun nom de personne ni aucune "
+              "information sur la santé, le handicap, la situation sociale ou judiciaire de quelqu'un.")

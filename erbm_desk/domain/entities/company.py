@@ -1,0 +1,53 @@
+"""Entreprise / SIAE: an employer, known by its SIRET."""
+
+from __future__ import annotations
+
+from erbm_desk.domain import rules
+from erbm_desk.domain.entities.columns import Column as C, Kind as K
+from erbm_desk.domain.entities.spec import (
+    ADMINISTRATOR,
+    FACILITATOR,
+    CountPlace,
+    Dependent,
+    EntitySpec,
+    FilterKind,
+    ListFilter,
+    Naming,
+    Noun,
+    Related,
+    enum_choices,
+)
+from erbm_desk.domain.enums import CompanyKind
+
+
+def _check(v: dict) -> None:
+    if v.get("siret") is not None:
+        rules.check_siret(v["siret"])
+
+
+COMPANY = EntitySpec(
+    "company",
+    "Entreprise",
+    "Entreprises",
+    (
+        C("name", "Raison sociale", required=True, width=30, max_length=160),
+        C("siret", "SIRET", required=True, width=17, help="14 chiffres", normalise=rules.normalise_siret),
+        C("kind", "Type de structure", K.ENUM, required=True, choices=CompanyKind, width=22),
+        C("commune_id", "Commune", K.REF, ref="commune", width=24),
+    ),
+    natural_key=("siret",),
+    display=("name",),
+    noun=Noun("entreprise", "entreprises", feminine=True),
+    naming=Naming(("name",)),
+    duplicate_message="Une entreprise avec ce SIRET existe déjà.",
+    dependents=(Dependent("contract", "company_id"),),
+    filters=(
+        ListFilter("kind", "Type", FilterKind.CHOICE, "kind", choices=enum_choices(CompanyKind)),
+        ListFilter("epci", "EPCI", FilterKind.REF, "commune_id.epci_id", ref="epci"),
+    ),
+    related=(Related("Contrats", "contract", "company"),),
+    checks=(_check,),
+    written_by=frozenset({ADMINISTRATOR, FACILITATOR}),
+    counted_in=frozenset({CountPlace.STATUS_BAR}),
+    sheet_note="les entreprises et structures d'insertion (SIRET)",
+)

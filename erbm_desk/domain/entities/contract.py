@@ -1,0 +1,73 @@
+"""Contrat d'insertion: a beneficiary working for a company on an operation."""
+
+from __future__ import annotations
+
+from erbm_desk.domain import rules
+from erbm_desk.domain.entities.columns import Column as C, Kind as K
+from erbm_desk.domain.entities.spec import (
+    ADMINISTRATOR,
+    FACILITATOR,
+    PUBLICS,
+    CountPlace,
+    Dependent,
+    EntitySpec,
+    FilterKind,
+    ListFilter,
+    Match,
+    Naming,
+    Noun,
+    Related,
+    enum_choices,
+)
+from erbm_desk.domain.enums import AgeBand, ContractType, DeliveryMethod
+
+
+def _check(v: dict) -> None:
+    rules.check_period(v.get("start_date"), v.get("end_date"))
+    rules.check_non_negative(v.get("hours_planned"), "hours_planned", "Le nombre d'heures")
+
+
+CONTRACT = EntitySpec(
+    "contract",
+    "Contrat d'insertion",
+    "Contrats",
+    (
+        C("beneficiary_id", "Bénéficiaire", K.REF, required=True, ref="beneficiary", width=26),
+        C("company_id", "Entreprise", K.REF, required=True, ref="company", width=26),
+        C("operation_id", "Opération", K.REF, required=True, ref="operation", width=30),
+        C("contract_type", "Type de contrat", K.ENUM, required=True, choices=ContractType),
+        C("delivery_method", "Mode de réalisation", K.ENUM, required=True, choices=DeliveryMethod, width=24),
+        C("start_date", "Début", K.DATE, required=True),
+        C("end_date", "Fin", K.DATE),
+        C("hours_planned", "Heures prévues", K.DECIMAL),
+        C("age_band", "Tranche d'âge au début", K.ENUM, choices=AgeBand,
+          help="Renseignée seulement quand la date de naissance n'est pas connue (fichier anonyme)"),
+    ),
+    natural_key=("beneficiary_id", "company_id", "operation_id", "start_date"),
+    display=("start_date",),
+    noun=Noun("contrat d'insertion", "contrats d'insertion"),
+    short_noun=Noun("contrat", "contrats"),
+    naming=Naming(("beneficiary_id", "company_id"), " — ", detail="start_date",
+                  detail_format="{name} (début {detail})"),
+    duplicate_message="Ce contrat existe déjà (même bénéficiaire, entreprise, opération et date de début).",
+    dependents=(Dependent("hours_entry", "contract_id"),),
+    filters=(
+        ListFilter("epci", "EPCI", FilterKind.REF, "operation_id.cite_id.commune_id.epci_id", ref="epci"),
+        ListFilter("bailleur", "Bailleur", FilterKind.REF, "operation_id.cite_id.bailleur_id", ref="bailleur"),
+        ListFilter("cite", "Cité", FilterKind.REF, "operation_id.cite_id", ref="cite"),
+        ListFilter("company", "Entreprise", FilterKind.REF, "company_id", ref="company"),
+        ListFilter("type", "Type de contrat", FilterKind.CHOICE, "contract_type",
+                   choices=enum_choices(ContractType)),
+        ListFilter("public", "Public", FilterKind.CHOICE, "beneficiary_id", Match.PUBLIC, choices=PUBLICS),
+        ListFilter("active", "Actifs en", FilterKind.MONTH, "start_date", Match.ACTIVE_IN_MONTH, until="end_date"),
+        ListFilter("operation", "Opération", FilterKind.REF, "operation_id", ref="operation", visible=False),
+        ListFilter("beneficiary", "Bénéficiaire", FilterKind.REF, "beneficiary_id", ref="beneficiary",
+                   visible=False),
+    ),
+    related=(Related("Heures", "hours_entry", "contract"),),
+    first_sort="start_date",
+    checks=(_check,),
+    written_by=frozenset({ADMINISTRATOR, FACILITATOR}),
+    counted_in=frozenset({CountPlace.BACKUP, CountPlace.STATUS_BAR, CountPlace.WINDOW_TITLE}),
+    sheet_note="les contrats d'insertion (tranche d'âge au début)",
+)

@@ -1,0 +1,51 @@
+"""Financement: one funding line of an operation (a funder and an amount)."""
+
+from __future__ import annotations
+
+from erbm_desk.domain import rules
+from erbm_desk.domain.entities.columns import Column as C, Kind as K
+from erbm_desk.domain.entities.spec import (
+    ADMINISTRATOR,
+    LANDLORD,
+    CountPlace,
+    EditedUnder,
+    EntitySpec,
+    FilterKind,
+    ListFilter,
+    Naming,
+    Noun,
+    enum_choices,
+)
+from erbm_desk.domain.enums import Funder
+
+
+def _check(v: dict) -> None:
+    rules.check_non_negative(v.get("amount"), "amount", "Le montant")
+
+
+FUNDING = EntitySpec(
+    "funding",
+    "Financement",
+    "Financements",
+    (
+        C("operation_id", "Opération", K.REF, required=True, ref="operation", width=32),
+        C("funder", "Financeur", K.ENUM, required=True, choices=Funder, width=24),
+        C("amount", "Montant (€)", K.MONEY, required=True, width=16),
+        C("granted_on", "Date d'attribution", K.DATE),
+    ),
+    natural_key=("operation_id", "funder"),
+    display=("funder",),
+    noun=Noun("ligne de financement", "lignes de financement", feminine=True),
+    short_noun=Noun("financement", "financements"),
+    naming=Naming(("funder", "operation_id"), " · "),
+    duplicate_message="Ce financeur a déjà une ligne de financement sur cette opération.",
+    filters=(
+        ListFilter("operation", "Opération", FilterKind.REF, "operation_id", ref="operation", visible=False),
+        ListFilter("funder", "Financeur", FilterKind.CHOICE, "funder", choices=enum_choices(Funder)),
+    ),
+    edited_under=EditedUnder("operation_id", "Ajouter un financement…"),
+    checks=(_check,),
+    written_by=frozenset({ADMINISTRATOR, LANDLORD}),
+    counted_in=frozenset(),
+    sheet_note="les lignes de financement de chaque opération",
+)
