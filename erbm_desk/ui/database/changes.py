@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Iterable, Mapping
 
-from erbm_desk.domain.entities.catalogue import SPECS, Kind
+from erbm_desk.domain.entities import ALL_SPECS, SPECS, Kind
 
 AnyRecord = None  # in `Changes.records`: any record of the entity may have changed
 
@@ -85,7 +85,7 @@ def shown_with(entity: str) -> frozenset[str]:
         if current in found:
             continue
         found.add(current)
-        spec = SPECS.get(current)
+        spec = ALL_SPECS.get(current)
         if spec is not None:
             todo.extend(c.ref for c in spec.columns if c.kind is Kind.REF and c.ref)
     return frozenset(found)

@@ -192,13 +192,13 @@ class Gateway(QObject):
             self.pending_writes -= 1
             changes = seen.merged(declared) if declared is not None else seen
             if changes and not self.closed:
-                self.changed.emit(changes.with_source(owner if isValid(owner) else None))
-            if done is not None and isValid(owner):
+                self.changed.emit(changes.with_source(owner if _alive(owner) else None))
+            if done is not None and _alive(owner):
                 done(result)
 
         def on_failed(exc: BaseException) -> None:
             self.pending_writes -= 1
-            if not isValid(owner):
+            if not _alive(owner):
                 return
             if failed is not None:
                 failed(exc)
@@ -267,6 +267,10 @@ class Gateway(QObject):
         callbacks, self._when_idle = self._when_idle, []
         for callback in callbacks:
             callback()
+
+
+def _alive(owner: QObject | None) -> bool:
+    return owner is None or isValid(owner)
 
 
 _GATEWAYS: dict[int, Gateway] = {}  # by id() of the open Database: one gateway, hence one writer, per database

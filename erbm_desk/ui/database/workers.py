@@ -94,19 +94,19 @@ def run_job(
     progress_label: str | None = None,
     pool: QThreadPool | None = None,
     after: Callable[[], None] | None = None,
-    dialog_parent: QWidget | None = None,
+    dialog_parent: QObject | None = None,
 ) -> Job:
     """Start `fn(progress)` in a worker thread of `pool` (the global pool by default). With `progress_label`, a
     modal progress dialog with a « Annuler » button follows the job (shown only if it lasts more than half a
-    second), over `dialog_parent` (default: the owner). `after()` runs on the UI thread once the job is over, whatever became of it (even cancelled before
-    it started)."""
+    second), over `dialog_parent` (default: the owner). `after()` runs on the UI thread once the job is over,
+    whatever became of it (even cancelled before it started)."""
     pool = pool or QThreadPool.globalInstance()
     job = Job(fn, pool)
     _running.add(job)
     _pools.add(pool)
     dialog: QProgressDialog | None = None
     if progress_label is not None:
-        parent = dialog_parent or (owner if isinstance(owner, QWidget) else None)
+        parent = next((w for w in (dialog_parent, owner) if isinstance(w, QWidget)), None)
         dialog = QProgressDialog(progress_label, "Annuler", 0, 0, parent)
         dialog.setWindowTitle("ERBM Desk")
         dialog.setMinimumDuration(500)

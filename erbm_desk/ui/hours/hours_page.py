@@ -85,7 +85,7 @@ class HoursPage(QWidget):
     changed = Signal()  # this page saved hours (the gateway tells the other views what changed)
     loaded = Signal()  # the grid shows the month and filters asked for
 
-    WATCHED = shown_with("hours_entry") | {"company", "cite"}
+    WATCHED = shown_with("hours_entry")  # its contracts, their people, companies, operations and cités
 
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(parent)

@@ -17,9 +17,9 @@ from erbm_desk.services.records.lists import ListQuery
 from erbm_desk.ui.common.window_state import remember_splitter
 from erbm_desk.ui.database.changes import Changes, shown_with
 from erbm_desk.ui.records.filter_bar import FilterBar
-from erbm_desk.ui.records.record_form import NEW_TITLES, RecordForm
+from erbm_desk.ui.records.record_form import RecordForm
 from erbm_desk.ui.records.record_table import RecordTable
-from erbm_desk.ui.records.related_panel import RELATED, RelatedPanel
+from erbm_desk.ui.records.related_panel import RelatedPanel
 from erbm_desk.ui.records.table_model import RecordTableModel
 from erbm_desk.ui.records.workspace import Workspace
 
@@ -46,7 +46,7 @@ class ListPage(QWidget):
         self.table = RecordTable(self.model, self)
         self.table.setObjectName(f"table_{entity}")
         self.form = RecordForm(ws, entity, parent=self)
-        self.related = RelatedPanel(ws, entity, self) if entity in RELATED else None
+        self.related = RelatedPanel(ws, entity, self) if self.spec.related else None
         self._layout()
         self.filters.search_changed.connect(self._search)
         self.filters.filter_changed.connect(self._filter)
@@ -58,7 +58,7 @@ class ListPage(QWidget):
         self.form.deleted.connect(self._deleted)
         self.form.state_changed.connect(self._form_state)
         self.stale = False
-        self.watched = shown_with(entity).union(*(shown_with(e) for _, e, _ in RELATED.get(entity, ())))
+        self.watched = shown_with(entity).union(*(shown_with(r.entity) for r in self.spec.related))
         self.reload()
 
     def _layout(self) -> None:
@@ -66,7 +66,7 @@ class ListPage(QWidget):
         title.setStyleSheet("font-size: 16pt; font-weight: 600;")
         self.count = QLabel()
         self.count.setObjectName("count")
-        self.new_button = QPushButton(NEW_TITLES[self.entity])
+        self.new_button = QPushButton(self.spec.new_title)
         self.new_button.setToolTip("Ctrl+N")
         self.new_button.clicked.connect(self.new_record)
         top = QHBoxLayout()

@@ -34,16 +34,6 @@ from erbm_desk.ui.common.dialogs import ask, error_color
 from erbm_desk.ui.records.fields import Field, RefPicker
 from erbm_desk.ui.records.workspace import Workspace
 
-NEW_TITLES = {
-    "cite": "Nouvelle cité",
-    "operation": "Nouvelle opération",
-    "funding": "Nouvelle ligne de financement",
-    "company": "Nouvelle entreprise",
-    "beneficiary": "Nouveau bénéficiaire",
-    "contract": "Nouveau contrat d'insertion",
-    "hours_entry": "Nouveau mois d'heures",
-}
-
 
 class _UndoPassThrough(QObject):
     """Ctrl+Z in a field undoes its typing; with nothing left to undo there, it reaches Édition > Annuler."""
@@ -176,7 +166,7 @@ class RecordForm(QWidget):
         self._context = {}
         self._fill({c.key: self._defaults.get(c.key) for c in self.spec.columns},
                    {k.removesuffix("_name"): v for k, v in self._defaults.items() if k.endswith("_name")})
-        self.title.setText(NEW_TITLES[self.entity])
+        self.title.setText(self.spec.new_title)
         self._settle()
 
     def load(self, record_id: int, then: Callable[[bool], None] | None = None) -> None:

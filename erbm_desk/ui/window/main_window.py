@@ -31,7 +31,7 @@ from erbm_desk.ui.window.features import install_features_later
 from erbm_desk.ui.window.file_menu import FileMenu
 from erbm_desk.ui.window.navigation import KEYS, PAGES, PageStack, Sidebar
 from erbm_desk.ui.window.page_factory import Placeholder, is_list_page, make_page
-from erbm_desk.ui.window.record_counts import COUNTED_ENTITIES, refresh_counts, window_title
+from erbm_desk.ui.window.record_counts import counted_entities, refresh_counts, window_title
 
 if TYPE_CHECKING:  # imported when the first database is set, not before the window shows
     from erbm_desk.services.database.opening import Database
@@ -50,7 +50,7 @@ RECORD_ACTIONS = (  # Édition menu entries that act on the record page in view
 
 
 class MainWindow(QMainWindow):
-    data_changed = Signal(object)  # Changes, after every write: the pages, the dashboard and the counts concerned refresh
+    data_changed = Signal(object)  # Changes, after every write: the pages and counts it concerns refresh
     database_changed = Signal(object)  # another database was opened (services.database.Database)
     features_installed = Signal()  # the FEATURES have added their actions
 
@@ -255,7 +255,7 @@ class MainWindow(QMainWindow):
 
     def _on_data_changed(self, changes: Changes) -> None:
         self.stack.data_changed(changes)
-        if changes.touches(*COUNTED_ENTITIES):
+        if changes.touches(*counted_entities()):
             refresh_counts(self)
 
     def show_status(self, text: str) -> None:

@@ -1,39 +1,37 @@
 """The number of records of each kind, in the window's title (« plie.sqlite (35 cités, …) ») and status bar,
-read in a worker when a database opens and again after each write that changes one of them."""
+read in a worker when a database opens and again after each write that changes one of them. Which kinds, and
+their words, come from the entity descriptions (`counted_in`), imported once a database is open: the window frame
+shows before them."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from erbm_desk.domain.rules import format_int
 from erbm_desk.paths import APP_NAME
 
-COUNTED = (
-    ("cite", "cité", "cités"),
-    ("operation", "opération", "opérations"),
-    ("company", "entreprise", "entreprises"),
-    ("beneficiary", "bénéficiaire", "bénéficiaires"),
-    ("contract", "contrat", "contrats"),
-    ("hours_entry", "mois d'heures", "mois d'heures"),
-)
-IN_TITLE = ("cite", "beneficiary", "contract")
-COUNTED_ENTITIES = tuple(key for key, _, _ in COUNTED)
 
+def counted_entities() -> tuple[str, ...]:
+    """The entities the status bar counts: a write touching one of them calls for a new count."""
+    from erbm_desk.domain.entities import CountPlace, counted_in
 
-def counted(n: int, one: str, many: str) -> str:
-    return f"{format_int(n)} {one if n < 2 else many}"
+    return tuple(spec.name for spec in counted_in(CountPlace.STATUS_BAR))
 
 
 def window_title(db: Any, counts: dict[str, int] | None = None) -> str:
     figures = ""
     if counts:
-        figures = " (" + ", ".join(counted(counts[k], one, many) for k, one, many in COUNTED if k in IN_TITLE) + ")"
+        from erbm_desk.domain.entities import CountPlace, counted_in
+
+        figures = " (" + ", ".join(spec.short_noun.count(counts[spec.name])
+                                   for spec in counted_in(CountPlace.WINDOW_TITLE)) + ")"
     read_only = " — lecture seule" if getattr(db, "read_only", False) else ""
     return f"{db.label}{figures}{read_only} — {APP_NAME}"
 
 
 def refresh_counts(window) -> None:
     """Count the records of `window.db` in a worker, then show them (a newer count wins over an older one)."""
+    from erbm_desk.domain.entities import CountPlace, counted_in
+
     db = window.db
 
     def show(counts: dict[str, int]) -> None:
@@ -41,7 +39,7 @@ def refresh_counts(window) -> None:
             return
         window.setWindowTitle(window_title(db, counts))
         window.counts_label.setText(f"{db.label} — " + " · ".join(
-            counted(counts[k], one, many) for k, one, many in COUNTED))
+            spec.short_noun.count(counts[spec.name]) for spec in counted_in(CountPlace.STATUS_BAR)))
         window.counts = counts
 
     window.gateway.job(window, lambda _p: db.counts(), show, lambda exc: None, latest="counts")
