@@ -189,9 +189,10 @@ def run(scale: float) -> list[dict]:
 
         def scroll():
             table = page().table
-            while page().model.canFetchMore():
+            while page().model.canFetchMore():  # each chunk, read in a worker, arrives as an event
                 table.scrollToBottom()
                 app.processEvents()
+                time.sleep(0.0005)  # an idle event loop between two drags, as a user's: the worker runs meanwhile
             table.scrollToBottom()
             table.viewport().repaint()
             app.processEvents()

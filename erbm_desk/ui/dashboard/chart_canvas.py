@@ -36,7 +36,7 @@ from erbm_desk.ui.database.workers import run_job
 
 # matplotlib (and the map module, which needs it) is imported when the first figure is set: the dashboard creates
 # its canvases empty while the window starts, and the figures come once the data is computed, after the window
-# shows (issue 8: start-up time; tests/test_startup_imports.py).
+# shows (start-up time: tests/test_startup_imports.py).
 if TYPE_CHECKING:
     from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
     from matplotlib.figure import Figure
