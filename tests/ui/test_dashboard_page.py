@@ -158,7 +158,7 @@ def test_a_stale_result_is_dropped(qtbot, page, small_dataset):
     page.set_scope(Scope("cite", small_dataset["cite_a"]))
     page.set_scope(Scope("cite", small_dataset["cite_b"]))  # asked before the first answer came back
     wait_ready(qtbot, page)
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: not page.gateway.busy, timeout=TIMEOUT)  # the first answer came (or never will)
     assert "Cité Test B" in page.title.text()
 
 

@@ -121,7 +121,9 @@ def test_import_shows_a_preview_and_writes_only_on_confirm(qtbot, window, tmp_pa
 def test_cancelling_the_preview_writes_nothing(qtbot, window, tmp_path, monkeypatch):
     empty, preview = _preview_into_empty_database(qtbot, window, tmp_path, monkeypatch)
     preview.reject()
-    qtbot.wait(200)
+    gateway = gateway_for(empty)
+    qtbot.waitUntil(lambda: not gateway.busy, timeout=TIMEOUT)  # whatever was asked of it is over
+    assert gateway.pending_writes == 0
     with empty.session() as s:
         assert s.scalar(select(func.count()).select_from(Beneficiary)) == 0
     empty.close()
