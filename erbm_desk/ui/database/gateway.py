@@ -15,9 +15,10 @@ through the `Gateway` of its open database, `gateway_for(db)`.
   `failed(exc)` gets the exception (French for the refusals the services know); a write without `failed` is
   reported by the `write_failed` signal.
 
-Nothing here waits: closing a database (`close(then)`) drops the reads not started, lets the writes asked for
-run, and calls `then()` (e.g. `db.close`) once the last job is over. SQLAlchemy is imported by the workers, not
-by this module (the window frame shows before the database layer loads).
+Nothing here waits: closing a gateway (`close(then)`) drops the reads not started, lets the writes asked for
+run, and calls `then()` once the last job is over; `close_database(db)` uses it to close a database the window
+no longer shows, in a worker. SQLAlchemy is imported by the workers, not by this module (the window frame shows
+before the database layer loads).
 """
 
 from __future__ import annotations
