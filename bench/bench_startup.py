@@ -14,7 +14,7 @@ and, in runs of their own, the app reopened on the Contrats list (the largest ta
 A third case, the bare window after importing the ORM models, is the floor of any window that would open the
 database before showing: the time the app no longer makes the user wait for an empty screen.
 
-Target (issue 8): ratio ≤ 2 at scale 10 (window shown).
+Target: ratio ≤ 2 at scale 10 (window shown).
 """
 
 from __future__ import annotations

@@ -128,7 +128,7 @@ def run(scale: float) -> list[dict]:
     from erbm_desk.services.database.opening import open_database
     from erbm_desk.ui.window.block_watch import BlockWatcher
     from erbm_desk.ui.window.main_window import MainWindow
-    from erbm_desk.ui.window.window_state import settings
+    from erbm_desk.ui.common.window_state import settings
 
     settings().setValue("window/page", "cite")
     db = open_database(str(demo_database(scale)), read_only=True)
@@ -189,9 +189,10 @@ def run(scale: float) -> list[dict]:
 
         def scroll():
             table = page().table
-            while page().model.canFetchMore():
+            while page().model.canFetchMore():  # each chunk, read in a worker, arrives as an event
                 table.scrollToBottom()
                 app.processEvents()
+                time.sleep(0.0005)  # an idle event loop between two drags, as a user's: the worker runs meanwhile
             table.scrollToBottom()
             table.viewport().repaint()
             app.processEvents()

@@ -1,10 +1,18 @@
-"""Shared fixtures: a fresh database file with the reference data, and a hand-built dataset."""
+"""Shared fixtures: a fresh database file with the reference data, and a hand-built dataset; and, for every test
+that uses Qt (`qtbot`, `qapp`), the guard that fails it when the app's UI code runs SQL or writes a file on the
+GUI thread (tests/ui/gui_thread_guard.py says how, and why it looks at the call stack)."""
 
 from __future__ import annotations
 
 import os
 
 import pytest
+
+from tests.ui.gui_thread_guard import (  # noqa: F401 - pytest finds these hooks by name in this module
+    pytest_runtest_call,
+    pytest_runtest_setup,
+    pytest_runtest_teardown,
+)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The audit journal's secret key and anchors (services/audit_keys.py): one key for the whole run, so that the

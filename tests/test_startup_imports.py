@@ -80,7 +80,7 @@ def test_the_main_window_shows_before_any_heavy_module_and_the_database_layer_lo
     assert "sqlalchemy" not in at_first_show, "SQLAlchemy was imported before the window showed"
     assert "alembic" not in at_first_show
     early = {m for m in ours if m.startswith(("erbm_desk.db", "erbm_desk.services.database.opening", "erbm_desk.ui.records.list_page",
-                                                 "erbm_desk.ui.dashboard.dashboard_page", "erbm_desk.ui.window.workspace"))}
+                                                 "erbm_desk.ui.dashboard.dashboard_page", "erbm_desk.ui.records.workspace"))}
     assert not early, f"imported before the window showed: {sorted(early)}"
     marks = [line.split()[0] for line in out.splitlines() if line.startswith("ERBM_DESK_")]
     assert marks == ["ERBM_DESK_SHOWN", "ERBM_DESK_DATA"], out

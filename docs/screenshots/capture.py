@@ -78,7 +78,7 @@ def main() -> int:
     app = QApplication(sys.argv)
     from erbm_desk.services.database.opening import open_database
     from erbm_desk.ui.window.main_window import MainWindow
-    from erbm_desk.ui.window.window_state import settings
+    from erbm_desk.ui.common.window_state import settings
 
     # 1. A new, empty database: the first cité typed in, then a company whose SIRET is refused.
     settings().setValue("window/page", "cite")

@@ -49,7 +49,7 @@ def main() -> int:
     from erbm_desk.services.database.opening import open_database
     from erbm_desk.services.reporting.indicators import Scope
     from erbm_desk.ui.window.main_window import MainWindow
-    from erbm_desk.ui.window.window_state import settings
+    from erbm_desk.ui.common.window_state import settings
 
     settings().setValue("window/page", "dashboard")
     db = open_database(str(db_path))

@@ -1,10 +1,10 @@
 """Starting the desktop application: QApplication, the main window's frame at once, then the database.
 
-Start-up order (issue 8, bench/bench_startup.py): the window frame shows first — menus, side bar, « Ouverture de
-la base… » — before SQLAlchemy, the models or the services are imported; the database layer is imported and the
-database opened in a worker while the frame is on screen (ui/opening.py); the questions that may come (file in
-use, damaged file, passphrase, sign-in) appear over the window, and declining them closes the app as before;
-then the first page is built and loads its data in its own workers.
+Start-up order (bench/bench_startup.py): the window frame shows first — menus, side bar, « Ouverture de la
+base… » — before SQLAlchemy, the models or the services are imported; the database layer is imported and the
+database opened in a worker while the frame is on screen (ui/database/opening.py); the questions that may come
+(file in use, damaged file, passphrase, sign-in) appear over the window, and declining them closes the app as
+before; then the first page is built and loads its data through the database gateway's workers.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ def last_database() -> str:
 
 
 def run_app(database: str | None = None) -> int:
-    from erbm_desk.ui.window.main_window import MainWindow
     from erbm_desk.ui.database.opening import QUIT, open_for_window
+    from erbm_desk.ui.database.workers import wait_for_jobs
+    from erbm_desk.ui.window.main_window import MainWindow
 
     # Workers hold the GIL while they build rows in Python; each Python call the UI thread makes from Qt (a
     # model's data(), a slot) then waits for it, up to the switch interval each time: 5 ms by default, which
@@ -47,9 +48,14 @@ def run_app(database: str | None = None) -> int:
     hook = _quit_after_first_show(app, window) if os.environ.get("ERBM_DESK_QUIT_AFTER_SHOW") else None
     exit_code = [0]
 
+    def sign_in(db, parent, then) -> None:
+        from erbm_desk.ui.security.login_dialog import ensure_signed_in
+
+        ensure_signed_in(db, parent, then)
+
     def opened(db) -> None:
-        from erbm_desk.ui.security.accounts_dialog import install_account_actions
         from erbm_desk.ui.database.opening_dialogue import start_daily_backup
+        from erbm_desk.ui.security.accounts_dialog import install_account_actions
         from erbm_desk.ui.security.login_dialog import show_startup_reminders
 
         window.set_database(db)
@@ -67,9 +73,12 @@ def run_app(database: str | None = None) -> int:
         app.quit()
 
     # Queued after the first show: the frame is painted before the database layer starts loading in a worker.
-    QTimer.singleShot(0, window, lambda: open_for_window(window, target, opened, declined, create=True, no=QUIT))
+    QTimer.singleShot(0, window, lambda: open_for_window(window, target, opened, declined, sign_in=sign_in,
+                                                         create=True, no=QUIT))
     code = app.exec()
-    _wait_for_jobs()
+    # Closing the window while a job still runs (e.g. the dashboard's figures at start-up): the jobs are asked to
+    # stop and the workers end before Python tears down their Qt objects; writes asked for still run.
+    wait_for_jobs()
     return exit_code[0] or code
 
 
@@ -82,19 +91,6 @@ def _install_qt_french(app: QApplication) -> None:
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if translator.load(QLocale(QLocale.Language.French, QLocale.Country.France), "qtbase", "_", folder):
         app.installTranslator(translator)
-
-
-def _wait_for_jobs() -> None:
-    """Closing the window while a job still runs (e.g. the dashboard's figures at start-up): cancel the jobs and
-    let the workers end before Python tears down their Qt objects — a worker emitting into a deleted QObject
-    during interpreter exit crashes the process (seen as a segfault on quit)."""
-    from PySide6.QtCore import QThreadPool
-
-    from erbm_desk.ui.database.workers import _running
-
-    for job in list(_running):
-        job.progress.cancel()
-    QThreadPool.globalInstance().waitForDone()
 
 
 def _quit_after_first_show(app: QApplication, window):

@@ -1,4 +1,5 @@
-"""The security dialogs, driven as a user would (offscreen)."""
+"""The security dialogs, driven as a user would (offscreen). They read and write in workers: the test waits for
+what a user would see appear."""
 
 
 import pytest
@@ -34,6 +35,7 @@ def test_accounts_dialog_lists_adds_and_requires_login(qtbot, accounts_db, monke
     db = accounts_db
     dialog = AccountsDialog(db)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() > 0 and dialog.save_button.isEnabled())
     assert dialog.table.rowCount() == 4
     new = NewAccountDialog(db, dialog)
     new.username.setText("nina")
@@ -43,12 +45,16 @@ def test_accounts_dialog_lists_adds_and_requires_login(qtbot, accounts_db, monke
     with qtbot.waitSignal(new.accepted):
         new.submit()
     dialog.refresh()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() != 4)
     assert dialog.table.rowCount() == 5
     dialog.required.setChecked(True)
-    assert db.login_required
+    qtbot.waitUntil(lambda: db.login_required)
     dialog.years.setValue(7)
-    monkeypatch.setattr("erbm_desk.ui.security.accounts_dialog.QMessageBox.information", lambda *a: None)
+    told = []
+    monkeypatch.setattr("erbm_desk.ui.security.accounts_dialog.QMessageBox.information", lambda *a: told.append(a))
     dialog.save_settings()
+    qtbot.waitUntil(lambda: bool(told))
+    assert told[0][2] == "Réglages enregistrés."
     from erbm_desk.services.security import database_settings as settings
 
     with db.sessions() as s:
@@ -108,6 +114,7 @@ def test_person_and_retention_dialogs(qtbot, accounts_db, small_dataset, tmp_pat
     db = accounts_db
     dialog = PersonDataDialog(db)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.people is not None)  # the people are read once, in a worker
     dialog.search.setText("durand")
     assert dialog.list.count() == 1
     dialog.list.setCurrentRow(0)
@@ -117,5 +124,6 @@ def test_person_and_retention_dialogs(qtbot, accounts_db, small_dataset, tmp_pat
     qtbot.waitUntil(lambda: "ANON-" in dialog.status.text())
     retention = RetentionDialog(db)
     qtbot.addWidget(retention)
+    qtbot.waitUntil(lambda: retention.due is not None)
     assert retention.list.count() == 0 or all(
         retention.list.item(i).checkState() == Qt.Checked for i in range(retention.list.count()))

@@ -10,7 +10,7 @@ from erbm_desk.ui.records.fields import RefPicker
 from erbm_desk.ui.records.list_page import ListPage
 from erbm_desk.ui.window.main_window import MainWindow
 from erbm_desk.ui.window.navigation import KEYS
-from erbm_desk.ui.window.window_state import settings
+from erbm_desk.ui.common.window_state import settings
 
 TIMEOUT = 10_000
 
@@ -28,7 +28,8 @@ def open_window(qtbot, db, start: str = "cite") -> MainWindow:
 
 
 def go_to(qtbot, window: MainWindow, key: str):
-    """Click the page's entry in the side bar; wait until a list page has loaded its list."""
+    """Click the page's entry in the side bar; wait until the page has read what it shows (a list page its list,
+    the hours page its month)."""
     sidebar = window.sidebar
     rect = sidebar.visualItemRect(sidebar.item(KEYS.index(key)))
     qtbot.mouseClick(sidebar.viewport(), Qt.LeftButton, pos=rect.center())
@@ -37,6 +38,8 @@ def go_to(qtbot, window: MainWindow, key: str):
     assert page is window.page(key)
     if isinstance(page, ListPage):
         wait_list(qtbot, page)
+    elif hasattr(page, "loading"):
+        qtbot.waitUntil(lambda: not page.loading, timeout=TIMEOUT)
     return page
 
 

@@ -12,6 +12,7 @@ from erbm_desk.services.database.opening import open_database
 from erbm_desk.services.reporting.indicators import compute_indicators
 from erbm_desk.services.records.writes import delete_record
 from erbm_desk.ui.backup.backup_actions import install_backup_actions
+from erbm_desk.ui.database.gateway import gateway_for
 from tests.fixtures import build_small_dataset
 
 
@@ -87,7 +88,9 @@ def test_restore_lists_the_backups_asks_and_restores(qtbot, sdb):
     assert "Remplacer toutes les données actuelles" in question.text()
     assert "L'état actuel sera d'abord sauvegardé" in question.informativeText()
     _click(question, "Annuler")
-    qtbot.wait(50)
+    gateway = gateway_for(sdb)
+    qtbot.waitUntil(lambda: not gateway.busy, timeout=10_000)  # whatever was asked of it is over
+    assert gateway.pending_writes == 0
     assert sdb.counts()["beneficiary"] == 3 and window.restores == 0
 
     dialog.restore_button.click()  # then yes

@@ -1,4 +1,5 @@
-"""Start-up: a damaged file offers its latest good backup, a file in use offers read-only."""
+"""Start-up: a damaged file offers its latest good backup, a file in use offers read-only. Every attempt (and the
+restore) runs in a worker; the questions come back on the UI thread, the outcome through a callback."""
 
 from __future__ import annotations
 
@@ -25,6 +26,17 @@ def _saved_base(tmp_path) -> Path:
     return path
 
 
+TIMEOUT = 20_000
+
+
+def interactively(qtbot, path, answers: "Answers"):
+    """Open `path` as the window does, answering its questions with `answers`; the database, or None."""
+    outcome = []
+    open_database_interactively(str(path), then=outcome.append, ask=answers.ask, tell=answers.tell)
+    qtbot.waitUntil(lambda: bool(outcome), timeout=TIMEOUT)
+    return outcome[0]
+
+
 class Answers:
     def __init__(self, *answers):
         self.answers = list(answers)
@@ -45,12 +57,12 @@ def test_a_damaged_file_offers_the_latest_good_backup(qtbot, tmp_path):
     path.write_bytes(bytes(data))
 
     refused = Answers(False)
-    assert open_database_interactively(str(path), ask=refused.ask, tell=refused.tell) is None
+    assert interactively(qtbot, path, refused) is None
     assert refused.asked[0][0] == "restaurer" and "4 bénéficiaires" in refused.asked[0][2]
     assert path.read_bytes()[:16] == bytes(16)  # said no: untouched
 
     accepted = Answers(True)
-    db = open_database_interactively(str(path), ask=accepted.ask, tell=accepted.tell)
+    db = interactively(qtbot, path, accepted)
     try:
         assert db is not None and db.counts()["contract"] == 4
         assert "a été restaurée" in accepted.told[0][1]
@@ -68,9 +80,9 @@ def test_a_file_in_use_offers_read_only(qtbot, tmp_path):
     try:
         assert holder.stdout.readline().strip() == "ok"
         no = Answers(False)
-        assert open_database_interactively(str(path), ask=no.ask, tell=no.tell) is None
+        assert interactively(qtbot, path, no) is None
         yes = Answers(True)
-        db = open_database_interactively(str(path), ask=yes.ask, tell=yes.tell)
+        db = interactively(qtbot, path, yes)
         assert db.read_only and "déjà ouverte en écriture par" in yes.asked[0][1]
         db.close()
     finally:
@@ -82,7 +94,7 @@ def test_other_refusals_are_one_message(qtbot, tmp_path):
     bad = tmp_path / "pas une base.sqlite"
     bad.write_bytes(b"bonjour" * 1000)
     answers = Answers()
-    assert open_database_interactively(str(bad), ask=answers.ask, tell=answers.tell) is None
+    assert interactively(qtbot, bad, answers) is None
     assert answers.told[0][0] == "error" and "endommagé" in answers.told[0][1]
 
 

@@ -116,17 +116,28 @@ def test_hovering_a_bar_gives_its_exact_value(page):
     assert text is None
 
 
+def saved(qtbot, chart, path):
+    """Save the chart (written in a worker) and wait until it is."""
+    with qtbot.waitSignal(chart.saved, timeout=TIMEOUT) as written:
+        assert chart.save_to(path) == path
+    assert written.args == [path]
+    return path
+
+
 def test_save_and_copy_a_chart(qtbot, page, tmp_path, monkeypatch):
     chart = page.canvases["hours"]
-    assert chart.save_to(tmp_path / "h.png").read_bytes().startswith(b"\x89PNG")
-    assert b"<svg" in chart.save_to(tmp_path / "h.svg").read_bytes()[:400]
-    assert chart.save_to(tmp_path / "h.pdf").read_bytes().startswith(b"%PDF")
+    assert saved(qtbot, chart, tmp_path / "h.png").read_bytes().startswith(b"\x89PNG")
+    assert b"<svg" in saved(qtbot, chart, tmp_path / "h.svg").read_bytes()[:400]
+    assert saved(qtbot, chart, tmp_path / "h.pdf").read_bytes().startswith(b"%PDF")
     with pytest.raises(ValueError, match="PNG, SVG ou PDF"):
         chart.save_to(tmp_path / "h.gif")
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *a, **k: (str(tmp_path / "choisi"), "Image vectorielle SVG (*.svg)"))
-    assert chart.save_with_dialog() == tmp_path / "choisi.svg" and (tmp_path / "choisi.svg").exists()
-    chart.copy_to_clipboard()
+    with qtbot.waitSignal(chart.saved, timeout=TIMEOUT):
+        assert chart.save_with_dialog() == tmp_path / "choisi.svg"
+    assert (tmp_path / "choisi.svg").exists()
+    with qtbot.waitSignal(chart.copied, timeout=TIMEOUT):
+        chart.copy_to_clipboard()
     assert not QApplication.clipboard().image().isNull()
     menu = chart.context_menu()
     assert [a.text() for a in menu.actions()] == ["Copier l'image", "Enregistrer sous… (PNG, SVG, PDF)"]
@@ -147,7 +158,7 @@ def test_a_stale_result_is_dropped(qtbot, page, small_dataset):
     page.set_scope(Scope("cite", small_dataset["cite_a"]))
     page.set_scope(Scope("cite", small_dataset["cite_b"]))  # asked before the first answer came back
     wait_ready(qtbot, page)
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: not page.gateway.busy, timeout=TIMEOUT)  # the first answer came (or never will)
     assert "Cité Test B" in page.title.text()
 
 

@@ -118,6 +118,7 @@ def hours_through_the_hours_page(qtbot, window) -> None:
     for i, (_month, text) in enumerate(MONTHS):
         if i:
             qtbot.mouseClick(page.next, Qt.LeftButton)  # the month after
+        qtbot.waitUntil(lambda: not page.loading, timeout=TIMEOUT)  # the month is read in a worker
         assert page.model.rowCount() == 1  # the one contract active that month
         page.table.setCurrentIndex(page.model.index(0, page.table.currentIndex().column()))
         type_hours_in_grid(qtbot, page, text)

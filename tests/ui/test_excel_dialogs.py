@@ -1,5 +1,6 @@
 """The Excel actions of the Fichier menu, driven as a user would: export dialog, import preview (counts, errors,
-conflicts) that writes only on confirm, hours statement; on a plain window with `file_menu` and `db`."""
+conflicts) that writes only on confirm, hours statement; on a plain window with `file_menu` and `db`, told of what
+its database's gateway writes as the main window is (`data_changed`)."""
 
 from __future__ import annotations
 
@@ -12,29 +13,29 @@ from sqlalchemy import func, select
 
 from erbm_desk.db.models import Beneficiary, Cite, HoursEntry
 from erbm_desk.services.records.writes import save_record
-from erbm_desk.ui.exchange.excel_dialogs import (
-    EXPORT_TEXT,
-    IMPORT_TEXT,
-    RELEVE_TEXT,
-    ExportDialog,
-    ImportPreviewDialog,
-    ReleveDialog,
-    install_excel_actions,
-    start_export,
-)
+from erbm_desk.ui.database.gateway import gateway_for
+from erbm_desk.ui.exchange.excel_actions import EXPORT_TEXT, IMPORT_TEXT, RELEVE_TEXT, install_excel_actions
+from erbm_desk.ui.exchange.export_dialog import ExportDialog, start_export
+from erbm_desk.ui.exchange.import_dialog import ImportPreviewDialog
+from erbm_desk.ui.exchange.releve_dialog import ReleveDialog
 from tests.services.test_excel_support import export, fresh_db, sheet_dicts, workbook_values
 
 TIMEOUT = 20_000
 
 
 class Window(QMainWindow):
-    data_changed = Signal()
+    data_changed = Signal(object)
 
     def __init__(self, db):
         super().__init__()
-        self.db = db
+        self.use(db)
         self.file_menu = self.menuBar().addMenu("&Fichier")
         self.actions_by_text = {a.text(): a for a in install_excel_actions(self)}
+
+    def use(self, db) -> None:
+        """Work on `db`, and hear what its gateway writes, as the main window does."""
+        self.db = db
+        gateway_for(db).changed.connect(self.data_changed)
 
 
 @pytest.fixture
@@ -94,7 +95,7 @@ def _preview_into_empty_database(qtbot, window, tmp_path, monkeypatch):
     export through Fichier > Importer…: (the empty database, the preview dialog)."""
     source = export(window.db, tmp_path / "source.xlsx", anonymous=False)
     empty = fresh_db(tmp_path, "empty")
-    window.db = empty
+    window.use(empty)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), XLSX))
     window.actions_by_text[IMPORT_TEXT].trigger()
     return empty, _dialog(qtbot, window, ImportPreviewDialog)
@@ -120,7 +121,9 @@ def test_import_shows_a_preview_and_writes_only_on_confirm(qtbot, window, tmp_pa
 def test_cancelling_the_preview_writes_nothing(qtbot, window, tmp_path, monkeypatch):
     empty, preview = _preview_into_empty_database(qtbot, window, tmp_path, monkeypatch)
     preview.reject()
-    qtbot.wait(200)
+    gateway = gateway_for(empty)
+    qtbot.waitUntil(lambda: not gateway.busy, timeout=TIMEOUT)  # whatever was asked of it is over
+    assert gateway.pending_writes == 0
     with empty.session() as s:
         assert s.scalar(select(func.count()).select_from(Beneficiary)) == 0
     empty.close()

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from erbm_desk.domain.entities import SPECS
 from erbm_desk.ui.records.fields import DateEdit, Field, RefPicker
-from erbm_desk.ui.window.workspace import PickLists
+from erbm_desk.ui.records.pick_lists import PickLists
 from tests.ui.helpers import TIMEOUT, keys
 
 

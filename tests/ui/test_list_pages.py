@@ -120,6 +120,7 @@ def test_a_cite_shows_its_operations_and_contracts_with_a_click_through(qtbot, d
     double_click(qtbot, operations.table, operations.model.index(1, 0))
     target = window.stack.currentWidget()
     assert target is window.page("operation")
+    qtbot.waitUntil(lambda: target.form.record_id is not None, timeout=TIMEOUT)  # the record is read in a worker
     assert target.form.record_id == small_dataset["op_a2"]
     assert target.form.fields["name"].widget.text() == "Réhabilitation A2"
     assert window.sidebar.currentItem().text() == "Opérations"
@@ -132,7 +133,9 @@ def test_a_beneficiary_shows_contracts_and_hours(qtbot, db, small_dataset):
     contracts.table.setFocus()
     contracts.table.setCurrentIndex(contracts.model.index(0, 1))
     qtbot.keyClick(contracts.table, Qt.Key_Return)
-    assert window.stack.currentWidget().form.record_id == small_dataset["c1"]
+    form = window.stack.currentWidget().form
+    qtbot.waitUntil(lambda: form.record_id is not None, timeout=TIMEOUT)
+    assert form.record_id == small_dataset["c1"]
 
 
 class StubDashboard(QWidget):
@@ -153,7 +156,8 @@ def test_the_cite_page_opens_the_cite_dashboard(qtbot, db, small_dataset, monkey
     monkeypatch.setattr(dashboard_page, "DashboardPage", StubDashboard)  # the window imports it when first shown
     window = open_window(qtbot, db)
     page = go_to(qtbot, window, "cite")
-    page.show_record(small_dataset["cite_a"])
+    with qtbot.waitSignal(page.form.shown, timeout=TIMEOUT):
+        page.show_record(small_dataset["cite_a"])
     button = page._record_buttons[0]
     assert button.text() == "Tableau de bord de la cité" and button.isEnabled()
     qtbot.mouseClick(button, Qt.LeftButton)
@@ -182,8 +186,10 @@ def test_a_long_list_arrives_in_chunks(qtbot, qtmodeltester, db, small_dataset, 
     with qtbot.waitSignal(model.loaded, timeout=TIMEOUT):
         model.reload()
     assert (model.rowCount(), len(model.ids)) == (2, 6) and model.canFetchMore()
-    qtmodeltester.check(model)  # fetchMore included
-    model.ensure_loaded(5)
+    qtmodeltester.check(model)  # fetchMore included (its rows arrive from a worker)
+    loaded = []
+    model.ensure_loaded(5, lambda: loaded.append(True))
+    qtbot.waitUntil(lambda: bool(loaded), timeout=TIMEOUT)
     assert model.rowCount() == 6 and not model.canFetchMore()
     hours = [model.data(model.index(r, 2)) for r in range(6)]
     assert hours == ["0", "35,5", "50", "100,25", "140", "151,67"]

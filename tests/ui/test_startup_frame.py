@@ -1,13 +1,15 @@
-"""Start-up (issue 8): the window's frame shows before the database opens, then fills; opening goes through one
-code path (ui/opening.py) that makes the first attempt in a worker and asks its questions over the window."""
+"""Start-up: the window's frame shows before the database opens, then fills; opening goes through one code path
+(ui/database/opening.py) that makes the first attempt in a worker and asks its questions over the window."""
 
 from __future__ import annotations
 
 from erbm_desk.services.database.opening import open_database
+from erbm_desk.ui.common.window_state import settings
 from erbm_desk.ui.database import opening_dialogue as backup_startup
-from erbm_desk.ui.window.main_window import MainWindow, is_list_page
 from erbm_desk.ui.database.opening import open_for_window
-from erbm_desk.ui.window.window_state import settings
+from erbm_desk.ui.security.login_dialog import ensure_signed_in
+from erbm_desk.ui.window.main_window import MainWindow
+from erbm_desk.ui.window.page_factory import is_list_page
 
 TIMEOUT = 15_000
 
@@ -46,13 +48,15 @@ def test_opening_for_the_window_asks_its_questions_on_the_ui_thread(qtbot, tmp_p
 
     bad = tmp_path / "pas-une-base.sqlite"
     bad.write_bytes(b"ceci n'est pas une base SQLite" * 100)
-    open_for_window(window, str(bad), outcome.append, lambda code: outcome.append(("declined", code)))
+    open_for_window(window, str(bad), outcome.append, lambda code: outcome.append(("declined", code)),
+                    sign_in=ensure_signed_in)
     qtbot.waitUntil(lambda: bool(outcome), timeout=TIMEOUT)
     assert outcome == [("declined", 1)] and told and told[0][0] == "error"
 
     outcome.clear()
     good = tmp_path / "neuve.sqlite"
-    open_for_window(window, str(good), outcome.append, lambda code: outcome.append(("declined", code)), create=True)
+    open_for_window(window, str(good), outcome.append, lambda code: outcome.append(("declined", code)),
+                    sign_in=ensure_signed_in, create=True)
     qtbot.waitUntil(lambda: bool(outcome), timeout=TIMEOUT)
     db = outcome[0]
     assert db.path == good

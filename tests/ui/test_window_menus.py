@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 from erbm_desk import __version__
 from erbm_desk.ui.window.about import about_text
 from erbm_desk.ui.window.block_watch import BlockWatcher
-from erbm_desk.ui.window.window_state import recent_databases, settings
+from erbm_desk.ui.common.window_state import recent_databases, settings
 from tests.ui.helpers import TIMEOUT, go_to, open_window
 
 
@@ -68,7 +68,7 @@ def test_a_blocked_main_thread_is_logged(qtbot, caplog):
 
 
 def test_the_features_add_their_actions_to_fichier_before_quitter(qtbot, db):
-    from erbm_desk.ui.window.main_window import FEATURES
+    from erbm_desk.ui.window.features import FEATURES
 
     window = open_window(qtbot, db)
     with qtbot.waitSignal(window.features_installed, timeout=TIMEOUT):
@@ -77,7 +77,7 @@ def test_the_features_add_their_actions_to_fichier_before_quitter(qtbot, db):
     assert texts[:4] == ["Nouvelle base…", "Ouvrir…", "Ouvrir une base partagée (PostgreSQL)…", "Bases récentes"]
     assert "Sauvegarder une copie…" in texts  # one way to copy the base: the backups' (rotation, check)
     assert texts[-1] == "Quitter"
-    if any(m.endswith("excel_dialogs") for m, _ in FEATURES):
+    if any(m.endswith("excel_actions") for m, _ in FEATURES):
         assert "Exporter vers Excel…" in texts
 
 
@@ -114,7 +114,7 @@ def test_open_a_shared_postgresql_database_by_its_address(qtbot, db, small_datas
     server_url = db.engine.url.render_as_string(hide_password=False)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (server_url, True))
     # Shared mode always asks for a sign-in (tested in tests/security); here: the address opens the server's base.
-    monkeypatch.setattr("erbm_desk.ui.security.login_dialog.ensure_signed_in", lambda db, parent=None: True)
+    monkeypatch.setattr("erbm_desk.ui.security.login_dialog.ensure_signed_in", lambda db, parent, then: then(True))
     menu_action(window, window.file_menu, "Ouvrir une base partagée (PostgreSQL)…").trigger()
     qtbot.waitUntil(lambda: window.db.engine.dialect.name == "postgresql", timeout=TIMEOUT)
     qtbot.waitUntil(lambda: "4 bénéficiaires" in window.windowTitle(), timeout=TIMEOUT)

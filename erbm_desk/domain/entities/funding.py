@@ -7,7 +7,6 @@ from erbm_desk.domain.entities.columns import Column as C, Kind as K
 from erbm_desk.domain.entities.spec import (
     ADMINISTRATOR,
     LANDLORD,
-    CountPlace,
     EditedUnder,
     EntitySpec,
     FilterKind,

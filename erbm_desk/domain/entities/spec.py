@@ -7,7 +7,7 @@ workbook. Nothing here knows SQLAlchemy or Qt: paths name columns, and the servi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Callable
 

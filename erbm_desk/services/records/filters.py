@@ -6,7 +6,6 @@ The publics (« moins de 26 ans »…) are counted as the indicators count them.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Callable
 
 from sqlalchemy import and_, case, exists, extract, or_, select

@@ -1,9 +1,10 @@
 """« Fichier > Sauvegarder une copie… » and « Fichier > Restaurer une sauvegarde… ».
 
 `install_backup_actions(window)` adds both actions to `window.file_menu` (a QMenu) and works on `window.db`
-(the open Database). Copies, listings and restores run in workers (DESIGN rule 2); questions and messages are
-window-modal and non-blocking (`open()`, never a nested `exec()`). After a restore the window's optional
-`after_restore()` method is called (to reload its pages), and the `restored` signal is emitted.
+(the open Database). Copies, listings, the backup folder (a settings file) and restores run in workers of the
+database gateway (DESIGN rule 2: a restore in its writer's queue, after the writes asked for before it);
+questions and messages are window-modal and non-blocking (`open()`, never a nested `exec()`). After a restore the
+window's optional `after_restore()` method is called (to reload its pages), and the `restored` signal is emitted.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from PySide6.QtWidgets import (
 
 from erbm_desk.services.backup import copies, listing, location
 from erbm_desk.services.database.restore import RestoreResult, restore_backup
-from erbm_desk.ui.database.workers import run_job
+from erbm_desk.ui.database.changes import Changes
+from erbm_desk.ui.database.gateway import gateway_for
 
 TITLE = "ERBM Desk"
 SERVER_NOTE = "Base PostgreSQL : les sauvegardes se font sur le serveur (pg_dump)."
@@ -70,6 +72,7 @@ class RestoreDialog(QDialog):
     def __init__(self, db, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db
+        self.gateway = gateway_for(db)
         self.backups: list[listing.BackupInfo] = []
         self.last_box: QMessageBox | None = None  # the latest question or message (tests look at it)
         self.setWindowTitle("Restaurer une sauvegarde")
@@ -113,11 +116,14 @@ class RestoreDialog(QDialog):
 
     # listing ---------------------------------------------------------------------------------------------
     def reload(self) -> None:
-        self.folder_label.setText(f"Sauvegardes de « {self.db.label} » dans « {location.backup_folder(self.db.path)} »")
         self.status.setText("Lecture des sauvegardes…")
-        run_job(lambda _progress: listing.list_backups(self.db), self._show, self._failed, owner=self)
+        db = self.db
+        self.gateway.job(self, lambda _progress: (location.backup_folder(db.path), listing.list_backups(db)),
+                         self._show, self._failed, latest="backups")
 
-    def _show(self, found: list[listing.BackupInfo]) -> None:
+    def _show(self, listing: tuple[Path, list[listing.BackupInfo]]) -> None:
+        folder, found = listing
+        self.folder_label.setText(f"Sauvegardes de « {self.db.label} » dans « {folder} »")
         self.backups = found
         self.table.setRowCount(len(found))
         for row, info in enumerate(found):
@@ -158,8 +164,9 @@ class RestoreDialog(QDialog):
     def restore(self, info: listing.BackupInfo) -> None:
         self.status.setText("Restauration en cours…")
         self.setEnabled(False)
-        run_job(lambda _progress: restore_backup(self.db, info.path), self._restored, self._failed,
-                owner=self, progress_label="Restauration de la sauvegarde…")
+        db = self.db
+        self.gateway.job(self, lambda _progress: restore_backup(db, info.path), self._restored, self._failed,
+                         writes=True, changes=Changes.all(), progress_label="Restauration de la sauvegarde…")
 
     def _restored(self, result: RestoreResult) -> None:
         self.setEnabled(True)
@@ -178,10 +185,17 @@ class RestoreDialog(QDialog):
         self.last_box = _message(self, QMessageBox.Warning, str(exc))
 
     def choose_other_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, "Choisir une sauvegarde", str(location.backup_root()),
-                                                    "Bases ERBM Desk (*.sqlite *.db);;Tous les fichiers (*)")
-        if path:
-            run_job(lambda _progress: listing.read_backup_info(path), self._other_read, self._failed, owner=self)
+        """Ask for a backup file anywhere (the dialog opens in the backup folder, read from the settings in a
+        worker), read its description in a worker, then ask to restore it."""
+
+        def ask_file(root: Path) -> None:
+            path, _filter = QFileDialog.getOpenFileName(self, "Choisir une sauvegarde", str(root),
+                                                        "Bases ERBM Desk (*.sqlite *.db);;Tous les fichiers (*)")
+            if path:
+                self.gateway.job(self, lambda _progress: listing.read_backup_info(path), self._other_read,
+                                 self._failed)
+
+        self.gateway.job(self, lambda _progress: location.backup_root(), ask_file, self._failed)
 
     def _other_read(self, info: listing.BackupInfo) -> None:
         if not info.readable:
@@ -190,15 +204,18 @@ class RestoreDialog(QDialog):
         self.ask_restore(info)
 
     def change_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Dossier des sauvegardes", str(location.backup_root()))
-        if not folder:
-            return
-        try:
-            location.set_backup_root(folder)
-        except location.BackupError as exc:
-            self.last_box = _message(self, QMessageBox.Warning, str(exc))
-            return
-        self.reload()
+        """Ask for another backup folder; it is checked and remembered in a worker, then listed."""
+
+        def ask_folder(root: Path) -> None:
+            folder = QFileDialog.getExistingDirectory(self, "Dossier des sauvegardes", str(root))
+            if folder:
+                self.gateway.job(self, lambda _progress: location.set_backup_root(folder), lambda _p: self.reload(),
+                                 self._refused)
+
+        self.gateway.job(self, lambda _progress: location.backup_root(), ask_folder, self._failed)
+
+    def _refused(self, exc: BaseException) -> None:
+        self.last_box = _message(self, QMessageBox.Warning, str(exc))
 
 
 class BackupActions(QObject):
@@ -232,21 +249,31 @@ class BackupActions(QObject):
         elif getattr(db, "read_only", False):
             self.restore_action.setStatusTip("Base ouverte en lecture seule : restauration impossible.")
 
-    def default_copy_path(self) -> Path:
+    def default_copy_path(self, root: Path) -> Path:
         db_path = self.window.db.path
-        return location.backup_root() / f"{db_path.stem}_copie_{datetime.now():%Y-%m-%d_%H-%M}.sqlite"
+        return root / f"{db_path.stem}_copie_{datetime.now():%Y-%m-%d_%H-%M}.sqlite"
 
     def save_copy(self) -> None:
-        location.backup_root().mkdir(parents=True, exist_ok=True)
-        path, _filter = QFileDialog.getSaveFileName(self.window, "Sauvegarder une copie", str(self.default_copy_path()),
-                                                    "Bases ERBM Desk (*.sqlite)")
-        if not path:
-            return
-        if not path.lower().endswith((".sqlite", ".db")):
-            path += ".sqlite"
+        """Ask where (the dialog opens in the backup folder, made in a worker if need be), then copy in a worker."""
         db = self.window.db
-        run_job(lambda _progress: copies.save_copy(db, path), self._saved, self._failed, owner=self.window,
-                progress_label="Sauvegarde en cours…")
+        gateway = gateway_for(db)
+
+        def backup_root() -> Path:
+            root = location.backup_root()
+            root.mkdir(parents=True, exist_ok=True)
+            return root
+
+        def ask_path(root: Path) -> None:
+            path, _filter = QFileDialog.getSaveFileName(self.window, "Sauvegarder une copie",
+                                                        str(self.default_copy_path(root)), "Bases ERBM Desk (*.sqlite)")
+            if not path:
+                return
+            if not path.lower().endswith((".sqlite", ".db")):
+                path += ".sqlite"
+            gateway.job(self.window, lambda _progress: copies.save_copy(db, path), self._saved, self._failed,
+                        progress_label="Sauvegarde en cours…")
+
+        gateway.job(self.window, lambda _progress: backup_root(), ask_path, self._failed)
 
     def _saved(self, info: listing.BackupInfo) -> None:
         self.last_box = _message(self.window, QMessageBox.Information, f"Copie enregistrée : {info.path}",

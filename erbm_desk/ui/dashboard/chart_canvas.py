@@ -1,15 +1,20 @@
 """A chart on screen: a matplotlib Figure in a FigureCanvasQTAgg, with the exact value of the bar, point or
 commune under the mouse in a tooltip, and « Copier » / « Enregistrer sous… » (PNG, SVG, PDF) in a context
 menu and as small buttons. Clicking a cité (map point, comparison bar) emits `cite_clicked(id)`.
+
+Copying and saving render the chart in a worker (a 200 dpi image, a file written and synced to disk: never on
+the UI thread), from a figure of its own: rebuilt by the chart's pure function when the page gives one
+(`set_figure(figure, rebuild)`), else a copy of the one on screen. `saved(path)` and `copied()` tell when done.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import unicodedata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QCursor, QImage
@@ -26,14 +31,15 @@ from PySide6.QtWidgets import (
 )
 
 from erbm_desk.charts.style import tip_for
+from erbm_desk.services.atomic_files import atomic_path
+from erbm_desk.ui.database.workers import run_job
 
 # matplotlib (and the map module, which needs it) is imported when the first figure is set: the dashboard creates
 # its canvases empty while the window starts, and the figures come once the data is computed, after the window
-# shows (issue 8: start-up time; tests/test_startup_imports.py).
+# shows (start-up time: tests/test_startup_imports.py).
 if TYPE_CHECKING:
     from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
     from matplotlib.figure import Figure
-from erbm_desk.services.atomic_files import atomic_path
 
 FORMATS = {
     ".png": "Image PNG (*.png)",
@@ -61,12 +67,29 @@ def _tip_artists(figure: Figure):
     return sorted(found, key=lambda a: -a.get_zorder())
 
 
+def render_png(figure: Figure, dpi: int = EXPORT_DPI) -> bytes:
+    """Worker side: the chart as PNG bytes on a white background."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    return buffer.getvalue()
+
+
+def write_chart(figure: Figure, path: Path) -> Path:
+    """Worker side: the chart written atomically to `path`, in the format of its extension."""
+    with atomic_path(path) as tmp:
+        figure.savefig(tmp, format=path.suffix.lower()[1:], dpi=EXPORT_DPI, facecolor="white")
+    return path
+
+
 class ChartCanvas(QWidget):
     cite_clicked = Signal(int)
+    saved = Signal(object)  # the Path written by `save_to`
+    copied = Signal()  # the image is in the clipboard
 
     def __init__(self, figure: Figure | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.canvas: FigureCanvasQTAgg | None = None
+        self._rebuild: Callable[[], Figure] | None = None
         self._tip_artists: list = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -99,10 +122,12 @@ class ChartCanvas(QWidget):
     def figure(self) -> Figure | None:
         return self.canvas.figure if self.canvas is not None else None
 
-    def set_figure(self, figure: Figure) -> None:
-        """Show `figure` (replacing the previous one) at its own size."""
+    def set_figure(self, figure: Figure, rebuild: Callable[[], Figure] | None = None) -> None:
+        """Show `figure` (replacing the previous one) at its own size. `rebuild()` makes the same figure anew (the
+        chart's pure function over its data): copies and files are rendered from it in a worker."""
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 
+        self._rebuild = rebuild
         old = self.canvas
         canvas = FigureCanvasQTAgg(figure)
         canvas.setParent(self)
@@ -156,26 +181,42 @@ class ChartCanvas(QWidget):
 
     # ---------------------------------------------------------------------------------------------- export
 
-    def image(self, dpi: int = EXPORT_DPI) -> QImage:
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
-        return QImage.fromData(buffer.getvalue(), "PNG")
+    def _worker_figure(self) -> Callable[[], Figure]:
+        """How a worker gets a figure of its own: the chart's function, else a copy made now of the one on screen
+        (the screen's figure is drawn by the UI thread: a worker must not render it at the same time)."""
+        if self._rebuild is not None:
+            return self._rebuild
+        figure = copy.deepcopy(self.figure)
+        return lambda: figure
 
     def copy_to_clipboard(self) -> None:
-        if self.figure is not None:
-            QApplication.clipboard().setImage(self.image())
+        """Put the chart in the clipboard as an image, rendered in a worker."""
+        if self.figure is None:
+            return
+        make = self._worker_figure()
+
+        def rendered(png: bytes) -> None:
+            QApplication.clipboard().setImage(QImage.fromData(png, "PNG"))
+            self.copied.emit()
+
+        run_job(lambda _p: render_png(make()), rendered, self._failed("Copier le graphique"), owner=self)
 
     def save_to(self, path: str | Path) -> Path:
-        """Write the chart to `path`; the format follows the extension (.png, .svg or .pdf)."""
+        """Write the chart to `path` in a worker (the format follows the extension: .png, .svg or .pdf); `saved`
+        tells when it is written. Returns the path; a format not offered raises ValueError at once."""
         path = Path(path)
-        suffix = path.suffix.lower()
-        if suffix not in FORMATS:
+        if path.suffix.lower() not in FORMATS:
             raise ValueError(f"Format non pris en charge : « {path.suffix or path.name} » (PNG, SVG ou PDF).")
-        with atomic_path(path) as tmp:
-            self.figure.savefig(tmp, format=suffix[1:], dpi=EXPORT_DPI, facecolor="white")
+        make = self._worker_figure()
+        run_job(lambda _p: write_chart(make(), path), self.saved.emit,
+                self._failed("Enregistrer le graphique", f"Impossible d'enregistrer « {path} »"), owner=self)
         return path
 
+    def _failed(self, title: str, what: str = "Opération impossible") -> Callable[[BaseException], None]:
+        return lambda exc: QMessageBox.warning(self, title, f"{what} : {exc}")
+
     def save_with_dialog(self) -> Path | None:
+        """Ask where, then write the chart there in a worker; the path chosen (None when the user cancelled)."""
         if self.figure is None:
             return None
         default = str(Path.home() / f"{file_stem(getattr(self.figure, 'erbm_title', '') or 'graphique')}.png")
@@ -187,7 +228,7 @@ class ChartCanvas(QWidget):
             path += next((ext for ext, label in FORMATS.items() if label == chosen), ".png")
         try:
             return self.save_to(path)
-        except (OSError, ValueError) as exc:
+        except ValueError as exc:
             QMessageBox.warning(self, "Enregistrer le graphique", f"Impossible d'enregistrer « {path} » : {exc}")
             return None
 

@@ -1,10 +1,11 @@
 """Tableau de bord: for the territory, an EPCI, a bailleur or a cité and a period of months, the KPI tiles, the
 comité sentence, the charts in a scrollable grid and the map (clicking a cité opens its dashboard).
 
-The numbers are computed in a worker (`run_job`); the figures are built and drawn here, on the main thread, one
-per turn of the event loop, top of the page first. A result that arrives after the user has asked for another
-scope is dropped. matplotlib is imported when the first numbers arrive, not when the window opens. The main window calls
-`refresh()` after every change of the data; `set_scope()` narrows the page (e.g. to a cité).
+The numbers are computed by a reader of the database gateway; the figures are built and drawn here, on the main
+thread, one per turn of the event loop, top of the page first. A result that arrives after the user has asked for
+another scope is dropped (the newest request wins). matplotlib is imported when the first numbers arrive, not when
+the window opens. The main window calls `refresh()` after a write that changes the data; `set_scope()` narrows
+the page (e.g. to a cité).
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from erbm_desk.services.database.opening import Database
 from erbm_desk.services.reporting.dashboard_data import MAP_INDICATORS, DashboardData, ScopeChoices
 from erbm_desk.services.reporting.indicators import SCOPE_LABELS, Period, Scope
 from erbm_desk.ui.dashboard.dashboard_tiles import KpiTiles
-from erbm_desk.ui.database.workers import run_job
+from erbm_desk.ui.database.changes import DATA_ENTITIES, Changes
+from erbm_desk.ui.database.gateway import gateway_for
 
 KINDS = ("territory", "epci", "bailleur", "cite")
 GRID = (  # (chart key, row, column, column span)
@@ -41,13 +43,12 @@ GRID = (  # (chart key, row, column, column span)
 )
 
 
-def _compute(db: Database, scope: Scope, period: Period):
+def _compute(s, scope: Scope, period: Period):
     """Worker side: the numbers and the selectors' choices (and the map's geometry, read once)."""
     from erbm_desk.services.reporting.dashboard_data import commune_shapes, dashboard_data, epci_outlines, scope_choices
 
-    with db.sessions() as s:
-        data = dashboard_data(s, scope, period)
-        choices = scope_choices(s)
+    data = dashboard_data(s, scope, period)
+    choices = scope_choices(s)
     commune_shapes()
     epci_outlines()
     return data, choices
@@ -61,12 +62,13 @@ class DashboardPage(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db
+        self.gateway = gateway_for(db)
         self.scope = Scope()
         self.period = Period()
         self.data: DashboardData | None = None
         self.choices: ScopeChoices | None = None
         self.map_indicator = "hours"
-        self._generation = 0
+        self._generation = 0  # of the data shown: charts of older data are not built
         self._pending: list[str] = []  # charts still to build for the data shown
         self._history: list[Scope] = []
         self.canvases: dict = {}  # chart key -> ChartCanvas, created with the first figure
@@ -222,10 +224,7 @@ class DashboardPage(QWidget):
     def _map_indicator_chosen(self, _index: int) -> None:
         self.map_indicator = self.map_box.currentData()
         if self.data is not None:
-            from erbm_desk.charts.dashboard import dashboard_figures
-
-            self._canvas("map").set_figure(dashboard_figures(self.data, map_indicator=self.map_indicator,
-                                                             keys=["map"])["map"])
+            self._canvas("map").set_figure(*self._figure(self.data, "map"))
 
     # ---------------------------------------------------------------------------------------------- scope
 
@@ -256,28 +255,25 @@ class DashboardPage(QWidget):
 
     # ---------------------------------------------------------------------------------------------- data
 
+    def concerned_by(self, changes: Changes) -> bool:
+        return changes.touches(*DATA_ENTITIES)
+
     def refresh(self) -> None:
         """Compute the numbers of the current scope and period in a worker, then redraw."""
-        self._generation += 1
-        generation = self._generation
-        db, scope, period = self.db, self.scope, self.period
+        self._generation += 1  # the charts of the data shown stop being built
+        scope, period = self.scope, self.period
         self.status.setText("Calcul en cours…")
-        run_job(lambda _progress: _compute(db, scope, period),
-                lambda result: self._computed(generation, result),
-                lambda exc: self._failed(generation, exc), owner=self)
+        self.gateway.read(self, lambda s: _compute(s, scope, period), self._computed, self._failed,
+                          latest="figures")
 
-    def _computed(self, generation: int, result) -> None:
-        if generation != self._generation:
-            return  # the user asked for something else meanwhile
+    def _computed(self, result) -> None:
         data, choices = result
         self._fill_choices(choices)
         self.show_data(data)
         self.status.setText("")
         self.updated.emit()
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return
+    def _failed(self, exc: BaseException) -> None:
         from erbm_desk.services.reporting.indicators import ScopeError
 
         message = str(exc) if isinstance(exc, ScopeError) else f"Calcul impossible : {exc}"
@@ -310,15 +306,24 @@ class DashboardPage(QWidget):
             self.canvases[key] = canvas
         return self.canvases[key]
 
-    def _build_next(self, generation: int) -> None:
+    def _figure(self, data: DashboardData, key: str):
+        """(the chart `key` of `data` for the screen, how to make it anew in a worker for a copy or a file)."""
         from erbm_desk.charts.dashboard import dashboard_figures
 
+        indicator = self.map_indicator
+
+        def make():
+            return dashboard_figures(data, map_indicator=indicator, keys=[key]).get(key)
+
+        return make(), make
+
+    def _build_next(self, generation: int) -> None:
         if generation != self._generation or not self._pending or self.data is None or not isValid(self.scroll):
             return
         key = self._pending.pop(0)
-        figure = dashboard_figures(self.data, map_indicator=self.map_indicator, keys=[key]).get(key)
+        figure, rebuild = self._figure(self.data, key)
         if figure is not None:
-            self._canvas(key).set_figure(figure)
+            self._canvas(key).set_figure(figure, rebuild)
         if key in self.canvases:
             self.canvases[key].setVisible(figure is not None)
         if self._pending:

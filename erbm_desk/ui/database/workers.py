@@ -1,15 +1,16 @@
-"""Running long jobs off the UI thread (DESIGN rule 2).
+"""Running a function off the UI thread (DESIGN rule 2): the plumbing under the database gateway (gateway.py).
 
-`run_job(fn, on_done, on_error, progress_dialog=...)` runs `fn(progress)` in the global QThreadPool; `progress`
-implements `services.progress.Progress` and is thread-safe. Results and errors come back on the main thread
-through signals; if the `owner` widget is gone by then, the callback is dropped, not run.
-Workers never touch widgets.
+`run_job(fn, on_done, on_error, owner=..., pool=..., progress_label=...)` runs `fn(progress)` in a QThreadPool;
+`progress` implements `services.progress.Progress` and is thread-safe. Results and errors come back on the main
+thread through signals; if the `owner` widget is gone by then, or the job was cancelled, the callback is dropped,
+not run. With `progress_label`, a modal progress dialog with « Annuler » follows the job. Workers never touch
+widgets. Pages and dialogs do not call this directly: they go through the gateway (ui/database/gateway.py).
 """
 
 from __future__ import annotations
 
 import threading
-import traceback
+import weakref
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
@@ -21,7 +22,7 @@ from erbm_desk.services.progress import Cancelled
 
 class _Signals(QObject):
     done = Signal(object)
-    failed = Signal(object, str)
+    failed = Signal(object)  # the exception (its __traceback__ kept)
     progressed = Signal(int, int, str)  # value, total, label
 
 
@@ -51,11 +52,14 @@ class JobProgress:
 
 
 class Job(QRunnable):
-    def __init__(self, fn: Callable[[JobProgress], Any]):
+    def __init__(self, fn: Callable[[JobProgress], Any], pool: QThreadPool):
         super().__init__()
         self.fn = fn
+        self.pool = pool
         self.signals = _Signals()
         self.progress = JobProgress(self.signals)
+        self.discarded = False  # its result no longer wanted: callbacks dropped
+        self._settle: Callable[[], None] = lambda: None
         self.setAutoDelete(False)
 
     @Slot()
@@ -63,29 +67,47 @@ class Job(QRunnable):
         try:
             result = self.fn(self.progress)
         except BaseException as exc:  # noqa: BLE001 - exceptions in a worker are otherwise lost
-            self.signals.failed.emit(exc, traceback.format_exc())
+            # Not formatted here: Python 3.11's traceback formatting parses source lines with `ast`, which is not
+            # safe while another thread does too (« AST constructor recursion depth mismatch »).
+            self.signals.failed.emit(exc)
         else:
             self.signals.done.emit(result)
 
+    def cancel(self) -> None:
+        """Nobody wants the result any more: a job still queued never runs; a running one is asked to stop
+        (`progress.cancelled()`) and its callbacks are dropped."""
+        self.discarded = True
+        self.progress.cancel()
+        if self.pool.tryTake(self):
+            self._settle()
+
 
 _running: set[Job] = set()  # keeps jobs (and their signal objects) alive until they report
+_pools: weakref.WeakSet[QThreadPool] = weakref.WeakSet()
 
 
 def run_job(
     fn: Callable[[JobProgress], Any],
     on_done: Callable[[Any], None],
     on_error: Callable[[BaseException], None] | None = None,
-    owner: QWidget | None = None,
+    owner: QObject | None = None,
     progress_label: str | None = None,
     pool: QThreadPool | None = None,
+    after: Callable[[], None] | None = None,
+    dialog_parent: QObject | None = None,
 ) -> Job:
-    """Start `fn(progress)` in a worker thread. With `progress_label`, a modal progress dialog with a
-    « Annuler » button follows the job (shown only if it lasts more than half a second)."""
-    job = Job(fn)
+    """Start `fn(progress)` in a worker thread of `pool` (the global pool by default). With `progress_label`, a
+    modal progress dialog with a « Annuler » button follows the job (shown only if it lasts more than half a
+    second), over `dialog_parent` (default: the owner). `after()` runs on the UI thread once the job is over,
+    whatever became of it (even cancelled before it started)."""
+    pool = pool or QThreadPool.globalInstance()
+    job = Job(fn, pool)
     _running.add(job)
+    _pools.add(pool)
     dialog: QProgressDialog | None = None
     if progress_label is not None:
-        dialog = QProgressDialog(progress_label, "Annuler", 0, 0, owner)
+        parent = next((w for w in (dialog_parent, owner) if isinstance(w, QWidget)), None)
+        dialog = QProgressDialog(progress_label, "Annuler", 0, 0, parent)
         dialog.setWindowTitle("ERBM Desk")
         dialog.setMinimumDuration(500)
         dialog.setAutoClose(False)
@@ -101,30 +123,45 @@ def run_job(
 
         job.signals.progressed.connect(show_progress)
 
-    def alive() -> bool:
-        return owner is None or isValid(owner)
+    def wanted() -> bool:
+        return not job.discarded and (owner is None or isValid(owner))
 
-    def finish() -> None:
+    def settle() -> None:
+        if job not in _running:
+            return
         _running.discard(job)
         if dialog is not None and isValid(dialog):
             dialog.close()
             dialog.deleteLater()
+        if after is not None:
+            after()
 
     def done(result: Any) -> None:
-        finish()
-        if alive():
+        settle()
+        if wanted():
             on_done(result)
 
-    def failed(exc: BaseException, tb: str) -> None:
-        finish()
-        if not alive():
+    def failed(exc: BaseException) -> None:
+        settle()
+        if not wanted():
             return
         if on_error is not None:
             on_error(exc)
         elif not isinstance(exc, Cancelled):
             raise exc
 
+    job._settle = settle
     job.signals.done.connect(done)
     job.signals.failed.connect(failed)
-    (pool or QThreadPool.globalInstance()).start(job)
+    pool.start(job)
     return job
+
+
+def wait_for_jobs(msecs: int = -1) -> None:
+    """At exit, once the event loop has stopped: ask every running job to stop, then let the workers end before
+    Python tears down their Qt objects (a worker emitting into a deleted QObject during interpreter exit crashes
+    the process). Writes already queued still run: what the user saved is saved."""
+    for job in list(_running):
+        job.progress.cancel()
+    for pool in list(_pools):
+        pool.waitForDone(msecs)

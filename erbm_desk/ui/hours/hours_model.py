@@ -63,6 +63,7 @@ class HoursModel(QAbstractTableModel):
         self._errors: dict[int, str] = {}
         self._changed: set[int] = set()
         self.total = Decimal("0.00")
+        self.frozen = False  # another month is on its way: what is typed now would land in the wrong month
 
     # -- loading and reading back -----------------------------------------------------------------------------
 
@@ -119,6 +120,8 @@ class HoursModel(QAbstractTableModel):
     def set_texts(self, first_row: int, texts: Iterable[str]) -> int:
         """Put texts in the Heures cells from `first_row` down (typing, pasting, clearing); returns how many
         fitted. One dataChanged for the block keeps a 500-value paste fast."""
+        if self.frozen:
+            return 0
         rows = []
         for row, text in zip(range(first_row, len(self._rows)), texts):
             self._set_text(row, text)
@@ -166,7 +169,7 @@ class HoursModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.NoItemFlags
-        return _EDITABLE if index.column() == HOURS_COLUMN else _FLAGS
+        return _EDITABLE if index.column() == HOURS_COLUMN and not self.frozen else _FLAGS
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
         if role not in _ROLES or not index.isValid():

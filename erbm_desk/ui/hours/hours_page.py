@@ -1,9 +1,10 @@
 """« Heures »: the monthly hours grid, to type (or paste) a month of hours fast and save it in one go.
 
-Reading a month is a single query (≈ 0.1 s for the busiest month at 10× ERBM scale), done on the UI thread;
-saving goes through a worker with a progress dialog (a few ms a value: every value goes through the rights,
-rules and audit log of save_record) so the window never freezes. Nothing is written while one cell is
-invalid, and leaving a month with unsaved hours asks first.
+Reading a month is a single query (≈ 0.1 s for the busiest month at 10× ERBM scale), made by a reader of the
+database gateway (the newest month asked for wins); saving goes through its writer with a progress dialog (a few
+ms a value: every value goes through the rights, rules and audit log of save_record) so the window never freezes.
+Nothing is written while one cell is invalid, and leaving a month with unsaved hours asks first. `loaded` tells
+when the grid shows the month asked for.
 """
 
 from __future__ import annotations
@@ -36,9 +37,10 @@ from erbm_desk.services.database.opening import Database
 from erbm_desk.services.hours.month_grid import MonthInvalid, month_rows, save_month
 from erbm_desk.services.progress import Cancelled
 from erbm_desk.services.records.writes import RecordInvalid
+from erbm_desk.ui.database.changes import Changes, shown_with
+from erbm_desk.ui.database.gateway import gateway_for
 from erbm_desk.ui.hours.hours_model import HOURS_COLUMN, HoursModel
 from erbm_desk.ui.hours.hours_table import HoursTable
-from erbm_desk.ui.database.workers import run_job
 
 _ERROR_STYLE = "color: #b00020;"
 _INFO_STYLE = "color: palette(window-text);"
@@ -70,12 +72,26 @@ def _filter_combo(everything: str) -> QComboBox:
     return combo
 
 
+def _filter_choices(s) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Worker side: the companies and the operations (« cité — opération ») the filters offer."""
+    companies = s.execute(select(Company.id, Company.name).order_by(Company.name)).all()
+    operations = s.execute(
+        select(Operation.id, Cite.name, Operation.name).join(Cite).order_by(Cite.name, Operation.name)
+    ).all()
+    return [(cid, name) for cid, name in companies], [(oid, f"{c} — {o}") for oid, c, o in operations]
+
+
 class HoursPage(QWidget):
-    changed = Signal()  # hours were saved: other pages (dashboard, lists) may refresh
+    changed = Signal()  # this page saved hours (the gateway tells the other views what changed)
+    loaded = Signal()  # the grid shows the month and filters asked for
+
+    WATCHED = shown_with("hours_entry")  # its contracts, their people, companies, operations and cités
 
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db
+        self.gateway = gateway_for(db)
+        self._reading: set[str] = set()  # reads on their way: "filters", "month"
         self.month = previous_month()
         self.company_id: int | None = None
         self.operation_id: int | None = None
@@ -144,20 +160,30 @@ class HoursPage(QWidget):
 
     # -- loading ----------------------------------------------------------------------------------------------
 
+    @property
+    def loading(self) -> bool:
+        """The filters' lists or the month's rows are still on their way."""
+        return bool(self._reading)
+
+    def concerned_by(self, changes: Changes) -> bool:
+        return changes.touches(*self.WATCHED)
+
     def refresh(self) -> None:
         """Reload the filters' lists and the month's rows; unsaved cells of contracts still listed are kept."""
         if self._saving:
             return  # the grid is frozen until the save reports; it then shows what was written
-        with self.db.sessions() as s:
-            companies = s.execute(select(Company.id, Company.name).order_by(Company.name)).all()
-            operations = s.execute(
-                select(Operation.id, Cite.name, Operation.name).join(Cite).order_by(Cite.name, Operation.name)
-            ).all()
-        self._fill_combo(self.company_combo, [(cid, name) for cid, name in companies], self.company_id)
-        self._fill_combo(self.operation_combo, [(oid, f"{c} — {o}") for oid, c, o in operations], self.operation_id)
-        self.company_id = self.company_combo.currentData()
-        self.operation_id = self.operation_combo.currentData()
-        self._load(keep_edits=True)
+        self._reading.add("filters")
+
+        def read(choices) -> None:
+            self._reading.discard("filters")
+            companies, operations = choices
+            self._fill_combo(self.company_combo, companies, self.company_id)
+            self._fill_combo(self.operation_combo, operations, self.operation_id)
+            self.company_id = self.company_combo.currentData()
+            self.operation_id = self.operation_combo.currentData()
+            self._load(keep_edits=True)
+
+        self.gateway.read(self, _filter_choices, read, self._read_failed, latest="filters")
 
     def _fill_combo(self, combo: QComboBox, items: list[tuple[int, str]], current: int | None) -> None:
         combo.blockSignals(True)
@@ -179,14 +205,30 @@ class HoursPage(QWidget):
             w.blockSignals(False)
 
     def _load(self, keep_edits: bool = False) -> None:
+        """Read the month's rows in a worker (a newer month or filter asked for meanwhile wins), then show them."""
         self._sync_selectors()
-        with self.db.sessions() as s:
-            rows = month_rows(s, self.month, self.company_id, self.operation_id)
-        self._notice = "" if rows else f"Aucun contrat en cours en {format_month(self.month)} pour ces filtres."
-        self.model.load(rows, keep_edits=keep_edits)
-        if rows:
-            self.table.setCurrentIndex(self.model.index(0, HOURS_COLUMN))
-            self.table.scrollToTop()
+        self._reading.add("month")
+        self.model.frozen = True
+        month, company_id, operation_id = self.month, self.company_id, self.operation_id
+
+        def read(rows) -> None:
+            self._reading.discard("month")
+            self.model.frozen = False
+            self._notice = "" if rows else f"Aucun contrat en cours en {format_month(month)} pour ces filtres."
+            self.model.load(rows, keep_edits=keep_edits)
+            if rows:
+                self.table.setCurrentIndex(self.model.index(0, HOURS_COLUMN))
+                self.table.scrollToTop()
+            self.loaded.emit()
+
+        self.gateway.read(self, lambda s: month_rows(s, month, company_id, operation_id), read, self._read_failed,
+                          latest="month")
+
+    def _read_failed(self, exc: BaseException) -> None:
+        self._reading.clear()
+        self.model.frozen = False
+        self._notice = f"Lecture impossible : {exc}"
+        self._show_state(error=True)
 
     # -- leaving a month with unsaved hours -------------------------------------------------------------------
 
@@ -277,7 +319,8 @@ class HoursPage(QWidget):
 
         self._set_saving(True)
         # A progress dialog with « Annuler » shows if the save lasts over half a second (≈ 3 ms a value).
-        run_job(job, done, failed, owner=self, progress_label=f"Enregistrement des heures de {format_month(month)}…")
+        self.gateway.job(self, job, done, failed, writes=True,
+                         progress_label=f"Enregistrement des heures de {format_month(month)}…")
         return True
 
     def _set_saving(self, saving: bool) -> None:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from erbm_desk.domain.text import fold
 from erbm_desk.domain.french import format_hours, format_money
 from erbm_desk.domain.entities import Column, Kind
-from erbm_desk.ui.window.workspace import Choices, PickLists
+from erbm_desk.ui.records.pick_lists import Choices, PickLists
 
 LONG_TEXT = 1000  # a TEXT column allowing this many characters gets a multi-line editor
 MAX_MATCHES = 60  # lines a reference picker's drop-down shows

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolBu
 
 from erbm_desk.services.records.lists import Filter, filters_of
 from erbm_desk.ui.records.fields import DateEdit, RefPicker
-from erbm_desk.ui.window.workspace import Workspace
+from erbm_desk.ui.records.workspace import Workspace
 
 SMALL_LISTS = ("epci", "bailleur")  # offered in a drop-down; longer lists get a type-ahead picker
 SEARCH_DELAY_MS = 180

@@ -1,7 +1,9 @@
 """A page per entity: search and filters above the list, the record's form beside it, related records below.
 
-The list reloads in a worker; the form shows the selected record. While the form holds unsaved changes the
-selection stays on its record: the user saves (Ctrl+S) or cancels (Échap) first, nothing is lost silently.
+The list, the record and its related lists are read in workers; the form shows the selected record once it
+arrives. While the form holds unsaved changes the selection stays on its record: the user saves (Ctrl+S) or
+cancels (Échap) first, nothing is lost silently. After a write, the page refreshes only when the write touched
+what it shows (`concerned_by`).
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBox
 from erbm_desk.domain.french import format_int
 from erbm_desk.domain.entities import SPECS
 from erbm_desk.services.records.lists import ListQuery
+from erbm_desk.ui.common.window_state import remember_splitter
+from erbm_desk.ui.database.changes import Changes, shown_with
 from erbm_desk.ui.records.filter_bar import FilterBar
-from erbm_desk.ui.records.record_form import NEW_TITLES, RecordForm
+from erbm_desk.ui.records.record_form import RecordForm
 from erbm_desk.ui.records.record_table import RecordTable
-from erbm_desk.ui.records.related_panel import RELATED, RelatedPanel
-from erbm_desk.ui.window.window_state import remember_splitter
+from erbm_desk.ui.records.related_panel import RelatedPanel
 from erbm_desk.ui.records.table_model import RecordTableModel
-from erbm_desk.ui.window.workspace import Workspace
+from erbm_desk.ui.records.workspace import Workspace
 
 SEARCH_HINTS = {
     "cite": "nom, commune, bailleur…",
@@ -39,11 +42,11 @@ class ListPage(QWidget):
         self.setObjectName(f"page_{entity}")
         # Built in the order Tab visits them: search and filters, the list, the form, the related records.
         self.filters = FilterBar(ws, entity, SEARCH_HINTS.get(entity, ""), self)
-        self.model = RecordTableModel(ws.db, ListQuery(entity), self, ws.reads)
+        self.model = RecordTableModel(ws.db, ListQuery(entity), self)
         self.table = RecordTable(self.model, self)
         self.table.setObjectName(f"table_{entity}")
         self.form = RecordForm(ws, entity, parent=self)
-        self.related = RelatedPanel(ws, entity, self) if entity in RELATED else None
+        self.related = RelatedPanel(ws, entity, self) if self.spec.related else None
         self._layout()
         self.filters.search_changed.connect(self._search)
         self.filters.filter_changed.connect(self._filter)
@@ -55,6 +58,7 @@ class ListPage(QWidget):
         self.form.deleted.connect(self._deleted)
         self.form.state_changed.connect(self._form_state)
         self.stale = False
+        self.watched = shown_with(entity).union(*(shown_with(r.entity) for r in self.spec.related))
         self.reload()
 
     def _layout(self) -> None:
@@ -62,7 +66,7 @@ class ListPage(QWidget):
         title.setStyleSheet("font-size: 16pt; font-weight: 600;")
         self.count = QLabel()
         self.count.setObjectName("count")
-        self.new_button = QPushButton(NEW_TITLES[self.entity])
+        self.new_button = QPushButton(self.spec.new_title)
         self.new_button.setToolTip("Ctrl+N")
         self.new_button.clicked.connect(self.new_record)
         top = QHBoxLayout()
@@ -102,12 +106,15 @@ class ListPage(QWidget):
         self.count.setText("Chargement…")
         self.model.reload(keep_id=self.form.record_id)
 
+    def concerned_by(self, changes: Changes) -> bool:
+        """Does a write change what this page shows (its records, the names they show, their related lists)?"""
+        return changes.touches(*self.watched)
+
     def refresh(self) -> None:
         """Data changed (here or elsewhere): reload the list, the record shown and its related lists."""
         self.stale = False
         if not self.form.dirty and not self.form.saving and self.form.record_id is not None:
-            if not self.form.load(self.form.record_id):
-                self._show_related(None)
+            self.form.load(self.form.record_id, lambda found: found or self._show_related(None))
         self.reload()
         if self.related is not None and self.form.record_id is not None:
             self.related.refresh()
@@ -152,11 +159,15 @@ class ListPage(QWidget):
     # --- the record ----------------------------------------------------------------------------------------
 
     def show_record(self, record_id: int, select: bool = True) -> None:
-        """Show a record in the form (and select it in the list when the list holds it)."""
-        if self.form.load(record_id):
-            self._show_related(record_id)
-            if select:
-                self._select_quietly(record_id)
+        """Show a record in the form once read (and select it in the list when the list holds it)."""
+
+        def shown(found: bool) -> None:
+            if found:
+                self._show_related(record_id)
+                if select:
+                    self._select_quietly(record_id)
+
+        self.form.load(record_id, shown)
 
     def _show_related(self, record_id: int | None) -> None:
         if self.related is not None:

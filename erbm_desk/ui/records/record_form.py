@@ -3,11 +3,12 @@
 Each field is checked as it is typed (the column's parser, then the domain's record rules) and its French
 message shows under it; saving also runs the database checks (duplicates, references, contract period) and
 `RecordInvalid.errors` lands next to the fields concerned. Ctrl+S saves, Échap cancels (menu and page actions).
+A record is read and written in workers (the database gateway): `load(id, then)` fills the form when it arrives.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -29,19 +30,9 @@ from erbm_desk.domain.entities import SPECS
 from erbm_desk.domain.validation import record_problems
 from erbm_desk.services.records.lists import dependents_text, record_title, record_values
 from erbm_desk.services.records.writes import RecordInvalid, dependents
-from erbm_desk.ui.window.dialogs import ask, error_color
+from erbm_desk.ui.common.dialogs import ask, error_color
 from erbm_desk.ui.records.fields import Field, RefPicker
-from erbm_desk.ui.window.workspace import Workspace
-
-NEW_TITLES = {
-    "cite": "Nouvelle cité",
-    "operation": "Nouvelle opération",
-    "funding": "Nouvelle ligne de financement",
-    "company": "Nouvelle entreprise",
-    "beneficiary": "Nouveau bénéficiaire",
-    "contract": "Nouveau contrat d'insertion",
-    "hours_entry": "Nouveau mois d'heures",
-}
+from erbm_desk.ui.records.workspace import Workspace
 
 
 class _UndoPassThrough(QObject):
@@ -56,10 +47,19 @@ class _UndoPassThrough(QObject):
         return False
 
 
+def read_record(session, entity: str, record_id: int) -> tuple[dict[str, Any], dict[str, str], str] | None:
+    """Worker side: (values, names of the records referenced, title) of a record; None when it is gone."""
+    found = record_values(session, entity, record_id)
+    if found is None:
+        return None
+    return found[0], found[1], record_title(session, entity, record_id)
+
+
 class RecordForm(QWidget):
     saved = Signal(int)  # id of the record created or changed
     deleted = Signal(int)
     state_changed = Signal()  # record shown, unsaved changes or saving changed
+    shown = Signal(object)  # a record asked for by `load` is shown (its id), or was gone (None)
 
     def __init__(self, ws: Workspace, entity: str, fixed: dict[str, Any] | None = None,
                  parent: QWidget | None = None):
@@ -160,24 +160,34 @@ class RecordForm(QWidget):
 
     def new(self, defaults: dict[str, Any] | None = None) -> None:
         """An empty form for a new record (with `defaults` filled in, names given as key+'_name')."""
+        self.ws.gateway.drop(self, "record")  # a record still on its way must not fill the empty form
         self.record_id = None
         self._defaults = dict(defaults or {})
         self._context = {}
         self._fill({c.key: self._defaults.get(c.key) for c in self.spec.columns},
                    {k.removesuffix("_name"): v for k, v in self._defaults.items() if k.endswith("_name")})
-        self.title.setText(NEW_TITLES[self.entity])
+        self.title.setText(self.spec.new_title)
         self._settle()
 
-    def load(self, record_id: int) -> bool:
-        """Show a record (a primary-key read: a blink). False, and an empty form, when it no longer exists."""
-        with self.ws.db.sessions() as s:
-            found = record_values(s, self.entity, record_id)
-            title = record_title(s, self.entity, record_id) if found else ""
+    def load(self, record_id: int, then: Callable[[bool], None] | None = None) -> None:
+        """Show a record once read in a worker (a primary-key read: a blink); then `then(True)`, or `then(False)`
+        and an empty form when it no longer exists. A newer `load` wins over one still on its way."""
+        entity = self.entity
+
+        def arrived(found) -> None:
+            shown = self._show(record_id, found)
+            self.shown.emit(record_id if shown else None)
+            if then is not None:
+                then(shown)
+
+        self.ws.read(self, lambda s: read_record(s, entity, record_id), arrived, latest="record")
+
+    def _show(self, record_id: int, found) -> bool:
         if found is None:
             self.new()
             self.show_message("Cet enregistrement n'existe plus.")
             return False
-        values, names = found
+        values, names, title = found
         self.record_id = record_id
         self._context = {k: v for k, v in values.items() if k not in self.fields and k not in self.fixed}
         self._fill(values, names)
@@ -281,14 +291,16 @@ class RecordForm(QWidget):
         self.show_message("Enregistrement…")
         if "version" in self._context:
             values["version"] = self._context["version"]
-        self.ws.records.save(self.entity, values, self.record_id, self._saved_ok, self._save_failed)
+        self.ws.records.save(self, self.entity, values, self.record_id, self._saved_ok, self._save_failed)
         return True
 
     def _saved_ok(self, record_id: int) -> None:
-        self.save_button.setEnabled(True)
-        self.load(record_id)
-        self.ws.status(f"Fiche « {self.title.text()} » enregistrée.")
-        self.saved.emit(record_id)
+        def shown(_found: bool) -> None:
+            self.save_button.setEnabled(True)
+            self.ws.status(f"Fiche « {self.title.text()} » enregistrée.")
+            self.saved.emit(record_id)
+
+        self.load(record_id, shown)
 
     def _save_failed(self, exc: BaseException) -> None:
         self.saving = False
@@ -333,14 +345,14 @@ class RecordForm(QWidget):
                 self, "Supprimer",
                 f"Supprimer « {title} » ?",
                 "Supprimer",
-                lambda: self.ws.records.delete(entity, record_id, lambda: self._deleted(record_id),
+                lambda: self.ws.records.delete(self, entity, record_id, lambda: self._deleted(record_id),
                                                lambda exc: self.show_message(f"Suppression impossible : {exc}", True)),
                 informative=(f"Seront aussi supprimés : {also}.\n\n" if also else "")
                 + "Vous pourrez revenir en arrière avec Édition > Annuler (Ctrl+Z).",
                 icon=QMessageBox.Warning,
             )
 
-        self.ws.read(lambda s: (record_title(s, entity, record_id), dependents(s, entity, record_id)), confirm, self)
+        self.ws.read(self, lambda s: (record_title(s, entity, record_id), dependents(s, entity, record_id)), confirm)
 
     def _deleted(self, record_id: int) -> None:
         self.new()

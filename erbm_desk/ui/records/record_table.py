@@ -49,9 +49,12 @@ class RecordTable(QTableView):
         return index.data(ID_ROLE) if index.isValid() else None
 
     def select_id(self, record_id: int | None) -> bool:
-        """Select (and scroll to) a record's row; False when the list does not hold it."""
+        """Select (and scroll to) a record's row; False when no row loaded holds it (when the list holds it further
+        down, its rows are loaded in a worker and it is selected then)."""
         model: RecordTableModel = self.model()
         row = model.row_of(record_id) if record_id is not None else -1
+        if row < 0 and record_id is not None and model.position(record_id) >= 0:
+            model.ensure_loaded(model.position(record_id), lambda: self._select_if_current(record_id))
         if row < 0:
             self.clearSelection()
             self.setCurrentIndex(model.index(-1, -1))
@@ -60,3 +63,8 @@ class RecordTable(QTableView):
         self.setCurrentIndex(index)
         self.scrollTo(index)
         return True
+
+    def _select_if_current(self, record_id: int) -> None:
+        """The rows down to a record have arrived: select it, unless another was chosen meanwhile."""
+        if self.current_id() is None:
+            self.select_id(record_id)

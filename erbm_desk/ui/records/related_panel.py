@@ -2,7 +2,8 @@
 lines and contracts, a company's or beneficiary's contracts, a contract's months of hours.
 
 Opening a row (double-click or Entrée) goes to that record's page; funding lines and months of hours have no
-page of their own and open in a small form instead, where they can also be added.
+page of their own and open in a small form instead, where they can also be added. Everything they show is read
+in workers (the database gateway).
 """
 
 from __future__ import annotations
@@ -14,38 +15,26 @@ from erbm_desk.domain.french import format_hours
 from erbm_desk.domain.entities import SPECS, Kind
 from erbm_desk.domain.values import parse_month
 from erbm_desk.services.records.lists import ListQuery, hours_total, record_name, record_values
+from erbm_desk.ui.common.window_state import restore_geometry, save_geometry
 from erbm_desk.ui.records.record_form import RecordForm
 from erbm_desk.ui.records.record_table import RecordTable
-from erbm_desk.ui.window.window_state import restore_geometry, save_geometry
 from erbm_desk.ui.records.table_model import RecordTableModel
-from erbm_desk.ui.window.workspace import Workspace
-
-# entity shown -> (tab title, related entity, filter of the related list)
-RELATED: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "cite": (("Opérations", "operation", "cite"), ("Contrats", "contract", "cite")),
-    "operation": (("Financements", "funding", "operation"), ("Contrats", "contract", "operation")),
-    "company": (("Contrats", "contract", "company"),),
-    "beneficiary": (("Contrats", "contract", "beneficiary"), ("Heures", "hours_entry", "beneficiary")),
-    "contract": (("Heures", "hours_entry", "contract"),),
-}
-# records without a page of their own, edited in a dialog: entity -> the key of the record they belong to
-CHILDREN = {"funding": "operation_id", "hours_entry": "contract_id"}
-FIRST_SORT = {"hours_entry": "month", "contract": "start_date", "operation": "name"}
-
+from erbm_desk.ui.records.workspace import Workspace
 
 class RecordDialog(QDialog):
-    """A funding line or a month of hours, in the same generic form, attached to its operation or contract."""
+    """A record edited under another (its description's `edited_under`: a funding line under its operation, a
+    month of hours under its contract), in the same generic form."""
 
     def __init__(self, ws: Workspace, entity: str, parent_id: int, record_id: int | None = None,
                  defaults: dict | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        key = CHILDREN[entity]
+        key = SPECS[entity].edited_under.key
         self.setWindowTitle(SPECS[entity].label)
         self.form = RecordForm(ws, entity, fixed={key: parent_id}, parent=self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
-        with ws.db.sessions() as s:
-            self.form.set_fixed_name(key, record_name(s, SPECS[entity].column(key).ref, parent_id))
+        ref = SPECS[entity].column(key).ref
+        ws.read(self, lambda s: record_name(s, ref, parent_id), lambda name: self.form.set_fixed_name(key, name))
         if record_id is not None:
             self.form.load(record_id)
         else:
@@ -77,8 +66,8 @@ class RelatedList(QWidget):
         self.entity = entity
         self.filter_key = filter_key
         self.owner_id: int | None = None
-        self.model = RecordTableModel(ws.db, ListQuery(entity, filters={filter_key: -1}, sort=FIRST_SORT.get(entity)),
-                                      self, ws.reads)
+        self.spec = spec = SPECS[entity]
+        self.model = RecordTableModel(ws.db, ListQuery(entity, filters={filter_key: -1}, sort=spec.first_sort), self)
         self.table = RecordTable(self.model, self)
         self.table.setObjectName(f"related_{entity}")
         for i, column in enumerate(self.model.columns):  # the record we are under is not worth a column
@@ -91,8 +80,9 @@ class RelatedList(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.footer, 1)
         self.add_button: QPushButton | None = None
-        if CHILDREN.get(entity, "").removesuffix("_id") == owner:
-            self.add_button = QPushButton(f"Ajouter {'un mois' if entity == 'hours_entry' else 'un financement'}…")
+        under = spec.edited_under
+        if under is not None and spec.column(under.key).ref == owner:  # added here, under the record shown
+            self.add_button = QPushButton(under.add_label)
             self.add_button.clicked.connect(self.add)
             bottom.addWidget(self.add_button)
         layout.addLayout(bottom)
@@ -107,31 +97,34 @@ class RelatedList(QWidget):
 
     def _loaded(self) -> None:
         n = len(self.model.ids)
-        if self.entity != "hours_entry":
+        if self.spec.summed is None:
             self.footer.setText(f"{n} enregistrement{'s' if n > 1 else ''}")
             return
         query = self.model.query
-        self.ws.read(lambda s: hours_total(s, query),
-                     lambda total: self.footer.setText(f"{n} mois · {format_hours(total)} h au total"), self)
+        self.ws.read(self, lambda s: hours_total(s, query),
+                     lambda total: self.footer.setText(f"{n} mois · {format_hours(total)} h au total"), latest="total")
 
     def open(self, record_id: int) -> None:
-        if self.entity not in CHILDREN:
+        if self.spec.edited_under is None:  # a record with a page of its own
             self.ws.open_record(self.entity, record_id)
             return
-        key = CHILDREN[self.entity]
-        with self.ws.db.sessions() as s:
-            found = record_values(s, self.entity, record_id)
-        if found is not None:
-            RecordDialog(self.ws, self.entity, found[0][key], record_id, parent=self).open()
+        key, entity = self.spec.edited_under.key, self.entity
+
+        def arrived(found) -> None:
+            if found is not None:
+                RecordDialog(self.ws, entity, found[0][key], record_id, parent=self).open()
+
+        self.ws.read(self, lambda s: record_values(s, entity, record_id), arrived, latest="open")
 
     def add(self) -> None:
         if self.owner_id is None:
             return
         defaults = {}
-        if self.entity == "hours_entry" and self.model.rows:  # the month after the last one typed
-            month_col = [c.key for c in self.model.columns].index("month")
-            last = max(parse_month(row[month_col]) for row in self.model.rows)
-            defaults["month"] = last.replace(year=last.year + last.month // 12, month=last.month % 12 + 1)
+        months = [i for i, c in enumerate(self.model.columns) if c.kind is Kind.MONTH]
+        if months and self.model.rows:  # a record of a month: the month after the last one typed
+            last = max(parse_month(row[months[0]]) for row in self.model.rows)
+            key = self.model.columns[months[0]].key
+            defaults[key] = last.replace(year=last.year + last.month // 12, month=last.month % 12 + 1)
         RecordDialog(self.ws, self.entity, self.owner_id, defaults=defaults, parent=self).open()
 
 
@@ -139,7 +132,7 @@ class RelatedPanel(QTabWidget):
     def __init__(self, ws: Workspace, entity: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setDocumentMode(True)
-        self.lists = [RelatedList(ws, entity, title, related, key, self) for title, related, key in RELATED[entity]]
+        self.lists = [RelatedList(ws, entity, r.title, r.entity, r.filter_key, self) for r in SPECS[entity].related]
         for i, lst in enumerate(self.lists):
             self.addTab(lst, lst.title)
             lst.model.loaded.connect(lambda i=i, lst=lst: self.setTabText(i, f"{lst.title} ({len(lst.model.ids)})"))

@@ -1,67 +1,25 @@
-"""Writing records off the UI thread, each write a step of Édition > Annuler / Rétablir (Ctrl+Z / Ctrl+Y).
+"""Every creation, change and deletion of a record as a step of Édition > Annuler / Rétablir (Ctrl+Z / Ctrl+Y).
 
-`Writer` runs writes one at a time, in order, on a single worker thread (a delete that takes a cité's hundreds
-of hours with it must not freeze the window). `Records` makes every creation, change and deletion an undoable
-step: a step is pushed once its write has succeeded, and its undo/redo replay through the same writer
-(a creation is undone by `delete_record`, redone by `restore_deleted`: same ids, same UUIDs).
+Writes go through the database gateway's one writer (a delete that takes a cité's hundreds of hours with it
+must not freeze the window). A step is pushed once its write has succeeded, and its undo/redo replay through the
+same writer (a creation is undone by `delete_record`, redone by `restore_deleted`: same ids, same UUIDs).
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from shiboken6 import isValid
 from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import MODELS
-from erbm_desk.services.database.opening import Database
 from erbm_desk.services.records.lists import record_title
 from erbm_desk.services.records.writes import Deleted, delete_record, restore_deleted, save_record
-from erbm_desk.ui.database.workers import run_job
+from erbm_desk.ui.database.gateway import Gateway
 
 Work = Callable[[Session], Any]
-
-
-class Writer(QObject):
-    written = Signal()  # after every write that succeeded
-    failed = Signal(str)  # a write with no error handler of its own failed (French message)
-
-    def __init__(self, db: Database, parent: QObject | None = None):
-        super().__init__(parent)
-        self.db = db
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)  # one writer: writes happen in the order they were asked for
-        self.pending = 0
-
-    def submit(self, work: Work, on_done: Callable[[Any], None] | None = None,
-               on_error: Callable[[BaseException], None] | None = None) -> None:
-        """Run `work(session)` in one transaction on the writer thread; callbacks come back on the UI thread."""
-        db = self.db
-
-        def job(_progress):
-            with db.session() as s:
-                return work(s)
-
-        def done(result: Any) -> None:
-            self.pending -= 1
-            if on_done is not None:
-                on_done(result)
-            self.written.emit()
-
-        def error(exc: BaseException) -> None:
-            self.pending -= 1
-            if on_error is not None:
-                on_error(exc)
-            else:
-                self.failed.emit(str(exc))
-
-        self.pending += 1
-        run_job(job, done, error, owner=self, pool=self.pool)
-
-    def wait(self, msecs: int = 30_000) -> bool:
-        """Block until every write has run (closing the window, tests)."""
-        return self.pool.waitForDone(msecs)
 
 
 class _Step(QUndoCommand):
@@ -88,12 +46,12 @@ class Records(QObject):
 
     history_broken = Signal(str)  # an undo or redo failed: the history was cleared (French message)
 
-    def __init__(self, writer: Writer, stack: QUndoStack, parent: QObject | None = None):
+    def __init__(self, gateway: Gateway, stack: QUndoStack, parent: QObject | None = None):
         super().__init__(parent)
-        self.writer = writer
+        self.gateway = gateway
         self.stack = stack
 
-    def save(self, entity: str, values: dict[str, Any], record_id: int | None,
+    def save(self, owner: QObject, entity: str, values: dict[str, Any], record_id: int | None,
              on_done: Callable[[int], None], on_error: Callable[[BaseException], None]) -> None:
         """Create (record_id None) or change a record; `on_error` gets RecordInvalid with the field messages
         (ConflictError when `values["version"]` is no longer the record's: someone changed it meanwhile)."""
@@ -118,11 +76,12 @@ class Records(QObject):
                     undo=lambda s: save_record(s, entity, before, rid),
                     redo=lambda s: save_record(s, entity, values, rid),
                 ))
-            on_done(rid)
+            if isValid(owner):
+                on_done(rid)
 
-        self.writer.submit(work, done, on_error)
+        self.gateway.write(self, work, done, self._for(owner, on_error))
 
-    def delete(self, entity: str, record_id: int, on_done: Callable[[], None] | None = None,
+    def delete(self, owner: QObject, entity: str, record_id: int, on_done: Callable[[], None] | None = None,
                on_error: Callable[[BaseException], None] | None = None) -> None:
         """Delete a record and what depends on it (the caller has asked for confirmation)."""
         snapshot: dict[str, Deleted] = {}
@@ -141,10 +100,18 @@ class Records(QObject):
                 undo=lambda s: restore_deleted(s, snapshot["rows"]),
                 redo=remove,
             ))
-            if on_done is not None:
+            if on_done is not None and isValid(owner):
                 on_done()
 
-        self.writer.submit(work, done, on_error)
+        self.gateway.write(self, work, done, self._for(owner, on_error))
+
+    @staticmethod
+    def _for(owner: QObject, on_error: Callable[[BaseException], None] | None):
+        """The write is this history's (its step is pushed whatever became of the form); the form hears of a
+        refusal only while it exists."""
+        if on_error is None:
+            return None
+        return lambda exc: on_error(exc) if isValid(owner) else None
 
     def _push_creation(self, entity: str, record_id: int, title: str) -> None:
         snapshot: dict[str, Deleted] = {}  # filled on the writer thread by the undo, read by the redo after it
@@ -165,4 +132,4 @@ class Records(QObject):
                 f"Impossible d'annuler ou de rétablir cette action : {exc}\nL'historique d'annulation a été vidé."
             )
 
-        self.writer.submit(work, on_error=failed)
+        self.gateway.write(self, work, failed=failed)

@@ -34,7 +34,7 @@ from erbm_desk.charts.style import fr_month
 from erbm_desk.services.progress import Cancelled
 from erbm_desk.services.reporting.bilan_request import BilanRequest
 from erbm_desk.services.reporting.indicators import SCOPE_LABELS, Period, Scope
-from erbm_desk.ui.window.dialogs import ok_cancel
+from erbm_desk.ui.common.dialogs import ok_cancel
 from erbm_desk.ui.database.workers import run_job
 
 ACTION_TEXT = "Bilan pour le comité…"

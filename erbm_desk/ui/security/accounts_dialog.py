@@ -1,5 +1,6 @@
 """The administrator's dialog: accounts and roles, mandatory sign-in, retention and small-count settings; and
-`install_account_actions(window)`, the « Sécurité » menu. Every action calls a service, which checks rights."""
+`install_account_actions(window)`, the « Sécurité » menu. Every action calls a service, which checks rights, in
+a worker of the database gateway: the list and the settings show once read, a change once written."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ from erbm_desk.paths import APP_NAME
 from erbm_desk.services.security import accounts, authz
 from erbm_desk.services.security import database_settings as settings
 from erbm_desk.services.database.opening import Database
-from erbm_desk.ui.window.dialogs import ok_cancel
+from erbm_desk.ui.common.dialogs import ok_cancel
+from erbm_desk.ui.database.changes import Changes
+from erbm_desk.ui.database.gateway import gateway_for
 from erbm_desk.ui.security.login_dialog import LoginDialog, NewAccountDialog
 
 HEADERS = ("Utilisateur", "Nom", "Rôle", "Actif", "Dernière connexion", "Échecs")
@@ -37,6 +40,7 @@ class AccountsDialog(QDialog):
         super().__init__(parent)
         authz.require(db, authz.ACCOUNTS_MANAGE)
         self.db = db
+        self.gateway = gateway_for(db)
         self.setWindowTitle(f"Comptes et rôles — {APP_NAME}")
         self.resize(760, 480)
         layout = QVBoxLayout(self)
@@ -58,36 +62,48 @@ class AccountsDialog(QDialog):
         self.required.setChecked(db.login_required)
         self.required.toggled.connect(self.set_required)
         form.addRow(self.required)
-        with db.sessions() as s:
-            years = settings.read_database_setting(s, settings.RETENTION_YEARS)
-            threshold = settings.read_database_setting(s, settings.SMALL_COUNT_THRESHOLD)
-        self.years = QSpinBox(minimum=1, maximum=30, value=years, suffix=" ans")
-        self.threshold = QSpinBox(minimum=1, maximum=50, value=threshold)
+        self.years = QSpinBox(minimum=1, maximum=30, suffix=" ans", enabled=False)
+        self.threshold = QSpinBox(minimum=1, maximum=50, enabled=False)
         form.addRow(settings.SETTINGS[settings.RETENTION_YEARS].label + " :", self.years)
         form.addRow(settings.SETTINGS[settings.SMALL_COUNT_THRESHOLD].label + " :", self.threshold)
-        save = QPushButton("Enregistrer les réglages")
-        save.clicked.connect(self.save_settings)
-        form.addRow(save)
+        self.save_button = QPushButton("Enregistrer les réglages", enabled=False)  # once the settings are read
+        self.save_button.clicked.connect(self.save_settings)
+        form.addRow(self.save_button)
         layout.addLayout(form)
         close = QDialogButtonBox(QDialogButtonBox.Close)
         close.rejected.connect(self.reject)
         layout.addWidget(close)
+        self.gateway.read(self, lambda s: (settings.read_database_setting(s, settings.RETENTION_YEARS),
+                                           settings.read_database_setting(s, settings.SMALL_COUNT_THRESHOLD)),
+                          self._settings_read)
         self.refresh()
 
-    def _call(self, fn) -> bool:
-        """Run a service call in one transaction; a refusal is shown, never raised."""
-        try:
-            with self.db.session() as s:
-                fn(s)
-        except (accounts.AccountInvalid, authz.AccessDenied, ValueError) as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return False
-        self.refresh()
-        return True
+    def _settings_read(self, values: tuple[int, int]) -> None:
+        self.years.setValue(values[0])
+        self.threshold.setValue(values[1])
+        for widget in (self.years, self.threshold, self.save_button):
+            widget.setEnabled(True)
+
+    def _call(self, fn, then=None) -> None:
+        """Run a service call in one transaction on the writer; then the list again and `then()`. A refusal is
+        shown, never raised."""
+
+        def done(_result) -> None:
+            self.refresh()
+            if then is not None:
+                then()
+
+        def failed(exc: BaseException) -> None:
+            QMessageBox.warning(self, APP_NAME, str(exc) if isinstance(
+                exc, (accounts.AccountInvalid, authz.AccessDenied, ValueError)) else f"Modification impossible : {exc}")
+
+        self.gateway.write(self, fn, done, failed)
 
     def refresh(self) -> None:
-        with self.db.sessions() as s:
-            rows = accounts.list_accounts(s)
+        """Read the accounts in a worker, then list them."""
+        self.gateway.read(self, accounts.list_accounts, self._show_accounts, latest="accounts")
+
+    def _show_accounts(self, rows) -> None:
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             last = f"{r.last_login_at:%d/%m/%Y %H:%M}" if r.last_login_at else "jamais"
@@ -132,18 +148,20 @@ class AccountsDialog(QDialog):
         self._call(lambda s: accounts.set_active(s, name, not active))
 
     def set_required(self, on: bool) -> None:
-        try:
-            accounts.set_login_required(self.db, on)
-        except (accounts.AccountInvalid, authz.AccessDenied) as exc:
+        def refused(exc: BaseException) -> None:
             QMessageBox.warning(self, APP_NAME, str(exc))
             self.required.blockSignals(True)
             self.required.setChecked(not on)
             self.required.blockSignals(False)
 
+        db = self.db
+        self.gateway.job(self, lambda _p: accounts.set_login_required(db, on), lambda _r: None, refused, writes=True)
+
     def save_settings(self) -> None:
-        if self._call(lambda s: (settings.write_database_setting(s, settings.RETENTION_YEARS, self.years.value()),
-                                 settings.write_database_setting(s, settings.SMALL_COUNT_THRESHOLD, self.threshold.value()))):
-            QMessageBox.information(self, APP_NAME, "Réglages enregistrés.")
+        years, threshold = self.years.value(), self.threshold.value()
+        self._call(lambda s: (settings.write_database_setting(s, settings.RETENTION_YEARS, years),
+                              settings.write_database_setting(s, settings.SMALL_COUNT_THRESHOLD, threshold)),
+                   lambda: QMessageBox.information(self, APP_NAME, "Réglages enregistrés."))
 
 
 class ChangePasswordDialog(QDialog):
@@ -163,12 +181,10 @@ class ChangePasswordDialog(QDialog):
         if self.new.text() != self.confirm.text():
             QMessageBox.warning(self, APP_NAME, "Les deux mots de passe diffèrent.")
             return
-        try:
-            accounts.change_own_password(self.db, self.old.text(), self.new.text())
-        except accounts.AccountInvalid as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return
-        self.accept()
+        db, old, new = self.db, self.old.text(), self.new.text()
+        # Argon2id takes a fraction of a second, twice: in the writer, never on the UI thread.
+        gateway_for(db).job(self, lambda _p: accounts.change_own_password(db, old, new), lambda _r: self.accept(),
+                            lambda exc: QMessageBox.warning(self, APP_NAME, str(exc)), writes=True)
 
 
 def install_account_actions(window) -> QMenu:
@@ -195,8 +211,7 @@ def install_account_actions(window) -> QMenu:
         if LoginDialog(db(), window).exec() != QDialog.Accepted and db().user is None:
             QMessageBox.information(window, APP_NAME, "Personne n'est connecté : les données restent masquées "
                                     "jusqu'à la prochaine connexion.")
-        if hasattr(window, "data_changed"):
-            window.data_changed.emit()
+        gateway_for(db()).announce(Changes.all())  # what may be shown changed with the person
 
     actions = [
         (menu.addAction("Changer d'utilisateur…", switch_user), None),

@@ -1,5 +1,6 @@
 """Browsing the audit log (administrators): filters, the chain check, export to .csv/.xlsx. Read-only: the log
-cannot be edited from the app. Loading, checking and exporting run in a worker (DESIGN rule 2)."""
+cannot be edited from the app. Loading and checking are reads, exporting (which is itself logged) a write, each in
+a worker of the database gateway (DESIGN rule 2)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 from erbm_desk.paths import APP_NAME
 from erbm_desk.services.security import audit_chain, audit_labels, audit_reading, authz
 from erbm_desk.services.database.opening import Database
-from erbm_desk.ui.database.workers import run_job
+from erbm_desk.ui.database.gateway import gateway_for
 
 COLUMNS = ("N°", "Date (UTC)", "Utilisateur", "Action", "Type", "Détail")
 LIMIT = 5000
@@ -67,6 +68,7 @@ class AuditDialog(QDialog):
         super().__init__(parent)
         authz.require(db, authz.AUDIT_READ)
         self.db = db
+        self.gateway = gateway_for(db)
         self.setWindowTitle(f"Journal des modifications — {APP_NAME}")
         self.resize(1100, 600)
         layout = QVBoxLayout(self)
@@ -119,12 +121,8 @@ class AuditDialog(QDialog):
                                  actor=self.actor.text().strip() or None, text=self.search.text().strip() or None,
                                  since=day(self.since), until=day(self.until), limit=LIMIT)
 
-    def _job(self, fn, done) -> None:
-        def work(_progress):
-            with self.db.session() as s:
-                return fn(s)
-
-        run_job(work, done, lambda exc: QMessageBox.warning(self, APP_NAME, str(exc)), owner=self)
+    def _failed(self, exc: BaseException) -> None:
+        QMessageBox.warning(self, APP_NAME, str(exc))
 
     def load(self) -> None:
         flt = self.current_filter()
@@ -135,7 +133,7 @@ class AuditDialog(QDialog):
             more = " (les plus récentes)" if len(entries) >= LIMIT else ""
             self.status.setText(f"{len(entries)} entrée(s){more}.")
 
-        self._job(lambda s: audit_reading.list_entries(s, flt), shown)
+        self.gateway.read(self, lambda s: audit_reading.list_entries(s, flt), shown, self._failed, latest="entries")
 
     def verify(self) -> None:
         def shown(report: audit_chain.ChainReport) -> None:
@@ -144,7 +142,7 @@ class AuditDialog(QDialog):
             box(self, APP_NAME, f"{report.message}{notes}\n\nEmpreinte de la dernière entrée :\n{report.head}")
             self.last_report = report
 
-        self._job(audit_chain.verify_audit_chain, shown)
+        self.gateway.read(self, audit_chain.verify_audit_chain, shown, self._failed, latest="verify")
 
     def export(self, path: str | None = None) -> None:
         if not path:
@@ -153,5 +151,5 @@ class AuditDialog(QDialog):
         if not path:
             return
         flt = self.current_filter()
-        self._job(lambda s: audit_reading.export_entries(s, path, flt),
-                  lambda n: self.status.setText(f"{n} entrée(s) exportée(s) dans {path}."))
+        self.gateway.write(self, lambda s: audit_reading.export_entries(s, path, flt),
+                           lambda n: self.status.setText(f"{n} entrée(s) exportée(s) dans {path}."), self._failed)

@@ -1,63 +1,26 @@
-"""Opening a database as a person: the passphrase of an encrypted file, the sign-in, the first administrator.
+"""Opening a database as a person: the sign-in, the first administrator of a shared database, and the reminders
+shown once the window is open.
 
-The lead wires these in (see `open_database_interactive` and `ensure_signed_in`); the checks themselves live
-in the services (services/accounts.py, services/authz.py): this is only how the window asks.
+`ensure_signed_in(db, parent, then)` is the sign-in step of the opening pipeline (ui/database/opening.py). The
+checks themselves live in the services (services/security/accounts.py, authz.py); every read and write goes
+through the database gateway, in workers: this is only how the window asks.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QVBoxLayout,
-    QWidget,
-)
+from typing import Callable
+
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QMessageBox, QWidget
 
 from erbm_desk.paths import APP_NAME
+from erbm_desk.services.database.opening import Database
 from erbm_desk.services.security import accounts, authz
-from erbm_desk.services.database import sqlcipher as encryption
-from erbm_desk.services.database.opening import Database, DatabaseOpenError, open_database
-from erbm_desk.ui.window.dialogs import ok_cancel
-from erbm_desk.ui.database.workers import run_job
+from erbm_desk.ui.common.form_dialog import FormDialog
+from erbm_desk.ui.database.changes import Changes
+from erbm_desk.ui.database.gateway import gateway_for
 
 
-class _Form(QDialog):
-    def __init__(self, title: str, intro: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle(f"{title} — {APP_NAME}")
-        self.setMinimumWidth(420)
-        layout = QVBoxLayout(self)
-        self.intro = QLabel(intro)
-        self.intro.setWordWrap(True)
-        layout.addWidget(self.intro)
-        self.form = QFormLayout()
-        layout.addLayout(self.form)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020")
-        self.error.setWordWrap(True)
-        layout.addWidget(self.error)
-        self.buttons = ok_cancel(self, on_ok=self.submit)
-        layout.addWidget(self.buttons)
-
-    def field(self, label: str, secret: bool = False, text: str = "") -> QLineEdit:
-        edit = QLineEdit(text)
-        if secret:
-            edit.setEchoMode(QLineEdit.Password)
-        self.form.addRow(label, edit)
-        return edit
-
-    def busy(self, on: bool) -> None:
-        self.buttons.setEnabled(not on)
-
-    def submit(self) -> None:  # pragma: no cover - overridden
-        self.accept()
-
-
-class LoginDialog(_Form):
+class LoginDialog(FormDialog):
     """User name and password; the check (Argon2id, a fraction of a second) runs in a worker."""
 
     def __init__(self, db: Database, parent: QWidget | None = None):
@@ -71,8 +34,10 @@ class LoginDialog(_Form):
     def submit(self) -> None:
         self.busy(True)
         self.error.clear()
-        name, password = self.username.text(), self.password.text()
-        run_job(lambda _p: accounts.sign_in(self.db, name, password), self._done, self._failed, owner=self)
+        name, password, db = self.username.text(), self.password.text(), self.db
+        # A sign-in writes (last sign-in, failed attempts) and changes what every view may show: names or not.
+        gateway_for(db).job(self, lambda _p: accounts.sign_in(db, name, password), self._done, self._failed,
+                            writes=True, changes=Changes.all())
 
     def _done(self, _user) -> None:
         self.busy(False)
@@ -84,15 +49,13 @@ class LoginDialog(_Form):
         self.error.setText(str(exc) if isinstance(exc, authz.AccessDenied) else f"Connexion impossible : {exc}")
 
 
-class NewAccountDialog(_Form):
+class NewAccountDialog(FormDialog):
     """A new account: the first administrator of a shared database, or one added by an administrator."""
 
     def __init__(self, db: Database, parent: QWidget | None = None, first_admin: bool = False):
         intro = ("Cette base partagée n'a encore aucun compte : créez le compte administrateur. Il faudra ensuite "
                  "se connecter pour l'ouvrir." if first_admin else "Nouveau compte.")
         super().__init__("Compte administrateur" if first_admin else "Nouveau compte", intro, parent)
-        from PySide6.QtWidgets import QComboBox
-
         self.db, self.first_admin = db, first_admin
         self.username = self.field("Utilisateur :", text=authz.os_username() if first_admin else "")
         self.display = self.field("Nom affiché :")
@@ -111,72 +74,40 @@ class NewAccountDialog(_Form):
         self.busy(True)
         name, display, password = self.username.text(), self.display.text(), self.password.text()
         role = authz.Role.ADMIN if self.first_admin else self.role.currentData()
+        db, first_admin = self.db, self.first_admin
 
         def job(_p):
-            with self.db.session() as s:
+            with db.session() as s:
                 accounts.create_account(s, name, password, role, display)
-            if self.first_admin:
-                accounts.sign_in(self.db, name, password)
+            if first_admin:
+                accounts.sign_in(db, name, password)
 
-        run_job(job, lambda _r: (self.busy(False), self.accept()), self._failed, owner=self)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.busy(False)
-        self.error.setText(str(exc))
-
-
-class PassphraseDialog(_Form):
-    """The passphrase of an encrypted file, or its recovery key."""
-
-    def __init__(self, path, parent: QWidget | None = None):
-        super().__init__("Base chiffrée", f"La base « {path.name} » est chiffrée. Donnez sa phrase de passe (ou, à "
-                         "défaut, la clé de secours reçue lors du chiffrement).", parent)
-        self.path = path
-        self.passphrase = self.field("Phrase de passe :", secret=True)
-        self.recovery = self.field("ou clé de secours :")
-        self.key: bytes | None = None
-
-    def submit(self) -> None:
-        self.busy(True)
-        passphrase, recovery = self.passphrase.text(), self.recovery.text().strip() or None
-        run_job(lambda _p: encryption.unlock(self.path, passphrase, recovery), self._done, self._failed, owner=self)
-
-    def _done(self, key: bytes) -> None:
-        self.busy(False)
-        self.key = key
-        self.accept()
+        gateway_for(db).job(self, job, lambda _r: (self.busy(False), self.accept()), self._failed, writes=True,
+                            changes=Changes.all() if first_admin else None)
 
     def _failed(self, exc: BaseException) -> None:
         self.busy(False)
         self.error.setText(str(exc))
 
 
-def ensure_signed_in(db: Database, parent: QWidget | None = None) -> bool:
-    """True when someone may use `db`: sign-in optional, already signed in, or done now in a dialog.
-    A shared database without any account first asks for its administrator account."""
-    with db.sessions() as s:
-        first = accounts.needs_first_admin(s)
-    if first:
-        return NewAccountDialog(db, parent, first_admin=True).exec() == QDialog.Accepted
-    if db.user is not None:
-        return True
-    return LoginDialog(db, parent).exec() == QDialog.Accepted
+def ensure_signed_in(db: Database, parent: QWidget | None, then: Callable[[bool], None]) -> None:
+    """`then(True)` when someone may use `db`: sign-in optional, already signed in, or done now in a dialog;
+    `then(False)` when the person declined. A shared database without any account first asks for its
+    administrator account (whether it has one is read in a worker)."""
 
+    def known(first_admin: bool) -> None:
+        if first_admin:
+            then(NewAccountDialog(db, parent, first_admin=True).exec() == QDialog.Accepted)
+        elif db.user is not None:
+            then(True)
+        else:
+            then(LoginDialog(db, parent).exec() == QDialog.Accepted)
 
-def open_database_interactive(target: str, parent: QWidget | None = None, **options) -> Database | None:
-    """`open_database`, asking for the passphrase of an encrypted file and for the sign-in; None if the user
-    cancels. Raises DatabaseOpenError as open_database does (the caller shows it)."""
-    try:
-        db = open_database(target, **options)
-    except encryption.EncryptedDatabaseError as exc:
-        dialog = PassphraseDialog(exc.path, parent)
-        if dialog.exec() != QDialog.Accepted:
-            return None
-        db = open_database(target, key=dialog.key, **options)
-    if not ensure_signed_in(db, parent):
-        db.close()
-        return None
-    return db
+    def failed(exc: BaseException) -> None:
+        QMessageBox.warning(parent, APP_NAME, f"Connexion impossible : {exc}")
+        then(False)
+
+    gateway_for(db).read(parent, accounts.needs_first_admin, known, failed)
 
 
 def show_startup_reminders(db: Database, parent: QWidget | None = None) -> None:
@@ -185,17 +116,12 @@ def show_startup_reminders(db: Database, parent: QWidget | None = None) -> None:
     first page loads."""
     from erbm_desk.services.security import gdpr
 
-    def job(_progress):
-        with db.sessions() as s:
-            due = gdpr.due_for_retention(s)
-            return gdpr.retention_message(due, gdpr.retention_years(s)) if due else None
+    def due(s):
+        people = gdpr.due_for_retention(s)
+        return gdpr.retention_message(people, gdpr.retention_years(s)) if people else None
 
     def show(message: str | None) -> None:
         if message and (parent is None or parent.isVisible()):  # not after the window has closed
             QMessageBox.information(parent, APP_NAME, message)
 
-    run_job(job, show, lambda exc: None, owner=parent)
-
-
-__all__ = ["LoginDialog", "NewAccountDialog", "PassphraseDialog", "ensure_signed_in", "open_database_interactive",
-           "show_startup_reminders", "DatabaseOpenError"]
+    gateway_for(db).read(parent, due, show, lambda exc: None)

@@ -1,60 +1,46 @@
 """The main window: the open database, a side bar of pages, the menus, and the record counts.
 
-Other features plug in through public attributes: `file_menu` (add actions to Fichier), `data_changed` (emit it,
-without argument, after writing; connect to it to refresh), `database_changed`, `dashboard`,
-`open_cite_dashboard(cite_id)`, `after_restore()`. Their `install_…(window)` functions are listed in FEATURES;
-they run once a database is open (`features_installed` tells when).
+Other features plug in through public attributes: `file_menu` (add actions to Fichier), `data_changed` (emitted
+with a `Changes` after every write through the database gateway: connect to it to refresh what it concerns),
+`database_changed`, `dashboard`, `open_cite_dashboard(cite_id)`, `after_restore()`. Their `install_…(window)`
+functions (window/features.py) run once a database is open (`features_installed` tells when).
 
-Start-up (issue 8): `MainWindow()` without a database is the window frame — title, menus, side bar, a status
-bar « Ouverture de la base… » with a busy indicator — and imports neither SQLAlchemy nor the services, so it
-shows in about the time of a bare Qt window; `set_database(db)` then fills it (ui/app.py opens the database
-through ui/opening.py while the frame is on screen). `MainWindow(db)` with an open database does both at once.
-Pages are imported and built the first time they are shown.
+Start-up: `MainWindow()` without a database is the window frame — title, menus, side bar, a status bar
+« Ouverture de la base… » with a busy indicator — and imports neither SQLAlchemy nor the services, so it shows in
+about the time of a bare Qt window; `set_database(db)` then fills it (ui/app.py opens the database through
+ui/database/opening.py while the frame is on screen). `MainWindow(db)` with an open database does both at once.
+Pages are imported and built the first time they are shown (window/page_factory.py). Nothing here waits on the
+database: a database replaced by another is closed once its last job is over.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-import sys
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QProgressBar, QWidget
 
-from erbm_desk.domain.french import format_int
 from erbm_desk.paths import APP_NAME
+from erbm_desk.ui.common.dialogs import ask
+from erbm_desk.ui.common.window_state import add_recent_database, restore_geometry, save_geometry, settings
 from erbm_desk.ui.window.about import show_about
 from erbm_desk.ui.window.block_watch import watch_if_asked
-from erbm_desk.ui.window.dialogs import ask
+from erbm_desk.ui.window.features import install_features_later
 from erbm_desk.ui.window.file_menu import FileMenu
 from erbm_desk.ui.window.navigation import KEYS, PAGES, PageStack, Sidebar
-from erbm_desk.ui.window.window_state import add_recent_database, restore_geometry, save_geometry, settings
-from erbm_desk.ui.database.workers import run_job
+from erbm_desk.ui.window.page_factory import Placeholder, is_list_page, make_page
+from erbm_desk.ui.window.record_counts import counted_entities, refresh_counts, window_title
 
 if TYPE_CHECKING:  # imported when the first database is set, not before the window shows
     from erbm_desk.services.database.opening import Database
-    from erbm_desk.ui.window.workspace import Workspace
+    from erbm_desk.ui.database.changes import Changes
+    from erbm_desk.ui.database.gateway import Gateway
+    from erbm_desk.ui.records.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-COUNTED = (
-    ("cite", "cité", "cités"),
-    ("operation", "opération", "opérations"),
-    ("company", "entreprise", "entreprises"),
-    ("beneficiary", "bénéficiaire", "bénéficiaires"),
-    ("contract", "contrat", "contrats"),
-    ("hours_entry", "mois d'heures", "mois d'heures"),
-)
-# Features living in their own modules that add their actions to this window: (module, function(window)).
-FEATURES = (
-    ("erbm_desk.ui.exchange.excel_dialogs", "install_excel_actions"),
-    ("erbm_desk.ui.reporting.bilan_dialog", "install_bilan_action"),
-    ("erbm_desk.ui.backup.backup_actions", "install_backup_actions"),
-)
-FEATURES_DELAY_MS = 800
-CHART_MODULES = ("erbm_desk.charts.dashboard",)  # what the dashboard imports to draw its first chart
 RECORD_ACTIONS = (  # Édition menu entries that act on the record page in view
     ("Nouvelle fiche", "Ctrl+N", "new_record"),
     ("Enregistrer la fiche", "Ctrl+S", "save"),
@@ -63,29 +49,8 @@ RECORD_ACTIONS = (  # Édition menu entries that act on the record page in view
 )
 
 
-def _counted(n: int, one: str, many: str) -> str:
-    return f"{format_int(n)} {one if n < 2 else many}"
-
-
-def is_list_page(page: QWidget | None) -> bool:
-    """A record page (ui/list_page.py)? Checked without importing that module: until it is imported, no page is
-    one."""
-    module = sys.modules.get("erbm_desk.ui.records.list_page")
-    return module is not None and isinstance(page, module.ListPage)
-
-
-class _Placeholder(QLabel):
-    def __init__(self, text: str, parent: QWidget | None = None):
-        super().__init__(text, parent)
-        self.setAlignment(Qt.AlignCenter)
-        self.setWordWrap(True)
-
-    def refresh(self) -> None:
-        pass
-
-
 class MainWindow(QMainWindow):
-    data_changed = Signal()  # emitted after every write: pages, dashboard and counts refresh
+    data_changed = Signal(object)  # Changes, after every write: the pages and counts it concerns refresh
     database_changed = Signal(object)  # another database was opened (services.database.Database)
     features_installed = Signal()  # the FEATURES have added their actions
 
@@ -93,13 +58,12 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.db: Database | None = None  # None while the start-up database is opening
         self.ws: Workspace | None = None
-        self._change_source: QWidget | None = None
+        self.gateway: Gateway | None = None
         self._closing = False
-        self._counts_generation = 0
         self._features_started = False
         self.undo_group = QUndoGroup(self)
         self.sidebar = Sidebar()
-        self.stack = PageStack(self._make_page)
+        self.stack = PageStack(lambda key: make_page(self, key))
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -135,7 +99,7 @@ class MainWindow(QMainWindow):
         name = f" « {Path(target).name} »" if target and "://" not in target else ""
         key = str(settings().value("window/page", "dashboard"))
         self._mark(key if key in KEYS else "dashboard")
-        self.opening_label = _Placeholder(f"Ouverture de la base{name}…")
+        self.opening_label = Placeholder(f"Ouverture de la base{name}…")
         self.stack.addWidget(self.opening_label)
         self.stack.setCurrentWidget(self.opening_label)
         self.statusBar().showMessage(f"Ouverture de la base{name}…")
@@ -173,34 +137,9 @@ class MainWindow(QMainWindow):
         about.triggered.connect(lambda: show_about(self, str(self.db.path or self.db.label) if self.db else ""))
 
     def _install_features(self) -> None:
-        """Load the features' modules in a worker once a database is open (Excel support alone imports openpyxl:
-        a few hundred milliseconds that neither the start-up nor the UI thread should wait for), then let each
-        add its actions, before « Quitter »."""
-        if self._features_started:
-            return
-        self._features_started = True
-
-        def load(_progress):
-            found = []
-            for module, function in FEATURES:
-                try:
-                    found.append(getattr(importlib.import_module(module), function))
-                except (ImportError, AttributeError) as exc:
-                    log.warning("Fonction %s.%s absente : %s", module, function, exc)
-            return found
-
-        def install(functions) -> None:
-            quit_action = self.files.quit_action
-            self.file_menu.removeAction(quit_action)  # Quitter stays last
-            for function in functions:
-                self.file_menu.addSeparator()
-                function(self)
-            self.file_menu.addSeparator()
-            self.file_menu.addAction(quit_action)
-            self.features_installed.emit()
-
-        QTimer.singleShot(FEATURES_DELAY_MS, self, lambda: run_job(load, install, lambda exc: log.warning(
-            "Fonctions du menu Fichier non chargées : %s", exc), owner=self))
+        if not self._features_started:
+            self._features_started = True
+            install_features_later(self)
 
     def after_restore(self) -> None:
         """A backup was restored over the open file: open it again."""
@@ -213,42 +152,6 @@ class MainWindow(QMainWindow):
             getattr(page, method)()
 
     # --- pages ---------------------------------------------------------------------------------------------
-
-    def _make_page(self, key: str) -> QWidget:
-        """A page, its module imported now (the first time it is shown): the window starts without them."""
-        if key == "dashboard":
-            from erbm_desk.ui.dashboard.dashboard_page import DashboardPage
-
-            page = DashboardPage(self.db, self)
-            self._preload(CHART_MODULES)
-            return page
-        if key == "hours":
-            return self._make_hours_page()
-        from erbm_desk.ui.records.list_page import ListPage
-
-        page = ListPage(self.ws, key, self)
-        if key == "cite":
-            button = page.add_record_button("Tableau de bord de la cité")
-            button.clicked.connect(lambda: self.open_cite_dashboard(page.form.record_id))
-        return page
-
-    def _preload(self, modules: tuple[str, ...]) -> None:
-        """Import `modules` in a worker now, while the page computes its numbers, rather than on the UI thread when
-        it draws its first chart. Measured at demo scale 10 (ERBM_DESK_DEBUG_BLOCKS=1, median of 5 starts): the
-        longest freeze of the window went from 0.43 s (up to 0.7 s) to 0.24 s, for numbers shown ~0.3 s later
-        (the import shares the interpreter with the computation) and charts drawn no later."""
-        run_job(lambda _p: [importlib.import_module(m) for m in modules], lambda _r: None, lambda exc: None,
-                owner=self)
-
-    def _make_hours_page(self) -> QWidget:
-        try:  # built alongside this window (issue 3, the hours grid): imported only when present
-            hours_page = importlib.import_module("erbm_desk.ui.hours.hours_page")
-        except ImportError:
-            return _Placeholder("La saisie mensuelle des heures n'est pas disponible dans cette version.\n"
-                                "Les heures d'un contrat se saisissent depuis la page Contrats.")
-        page = hours_page.HoursPage(self.db, self)
-        page.changed.connect(lambda: self._emit_changed(page))
-        return page
 
     @property
     def dashboard(self) -> QWidget:
@@ -300,8 +203,10 @@ class MainWindow(QMainWindow):
     # --- the database --------------------------------------------------------------------------------------
 
     def set_database(self, db: Database) -> None:
-        """Show another database (or the first one): fresh pages, history and counts."""
-        from erbm_desk.ui.window.workspace import Workspace
+        """Show another database (or the first one): fresh pages, history and counts. The database replaced is
+        closed once its last read or write is over (its writes asked for still run; nothing here waits)."""
+        from erbm_desk.ui.database.gateway import close_database, gateway_for
+        from erbm_desk.ui.records.workspace import Workspace
 
         old_db, old_ws = self.db, self.ws
         key = self.stack.current_key() or self._marked_key() or str(settings().value("window/page", "dashboard"))
@@ -309,22 +214,23 @@ class MainWindow(QMainWindow):
         self._end_opening()
         if old_ws is not None:
             self.undo_group.removeStack(old_ws.undo_stack)
-            old_ws.wait()
             old_ws.deleteLater()
+            if old_db is not db:
+                close_database(old_db)
         self.db = db
+        if gateway_for(db) is not self.gateway:
+            self.gateway = gateway_for(db)
+            self.gateway.changed.connect(self.data_changed)
+            self.gateway.write_failed.connect(lambda msg: QMessageBox.warning(self, APP_NAME, msg))
         self.ws = Workspace(db, self.show_status, self.open_record, self)
-        self.ws.changed.connect(self.data_changed)
-        self.ws.writer.failed.connect(lambda msg: QMessageBox.warning(self, APP_NAME, msg))
         self.ws.records.history_broken.connect(lambda msg: QMessageBox.warning(self, APP_NAME, msg))
         self.undo_group.addStack(self.ws.undo_stack)
         self.undo_group.setActiveStack(self.ws.undo_stack)
-        if old_ws is not None and old_db is not db:
-            old_db.close()
         if db.path is not None:
             add_recent_database(str(db.path))
-        self.setWindowTitle(self._title())
+        self.setWindowTitle(window_title(db))
         self.show_page(key if key in KEYS else "dashboard")
-        self._refresh_counts()
+        refresh_counts(self)
         for warning in db.warnings:
             self.show_status(warning)
         backup_actions = getattr(self, "backup_actions", None)  # set by backup_actions.install_backup_actions
@@ -347,37 +253,10 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
         self.busy.hide()
 
-    def _emit_changed(self, source: QWidget | None) -> None:
-        self._change_source = source
-        self.data_changed.emit()
-
-    def _on_data_changed(self) -> None:
-        source, self._change_source = self._change_source, None
-        self.ws.picks.invalidate()
-        self.stack.data_changed(source)
-        self._refresh_counts()
-
-    def _title(self, counts: dict[str, int] | None = None) -> str:
-        figures = ""
-        if counts:
-            figures = " (" + ", ".join(_counted(counts[k], one, many) for k, one, many in COUNTED
-                                       if k in ("cite", "beneficiary", "contract")) + ")"
-        read_only = " — lecture seule" if getattr(self.db, "read_only", False) else ""
-        return f"{self.db.label}{figures}{read_only} — {APP_NAME}"
-
-    def _refresh_counts(self) -> None:
-        self._counts_generation += 1
-        generation, db = self._counts_generation, self.db
-
-        def show(counts: dict[str, int]) -> None:
-            if generation != self._counts_generation or db is not self.db:
-                return
-            self.setWindowTitle(self._title(counts))
-            self.counts_label.setText(f"{db.label} — " + " · ".join(
-                _counted(counts[k], one, many) for k, one, many in COUNTED))
-            self.counts = counts
-
-        run_job(lambda _p: db.counts(), show, lambda exc: None, owner=self, pool=self.ws.reads)
+    def _on_data_changed(self, changes: Changes) -> None:
+        self.stack.data_changed(changes)
+        if changes.touches(*counted_entities()):
+            refresh_counts(self)
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -418,8 +297,6 @@ class MainWindow(QMainWindow):
         self._closing = True
         save_geometry("main", self)
         settings().setValue("window/page", self.stack.current_key() or self._marked_key() or "dashboard")
-        if self.ws is not None:
-            self.ws.wait()
         if self.block_watcher is not None:
             self.block_watcher.stop()
         super().closeEvent(event)

@@ -1,5 +1,5 @@
 """The side bar and the pages it switches between. Pages are built the first time they are shown; after a
-write, the page in view refreshes at once and the others when they are next shown."""
+write, the pages it concerns refresh: the page in view at once, the others when they are next shown."""
 
 from __future__ import annotations
 
@@ -74,11 +74,16 @@ class PageStack(QStackedWidget):
                 return key
         return None
 
-    def data_changed(self, source: QWidget | None = None) -> None:
-        """Something was written: refresh the page in view (unless it made the change), later the others."""
+    def data_changed(self, changes) -> None:
+        """Something was written (`changes`, ui/database/changes.py): the pages it concerns refresh, the page in
+        view at once, the others when next shown. A page that made the change itself (`changes.source`) has
+        already shown it; a page without `concerned_by(changes)` is concerned by every change."""
         current = self.current_key()
         for key, page in self.pages.items():
-            if page is source:
+            if page is changes.source:
+                continue
+            concerned_by = getattr(page, "concerned_by", None)
+            if concerned_by is not None and not concerned_by(changes):
                 continue
             if key == current:
                 page.refresh()

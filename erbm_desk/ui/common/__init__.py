@@ -1,0 +1,1 @@
+"""Building blocks any ui feature folder may use (dialog helpers, what the window remembers); imports none of them."""

@@ -1,0 +1,97 @@
+"""Parts the exchange dialogs share: a file field with « Parcourir… », a month field, choices read in a worker,
+and long jobs run through the database gateway with a progress dialog and a message saying how they ended."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDateEdit, QFileDialog, QHBoxLayout, QLineEdit, QMessageBox, QPushButton, QWidget
+
+from erbm_desk.services.progress import Cancelled
+from erbm_desk.ui.database.changes import Changes
+from erbm_desk.ui.database.gateway import gateway_for
+
+XLSX_FILTER = "Classeur Excel (*.xlsx)"
+TITLE = "Échange Excel"
+
+
+def notify(window: QWidget, text: str, warning: bool = False) -> QMessageBox:
+    """Status bar line and a non-blocking message box (never a nested event loop)."""
+    status = getattr(window, "statusBar", None)
+    if callable(status):
+        status().showMessage(text, 15_000)
+    box = QMessageBox(QMessageBox.Warning if warning else QMessageBox.Information, TITLE, text, QMessageBox.Ok,
+                      window)
+    box.setObjectName("excel_message")
+    box.setAttribute(Qt.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+def run_with_messages(window: QWidget, db, job, label: str, cancelled: str, failed_text: str, on_done=None,
+                      writes: bool = False, changes: Changes | None = None):
+    """Run `job(progress)` through `db`'s gateway with a progress dialog; tell the user how it ended;
+    `on_done(result or exception)`. A job that `writes` goes in the writer's queue; what it changed is announced."""
+
+    def done(summary) -> None:
+        notify(window, summary.message)
+        if on_done:
+            on_done(summary)
+
+    def failed(exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            notify(window, cancelled)
+        else:
+            notify(window, f"{failed_text} : {exc}", warning=True)
+        if on_done:
+            on_done(exc)
+
+    return gateway_for(db).job(window, job, done, failed, writes=writes, changes=changes, progress_label=label)
+
+
+def xlsx_path(path: str) -> Path:
+    return Path(path) if path.lower().endswith(".xlsx") else Path(f"{path}.xlsx")
+
+
+def month_edit(value: date) -> QDateEdit:
+    edit = QDateEdit(QDate(value.year, value.month, 1))
+    edit.setDisplayFormat("MM/yyyy")
+    edit.setCalendarPopup(True)
+    return edit
+
+
+def month_of(edit: QDateEdit) -> date:
+    d = edit.date()
+    return date(d.year(), d.month(), 1)
+
+
+class PathField(QWidget):
+    """A file name with « Parcourir… »."""
+
+    def __init__(self, default: Path, caption: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.caption = caption
+        self.edit = QLineEdit(str(default))
+        browse = QPushButton("Parcourir…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        row.addWidget(browse)
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, self.caption, self.edit.text(), XLSX_FILTER)
+        if name:
+            self.edit.setText(str(xlsx_path(name)))
+
+    @property
+    def path(self) -> Path:
+        return xlsx_path(self.edit.text().strip())
+
+
+def load_choices(owner: QWidget, db, query: Callable[[Any], Any], fill: Callable[[Any], None]) -> None:
+    """Read pick-list choices in a worker and fill them on the main thread."""
+    gateway_for(db).read(owner, query, fill, lambda exc: None)
