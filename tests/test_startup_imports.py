@@ -73,7 +73,7 @@ def _modules_at_first_show(tmp_path: Path) -> tuple[set[str], set[str], str]:
 
 
 def test_the_main_window_shows_before_any_heavy_module_and_the_database_layer_load(tmp_path):
-    """The window frame shows first (issue 8): no heavy module, no SQLAlchemy, no models, no services that use
+    """The window frame shows first: no heavy module, no SQLAlchemy, no models, no services that use
     them, no page module; the database opens afterwards, and the first page then shows its data."""
     at_first_show, ours, out = _modules_at_first_show(tmp_path)
     assert not at_first_show & set(HEAVY), f"loaded before the window showed: {sorted(at_first_show & set(HEAVY))}"

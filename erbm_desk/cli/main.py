@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         from erbm_desk.services.security.authz import AccessDenied
         from erbm_desk.services.records.writes import ReadOnlyError
 
-        # a database opened read-only, or a right the user lacks (issue 7): any write says why, in French
+        # a database opened read-only, or a right the user lacks: any write says why, in French
         if not isinstance(exc, (ReadOnlyError, AccessDenied)):
             raise
         print(f"erbm-desk : {exc}", file=sys.stderr)

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 # Alembic is imported inside the functions that need it: importing it costs about 0.15 s, and at every start-up
 # the schema is usually already up to date, which `needs_upgrade` checks from the scripts' text (start-up time,
-# issue 8; tests/test_startup_imports.py).
+# tests/test_startup_imports.py).
 if TYPE_CHECKING:
     from alembic.config import Config
 

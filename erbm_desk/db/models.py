@@ -253,7 +253,7 @@ MODELS = {
 }
 
 
-# --- Access control, audit log and settings (issue 7: personal data). Not entities: no UUID, not in MODELS.
+# --- Access control, audit log and settings (personal data). Not entities: no UUID, not in MODELS.
 
 
 class Account(Base):

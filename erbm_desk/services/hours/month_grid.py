@@ -50,7 +50,7 @@ def month_rows(
     """Every contract active in `month` (optionally of one company / operation) with that month's hours,
     sorted as a company's report lists its people: by company, then person."""
     month = rules.month_start(month)
-    # issue 7: names only for a role that may see them (authz.name_columns gives NULLs otherwise)
+    # names only for a role that may see them (authz.name_columns gives NULLs otherwise)
     last_name, first_name = authz.name_columns(session)
     query = (
         select(
@@ -103,7 +103,7 @@ def month_problems(session: Session, month: date, values: dict[int, Decimal | No
 
 def _labels(session: Session, contract_ids: list[int]) -> dict[int, str]:
     query = (
-        select(Contract.id, *authz.name_columns(session), Beneficiary.pseudonym, Beneficiary.id)  # issue 7
+        select(Contract.id, *authz.name_columns(session), Beneficiary.pseudonym, Beneficiary.id)
         .join(Beneficiary, Contract.beneficiary_id == Beneficiary.id)
         .where(Contract.id.in_(contract_ids))
     )

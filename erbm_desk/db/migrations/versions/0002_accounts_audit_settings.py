@@ -1,4 +1,4 @@
-"""accounts, hash-chained audit log and settings (issue 7: personal data)
+"""accounts, hash-chained audit log and settings (personal data)
 
 Revision ID: 0002_accounts
 Revises: 0001

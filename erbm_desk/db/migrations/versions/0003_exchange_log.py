@@ -1,4 +1,4 @@
-"""exchange log: this database's site id and the workbooks imported (Excel exchange, issue 4)
+"""exchange log: this database's site id and the workbooks imported (Excel exchange)
 
 Revision ID: 0003_exchange
 Revises: 0002_accounts

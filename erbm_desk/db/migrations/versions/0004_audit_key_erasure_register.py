@@ -1,4 +1,4 @@
-"""keyed audit chain (key_id per entry) and the register of erasures (issue 7)
+"""keyed audit chain (key_id per entry) and the register of erasures
 
 Revision ID: 0004_audit_key
 Revises: 0003_exchange
