@@ -59,7 +59,8 @@ def make_engine(url: str, *, journal_mode: str = "WAL", read_only: bool = False,
         options["creator"] = connect
     if dbapi is not None:
         options["module"] = dbapi
-    engine = create_engine(url, future=True, **options)
+    # hide_parameters: an error's text (shown, or written to the log file) never carries the values of a row
+    engine = create_engine(url, future=True, hide_parameters=True, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas_for(journal_mode, read_only))
     return engine

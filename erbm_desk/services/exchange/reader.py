@@ -16,12 +16,19 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from erbm_desk.services.exchange.errors import ExcelFileError
 from erbm_desk.services.exchange.file_checks import limited_rows
+from erbm_desk.services.exchange.guarded_reading import open_guarded
 from erbm_desk.services.exchange.sheet_format import SheetColumn, header_key
 
 HEADER_SCAN_ROWS = 30
 
 
 def open_workbook(path: str | Path) -> CalamineWorkbook:
+    """The workbook, read under guard (guarded_reading.py): if python-calamine would crash on it, the file is
+    refused as « illisible » instead of the process dying."""
+    return open_guarded(path, _open_unguarded)
+
+
+def _open_unguarded(path: str | Path) -> CalamineWorkbook:
     name = Path(path).name
     try:
         return CalamineWorkbook.from_path(str(path))
@@ -49,12 +56,15 @@ class SheetPrefetch:
 
     def __init__(self, wb: CalamineWorkbook, names: list[str]):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="erbm-xlsx")
+        self._wb = wb
         self._futures = {name: self._pool.submit(parse_sheet, wb, name) for name in names}
 
     def get(self, name: str) -> CalamineSheet:
         return self._futures.pop(name).result()
 
     def close(self) -> None:
+        if self._futures and hasattr(self._wb, "interrupt"):  # sheets not taken: a sheet still waited for stops now
+            self._wb.interrupt()
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._futures.clear()
 
