@@ -167,7 +167,9 @@ def parse_timestamp(raw: Any, exact: bool = False) -> datetime:
         moment = raw
     elif isinstance(raw, date):
         moment = datetime(raw.year, raw.month, raw.day)
-    elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+    elif isinstance(raw, bool):  # a yes/no cell is no moment (True would be 31/12/1899)
+        raise ValueError(f"« {raw} » n'est pas une date et heure valide (jj/mm/aaaa hh:mm:ss).")
+    elif isinstance(raw, (int, float)):
         try:  # a huge serial number overflows timedelta (found by the import fuzzing, tests/fuzz/)
             moment = datetime(1899, 12, 30) + timedelta(days=float(raw))
         except (OverflowError, ValueError):
