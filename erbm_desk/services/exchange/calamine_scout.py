@@ -3,8 +3,9 @@ app is about to, under a memory limit, and says on its standard output how far i
 
     python -P calamine_scout.py FICHIER LIGNES_MAX COLONNES_MAX
 
-Lines written: `ouvert` once the workbook is open (workbook part, shared strings, styles), then `feuille N` once
-the N-th sheet (0-based, in the workbook's order) has been parsed and its rows converted, then `fin`. An error
+Lines written: `ouvert` once the workbook is open (workbook part, shared strings, styles), then `feuille N H W`
+once the N-th sheet (0-based, in the workbook's order) has been parsed into a range of H rows and W columns and
+its rows converted, then `fin`. An error
 python-calamine raises as a Python exception is not this process's business (the app gets the same one and words
 it in French): the step is reported as done. A crash (a Rust panic, an allocation of hundreds of gigabytes for a
 sheet that claims A1:XFD1048576) ends the process before the step is reported — which is the point.
@@ -61,13 +62,16 @@ def scout(path: str, max_rows: int, max_columns: int) -> int:
         return 0
     _say("ouvert")
     for index, name in enumerate(names):
+        height = width = 0
         try:
-            _read_rows(wb.get_sheet_by_name(name), max_rows, max_columns)
+            sheet = wb.get_sheet_by_name(name)
+            height, width = sheet.height, sheet.width
+            _read_rows(sheet, max_rows, max_columns)
         except MemoryError:
             return EXIT_MEMORY
         except Exception:  # noqa: BLE001 - same as above: an exception is not a crash
             pass
-        _say(f"feuille {index}")
+        _say(f"feuille {index} {height} {width}")
     _say("fin")
     return 0
 

@@ -23,7 +23,8 @@ from typing import Any, Callable
 
 from erbm_desk.services.exchange import calamine_scout
 from erbm_desk.services.exchange.errors import ExcelFileError
-from erbm_desk.services.exchange.file_checks import MAX_COLUMNS, MAX_ROWS
+from erbm_desk.domain.french import format_int
+from erbm_desk.services.exchange.file_checks import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, UnsafeWorkbook
 
 READ_TIME_LIMIT = 180.0  # seconds for the whole workbook; a 250 000-row exchange workbook takes a few seconds
 FROZEN_FLAG = "--erbm-desk-lecture-protegee"  # packaging/launcher.py runs the scout when called with it
@@ -48,6 +49,7 @@ class Scout:
         self.time_limit = time_limit
         self.opened = False
         self.sheets_read = -1  # index of the last sheet read
+        self.sizes: dict[int, int] = {}  # cells of each sheet read (rows × columns of its range)
         self.finished = False
         self.returncode: int | None = None
         self.stopped = False
@@ -74,7 +76,9 @@ class Scout:
                 if line == "ouvert":
                     self.opened = True
                 elif line.startswith("feuille "):
-                    self.sheets_read = int(line.split()[1])
+                    _word, index, height, width = line.split()
+                    self.sheets_read = int(index)
+                    self.sizes[int(index)] = int(height) * int(width)
                 elif line == "fin":
                     self.finished = True
                 self._cond.notify_all()
@@ -146,7 +150,13 @@ class GuardedWorkbook:
 
     def get_sheet_by_name(self, name: str) -> Any:
         if name in self._index:
-            self._scout.wait_sheet(self._index[name])
+            index = self._index[name]
+            self._scout.wait_sheet(index)
+            cells = self._scout.sizes.get(index, 0)
+            if cells > MAX_CELLS:  # the range is made whole in memory: a few cells may claim gigabytes
+                raise UnsafeWorkbook(f"La feuille « {name} » s'étend sur {format_int(cells)} cellules (au plus "
+                                     f"{format_int(MAX_CELLS)}) : refusée. Supprimez les lignes et colonnes vides "
+                                     "au-delà des données, puis enregistrez de nouveau.")
         return self._wb.get_sheet_by_name(name)
 
     def interrupt(self) -> None:

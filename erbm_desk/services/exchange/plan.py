@@ -25,7 +25,13 @@ from erbm_desk.domain.validation import record_problems
 from erbm_desk.services.exchange import releve
 from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.exchange.bulk import paused_gc
-from erbm_desk.services.exchange.cells import label_at, parser as _parser, text as _text, uuid_text as _uuid
+from erbm_desk.services.exchange.cells import (
+    cell_as_text,
+    label_at,
+    parser as _parser,
+    text as _text,
+    uuid_text as _uuid,
+)
 from erbm_desk.services.exchange.errors import ExcelFileError
 from erbm_desk.services.exchange.file_checks import check_workbook_file
 from erbm_desk.services.exchange.merge import Merging
@@ -62,7 +68,10 @@ COERCIONS_LISTED = 5  # per column of a sheet; the others are counted in one not
 def _pseudonym(raw: Any) -> str | None:
     if raw is None:
         return None
-    pseudonym = " ".join(_text(raw).split())
+    coerced: list = []
+    pseudonym = " ".join(cell_as_text("Pseudonyme", raw, coerced).split())
+    if coerced:
+        raise ValueError(f"« Pseudonyme » : « {pseudonym} » n'est pas un pseudonyme (du texte est attendu).")
     if len(pseudonym) > PSEUDONYM_LENGTH:
         raise ValueError(f"« Pseudonyme » : {PSEUDONYM_LENGTH} caractères au plus.")
     return pseudonym
@@ -142,6 +151,7 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
         self.columns = {e: {c.key: c for c in SPECS[e].columns} for e in WORKBOOK_ENTITIES}
         self.kinds = {e: {c.key: c.kind for c in SPECS[e].columns} for e in WORKBOOK_ENTITIES}
         self._maps: dict[str, tuple] = {}
+        self.coerced: list = []  # the current sheet's cells read as another type (plan_sheet)
         self.anonymous = bool(metadata.get("anonymous"))
         version = metadata.get("version")
         if version and version > fmt.FORMAT_VERSION:
@@ -252,6 +262,7 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
         for c in spec.columns:
             where.setdefault(c.key, f"« {c.label} »")
         coerced: list[tuple[str, Any, str]] = []  # (column key, cell, value read) of the current row
+        self.coerced = coerced
         parsers = _split_parsers([_parser(j, c, coerced) for j, c in header.columns])
         listed: dict[str, int] = {}
         self._maps[entity] = (self.db.by_uuid(entity), self.db.by_key(entity), self.db.rows(entity),
@@ -314,7 +325,8 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
                 raw = None
             try:
                 if what == "r":
-                    refs.setdefault(key, [None, None])[0] = None if raw is None else _text(raw)
+                    refs.setdefault(key, [None, None])[0] = None if raw is None else (
+                        raw.strip() if raw.__class__ is str else self.ref_text(entity, key, raw))
                 elif what == "i":
                     refs.setdefault(key, [None, None])[1] = None if raw is None else _uuid(raw)
                 elif what == "u":
@@ -363,6 +375,13 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
             return rp
         self.classify(rp, sheet, fp, where)
         return rp
+
+    def ref_text(self, entity: str, key: str, raw: Any) -> str:
+        """A reference cell that holds no text (a number, a date…): its text, or a refusal (cells.cell_as_text)."""
+        seen: list = []
+        text = cell_as_text(self.columns[entity][key].label, raw, seen)
+        self.coerced.extend((key, cell, read) for cell, read in seen)
+        return text
 
     def report(self, sheet: str, rownum: int, errors: dict[str | None, str], where: dict[str, str]) -> None:
         for key, message in errors.items():

@@ -36,9 +36,23 @@ def _open_unguarded(path: str | Path) -> CalamineWorkbook:
         text = str(exc).lower()
         if "password" in text or "encrypt" in text:
             raise ExcelFileError(f"Le classeur « {name} » est protégé par un mot de passe : refusé.") from None
-        raise ExcelFileError(f"Le classeur « {name} » est endommagé et ne peut pas être lu ({exc}).") from None
+        raise ExcelFileError(f"Le classeur « {name} » est endommagé et ne peut pas être lu ({_damage(exc)}).") from None
     except Exception as exc:  # noqa: BLE001 - calamine raises its own types and plain ones on corrupt files
-        raise ExcelFileError(f"Le classeur « {name} » est endommagé et ne peut pas être lu ({exc}).") from None
+        raise ExcelFileError(f"Le classeur « {name} » est endommagé et ne peut pas être lu ({_damage(exc)}).") from None
+
+
+def _damage(exc: BaseException) -> str:
+    """What calamine found wrong, in French (its own text is English and about XML internals)."""
+    text = str(exc).lower()
+    if "xml" in text or "tag" in text or "attribute" in text or "escape" in text or "entit" in text:
+        return "contenu XML invalide"
+    if "zip" in text or "crc" in text or "deflate" in text:
+        return "archive .xlsx incohérente"
+    if "float" in text or "int" in text or "number" in text:
+        return "une cellule contient un nombre invalide"
+    if "utf" in text or "encod" in text:
+        return "texte mal encodé"
+    return "structure du classeur invalide"
 
 
 def parse_sheet(wb: CalamineWorkbook, sheet_name: str) -> CalamineSheet:
@@ -46,7 +60,7 @@ def parse_sheet(wb: CalamineWorkbook, sheet_name: str) -> CalamineSheet:
     try:
         return wb.get_sheet_by_name(sheet_name)
     except CalamineError as exc:
-        raise ExcelFileError(f"La feuille « {sheet_name} » est illisible ({exc}).") from None
+        raise ExcelFileError(f"La feuille « {sheet_name} » est illisible ({_damage(exc)}).") from None
 
 
 class SheetPrefetch:
@@ -80,9 +94,17 @@ def sheet_rows(wb: CalamineWorkbook, sheet_name: str,
         if start is None:
             return 1, 1, iter(())
         # rows and columns bounded while reading (a sheet's declared dimension can lie)
-        return start[0] + 1, start[1] + 1, limited_rows(sheet.iter_rows(), sheet_name)
+        return start[0] + 1, start[1] + 1, _converted(limited_rows(sheet.iter_rows(), sheet_name), sheet_name)
     except CalamineError as exc:
-        raise ExcelFileError(f"La feuille « {sheet_name} » est illisible ({exc}).") from None
+        raise ExcelFileError(f"La feuille « {sheet_name} » est illisible ({_damage(exc)}).") from None
+
+
+def _converted(rows: Iterator[list], sheet_name: str) -> Iterator[list]:
+    """Rows as calamine converts them, lazily: a cell it cannot convert is a French refusal, not a traceback."""
+    try:
+        yield from rows
+    except CalamineError as exc:
+        raise ExcelFileError(f"La feuille « {sheet_name} » est illisible ({_damage(exc)}).") from None
 
 
 def is_blank(cell: Any) -> bool:
