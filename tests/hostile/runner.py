@@ -119,11 +119,10 @@ def _read_value(plan, probe) -> tuple[bool, Any]:
         key = col.column.key if col is not None and col.column is not None else None
         for rp in sp.rows:
             if rp.row == probe.row:
-                if key is None:
+                if key is None or col.role.value != "field":
                     return False, None
-                if col.role.value == "ref_id" or col.column.kind.value == "ref":
-                    return True, rp.values.get(key)
-                return True, rp.values.get(key) if col.role.value == "field" else rp.values.get(key, None)
+                # an unchanged row keeps no values of its own: it reads as the record it matched
+                return True, (rp.values or rp.final).get(key)
     return False, None
 
 
