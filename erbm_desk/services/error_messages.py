@@ -120,17 +120,22 @@ def is_known(exc: BaseException) -> bool:
     return not reason(exc).startswith("erreur inattendue")
 
 
+OWN_FINDINGS = ("le fichier est ",)  # how the app's own (French) findings begin
+
+
 def integrity_summary(problems: list[str]) -> str:
-    """What SQLite's integrity check found, in French (its lines are English page dumps)."""
+    """What the checks of a database file found, as a French clause: the app's own findings (« le fichier est
+    vide (0 octet) », « le fichier est tronqué : … ») as they are, SQLite's (English page dumps) summed up."""
     lines = [p for p in problems if p and p.strip()]
     if not lines:
-        return "fichier endommagé"
-    first = lines[0].lower()
-    if "en-tête" in first or "tronqué" in first or "vide" in first:  # our own French findings
+        return "le fichier est endommagé"
+    if lines[0].startswith(OWN_FINDINGS):
         return lines[0]
     if any("malformed" in p.lower() or "not a database" in p.lower() for p in lines):
-        return "structure du fichier illisible"
+        return "le fichier est endommagé (structure illisible)"
+    if any(sqlite_text in p.lower() for p in lines for sqlite_text in ("disk i/o", "unable to open")):
+        return "le fichier est illisible (erreur de lecture sur le disque)"
     pages = sum(1 for p in lines if "page" in p.lower())
     if pages:
-        return f"{pages} page(s) endommagée(s) selon le contrôle d'intégrité de SQLite"
-    return f"{len(lines)} anomalie(s) trouvée(s) par le contrôle d'intégrité de SQLite"
+        return f"le fichier est endommagé ({pages} page(s) abîmée(s) selon le contrôle d'intégrité de SQLite)"
+    return f"le fichier est endommagé ({len(lines)} anomalie(s) trouvée(s) par le contrôle d'intégrité de SQLite)"
