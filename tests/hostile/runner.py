@@ -13,9 +13,8 @@ worker process: a file that kills the worker counts as an ABORT (and a new worke
 - changed: the database differs (row counts and a digest of every table) after the file was refused;
 - silent: the file was accepted, its hostile cell was not read faithfully (a number that became another text,
   a date whose time went), and no notice of the preview says so;
-- fatal-later: an accepted file, once imported (into a copy of the database), breaks a later command: the
-  indicators, an export and its re-import (which must be clean and change nothing), the hours statement of the
-  month it touched;
+- fatal-later: an accepted file, once imported (in a transaction rolled back afterwards), breaks a later command:
+  the indicators, an export and its re-import (which must be clean and change nothing), hours statements;
 - structural files (zip bombs, entities, dimensions) must be refused: one accepted counts as a failure.
 """
 
@@ -131,55 +130,41 @@ def _noticed(plan, probe) -> bool:
                for p in plan.notices)
 
 
-def _later_commands(base, path: Path, work: Path) -> list[str]:
-    """Import the accepted file into a copy of the base, then run what comes after: indicators, an export and
-    its re-import, the hours statement of the months it touched. Returns what failed."""
-    from erbm_desk.services.database.opening import open_database
+def _later_commands(session, path: Path, work: Path) -> list[str]:
+    """Import the accepted file, then run what comes after, in the same transaction (rolled back by the caller):
+    the indicators, an export and its re-import (clean, nothing to write), the hours statements of a few months.
+    Returns what failed."""
+    from sqlalchemy import select
+
+    from erbm_desk.db.models import Company, Contract, HoursEntry
     from erbm_desk.services.exchange import ExportOptions, apply_import, export_workbook, plan_import, write_releve
     from erbm_desk.services.reporting.engine import report
 
-    copy = work / "apres.sqlite"
-    for suffix in ("", "-wal", "-shm", ".lock"):
-        Path(f"{copy}{suffix}").unlink(missing_ok=True)
-    shutil.copy2(base.db_path, copy)
     failures = []
-    db = open_database(str(copy))
     try:
-        with db.session() as s:
-            plan = plan_import(s, path)
-            for conflict in plan.conflicts:
-                conflict.choice = "file"
-            apply_import(s, plan, check_database=False)
-        with db.session() as s:
-            report(s)
+        plan = plan_import(session, path)
+        for conflict in plan.conflicts:
+            conflict.choice = "file"
+        apply_import(session, plan, check_database=False)
+        session.flush()
+        report(session)
         again = work / "reexport.xlsx"
-        with db.session() as s:
-            export_workbook(s, again, ExportOptions(anonymous=False))
-        with db.sessions() as s:
-            back = plan_import(s, again)
-            if not back.ok:
-                failures.append(f"ré-import de son propre export refusé : {[str(e) for e in back.errors[:2]]}")
-            elif back.writes:
-                failures.append(f"ré-import de son propre export : {back.writes} écriture(s) au lieu de 0")
-        from sqlalchemy import select
-
-        from erbm_desk.db.models import Company, Contract, HoursEntry
-
-        with db.sessions() as s:
-            months = s.execute(select(Company.siret, HoursEntry.month).join(Contract, Contract.company_id == Company.id)
-                               .join(HoursEntry, HoursEntry.contract_id == Contract.id).distinct().limit(3)).all()
+        export_workbook(session, again, ExportOptions(anonymous=False))
+        back = plan_import(session, again)
+        if not back.ok:
+            failures.append(f"ré-import de son propre export refusé : {[str(e) for e in back.errors[:2]]}")
+        elif back.writes:
+            failures.append(f"ré-import de son propre export : {back.writes} écriture(s) au lieu de 0")
+        months = session.execute(select(Company.siret, HoursEntry.month).join(Contract, Contract.company_id == Company.id)
+                                 .join(HoursEntry, HoursEntry.contract_id == Contract.id).distinct().limit(3)).all()
         for siret, month in months:
-            with db.session() as s:
-                write_releve(s, siret, month, work / "releve-apres.xlsx")
+            write_releve(session, siret, month, work / "releve-apres.xlsx")
     except Exception as exc:  # noqa: BLE001 - what this check looks for
         failures.append("".join(traceback.format_exception_only(type(exc), exc)).strip()[:300])
-    finally:
-        db.close()
     return failures
 
 
-def run_case(base, case, work: Path, reference: str) -> dict[str, Any]:
-    from erbm_desk.services.database.opening import open_database
+def run_case(db, base, case, work: Path, reference: str) -> dict[str, Any]:
     from erbm_desk.services.exchange import ExcelFileError, plan_import
 
     path = work / "cas.xlsx"
@@ -189,7 +174,6 @@ def run_case(base, case, work: Path, reference: str) -> dict[str, Any]:
         return {"family": case.family, "name": case.name, "result": "generator", "detail": repr(exc)[:300]}
     out: dict[str, Any] = {"family": case.family, "name": case.name}
     plan = None
-    db = open_database(str(base.db_path), read_only=None)
     try:
         with db.sessions() as s:
             plan = plan_import(s, path)
@@ -202,8 +186,6 @@ def run_case(base, case, work: Path, reference: str) -> dict[str, Any]:
         out["result"] = "traceback"
         out["detail"] = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-4))[-1500:]
         return out
-    finally:
-        db.close()
     if snapshot(base.db_path) != reference:
         out["result"] = "changed"
         return out
@@ -228,10 +210,16 @@ def run_case(base, case, work: Path, reference: str) -> dict[str, Any]:
             out["detail"] = f"{case.probe.header} : {case.probe.value!r} lu {read!r} sans remarque"
             return out
         if plan.writes:
-            failures = _later_commands(base, path, work)
+            with db.sessions() as s:
+                try:
+                    failures = _later_commands(s, path, work)
+                finally:
+                    s.rollback()
             if failures:
                 out["result"] = "fatal-later"
                 out["detail"] = " ; ".join(failures)
+            if snapshot(base.db_path) != reference:
+                out["result"] = "changed"
     return out
 
 
@@ -241,13 +229,16 @@ def worker(folder: Path, families: list[str] | None) -> None:
     from tests.hostile.base import load
     from tests.hostile.generators import all_cases
 
+    from erbm_desk.services.database.opening import open_database
+
     base = load(folder)
     cases = all_cases(base, families)
     work = Path(tempfile.mkdtemp(prefix="travail-", dir=folder))
+    db = open_database(str(base.db_path))
     reference = snapshot(base.db_path)
     for line in sys.stdin:
         index = int(line)
-        result = run_case(base, cases[index], work, reference)
+        result = run_case(db, base, cases[index], work, reference)
         if result["result"] == "changed":
             reference = snapshot(base.db_path)
         sys.stdout.write(json.dumps(result, default=str) + "\n")
