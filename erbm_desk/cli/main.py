@@ -49,18 +49,24 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"erbm-desk : {exc}", file=sys.stderr)
         return exc.code
-    except Exception as exc:
-        from erbm_desk.services.security.authz import AccessDenied
-        from erbm_desk.services.records.writes import ReadOnlyError
-
-        # a database opened read-only, or a right the user lacks: any write says why, in French
-        if not isinstance(exc, (ReadOnlyError, AccessDenied)):
-            raise
-        print(f"erbm-desk : {exc}", file=sys.stderr)
-        return EXIT_FAILED
     except KeyboardInterrupt:
         print("erbm-desk : interrompu.", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - never a traceback on screen: one French line, details in the log
+        print(f"erbm-desk : {_one_line(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _one_line(exc: Exception) -> str:
+    """A refusal the services word in French (read-only database, missing right, a record that breaks a rule) as
+    it is; anything else as one French line naming the log file that holds the details."""
+    from erbm_desk.services.error_log import unexpected
+    from erbm_desk.services.records.writes import RecordInvalid
+    from erbm_desk.services.security.authz import AccessDenied
+
+    if isinstance(exc, (RecordInvalid, AccessDenied)):
+        return " ".join(str(exc).split())
+    return unexpected(exc, "la commande")
 
 
 if __name__ == "__main__":

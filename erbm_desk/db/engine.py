@@ -43,14 +43,16 @@ def _sqlite_pragmas_for(journal_mode: str, read_only: bool):
     return _sqlite_pragmas
 
 
-def make_engine(url: str, *, journal_mode: str = "WAL", read_only: bool = False,
+def make_engine(url: str, *, journal_mode: str = "WAL", read_only: bool = False, immutable: bool = False,
                 connect: Callable[[], Any] | None = None, dbapi: Any = None) -> Engine:
-    """`read_only` opens an SQLite file with `mode=ro`: SQLite itself refuses every write.
+    """`read_only` opens an SQLite file with `mode=ro`: SQLite itself refuses every write; `immutable` also makes
+    no journal file beside it (a read-only folder, where SQLite could not make one and would refuse to read).
 
     `connect` and `dbapi` give another SQLite driver's connections (SQLCipher: a connection that holds the key);
     every SQLite connection, whatever its driver, gets the same pragmas."""
     if connect is None and read_only and url.startswith("sqlite:///"):
-        uri = sqlite_uri(url.removeprefix("sqlite:///"), mode="ro")
+        params = {"mode": "ro", "immutable": "1"} if immutable else {"mode": "ro"}
+        uri = sqlite_uri(url.removeprefix("sqlite:///"), **params)
 
         def connect():
             return sqlite3.connect(uri, uri=True, check_same_thread=False)
@@ -59,7 +61,8 @@ def make_engine(url: str, *, journal_mode: str = "WAL", read_only: bool = False,
         options["creator"] = connect
     if dbapi is not None:
         options["module"] = dbapi
-    engine = create_engine(url, future=True, **options)
+    # hide_parameters: an error's text (shown, or written to the log file) never carries the values of a row
+    engine = create_engine(url, future=True, hide_parameters=True, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas_for(journal_mode, read_only))
     return engine

@@ -114,7 +114,9 @@ def month_start(d: date) -> date:
 
 
 def month_end(d: date) -> date:
-    nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    if d.month == 12:  # also the last month Python can hold (12/9999, in a base written before dates were bounded)
+        return date(d.year, 12, 31)
+    nxt = date(d.year, d.month + 1, 1)
     return date.fromordinal(nxt.toordinal() - 1)
 
 

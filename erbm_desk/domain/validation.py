@@ -1,20 +1,31 @@
-"""Record-level rules that need no database ({field: French message}, empty when valid): the required
-columns and the value rules (`checks`) of the entity's description."""
+"""Record-level rules that need no database ({field: French message}, empty when valid): each column's own
+rules (`Column.value_problem`: clean text within its length, plausible dates, numbers the database holds), the
+required columns and the value rules (`checks`) of the entity's description."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from erbm_desk.domain import rules
-from erbm_desk.domain.entities import SPECS
+from erbm_desk.domain.entities import ALL_SPECS, Kind
+
+# References are checked against the database and choices by their type: every other column has value rules.
+_CHECKED = {name: tuple(c for c in spec.columns if c.kind not in (Kind.REF, Kind.ENUM))
+            for name, spec in ALL_SPECS.items()}
 
 
 def record_problems(entity: str, values: dict[str, Any]) -> dict[str, str]:
-    """Required columns and value rules of one record. Missing keys count as empty."""
-    spec = SPECS[entity]
+    """Column rules, required columns and value rules of one record. Missing keys count as empty."""
+    spec = ALL_SPECS[entity]
     errors: dict[str, str] = {}
+    for column in _CHECKED[entity]:
+        value = values.get(column.key)
+        if value is not None:
+            problem = column.value_problem(value)
+            if problem:
+                errors[column.key] = problem
     for column in spec.columns:
-        if column.required and values.get(column.key) is None:
+        if column.required and values.get(column.key) is None and column.key not in errors:
             if column.personal and spec.naming.fallback and values.get(spec.naming.fallback):
                 continue  # an anonymous person is identified by a pseudonym instead
             errors[column.key] = f"« {column.label} » est obligatoire."

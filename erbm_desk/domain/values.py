@@ -18,6 +18,30 @@ _MONTH_FR = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
 _MONTH_ISO = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
+# The dates a record may hold, and that a command accepts: those a spreadsheet stores as dates (from 1900) and
+# every computation of months, periods and ages handles (a month's end of 12/9999 is year 10 000). Outside, it is
+# a typo (9999, year 1) that would be accepted now and break a bilan, a relevé or a re-import later.
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2099, 12, 31)
+
+
+def date_range_problem(value: date, month: bool = False) -> str | None:
+    """Why `value` (a day, or with `month` a month) is outside the dates the app handles, in French; None when it
+    is inside."""
+    day = value.date() if isinstance(value, datetime) else value
+    if FIRST_DATE <= day <= LAST_DATE:
+        return None
+    what = f"le mois {day.month:02d}/{day.year:04d}" if month else f"le {day.day:02d}/{day.month:02d}/{day.year:04d}"
+    return f"{what} est hors des dates possibles (du {FIRST_DATE:%d/%m/%Y} au {LAST_DATE:%d/%m/%Y})"
+
+
+def _in_range(value: date, raw, month: bool = False) -> date:
+    problem = date_range_problem(value, month)
+    if problem:
+        raise ValueError(f"« {raw} » : {problem}.")
+    return value
+
+
 def is_blank(raw) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
@@ -58,22 +82,25 @@ def parse_int(raw) -> int:
 def parse_date(raw) -> date:
     """'01/02/2024' (day first), '2024-02-01', a date or a datetime."""
     if isinstance(raw, datetime):
-        return raw.date()
+        return _in_range(raw.date(), raw.strftime("%d/%m/%Y"))
     if isinstance(raw, date):
-        return raw
+        return _in_range(raw, raw.strftime("%d/%m/%Y"))
     text = str(raw).strip()
+    found = None
     try:
         if m := _DATE_FR.match(text):
             d, mth, y = (int(g) for g in m.groups())
-            if y < 100:
+            if len(m.group(3)) == 2:  # « 01/02/24 »: a year written with two digits (« 0024 » is year 24)
                 y += 2000 if y < 70 else 1900
-            return date(y, mth, d)
-        if m := _DATE_ISO.match(text):
+            found = date(y, mth, d)
+        elif m := _DATE_ISO.match(text):
             y, mth, d = (int(g) for g in m.groups())
-            return date(y, mth, d)
+            found = date(y, mth, d)
     except ValueError:
         pass
-    raise ValueError(f"« {raw} » n'est pas une date valide (jj/mm/aaaa).")
+    if found is None:
+        raise ValueError(f"« {raw} » n'est pas une date valide (jj/mm/aaaa).")
+    return _in_range(found, raw)
 
 
 def parse_month(raw) -> date:
@@ -83,12 +110,19 @@ def parse_month(raw) -> date:
     text = str(raw).strip()
     try:
         if m := _MONTH_FR.match(text):
-            return date(int(m.group(2)), int(m.group(1)), 1)
-        if m := _MONTH_ISO.match(text):
-            return date(int(m.group(1)), int(m.group(2)), 1)
-        return parse_date(text).replace(day=1)
+            found = date(int(m.group(2)), int(m.group(1)), 1)
+        elif m := _MONTH_ISO.match(text):
+            found = date(int(m.group(1)), int(m.group(2)), 1)
+        else:
+            found = None
     except ValueError:
-        raise ValueError(f"« {raw} » n'est pas un mois valide (mm/aaaa).") from None
+        found = None
+    if found is None:
+        try:
+            return parse_date(text).replace(day=1)
+        except ValueError:
+            raise ValueError(f"« {raw} » n'est pas un mois valide (mm/aaaa).") from None
+    return _in_range(found, raw, month=True)
 
 
 _TRUE = {"oui", "o", "x", "vrai", "true", "1", "yes", "y"}

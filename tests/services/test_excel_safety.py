@@ -7,6 +7,7 @@ import zipfile
 from datetime import date
 
 import openpyxl
+from sqlalchemy import text
 import pytest
 
 from erbm_desk.domain.enums import Sex
@@ -92,8 +93,12 @@ def test_formulas_are_neutralised_and_control_characters_cleaned(tmp_path, db):
     nasty = ['=HYPERLINK("http://evil.example","clic")', "+33 6 12", "-moins", "@SUM(A1)", "=1+1"]
     with db.session() as s:
         for i, name in enumerate(nasty):
-            save_record(s, "beneficiary", dict(last_name=name, first_name=f"Ab\x01c{i}", birth_date=date(1990, 1, i + 1),
-                                               sex=Sex.FEMALE))
+            saved = save_record(s, "beneficiary", dict(last_name=name, first_name=f"Abc{i}",
+                                                       birth_date=date(1990, 1, i + 1), sex=Sex.FEMALE))
+            # A control character can no longer be saved (Column.value_problem); a base written by an older
+            # version may still hold one: put it there behind the rules' back, the export must still clean it.
+            s.execute(text("UPDATE beneficiary SET first_name = :v WHERE id = :id"),
+                      {"v": f"Ab\x01c{i}", "id": saved.id})
     path = export(db, tmp_path / "x.xlsx", anonymous=False)
     ws = openpyxl.load_workbook(path)["Bénéficiaires"]
     header = [c.value for c in ws[1]]

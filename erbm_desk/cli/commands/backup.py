@@ -26,7 +26,7 @@ def _require(args, path: Path, permission: str):
     from erbm_desk.db.sqlite_files import header_ok, quick_check_problems
     from erbm_desk.services.security import authz
 
-    if not path.is_file() or (header_ok(path) and quick_check_problems(path)):
+    if not path.is_file() or path.stat().st_size == 0 or (header_ok(path) and quick_check_problems(path)):
         return None
     db = open_db(args)
     try:

@@ -5,12 +5,19 @@ to parse what a person typed and format a stored value. Nothing else in the app 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Callable
 
 from erbm_desk.domain import french, values as v
 from erbm_desk.domain.enums import LabelledEnum
+from erbm_desk.domain.text import forbidden_character
+
+# The largest values a record may hold, whatever wrote it: a count in a 32-bit integer (PostgreSQL's INTEGER), an
+# amount of hours, euros or kWh far above any real one and well inside the stored hundredths (BIGINT).
+MAX_COUNT = 2**31 - 1
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 class Kind(str, Enum):
@@ -48,13 +55,14 @@ class Column:
         match self.kind:
             case Kind.TEXT:
                 text = " ".join(str(raw).split())
-                if self.max_length and len(text) > self.max_length:
-                    raise ValueError(f"« {self.label} » : {self.max_length} caractères au plus.")
+                problem = self.value_problem(text)
+                if problem:
+                    raise ValueError(problem)
                 return text
             case Kind.INT:
-                return v.parse_int(raw)
+                return self._checked(v.parse_int(raw))
             case Kind.DECIMAL | Kind.MONEY:
-                return v.parse_decimal(raw)
+                return self._checked(v.parse_decimal(raw))
             case Kind.DATE:
                 return v.parse_date(raw)
             case Kind.MONTH:
@@ -72,6 +80,50 @@ class Column:
             case Kind.REF:
                 return raw  # resolved against the database by the services
         raise AssertionError(self.kind)
+
+    def _checked(self, value: Any) -> Any:
+        problem = self.value_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    def value_problem(self, value: Any) -> str | None:
+        """What makes a typed value unfit for this column, in French (None: nothing). The rules every write path
+        obeys — a form, an import, the CLI, a script — checked when a value is parsed and again before a record is
+        saved (domain/validation.py): clean text within its length, dates the app can compute with, numbers the
+        database can hold. Blank values are the `required` rule's business."""
+        if value is None:
+            return None
+        kind = self.kind
+        if kind is Kind.TEXT:
+            if not isinstance(value, str):
+                return f"« {self.label} » : du texte est attendu."
+            if self.max_length and len(value) > self.max_length:
+                return f"« {self.label} » : {self.max_length} caractères au plus."
+            bad = forbidden_character(value)
+            if bad:
+                return f"« {self.label} » contient le caractère {bad} : retirez-le."
+        elif kind is Kind.DATE or kind is Kind.MONTH:
+            if not isinstance(value, date):
+                return f"« {self.label} » : une date est attendue."
+            problem = v.date_range_problem(value, month=kind is Kind.MONTH)
+            if problem:
+                return f"« {self.label} » : {problem}."
+        elif kind is Kind.INT:
+            if isinstance(value, bool) or not isinstance(value, int):
+                return f"« {self.label} » : un nombre entier est attendu."
+            if abs(value) > MAX_COUNT:
+                return f"« {self.label} » : nombre bien trop grand."
+        elif kind is Kind.DECIMAL or kind is Kind.MONEY:
+            if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+                return f"« {self.label} » : un nombre est attendu."
+            if isinstance(value, Decimal) and not value.is_finite():
+                return f"« {self.label} » : « {value} » n'est pas un nombre."
+            if abs(value) >= MAX_AMOUNT:
+                return f"« {self.label} » : nombre bien trop grand."
+        elif kind is Kind.BOOL and not isinstance(value, bool):
+            return f"« {self.label} » : oui ou non est attendu."
+        return None
 
     def format(self, value: Any) -> str:
         """Display text in French conventions (dd/mm/yyyy, decimal comma, Oui/Non, labels)."""

@@ -42,8 +42,8 @@ class SqliteFileConnector:
     def check(self) -> OpenCheck:
         return check_at_open(self.path)
 
-    def make_engine(self, journal_mode: str = "WAL", read_only: bool = False) -> Engine:
-        return make_engine(self.url, journal_mode=journal_mode, read_only=read_only)
+    def make_engine(self, journal_mode: str = "WAL", read_only: bool = False, immutable: bool = False) -> Engine:
+        return make_engine(self.url, journal_mode=journal_mode, read_only=read_only, immutable=immutable)
 
     def put_back(self, backup: Path) -> None:
         """A backup of this file written back into it (a failed schema upgrade)."""
@@ -62,7 +62,7 @@ class SqlCipherConnector(SqliteFileConnector):
         return check_at_open(self.path, connect=lambda: sqlcipher.connect(self.path, self.key),
                              errors=(sqlcipher.driver_error(), sqlcipher.EncryptionError))
 
-    def make_engine(self, journal_mode: str = "WAL", read_only: bool = False) -> Engine:
+    def make_engine(self, journal_mode: str = "WAL", read_only: bool = False, immutable: bool = False) -> Engine:
         return sqlcipher.make_encrypted_engine(self.path, self.key, journal_mode=journal_mode, read_only=read_only)
 
     def put_back(self, backup: Path) -> None:

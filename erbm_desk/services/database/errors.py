@@ -34,3 +34,12 @@ class EncryptedDatabaseError(DatabaseOpenError):
     def __init__(self, message: str, path: Path):
         super().__init__(message)
         self.path = path
+
+
+class DatabaseReadOnlyError(DatabaseOpenError):
+    """The file cannot be written here (a read-only folder or file, an immutable file): not damage. Raised when
+    `read_only=False`; the window offers `open_database(target, read_only=True)`."""
+
+    def __init__(self, message: str, path: Path):
+        super().__init__(message)
+        self.path = path

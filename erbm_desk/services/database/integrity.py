@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from erbm_desk.db.sqlite_files import connect_recovering, header_ok
+from erbm_desk.db.sqlite_files import connect_recovering, header_ok, shape_problems
 from erbm_desk.services.backup.listing import BackupInfo, describe_counts, file_counts, latest_good_backup, list_backups
 from erbm_desk.services.backup.location import backup_folder
+from erbm_desk.services.error_messages import OWN_FINDINGS, integrity_summary, reason
 
 ERROR, WARNING, INFO = "erreur", "avertissement", "info"
 
@@ -56,11 +57,18 @@ def check_at_open(path: str | os.PathLike, full: bool = False, *, connect: Calla
     having no plain header to check) and its exception class."""
     path = Path(path)
     result = OpenCheck()
-    if not path.is_file() or path.stat().st_size == 0:
+    if not path.is_file():
+        return result
+    if path.stat().st_size == 0:  # not a new base: a file emptied by a failed copy or a full disk
+        result.problems.append("le fichier est vide (0 octet)")
         return result
     if connect is None and not header_ok(path):
-        result.problems.append("en-tête illisible, ce n'est plus une base SQLite valide")
+        result.problems.append("le fichier est endommagé (en-tête illisible : ce n'est plus une base SQLite valide)")
         return result
+    if connect is None:
+        result.problems.extend(shape_problems(path))
+        if result.problems:
+            return result
     try:
         conn = connect() if connect is not None else connect_recovering(path)
         try:
@@ -79,8 +87,7 @@ def check_at_open(path: str | os.PathLike, full: bool = False, *, connect: Calla
 
 
 def damaged_message(path: Path, problems: list[str], good: BackupInfo | None) -> str:
-    lines = [f"Impossible d'ouvrir « {path.name} » : le fichier est endommagé ({problems[0]}). "
-             "ERBM Desk ne l'a pas modifié."]
+    lines = [f"Impossible d'ouvrir « {path.name} » : {integrity_summary(problems)}. ERBM Desk ne l'a pas modifié."]
     if good is not None:
         lines.append(
             f"Dernière sauvegarde valide : le {good.date_label} ({good.reason_label}) — {good.summary()}. "
@@ -88,6 +95,8 @@ def damaged_message(path: Path, problems: list[str], good: BackupInfo | None) ->
         )
     else:
         lines.append(f"Aucune sauvegarde valide n'a été trouvée dans « {backup_folder(path)} ».")
+        if problems and problems[0].startswith("le fichier est vide"):
+            lines.append("Pour partir d'une base neuve à cet endroit, supprimez ce fichier vide.")
     return " ".join(lines)
 
 
@@ -113,7 +122,7 @@ def startup_checks(target: str) -> list[Finding]:
         return []
     path = Path(target.removeprefix("sqlite:///")).expanduser()
     findings: list[Finding] = []
-    if not path.is_file() or path.stat().st_size == 0:
+    if not path.is_file():
         return findings
     fs = network_filesystem(path)
     if fs:
@@ -132,13 +141,25 @@ def startup_checks(target: str) -> list[Finding]:
                                     "Cette base de données a été créée par une version plus récente d'ERBM Desk. "
                                     "Mettez l'application à jour pour l'ouvrir."))
     except sqlite3.Error as exc:
-        findings.append(Finding(ERROR, "unreadable", f"Impossible de lire « {path.name} » : {exc}."))
+        findings.append(Finding(ERROR, "unreadable", f"Impossible de lire « {path.name} » : {reason(exc)}."))
     holder = lock_holder(path)
     if holder is not None:
         findings.append(Finding(WARNING, "locked",
                                 f"La base « {path.name} » est déjà ouverte en écriture par {holder.describe()}. "
                                 "Elle peut être ouverte en lecture seule.", holder=holder))
     return findings
+
+
+def _log_details(path: Path, problems: list[str]) -> Path | None:
+    """SQLite's own findings (English page dumps) into the application's log file, for whoever helps."""
+    import logging
+
+    from erbm_desk.services.error_log import install_log_file
+
+    written = install_log_file()
+    if written is not None:
+        logging.getLogger("erbm_desk.integrity").warning("Contrôle de %s :\n%s", path, "\n".join(problems[:200]))
+    return written
 
 
 @dataclass
@@ -158,7 +179,7 @@ def full_check(target: str) -> CheckReport:
         try:
             current = migrate.current_revision(engine)
         except Exception as exc:  # noqa: BLE001 - any driver error becomes one French line
-            return CheckReport(False, [f"Connexion impossible au serveur : {exc}"])
+            return CheckReport(False, [f"Connexion impossible au serveur : {reason(exc)}."])
         finally:
             engine.dispose()
         known = current is not None and migrate.known_revision(current)
@@ -174,8 +195,9 @@ def full_check(target: str) -> CheckReport:
     lines = []
     if check.damaged:
         lines.append(damaged_message(path, check.problems, latest_good_backup(path)))
-        for problem in check.problems[1:10]:
-            lines.append(f"  {problem}")
+        logged = None if check.problems[0].startswith(OWN_FINDINGS) else _log_details(path, check.problems)
+        if logged is not None:
+            lines.append(f"Le détail du contrôle (en anglais, pour l'assistance) est dans « {logged} ».")
         return CheckReport(False, lines)
     lines.append(f"Intégrité de « {path.name} » : ok (PRAGMA integrity_check).")
     if check.broken_links:

@@ -19,6 +19,7 @@ SQLCipher file, or a server, which skips the file steps 2-4):
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,11 +33,18 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from erbm_desk.db import migrate
 from erbm_desk.db.engine import make_session_factory
+from erbm_desk.db.sqlite_files import write_problem
 from erbm_desk.db.models import MODELS
 from erbm_desk.services.backup.listing import latest_good_backup
+from erbm_desk.services.error_messages import reason
 from erbm_desk.services.database import locking, network_drive
 from erbm_desk.services.database.connectors import Connector, connector_for
-from erbm_desk.services.database.errors import DatabaseDamagedError, DatabaseLockedError, DatabaseOpenError
+from erbm_desk.services.database.errors import (
+    DatabaseDamagedError,
+    DatabaseLockedError,
+    DatabaseOpenError,
+    DatabaseReadOnlyError,
+)
 from erbm_desk.services.database.integrity import damaged_message
 from erbm_desk.services.database.reference_data import load_reference_data
 from erbm_desk.services.database.schema_upgrade import upgrade_with_backup
@@ -100,6 +108,7 @@ class FileAccess:
 
     read_only_reason: str | None = None
     journal_mode: str = "WAL"
+    immutable: bool = False  # read without any journal file (a read-only folder, where none can be made)
     lock: Any = None
     warnings: list[str] = field(default_factory=list)
 
@@ -123,19 +132,30 @@ def file_access(connector: Connector, read_only: bool | None) -> FileAccess:
     path = connector.path
     access = FileAccess()
     exists = path.is_file() and path.stat().st_size > 0
-    if exists:
+    if path.is_file():  # an empty file too: never taken for a new base (it may be a copy that failed)
         check = connector.check()
         if check.damaged:
             good = latest_good_backup(path)
             raise DatabaseDamagedError(damaged_message(path, check.problems, good), path, check.problems, good)
         access.warnings += [f"Liens incohérents dans la base : {line}." for line in check.broken_links]
+    unwritable = write_problem(path)
+    if unwritable and not read_only:
+        if read_only is False:
+            raise DatabaseReadOnlyError(
+                f"La base « {path.name} » ne peut pas être modifiée ici : {unwritable}. Elle n'est pas endommagée : "
+                "vous pouvez l'ouvrir en lecture seule (consulter, chercher, exporter).", path)
+        if not exists:
+            raise DatabaseOpenError(f"La base « {path} » ne peut pas être créée : {unwritable}.")
+        access.read_only_reason = unwritable
+        access.immutable = not os.access(path.parent, os.W_OK)  # no journal can be made beside it
     fs = network_drive.network_filesystem(path.parent)
     if fs:
         access.journal_mode = "DELETE"  # WAL needs memory shared between processes: not across PCs
         access.warnings.append(network_drive.network_warning(path, fs))
     if read_only:
         access.read_only_reason = "à votre demande"
-    else:
+        access.immutable = bool(unwritable) and not os.access(path.parent, os.W_OK)
+    elif access.read_only_reason is None:
         try:
             access.lock = locking.acquire_lock(path)
         except locking.LockHeldError as exc:
@@ -143,7 +163,7 @@ def file_access(connector: Connector, read_only: bool | None) -> FileAccess:
                 raise DatabaseLockedError(str(exc), exc.holder) from None
             access.read_only_reason = f"déjà ouverte en écriture par {exc.holder.describe()}"
         except OSError as exc:
-            access.read_only_reason = f"le dossier « {path.parent} » n'est pas modifiable ({exc.strerror or exc})"
+            access.read_only_reason = f"le dossier « {path.parent} » n'est pas modifiable ({reason(exc)})"
     if access.read_only_reason is not None and not exists:  # read-only: no lock was taken
         raise DatabaseOpenError(f"La base « {path} » n'existe pas ou est vide : rien à ouvrir en lecture seule.")
     return access
@@ -154,7 +174,8 @@ def connect(connector: Connector, access: FileAccess, user: Any = None) -> Datab
     app's own work (a restore) opens a file without the sign-in of step 7."""
     read_only = access.read_only_reason is not None
     try:
-        engine = connector.make_engine(access.journal_mode, read_only)
+        engine = (connector.make_engine(access.journal_mode, read_only, immutable=True) if access.immutable
+                  else connector.make_engine(access.journal_mode, read_only))
     except BaseException:
         if access.lock is not None:
             locking.release_lock(access.lock)

@@ -6,9 +6,10 @@ input. `check_workbook_file(path)` refuses, with a French message, in this order
 1. a macro-enabled extension (.xlsm, .xltm, .xlam, .xlsb) — known from the name alone;
 2. a missing, empty or oversized file; an Excel 97-2003 (.xls) or password-protected file (an OLE container);
    anything that is not a zip;
-3. from the zip index, opened once: too many entries, an OpenDocument (.ods) or a zip that is no workbook,
-   encrypted entries, abnormal compression ratios, a declared total beyond the limit;
-4. every entry inflated once into a counter, so that a lying index cannot smuggle a bomb past the declared sizes;
+3. from the zip index, opened once: too many entries, two entries of the same name, an OpenDocument (.ods) or a
+   zip that is no workbook, encrypted entries, abnormal compression ratios, a declared total beyond the limit;
+4. every entry inflated once into a counter, so that a lying index cannot smuggle a bomb past the declared sizes,
+   and searched for a DOCTYPE (XML entity declarations: no spreadsheet writes one);
 5. macros, ActiveX or Excel 4 macro sheets (parts, or content types read during that same pass).
 
 `limited_rows(rows, sheet)` then bounds rows and columns while a sheet is read (its declared dimension can lie).
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from erbm_desk.domain.french import format_int, format_number
+from erbm_desk.services.error_messages import reason
 from erbm_desk.services.exchange.errors import ExcelFileError
 
 MAX_FILE_BYTES = 100 * 1024 * 1024  # a 250 000-row exchange workbook is about 15 MB
@@ -35,12 +37,18 @@ MAX_RATIO = 200  # sheets of repetitive cells compress 10-30×; a bomb, 1 000×
 RATIO_CHECK_FROM = 1024 * 1024  # small entries may have any ratio
 MAX_ROWS = 300_000  # ERBM at 10× scale: 250 000 monthly hour rows
 MAX_COLUMNS = 200
+# A sheet is held whole in memory as a range of rows × columns, empty cells included: 300 000 hour rows of an
+# exchange workbook are about 2 million cells; one cell at A1 and one at XFD1048576 claim 17 billion.
+MAX_CELLS = 8_000_000
 MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam", ".xlsb")
 MACRO_PARTS = ("vbaproject.bin", "xl/macrosheets/", "xl/activex/", "xl/dialogsheets/")
 MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "ms-office.activex", "macrosheet")
 CONTENT_TYPES = "[content_types].xml"
 CONTENT_TYPES_KEPT = 4 * 1024 * 1024  # larger content types are not searched for macros (the parts still are)
 _CHUNK = 1024 * 1024
+# A DOCTYPE is where XML entities are declared (« billion laughs », external files); no spreadsheet program writes
+# one, and a cell's text « <!DOCTYPE » is stored escaped. Looked for in every part, while it is inflated anyway.
+_DOCTYPE = b"<!doctype"
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
@@ -66,19 +74,30 @@ def check_workbook_file(path: str | Path) -> str:
             _check_index(zf, path.name)
             content_types = _inflate_all(zf, path.name)
             parts = [info.filename.lower() for info in zf.infolist()]
-    except zipfile.BadZipFile as exc:
-        raise ExcelFileError(f"Le classeur « {path.name} » est endommagé ({exc}) : il ne peut pas être lu.") from None
+    except zipfile.BadZipFile as exc:  # « Bad CRC-32 for file… »: English, and about zip internals
+        raise ExcelFileError(f"Le classeur « {path.name} » est endommagé ({_zip_damage(exc)}) : il ne peut pas être "
+                             "lu.") from None
     # zlib.error: a corrupt deflate stream (found by the import fuzzing, tests/fuzz/)
     except (OSError, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
         if isinstance(exc, ExcelFileError):
             raise
-        raise ExcelFileError(f"Le classeur « {path.name} » est endommagé ({exc}) : il ne peut pas être lu.") from None
+        raise ExcelFileError(f"Le classeur « {path.name} » est endommagé ({reason(exc)}) : il ne peut pas être "
+                             "lu.") from None
     _check_macros(path.name, parts, content_types)
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(_CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _zip_damage(exc: zipfile.BadZipFile) -> str:
+    text = str(exc).lower()
+    if "crc" in text:
+        return "une partie du fichier ne correspond plus à sa somme de contrôle"
+    if "not a zip" in text or "end of central directory" in text:
+        return "ce n'est pas une archive .xlsx complète"
+    return "l'archive .xlsx est incohérente"
 
 
 def _check_container(path: Path) -> None:
@@ -92,7 +111,11 @@ def _check_container(path: Path) -> None:
         raise ExcelFileError(
             f"Le fichier « {path.name} » est trop volumineux ({_mb(size)}, au plus {_mb(MAX_FILE_BYTES)})."
         )
-    with open(path, "rb") as fh:
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        raise ExcelFileError(f"Le fichier « {path.name} » ne peut pas être lu : {reason(exc)}.") from None
+    with fh:
         head = fh.read(8)
         if head == _CFB_MAGIC:
             fh.seek(0)
@@ -114,6 +137,8 @@ def _check_index(zf: zipfile.ZipFile, name: str) -> None:
     if len(infos) > MAX_ENTRIES:
         raise ExcelFileError(f"« {name} » contient trop d'éléments ({len(infos)}) pour un classeur : refusé.")
     names = {i.filename.lower() for i in infos}
+    if len(names) < len(infos):  # two readers may not take the same one: what is checked is not what is read
+        raise UnsafeWorkbook(f"« {name} » contient deux éléments du même nom : refusé.")
     if "xl/workbook.xml" not in names or CONTENT_TYPES not in names:
         if "mimetype" in names:
             raise ExcelFileError(
@@ -147,13 +172,18 @@ def _inflate_all(zf: zipfile.ZipFile, name: str) -> bytes:
         keep = info.filename.lower() == CONTENT_TYPES and info.file_size <= CONTENT_TYPES_KEPT
         kept: list[bytes] = []
         with zf.open(info) as member:
+            tail = b""
             while chunk := member.read(_CHUNK):
+                if _DOCTYPE in (tail + chunk).lower():
+                    raise UnsafeWorkbook(f"« {name} » contient des déclarations XML (DOCTYPE, entités) dans "
+                                         f"« {info.filename} », ce qu'aucun tableur n'écrit : refusé.")
                 seen += len(chunk)
                 total += len(chunk)
                 if seen > info.file_size or total > MAX_UNCOMPRESSED_BYTES:
                     raise ExcelFileError(
                         f"« {name} » contient plus de données qu'il n'en déclare ({info.filename}) : refusé."
                     )
+                tail = chunk[-len(_DOCTYPE):]
                 if keep:
                     kept.append(chunk)
         if keep:

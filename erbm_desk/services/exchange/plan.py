@@ -12,6 +12,7 @@ The planner's parts: plan_references.py (references), plan_matching.py (matching
 from __future__ import annotations
 
 import functools
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,13 @@ from erbm_desk.domain.validation import record_problems
 from erbm_desk.services.exchange import releve
 from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.exchange.bulk import paused_gc
-from erbm_desk.services.exchange.cells import label_at, parser as _parser, text as _text, uuid_text as _uuid
+from erbm_desk.services.exchange.cells import (
+    cell_as_text,
+    label_at,
+    parser as _parser,
+    text as _text,
+    uuid_text as _uuid,
+)
 from erbm_desk.services.exchange.errors import ExcelFileError
 from erbm_desk.services.exchange.file_checks import check_workbook_file
 from erbm_desk.services.exchange.merge import Merging
@@ -34,6 +41,7 @@ from erbm_desk.services.exchange.plan_cross_checks import CrossRecordChecks
 from erbm_desk.services.exchange.plan_matching import RowMatching
 from erbm_desk.services.exchange.plan_references import ReferenceResolving
 from erbm_desk.services.exchange.reader import (
+    HEADER_SCAN_ROWS,
     RawSheet,
     SheetPrefetch,
     is_blank,
@@ -53,8 +61,31 @@ from erbm_desk.services.security import authz
 # --- planning ------------------------------------------------------------------------------------------------
 
 
+PSEUDONYM_LENGTH = 40
+COERCIONS_LISTED = 5  # per column of a sheet; the others are counted in one notice
+
+
 def _pseudonym(raw: Any) -> str | None:
-    return None if raw is None else " ".join(_text(raw).split())[:40]
+    if raw is None:
+        return None
+    coerced: list = []
+    pseudonym = " ".join(cell_as_text("Pseudonyme", raw, coerced).split())
+    if coerced:
+        raise ValueError(f"« Pseudonyme » : « {pseudonym} » n'est pas un pseudonyme (du texte est attendu).")
+    if len(pseudonym) > PSEUDONYM_LENGTH:
+        raise ValueError(f"« Pseudonyme » : {PSEUDONYM_LENGTH} caractères au plus.")
+    return pseudonym
+
+
+def _shown(cell: Any) -> str:
+    """A cell's value as the preview names it (French decimal comma and dates)."""
+    if isinstance(cell, float):
+        return repr(cell).replace(".", ",")
+    if isinstance(cell, datetime):
+        return f"{cell:%d/%m/%Y %H:%M}"
+    if isinstance(cell, date):
+        return f"{cell:%d/%m/%Y}"
+    return str(cell)
 
 
 def _split_parsers(parsers: list[tuple[int, str, str, Any]]) -> tuple[list, list, list[str]]:
@@ -120,6 +151,7 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
         self.columns = {e: {c.key: c for c in SPECS[e].columns} for e in WORKBOOK_ENTITIES}
         self.kinds = {e: {c.key: c.kind for c in SPECS[e].columns} for e in WORKBOOK_ENTITIES}
         self._maps: dict[str, tuple] = {}
+        self.coerced: list = []  # the current sheet's cells read as another type (plan_sheet)
         self.anonymous = bool(metadata.get("anonymous"))
         version = metadata.get("version")
         if version and version > fmt.FORMAT_VERSION:
@@ -153,6 +185,7 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
     def _first_with_header(self, wb, entity: str, names: list[str]) -> RawSheet | None:
         """The first of the sheets named for `entity` that has a header; notices for the others."""
         found = None
+        headless = []  # sheets with content but no header
         for name in names:
             sheet = self.prefetch.get(name)
             if found is not None:
@@ -161,7 +194,17 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
                 continue
             found = read_sheet(wb, name, fmt.header_index(SPECS[entity]), sheet=sheet)
             if found is None:
+                if getattr(sheet, "start", None) is not None:
+                    headless.append(name)
+                else:
+                    self.problem(name, None, None, "feuille vide, ignorée.", notice=True)
+        for name in headless:
+            if found is not None:  # another sheet of the same name has a header: this one is set aside
                 self.problem(name, None, None, "aucune ligne d'en-tête reconnue : feuille ignorée.", notice=True)
+            else:  # never skipped quietly: the rows would be left out of an import that says it succeeded
+                self.problem(name, None, None, f"aucune ligne d'en-tête reconnue dans ses {HEADER_SCAN_ROWS} "
+                             "premières lignes : la feuille ne peut pas être lue. Placez la ligne des titres de "
+                             f"colonnes (« {SPECS[entity].columns[0].label} »…) plus haut.")
         return found
 
     def no_entity_sheet(self) -> None:
@@ -218,7 +261,10 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
         where = {c.key: f"« {label_at(raw, j)} » ({raw.letter(j)})" for j, c in header.columns}
         for c in spec.columns:
             where.setdefault(c.key, f"« {c.label} »")
-        parsers = _split_parsers([_parser(j, c) for j, c in header.columns])
+        coerced: list[tuple[str, Any, str]] = []  # (column key, cell, value read) of the current row
+        self.coerced = coerced
+        parsers = _split_parsers([_parser(j, c, coerced) for j, c in header.columns])
+        listed: dict[str, int] = {}
         self._maps[entity] = (self.db.by_uuid(entity), self.db.by_key(entity), self.db.rows(entity),
                               self.file_uuids[entity], self.file_keys[entity])
         self.progress.start(0, f"Vérification de la feuille « {raw.name} »")
@@ -234,10 +280,26 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
             if skip_if_blank is not None and (skip_if_blank >= len(cells) or is_blank(cells[skip_if_blank])):
                 continue
             sp.rows.append(self.plan_row(entity, raw.name, rownum, cells, parsers, where))
+            if coerced:
+                self.report_coerced(raw.name, rownum, coerced, where, listed)
             count += 1
             if count % 2000 == 0:
                 self.progress.advance(2000)
                 check_cancel(self.progress)
+        for key, n in listed.items():
+            if n > COERCIONS_LISTED:
+                self.problem(raw.name, None, where[key], f"et {n - COERCIONS_LISTED} autre(s) cellule(s) lue(s) de "
+                             "la même façon.", notice=True)
+
+    def report_coerced(self, sheet: str, rownum: int, coerced: list, where: dict[str, str],
+                       listed: dict[str, int]) -> None:
+        """Cells read as another type than theirs (a number in a text column, a date's time dropped): said in the
+        preview, never done silently."""
+        for key, cell, read in coerced:
+            listed[key] = listed.get(key, 0) + 1
+            if listed[key] <= COERCIONS_LISTED:
+                self.problem(sheet, rownum, where[key], f"valeur {_shown(cell)} lue comme « {read} ».", notice=True)
+        coerced.clear()
 
     # --- rows ----------------------------------------------------------------------------------------------
 
@@ -263,7 +325,8 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
                 raw = None
             try:
                 if what == "r":
-                    refs.setdefault(key, [None, None])[0] = None if raw is None else _text(raw)
+                    refs.setdefault(key, [None, None])[0] = None if raw is None else (
+                        raw.strip() if raw.__class__ is str else self.ref_text(entity, key, raw))
                 elif what == "i":
                     refs.setdefault(key, [None, None])[1] = None if raw is None else _uuid(raw)
                 elif what == "u":
@@ -312,6 +375,13 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
             return rp
         self.classify(rp, sheet, fp, where)
         return rp
+
+    def ref_text(self, entity: str, key: str, raw: Any) -> str:
+        """A reference cell that holds no text (a number, a date…): its text, or a refusal (cells.cell_as_text)."""
+        seen: list = []
+        text = cell_as_text(self.columns[entity][key].label, raw, seen)
+        self.coerced.extend((key, cell, read) for cell, read in seen)
+        return text
 
     def report(self, sheet: str, rownum: int, errors: dict[str | None, str], where: dict[str, str]) -> None:
         for key, message in errors.items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from erbm_desk.domain.entities import SPECS, Column
+from erbm_desk.domain.entities import BAILLEUR, SPECS, Column
 from erbm_desk.domain.text import fold
 from erbm_desk.services.exchange.model import NewBailleur
 from erbm_desk.services.exchange.snapshot import AMBIGUOUS, insee_in, siret_in
@@ -72,6 +72,9 @@ class ReferenceResolving:
         found = self.db.bailleurs.get(fold(name))
         if found is not None:
             return found, None
+        problem = BAILLEUR.column("name").value_problem(name)  # a new bailleur obeys its column's rules
+        if problem:
+            return None, problem
         key = fold(name)
         if key not in self.plan.new_bailleurs:
             self.plan.new_bailleurs[key] = NewBailleur(name)

@@ -16,12 +16,19 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from erbm_desk.services.exchange.errors import ExcelFileError
 from erbm_desk.services.exchange.file_checks import limited_rows
+from erbm_desk.services.exchange.guarded_reading import open_guarded
 from erbm_desk.services.exchange.sheet_format import SheetColumn, header_key
 
 HEADER_SCAN_ROWS = 30
 
 
 def open_workbook(path: str | Path) -> CalamineWorkbook:
+    """The workbook, read under guard (guarded_reading.py): if python-calamine would crash on it, the file is
+    refused as « illisible » instead of the process dying."""
+    return open_guarded(path, _open_unguarded)
+
+
+def _open_unguarded(path: str | Path) -> CalamineWorkbook:
     name = Path(path).name
     try:
         return CalamineWorkbook.from_path(str(path))
@@ -29,9 +36,23 @@ def open_workbook(path: str | Path) -> CalamineWorkbook:
         text = str(exc).lower()
         if "password" in text or "encrypt" in text:
             raise ExcelFileError(f"Le classeur « {name} » est protégé par un mot de passe : refusé.") from None
-        raise ExcelFileError(f"Le classeur « {name} » est endommagé et ne peut pas être lu ({exc}).") from None
+        raise ExcelFileError(f"Le classeur « {name} » est endommagé et ne peut pas être lu ({_damage(exc)}).") from None
     except Exception as exc:  # noqa: BLE001 - calamine raises its own types and plain ones on corrupt files
-        raise ExcelFileError(f"Le classeur « {name} » est endommagé et ne peut pas être lu ({exc}).") from None
+        raise ExcelFileError(f"Le classeur « {name} » est endommagé et ne peut pas être lu ({_damage(exc)}).") from None
+
+
+def _damage(exc: BaseException) -> str:
+    """What calamine found wrong, in French (its own text is English and about XML internals)."""
+    text = str(exc).lower()
+    if "xml" in text or "tag" in text or "attribute" in text or "escape" in text or "entit" in text:
+        return "contenu XML invalide"
+    if "zip" in text or "crc" in text or "deflate" in text:
+        return "archive .xlsx incohérente"
+    if "float" in text or "int" in text or "number" in text:
+        return "une cellule contient un nombre invalide"
+    if "utf" in text or "encod" in text:
+        return "texte mal encodé"
+    return "structure du classeur invalide"
 
 
 def parse_sheet(wb: CalamineWorkbook, sheet_name: str) -> CalamineSheet:
@@ -39,7 +60,7 @@ def parse_sheet(wb: CalamineWorkbook, sheet_name: str) -> CalamineSheet:
     try:
         return wb.get_sheet_by_name(sheet_name)
     except CalamineError as exc:
-        raise ExcelFileError(f"La feuille « {sheet_name} » est illisible ({exc}).") from None
+        raise ExcelFileError(f"La feuille « {sheet_name} » est illisible ({_damage(exc)}).") from None
 
 
 class SheetPrefetch:
@@ -49,12 +70,15 @@ class SheetPrefetch:
 
     def __init__(self, wb: CalamineWorkbook, names: list[str]):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="erbm-xlsx")
+        self._wb = wb
         self._futures = {name: self._pool.submit(parse_sheet, wb, name) for name in names}
 
     def get(self, name: str) -> CalamineSheet:
         return self._futures.pop(name).result()
 
     def close(self) -> None:
+        if self._futures and hasattr(self._wb, "interrupt"):  # sheets not taken: a sheet still waited for stops now
+            self._wb.interrupt()
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._futures.clear()
 
@@ -70,9 +94,17 @@ def sheet_rows(wb: CalamineWorkbook, sheet_name: str,
         if start is None:
             return 1, 1, iter(())
         # rows and columns bounded while reading (a sheet's declared dimension can lie)
-        return start[0] + 1, start[1] + 1, limited_rows(sheet.iter_rows(), sheet_name)
+        return start[0] + 1, start[1] + 1, _converted(limited_rows(sheet.iter_rows(), sheet_name), sheet_name)
     except CalamineError as exc:
-        raise ExcelFileError(f"La feuille « {sheet_name} » est illisible ({exc}).") from None
+        raise ExcelFileError(f"La feuille « {sheet_name} » est illisible ({_damage(exc)}).") from None
+
+
+def _converted(rows: Iterator[list], sheet_name: str) -> Iterator[list]:
+    """Rows as calamine converts them, lazily: a cell it cannot convert is a French refusal, not a traceback."""
+    try:
+        yield from rows
+    except CalamineError as exc:
+        raise ExcelFileError(f"La feuille « {sheet_name} » est illisible ({_damage(exc)}).") from None
 
 
 def is_blank(cell: Any) -> bool:
@@ -157,7 +189,9 @@ def parse_timestamp(raw: Any, exact: bool = False) -> datetime:
         moment = raw
     elif isinstance(raw, date):
         moment = datetime(raw.year, raw.month, raw.day)
-    elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+    elif isinstance(raw, bool):  # a yes/no cell is no moment (True would be 31/12/1899)
+        raise ValueError(f"« {raw} » n'est pas une date et heure valide (jj/mm/aaaa hh:mm:ss).")
+    elif isinstance(raw, (int, float)):
         try:  # a huge serial number overflows timedelta (found by the import fuzzing, tests/fuzz/)
             moment = datetime(1899, 12, 30) + timedelta(days=float(raw))
         except (OverflowError, ValueError):

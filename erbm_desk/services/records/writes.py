@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from erbm_desk.db.models import MODELS, Record
 from erbm_desk.domain import rules
-from erbm_desk.domain.entities import SPECS, EntitySpec, Kind
+from erbm_desk.domain.entities import ALL_SPECS, SPECS, EntitySpec, Kind
 from erbm_desk.domain.french import format_month
 from erbm_desk.domain.validation import record_problems
 from erbm_desk.services.security import authz
@@ -241,10 +241,10 @@ def guard_rules_at_flush(session: Session, _flush_context, _instances) -> None:
         raise ReadOnlyError(session.info["read_only"])
     for obj in list(session.new) + list(session.dirty):
         entity = getattr(obj, "__tablename__", None)
-        if entity not in SPECS or (obj in session.dirty and not session.is_modified(obj)):
+        if entity not in ALL_SPECS or (obj in session.dirty and not session.is_modified(obj)):
             continue
         problems = record_problems(entity, row_dict(obj))
-        rule = SPECS[entity].month_within
+        rule = ALL_SPECS[entity].month_within
         if rule and not problems and getattr(obj, rule.within) is not None:
             with session.no_autoflush:  # the loaded parent, else a primary-key read
                 parent = (getattr(obj, rule.within.removesuffix("_id"), None)

@@ -1,0 +1,183 @@
+"""Reading an untrusted workbook where a crash of the reader cannot take the app down.
+
+python-calamine may end the whole process (a Rust panic on mutated XML, or an allocation failure for a sheet that
+claims the dimension A1:XFD1048576: SIGABRT), which no `except` catches: the window would vanish, the CLI die
+without a word. So before this process lets calamine open a workbook or parse a sheet, a child process (the
+« scout », calamine_scout.py, under a memory limit and a time limit) has done that very step on the same file.
+If the scout dies, or takes too long, the file is « illisible » (ExcelFileError, French) and this process never
+touches the step that killed it.
+
+The scout runs ahead sheet by sheet: while the app checks one sheet, the scout is already reading the next, so on
+a real workbook the guard costs a process start and the first sheets' reading (bench/bench_excel.py).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from erbm_desk.services.exchange import calamine_scout
+from erbm_desk.services.exchange.errors import ExcelFileError
+from erbm_desk.domain.french import format_int
+from erbm_desk.services.exchange.file_checks import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, UnsafeWorkbook
+
+READ_TIME_LIMIT = 180.0  # seconds for the whole workbook; a 250 000-row exchange workbook takes a few seconds
+FROZEN_FLAG = "--erbm-desk-lecture-protegee"  # packaging/launcher.py runs the scout when called with it
+_STDERR_KEPT = 8192
+
+
+def scout_command(path: Path) -> list[str]:
+    """How to start the scout: the script with this Python (-P: the script's folder is not put on sys.path), or
+    the frozen application itself with a flag its launcher knows."""
+    args = [str(path), str(MAX_ROWS), str(MAX_COLUMNS)]
+    if getattr(sys, "frozen", False):
+        return [sys.executable, FROZEN_FLAG, *args]
+    return [sys.executable, "-P", calamine_scout.__file__, *args]
+
+
+class Scout:
+    """The child process reading `path` ahead of this one; `wait(step)` returns once it has survived that step."""
+
+    def __init__(self, path: Path, time_limit: float = READ_TIME_LIMIT):
+        self.name = path.name
+        self.deadline = time.monotonic() + time_limit
+        self.time_limit = time_limit
+        self.opened = False
+        self.sheets_read = -1  # index of the last sheet read
+        self.sizes: dict[int, int] = {}  # cells of each sheet read (rows × columns of its range)
+        self.finished = False
+        self.returncode: int | None = None
+        self.stopped = False
+        self.stderr = ""
+        self._cond = threading.Condition()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHONSTARTUP")}
+        env["RUST_BACKTRACE"] = "0"
+        kwargs: dict[str, Any] = {}
+        if os.name == "nt":
+            kwargs["creationflags"] = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+        try:
+            self.proc = subprocess.Popen(scout_command(path), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, env=env, **kwargs)
+        except OSError as exc:
+            raise ExcelFileError(f"La lecture protégée du classeur « {self.name} » n'a pas pu démarrer "
+                                 f"({exc.strerror or type(exc).__name__}) : rien n'a été lu.") from None
+        self._listener = threading.Thread(target=self._listen, name="erbm-xlsx-scout", daemon=True)
+        self._listener.start()
+
+    def _listen(self) -> None:
+        for raw in self.proc.stdout:
+            line = raw.decode("utf-8", "replace").strip()
+            with self._cond:
+                if line == "ouvert":
+                    self.opened = True
+                elif line.startswith("feuille "):
+                    _word, index, height, width = line.split()
+                    self.sheets_read = int(index)
+                    self.sizes[int(index)] = int(height) * int(width)
+                elif line == "fin":
+                    self.finished = True
+                self._cond.notify_all()
+        code = self.proc.wait()
+        err = self.proc.stderr.read(_STDERR_KEPT).decode("utf-8", "replace") if self.proc.stderr else ""
+        with self._cond:
+            self.returncode = code
+            self.stderr = err
+            self._cond.notify_all()
+
+    def wait_open(self) -> None:
+        self._wait(lambda: self.opened or self.finished)
+
+    def wait_sheet(self, index: int) -> None:
+        self._wait(lambda: self.finished or self.sheets_read >= index)
+
+    def _wait(self, reached: Callable[[], bool]) -> None:
+        with self._cond:
+            while not reached():
+                if self.stopped:
+                    raise ExcelFileError(f"Lecture du classeur « {self.name} » interrompue.")
+                if self.returncode is not None:
+                    raise ExcelFileError(self._crash_message())
+                remaining = self.deadline - time.monotonic()
+                if remaining <= 0:
+                    self._kill()
+                    minutes = max(1, round(self.time_limit / 60))
+                    raise ExcelFileError(f"Le fichier « {self.name} » est illisible : sa lecture dépasse {minutes} "
+                                         "minute(s). Rien n'a été importé.")
+                self._cond.wait(min(remaining, 0.5))
+
+    def _crash_message(self) -> str:
+        memory = self.returncode == calamine_scout.EXIT_MEMORY or "memory allocation" in self.stderr
+        why = ("il demanderait une mémoire démesurée (une feuille annonce des dimensions absurdes)" if memory
+               else "le lecteur de classeurs s'est arrêté net en le lisant (contenu XML invalide)")
+        return (f"Le fichier « {self.name} » est illisible : {why}. Rien n'a été importé ; ouvrez-le dans Excel "
+                "ou LibreOffice et enregistrez-le de nouveau au format .xlsx.")
+
+    def _kill(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.proc.kill()
+            except OSError:
+                pass
+
+    def stop(self) -> None:
+        """No more steps are needed (or the reading is abandoned): the child ends now, and whoever waits is told."""
+        with self._cond:
+            self.stopped = not self.finished
+            self._cond.notify_all()
+        self._kill()
+        self._listener.join(timeout=5)
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+class GuardedWorkbook:
+    """A CalamineWorkbook whose sheets are parsed here only once the scout has survived parsing them."""
+
+    def __init__(self, wb: Any, scout: Scout):
+        self._wb = wb
+        self._scout = scout
+        self._index = {name: i for i, name in enumerate(wb.sheet_names)}
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return self._wb.sheet_names
+
+    def get_sheet_by_name(self, name: str) -> Any:
+        if name in self._index:
+            index = self._index[name]
+            self._scout.wait_sheet(index)
+            cells = self._scout.sizes.get(index, 0)
+            if cells > MAX_CELLS:  # the range is made whole in memory: a few cells may claim gigabytes
+                raise UnsafeWorkbook(f"La feuille « {name} » s'étend sur {format_int(cells)} cellules (au plus "
+                                     f"{format_int(MAX_CELLS)}) : refusée. Supprimez les lignes et colonnes vides "
+                                     "au-delà des données, puis enregistrez de nouveau.")
+        return self._wb.get_sheet_by_name(name)
+
+    def interrupt(self) -> None:
+        """Abandon the reading: a sheet still waited for raises ExcelFileError at once."""
+        self._scout.stop()
+
+    def close(self) -> None:
+        self._scout.stop()
+        self._wb.close()
+
+
+def open_guarded(path: str | Path, open_workbook: Callable[[Path], Any],
+                 time_limit: float = READ_TIME_LIMIT) -> GuardedWorkbook:
+    """`open_workbook(path)` (the reader's own opening, with its French refusals) once the scout has opened the
+    file without dying; the workbook's sheets then wait for the scout too."""
+    path = Path(path)
+    scout = Scout(path, time_limit)
+    try:
+        scout.wait_open()
+        wb = open_workbook(path)
+    except BaseException:
+        scout.stop()
+        raise
+    return GuardedWorkbook(wb, scout)
