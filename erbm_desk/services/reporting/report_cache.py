@@ -50,8 +50,9 @@ class TerritoryFigures:
     data: DashboardData
 
 
-def territory_dashboard(session: Session) -> DashboardData:
-    """The dashboard of the whole territory over the whole programme (see the module doc)."""
+def territory_dashboard(session: Session, store: bool = True) -> DashboardData:
+    """The dashboard of the whole territory over the whole programme (see the module doc). `store` False: the
+    caller stores them afterwards (`store_kept`), once it has shown them."""
     generation = current_generation(session)
     db = session.info.get("database")
     tracker = tracker_of(db.sessions) if db is not None else None
@@ -63,12 +64,14 @@ def territory_dashboard(session: Session) -> DashboardData:
     touched = tracker.touched_between(kept.generation, generation) if kept is not None else None
     if kept is not None and kept.report is not None and touched is not None and not touched.everything:
         figures = _updated(session, kept, touched.cites, generation)
-        _store(db, figures)
+        if store:
+            _store(db, figures)
     else:
         figures = _stored(session, generation)
         if figures is None:
             figures = _full(session, generation)
-            _store(db, figures)
+            if store:
+                _store(db, figures)
     if figures.generation == current_generation(session):  # no write came between: keep them
         tracker.state = figures
     return figures.data
@@ -97,7 +100,7 @@ def _updated(session: Session, kept: TerritoryFigures, cites: set[int], generati
     if set(part.cites) != cites & set(old.cites) or not cites <= set(old.cites):
         return _full(session, generation)  # a cité appeared or went: its naming and order too
     tallies = {cid: part.tallies.get(cid, t) for cid, t in old.tallies.items()}
-    operations = [op for op in old.operations if op.cite_id not in cites] + list(part.operations)
+    operations = [op for op in old.operations if op[1] not in cites] + list(part.operations)  # [1]: cite_id
     nulls_first = session.get_bind().dialect.name == "sqlite"  # the engine's ORDER BY start_date, id
     operations.sort(key=lambda op: ((op.start_date is None) != nulls_first, op.start_date or date.min, op.id))
     r = Report(old.scope, old.period, old.label, old.by, old.cites, operations, tallies, old.operation_ids)
@@ -133,6 +136,14 @@ def _stored(session: Session, generation: int) -> TerritoryFigures | None:
     return TerritoryFigures(generation, None, {}, data)
 
 
+def store_kept(db) -> None:
+    """Store the figures kept in memory for `db` in report_cache, unless they are there already or out of date."""
+    tracker = tracker_of(db.sessions)
+    figures = tracker.state if tracker is not None else None
+    if figures is not None and figures.report is not None and figures.generation != tracker.stored:
+        _store(db, figures)
+
+
 def _store(db, figures: TerritoryFigures) -> None:
     """Keep the figures in report_cache if the data is still at their generation; never wait for a busy database."""
     if db is None or db.read_only or figures.generation < 0:
@@ -154,6 +165,9 @@ def _store(db, figures: TerritoryFigures) -> None:
                     conn.exec_driver_sql("PRAGMA busy_timeout=5000")
     except Exception:  # noqa: BLE001 - a cache: busy or read-only now, computed again next time
         return
+    tracker = tracker_of(db.sessions)
+    if tracker is not None:
+        tracker.stored = figures.generation
 
 
 @cache

@@ -57,6 +57,7 @@ class Tracker:
         self.lock = threading.Lock()
         self.published: list[Marks] = []
         self.state: object | None = None  # the report cache's figures (report_cache.py), kept with the tracker
+        self.stored: int | None = None  # the generation of the figures it last stored in the database
 
     def publish(self, marks: Marks) -> None:
         with self.lock:

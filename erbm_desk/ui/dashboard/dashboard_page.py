@@ -50,7 +50,8 @@ def _compute(s, scope: Scope, period: Period):
     from erbm_desk.services.reporting.dashboard_data import commune_shapes, dashboard_data, epci_outlines, scope_choices
     from erbm_desk.services.reporting.report_cache import territory_dashboard
 
-    data = territory_dashboard(s) if scope == Scope() and period == Period() else dashboard_data(s, scope, period)
+    whole = scope == Scope() and period == Period()
+    data = territory_dashboard(s, store=False) if whole else dashboard_data(s, scope, period)
     choices = scope_choices(s)
     commune_shapes()
     epci_outlines()
@@ -277,6 +278,14 @@ class DashboardPage(QWidget):
         self.show_data(data)
         self.status.setText("")
         self.updated.emit()
+        if data.scope == Scope() and data.period == Period():  # kept for the next opening, once shown
+
+            def store(_progress) -> None:
+                from erbm_desk.services.reporting.report_cache import store_kept
+
+                store_kept(self.db)
+
+            self.gateway.job(self, store, lambda _result: None)
 
     def _failed(self, exc: BaseException) -> None:
         from erbm_desk.services.reporting.indicators import ScopeError
