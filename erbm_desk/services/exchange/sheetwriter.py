@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
@@ -99,9 +98,9 @@ class SheetWriter:
         # printed: landscape, as wide as the page, as many pages high as needed
         self.ws.set_landscape()
         self.ws.fit_to_pages(1, 0)
-        self._writers = {str: self.ws.write_string, int: self.ws.write_number, Decimal: self.ws.write_number,
-                         float: self.ws.write_number, datetime: self.ws.write_datetime,
-                         date: self.ws.write_datetime, bool: self.ws.write_boolean}
+        # A row goes to XlsxWriter in one call (`write_row`, which picks each cell's writer by its type: texts stay
+        # texts, None and "" stay empty); a Styled cell is written with its format by this handler.
+        self.ws.add_write_handler(Styled, _write_styled)
 
     def _column(self, i: int) -> None:
         options = {"hidden": True} if i in self._hidden else None
@@ -144,22 +143,12 @@ class SheetWriter:
         self._header_row = self.rows
 
     def append(self, values: list) -> None:
-        """One row; its cells go to XlsxWriter's typed writers directly (no guessing a type from a text)."""
-        row = self.rows
-        writers = self._writers
-        for col, value in enumerate(values):
-            if value is None:
-                continue
-            if value.__class__ is Styled:
-                if value.value is not None:
-                    writers[_kind(value.value)](row, col, value.value, value.look)
-            elif value.__class__ is str:
-                if value:
-                    writers[str](row, col, value)
-            else:
-                writers[_kind(value)](row, col, value)
+        """One row of plain values and Styled cells."""
+        if values:
+            self.ws.write_row(self.rows, 0, values)
+            if len(values) > self.width:
+                self.width = len(values)
         self.rows += 1
-        self.width = max(self.width, len(values))
 
     def autofilter(self) -> None:
         first = max(self._header_row - 1, 0)
@@ -185,19 +174,8 @@ class SheetWriter:
         self.ws.hide()
 
 
-def _kind(value: Any) -> type:
-    """The writer's key for a value: its class, or the standard type it derives from (an IntEnum, a str
-    subclass)."""
-    cls = value.__class__
-    if cls in _KINDS:
-        return cls
-    for kind in (bool, int, Decimal, float, datetime, date, str):
-        if isinstance(value, kind):
-            return kind
-    raise TypeError(f"Valeur impossible à écrire dans une cellule : {value!r}")
-
-
-_KINDS = frozenset({str, int, Decimal, float, datetime, date, bool})
+def _write_styled(ws, row: int, col: int, cell: Styled, _format=None) -> int:
+    return ws.write(row, col, cell.value, cell.look)
 
 
 class ListsSheet:
