@@ -7,10 +7,13 @@ written (they come from seeds/, read once per process).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import fields, is_dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from erbm_desk.domain import figures, reporting
@@ -72,3 +75,20 @@ def loads(text: str) -> figures.DashboardData:
     if not isinstance(data, figures.DashboardData):
         raise ValueError("pas un tableau de bord")
     return data
+
+
+@cache
+def rules_fingerprint() -> str:
+    """What makes figures computed by another version of the app unusable: the code that computes them (the
+    reporting services, the domain, the models and the migrations), or the version of a frozen build."""
+    from erbm_desk import __version__
+
+    root = Path(__file__).resolve().parents[2]
+    h = hashlib.sha256(__version__.encode())
+    for folder in ("domain", "services/reporting", "db"):
+        for path in sorted((root / folder).rglob("*.py")):
+            h.update(path.relative_to(root).as_posix().encode())
+            h.update(path.read_bytes())
+    filters = root / "services" / "period_filters.py"
+    h.update(filters.read_bytes() if filters.exists() else b"")
+    return h.hexdigest()[:32]

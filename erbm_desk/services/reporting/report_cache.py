@@ -18,12 +18,9 @@ the generation is still the one computed from; skipped when the database is read
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 
 from sqlalchemy import delete, insert, literal, select
 from sqlalchemy.orm import Session
@@ -32,6 +29,7 @@ from erbm_desk.db.models import ReportSnapshot, ReportState, utcnow
 from erbm_desk.domain.figures import DashboardData, MonthlyHours
 from erbm_desk.domain.reporting import Period, Scope
 from erbm_desk.services.reporting import figures_json
+from erbm_desk.services.reporting.figures_json import rules_fingerprint
 from erbm_desk.services.reporting.dashboard_data import dashboard_of
 from erbm_desk.services.reporting.engine import Report, report
 from erbm_desk.services.reporting.geography import commune_shapes, epci_outlines
@@ -168,23 +166,6 @@ def _store(db, figures: TerritoryFigures) -> None:
     tracker = tracker_of(db.sessions)
     if tracker is not None:
         tracker.stored = figures.generation
-
-
-@cache
-def rules_fingerprint() -> str:
-    """What makes figures computed by another version of the app unusable: the code that computes them (the
-    reporting services, the domain, the models and the migrations), or the version of a frozen build."""
-    from erbm_desk import __version__
-
-    root = Path(__file__).resolve().parents[2]
-    h = hashlib.sha256(__version__.encode())
-    for folder in ("domain", "services/reporting", "db"):
-        for path in sorted((root / folder).rglob("*.py")):
-            h.update(path.relative_to(root).as_posix().encode())
-            h.update(path.read_bytes())
-    h.update((root / "services" / "period_filters.py").read_bytes() if (root / "services" / "period_filters.py")
-             .exists() else b"")
-    return h.hexdigest()[:32]
 
 
 def forget(db) -> None:
