@@ -7,14 +7,16 @@ event loop first runs with the window shown. The time is measured from just befo
 (`python -m erbm_desk --db …`, hook ERBM_DESK_QUIT_AFTER_SHOW=dashboard in erbm_desk/ui/app.py). The app's
 window shows as a frame (menus, side bar, « Ouverture de la base… ») before the database layer is imported and
 the database opened, so the same runs also time what the user waits for next:
+- `ERBM_DESK_STORED`: the dashboard's tiles and comité sentence shown from the figures stored in the file
+  (read with sqlite3 while the database still opens; only when they equal a fresh computation);
 - `ERBM_DESK_DATA`: the database is open and the first page (the dashboard here) shows its data (tiles and the
-  comité sentence, computed in a worker);
+  comité sentence, from the report cache or computed in a worker);
 - `ERBM_DESK_READY`: the dashboard has drawn its charts;
 and, in runs of their own, the app reopened on the Contrats list (the largest table) until its first rows show.
 A third case, the bare window after importing the ORM models, is the floor of any window that would open the
 database before showing: the time the app no longer makes the user wait for an empty screen.
 
-Target: ratio ≤ 2 at scale 10 (window shown).
+Targets: ratio ≤ 2 at scale 10 (window shown); the dashboard's first figures ≤ 3× at scales 1 and 10.
 """
 
 from __future__ import annotations
@@ -69,12 +71,14 @@ sys.exit(main())
 FLOOR_WINDOW = BARE_WINDOW.replace("import sys, time\n", "import sys, time\nimport erbm_desk.db.models\n", 1)
 
 
-def time_to_show(argv: list[str], env: dict) -> tuple[float, float | None, float | None, float | None]:
-    """(seconds from spawn to the window shown, to the first page's data shown or None, to the dashboard's charts
-    drawn or None, peak MB of the child)."""
+def time_to_show(argv: list[str], env: dict) -> tuple[float, float | None, float | None, float | None,
+                                                      float | None]:
+    """(seconds from spawn to the window shown, to the first page's data first shown or None, to the dashboard's
+    charts drawn or None, peak MB of the child, to the stored figures shown or None)."""
     t0 = time.time()
     out, err, code, peak = run_child(argv, env, timeout=400)
     marks = dict(line.split()[:2] for line in out.splitlines() if line.startswith(("ERBM_DESK_SHOWN ",
+                                                                                     "ERBM_DESK_STORED ",
                                                                                      "ERBM_DESK_DATA ",
                                                                                      "ERBM_DESK_READY ")))
     if code != 0 or "ERBM_DESK_SHOWN" not in marks:
@@ -83,7 +87,9 @@ def time_to_show(argv: list[str], env: dict) -> tuple[float, float | None, float
     def since(mark: str) -> float | None:
         return float(marks[mark]) - t0 if mark in marks else None
 
-    return since("ERBM_DESK_SHOWN"), since("ERBM_DESK_DATA"), since("ERBM_DESK_READY"), peak
+    stored, data = since("ERBM_DESK_STORED"), since("ERBM_DESK_DATA")
+    first = min((t for t in (stored, data) if t is not None), default=None)
+    return since("ERBM_DESK_SHOWN"), first, since("ERBM_DESK_READY"), peak, stored
 
 
 # The app reopens on the last page used (setting window/page): each run of the app is told which page to start on,
@@ -116,15 +122,17 @@ def run(scale: float, runs: int = RUNS) -> list[dict]:
 
     for key in cases:  # one untimed run each: compiles .pyc files and warms the file cache, as any second start
         measure(key)
-    times: dict[str, list[float]] = {key: [] for key in (*cases, "data", "ready", "list_data")}
+    times: dict[str, list[float]] = {key: [] for key in (*cases, "data", "stored", "ready", "list_data")}
     peaks: dict[str, list[float]] = {key: [] for key in cases}
     for _ in range(runs):  # alternated, so that all cases see the same load on a shared machine
         for key in cases:
-            shown, data, ready, peak = measure(key)
+            shown, data, ready, peak, stored = measure(key)
             times[key].append(shown)
             peaks[key].append(peak or 0)
             if key == "app" and data is not None:
                 times["data"].append(data)
+                if stored is not None:
+                    times["stored"].append(stored)
             if key == "app" and ready is not None:
                 times["ready"].append(ready)
             if key == "app_list" and data is not None:
@@ -143,10 +151,12 @@ def run(scale: float, runs: int = RUNS) -> list[dict]:
                     "the database still opening"),
     ]
     if times["data"]:
+        stored = len(times["stored"])
         rows.append(result(f"start-up: dashboard's numbers shown, demo database (scale {scale:g})",
                            statistics.median(times["data"]), bare, baseline=baseline,
-                           note="same runs: database open, the dashboard (first page) shows its tiles and sentence, "
-                                "computed in a worker"))
+                           note=f"same runs: the dashboard's tiles and sentence first shown; target ≤ 3×; in {stored} "
+                                f"of {len(times['data'])} runs from the figures stored in the file while the database "
+                                "opened, else once open"))
     if times["ready"]:
         rows.append(result(f"start-up: dashboard charts drawn, demo database (scale {scale:g})",
                            statistics.median(times["ready"]), bare, baseline=baseline,

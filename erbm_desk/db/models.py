@@ -313,3 +313,24 @@ class Setting(Base):
     __tablename__ = "app_setting"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ReportState(Base):
+    """One row: the generation of the data the indicators read, one step per transaction that changed it
+    (services/reporting/report_cache.py), so that figures kept from an earlier computation are known current."""
+
+    __tablename__ = "report_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReportSnapshot(Base):
+    """The figures last computed for a scope (JSON), valid while `generation` is the data's and `rules` the
+    code's: the dashboard's first screen at start-up without the full computation."""
+
+    __tablename__ = "report_cache"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer)
+    rules: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    computed_at: Mapped[datetime] = mapped_column(DateTime)

@@ -72,7 +72,9 @@ def run_app(database: str | None = None) -> int:
         window.close()
         app.quit()
 
-    # Queued after the first show: the frame is painted before the database layer starts loading in a worker.
+    # Queued after the first show: the frame is painted before the database layer starts loading in a worker;
+    # meanwhile the dashboard's figures stored in the file are read with the standard library and shown.
+    QTimer.singleShot(0, window, lambda: _preview(window, target, getattr(hook, "stored_figures_shown", None)))
     QTimer.singleShot(0, window, lambda: open_for_window(window, target, opened, declined, sign_in=sign_in,
                                                          create=True, no=QUIT))
     code = app.exec()
@@ -80,6 +82,12 @@ def run_app(database: str | None = None) -> int:
     # stop and the workers end before Python tears down their Qt objects; writes asked for still run.
     wait_for_jobs()
     return exit_code[0] or code
+
+
+def _preview(window, target: str, shown) -> None:
+    from erbm_desk.ui.dashboard.startup_preview import preview_stored_figures
+
+    preview_stored_figures(window, target, shown)
 
 
 def _install_qt_french(app: QApplication) -> None:
@@ -100,6 +108,8 @@ def _quit_after_first_show(app: QApplication, window):
 
     - `ERBM_DESK_SHOWN` once the event loop runs with the window first shown (the frame: the database is
       still opening);
+    - `ERBM_DESK_STORED` once the dashboard's tiles and sentence show the figures stored in the file, while the
+      database still opens (ui/dashboard/startup_preview.py; not printed when there are none to show);
     - `ERBM_DESK_DATA` once the database is open and the first page shows its data (the dashboard's tiles and
       sentence, a list page's first rows); with ERBM_DESK_QUIT_AFTER_SHOW=1 the app then quits;
     - with ERBM_DESK_QUIT_AFTER_SHOW=dashboard, `ERBM_DESK_READY` once the dashboard has drawn its charts, then
@@ -151,4 +161,5 @@ def _quit_after_first_show(app: QApplication, window):
 
     QTimer.singleShot(0, lambda: mark("SHOWN"))
     QTimer.singleShot(300_000, quit_now)  # never hang a smoke test (e.g. on a question nobody answers offscreen)
+    when_open.stored_figures_shown = lambda: mark("STORED")
     return when_open

@@ -41,6 +41,7 @@ from erbm_desk.services.backup.restore_files import (
 from erbm_desk.services.database import locking
 from erbm_desk.services.database.connectors import SqliteFileConnector
 from erbm_desk.services.database.opening import Database, FileAccess, connect
+from erbm_desk.services.reporting.report_cache import forget as forget_figures
 from erbm_desk.services.security import audit, authz, gdpr
 
 
@@ -141,6 +142,7 @@ def _after_restore(db_path: Path, open_db: Database | None, acting: Any, registe
     """Schema brought up to date, registered erasures re-applied, restore logged, audit anchor moved."""
     db = open_db or _on_file(db_path, acting)
     try:
+        forget_figures(db)  # the file holds other data now: figures kept in memory for it no longer apply
         if migrate.needs_upgrade(db.engine):
             migrate.upgrade(db.engine)  # the backup being restored is itself the copy from before this upgrade
             result.notes.append("Le schéma de la sauvegarde a été mis à jour.")

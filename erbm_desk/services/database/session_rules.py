@@ -7,7 +7,8 @@ its own Session subclass) and to its engine:
    roles that may not see them;
 2. the audit journal (`security.audit`): every flush logged, bulk writes summarised, the head anchored;
 3. the write guards of `records.writes`: nothing written through a database opened read-only, and no ORM write
-   that breaks a value rule, whatever its path.
+   that breaks a value rule, whatever its path;
+4. the tracking of what each write changes in the figures (`reporting.report_tracking`).
 
 Nothing is attached at import time: a plain `Session` made elsewhere (a test, a script, Alembic) has no hidden
 behaviour. The app's own internal work (restoring a backup, loading the reference data) goes through a Database
@@ -21,6 +22,7 @@ from typing import Any
 from sqlalchemy import event
 
 from erbm_desk.services.records.writes import guard_rules_at_flush, refuse_bulk_writes_when_read_only
+from erbm_desk.services.reporting.report_tracking import install_report_tracking
 from erbm_desk.services.security.access_control import install_access_control
 from erbm_desk.services.security.audit import install_audit_journal
 
@@ -41,3 +43,4 @@ def install_session_rules(db: Any) -> None:
     install_audit_journal(db.sessions)
     event.listen(db.sessions, "do_orm_execute", refuse_bulk_writes_when_read_only)
     event.listen(db.sessions, "before_flush", guard_rules_at_flush)
+    install_report_tracking(db)  # which cités each write touched: the dashboard recomputes only those

@@ -16,8 +16,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import Cell
 from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import utcnow
@@ -29,7 +27,14 @@ from erbm_desk.services.exchange.export_row_cells import RecordTexts, RowCells
 from erbm_desk.services.exchange.export_selection import collect_rows
 from erbm_desk.services.exchange.readme_sheet import period_text, write_readme
 from erbm_desk.services.exchange.sheet_format import Role
-from erbm_desk.services.exchange.sheetwriter import DECIMAL_FORMAT, MONEY_FORMAT, ListsSheet, SheetWriter
+from erbm_desk.services.exchange.sheetwriter import (
+    DECIMAL_FORMAT,
+    MONEY_FORMAT,
+    ExchangeWorkbook,
+    ListsSheet,
+    SheetWriter,
+    Styled,
+)
 from erbm_desk.services.exchange.site_log import own_site_uuid
 from erbm_desk.services.exchange.synthese import HEADERS as SYNTHESE_HEADERS
 from erbm_desk.services.exchange.synthese import synthese_rows
@@ -80,14 +85,14 @@ def export_workbook(session: Session, path: str | Path, options: ExportOptions |
     total_rows = sum(counts.values())
     progress.start(total_rows + 2, "Écriture du classeur")
     site = own_site_uuid(session)
-    wb = Workbook(write_only=True)
-    try:
-        _write_sheets(wb, session, options, rows, counts, exported_at, site, progress)
-    except BaseException:
-        discard(wb)
-        raise
     with atomic_path(path) as tmp:
-        wb.save(tmp)
+        wb = ExchangeWorkbook(tmp)
+        try:
+            _write_sheets(wb, session, options, rows, counts, exported_at, site, progress)
+        except BaseException:
+            wb.discard()
+            raise
+        wb.close()
         check_cancel(progress)
         if not session.info.get("read_only"):
             audit.log_event(session, "export", "*", {
@@ -97,7 +102,7 @@ def export_workbook(session: Session, path: str | Path, options: ExportOptions |
     return ExportSummary(path, counts, options.anonymous, time.perf_counter() - started)
 
 
-def _write_sheets(wb: Workbook, session: Session, options: ExportOptions, rows: dict[str, list[Any]],
+def _write_sheets(wb: ExchangeWorkbook, session: Session, options: ExportOptions, rows: dict[str, list[Any]],
                   counts: dict[str, int], exported_at: datetime, site: str | None, progress: Progress) -> None:
     step = max(sum(counts.values()) // 200, 500)
     lists = ListsSheet()
@@ -134,7 +139,7 @@ FIT_ROWS = 300  # the rows whose content sets the column widths
 
 
 def _shown_length(cell: Any) -> int:
-    value = cell.value if isinstance(cell, Cell) else cell
+    value = cell.value if isinstance(cell, Styled) else cell
     if value is None:
         return 0
     if isinstance(value, datetime):
@@ -154,15 +159,6 @@ def fit_widths(columns, rows: list[list]) -> list[int]:
     return widths
 
 
-def discard(wb: Workbook) -> None:
-    """Close the temporary files of an unfinished write-only workbook (cancel, error)."""
-    for ws in wb.worksheets:
-        try:
-            ws.close()
-        except Exception:  # noqa: BLE001 - already closed or half-written: nothing more to do
-            pass
-
-
 def _add_validations(writer: SheetWriter, columns, lists: ListsSheet) -> None:
     for i, col in enumerate(columns, 1):
         c = col.column
@@ -174,7 +170,7 @@ def _add_validations(writer: SheetWriter, columns, lists: ListsSheet) -> None:
             writer.validate_list(i, lists.ref("Oui/Non", ["Oui", "Non"]), c.label)
 
 
-def _write_synthese(wb: Workbook, session: Session, options: ExportOptions) -> None:
+def _write_synthese(wb: ExchangeWorkbook, session: Session, options: ExportOptions) -> None:
     threshold = disclosure.threshold_of(session) if options.anonymous else None
     rows = synthese_rows(session, options.scope, options.period, scope_label(session, options.scope),
                          options.anonymous, threshold)

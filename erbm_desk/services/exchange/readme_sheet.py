@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from openpyxl import Workbook
-
 from erbm_desk import __version__
 from erbm_desk.domain.entities import SPECS, WORKBOOK_ENTITIES
 from erbm_desk.domain.french import format_month
 from erbm_desk.services.exchange import sheet_format as fmt
-from erbm_desk.services.exchange.sheetwriter import DATETIME_FORMAT, SheetWriter
+from erbm_desk.services.exchange.sheetwriter import DATETIME_FORMAT, ExchangeWorkbook, SheetWriter
 from erbm_desk.services.exchange.workbook_metadata import README_KEYS
 from erbm_desk.services.reporting.indicators import Period
 
@@ -24,7 +22,7 @@ def period_text(period: Period) -> str:
     return f"de {start} à {end}"
 
 
-def write_readme(wb: Workbook, counts: dict[str, int], exported_at: datetime, site: str | None, scope_name: str,
+def write_readme(wb: ExchangeWorkbook, counts: dict[str, int], exported_at: datetime, site: str | None, scope_name: str,
                  period: Period, anonymous: bool, organisation: str) -> None:
     """The Lisez-moi sheet: what the workbook is (its keys are workbook_metadata.README_KEYS), its sheets, how to
     fill it in."""

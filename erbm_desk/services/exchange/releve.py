@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -29,7 +28,13 @@ from erbm_desk.services.exchange.site_log import own_site_uuid
 from erbm_desk.services.exchange.sheet_format import Role, SheetColumn, header_key
 from erbm_desk.services.exchange.reader import RawSheet, key_values, read_sheet
 from erbm_desk.services.exchange.workbook_metadata import normalise_metadata
-from erbm_desk.services.exchange.sheetwriter import DATE_FORMAT, DATETIME_FORMAT, MONTH_FORMAT, SheetWriter
+from erbm_desk.services.exchange.sheetwriter import (
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    MONTH_FORMAT,
+    ExchangeWorkbook,
+    SheetWriter,
+)
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 
 HOURS_LABEL = "Heures réalisées"
@@ -94,7 +99,20 @@ def write_releve(session: Session, siret: str, month: date, path: str | Path,
     month = rules.month_start(month)
     rows = active_contracts(session, company.id, month)
     progress.start(len(rows) + 1, "Écriture du relevé d'heures")
-    wb = Workbook(write_only=True)
+    with atomic_path(path) as tmp:
+        wb = ExchangeWorkbook(tmp)
+        try:
+            _write_releve_sheet(wb, session, company, siret, month, rows, progress)
+        except BaseException:
+            wb.discard()
+            raise
+        wb.close()
+    progress.advance()
+    return ReleveSummary(path, company.name, month, len(rows))
+
+
+def _write_releve_sheet(wb: ExchangeWorkbook, session: Session, company, siret: str, month: date, rows: list,
+                        progress: Progress) -> None:
     widths = [28, 44, 24, 14, 14, 14, 10, 16, 38]
     w = SheetWriter(wb, fmt.RELEVE_SHEET, widths=widths, hidden=[len(HEADERS)])
     w.append([w.labelled("Relevé mensuel des heures d'insertion", "title")])
@@ -124,10 +142,6 @@ def write_releve(session: Session, siret: str, month: date, path: str | Path,
     hours_col = HEADERS.index(HOURS_LABEL) + 1
     w.validate_decimal(hours_col, Decimal(0), rules.MAX_MONTHLY_HOURS, HOURS_LABEL, first_data,
                        max(w.rows, first_data) + 50)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    progress.advance()
-    return ReleveSummary(path, company.name, month, len(rows))
 
 
 def releve_index() -> dict[str, SheetColumn]:

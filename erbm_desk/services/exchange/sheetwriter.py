@@ -1,23 +1,25 @@
-"""Writing sheets fast with openpyxl's write-only mode, with the exchange look (bold frozen header, filters,
-column widths, drop-down lists) and with every text made safe (control characters, formula injection).
+"""Writing sheets fast with XlsxWriter's `constant_memory` mode (each row goes to disk once the next one starts),
+with the exchange look (bold frozen header, filters, column widths, hidden columns, drop-down lists) and with every
+text made safe (control characters, formula injection).
 
-Styled cells come from `styled_cells.CellMaker` (each kind of style built once, not cell by cell): with that,
-writing our typed workbook costs about what writing the same bare values costs.
+XlsxWriter was chosen by measurement (bench/bench_excel.py): on the same cells it writes in about a third of the
+time openpyxl's write-only mode takes, in constant memory. It only writes; openpyxl stays where a workbook is read
+or edited. A row is a list of plain values (str, int, Decimal, date, datetime, None) or `Styled` cells made by
+`styled`, `text` and `labelled`; each kind of look is one XlsxWriter format, made once per workbook.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import shutil
+import tempfile
 from decimal import Decimal
-from typing import Any, Iterable
+from pathlib import Path
+from typing import Any, Iterable, NamedTuple
 
-from openpyxl import Workbook
-from openpyxl.cell import Cell
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.datavalidation import DataValidation
+import xlsxwriter
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
 from erbm_desk.domain.text import clean_cell_text, looks_like_formula
-from erbm_desk.services.exchange.styled_cells import CellMaker
 
 DATE_FORMAT = "dd/mm/yyyy"
 MONTH_FORMAT = "mm/yyyy"
@@ -25,40 +27,98 @@ DATETIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
 MONEY_FORMAT = "#,##0.00"
 DECIMAL_FORMAT = "0.00"
 TEXT_CACHE = 50_000  # distinct texts remembered per sheet
+HEADER_FILL = "#DCE6F1"
+# A text written as a string cell, never a formula, a number nor a link, whatever it starts with.
+WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+                    "strings_to_urls": False}
+
+
+class Styled(NamedTuple):
+    """A cell with a look: `value` (None: an empty cell) and its XlsxWriter format."""
+
+    value: Any
+    look: Any
+
+
+class ExchangeWorkbook:
+    """An XlsxWriter workbook written at `path` on `close()`, its rows streamed through a temporary folder of its
+    own (removed by `close()` and by `discard()`), and the formats of its looks, each made once."""
+
+    def __init__(self, path: str | Path):
+        self._tmp = tempfile.mkdtemp(prefix="erbm-classeur-")
+        self.book = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "tmpdir": self._tmp})
+        self._looks: dict[str, Any] = {}
+
+    def look(self, key: str) -> Any:
+        """The format named `key`: "text" (forced text), "header", "title", "bold", or a number format."""
+        found = self._looks.get(key)
+        if found is None:
+            if key == "text":
+                props = {"quote_prefix": True}
+            elif key == "header":
+                props = {"bold": True, "bg_color": HEADER_FILL, "pattern": 1, "text_wrap": True, "valign": "top"}
+            elif key == "title":
+                props = {"bold": True, "font_size": 13}
+            elif key == "bold":
+                props = {"bold": True}
+            else:
+                props = {"num_format": key}
+            found = self._looks[key] = self.book.add_format(props)
+        return found
+
+    def close(self) -> None:
+        try:
+            self.book.close()
+        finally:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Give up an unfinished workbook (cancel, error): its temporary rows go, no file is written."""
+        shutil.rmtree(self._tmp, ignore_errors=True)
 
 
 class SheetWriter:
-    """One write-only sheet. `row(values)` takes plain Python values (str, int, Decimal, date, datetime, bool,
-    None) or `styled(value, fmt)` cells; texts are cleaned and neutralised here."""
+    """One sheet, written row after row. `append(values)` takes plain Python values (str, int, Decimal, date,
+    datetime, bool, None) or `Styled` cells; texts are cleaned and neutralised by `text()`."""
 
-    def __init__(self, wb: Workbook, title: str, widths: Iterable[int] = (), hidden: Iterable[int] = ()):
-        self.ws = wb.create_sheet(title)
+    def __init__(self, wb: ExchangeWorkbook, title: str, widths: Iterable[int] = (), hidden: Iterable[int] = ()):
+        self.wb = wb
+        self.ws = wb.book.add_worksheet(title)
         self.title = title
-        self._cells = CellMaker(self.ws)
-        self._texts: dict[str, str] = {}  # text given -> text written (cleaned), when not neutralised
+        self._texts: dict[str, Any] = {}  # text given -> text written (cleaned, or forced to text)
+        self._forced = wb.look("text")
+        self._widths: dict[int, float] = {}
+        self._hidden = set(hidden)
         self.rows = 0
         self.width = 0
+        self._header_row = 0
         self.set_widths(widths)
-        for i in hidden:
-            self.ws.column_dimensions[get_column_letter(i)].hidden = True
+        for i in self._hidden:
+            self._column(i)
         # printed: landscape, as wide as the page, as many pages high as needed
-        self.ws.page_setup.orientation = "landscape"
-        self.ws.page_setup.fitToWidth = 1
-        self.ws.page_setup.fitToHeight = 0
-        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.set_landscape()
+        self.ws.fit_to_pages(1, 0)
+        # A row goes to XlsxWriter in one call (`write_row`, which picks each cell's writer by its type: texts stay
+        # texts, None and "" stay empty); a Styled cell is written with its format by this handler.
+        self.ws.add_write_handler(Styled, _write_styled)
+
+    def _column(self, i: int) -> None:
+        options = {"hidden": True} if i in self._hidden else None
+        self.ws.set_column(i - 1, i - 1, self._widths.get(i), None, options)
 
     def set_widths(self, widths: Iterable[int]) -> None:
         """Column widths (in characters); only before the first row is written."""
         for i, width in enumerate(widths, 1):
-            self.ws.column_dimensions[get_column_letter(i)].width = width
+            self._widths[i] = width
+            self._column(i)
 
-    def styled(self, value: Any, fmt: str) -> Cell | None:
+    def styled(self, value: Any, fmt: str) -> Styled | None:
         """A cell holding a date, number or datetime with a number format (None stays an empty cell)."""
         if value is None:
             return None
-        return self._cells.make(value, "d" if isinstance(value, date) else "n", fmt)  # datetime is a date
+        return Styled(value, self.wb.look(fmt))
 
-    def text(self, value: str | None) -> str | Cell | None:
+    def text(self, value: str | None) -> str | Styled | None:
         """Text without control characters; forced to text (never a formula) when it starts like one."""
         if value is None:
             return None
@@ -66,51 +126,56 @@ class SheetWriter:
         if done is not None:  # names and references repeat from row to row
             return done
         cleaned = clean_cell_text(value)
-        if looks_like_formula(cleaned):
-            return self._cells.make(cleaned, "s", "text")
+        done = Styled(cleaned, self._forced) if looks_like_formula(cleaned) else cleaned
         if len(self._texts) < TEXT_CACHE:
-            self._texts[value] = cleaned
-        return cleaned
+            self._texts[value] = done
+        return done
 
-    def labelled(self, value: str, key: str) -> Cell:
-        return self._cells.make(clean_cell_text(value), "s", key)
+    def labelled(self, value: str, key: str) -> Styled:
+        return Styled(clean_cell_text(value), self.wb.look(key))
 
     def header(self, labels: list[str], freeze: bool = True) -> None:
-        self.ws.append([self.labelled(label, "header") for label in labels])
-        self.rows += 1
+        self.append([self.labelled(label, "header") for label in labels])
         self.width = max(self.width, len(labels))
         if freeze:
-            self.ws.freeze_panes = f"A{self.rows + 1}"
-            self.ws.print_title_rows = f"{self.rows}:{self.rows}"
+            self.ws.freeze_panes(self.rows, 0)
+            self.ws.repeat_rows(self.rows - 1)
         self._header_row = self.rows
 
     def append(self, values: list) -> None:
-        self.ws.append(values)
+        """One row of plain values and Styled cells."""
+        if values:
+            self.ws.write_row(self.rows, 0, values)
+            if len(values) > self.width:
+                self.width = len(values)
         self.rows += 1
 
     def autofilter(self) -> None:
-        last = get_column_letter(max(self.width, 1))
-        self.ws.auto_filter.ref = f"A{self._header_row}:{last}{max(self.rows, self._header_row)}"
+        first = max(self._header_row - 1, 0)
+        self.ws.autofilter(first, 0, max(self.rows - 1, first), max(self.width, 1) - 1)
 
     def validate_list(self, column: int, source: str, label: str, first_row: int | None = None,
                       rows: int | None = None) -> None:
         """Drop-down list on a column (to the data's end, and a margin for rows added by hand)."""
-        letter = get_column_letter(column)
         first = first_row or self._header_row + 1
         last = max(self.rows, first) + (rows if rows is not None else 1000)
-        dv = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=True,
-                            errorTitle="Valeur non prévue", error=f"Choisissez « {label} » dans la liste.")
-        dv.add(f"{letter}{first}:{letter}{last}")
-        self.ws.data_validations.append(dv)
+        self.ws.data_validation(first - 1, column - 1, last - 1, column - 1, {
+            "validate": "list", "source": f"={source}", "ignore_blank": True, "error_type": "stop",
+            "error_title": "Valeur non prévue", "error_message": f"Choisissez « {label} » dans la liste."})
 
     def validate_decimal(self, column: int, low: Decimal, high: Decimal, label: str, first_row: int,
                          last_row: int) -> None:
-        letter = get_column_letter(column)
-        dv = DataValidation(type="decimal", operator="between", formula1=str(low), formula2=str(high),
-                            allow_blank=True, showErrorMessage=True, errorTitle="Valeur refusée",
-                            error=f"« {label} » : un nombre entre {low} et {high}.")
-        dv.add(f"{letter}{first_row}:{letter}{max(last_row, first_row)}")
-        self.ws.data_validations.append(dv)
+        self.ws.data_validation(first_row - 1, column - 1, max(last_row, first_row) - 1, column - 1, {
+            "validate": "decimal", "criteria": "between", "minimum": str(low), "maximum": str(high),
+            "ignore_blank": True, "error_type": "stop", "error_title": "Valeur refusée",
+            "error_message": f"« {label} » : un nombre entre {low} et {high}."})
+
+    def hide(self) -> None:
+        self.ws.hide()
+
+
+def _write_styled(ws, row: int, col: int, cell: Styled, _format=None) -> int:
+    return ws.write(row, col, cell.value, cell.look)
 
 
 class ListsSheet:
@@ -124,14 +189,14 @@ class ListsSheet:
     def ref(self, name: str, choices: list[str], title: str | None = None) -> str:
         if name not in self._refs:
             self.columns.append((title or name, choices))
-            letter = get_column_letter(len(self.columns))
+            letter = xl_col_to_name(len(self.columns) - 1)
             self._refs[name] = f"{quote_sheetname('Listes')}!${letter}$2:${letter}${len(choices) + 1}"
         return self._refs[name]
 
-    def write(self, wb: Workbook, title: str) -> None:
+    def write(self, wb: ExchangeWorkbook, title: str) -> None:
         writer = SheetWriter(wb, title, widths=[32] * len(self.columns))
         writer.header([name for name, _ in self.columns], freeze=False)
         longest = max((len(c) for _, c in self.columns), default=0)
         for i in range(longest):
             writer.append([writer.text(c[i]) if i < len(c) else None for _, c in self.columns])
-        writer.ws.sheet_state = "hidden"
+        writer.hide()

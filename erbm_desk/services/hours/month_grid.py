@@ -21,7 +21,7 @@ from erbm_desk.domain.reporting import Period
 from erbm_desk.services.period_filters import contract_active_in
 from erbm_desk.services.security import authz
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
-from erbm_desk.services.records.writes import delete_record, save_record
+from erbm_desk.services.records.writes import write_batch
 
 
 class MonthRow(NamedTuple):
@@ -115,9 +115,10 @@ def save_month(
 ) -> int:
     """Write the month's hours {contract id: hours, None = erase} in the caller's transaction.
 
-    Validates everything first and raises `MonthInvalid` listing every problem before writing anything.
-    Each value goes through save_record / delete_record (rights, rules, audit log), a few ms each, hence
-    `progress`: cancelling raises `Cancelled`, and the caller's transaction rolls back.
+    Validates everything first, in bulk (the contract exists, the hours rule, the month within the contract),
+    and raises `MonthInvalid` listing every problem before writing anything. Then one batch write
+    (`write_batch`: rights, value rules at flush, one journal entry and a version step per record, as a form's
+    save would); cancelling (`progress`) raises `Cancelled`, and the caller's transaction rolls back.
     Returns the number of entries created, changed or erased.
     """
     progress = progress or NullProgress()
@@ -125,27 +126,29 @@ def save_month(
     problems = month_problems(session, month, values)
     if problems:
         raise MonthInvalid(problems, _labels(session, [cid for cid, _ in problems]))
-    # Loading the contracts and entries as objects up front lets save_record find them in the session's
-    # identity map instead of issuing one SELECT per value. The map holds objects weakly: keep a reference.
+    # The contracts as objects in the session: the flush's rule guard finds each entry's contract in the identity
+    # map instead of reading it. The map holds objects weakly: keep a reference.
     ids = list(values)
     contracts = session.scalars(select(Contract).where(Contract.id.in_(ids))).all()  # noqa: F841
     existing = {
         e.contract_id: e
         for e in session.scalars(select(HoursEntry).where(HoursEntry.month == month, HoursEntry.contract_id.in_(ids)))
     }
-    written = 0
-    progress.start(len(values), f"Enregistrement des heures de {format_month(month)}")
+    progress.start(len(values) + 1, f"Enregistrement des heures de {format_month(month)}")
+    new, changed, gone = [], [], []
     for cid in sorted(values):
-        check_cancel(progress)
-        progress.advance()
         hours, entry = values[cid], existing.get(cid)
         if hours == (entry.hours if entry else None):
             continue  # unchanged: keep its updated_at, so merges of workbooks see no change
         if hours is None:
-            delete_record(session, HOURS.name, entry.id)
+            gone.append(entry)
         elif entry is None:
-            save_record(session, HOURS.name, {"contract_id": cid, "month": month, "hours": hours})
+            new.append({"contract_id": cid, "month": month, "hours": hours})
         else:
-            save_record(session, HOURS.name, {"hours": hours}, entry.id)
-        written += 1
-    return written
+            changed.append((entry, {"hours": hours}))
+    progress.advance(len(values))
+    check_cancel(progress)
+    write_batch(session, HOURS.name, new, changed, gone)
+    progress.advance()
+    check_cancel(progress)  # until the caller commits, cancelling still rolls the whole month back
+    return len(new) + len(changed) + len(gone)

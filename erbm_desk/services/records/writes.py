@@ -157,6 +157,27 @@ def save_record(session: Session, entity: str, values: dict[str, Any], record_id
     return obj
 
 
+def write_batch(session: Session, entity: str, new: list[dict[str, Any]], changed: list[tuple[Record, dict]],
+                gone: list[Record]) -> None:
+    """Create, change and delete many records of `entity` in ONE flush: rights checked once, values normalised,
+    the value rules checked at flush (`guard_rules_at_flush`), each record journaled and its version counter
+    followed as `save_record` and `delete_record` would. The checks that need the database (references exist,
+    natural key free, months within their contract) are the caller's, done in bulk beforehand (the hours
+    grid's `month_problems`); `gone` records must have no dependents."""
+    authz.require_write(session, entity)
+    spec, model = SPECS[entity], MODELS[entity]
+    if gone and spec.dependents:
+        raise ValueError(f"write_batch ne supprime pas d'enregistrement qui a des dépendants ({entity}).")
+    for values in new:
+        session.add(model(**_normalised(spec, values)))
+    for obj, values in changed:
+        for key, value in _normalised(spec, values).items():
+            setattr(obj, key, value)
+    for obj in gone:
+        session.delete(obj)
+    _flush(session)
+
+
 def _flush(session: Session) -> None:
     try:
         session.flush()
@@ -239,9 +260,10 @@ def guard_rules_at_flush(session: Session, _flush_context, _instances) -> None:
     """Last line of defence: no ORM write, whatever its path, stores a value that breaks a value rule."""
     if session.info.get("read_only") and (session.new or session.dirty or session.deleted):
         raise ReadOnlyError(session.info["read_only"])
-    for obj in list(session.new) + list(session.dirty):
+    dirty = session.dirty  # a property that walks the identity map: read once, not once per object
+    for obj in [*session.new, *dirty]:
         entity = getattr(obj, "__tablename__", None)
-        if entity not in ALL_SPECS or (obj in session.dirty and not session.is_modified(obj)):
+        if entity not in ALL_SPECS or (obj in dirty and not session.is_modified(obj)):
             continue
         problems = record_problems(entity, row_dict(obj))
         rule = ALL_SPECS[entity].month_within

@@ -10,7 +10,8 @@ Written with matplotlib's PdfPages (no other dependency) through `atomic_path`: 
 leaves the previous file, never half a bilan. A plain function with a progress object (DESIGN rule 3).
 
 The page frame is `bilan_layout`, the tables `bilan_tables`, the pages `bilan_pages`; every figure comes from
-one report of the reporting engine (`engine.report`, grouped by cité).
+one report of the reporting engine (`engine.report`, grouped by cité). A long bilan has its cités' pages drawn by
+worker processes (`bilan_parallel`), page for page the same.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from erbm_desk.services.atomic_files import atomic_path
 from erbm_desk.services.progress import NullProgress, Progress
 from erbm_desk.services.reporting import disclosure
 from erbm_desk.services.reporting.bilan_layout import Pages, chunks, short_label
+from erbm_desk.services.reporting.bilan_parallel import CitePages, join_pdfs, worker_count
+from erbm_desk.services.reporting.bilan_parallel import cite_pages as drawn_apart
 from erbm_desk.services.reporting.bilan_pages import chart_pages, cite_page, title_page
 from erbm_desk.services.reporting.bilan_tables import (
     CITE_COLUMNS,
@@ -74,23 +77,60 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
     target = Path(target)
     metadata = {"Title": f"Bilan ERBM — {data.label}", "Creator": f"ERBM Desk {__version__}",
                 "Subject": "Bilan pour le comité de pilotage de l'ERBM"}
-    with atomic_path(target) as tmp, matplotlib.rc_context({"pdf.fonttype": 42}), \
-            PdfPages(tmp, metadata=metadata) as pdf:
-        pages = Pages(pdf, total, short_label(data.label), data.as_of, progress)
-        title_page(pages, data, period, today, tables.threshold)
-        index = {id(r): i for i, r in enumerate(epcis)}
-        for i, chunk in enumerate(epci_pages):
-            fig = pages.page("Indicateurs par EPCI" + (f" (suite {i + 1})" if i else ""))
-            last = i == len(epci_pages) - 1
-            counts = [lambda c, k=index[id(r)]: tables.epci_text(k, c) for r in chunk]
-            draw_table(fig, EPCI_COLUMNS, chunk, counts, (totals, tables.total.get) if last else None, tables.note)
-            pages.save(fig)
-        for i, chunk in enumerate(cite_pages):
-            fig = pages.page("Indicateurs par cité" + (f" ({i + 1}/{len(cite_pages)})" if len(cite_pages) > 1 else ""))
-            counts = [lambda c, cid=r.id: tables.cite_text(cid, c) for r in chunk]
-            draw_table(fig, CITE_COLUMNS, chunk, counts, None, tables.note)
-            pages.save(fig)
-        chart_pages(pages, data, tables)
-        for row in cites_by_name:
-            cite_page(pages, series[row.id], tables)
-    return BilanSummary(target, pages.number, len(cites_by_name), data.as_of)
+    label = short_label(data.label)
+    workers = worker_count(len(cites_by_name))
+    if not workers:
+        with atomic_path(target) as tmp, matplotlib.rc_context({"pdf.fonttype": 42}), \
+                PdfPages(tmp, metadata=metadata) as pdf:
+            pages = Pages(pdf, total, label, data.as_of, progress)
+            _first_pages(pages, data, period, today, tables, totals, epcis, epci_pages, cite_pages)
+            for row in cites_by_name:
+                cite_page(pages, series[row.id], tables)
+        return BilanSummary(target, pages.number, len(cites_by_name), data.as_of)
+    # A long bilan: the cités' pages drawn by worker processes while this one draws the first pages.
+    with atomic_path(target) as tmp, drawn_apart(workers) as drawing:
+        head = total - len(cites_by_name)
+        drawing.start(metadata, head + 1, total, label, data.as_of, [series[r.id] for r in cites_by_name], tables)
+        first = drawing.folder / "debut.pdf"
+        with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(first, metadata=metadata) as pdf:
+            pages = Pages(pdf, total, label, data.as_of, _Pumping(progress, drawing))
+            _first_pages(pages, data, period, today, tables, totals, epcis, epci_pages, cite_pages)
+        parts = drawing.join(progress)
+        join_pdfs([first, *parts], tmp, metadata)
+    return BilanSummary(target, total, len(cites_by_name), data.as_of)
+
+
+class _Pumping:
+    """The caller's progress, also told of the pages the workers drew each time this process draws one."""
+
+    def __init__(self, progress: Progress, drawing: CitePages):
+        self.progress, self.drawing = progress, drawing
+
+    def start(self, total: int, label: str = "") -> None:
+        self.progress.start(total, label)
+
+    def advance(self, steps: int = 1) -> None:
+        self.progress.advance(steps)
+        self.drawing.pump(self.progress)
+
+    def cancelled(self) -> bool:
+        return self.progress.cancelled()
+
+
+def _first_pages(pages: Pages, data, period: Period, today: date, tables, totals, epcis, epci_pages,
+                 cite_pages) -> None:
+    """The title page, the tables per EPCI and per cité, and the scope's charts."""
+    title_page(pages, data, period, today, tables.threshold)
+    index = {id(r): i for i, r in enumerate(epcis)}
+    for i, chunk in enumerate(epci_pages):
+        fig = pages.page("Indicateurs par EPCI" + (f" (suite {i + 1})" if i else ""))
+        last = i == len(epci_pages) - 1
+        counts = [lambda c, k=index[id(r)]: tables.epci_text(k, c) for r in chunk]
+        draw_table(fig, EPCI_COLUMNS, chunk, counts, (totals, tables.total.get) if last else None, tables.note)
+        pages.save(fig)
+    for i, chunk in enumerate(cite_pages):
+        fig = pages.page("Indicateurs par cité" + (f" ({i + 1}/{len(cite_pages)})" if len(cite_pages) > 1 else ""))
+        counts = [lambda c, cid=r.id: tables.cite_text(cid, c) for r in chunk]
+        draw_table(fig, CITE_COLUMNS, chunk, counts, None, tables.note)
+        pages.save(fig)
+    chart_pages(pages, data, tables)

@@ -27,6 +27,7 @@ from erbm_desk.domain.figures import (  # noqa: F401 - MAP_INDICATORS: what the 
     CiteSeries,
     DashboardData,
     GroupRow,
+    MonthlyHours,
 )
 from erbm_desk.domain.reporting import Period, Scope
 from erbm_desk.services.reporting.energy import operations_energy, report_energy
@@ -71,8 +72,8 @@ def _labelled(counts: dict[str, int], enum_cls) -> dict[str, int]:
     return {m.label: counts[m.value] for m in enum_cls if counts.get(m.value)}
 
 
-def dashboard_of(session: Session, r: Report) -> DashboardData:
-    """The dashboard of a report (grouped by cité)."""
+def dashboard_of(session: Session, r: Report, hours: MonthlyHours | None = None) -> DashboardData:
+    """The dashboard of a report (grouped by cité); `hours`: its monthly series when already known."""
     ind = r.total
     people = r.people
     others = sum(1 for pid in people.all if pid not in people.rsa and pid not in people.young
@@ -85,7 +86,7 @@ def dashboard_of(session: Session, r: Report) -> DashboardData:
         label=report_title(session, r),
         as_of=as_of,
         indicators=ind,
-        hours=monthly_hours(session, r),
+        hours=hours if hours is not None else monthly_hours(session, r),
         people_by_public=dict(zip(PUBLIC_LABELS, (len(people.rsa), len(people.young), len(people.deld), others))),
         people_by_sex={"Femmes": len(people.women), "Hommes": len(people.all) - len(people.women)},
         contracts_by_type=_labelled(ind.contracts_by_type, ContractType),

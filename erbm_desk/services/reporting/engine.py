@@ -183,12 +183,16 @@ class Report:
         return sorted(rows, key=lambda r: r.name if by == "epci" else r.insee_code)
 
 
-def report(session: Session, scope: Scope = Scope(), period: Period = Period(), by: str | None = None) -> Report:
+def report(session: Session, scope: Scope = Scope(), period: Period = Period(), by: str | None = None, *,
+           only_cites: list[int] | None = None) -> Report:
     """The figures of `scope` over `period`, grouped `by` None (the scope only), "cite", "epci" or "commune".
-    Raises ScopeError when the scope names nothing."""
+    `only_cites`: the territory's tallies of these cités alone (report_cache.py recomputes the cités a write
+    touched). Raises ScopeError when the scope names nothing."""
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"Regroupement inconnu : {by}")
     cite_ids = scope_cites(session, scope)
+    if only_cites is not None and scope.kind == "territory":
+        cite_ids = select(Cite.id).where(Cite.id.in_(only_cites))
     operation_ids = scope_operations(session, scope) if scope.kind == "operation" else None
 
     def in_scope(query: Select) -> Select:

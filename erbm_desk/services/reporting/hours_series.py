@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from functools import lru_cache
 from decimal import ROUND_DOWN, Decimal
 
 from sqlalchemy import Row, func, select
@@ -27,11 +28,18 @@ def next_month(d: date) -> date:
 
 
 def months_between(first: date, last: date) -> list[date]:
-    out, m = [], rules.month_start(first)
+    return list(_months_between(rules.month_start(first), last))
+
+
+@lru_cache(maxsize=4096)
+def _months_between(first: date, last: date) -> tuple[date, ...]:
+    """The months of a span, remembered: the operations of the territory share a few hundred spans, and the
+    dashboard spreads their required hours over them at each refresh."""
+    out, m = [], first
     while m <= last:
         out.append(m)
         m = next_month(m)
-    return out
+    return tuple(out)
 
 
 def data_date(session: Session) -> date:

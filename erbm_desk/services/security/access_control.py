@@ -50,11 +50,9 @@ def install_access_control(sessions: sessionmaker, engine: Engine) -> None:
 
 def _guard_writes(session: Session, _flush_context, _instances) -> None:
     """No ORM write, whatever its path, by a user without `write:<entity>`."""
-    entities = {
-        obj.__tablename__
-        for obj in (*session.new, *session.dirty, *session.deleted)
-        if isinstance(obj, Record) and (obj not in session.dirty or session.is_modified(obj))
-    }
+    dirty = session.dirty  # a property that walks the identity map: read once, not once per object
+    entities = {obj.__tablename__ for obj in (*session.new, *session.deleted) if isinstance(obj, Record)}
+    entities.update(obj.__tablename__ for obj in dirty if isinstance(obj, Record) and session.is_modified(obj))
     if entities:
         require_write(session, *sorted(entities))
 

@@ -28,6 +28,7 @@ from erbm_desk.charts.style import fr_month
 from erbm_desk.services.database.opening import Database
 from erbm_desk.services.reporting.dashboard_data import MAP_INDICATORS, DashboardData, ScopeChoices
 from erbm_desk.services.reporting.indicators import SCOPE_LABELS, Period, Scope
+from erbm_desk.ui.dashboard.chart_inputs import chart_inputs
 from erbm_desk.ui.dashboard.dashboard_tiles import KpiTiles
 from erbm_desk.ui.database.changes import DATA_ENTITIES, Changes
 from erbm_desk.ui.database.gateway import gateway_for
@@ -44,10 +45,13 @@ GRID = (  # (chart key, row, column, column span)
 
 
 def _compute(s, scope: Scope, period: Period):
-    """Worker side: the numbers and the selectors' choices (and the map's geometry, read once)."""
+    """Worker side: the numbers and the selectors' choices (and the map's geometry, read once). The whole
+    territory comes from the report cache: kept figures, or only the cités a write touched computed again."""
     from erbm_desk.services.reporting.dashboard_data import commune_shapes, dashboard_data, epci_outlines, scope_choices
+    from erbm_desk.services.reporting.report_cache import territory_dashboard
 
-    data = dashboard_data(s, scope, period)
+    whole = scope == Scope() and period == Period()
+    data = territory_dashboard(s, store=False) if whole else dashboard_data(s, scope, period)
     choices = scope_choices(s)
     commune_shapes()
     epci_outlines()
@@ -70,6 +74,7 @@ class DashboardPage(QWidget):
         self.map_indicator = "hours"
         self._generation = 0  # of the data shown: charts of older data are not built
         self._pending: list[str] = []  # charts still to build for the data shown
+        self._drawn: dict[str, object] = {}  # chart key -> the inputs its canvas was drawn from
         self._history: list[Scope] = []
         self.canvases: dict = {}  # chart key -> ChartCanvas, created with the first figure
         self.slots: dict[str, QVBoxLayout] = {}
@@ -225,6 +230,7 @@ class DashboardPage(QWidget):
         self.map_indicator = self.map_box.currentData()
         if self.data is not None:
             self._canvas("map").set_figure(*self._figure(self.data, "map"))
+            self._drawn["map"] = chart_inputs(self.data, "map", self.map_indicator)
 
     # ---------------------------------------------------------------------------------------------- scope
 
@@ -272,6 +278,14 @@ class DashboardPage(QWidget):
         self.show_data(data)
         self.status.setText("")
         self.updated.emit()
+        if data.scope == Scope() and data.period == Period():  # kept for the next opening, once shown
+
+            def store(_progress) -> None:
+                from erbm_desk.services.reporting.report_cache import store_kept
+
+                store_kept(self.db)
+
+            self.gateway.job(self, store, lambda _result: None)
 
     def _failed(self, exc: BaseException) -> None:
         from erbm_desk.services.reporting.indicators import ScopeError
@@ -291,8 +305,13 @@ class DashboardPage(QWidget):
         self.title.setText(f"<h2>Tableau de bord — {data.label}</h2>")
         self.sentence.setText(f"« {data.indicators.sentence} »")
         self.tiles.show_data(data)
-        self._pending = [key for key, *_ in GRID]
+        # Only the charts whose data changed are built again (after a write, most of them did not).
+        self._pending = [key for key, *_ in GRID
+                         if key not in self._drawn or self._drawn[key] != chart_inputs(data, key, self.map_indicator)]
         generation = self._generation
+        if not self._pending:
+            QTimer.singleShot(0, self, lambda: self._build_next(generation))
+            return
         # With `self` as context, Qt drops the call if the page is deleted first (window closed meanwhile).
         QTimer.singleShot(0, self, lambda: self._build_next(generation))
 
@@ -318,7 +337,10 @@ class DashboardPage(QWidget):
         return make(), make
 
     def _build_next(self, generation: int) -> None:
-        if generation != self._generation or not self._pending or self.data is None or not isValid(self.scroll):
+        if generation != self._generation or self.data is None or not isValid(self.scroll):
+            return
+        if not self._pending:  # nothing changed in the charts
+            self.charts_ready.emit()
             return
         key = self._pending.pop(0)
         figure, rebuild = self._figure(self.data, key)
@@ -326,6 +348,7 @@ class DashboardPage(QWidget):
             self._canvas(key).set_figure(figure, rebuild)
         if key in self.canvases:
             self.canvases[key].setVisible(figure is not None)
+        self._drawn[key] = chart_inputs(self.data, key, self.map_indicator)
         if self._pending:
             QTimer.singleShot(0, self, lambda: self._build_next(generation))
         else:

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from erbm_desk.charts.style import fr_hours, fr_money, fr_money_short, fr_number, fr_percent
-from erbm_desk.services.reporting.dashboard_data import DashboardData
+from erbm_desk.domain.figures import DashboardData
 
 TILE_STYLE = """
 QFrame#tile { background: #f4f6f8; border-radius: 6px; }

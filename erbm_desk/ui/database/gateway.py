@@ -219,10 +219,11 @@ class Gateway(QObject):
         if changes is None:
             return
         records: dict[str, set[int] | None] = {}
-        for obj in (*session.new, *session.dirty, *session.deleted):
+        dirty = session.dirty  # a property that walks the identity map: read once, not once per object
+        for obj in (*session.new, *dirty, *session.deleted):
             entity = getattr(obj, "__tablename__", None)
             record_id = getattr(obj, "id", None)
-            if entity is None or (obj in session.dirty and not session.is_modified(obj)):
+            if entity is None or (obj in dirty and not session.is_modified(obj)):
                 continue
             bucket = records.setdefault(entity, set())
             if bucket is not None:

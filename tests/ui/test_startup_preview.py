@@ -1,0 +1,37 @@
+"""At start-up, while the database opens, the dashboard's tiles and sentence from the figures stored in the file;
+the real page takes their place once it is open."""
+
+from PySide6.QtWidgets import QLabel
+
+from erbm_desk.services.database.demo import generate_demo
+from erbm_desk.services.database.opening import open_database
+from erbm_desk.services.reporting.report_cache import territory_dashboard
+from erbm_desk.ui.dashboard.startup_preview import StoredFiguresView, preview_stored_figures
+from erbm_desk.ui.window.main_window import MainWindow
+
+NB = "\u00a0"
+
+
+def test_stored_figures_shown_while_the_database_opens(qtbot, tmp_path):
+    path = tmp_path / "base.sqlite"
+    db = open_database(str(path))
+    with db.session() as s:
+        generate_demo(s, seed=3, scale=0.03)
+    with db.sessions() as s:
+        sentence = territory_dashboard(s).indicators.sentence
+    db.close()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_opening(str(path))
+    window.show()
+    shown = []
+    preview_stored_figures(window, str(path), lambda: shown.append(True))
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    view = window.stack.currentWidget()
+    assert isinstance(view, StoredFiguresView)
+    assert view.sentence.text() == f"« {sentence} »"
+    assert view.tiles.tiles["hours"].value.text().endswith(" h")
+    page = QLabel("la vraie page")
+    window.stack.addWidget(page)
+    window.stack.setCurrentWidget(page)  # what showing the opened database's dashboard does
+    qtbot.waitUntil(lambda: view not in [window.stack.widget(i) for i in range(window.stack.count())])
