@@ -21,7 +21,7 @@ from erbm_desk.services.exchange.apply import ApplySummary, PlanNotReady, apply_
 from erbm_desk.services.exchange.mapping.columns import ColumnProposal
 from erbm_desk.services.exchange.mapping.gaps import Gap, column_gaps, required_gaps, value_gaps, year_gaps
 from erbm_desk.services.exchange.mapping.model import Mapping
-from erbm_desk.services.exchange.mapping.prepare import CellKey, PreparedSheet, RowKey, prepare
+from erbm_desk.services.exchange.mapping.prepare import CellKey, PreparedSheet, RowKey, prepare, prepare_sheet
 from erbm_desk.services.exchange.mapping.proposal import propose, propose_sheet
 from erbm_desk.services.exchange.mapping.records import Records
 from erbm_desk.services.exchange.mapping.reshape import reshape
@@ -45,7 +45,11 @@ class Intake:
 
     @classmethod
     def open(cls, path: str | Path, saved: list[Mapping] = (), progress: Progress | None = None) -> Intake:
-        book = read_source(path, progress)
+        return cls.of(read_source(path, progress), saved)
+
+    @classmethod
+    def of(cls, book: SourceBook, saved: list[Mapping] = ()) -> Intake:
+        """The file already read, with the mapping proposed for it (the first saved mapping that fits)."""
         mapping, proposals = propose(book, saved)
         return cls(book, mapping, proposals, saved_name=mapping.name or None)
 
@@ -69,6 +73,21 @@ class Intake:
     def prepared(self) -> list[PreparedSheet]:
         return prepare(self.book, self.mapping, self.corrections, self.left_out)
 
+    def prepared_rows(self, sheet: str, with_left_out: bool = False) -> list[tuple[int, list]]:
+        """(row number, cells as corrected) of one sheet's data rows."""
+        sm = self.mapping.sheet(sheet)
+        left_out = set() if with_left_out else self.left_out
+        return prepare_sheet(self.book, self.mapping, sm, self.corrections, left_out).rows
+
+    def correct(self, sheet: str, row: int, col: int, value: Any) -> None:
+        """A cell typed again in the review (the file itself is never changed)."""
+        self.corrections[(sheet, row, col)] = value
+
+    def leave_out(self, sheet: str, row: int, out: bool = True) -> None:
+        if out:
+            self.left_out.add((sheet, row))
+        else:
+            self.left_out.discard((sheet, row))
 
 @dataclass
 class Analysis:

@@ -14,7 +14,18 @@ from erbm_desk.services.exchange.mapping.reshape import Reshaped
 from erbm_desk.services.exchange.model import Conflict, ImportPlan, Status
 
 NEW, CHANGED, UNCHANGED, ERRORS = "new", "changed", "unchanged", "errors"
+COUNTS = (NEW, CHANGED, UNCHANGED, ERRORS)
 COUNT_LABELS = {NEW: "Nouveaux", CHANGED: "Modifiés", UNCHANGED: "Inchangés", ERRORS: "En erreur"}
+_WORDS = {NEW: ("nouveau", "nouveaux", "nouvelle", "nouvelles"), CHANGED: ("modifié", "modifiés", "modifiée", "modifiées"),
+          UNCHANGED: ("inchangé", "inchangés", "inchangée", "inchangées"),
+          ERRORS: ("en erreur", "en erreur", "en erreur", "en erreur")}
+
+
+def count_text(entity: str, what: str, n: int) -> str:
+    """« 2 nouvelles », « 1 inchangé »: agreed with the entity's noun."""
+    words = _WORDS[what]
+    feminine = SPECS[entity].noun.feminine
+    return f"{n} {words[(2 if feminine else 0) + (1 if n > 1 else 0)]}"
 NO_COLUMN = " Aucune colonne du fichier ne le donne : associez-en une, ou donnez une valeur pour toutes les lignes."
 
 
@@ -67,7 +78,7 @@ class Review:
     def summary_lines(self) -> list[str]:
         lines = []
         for entity, c in self.counts.items():
-            parts = [f"{c[k]} {COUNT_LABELS[k].lower()}" for k in (NEW, CHANGED, UNCHANGED, ERRORS) if c[k]]
+            parts = [count_text(entity, k, c[k]) for k in COUNTS if c[k]]
             lines.append(f"  {SPECS[entity].plural} : {', '.join(parts) if parts else 'rien'}")
         return lines
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import ImportMapping, utcnow
 from erbm_desk.services.atomic_files import atomic_path
+from erbm_desk.services.exchange.mapping.fields import MONTH_HOURS
 from erbm_desk.services.exchange.mapping.model import Mapping, MappingFileError
 from erbm_desk.services.security import authz
 
@@ -29,8 +30,10 @@ class SavedMapping:
     @property
     def description(self) -> str:
         sheets = ", ".join(f"« {s.sheet} »" for s in self.mapping.sheets)
-        columns = sum(len(s.mapped()) for s in self.mapping.sheets)
-        return f"{sheets} — {columns} colonne(s) associée(s)"
+        mapped = [c for s in self.mapping.sheets for c in s.mapped()]
+        months = sum(1 for c in mapped if c.target == MONTH_HOURS)
+        text = f"{sheets} — {len(mapped) - months} colonne(s) associée(s)"
+        return text + (f" et {months} mois" if months else "")
 
 
 def _saved(row: ImportMapping) -> SavedMapping:
