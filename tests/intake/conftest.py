@@ -51,3 +51,14 @@ def indicators(db):
 
     with db.sessions() as s:
         return compute_indicators(s)
+
+
+@pytest.fixture
+def small_dataset_file(tmp_path, db, small_dataset):
+    """Our own exchange workbook of the hand-built dataset (tests/fixtures.py), exported from another base."""
+    from erbm_desk.services.exchange import ExportOptions, export_workbook
+
+    path = tmp_path / "echange.xlsx"
+    with db.session() as s:
+        export_workbook(s, path, ExportOptions(anonymous=False))
+    return path

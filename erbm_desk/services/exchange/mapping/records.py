@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid as uuidlib
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 from erbm_desk.domain.entities import SPECS, Kind
@@ -279,6 +280,8 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _shown(column, value: Any) -> str:
+    if isinstance(value, Enum):
+        return value.label if hasattr(value, "label") else str(value.value)
     if isinstance(value, (Unparsed, str)) or column.kind is Kind.REF:
         return str(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and column.kind is Kind.DECIMAL:
