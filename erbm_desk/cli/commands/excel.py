@@ -85,7 +85,9 @@ def cmd_import(args) -> int:
     if getattr(args, "mapping", None):  # a workbook of another layout (cli/commands/mappings.py)
         from erbm_desk.cli.commands.mappings import import_with_mapping
 
-        return import_with_mapping(args)
+        code = import_with_mapping(args)
+        if code is not None:
+            return code
     path = Path(args.file).expanduser()
     db = open_db(args)
     try:

@@ -63,8 +63,9 @@ def _describe(intake) -> None:
         print(f"  Année des colonnes de mois : {intake.mapping.year}")
 
 
-def import_with_mapping(args) -> int:
-    """`erbm-desk import FICHIER --mapping …`."""
+def import_with_mapping(args) -> int | None:
+    """`erbm-desk import FICHIER --mapping …`; None for our own exchange workbook, imported as always by the
+    caller."""
     from erbm_desk.services.exchange import ExcelFileError
     from erbm_desk.services.exchange.apply import PlanNotReady
     from erbm_desk.services.exchange.mapping.intake import analyse, apply_review, review
@@ -76,11 +77,8 @@ def import_with_mapping(args) -> int:
     except ExcelFileError as exc:
         raise CliError(str(exc)) from None
     if is_own_format(book):
-        from erbm_desk.cli.commands.excel import cmd_import
-
         print(f"« {path.name} » est un classeur d'échange ERBM Desk : importé tel quel.")
-        args.mapping = None
-        return cmd_import(args)
+        return None
     db = open_db(args)
     try:
         with db.sessions() as s:
