@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 
 from erbm_desk.domain.french import format_date, format_number
 from erbm_desk.services.exchange.mapping.columns import AMBIGUOUS, EXACT, IGNORED, PROBABLE, STATE_LABELS
@@ -118,7 +118,7 @@ class PreviewModel(RowsModel):
         if role == Qt.BackgroundRole and index.row() + 1 == self.header_row:
             return ok_background()
         if role == Qt.ForegroundRole and index.row() + 1 < self.header_row:
-            return Qt.gray
+            return QColor(Qt.gray)
         return None
 
     def flags(self, index) -> Qt.ItemFlags:
