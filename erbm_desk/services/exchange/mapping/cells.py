@@ -74,6 +74,10 @@ class CellReader:
         value = memo[key] = self._read(target(code), raw)
         return value
 
+    def seen(self, code: str) -> list[Any]:
+        """Every distinct non-blank cell of field `code` read so far."""
+        return [raw for _cls, raw in self._memo.get(code, ())]
+
     def _read(self, t: Target, raw: Any) -> Any:
         column = t.column
         if column is None:  # the full name

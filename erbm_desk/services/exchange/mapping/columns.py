@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
+
+from rapidfuzz import fuzz, process
 
 from erbm_desk.services.exchange.mapping.fields import FULL_NAME, MONTH_HOURS, YEAR, targets
 from erbm_desk.services.exchange.mapping.months import MonthHeader, month_header
-from erbm_desk.services.exchange.mapping.words import CLOSE, SAME_WORDS, similarity, words
+from erbm_desk.services.exchange.mapping.words import CLOSE, EXACT as EXACT_SCORE, SAME_WORDS, words
 
 EXACT, PROBABLE, AMBIGUOUS, IGNORED, UNKNOWN = "exact", "probable", "ambiguous", "ignored", "unknown"
 STATE_LABELS = {EXACT: "reconnue", PROBABLE: "à vérifier", AMBIGUOUS: "ambiguë", IGNORED: "ignorée",
@@ -49,17 +52,50 @@ def computed_reason(header: str) -> str | None:
     return None
 
 
+@cache
+def _names() -> tuple[dict[str, set[str]], dict[tuple[str, ...], set[str]], list[str], list[str]]:
+    """Every name of every target by its words (exactly, and as a set of words), and the lists a close spelling
+    is searched in."""
+    exact: dict[str, set[str]] = {}
+    same: dict[tuple[str, ...], set[str]] = {}
+    spellings: list[str] = []
+    codes: list[str] = []
+    for code, t in targets().items():
+        for name in t.names:
+            w = words(name)
+            if not w:
+                continue
+            exact.setdefault(w, set()).add(code)
+            same.setdefault(tuple(sorted(w.split())), set()).add(code)
+            if len(w) >= 5:
+                spellings.append(w)
+                codes.append(code)
+    return exact, same, spellings, codes
+
+
+@lru_cache(maxsize=4096)
 def scored_targets(header: str) -> list[tuple[int, str]]:
     """(score, target code) of every field the header may name, best first."""
-    found = []
-    for code, t in targets().items():
-        if not t.names:
-            continue
-        best = max(similarity(header, n) for n in t.names)
-        if best >= CLOSE:
-            found.append((best, code))
-    found.sort(key=lambda x: -x[0])
-    return found
+    w = words(header)
+    if not w:
+        return []
+    exact, same, spellings, codes = _names()
+    best: dict[str, int] = {}
+    for code in exact.get(w, ()):
+        best[code] = EXACT_SCORE
+    for code in same.get(tuple(sorted(w.split())), ()):
+        best.setdefault(code, SAME_WORDS)
+    if len(w) >= 5:
+        for _spelling, ratio, i in process.extract(w, spellings, scorer=fuzz.ratio, limit=None,
+                                                   score_cutoff=CLOSE + 4):
+            best.setdefault(codes[i], min(int(ratio) - 4, SAME_WORDS - 1))
+    order = _order()
+    return sorted(((score, code) for code, score in best.items()), key=lambda x: (-x[0], order[x[1]]))
+
+
+@cache
+def _order() -> dict[str, int]:
+    return {code: i for i, code in enumerate(targets())}
 
 
 def propose_columns(headers: list[tuple[int, str, object]]) -> list[ColumnProposal]:

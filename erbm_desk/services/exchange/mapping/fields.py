@@ -39,6 +39,7 @@ class Target:
         return self.kind in (Kind.ENUM, Kind.BOOL)
 
 
+@cache
 def links(entity: str) -> tuple[tuple[str, str, bool], ...]:
     """(column key, entity, required) of the references of `entity` to other entities of the workbook."""
     return tuple((c.key, c.ref, c.required) for c in SPECS[entity].columns

@@ -4,7 +4,9 @@ shows them on its steps; `import --mapping auto` refuses the file while there is
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
+from typing import Iterable
 
 from erbm_desk.domain.entities import SPECS
 from erbm_desk.services.exchange.mapping.columns import AMBIGUOUS, ColumnProposal
@@ -65,9 +67,10 @@ def required_gaps(groups: dict[str, list[Group]]) -> list[Gap]:
     return out
 
 
-def value_gaps(sheets: list[PreparedSheet], mapping) -> list[Gap]:
+def value_gaps(cells: dict[str, Iterable], mapping) -> list[Gap]:
+    """Values with no choice, among `cells` (field code -> its cells, or its distinct cells)."""
     out = []
-    for code, cells in cells_by_target(sheets).items():
+    for code, cells in cells.items():
         rows = [r for r in value_rows(code, cells, mapping.values.get(code)) if r.choice is None]
         if rows:
             shown = ", ".join(f"« {r.text} »" for r in rows[:MAX_VALUES])
@@ -76,12 +79,16 @@ def value_gaps(sheets: list[PreparedSheet], mapping) -> list[Gap]:
     return out
 
 
-def cells_by_target(sheets: list[PreparedSheet]) -> dict[str, list]:
-    """The cells of every list or yes/no field, all sheets together."""
-    out: dict[str, list] = {}
+def cells_by_target(sheets: list[PreparedSheet]) -> dict[str, Iterable]:
+    """The cells of every list or yes/no field, all sheets together (read once, when iterated)."""
+    parts: dict[str, list] = {}
     for s in sheets:
         for fields in s.fields.values():
             for j, _key, code in fields:
                 if target(code).maps_values:
-                    out.setdefault(code, []).extend(cells[j] if j < len(cells) else None for _, cells in s.rows)
-    return out
+                    parts.setdefault(code, []).append(_column(s.rows, j))
+    return {code: itertools.chain.from_iterable(columns) for code, columns in parts.items()}
+
+
+def _column(rows, j: int) -> Iterable:
+    return (cells[j] if j < len(cells) else None for _, cells in rows)

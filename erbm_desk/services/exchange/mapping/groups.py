@@ -4,15 +4,14 @@ read from, the record of the base it is), and the `Issue`s found while reading t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from erbm_desk.services.exchange.mapping.cells import Commune
 
 FAILED = object()  # a row piece that could not be read: its issue says why, its dependents are skipped quietly
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
     sheet: str
     row: int
     col: int | None = None  # None: the row as a whole

@@ -18,7 +18,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from erbm_desk.services.exchange.apply import ApplySummary, PlanNotReady, apply_import
+from erbm_desk.services.exchange.bulk import paused_gc
 from erbm_desk.services.exchange.mapping.columns import ColumnProposal
+from erbm_desk.services.exchange.mapping.fields import target
 from erbm_desk.services.exchange.mapping.gaps import Gap, column_gaps, required_gaps, value_gaps, year_gaps
 from erbm_desk.services.exchange.mapping.model import Mapping
 from erbm_desk.services.exchange.mapping.prepare import CellKey, PreparedSheet, RowKey, prepare, prepare_sheet
@@ -44,6 +46,7 @@ class Intake:
     saved_name: str | None = None  # the saved mapping proposed for this file
 
     @classmethod
+    @paused_gc()
     def open(cls, path: str | Path, saved: list[Mapping] = (), progress: Progress | None = None) -> Intake:
         return cls.of(read_source(path, progress), saved)
 
@@ -97,6 +100,7 @@ class Analysis:
     gaps: list[Gap]
 
 
+@paused_gc()  # tens of thousands of records and no cycle among them: as when the exchange's planner reads
 def analyse(session: Session, intake: Intake, progress: Progress | None = None) -> Analysis:
     """The file's rows grouped into records and matched with the base, and what the mapping still lacks."""
     progress = progress or NullProgress()
@@ -107,11 +111,13 @@ def analyse(session: Session, intake: Intake, progress: Progress | None = None) 
     records = Records(db, intake.mapping)
     records.read(sheets)
     check_cancel(progress)
-    gaps = (column_gaps(intake.proposals, intake.mapping) + year_gaps(sheets) + value_gaps(sheets, intake.mapping)
+    read = {code: records.reader.seen(code) for code in intake.mapping.targets_used() if target(code).maps_values}
+    gaps = (column_gaps(intake.proposals, intake.mapping) + year_gaps(sheets) + value_gaps(read, intake.mapping)
             + required_gaps(records.groups))
     return Analysis(records, sheets, db, gaps)
 
 
+@paused_gc()
 def review(session: Session, intake: Intake, analysis: Analysis | None = None,
            progress: Progress | None = None) -> Review:
     """Every record checked by the exchange's planner; its problems pointed at the file's cells."""

@@ -106,15 +106,21 @@ def header_year(sheet: SourceSheet, row: int, cell: HeaderCell, file_name: str =
 
 def is_totals_row(cells: list[Any]) -> bool:
     """A row of totals under the table: « Total » (or « Cumul », « Sous-total ») and figures, few texts."""
-    texts = [c for c in cells if isinstance(c, str) and c.strip()]
-    return 0 < len(texts) <= 2 and any(_TOTAL.match(fold(t)) for t in texts)
+    texts = []
+    for c in cells:
+        if c.__class__ is str and c and not c.isspace():
+            texts.append(c)
+            if len(texts) > 2:
+                return False
+    return any(_TOTAL.match(fold(t)) for t in texts)
 
 
 def data_rows(sheet: SourceSheet, header_row: int) -> Iterator[tuple[int, list[Any]]]:
     """(row number, cells) of the rows below the header that hold something, totals rows left out."""
-    for i in range(header_row, len(sheet.rows)):
-        cells = sheet.rows[i]
-        if all(is_blank(c) for c in cells) or is_totals_row(cells):
+    rows = sheet.rows
+    for i in range(header_row, len(rows)):
+        cells = rows[i]
+        if is_totals_row(cells) or all(c is None or c.__class__ is str and (not c or c.isspace()) for c in cells):
             continue
         yield i + 1, cells
 

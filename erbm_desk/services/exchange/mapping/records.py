@@ -11,6 +11,7 @@ Two pieces of one record that disagree (« F » on one row, « H » on another) 
 from __future__ import annotations
 
 import uuid as uuidlib
+from operator import itemgetter
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -38,6 +39,7 @@ class Records:
         self.issues: list[Issue] = []
         self.row_groups: dict[RowKey, dict[str, Any]] = {}
         self.linker = Linker(self)
+        self._plans: dict[tuple[str, str], tuple] = {}
 
     # --- the whole file ------------------------------------------------------------------------------------
 
@@ -51,8 +53,27 @@ class Records:
                 if entity == "hours_entry" and sheet.months:
                     self._month_columns(sheet)
                     continue
+                # Rows that repeat a record (a company on every row of its contracts) give the same piece: read
+                # once per distinct cells and references.
+                own = [j for j, _key, _code in sheet.fields.get(entity, ())]
+                width = max(own, default=-1) + 1
+                own_cells = itemgetter(*own) if own else (lambda cells: None)
+                refs = [ref for _key, ref, _required in links(entity)]
+                seen: dict[tuple, Group] = {}
+                row_groups = self.row_groups
+                name = sheet.name
                 for rownum, cells in sheet.rows:
-                    row = self.row_groups.setdefault((sheet.name, rownum), {})
+                    row = row_groups.get((name, rownum))
+                    if row is None:
+                        row = row_groups[(name, rownum)] = {}
+                    if len(cells) < width:
+                        cells = list(cells) + [None] * (width - len(cells))
+                    same = (own_cells(cells), *[id(row.get(ref)) for ref in refs])
+                    group = seen.get(same)
+                    if group is not None:
+                        group.rows += 1
+                        row[entity] = group
+                        continue
                     piece = self._piece(entity, sheet, rownum, cells, row)
                     if piece is None or piece is FAILED:
                         row[entity] = piece
@@ -61,7 +82,7 @@ class Records:
                     if key is None:
                         partial.append((sheet, rownum, piece))
                     else:
-                        row[entity] = self._add(entity, key, piece, Cell(sheet.name, rownum))
+                        row[entity] = seen[same] = self._add(entity, key, piece, Cell(name, rownum))
             self._apply_matches(entity)
             for sheet, rownum, piece in partial:
                 found = self.linker.link(entity, piece[0], Cell(sheet.name, rownum), sheet)
@@ -69,6 +90,8 @@ class Records:
                 if isinstance(found, Group):
                     self._merge(found, *piece)
         for entity, groups in self.groups.items():
+            if entity not in fmt.RECORD_REFS:
+                continue  # never referred to (hours, fundings): matched by their natural key
             for g in groups:
                 if g.uuid is None:
                     g.uuid = self.db.rows(entity)[g.db_id]["uuid"] if g.db_id is not None else str(uuidlib.uuid4())
@@ -78,34 +101,36 @@ class Records:
     def _piece(self, entity: str, sheet: PreparedSheet, rownum: int, cells: list, row: dict) -> Any:
         """(values, cells, columns given) of `entity` on this row; None when the row has none; FAILED when it
         cannot be read."""
-        own = sheet.fields.get(entity, ())
+        own, base_covered, constants, refs, key_parts = self._plan(entity, sheet)
         values: dict[str, Any] = {}
         where: dict[str, Cell] = {}
-        covered = {k for _, key, _ in own for k in (("last_name", "first_name") if key == "full_name" else (key,))}
         n = len(cells)
+        value = self.reader.value
+        name = sheet.name
         for j, key, code in own:
             raw = cells[j] if j < n else None
-            if is_blank(raw):
+            if raw is None or raw.__class__ is str and (not raw or raw.isspace()):
                 continue
-            cell = Cell(sheet.name, rownum, j)
-            value = self.reader.value(code, raw)
+            cell = Cell(name, rownum, j)
             if key == "full_name":
-                parts = split_full_name(value)
+                text = value(code, raw)
+                parts = split_full_name(text)
                 if parts is None:
-                    self.issue(cell, f"« {value} » : nom et prénom attendus (ex. « DURAND Léa »).", entity)
+                    self.issue(cell, f"« {text} » : nom et prénom attendus (ex. « DURAND Léa »).", entity)
                     return FAILED
                 for k, part in zip(("last_name", "first_name"), parts):
                     if k not in values:
                         values[k], where[k] = part, cell
                 continue
-            values[key], where[key] = value, cell
+            values[key] = value(code, raw)
+            where[key] = cell
         if own and not values:
             return None
-        for code, text in self.mapping.constants.items():
-            if entity_of(code) == entity and target(code).key not in values:
-                values[target(code).key] = self.reader.value(code, text)
-                covered.add(target(code).key)
-        for key, ref, required in links(entity):
+        for key, code, text in constants:
+            if key not in values:
+                values[key] = value(code, text)
+        covered = base_covered
+        for key, ref, required in refs:
             linked = row.get(ref)
             if linked is FAILED:
                 return FAILED
@@ -116,18 +141,34 @@ class Records:
                     continue
                 if not own:
                     return None  # nothing of this entity on the row
-                self.issue(Cell(sheet.name, rownum), self._missing(entity, ref), entity)
+                self.issue(Cell(name, rownum), self._missing(entity, ref), entity)
                 return FAILED
             values[key] = linked
-            covered.add(key)
+            if key not in covered:
+                covered = covered | {key}
         if not own and not values:
             return None
-        for key in SPECS[entity].natural_key:
-            if isinstance(values.get(key), Unparsed):
+        for key in key_parts:
+            if values.get(key).__class__ is Unparsed:
                 column = SPECS[entity].column(key)
                 self.issue(where[key], self._unreadable(column, values[key]), entity)
                 return FAILED
         return values, where, covered
+
+    def _plan(self, entity: str, sheet: PreparedSheet) -> tuple:
+        """How `_piece` reads `entity` from the rows of `sheet` (worked out once per sheet)."""
+        found = self._plans.get((sheet.name, entity))
+        if found is None:
+            own = tuple(sheet.fields.get(entity, ()))
+            covered = {k for _, key, _ in own for k in (("last_name", "first_name") if key == "full_name" else (key,))}
+            constants = tuple((target(code).key, code, text) for code, text in self.mapping.constants.items()
+                              if entity_of(code) == entity)
+            covered |= {key for key, _code, _text in constants}
+            refs = links(entity)
+            covered |= {key for key, _ref, _req in refs}  # a missing reference fails the piece, or is left empty
+            found = self._plans[(sheet.name, entity)] = (own, frozenset(covered), constants, refs,
+                                                          SPECS[entity].natural_key)
+        return found
 
     def _month_columns(self, sheet: PreparedSheet) -> None:
         """Hours of the month columns: one record per contract and month with hours (a blank or zero cell: none)."""
@@ -171,7 +212,8 @@ class Records:
                 index[key] = group
             else:
                 group = Group(entity, key, first=first, db_id=db_id)
-                group.ident = ident_text(entity, values, self.db)
+                if entity in fmt.RECORD_REFS:  # what a mapping may match by hand, or a dependent's identity
+                    group.ident = ident_text(entity, values, self.db)
                 index[key] = group
                 self.groups.setdefault(entity, []).append(group)
                 if db_id is not None:
@@ -182,6 +224,10 @@ class Records:
         return group
 
     def _merge(self, group: Group, values: dict, where: dict, covered: set[str]) -> None:
+        if not group.rows and not group.fields:  # a new record: its first piece as it is
+            group.rows = 1
+            group.fields, group.cells, group.covered = values, dict(where), set(covered)
+            return
         group.rows += 1
         group.covered |= covered
         for key, value in values.items():

@@ -67,7 +67,7 @@ def _rows(records: Records, entity: str, groups: list[Group], plan: list[tuple[s
     db_rows = records.db.rows(entity) if any(g.db_id is not None for g in groups) else {}
     for n, g in enumerate(groups, start=1):
         record = db_rows.get(g.db_id) if g.db_id is not None else None
-        cells: list[Any] = [g.uuid if record is not None or entity != "hours_entry" else None]
+        cells: list[Any] = [g.uuid if record is None else record["uuid"]]
         for key, what in plan:
             value = g.fields.get(key)
             if record is not None and (key not in g.covered or

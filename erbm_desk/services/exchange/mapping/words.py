@@ -1,4 +1,4 @@
-"""How a header is compared with the names of a field: the words that matter, whatever the case, accents,
+"""How a header is compared with the names of a field (columns.py scores them): the words that matter, whatever the case, accents,
 punctuation, snake_case, abbreviations or plural (« N° SIRET » = « Numéro SIRET », « Né(e) le » = « Né le »,
 « DATE NAISSANCE » = « Date de naissance », `nom_beneficiaire` = « Nom du bénéficiaire »)."""
 
@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-from rapidfuzz import fuzz
 
 from erbm_desk.domain.text import fold
 
@@ -20,9 +18,9 @@ _ABBREVIATIONS = {
     "conso": "consommation", "benef": "beneficiaire", "dt": "date", "deb": "debut", "hrs": "heure",
 }
 
-EXACT = 100
-SAME_WORDS = 95
-CLOSE = 88  # a typo (« Prenon »): proposed, to be checked
+EXACT = 100  # the same words in the same order
+SAME_WORDS = 95  # the same words in another order
+CLOSE = 88  # a close spelling (« Date naissanse »): proposed, to be checked
 
 
 @lru_cache(maxsize=4096)
@@ -40,18 +38,3 @@ def words(text: str) -> str:
             out.append(word)
     return " ".join(out)
 
-
-def similarity(header: str, name: str) -> int:
-    """How well `header` names the field known as `name`: EXACT, SAME_WORDS (other order), a close spelling
-    (CLOSE to 94), or 0."""
-    a, b = words(header), words(name)
-    if not a or not b:
-        return 0
-    if a == b:
-        return EXACT
-    if sorted(a.split()) == sorted(b.split()):
-        return SAME_WORDS
-    if min(len(a), len(b)) < 5:
-        return 0  # « TH » and « TVA »: short words are matched exactly or not at all
-    ratio = fuzz.ratio(a, b)
-    return min(int(ratio) - 4, SAME_WORDS - 1) if ratio >= CLOSE + 4 else 0
