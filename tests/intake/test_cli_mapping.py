@@ -23,7 +23,8 @@ def test_auto_imports_a_file_whose_every_column_is_clear(tmp_path, sqlite_db, ca
     assert "Essai à blanc : 18 ligne(s) seraient écrites" in out
     assert "-26 ANS — ignorée : calculé par l'application" in out
     assert counts(sqlite_db)["beneficiary"] == 0
-    assert main(["--db", _db(sqlite_db), "import", str(path), "--mapping", "auto", "--enregistrer", "Suivi PLIE"]) == 0
+    assert main(["--db", _db(sqlite_db), "import", str(path), "--mapping", "auto",
+                 "--enregistrer", "Suivi PLIE"]) == 0
     out = capsys.readouterr().out
     assert "Bénéficiaires : 3 ajoutée(s)" in out and "Correspondance enregistrée sous « Suivi PLIE »" in out
     assert indicators(sqlite_db).hours_realised == TOTAL_HOURS

@@ -61,7 +61,8 @@ def test_the_totals_row_and_blank_rows_are_not_data(tmp_path):
     ("PRENOM", "beneficiary.first_name"), ("Né(e) le", "beneficiary.birth_date"),
     ("DATE NAISSANCE", "beneficiary.birth_date"), ("BRSA", "beneficiary.rsa"), ("N° SIRET", "company.siret"),
     ("Numéro SIRET", "company.siret"), ("nom_beneficiaire", "beneficiary.last_name"),
-    ("date_naissance", "beneficiary.birth_date"), ("rsa", "beneficiary.rsa"), ("Heures réalisées", "hours_entry.hours"),
+    ("date_naissance", "beneficiary.birth_date"), ("rsa", "beneficiary.rsa"),
+    ("Heures réalisées", "hours_entry.hours"),
     ("Employeur", "company.name"), ("Chantier", "operation.name"), ("Nom et prénom", FULL_NAME),
     ("Année", YEAR),
 ])

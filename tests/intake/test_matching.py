@@ -23,8 +23,9 @@ def _base_with_the_story(db) -> dict[str, int]:
     with db.session() as s:
         lens = s.scalar(select(Commune.id).where(Commune.insee_code == "62498"))
         ids = {
-            "lea": save_record(s, "beneficiary", dict(last_name="Durand", first_name="Lea", birth_date=date(2000, 3, 15),
-                                                      sex=Sex.FEMALE, rsa=True, qpv=True)).id,
+            "lea": save_record(s, "beneficiary", dict(last_name="Durand", first_name="Lea",
+                                                      birth_date=date(2000, 3, 15), sex=Sex.FEMALE, rsa=True,
+                                                      qpv=True)).id,
             "piotr": save_record(s, "beneficiary", dict(last_name="NOWAK", first_name="Piotr",
                                                         birth_date=date(1996, 5, 6), sex=Sex.MALE, rsa=True)).id,
             "gohelle": save_record(s, "company", dict(name="Bâtiment Gohelle", siret=SIRET_A,

@@ -35,8 +35,8 @@ def _intake(session, book, choice: str):
         raise CliError(str(exc)) from None
     intake = Intake.of(book, [wanted])
     if intake.saved_name != wanted.name:
-        raise CliError(f"La correspondance « {wanted.name} » ne convient pas à « {book.path.name} » : ses feuilles ou "
-                       "ses en-têtes sont différents. Rien n'a été importé.")
+        raise CliError(f"La correspondance « {wanted.name} » ne convient pas à « {book.path.name} » : ses "
+                       "feuilles ou ses en-têtes sont différents. Rien n'a été importé.")
     return intake
 
 
@@ -44,7 +44,8 @@ def _describe(intake) -> None:
     from erbm_desk.services.exchange.mapping.columns import IGNORED, STATE_LABELS
     from erbm_desk.services.exchange.mapping.fields import MONTH_HOURS, targets
 
-    origin = f"correspondance enregistrée « {intake.saved_name} »" if intake.saved_name else "proposée automatiquement"
+    origin = (f"correspondance enregistrée « {intake.saved_name} »" if intake.saved_name
+              else "proposée automatiquement")
     notes = f" ({', '.join(intake.book.notes)})" if intake.book.notes else ""
     print(f"{intake.book.path.name}{notes} — {origin}")
     for sm in intake.mapping.sheets:

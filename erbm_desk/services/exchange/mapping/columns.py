@@ -26,7 +26,8 @@ _COMPUTED = (
     (re.compile(r"^(sou )?total\b|^cumul\b|^somme\b|^total$|\btotal$"), "total calculé par le tableur"),
     (re.compile(r"^etp\b|\betp$"), "calculé par l'application (heures ÷ 1 607)"),
     (re.compile(r"^(numero|ligne|numero ligne|id|index|rang)$"), "numéro de ligne du tableau"),
-    (re.compile(r"^(commentaire|observation|suivi|note|remarque)\b"), "texte libre : non importé (données personnelles)"),
+    (re.compile(r"^(commentaire|observation|suivi|note|remarque)\b"),
+     "texte libre : non importé (données personnelles)"),
 )
 NEVER_PROPOSED = frozenset({"notes"})  # free text: only when the user chooses it
 

@@ -90,7 +90,8 @@ def write_error_workbook(intake, review: Review, path: str | Path) -> int:
             written += 1
         ws.freeze_panes = "B3"
         for j, text in enumerate(header, start=1):
-            ws.column_dimensions[get_column_letter(j)].width = 60 if text == MESSAGES_LABEL else max(10, len(text) + 2)
+            width = 60 if text == MESSAGES_LABEL else max(10, len(text) + 2)
+            ws.column_dimensions[get_column_letter(j)].width = width
     if not written:
         raise ExcelFileError("Aucune ligne en erreur : rien à exporter.")
     with atomic_path(path) as tmp:

@@ -68,8 +68,8 @@ class Linker:
         first = next((c for j, key, _ in sheet.fields.get(entity, ()) if key in values or key == "full_name"
                       for c in [Cell(row.sheet, row.row, j)]), row)
         if not wanted:
-            self.records.issue(first, f"{_definite(entity).capitalize()} de cette ligne ne peut pas être identifié(e) "
-                               "(colonnes de sa clé absentes).", entity)
+            self.records.issue(first, f"{_definite(entity).capitalize()} de cette ligne ne peut pas être "
+                               "identifié(e) (colonnes de sa clé absentes).", entity)
             return FAILED
         groups = self._file_candidates(entity, wanted)
         ids = self._db_candidates(entity, wanted) - {g.db_id for g in groups if g.db_id is not None}

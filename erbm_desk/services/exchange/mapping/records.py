@@ -160,7 +160,8 @@ class Records:
         found = self._plans.get((sheet.name, entity))
         if found is None:
             own = tuple(sheet.fields.get(entity, ()))
-            covered = {k for _, key, _ in own for k in (("last_name", "first_name") if key == "full_name" else (key,))}
+            covered = {k for _, key, _ in own
+                       for k in (("last_name", "first_name") if key == "full_name" else (key,))}
             constants = tuple((target(code).key, code, text) for code, text in self.mapping.constants.items()
                               if entity_of(code) == entity)
             covered |= {key for key, _code, _text in constants}

@@ -61,7 +61,8 @@ def _sheet(records: Records, entity: str, name: str, groups: list[Group]) -> Raw
     return RawSheet(name, 1, header, rows)
 
 
-def _rows(records: Records, entity: str, groups: list[Group], plan: list[tuple[str, str]]) -> Iterator[tuple[int, list]]:
+def _rows(records: Records, entity: str, groups: list[Group],
+          plan: list[tuple[str, str]]) -> Iterator[tuple[int, list]]:
     spec = SPECS[entity]
     identity = set(spec.natural_key) | {p for p in spec.naming.parts}
     db_rows = records.db.rows(entity) if any(g.db_id is not None for g in groups) else {}

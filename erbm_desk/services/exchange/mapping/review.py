@@ -16,7 +16,8 @@ from erbm_desk.services.exchange.model import Conflict, ImportPlan, Status
 NEW, CHANGED, UNCHANGED, ERRORS = "new", "changed", "unchanged", "errors"
 COUNTS = (NEW, CHANGED, UNCHANGED, ERRORS)
 COUNT_LABELS = {NEW: "Nouveaux", CHANGED: "Modifiés", UNCHANGED: "Inchangés", ERRORS: "En erreur"}
-_WORDS = {NEW: ("nouveau", "nouveaux", "nouvelle", "nouvelles"), CHANGED: ("modifié", "modifiés", "modifiée", "modifiées"),
+_WORDS = {NEW: ("nouveau", "nouveaux", "nouvelle", "nouvelles"),
+          CHANGED: ("modifié", "modifiés", "modifiée", "modifiées"),
           UNCHANGED: ("inchangé", "inchangés", "inchangée", "inchangées"),
           ERRORS: ("en erreur", "en erreur", "en erreur", "en erreur")}
 

@@ -1,6 +1,6 @@
-"""How a header is compared with the names of a field (columns.py scores them): the words that matter, whatever the case, accents,
-punctuation, snake_case, abbreviations or plural (« N° SIRET » = « Numéro SIRET », « Né(e) le » = « Né le »,
-« DATE NAISSANCE » = « Date de naissance », `nom_beneficiaire` = « Nom du bénéficiaire »)."""
+"""How a header is compared with the names of a field (columns.py scores them): the words that matter,
+whatever the case, accents, punctuation, snake_case, abbreviations or plural (« N° SIRET » = « Numéro SIRET »,
+« Né(e) le » = « Né le », « DATE NAISSANCE » = « Date de naissance », `nom_beneficiaire` = « Nom du bénéficiaire »)."""
 
 from __future__ import annotations
 

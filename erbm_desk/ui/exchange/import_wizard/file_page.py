@@ -4,7 +4,16 @@ preview of the selected sheet with its header row in bold, and the saved mapping
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableView, QVBoxLayout, QWizardPage
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWizardPage,
+)
 
 from erbm_desk.services.exchange.mapping.intake import Intake
 from erbm_desk.services.exchange.mapping.layout import data_rows, detect_header, propose_sheets
@@ -79,8 +88,8 @@ class FilePage(QWizardPage):
         self.sheets.resizeColumnsToContents()
         first = next((i for i, r in enumerate(rows) if r.used), 0)
         if rows:
-            self.sheets.selectionModel().setCurrentIndex(self.sheets_model.index(first, 0),
-                                                         QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+            flags = QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+            self.sheets.selectionModel().setCurrentIndex(self.sheets_model.index(first, 0), flags)
             self._preview(first)
         self.completeChanged.emit()
 
@@ -90,7 +99,8 @@ class FilePage(QWizardPage):
             self.preview_model.show_sheet(self.w.intake.book.sheet(r.name), r.header_row)
             self.preview.clearSpans()
             for r1, c1, r2, c2 in self.preview_model.merged:
-                self.preview.setSpan(r1, c1, min(r2, PREVIEW_ROWS - 1) - r1 + 1, min(c2, PREVIEW_COLUMNS - 1) - c1 + 1)
+                rows, columns = min(r2, PREVIEW_ROWS - 1) - r1 + 1, min(c2, PREVIEW_COLUMNS - 1) - c1 + 1
+                self.preview.setSpan(r1, c1, rows, columns)
             self.preview.resizeRowsToContents()
 
     def _sheet_changed(self, row: SheetRow, used: bool, header_row: int | None) -> None:

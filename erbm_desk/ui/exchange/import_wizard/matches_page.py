@@ -17,8 +17,8 @@ class MatchesPage(QWizardPage):
         super().__init__()
         self.w = wizard
         self.setTitle("4. Correspondance avec la base")
-        self.setSubTitle("Ce qui existe déjà est reconnu ; le reste sera créé, sauf si vous choisissez l'enregistrement "
-                         "de la base qu'il désigne (F2 dans la colonne « Dans la base »).")
+        self.setSubTitle("Ce qui existe déjà est reconnu ; le reste sera créé, sauf si vous choisissez "
+                         "l'enregistrement de la base qu'il désigne (F2 dans la colonne « Dans la base »).")
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         label = QLabel("&Données :")

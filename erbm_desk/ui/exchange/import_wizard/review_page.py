@@ -205,8 +205,8 @@ class ReviewPage(QWizardPage):
                    "Export des lignes en erreur…")
 
     def _take_back(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Reprendre un classeur corrigé", str(self.w.intake.book.path.parent),
-                                              XLSX_FILTER)
+        folder = str(self.w.intake.book.path.parent)
+        name, _ = QFileDialog.getOpenFileName(self, "Reprendre un classeur corrigé", folder, XLSX_FILTER)
         if name:
             self.take_back_file(Path(name))
 

@@ -44,7 +44,8 @@ class ValuesPage(QWizardPage):
     def initializePage(self) -> None:
         intake = self.w.intake
         cells = cells_by_target(intake.prepared())
-        self._rows = {code: value_rows(code, values, intake.mapping.values.get(code)) for code, values in cells.items()}
+        self._rows = {code: value_rows(code, values, intake.mapping.values.get(code))
+                      for code, values in cells.items()}
         self.fields.clear()
         for code, rows in self._rows.items():
             item = QListWidgetItem()
