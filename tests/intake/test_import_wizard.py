@@ -219,7 +219,9 @@ def test_the_errors_go_to_a_workbook_and_come_back_through_the_wizard(qtbot, win
     qtbot.keyClick(wizard, Qt.Key_R, Qt.AltModifier)  # « Reprendre un classeur corrigé… »
     qtbot.waitUntil(lambda: wizard.result is not None and wizard.result.ok and not page.loading, timeout=TIMEOUT)
     assert wizard.intake.left_out == {("Suivi 2024", 6)}
-    assert page.errors_model.rowCount() == 1 and page.errors_model.rows[0].left_out  # still shown, ticked
+    corrected, left = page.errors_model.rows  # both still shown: what was done stays visible
+    assert (corrected.row, corrected.problems, corrected.corrected) == (5, [], {2})
+    assert (left.row, left.left_out) == (6, True)
 
 
 def test_our_own_workbook_still_opens_the_import_preview(qtbot, window, monkeypatch, tmp_path, small_dataset_file):

@@ -16,12 +16,18 @@ from PySide6.QtWidgets import (
 )
 
 from erbm_desk.domain.entities import SPECS, Kind
-from erbm_desk.services.exchange.mapping.columns import AMBIGUOUS
+from erbm_desk.services.exchange.mapping.columns import AMBIGUOUS, IGNORED
 from erbm_desk.services.exchange.mapping.fields import MONTH_HOURS, YEAR, links, needed, target, targets
 from erbm_desk.services.exchange.mapping.layout import data_rows, header_cells
 from erbm_desk.services.exchange.mapping.months import month_header
 from erbm_desk.services.exchange.mapping.values import choices
-from erbm_desk.ui.exchange.import_wizard.mapping_models import ColumnRow, ColumnsModel, cell_text, target_label
+from erbm_desk.ui.exchange.import_wizard.mapping_models import (
+    CHOSEN,
+    ColumnRow,
+    ColumnsModel,
+    cell_text,
+    target_label,
+)
 from erbm_desk.ui.exchange.import_wizard.parts import message_label, table
 
 SAMPLES = 3
@@ -104,7 +110,7 @@ class ColumnsPage(QWizardPage):
             p = proposals.get(c.index)
             head = heads.get(c.index)
             is_month = month_header(head.cell if head else c.header) is not None
-            state = p.state if p is not None and p.target == c.target else ("choisie" if c.target else "ignored")
+            state = p.state if p is not None and p.target == c.target else (CHOSEN if c.target else IGNORED)
             rows.append(ColumnRow(c.index, c.header, " ; ".join(samples.get(c.index, ())), c.target, state,
                                   p.reason if p is not None and p.target == c.target else "", is_month))
         self.model.set_rows(rows)
@@ -118,7 +124,10 @@ class ColumnsPage(QWizardPage):
             elif row.target and row.target not in (MONTH_HOURS,) and c.target == row.target:
                 c.target = None  # one column per field: the other one is now ignored
         self.w.forget()
+        current = self.view.currentIndex()
         self._fill()
+        self.view.setCurrentIndex(self.model.index(current.row(), current.column()))
+        self.view.setFocus()  # the keyboard stays in the table
 
     def _year_changed(self, value: int) -> None:
         self.w.intake.mapping.year = None if value == self.year.minimum() else value

@@ -25,4 +25,5 @@ class DonePage(QWizardPage):
         if self.w.saved_as:
             lines.append(f"Correspondance enregistrée sous « {self.w.saved_as} » : elle sera proposée pour le "
                          "prochain fichier de même forme.")
+        lines.append("Les listes et le tableau de bord sont à jour.")
         self.text.setText("\n\n".join(lines))

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from erbm_desk.domain.french import format_date, format_number
-from erbm_desk.services.exchange.mapping.columns import AMBIGUOUS, EXACT, IGNORED, PROBABLE, STATE_LABELS
+from erbm_desk.services.exchange.mapping.columns import AMBIGUOUS, EXACT, IGNORED, PROBABLE, STATE_LABELS, UNKNOWN
 from erbm_desk.services.exchange.mapping.fields import MONTH_HOURS, targets
 from erbm_desk.services.exchange.mapping.source import SourceSheet, column_letter
 from erbm_desk.ui.exchange.import_wizard.table_models import (
@@ -27,6 +27,7 @@ from erbm_desk.ui.exchange.import_wizard.table_models import (
 PREVIEW_ROWS = 40
 PREVIEW_COLUMNS = 40
 IGNORE_LABEL = "— ignorée —"
+CHOSEN = "choisie"  # a field the user chose
 
 
 def cell_text(value: Any) -> str:
@@ -146,7 +147,7 @@ def target_label(code: str | None, header: str = "") -> str:
 
 def _state_text(r: ColumnRow) -> str:
     if r.target is None and r.state not in (IGNORED, AMBIGUOUS):
-        return "ignorée"
+        return "non reconnue : ignorée" if r.state == UNKNOWN else "ignorée"
     text = STATE_LABELS.get(r.state, r.state)
     return f"{text} : {r.reason}" if r.reason else text
 
@@ -180,7 +181,7 @@ class ColumnsModel(RowsModel):
                 return error_background()
             if row.state == PROBABLE:
                 return warning_background()
-            if row.state == EXACT and row.target:
+            if row.state in (EXACT, CHOSEN) and row.target:
                 return ok_background()
         if role == Qt.ToolTipRole:
             return row.reason or None
@@ -190,6 +191,6 @@ class ColumnsModel(RowsModel):
         if column != self.FIELD:
             return False
         row.target = value or None
-        row.state, row.reason = ("choisie", "") if value else (IGNORED, "ignorée à la demande")
+        row.state, row.reason = (CHOSEN, "") if value else (IGNORED, "ignorée à la demande")
         self.on_change(row)
         return True

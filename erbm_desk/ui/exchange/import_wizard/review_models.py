@@ -204,12 +204,13 @@ class ErrorsModel(RowsModel):
         faulty = [p.message for p in row.problems if p.col == j]
         if role == Qt.BackgroundRole:
             if j in row.corrected:
-                return warning_background()
+                return warning_background() if row.problems or row.left_out else ok_background()
             if faulty:
                 return error_background()
         if role == Qt.ToolTipRole:
             if j in row.corrected:
-                return "Corrigée : « Vérifier à nouveau » (F5) pour la contrôler."
+                return ("Corrigée : « Vérifier à nouveau » (F5) pour la contrôler." if row.problems
+                        else "Corrigée et vérifiée.")
             return "\n".join(faulty) or None
         return None
 

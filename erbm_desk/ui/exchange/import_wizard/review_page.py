@@ -29,6 +29,7 @@ from erbm_desk.ui.exchange.import_wizard.parts import message_label, table
 from erbm_desk.ui.exchange.import_wizard.review_models import CountsModel, ErrorRow, ErrorsModel
 
 XLSX_FILTER = "Classeur Excel (*.xlsx)"
+MAX_LISTED = 12
 
 
 class ReviewPage(QWizardPage):
@@ -65,6 +66,10 @@ class ReviewPage(QWizardPage):
         self.errors_model = ErrorsModel(self._corrected, self._left_out, self)
         self.errors = table("errors", self.errors_model, editable=True)
         layout.addWidget(self.errors, 1)
+        self.no_error = message_label("Aucune ligne en erreur.")
+        self.no_error.setObjectName("no_error")
+        self.no_error.setVisible(False)
+        layout.addWidget(self.no_error)
         self.general = message_label(error=True)
         self.general.setObjectName("general_problems")
         layout.addWidget(self.general)
@@ -123,15 +128,23 @@ class ReviewPage(QWizardPage):
         self.counts.resizeColumnsToContents()
         for column in range(1, self.counts_model.columnCount()):
             self.counts.setColumnWidth(column, max(self.counts.columnWidth(column), 110))
-        self.notices.setText("\n".join(f"Remarque : {n}" for n in result.notices[:20]))
+        lines = [f"Remarque : {n}" for n in result.notices[:MAX_LISTED]]
+        for change in result.changes[:MAX_LISTED]:
+            what = " ; ".join(f"{column} : {here or '(vide)'} → {there or '(vide)'}"
+                              for column, here, there in change.differences)
+            lines.append(f"Modifié : {change.label} — {what}")
+        if len(result.changes) > MAX_LISTED:
+            lines.append(f"… et {len(result.changes) - MAX_LISTED} autres modifications.")
+        self.notices.setText("\n".join(lines))
         rows = result.rows_in_error()
         self.sheet_box.blockSignals(True)
         current = self.sheet_box.currentText()
         self.sheet_box.clear()
         for sm in self.w.intake.mapping.sheets:
             n = sum(1 for s, _r in rows if s == sm.sheet)
-            left = sum(1 for s, _r in self.w.intake.left_out if s == sm.sheet)
-            if n or left:
+            touched = any(s == sm.sheet for s, _r in self.w.intake.left_out) or \
+                any(s == sm.sheet for s, _r, _c in self.w.intake.corrections)
+            if n or touched:
                 self.sheet_box.addItem(f"{sm.sheet} — {n} ligne(s) en erreur", sm.sheet)
         self.sheet_box.setCurrentIndex(max(self.sheet_box.findData(current.split(" — ")[0]), 0))
         self.sheet_box.blockSignals(False)
@@ -151,17 +164,27 @@ class ReviewPage(QWizardPage):
         heads = [(h.index, h.text) for h in header_cells(intake.book.sheet(sheet), sm.header_row)]
         in_error = result.rows_in_error()
         cells = dict(intake.prepared_rows(sheet, with_left_out=True))
-        wanted = sorted({r for s, r in in_error if s == sheet} | {r for s, r in intake.left_out if s == sheet})
-        rows = [ErrorRow(r, list(cells.get(r, [])), in_error.get((sheet, r), []), (sheet, r) in intake.left_out)
+        corrected: dict[int, set[int]] = {}
+        for s, r, c in intake.corrections:
+            if s == sheet:
+                corrected.setdefault(r, set()).add(c)
+        wanted = sorted({r for s, r in in_error if s == sheet} | {r for s, r in intake.left_out if s == sheet}
+                        | set(corrected))
+        rows = [ErrorRow(r, list(cells.get(r, [])), in_error.get((sheet, r), []), (sheet, r) in intake.left_out,
+                         corrected.get(r, set()) if (sheet, r) not in in_error else set())
                 for r in wanted]
         self.errors_model.show_rows(heads, rows)
+        self.errors.setVisible(bool(rows))
+        self.no_error.setVisible(not rows)
         self.errors.resizeColumnsToContents()
         self.errors.setColumnWidth(2, 420)
         self.errors.resizeRowsToContents()
-        if rows:
-            first = rows[0]
-            column = next((self.errors_model.view_column(p.col) for p in first.problems if p.col is not None), None)
-            self.errors.setCurrentIndex(self.errors_model.index(0, column or ErrorsModel.FIRST))
+        first = next((n for n, r in enumerate(rows) if r.problems), None)
+        if first is not None:  # the first faulty cell has the keyboard: typing corrects it
+            problems = rows[first].problems
+            column = next((self.errors_model.view_column(p.col) for p in problems if p.col is not None), None)
+            self.errors.setCurrentIndex(self.errors_model.index(first, column or ErrorsModel.FIRST))
+            self.errors.setFocus()
 
     def _status(self) -> None:
         result = self.w.result
