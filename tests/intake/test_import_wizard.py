@@ -164,6 +164,7 @@ def test_the_whole_wizard_by_keys(qtbot, qtmodeltester, window, sqlite_db, monke
     assert [str(p) for p in wizard.result.problems] == [
         "feuille « Suivi 2024 », ligne 5, colonne « Né(e) le » (C) : « 31/02/2000 » n'est pas une date valide "
         "(jj/mm/aaaa)."]
+    assert wizard.result.counts["beneficiary"]["new"] == 1  # MARTIN; NOWAK is the base's, DURAND in error
     assert not wizard.button(QWizard.NextButton).isEnabled()  # nothing is written while an error is left
     qtmodeltester.check(page.counts_model)
     qtmodeltester.check(page.errors_model)

@@ -119,6 +119,10 @@ def test_a_value_changed_in_the_file_is_a_change_of_that_record_only(tmp_path, s
     assert result.ok
     assert result.counts["hours_entry"]["changed"] == 1 and result.counts["hours_entry"]["unchanged"] == 6
     assert sum(c["changed"] + c["new"] for e, c in result.counts.items() if e != "hours_entry") == 0
-    assert [d[1:] for d in result.changes[0].differences] == [("140", "160")]
+    [change] = result.changes
+    assert [d[1:] for d in change.differences] == [("140", "160")]
+    assert (change.sheet, change.row) == ("Suivi 2024", 6)
+    assert change.label == ("MARTIN Kévin (01/02/1980) / ETTI du Bassin (35600000000048) / début 01/02/2024 — "
+                            "03/2024")
     apply_review(sqlite_db, intake, result)
     assert indicators(sqlite_db).hours_realised == TOTAL_HOURS + 20

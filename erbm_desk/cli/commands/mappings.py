@@ -96,6 +96,9 @@ def import_with_mapping(args) -> int | None:
         print("\n".join(result.summary_lines()))
         for notice in result.notices[:MAX_LISTED]:
             print(f"Remarque — {notice}")
+        for change in result.changes[:MAX_LISTED]:
+            what = " ; ".join(f"{column} : « {here} » → « {there} »" for column, here, there in change.differences)
+            print(f"Modification — feuille « {change.sheet} », ligne {change.row} ({change.label}) : {what}")
         for problem in result.problems[:MAX_LISTED]:
             print(f"Erreur — {problem}")
         if len(result.problems) > MAX_LISTED:

@@ -125,7 +125,7 @@ def review(session: Session, intake: Intake, analysis: Analysis | None = None,
     analysis = analysis or analyse(session, intake, progress)
     reshaped = reshape(analysis.records)
     plan = plan_sheets(session, intake.book.path, intake.book.sha256, reshaped.sheets, progress, db=analysis.db)
-    return build_review(plan, analysis.records.issues, reshaped, analysis.sheets)
+    return build_review(plan, analysis.records, reshaped, analysis.sheets)
 
 
 def apply_review(db, intake: Intake, result: Review, progress: Progress | None = None,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from erbm_desk.domain.entities import SPECS
+from erbm_desk.domain.french import format_date, format_month
 from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.exchange.mapping.cells import Commune
 from erbm_desk.services.exchange.mapping.groups import Group
@@ -45,6 +46,14 @@ def group_label(db: DbSnapshot, g: Group) -> str:
     if g.entity == "operation":
         cite = v.get("cite_id")
         return fmt.operation_text(v.get("name") or "", group_label(db, cite) if isinstance(cite, Group) else "")
+    if g.entity == "contract":
+        person, company, start = v.get("beneficiary_id"), v.get("company_id"), v.get("start_date")
+        parts = [group_label(db, p) for p in (person, company) if isinstance(p, Group)]
+        return " / ".join(parts + ([f"début {format_date(start)}"] if start else []))
+    if g.entity == "hours_entry":
+        contract, month = v.get("contract_id"), v.get("month")
+        where = group_label(db, contract) if isinstance(contract, Group) else ""
+        return f"{where} — {format_month(month)}" if month else where
     return g.ident
 
 

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 from erbm_desk.domain.entities import SPECS
 from erbm_desk.services.exchange.mapping.groups import Cell, Issue
+from erbm_desk.services.exchange.mapping.matches import group_label
 from erbm_desk.services.exchange.mapping.prepare import PreparedSheet, RowKey
 from erbm_desk.services.exchange.mapping.reshape import Reshaped
-from erbm_desk.services.exchange.model import Conflict, ImportPlan, Status
+from erbm_desk.services.exchange.model import ImportPlan, Status
 
 NEW, CHANGED, UNCHANGED, ERRORS = "new", "changed", "unchanged", "errors"
 COUNTS = (NEW, CHANGED, UNCHANGED, ERRORS)
@@ -50,13 +51,23 @@ class CellProblem:
         return f"{', '.join(parts)} : {self.message}" if parts else self.message
 
 
+@dataclass(frozen=True)
+class Change:
+    """A record of the base whose values the file changes: (column, in the base, in the file)."""
+
+    sheet: str | None
+    row: int | None
+    label: str
+    differences: list[tuple[str, str, str]]
+
+
 @dataclass
 class Review:
     plan: ImportPlan
     problems: list[CellProblem]
     notices: list[str]
     counts: dict[str, Counter]  # entity -> NEW/CHANGED/UNCHANGED/ERRORS
-    changes: list[Conflict] = field(default_factory=list)  # records of the base the file changes
+    changes: list[Change] = field(default_factory=list)  # records of the base the file changes
 
     @property
     def ok(self) -> bool:
@@ -84,8 +95,8 @@ class Review:
         return lines
 
 
-def build_review(plan: ImportPlan, issues: list[Issue], reshaped: Reshaped,
-                 sheets: list[PreparedSheet]) -> Review:
+def build_review(plan: ImportPlan, records, reshaped: Reshaped, sheets: list[PreparedSheet]) -> Review:
+    issues: list[Issue] = records.issues
     by_name = {s.name: s for s in sheets}
     problems: list[CellProblem] = []
     error_rows: dict[str, set] = {}
@@ -134,6 +145,11 @@ def build_review(plan: ImportPlan, issues: list[Issue], reshaped: Reshaped,
     for entity, rows in error_rows.items():
         c = counts.setdefault(entity, Counter())
         c[ERRORS] = max(c[ERRORS], len(rows))
+    changes = []
     for c in plan.conflicts:
         c.choice = "file"  # the file brought in is the source: its values replace the base's (listed as changes)
-    return Review(plan, problems, notices, counts, list(plan.conflicts))
+        group = reshaped.origins[c.sheet][c.row - 1]
+        first = group.first
+        changes.append(Change(first.sheet if first else None, first.row if first else None,
+                              group_label(records.db, group), c.differences))
+    return Review(plan, problems, notices, counts, changes)

@@ -38,10 +38,13 @@ class MatchesPage(QWizardPage):
         layout.addWidget(self.gaps)
         self.entity_box.currentIndexChanged.connect(lambda _i: self._show())
         self.loading = False
+        self.analysis = None
+        self.rows: dict[str, list] = {}
 
     def initializePage(self) -> None:
         self.model.set_rows([])
         self.entity_box.clear()
+        self.analysis = None
         self.loading = True
         intake = self.w.intake
         db = self.w.db
@@ -52,37 +55,38 @@ class MatchesPage(QWizardPage):
 
         def done(analysis) -> None:
             self.loading = False
-            self.w.analysis = analysis
+            self.w.analysis = self.analysis = analysis
             self._fill()
 
         self.w.run(work, done, "Rapprochement avec la base…")
 
     def _fill(self) -> None:
-        analysis = self.w.analysis
+        analysis = self.analysis
         groups = analysis.records.groups
+        self.rows = {entity: match_rows(analysis.db, groups, entity) for entity in entities_to_match(groups)}
         self.entity_box.blockSignals(True)
         self.entity_box.clear()
-        for entity in entities_to_match(groups):
-            rows = match_rows(analysis.db, groups, entity)
-            new = sum(1 for r in rows if r.status == TO_CREATE)
-            self.entity_box.addItem(f"{SPECS[entity].plural} — {len(rows)} dans le fichier, {new} à créer", entity)
+        for entity in self.rows:
+            self.entity_box.addItem(self._entity_label(entity), entity)
         self.entity_box.blockSignals(False)
         self._show()
         gaps = [g.message for g in analysis.gaps]
         self.gaps.setText("À compléter avant d'importer :\n" + "\n".join(f"• {g}" for g in gaps) if gaps else "")
         self.completeChanged.emit()
 
+    def _entity_label(self, entity: str) -> str:
+        rows = self.rows[entity]
+        new = sum(1 for r in rows if r.status == TO_CREATE)
+        return f"{SPECS[entity].plural} — {len(rows)} dans le fichier, {new} à créer"
+
     def _show(self) -> None:
         entity = self.entity_box.currentData()
-        analysis = self.w.analysis
-        if entity is None or analysis is None:
-            self.model.set_rows([])
-            return
-        self.model.set_rows(match_rows(analysis.db, analysis.records.groups, entity))
+        self.model.set_rows(self.rows.get(entity, []) if entity is not None else [])
 
     def _chosen(self, row, uuid: str | None) -> None:
         choose(self.w.intake.mapping, row, uuid)
-        self.w.result = None  # the records to create changed: the review is made again
+        self.w.forget()  # the records to create changed: grouped and checked again for the review
+        self.entity_box.setItemText(self.entity_box.currentIndex(), self._entity_label(row.entity))
 
     def isComplete(self) -> bool:
-        return not self.loading and self.w.analysis is not None
+        return not self.loading and self.analysis is not None

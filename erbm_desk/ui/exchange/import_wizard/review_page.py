@@ -132,7 +132,8 @@ class ReviewPage(QWizardPage):
         for change in result.changes[:MAX_LISTED]:
             what = " ; ".join(f"{column} : {here or '(vide)'} → {there or '(vide)'}"
                               for column, here, there in change.differences)
-            lines.append(f"Modifié : {change.label} — {what}")
+            where = f"ligne {change.row} — " if change.row else ""
+            lines.append(f"Modifié : {where}{change.label} — {what}")
         if len(result.changes) > MAX_LISTED:
             lines.append(f"… et {len(result.changes) - MAX_LISTED} autres modifications.")
         self.notices.setText("\n".join(lines))
