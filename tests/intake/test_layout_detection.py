@@ -16,6 +16,7 @@ from erbm_desk.services.exchange.mapping.layout import data_rows, detect_header,
 from erbm_desk.services.exchange.mapping.months import month_header
 from erbm_desk.services.exchange.mapping.prepare import prepare
 from erbm_desk.services.exchange.mapping.source import read_source
+from erbm_desk.services.exchange.mapping.words import words
 from tests.intake.workbooks import long_workbook, other_tool_workbook, wide_workbook
 
 
@@ -77,6 +78,16 @@ def test_every_column_of_every_description_is_found_by_its_own_label(code):
     label = targets()[code].column.label
     best = scored_targets(label)
     assert code in [c for score, c in best if score == best[0][0]]
+
+
+@pytest.mark.parametrize("entity", sorted({t.entity for t in targets().values() if t.column is not None}))
+def test_no_alias_names_another_column_of_its_own_entity(entity):
+    """Within one entity a header names one column: an alias equal to another column's label would make the
+    import guess."""
+    columns = [t for t in targets().values() if t.entity == entity and t.column is not None]
+    for t in columns:
+        others = {words(o.column.label) for o in columns if o is not t}
+        assert not {words(a) for a in t.column.aliases} & others, t.code
 
 
 def test_a_header_that_fits_two_entities_without_a_neighbour_is_left_ambiguous():
