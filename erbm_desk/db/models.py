@@ -239,6 +239,21 @@ class ExchangeImport(Base):
     summary: Mapped[str | None] = mapped_column(Text)
 
 
+class ImportMapping(Base):
+    """How one layout of someone's workbook goes into the base (services/exchange/mapping): its sheets, the field
+    of each column, the value choices, the records matched by hand, as JSON; proposed again for a file whose
+    headers have the same `shape`."""
+
+    __tablename__ = "import_mapping"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    shape: Mapped[str] = mapped_column(String(64), index=True)
+    content: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 MODELS = {
     "epci": Epci,
     "commune": Commune,

@@ -82,6 +82,12 @@ def cmd_import(args) -> int:
     from erbm_desk.services.exchange import ExcelFileError, apply_import, plan_import
     from erbm_desk.services.exchange.apply import PlanNotReady
 
+    if getattr(args, "mapping", None):  # a workbook of another layout (cli/commands/mappings.py)
+        from erbm_desk.cli.commands.mappings import import_with_mapping
+
+        code = import_with_mapping(args)
+        if code is not None:
+            return code
     path = Path(args.file).expanduser()
     db = open_db(args)
     try:
@@ -105,11 +111,18 @@ def cmd_import(args) -> int:
                 _backup_first(db)
             summary = apply_import(s, plan, check_database=False)
     except ExcelFileError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(f"{exc}{_mapping_hint(path, exc)}") from None
     except PlanNotReady as exc:
         raise CliError(str(exc)) from None
     print(summary.message)
     return EXIT_OK
+
+
+def _mapping_hint(path: Path, exc: Exception) -> str:
+    """A file of another layout (or a .csv, an .ods) goes in through a mapping: say how."""
+    if path.suffix.lower() in (".csv", ".ods") or "aucune feuille du format" in str(exc):
+        return f" Pour un fichier d'une autre forme : erbm-desk import « {path.name} » --mapping auto."
+    return ""
 
 
 def cmd_releve(args) -> int:
@@ -130,8 +143,14 @@ def register(subparsers) -> None:
     add_scope_arguments(p)
     p.set_defaults(func=cmd_export)
 
-    p = subparsers.add_parser("import", help="importe un classeur d'échange ou un relevé d'heures")
+    p = subparsers.add_parser("import", help="importe un classeur d'échange, un relevé d'heures, ou avec --mapping "
+                                             "un classeur (.xlsx, .ods, .csv) d'une autre forme")
     p.add_argument("file", metavar="FICHIER.xlsx", help="classeur à importer")
+    p.add_argument("--mapping", metavar="auto|FICHIER.json|NOM",
+                   help="classeur d'une autre forme : correspondance automatique (auto), d'un fichier JSON ou "
+                        "enregistrée sous NOM")
+    p.add_argument("--enregistrer", dest="save_mapping", metavar="NOM",
+                   help="avec --mapping : enregistre la correspondance sous NOM pour les prochains fichiers")
     p.add_argument("--dry-run", action="store_true", help="vérifie et montre l'aperçu sans rien enregistrer")
     p.add_argument("--conflits", dest="conflicts", choices=sorted(CONFLICT_CHOICES),
                    help="en cas de conflit, garder la version locale ou celle du fichier")

@@ -45,6 +45,10 @@ class Column:
     help: str = ""
     max_length: int | None = None
     normalise: Callable[[str], str] | None = None  # the one spelling stored (a SIRET without spaces)
+    # Other headers people give this column in their own workbooks (« Né(e) le », « BRSA », « N° SIRET »): the
+    # import of a foreign workbook matches a header against the label, these and the key, whatever the case,
+    # accents or punctuation. A column without aliases is still matched by its label.
+    aliases: tuple[str, ...] = ()
 
     def parse(self, raw: Any) -> Any:
         """Typed value from user or spreadsheet input; None for a blank optional value; ValueError (French)."""

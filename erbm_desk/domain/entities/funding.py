@@ -28,8 +28,9 @@ FUNDING = EntitySpec(
     "Financements",
     (
         C("operation_id", "Opération", K.REF, required=True, ref="operation", width=32),
-        C("funder", "Financeur", K.ENUM, required=True, choices=Funder, width=24),
-        C("amount", "Montant (€)", K.MONEY, required=True, width=16),
+        C("funder", "Financeur", K.ENUM, required=True, choices=Funder, width=24, aliases=("Organisme financeur",)),
+        C("amount", "Montant (€)", K.MONEY, required=True, width=16,
+          aliases=("Montant", "Montant accordé", "Subvention")),
         C("granted_on", "Date d'attribution", K.DATE),
     ),
     natural_key=("operation_id", "funder"),

@@ -29,8 +29,11 @@ HOURS = EntitySpec(
     "Heures",
     (
         C("contract_id", "Contrat", K.REF, required=True, ref="contract", width=34),
-        C("month", "Mois", K.MONTH, required=True, width=10),
-        C("hours", "Heures", K.DECIMAL, required=True, width=10),
+        C("month", "Mois", K.MONTH, required=True, width=10,
+          aliases=("Mois de réalisation", "Période", "Mois travaillé")),
+        C("hours", "Heures", K.DECIMAL, required=True, width=10,
+          aliases=("Heures réalisées", "Heures effectuées", "Heures travaillées", "Nombre d'heures",
+                   "heures_realisees")),
     ),
     natural_key=("contract_id", "month"),
     display=("month",),

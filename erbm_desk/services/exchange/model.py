@@ -41,6 +41,7 @@ class Problem:
     column: str | None
     message: str
     notice: bool = False
+    key: str | None = None  # the column key of the value at fault, when there is one
 
     def __str__(self) -> str:
         where = [f"feuille « {self.sheet} »"]

@@ -131,15 +131,29 @@ def plan_import(session: Session, path: str | Path, progress: Progress | None = 
     return ctx.plan
 
 
+@paused_gc()
+def plan_sheets(session: Session, path: str | Path, sha256: str, sheets: list[tuple[str, RawSheet]],
+                progress: Progress | None = None, db: DbSnapshot | None = None) -> ImportPlan:
+    """Check and classify sheets already read into the exchange's columns — a workbook of another layout mapped
+    by services/exchange/mapping — with the same checks, matching and classification as `plan_import`.
+    Writes nothing."""
+    progress = progress or NullProgress()
+    authz.require(session, authz.DATA_IMPORT)
+    ctx = _Planner(session, Path(path), sha256, "classeur", {}, progress, db)
+    ctx.run(sheets)
+    return ctx.plan
+
+
 class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
     """Checks every sheet and row; its parts: merge.py (classifying), plan_references.py, plan_matching.py and
     plan_cross_checks.py."""
 
-    def __init__(self, session: Session, path: Path, sha256: str, kind: str, metadata: dict, progress: Progress):
+    def __init__(self, session: Session, path: Path, sha256: str, kind: str, metadata: dict, progress: Progress,
+                 db: DbSnapshot | None = None):
         self.session = session
         self.progress = progress
         self.prefetch: SheetPrefetch | None = None
-        self.db = DbSnapshot(session)
+        self.db = db or DbSnapshot(session)
         base = baseline(session, metadata.get("site"), metadata.get("exported_at"))
         self.plan = ImportPlan(path, sha256, kind, metadata, base, db_token=database_token(session),
                                already_imported=already_imported(session, sha256))
@@ -160,8 +174,9 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
                 f"application (version {fmt.FORMAT_VERSION}) : mettez ERBM Desk à jour pour l'importer."
             )
 
-    def problem(self, sheet: str, row: int | None, column: str | None, message: str, notice: bool = False) -> None:
-        self.plan.problems.append(Problem(sheet, row, column, message, notice))
+    def problem(self, sheet: str, row: int | None, column: str | None, message: str, notice: bool = False,
+                key: str | None = None) -> None:
+        self.plan.problems.append(Problem(sheet, row, column, message, notice, key))
 
     # --- sheets --------------------------------------------------------------------------------------------
 
@@ -385,4 +400,4 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
 
     def report(self, sheet: str, rownum: int, errors: dict[str | None, str], where: dict[str, str]) -> None:
         for key, message in errors.items():
-            self.problem(sheet, rownum, where.get(key) if key else None, message)
+            self.problem(sheet, rownum, where.get(key) if key else None, message, key=key)

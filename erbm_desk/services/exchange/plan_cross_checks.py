@@ -55,7 +55,7 @@ class CrossRecordChecks:
                     rules.check_month_in_contract(month, rp.final["start_date"], rp.final.get("end_date"))
                 except rules.RuleError:
                     self.problem(sp.sheet, rp.row, "« Fin »", f"des heures sont saisies en {format_month(month)}, "
-                                 "hors de la nouvelle période du contrat.")
+                                 "hors de la nouvelle période du contrat.", key="end_date")
                     rp.status = Status.ERROR
                     if rp.conflict:
                         rp.conflict = None

@@ -15,9 +15,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog
 
-from erbm_desk.ui.exchange.dialog_parts import XLSX_FILTER, month_of
+from erbm_desk.ui.exchange.dialog_parts import month_of
 from erbm_desk.ui.exchange.export_dialog import ExportDialog, start_export
-from erbm_desk.ui.exchange.import_dialog import start_import
+from erbm_desk.ui.exchange.import_wizard.start import FILE_FILTER as IMPORT_FILTER, open_import
 from erbm_desk.ui.exchange.releve_dialog import ReleveDialog, start_releve
 
 EXPORT_TEXT = "Exporter vers Excel…"
@@ -36,9 +36,9 @@ def install_excel_actions(window) -> list[QAction]:
 
     def import_() -> None:
         name, _ = QFileDialog.getOpenFileName(window, "Importer un classeur ou un relevé d'heures", str(Path.home()),
-                                              f"{XLSX_FILTER};;Tous les fichiers (*)")
-        if name:
-            start_import(window, window.db, Path(name))
+                                              IMPORT_FILTER)
+        if name:  # our own workbooks go to the preview as always, any other layout to the import wizard
+            open_import(window, window.db, Path(name))
 
     def releve() -> None:
         dialog = ReleveDialog(window, window.db)
@@ -55,7 +55,8 @@ def install_excel_actions(window) -> list[QAction]:
     window.file_menu.addSeparator()
     for text, slot, tip in (
         (EXPORT_TEXT, export, "Classeur d'échange pour le comité ou un autre site (anonyme par défaut)"),
-        (IMPORT_TEXT, import_, "Importer un classeur d'échange ou un relevé d'heures, après un aperçu"),
+        (IMPORT_TEXT, import_, "Importer un classeur d'échange, un relevé d'heures, ou tout classeur (.xlsx, .ods, "
+                               ".csv) de suivi, après un aperçu"),
         (RELEVE_TEXT, releve, "Relevé mensuel d'heures à faire remplir par une entreprise"),
     ):
         action = QAction(text, window)
