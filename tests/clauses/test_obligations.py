@@ -118,3 +118,24 @@ def test_deleting_a_lot_keeps_its_contracts_and_undo_attaches_them_again(db, cla
         restore_deleted(s, deleted)
     with db.session() as s:
         assert {s.get(Contract, ids[c]).lot_id for c in ("c1", "c2")} == {ids["l11"]}
+
+
+def test_cli_clauses_json_and_text(db, clauses_dataset, capsys):
+    import json
+
+    from erbm_desk.cli.main import main
+
+    if not db.url.startswith("sqlite"):
+        pytest.skip("the CLI test uses the SQLite file")
+    base = db.url.removeprefix("sqlite:///")
+    assert main(["--db", base, "clauses", "--json", "--statut", "en-retard", "--au", "31/03/2022"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["as_of"] == "2022-03-31"
+    assert [(lot["marche"], lot["lot"], lot["required"], lot["realised"], lot["expected"], lot["shortfall"])
+            for lot in out["lots"]] == [("2021-MC-001", "1", 833, 441.92, 625.32, 183.4),
+                                        ("2021-MC-001", "2", 120, 0, 29.59, 29.59)]
+    assert main(["--db", base, "clauses", "--par-entreprise", "--au", "31/03/2022", "--cite", "Cité Test A"]) == 0
+    text = capsys.readouterr().out
+    assert "Suivi des clauses d'insertion au 31/03/2022 — 2 titulaire(s)" in text
+    assert "Bâtiment Gohelle (73282932000074) : 2 lot(s) dont 1 en retard" in text
+    assert main(["--db", base, "clauses", "--statut", "en-panne"]) == 2

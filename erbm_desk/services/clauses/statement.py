@@ -23,6 +23,15 @@ def lot_caption(number: str | None, label: str | None, reference: str | None) ->
     return f"Lot {number} — {label} (marché {reference})"
 
 
+def person_caption(row: Any) -> str:
+    """« NOM Prénom », or for a role that may not see names the person's pseudonym — the one the exchange
+    workbooks derive from the identifier when none is stored (exchange/sheet_format.derived_pseudonym; a test
+    keeps both equal)."""
+    if row.last_name and row.first_name:
+        return f"{row.last_name} {row.first_name}"
+    return row.pseudonym or "B-" + row.ben_uuid.replace("-", "")[:12].upper()
+
+
 def active_contracts(session: Session, company_id: int, month: date) -> list[Any]:
     """The contracts `company_id` employs that run in `month`, by lot (contracts without a lot last), then person.
     Names are NULL for a role that may not see them."""
