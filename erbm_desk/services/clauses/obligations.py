@@ -151,3 +151,28 @@ def unattached_hours(session: Session, as_of: date, operation_ids: list[int]) ->
     if operation_ids:
         query = query.where(Contract.operation_id.in_(operation_ids))
     return {op: hours for op, hours in session.execute(query) if hours}
+
+
+@dataclass(frozen=True)
+class FollowUpChoices:
+    """What the « Suivi des clauses » page's filters offer: (label, id) of the titulaires, cités and EPCIs that
+    have lots."""
+
+    companies: list[tuple[str, int]]
+    cites: list[tuple[str, int]]
+    epcis: list[tuple[str, int]]
+
+
+def follow_up_choices(session: Session) -> FollowUpChoices:
+    lots = (select(Lot.company_id, Cite.id.label("cite_id"), Epci.id.label("epci_id"))
+            .join(Marche, Lot.marche_id == Marche.id).join(Operation, Marche.operation_id == Operation.id)
+            .join(Cite, Operation.cite_id == Cite.id).join(Commune, Cite.commune_id == Commune.id)
+            .join(Epci, Commune.epci_id == Epci.id)).subquery()
+    companies = session.execute(select(Company.name, Company.siret, Company.id)
+                                .where(Company.id.in_(select(lots.c.company_id))).order_by(Company.name)).all()
+    cites = session.execute(select(Cite.name, Commune.name, Cite.id).join(Commune, Cite.commune_id == Commune.id)
+                            .where(Cite.id.in_(select(lots.c.cite_id))).order_by(Cite.name, Commune.name)).all()
+    epcis = session.execute(select(Epci.short_name, Epci.id).where(Epci.id.in_(select(lots.c.epci_id)))
+                            .order_by(Epci.short_name)).all()
+    return FollowUpChoices([(f"{name} ({siret})", cid) for name, siret, cid in companies],
+                           [(f"{name} — {commune}", cid) for name, commune, cid in cites], [tuple(e) for e in epcis])
