@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -109,6 +109,11 @@ class ClausesPage(QWidget):
         self.date_edit.setObjectName("as_of")
         self.date_edit.setToolTip("Date de la situation (vide : fin du dernier mois d'heures saisies)")
         self.date_edit.editingFinished.connect(self._date_changed)
+        self._date_timer = QTimer(self)  # a date being typed is taken once the typing pauses
+        self._date_timer.setSingleShot(True)
+        self._date_timer.setInterval(600)
+        self._date_timer.timeout.connect(self._date_changed)
+        self.date_edit.dateChanged.connect(lambda _d: self._date_timer.start())
         filters = QHBoxLayout()
         for label, widget in (("Titulaire", self.company_box), ("Cité", self.cite_box), ("EPCI", self.epci_box),
                               ("Statut", self.status_box), ("Au", self.date_edit)):
@@ -179,6 +184,7 @@ class ClausesPage(QWidget):
         self.date_edit.blockSignals(True)
         self.date_edit.set_value(as_of)
         self.date_edit.blockSignals(False)
+        self._date_timer.stop()
         self._fill(self.company_box, choices.companies)
         self._fill(self.cite_box, choices.cites)
         self._fill(self.epci_box, choices.epcis)
@@ -208,6 +214,7 @@ class ClausesPage(QWidget):
         box.blockSignals(False)
 
     def _date_changed(self) -> None:
+        self._date_timer.stop()
         chosen = self.date_edit.value()
         if chosen != self.as_of:
             self.chosen_date = chosen
