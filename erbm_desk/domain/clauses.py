@@ -9,6 +9,8 @@ At a date, the lot is expected to have done **hours expected to date** = hours r
 its works period (days elapsed, the first and the date itself included, over the days of the period), to the
 hundredth. Its **status** compares the hours realised with that expectation, with a tolerance (a setting, in
 percent of the hours expected): below it « en retard », above it « en avance », within it « dans les temps ».
+A titulaire company's obligation is the sum of its lots': hours missing on its lots add up (one lot's hours do
+not make up for another's) and it is « en retard » as soon as one of its lots is.
 The **shortfall** is what is missing against the expectation (never negative); once the works period is over it
 is the hours missing against the hours required, and the **penalty** is that shortfall × the lot's penalty per
 missing hour.
@@ -168,14 +170,18 @@ def lot_obligation(terms: ClauseTerms, defaults: ClauseDefaults, start: date | N
 
 
 def combined(obligations: list[Obligation], tolerance: Decimal) -> Obligation:
-    """The obligations of several lots (a titulaire company's) as one: sums, and the status of the sums."""
+    """The obligations of several lots (a titulaire company's) as one: the sums, the hours missing on each lot
+    added up (hours done on one lot do not make up for another: each lot is its own obligation), and « en retard »
+    as soon as one lot is, else the status of the sums."""
     required = sum((o.required for o in obligations if o.required is not None), ZERO)
     realised = sum((o.realised for o in obligations), ZERO)
     expected = sum((o.expected for o in obligations if o.expected is not None), ZERO)
     known = any(o.expected is not None for o in obligations)
+    behind = any(o.status == ClauseStatus.BEHIND for o in obligations)
+    state = ClauseStatus.BEHIND if behind else (status(realised, expected, tolerance) if known else None)
     return Obligation(required if any(o.required is not None for o in obligations) else None, realised,
-                      expected if known else None, status(realised, expected, tolerance) if known else None,
-                      sum((o.shortfall for o in obligations), ZERO), all(o.finished for o in obligations))
+                      expected if known else None, state, sum((o.shortfall for o in obligations), ZERO),
+                      all(o.finished for o in obligations))
 
 
 @dataclass(frozen=True)

@@ -91,11 +91,14 @@ def test_a_finished_lot_with_a_shortfall_implies_its_penalty():
     assert ob.rate == D("53.1") and ob.remaining == D("391.08")
 
 
-def test_a_company_sums_its_lots_and_takes_the_status_of_the_sums():
+def test_a_company_sums_its_lots_and_is_behind_when_one_of_them_is():
     a = lot_obligation(ClauseTerms(hours_stated=D("100")), ClauseDefaults(), date(2022, 1, 1), date(2022, 12, 31),
                        D("0"), date(2023, 1, 1))
     b = lot_obligation(ClauseTerms(hours_stated=D("300")), ClauseDefaults(), date(2022, 1, 1), date(2022, 12, 31),
                        D("390"), date(2023, 1, 1))
     both = combined([a, b], D("10"))
     assert (both.required, both.realised, both.expected, both.shortfall) == (D("400"), D("390"), D("400"), D("100"))
-    assert both.status == ClauseStatus.ON_TRACK  # 390 ≥ 400 − 10 %, though lot a is behind
+    assert both.status == ClauseStatus.BEHIND  # lot a is behind, though 390 ≥ 400 − 10 % on the sums
+    c = lot_obligation(ClauseTerms(hours_stated=D("100")), ClauseDefaults(), date(2022, 1, 1), date(2022, 12, 31),
+                       D("200"), date(2023, 1, 1))
+    assert combined([b, c], D("10")).status == ClauseStatus.AHEAD  # 590 h for 400: the status of the sums

@@ -65,7 +65,7 @@ def test_a_facilitator_follows_the_lots_sorts_filters_and_sends_a_reminder(qtbot
         ("En retard", "ETTI du Bassin", "Lot 2 — Menuiseries extérieures", "120 h", "0 h", "29,59 h", "29,59 h"),
         ("Dans les temps", "Bâtiment Gohelle", "Lot 1 — Isolation", "300 h", "0 h", "0 h", ""),
     ]
-    # a click on « Manque à date » sorts by the hours missing
+    # a click on « Manque » sorts by the hours missing
     header = page.lot_table.horizontalHeader()
     qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=header.rect().topLeft() + _section_center(header, 11))
     assert [row[6] for row in _shown(page)] == ["", "29,59 h", "183,4 h"]

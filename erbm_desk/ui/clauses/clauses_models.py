@@ -37,14 +37,14 @@ LOT_COLUMNS: tuple[Column, ...] = (
     ("Lot", lambda r: r.title, lambda r: (r.marche.lower(), r.number.zfill(6), r.label.lower()), False),
     ("Cité", lambda r: r.cite, lambda r: r.cite.lower(), False),
     ("EPCI", lambda r: r.epci, lambda r: r.epci, False),
-    ("Heures exigées", lambda r: _hours(r.obligation.required), lambda r: r.obligation.required or -1, True),
+    ("Exigées", lambda r: _hours(r.obligation.required), lambda r: r.obligation.required or -1, True),
     ("Réalisées", lambda r: _hours(r.obligation.realised), lambda r: r.obligation.realised, True),
     ("Taux", lambda r: format_percent(r.obligation.rate) if r.obligation.rate is not None else "",
      lambda r: r.obligation.rate if r.obligation.rate is not None else -1, True),
-    ("Attendues à date", lambda r: _hours(r.obligation.expected), lambda r: r.obligation.expected or -1, True),
-    ("Manque à date", lambda r: _hours(r.obligation.shortfall) if r.obligation.shortfall else "",
+    ("Attendues", lambda r: _hours(r.obligation.expected), lambda r: r.obligation.expected or -1, True),
+    ("Manque", lambda r: _hours(r.obligation.shortfall) if r.obligation.shortfall else "",
      lambda r: r.obligation.shortfall, True),
-    ("Fin d'exécution", lambda r: format_date(r.end) if r.end else "", lambda r: r.end.toordinal() if r.end else 0,
+    ("Fin", lambda r: format_date(r.end) if r.end else "", lambda r: r.end.toordinal() if r.end else 0,
      False),
     ("Pénalité", lambda r: format_money(r.penalty) if r.penalty else "", lambda r: r.penalty or 0, True),
 )
@@ -56,15 +56,26 @@ COMPANY_COLUMNS: tuple[Column, ...] = (
     ("Type", lambda r: r.kind, lambda r: r.kind, False),
     ("Lots", lambda r: str(r.lots), lambda r: r.lots, True),
     ("Lots en retard", lambda r: str(r.lots_behind), lambda r: r.lots_behind, True),
-    ("Heures exigées", lambda r: _hours(r.obligation.required), lambda r: r.obligation.required or -1, True),
+    ("Exigées", lambda r: _hours(r.obligation.required), lambda r: r.obligation.required or -1, True),
     ("Réalisées", lambda r: _hours(r.obligation.realised), lambda r: r.obligation.realised, True),
     ("Taux", lambda r: format_percent(r.obligation.rate) if r.obligation.rate is not None else "",
      lambda r: r.obligation.rate if r.obligation.rate is not None else -1, True),
-    ("Attendues à date", lambda r: _hours(r.obligation.expected), lambda r: r.obligation.expected or -1, True),
-    ("Manque à date", lambda r: _hours(r.obligation.shortfall) if r.obligation.shortfall else "",
+    ("Attendues", lambda r: _hours(r.obligation.expected), lambda r: r.obligation.expected or -1, True),
+    ("Manque", lambda r: _hours(r.obligation.shortfall) if r.obligation.shortfall else "",
      lambda r: r.obligation.shortfall, True),
 )
 
+# What each short header means (its tooltip).
+HEADER_TIPS = {
+    "Exigées": "Heures d'insertion exigées : montant HT × part de main-d'œuvre × taux d'insertion ÷ coût horaire, "
+               "ou les heures fixées par le marché",
+    "Réalisées": "Heures réalisées par les contrats rattachés au lot, jusqu'à la date de la situation",
+    "Taux": "Heures réalisées ÷ heures exigées",
+    "Attendues": "Heures attendues à la date de la situation : exigées × part écoulée de la période d'exécution",
+    "Manque": "Heures manquantes à date : attendues − réalisées",
+    "Fin": "Fin de la période d'exécution du lot",
+    "Pénalité": "Pénalité d'un lot terminé : heures manquantes × pénalité par heure du lot",
+}
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
 _FORE = int(Qt.ItemDataRole.ForegroundRole)
@@ -139,6 +150,8 @@ class LinesModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:
         if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(self.columns):
             return self.columns[section][0]
+        if orientation == Qt.Horizontal and role == Qt.ToolTipRole and 0 <= section < len(self.columns):
+            return HEADER_TIPS.get(self.columns[section][0])
         if orientation == Qt.Horizontal and role == Qt.TextAlignmentRole and 0 <= section < len(self.columns):
             return _RIGHT if self.columns[section][3] else _LEFT
         return None

@@ -34,9 +34,9 @@ from erbm_desk.ui.database.gateway import gateway_for
 from erbm_desk.ui.records.fields import DateEdit
 
 # Column widths in average characters, by header (the others: 11).
-WIDTHS = {"Statut": 13, "N°": 5, "Titulaire": 26, "Marché": 15, "Lot": 30, "Cité": 20, "EPCI": 9, "SIRET": 15,
-          "Type": 22, "Lots": 6, "Lots en retard": 9, "Attendues à date": 13, "Manque à date": 12,
-          "Fin d'exécution": 12}
+WIDTHS = {"Statut": 11, "N°": 3, "Titulaire": 18, "Marché": 15, "Lot": 20, "Cité": 13, "EPCI": 8, "SIRET": 17,
+          "Type": 24, "Lots": 4, "Lots en retard": 8, "Exigées": 7, "Réalisées": 8, "Taux": 6, "Attendues": 8,
+          "Manque": 8, "Fin": 12, "Pénalité": 10}
 WATCHED = ("lot", "marche", "contract", "hours_entry", "company", "operation", "cite")
 
 
@@ -68,9 +68,9 @@ class LinesTable(QTableView):
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.horizontalHeader().setHighlightSections(False)
-        char = self.fontMetrics().averageCharWidth()
+        char, digit = self.fontMetrics().averageCharWidth(), self.fontMetrics().horizontalAdvance("0")
         for i, column in enumerate(model.columns):
-            self.setColumnWidth(i, WIDTHS.get(column[0], 11) * char + 14)
+            self.setColumnWidth(i, WIDTHS.get(column[0], 11) * (digit if column[3] else char) + 12)
 
     def current_row(self):
         index = self.currentIndex()
