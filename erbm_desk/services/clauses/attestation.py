@@ -154,7 +154,7 @@ def _story(line: LotLine, b: dict, subject: str | None, defaults, as_of: date, t
         p("Heures d'insertion réalisées", st["heading"]),
         p(f"Au {format_date(as_of)} : **{format_hours(o.realised)} heures réalisées** pour "
           f"{format_hours(required)} exigées, soit un taux de réalisation de "
-          f"{format_decimal(o.rate) if o.rate is not None else '—'} %, par "
+          f"{format_decimal(o.rate) if o.rate is not None else '—'}\u00a0%, par "
           f"{format_int(b['people'])} personne{'s' if b['people'] > 1 else ''}.", st["body"]),
         table(["Mode de réalisation", "Contrats", "Personnes", "Heures"], methods, [80, 30, 30, 34],
               right=(1, 2, 3), total=True),

@@ -54,6 +54,8 @@ def styles() -> dict[str, ParagraphStyle]:
                                      alignment=TA_RIGHT),
         "head": ParagraphStyle("head", parent=body, fontName=BOLD, fontSize=8, leading=10, spaceAfter=0,
                                textColor=colors.white),
+        "head_right": ParagraphStyle("head_right", parent=body, fontName=BOLD, fontSize=8, leading=10,
+                                     spaceAfter=0, textColor=colors.white, alignment=TA_RIGHT),
         "title": ParagraphStyle("title", parent=body, fontName=BOLD, fontSize=15, leading=19, textColor=PRIMARY,
                                 spaceAfter=10),
         "heading": ParagraphStyle("heading", parent=body, fontName=BOLD, fontSize=11, leading=14,
@@ -75,7 +77,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence
     """A table with a coloured header row, numbers on the right, the last row bold when it is a total, and the
     rows of `alert_rows` (0-based among `rows`) in the alert colour."""
     st = styles()
-    data = [[p(h, st["head"]) for h in header]]
+    data = [[p(h, st["head_right"] if i in right else st["head"]) for i, h in enumerate(header)]]
     for row in rows:
         data.append([p(cell, st["cell_right"] if i in right else st["cell"]) for i, cell in enumerate(row)])
     t = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)

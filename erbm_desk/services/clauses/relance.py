@@ -132,7 +132,7 @@ def _letter(company, lots: list[LotLine], as_of: date, signatory: str, today: da
           "(heures exigées × part écoulée de la période d'exécution) :", st["body"]),
         table(["Marché et lot", "Maître d'ouvrage, cité", "Exécution", "Heures exigées", "Attendues à date",
                "Réalisées", "Manquantes"],
-              rows, [38, 34, 22, 19, 21, 19, 21],
+              rows, [36, 30, 20, 19, 22, 22, 24],
               right=(3, 4, 5, 6), total=len(lots) > 1),
         Spacer(1, 4 * mm),
         p(f"Il manque ainsi **{format_hours(missing)} heures** à ce jour. Nous vous demandons de nous indiquer sous "
