@@ -6,6 +6,7 @@ from matplotlib.figure import Figure
 
 from erbm_desk.charts.breakdowns import contracts_figure, funding_figure, people_figure, phases_figure
 from erbm_desk.charts.cites import cites_figure
+from erbm_desk.charts.clauses import lots_behind_figure, titulaires_figure
 from erbm_desk.charts.energy import energy_figure
 from erbm_desk.charts.homes import homes_figure
 from erbm_desk.charts.hours import hours_figure
@@ -23,6 +24,8 @@ CHART_KEYS = {
     "energy": False,
     "map": True,
     "cites": True,
+    "titulaires": True,
+    "lots_behind": True,
 }
 
 
@@ -42,10 +45,14 @@ def dashboard_figures(data: DashboardData, *, map_indicator: str = "hours", mask
         "energy": lambda: energy_figure(data.energy, data.energy_level),
         "map": lambda: map_figure(data.map, data.map.shapes, data.map.outlines, indicator=map_indicator),
         "cites": lambda: cites_figure(data.cites, mask_below=mask_below),
+        "titulaires": lambda: titulaires_figure(data.titulaires),
+        "lots_behind": lambda: lots_behind_figure(data.lots_behind),
     }
     out = {}
     for key in wanted:
         if key == "cites" and len(data.cites) < 2:
             continue
+        if key in ("titulaires", "lots_behind") and not data.titulaires:
+            continue  # no lot in the scope
         out[key] = builders[key]()
     return out

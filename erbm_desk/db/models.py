@@ -161,6 +161,43 @@ class Company(Record):
     commune: Mapped[Commune | None] = relationship()
 
 
+class Marche(Record):
+    """A works contract of an operation; its lots carry the insertion clause."""
+
+    __tablename__ = "marche"
+    __table_args__ = (UniqueConstraint("reference", "operation_id"),)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str | None] = mapped_column(String(200))
+    owner: Mapped[str | None] = mapped_column(String(160))
+    notified_on: Mapped[date | None] = mapped_column(Date)
+    works_start: Mapped[date | None] = mapped_column(Date)
+    works_end: Mapped[date | None] = mapped_column(Date)
+    operation: Mapped[Operation] = relationship()
+
+
+class Lot(Record):
+    """A lot of a marché, awarded to a titulaire company that owes insertion hours (domain/clauses.py).
+    Percentages and euros are `Hundredths`; a blank parameter takes the base's default."""
+
+    __tablename__ = "lot"
+    __table_args__ = (UniqueConstraint("number", "marche_id"),)
+    marche_id: Mapped[int] = mapped_column(ForeignKey("marche.id"), index=True)
+    number: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(160))
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    amount: Mapped[Decimal | None] = mapped_column(Hundredths)
+    labour_share: Mapped[Decimal | None] = mapped_column(Hundredths)
+    insertion_rate: Mapped[Decimal | None] = mapped_column(Hundredths)
+    hourly_cost: Mapped[Decimal | None] = mapped_column(Hundredths)
+    hours_stated: Mapped[Decimal | None] = mapped_column(Hundredths)
+    penalty_per_hour: Mapped[Decimal | None] = mapped_column(Hundredths)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    marche: Mapped[Marche] = relationship()
+    company: Mapped[Company] = relationship()
+
+
 class Beneficiary(Record):
     """A person in an insertion path. Names and birth date are empty once erased or in anonymous imports;
     `pseudonym` then identifies the person across workbooks."""
@@ -193,6 +230,8 @@ class Contract(Record):
     beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiary.id"), index=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
     operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"), index=True)
+    # The lot whose clause the hours count for (None: the operation only, as before marchés were recorded).
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lot.id"), index=True)
     contract_type: Mapped[ContractType] = mapped_column(EnumCode(ContractType))
     delivery_method: Mapped[DeliveryMethod] = mapped_column(EnumCode(DeliveryMethod))
     start_date: Mapped[date] = mapped_column(Date)
@@ -262,6 +301,8 @@ MODELS = {
     "operation": Operation,
     "funding": Funding,
     "company": Company,
+    "marche": Marche,
+    "lot": Lot,
     "beneficiary": Beneficiary,
     "contract": Contract,
     "hours_entry": HoursEntry,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from erbm_desk.domain.clauses import CompanyLine, LotLine
 from erbm_desk.domain.reporting import Indicators, Period, Scope, hours_rate
 
 ZERO = Decimal("0.00")
@@ -130,6 +131,8 @@ class DashboardData:
     energy_level: str  # what one energy row is: « EPCI », « cité » or « opération »
     cites: list[GroupRow]  # ranked by hours realised, then name
     map: MapData = field(repr=False)
+    titulaires: list[CompanyLine] = field(default_factory=list)  # the lots' titulaire companies in scope
+    lots_behind: list[LotLine] = field(default_factory=list)  # the lots « en retard » at `as_of`
 
 
 @dataclass(frozen=True)

@@ -122,11 +122,11 @@ def test_an_hours_statement_filled_and_saved_by_libreoffice_imports_its_hours(tm
     wb = openpyxl.load_workbook(opened)
     ws = wb.active
     rows = list(ws.iter_rows())
-    header_at = next(i for i, r in enumerate(rows) if r[0].value == "Bénéficiaire")
+    header_at = next(i for i, r in enumerate(rows) if r[1].value == "Bénéficiaire")
     header = [c.value for c in rows[header_at]]
     assert any(dv.type == "decimal" for dv in ws.data_validations.dataValidation)  # kept by LibreOffice
     hours_col = header.index("Heures réalisées")
-    people = {r[0].value: r for r in rows[header_at + 1:]}
+    people = {r[1].value: r for r in rows[header_at + 1:]}
     people["DURAND Léa"][hours_col].value = 151.67
     people["LEROY Hugo"][hours_col].value = "35,5"
     typed = tmp_path / "typed" / "releve.xlsx"

@@ -28,7 +28,7 @@ def releve(db, path, siret=SIRET_A, month=date(2023, 3, 1)):
 def rows_of(path):
     ws = openpyxl.load_workbook(path).active
     values = list(ws.iter_rows(values_only=True))
-    header_at = next(i for i, r in enumerate(values) if r and r[0] == "Bénéficiaire")
+    header_at = next(i for i, r in enumerate(values) if r and r[:2] == ("Lot", "Bénéficiaire"))
     return ws, header_at + 1, values[header_at], values[header_at + 1:]
 
 
@@ -37,13 +37,14 @@ def test_the_statement_lists_the_active_contracts_of_the_company_and_month(tmp_p
     assert summary.contracts == 2  # c1 (CDI since 01/2022) and c4 (03/2023 to 09/2023); c2 ended in 2022
     ws, header_row, header, rows = rows_of(tmp_path / "releve.xlsx")
     assert ws.title == "Relevé d'heures"
-    assert [r[0] for r in rows] == ["DURAND Léa", "LEROY Hugo"]
+    assert [r[1] for r in rows] == ["DURAND Léa", "LEROY Hugo"]
+    assert [r[0] for r in rows] == ["Sans lot", "Sans lot"]  # the small dataset has no marché
     assert [r[header.index(HOURS_LABEL)] for r in rows] == [None, None]
     assert rows[1][header.index("Début du contrat")].date() == date(2023, 3, 1)
     dv = ws.data_validations.dataValidation[0]
     assert dv.type == "decimal" and (dv.formula1, dv.formula2) == ("0", "208")
-    assert str(dv.sqref).startswith(f"H{header_row + 1}:H")
-    assert ws.column_dimensions["I"].hidden  # the contract identifiers
+    assert str(dv.sqref).startswith(f"I{header_row + 1}:I")
+    assert ws.column_dimensions["J"].hidden  # the contract identifiers
 
 
 def test_a_filled_statement_imports_its_hours_and_skips_empty_lines(tmp_path, db, small_dataset):
@@ -73,7 +74,7 @@ def test_hours_over_the_legal_maximum_are_refused(tmp_path, db, small_dataset):
     ws.parent.save(path)
     p = plan(db, path)
     [error] = p.errors
-    assert (error.sheet, error.row, error.column) == ("Relevé d'heures", header_row + 2, "« Heures réalisées » (H)")
+    assert (error.sheet, error.row, error.column) == ("Relevé d'heures", header_row + 2, "« Heures réalisées » (I)")
     assert "maximum légal de 208 h" in error.message
 
 

@@ -13,11 +13,14 @@ from erbm_desk.domain.entities.company import COMPANY
 from erbm_desk.domain.entities.contract import CONTRACT
 from erbm_desk.domain.entities.funding import FUNDING
 from erbm_desk.domain.entities.hours import HOURS
+from erbm_desk.domain.entities.lot import LOT
+from erbm_desk.domain.entities.marche import MARCHE
 from erbm_desk.domain.entities.operation import OPERATION
 from erbm_desk.domain.entities.references import BAILLEUR, COMMUNE, EPCI
 from erbm_desk.domain.entities.spec import (
     ADMINISTRATOR,
     FACILITATOR,
+    Agreement,
     LANDLORD,
     PUBLICS,
     Checker,
@@ -35,7 +38,8 @@ from erbm_desk.domain.entities.spec import (
     enum_choices,
 )
 
-SPECS: dict[str, EntitySpec] = {s.name: s for s in (CITE, OPERATION, FUNDING, COMPANY, BENEFICIARY, CONTRACT, HOURS)}
+SPECS: dict[str, EntitySpec] = {s.name: s for s in (CITE, OPERATION, FUNDING, COMPANY, MARCHE, LOT, BENEFICIARY, CONTRACT,
+                                                   HOURS)}
 REFERENCE_SPECS: dict[str, EntitySpec] = {s.name: s for s in (EPCI, COMMUNE, BAILLEUR)}
 ALL_SPECS: dict[str, EntitySpec] = {**REFERENCE_SPECS, **SPECS}
 
@@ -56,8 +60,8 @@ def writable_by(role_code: str) -> frozenset[str]:
 
 
 __all__ = [
-    "ADMINISTRATOR", "ALL_SPECS", "BAILLEUR", "BENEFICIARY", "CITE", "COMMUNE", "COMPANY", "CONTRACT", "EPCI",
-    "FACILITATOR", "FUNDING", "HOURS", "LANDLORD", "NOTES_HELP", "OPERATION", "PUBLICS", "REFERENCE_SPECS",
+    "ADMINISTRATOR", "ALL_SPECS", "Agreement", "BAILLEUR", "BENEFICIARY", "CITE", "COMMUNE", "COMPANY",
+    "CONTRACT", "EPCI", "FACILITATOR", "FUNDING", "HOURS", "LANDLORD", "LOT", "MARCHE", "NOTES_HELP", "OPERATION", "PUBLICS", "REFERENCE_SPECS",
     "SPECS", "WORKBOOK_ENTITIES", "WRITABLE_ENTITIES", "Checker", "Column", "CountPlace", "Dependent",
     "EditedUnder", "EntitySpec", "FilterKind", "Kind", "ListFilter", "Match", "MonthWithin", "Naming", "Noun",
     "Related", "counted_in", "enum_choices", "writable_by",

@@ -46,10 +46,23 @@ class Noun:
 
 @dataclass(frozen=True)
 class Dependent:
-    """Records of `entity` whose `key` points to this one: deleting this record deletes them too, once confirmed."""
+    """Records of `entity` whose `key` points to this one: deleting this record deletes them too, once confirmed.
+    With `detach`, they stay and only lose the link (a contract outlives the lot it was attached to)."""
 
     entity: str
     key: str
+    detach: bool = False
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Two references of a record must lead to the same record: following `path` from the record that `key`
+    points to ends on the value of `equals` (a contract's lot belongs to a marché of the contract's operation)."""
+
+    key: str
+    path: str  # column keys followed from the record `key` points to, « marche_id.operation_id »
+    equals: str
+    message: str
 
 
 class FilterKind(str, Enum):
@@ -186,6 +199,7 @@ class EntitySpec:
     first_sort: str | None = None  # the column a related list of these records is first sorted by
     edited_under: EditedUnder | None = None
     month_within: MonthWithin | None = None
+    agreements: tuple[Agreement, ...] = ()  # references that must agree (checked against the database)
     summed: str | None = None  # column whose exact total a list of these records shows
     checks: tuple[Checker, ...] = ()  # value rules of one record that need no database
     written_by: frozenset[str] = frozenset()  # role codes that may create, change and delete these records

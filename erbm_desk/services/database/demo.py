@@ -1,7 +1,7 @@
 """A realistic, deterministic demo dataset at ERBM scale (S=1) or S times that.
 
 At S=1: ≈35 priority cités (the known ones plus generated ones), ≈150 operations, ≈2 000 beneficiaries,
-≈2 500 contracts and ≈25 000 monthly hour rows over 2017–2025, with the public shares of RSA recipients
+≈2 500 contracts and ≈25 000 monthly hour rows over 2017–2025, ≈150 marchés and ≈450 lots (services/clauses/demo.py), with the public shares of RSA recipients
 (≈45 %) and under-26s (≈28 %). The same seed gives the same data, ids and UUIDs included.
 """
 
@@ -25,6 +25,8 @@ from erbm_desk.db.models import (
     Contract,
     Funding,
     HoursEntry,
+    Lot,
+    Marche,
     Operation,
 )
 from erbm_desk.db.portability import sync_id_sequences
@@ -41,6 +43,7 @@ from erbm_desk.domain.enums import (
     Prescriber,
     Sex,
 )
+from erbm_desk.services.clauses.demo import add_demo_clauses
 from erbm_desk.services.security import audit, authz
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 
@@ -294,6 +297,8 @@ def generate_demo(session: Session, seed: int = 1, scale: float = 1, progress: P
     session.execute(insert(Beneficiary), beneficiaries)
     progress.advance()
     check_cancel(progress)
+    # Marchés and lots of the operations, their own random draws after every other one: contracts get their lot.
+    marches, lots = add_demo_clauses(session, seed, operations, companies, contracts, hours, meta)
     session.execute(insert(Contract), contracts)
     for i in range(0, len(hours), 20_000):
         session.execute(insert(HoursEntry), hours[i: i + 20_000])
@@ -303,7 +308,8 @@ def generate_demo(session: Session, seed: int = 1, scale: float = 1, progress: P
     sync_id_sequences(session)  # ids were given explicitly: PostgreSQL's sequences must follow
     # Bulk Core inserts are not seen by the audit listener: one summary entry instead.
     written = ((Cite, new_cites), (Operation, operations), (Funding, fundings), (Company, companies),
-               (Beneficiary, beneficiaries), (Contract, contracts), (HoursEntry, hours))
+               (Marche, marches), (Lot, lots), (Beneficiary, beneficiaries), (Contract, contracts),
+               (HoursEntry, hours))
     audit.record_bulk(session, {model.__tablename__: len(rows) for model, rows in written},
                       note=f"données de démonstration (graine {seed}, échelle {scale})")
     return DemoSummary(len(cite_rows), len(operations), len(fundings), len(companies), len(beneficiaries),

@@ -138,6 +138,10 @@ def _ref_text(entity: str, v, refs: RecordTexts) -> str:
     if entity == "company":
         refs.siret[v["id"]] = v["siret"]
         return fmt.company_text(v["name"], v["siret"])
+    if entity == "marche":
+        return fmt.marche_text(v["reference"], refs.by_entity["operation"][v["operation_id"]][0])
+    if entity == "lot":
+        return fmt.lot_text(v["number"], refs.by_entity["marche"][v["marche_id"]][0])
     if entity == "beneficiary":
         pseudonym = v["pseudonym"] or fmt.derived_pseudonym(v["uuid"])
         if refs.anonymous:

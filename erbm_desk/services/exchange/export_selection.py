@@ -8,7 +8,18 @@ from typing import Any
 from sqlalchemy import null, or_, select
 from sqlalchemy.orm import Session
 
-from erbm_desk.db.models import MODELS, Beneficiary, Cite, Company, Contract, Funding, HoursEntry, Operation
+from erbm_desk.db.models import (
+    MODELS,
+    Beneficiary,
+    Cite,
+    Company,
+    Contract,
+    Funding,
+    HoursEntry,
+    Lot,
+    Marche,
+    Operation,
+)
 from erbm_desk.domain import rules
 from erbm_desk.domain.entities import SPECS
 from erbm_desk.services.reporting.indicators import Period, Scope
@@ -53,11 +64,18 @@ def collect_rows(session: Session, scope: Scope, period: Period, names: bool = T
         "funding": _select(session, "funding", Funding.operation_id.in_(ops) if ops is not None else None),
     }
     contracts = None if everything else Contract.id.in_(contract_q)
+    # The marchés and lots of the operations in scope, and their titulaires among the companies.
+    marches = None if ops is None else Marche.operation_id.in_(ops)
+    lots = None if ops is None else Lot.marche_id.in_(select(Marche.id).where(marches))
+    rows["marche"] = _select(session, "marche", marches)
+    rows["lot"] = _select(session, "lot", lots)
+    titulaires = select(Lot.company_id) if lots is None else select(Lot.company_id).where(lots)
     if everything:
         rows["company"] = _select(session, "company")
         rows["beneficiary"] = _select(session, "beneficiary", names=names)
     else:
-        rows["company"] = _select(session, "company", Company.id.in_(contract_q.with_only_columns(Contract.company_id)))
+        rows["company"] = _select(session, "company", or_(
+            Company.id.in_(contract_q.with_only_columns(Contract.company_id)), Company.id.in_(titulaires)))
         rows["beneficiary"] = _select(
             session, "beneficiary", Beneficiary.id.in_(contract_q.with_only_columns(Contract.beneficiary_id)),
             names=names)

@@ -382,6 +382,8 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
             self.check_month(rp, errors)
         if entity == "contract" and "age_band" in values and not errors:
             self.check_age_band(rp, errors)
+        if SPECS[entity].agreements and not errors:
+            self.check_agreements(rp, errors)
         rp.texts = self.texts_of(rp)
         self.register(rp, errors)
         if errors:

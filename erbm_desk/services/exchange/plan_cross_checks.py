@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from erbm_desk.domain import rules
+from erbm_desk.domain.entities import SPECS
 from erbm_desk.domain.french import format_month
-from erbm_desk.services.exchange.model import RowPlan, Status
+from erbm_desk.services.exchange.model import RowPlan, Status, ident
 
 
 class CrossRecordChecks:
@@ -37,6 +38,22 @@ class CrossRecordChecks:
         if birth is not None and band is not None and start is not None and band != rules.age_band(birth, start):
             errors["age_band"] = ("La tranche d'âge ne correspond pas à la date de naissance du bénéficiaire au "
                                   "début du contrat.")
+
+    def check_agreements(self, rp: RowPlan, errors: dict) -> None:
+        """References that must agree (a contract's lot belongs to a marché of the contract's operation), whether
+        the records they reach are rows of the workbook or records of the database."""
+        spec = SPECS[rp.entity]
+        for agreement in spec.agreements:
+            target, expected = rp.final.get(agreement.key), rp.final.get(agreement.equals)
+            entity = spec.column(agreement.key).ref
+            for step in agreement.path.split("."):
+                if target is None or expected is None:
+                    break
+                values = target.final if isinstance(target, RowPlan) else self.db.rows(entity).get(target)
+                target, entity = (values or {}).get(step), SPECS[entity].column(step).ref
+            else:
+                if target is not None and ident(target) != ident(expected):
+                    errors[agreement.key] = agreement.message
 
     def check_contract_periods(self) -> None:
         """A contract whose dates change keeps every month of hours the database holds inside its period."""

@@ -77,6 +77,10 @@ class RowMatching:
                 return tuple(fmt.operation_text(v["name"], t) for t in self._texts("cite", v["cite_id"]))
             if entity == "company":
                 return (fmt.company_text(v["name"], v["siret"]),)
+            if entity == "marche":
+                return tuple(fmt.marche_text(v["reference"], t) for t in self._texts("operation", v["operation_id"]))
+            if entity == "lot":
+                return tuple(fmt.lot_text(v["number"], t) for t in self._texts("marche", v["marche_id"]))
             if entity == "beneficiary":  # first the spelling this workbook uses, then the other ones
                 names = fmt.beneficiary_text(v.get("last_name"), v.get("first_name"), v.get("birth_date"), None)
                 pseudo = v.get("pseudonym") or fmt.derived_pseudonym(rp.uuid)

@@ -60,5 +60,7 @@ README_NOTES = (
     "Les colonnes masquées (identifiants des références, empreinte) servent à reconnaître les lignes et les "
     "modifications : ne les supprimez pas.",
     "Dates au format jj/mm/aaaa, mois au format mm/aaaa, nombres avec virgule décimale acceptés.",
+    "Version 2 du format : feuilles Marchés et Lots (titulaire et clause d'insertion de chaque lot), colonne « Lot » "
+    "des contrats ; un classeur de version 1 s'importe toujours (ses contrats sans lot).",
     "Documentation complète du format : docs/format-echange.md.",
 )

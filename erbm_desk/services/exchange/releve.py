@@ -1,8 +1,8 @@
 """The monthly hours statement (« relevé d'heures ») sent to one company and read back.
 
 One sheet: title rows (company, SIRET, month, format, the database that made it and when), then one line per
-contract active that month, with an empty « Heures réalisées » column checked by the spreadsheet (0 to the legal
-monthly maximum). Importing it records the hours typed in; empty lines are left alone.
+contract active that month, by lot of the marché it works for (services/clauses/statement.py), with an empty « Heures réalisées »
+column checked by the spreadsheet (0 to the legal monthly maximum). Importing it records the hours typed in; empty lines are left alone.
 """
 
 from __future__ import annotations
@@ -13,15 +13,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from erbm_desk.db.models import Beneficiary, Cite, Company, Contract, Operation, utcnow
+from erbm_desk.db.models import Company, utcnow
 from erbm_desk.domain import rules
 from erbm_desk.domain.entities import HOURS
 from erbm_desk.domain.french import format_month
 from erbm_desk.services.security import authz
 from erbm_desk.services.atomic_files import atomic_path
+from erbm_desk.services.clauses.statement import active_contracts, lot_caption
 from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.exchange.errors import ExcelFileError
 from erbm_desk.services.exchange.site_log import own_site_uuid
@@ -39,7 +40,7 @@ from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 
 HOURS_LABEL = "Heures réalisées"
 CONTRACT_ID_LABEL = "Contrat (identifiant)"
-INFO_COLUMNS = ("Bénéficiaire", "Opération", "Cité", "Début du contrat", "Fin du contrat", "Heures prévues")
+INFO_COLUMNS = ("Lot", "Bénéficiaire", "Opération", "Cité", "Début du contrat", "Fin du contrat", "Heures prévues")
 HEADERS = (*INFO_COLUMNS, "Mois", HOURS_LABEL, CONTRACT_ID_LABEL)
 META = {
     "organisation": "Entreprise",
@@ -71,22 +72,6 @@ class ReleveSummary:
                 f"({self.contracts} contrat(s)).")
 
 
-def active_contracts(session: Session, company_id: int, month: date) -> list[Any]:
-    first, last = rules.month_start(month), rules.month_end(month)
-    last_name, first_name = authz.name_columns(session)
-    return session.execute(
-        select(Contract.uuid, Contract.start_date, Contract.end_date, Contract.hours_planned, last_name,
-               first_name, Beneficiary.pseudonym, Beneficiary.uuid.label("ben_uuid"), Operation.name,
-               Cite.name.label("cite"))
-        .join(Beneficiary, Contract.beneficiary_id == Beneficiary.id)
-        .join(Operation, Contract.operation_id == Operation.id)
-        .join(Cite, Operation.cite_id == Cite.id)
-        .where(Contract.company_id == company_id, Contract.start_date <= last,
-               or_(Contract.end_date.is_(None), Contract.end_date >= first))
-        .order_by(last_name, first_name, Beneficiary.pseudonym, Contract.start_date)
-    ).all()
-
-
 def write_releve(session: Session, siret: str, month: date, path: str | Path,
                  progress: Progress | None = None) -> ReleveSummary:
     progress = progress or NullProgress()
@@ -113,7 +98,7 @@ def write_releve(session: Session, siret: str, month: date, path: str | Path,
 
 def _write_releve_sheet(wb: ExchangeWorkbook, session: Session, company, siret: str, month: date, rows: list,
                         progress: Progress) -> None:
-    widths = [28, 44, 24, 14, 14, 14, 10, 16, 38]
+    widths = [34, 28, 44, 24, 14, 14, 14, 10, 16, 38]
     w = SheetWriter(wb, fmt.RELEVE_SHEET, widths=widths, hidden=[len(HEADERS)])
     w.append([w.labelled("Relevé mensuel des heures d'insertion", "title")])
     meta = [
@@ -134,7 +119,8 @@ def _write_releve_sheet(wb: ExchangeWorkbook, session: Session, company, siret: 
     for r in rows:
         person = f"{r.last_name} {r.first_name}" if r.last_name and r.first_name else (
             r.pseudonym or fmt.derived_pseudonym(r.ben_uuid))
-        w.append([w.text(person), w.text(r.name), w.text(r.cite), w.styled(r.start_date, DATE_FORMAT),
+        lot = lot_caption(r.lot_number, r.lot_label, r.marche)
+        w.append([w.text(lot), w.text(person), w.text(r.name), w.text(r.cite), w.styled(r.start_date, DATE_FORMAT),
                   w.styled(r.end_date, DATE_FORMAT), r.hours_planned, w.styled(month, MONTH_FORMAT), None, r.uuid])
         progress.advance()
         check_cancel(progress)

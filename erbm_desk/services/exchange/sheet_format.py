@@ -21,7 +21,7 @@ from erbm_desk.domain.text import clean_cell_text, fold
 from erbm_desk.domain.entities import SPECS, WORKBOOK_ENTITIES, Column, EntitySpec, Kind
 
 FORMAT_NAME = "ERBM Desk — format d'échange"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sheets Marchés and Lots, contracts keyed to a lot (version 1 still imports)
 RELEVE_FORMAT_NAME = "ERBM Desk — relevé d'heures"
 
 README_SHEET = "Lisez-moi"
@@ -209,6 +209,14 @@ def operation_text(name: str, cite: str) -> str:
 
 def company_text(name: str, siret: str) -> str:
     return f"{name} ({siret})"
+
+
+def marche_text(reference: str, operation: str) -> str:
+    return f"{reference} / {operation}"
+
+
+def lot_text(number: str, marche: str) -> str:
+    return f"Lot {number} / {marche}"
 
 
 def beneficiary_text(last: str | None, first: str | None, birth: date | None, pseudonym: str | None) -> str:

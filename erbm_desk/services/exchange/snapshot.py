@@ -242,6 +242,10 @@ class DbSnapshot:
             return fmt.operation_text(r["name"], self.text_of("cite", r["cite_id"], anonymous))
         if entity == "company":
             return fmt.company_text(r["name"], r["siret"])
+        if entity == "marche":
+            return fmt.marche_text(r["reference"], self.text_of("operation", r["operation_id"], anonymous))
+        if entity == "lot":
+            return fmt.lot_text(r["number"], self.text_of("marche", r["marche_id"], anonymous))
         if entity == "beneficiary":
             pseudonym = r["pseudonym"] or fmt.derived_pseudonym(r["uuid"])
             if anonymous:

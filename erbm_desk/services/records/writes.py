@@ -76,9 +76,27 @@ def _check_in_database(session: Session, entity: str, values: dict[str, Any], re
             errors[spec.natural_key[0]] = spec.duplicate_message
     if spec.month_within:
         errors.update(_month_outside_parent(session, spec, values))
+    for agreement in spec.agreements:
+        if agreement.key not in errors and not _agrees(session, spec, agreement, values):
+            errors[agreement.key] = agreement.message
     if record_id is not None:
         errors.update(_months_outside_new_period(session, spec, values, record_id))
     return errors
+
+
+def _agrees(session: Session, spec: EntitySpec, agreement, values: dict[str, Any]) -> bool:
+    """Whether the record `agreement.key` points to leads, along `agreement.path`, to `values[agreement.equals]`
+    (true when either end is empty)."""
+    target, expected = values.get(agreement.key), values.get(agreement.equals)
+    entity = spec.column(agreement.key).ref
+    for step in agreement.path.split("."):
+        if target is None or expected is None:
+            return True
+        obj = session.get(MODELS[entity], target)
+        if obj is None:
+            return True  # reported as « introuvable »
+        target, entity = getattr(obj, step), SPECS[entity].column(step).ref
+    return target is None or target == expected
 
 
 def _month_outside_parent(session: Session, spec: EntitySpec, values: dict[str, Any]) -> dict:
@@ -198,6 +216,7 @@ class Deleted:
     entity: str
     record_id: int
     rows: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    detached: list[tuple[str, str, int, int]] = field(default_factory=list)  # (entity, key, id, the id it held)
 
 
 def dependents(session: Session, entity: str, record_id: int) -> dict[str, int]:
@@ -206,6 +225,8 @@ def dependents(session: Session, entity: str, record_id: int) -> dict[str, int]:
 
     def walk(ent: str, ids: list[int]) -> None:
         for dep in SPECS[ent].dependents:
+            if dep.detach:  # they stay: nothing goes with the record
+                continue
             model = MODELS[dep.entity]
             child_ids = list(session.scalars(select(model.id).where(getattr(model, dep.key).in_(ids))))
             if child_ids:
@@ -221,13 +242,16 @@ def delete_record(session: Session, entity: str, record_id: int) -> Deleted:
     authz.require_write(session, entity)  # dependents are checked at flush (authz._guard_writes)
     deleted = Deleted(entity, record_id)
     ordered: list[tuple[str, list[Record]]] = []
+    to_detach: list[tuple[str, str, Record]] = []
 
     def walk(ent: str, objs: list[Record]) -> None:
         ordered.append((ent, objs))
         for dep in SPECS[ent].dependents:
             model = MODELS[dep.entity]
             kids = list(session.scalars(select(model).where(getattr(model, dep.key).in_([o.id for o in objs]))))
-            if kids:
+            if kids and dep.detach:
+                to_detach.extend((dep.entity, dep.key, kid) for kid in kids)
+            elif kids:
                 walk(dep.entity, kids)
 
     obj = session.get(MODELS[entity], record_id)
@@ -236,6 +260,11 @@ def delete_record(session: Session, entity: str, record_id: int) -> Deleted:
     walk(entity, [obj])
     for ent, objs in ordered:
         deleted.rows.extend((ent, row_dict(o)) for o in objs)
+    for ent, key, kid in to_detach:  # after the snapshot: records deleted anyway come back as they were
+        deleted.detached.append((ent, key, kid.id, getattr(kid, key)))
+        setattr(kid, key, None)
+    if to_detach:
+        _flush(session)
     for ent, objs in reversed(ordered):
         for o in objs:
             session.delete(o)
@@ -247,6 +276,12 @@ def restore_deleted(session: Session, deleted: Deleted) -> None:
     """Undo a deletion: the same records, ids, UUIDs and timestamps."""
     for ent, values in deleted.rows:
         session.add(MODELS[ent](**values))
+        session.flush()
+    for ent, key, record_id, target in deleted.detached:  # attached again to what came back
+        obj = session.get(MODELS[ent], record_id)
+        if obj is not None and getattr(obj, key) is None:
+            setattr(obj, key, target)
+    if deleted.detached:
         session.flush()
 
 

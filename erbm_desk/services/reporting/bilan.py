@@ -69,7 +69,7 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
     cites_by_name = sorted(cites, key=lambda r: (r.epci, r.name, r.commune))
     epci_pages = chunks(epcis, ROWS_PER_TABLE_PAGE)
     cite_pages = chunks(cites_by_name, ROWS_PER_TABLE_PAGE)
-    chart_count = 3 + (len(data.cites) > 1)
+    chart_count = 3 + (len(data.cites) > 1) + bool(data.titulaires)
     total = 1 + len(epci_pages) + len(cite_pages) + chart_count + len(cites_by_name)
     totals = total_row(data)
     tables = disclose_tables(epcis, cites, {c: getattr(totals, c) for c in COUNTS}, disclosure.threshold_of(session))

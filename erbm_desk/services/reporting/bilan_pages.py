@@ -10,6 +10,7 @@ from matplotlib.lines import Line2D
 from erbm_desk import __version__
 from erbm_desk.charts.breakdowns import contracts_figure, funding_figure, people_figure, phases_figure
 from erbm_desk.charts.cites import cites_figure
+from erbm_desk.charts.clauses import lots_behind_figure, titulaires_figure
 from erbm_desk.charts.energy import energy_figure
 from erbm_desk.charts.homes import homes_figure
 from erbm_desk.charts.hours import hours_figure
@@ -91,6 +92,13 @@ def chart_pages(pages: Pages, data: DashboardData, tables: Tables) -> None:
         hidden = {r.id: text for r in data.cites
                   if r.id in tables.cites and not (text := tables.cite_text(r.id, "people"))[:1].isdigit()}
         cites_figure(data.cites, top_n=25, hidden=hidden, into=chart_band(fig))
+        pages.save(fig)
+
+    if data.titulaires:  # the works contracts' insertion clauses: who owes what, and the lots behind
+        fig = pages.page(f"{label} — clauses d'insertion des marchés")
+        top, bottom = chart_band(fig).subfigures(2, 1, height_ratios=[0.55, 0.45])
+        titulaires_figure(data.titulaires, top_n=15, into=top)
+        lots_behind_figure(data.lots_behind, max_rows=12, into=bottom)
         pages.save(fig)
 
 

@@ -30,6 +30,7 @@ from erbm_desk.domain.figures import (  # noqa: F401 - MAP_INDICATORS: what the 
     MonthlyHours,
 )
 from erbm_desk.domain.reporting import Period, Scope
+from erbm_desk.services.clauses.overview import clause_overview
 from erbm_desk.services.reporting.energy import operations_energy, report_energy
 from erbm_desk.services.reporting.engine import Report, report
 from erbm_desk.services.reporting.geography import (  # noqa: F401 - the page reads them once in its worker
@@ -80,6 +81,9 @@ def dashboard_of(session: Session, r: Report, hours: MonthlyHours | None = None)
                  and pid not in people.deld)
     as_of = as_of_date(session, r.period)
     energy, energy_level = report_energy(r)
+    titulaires, lots_behind = clause_overview(
+        session, None if r.scope.kind == "territory" else list(r.cites),
+        r.operations[0].id if r.scope.kind == "operation" and r.operations else None, r.period, as_of)
     return DashboardData(
         scope=r.scope,
         period=r.period,
@@ -98,6 +102,8 @@ def dashboard_of(session: Session, r: Report, hours: MonthlyHours | None = None)
         energy_level=energy_level,
         cites=ranked(r.grouped("cite")),
         map=map_data(session, r),
+        titulaires=titulaires,
+        lots_behind=lots_behind,
     )
 
 

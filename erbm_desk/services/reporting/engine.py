@@ -27,6 +27,7 @@ from erbm_desk.db.models import Bailleur, Beneficiary, Cite, Commune, Contract, 
 from erbm_desk.domain.enums import Phase, Sex
 from erbm_desk.domain.figures import GroupRow
 from erbm_desk.domain.reporting import Indicators, Period, Scope, delivered_in, under_26_at_start
+from erbm_desk.services.clauses.required import with_lot_hours
 from erbm_desk.services.period_filters import contract_active_in, hours_in
 from erbm_desk.services.reporting.scopes import scope_cites, scope_label, scope_operations
 
@@ -212,6 +213,7 @@ def report(session: Session, scope: Scope = Scope(), period: Period = Period(), 
         Operation.end_date, Operation.delivery_date, Operation.hours_required, Operation.energy_before,
         Operation.energy_after,
     )).order_by(Operation.start_date, Operation.id)).all()
+    operations = with_lot_hours(session, operations)  # an operation with lots requires the sum of theirs
     for op in operations:
         _add_operation(tallies[op.cite_id], op, period)
     funding_q = in_scope(select(Operation.cite_id, Funding.funder, func.sum(Funding.amount))

@@ -41,6 +41,8 @@ GRID = (  # (chart key, row, column, column span)
     ("energy", 3, 0, 1),
     ("map", 4, 0, 2),
     ("cites", 5, 0, 2),
+    ("titulaires", 6, 0, 2),
+    ("lots_behind", 7, 0, 2),
 )
 
 

@@ -29,7 +29,7 @@ from erbm_desk.ui.window.about import show_about
 from erbm_desk.ui.window.block_watch import watch_if_asked
 from erbm_desk.ui.window.features import install_features_later
 from erbm_desk.ui.window.file_menu import FileMenu
-from erbm_desk.ui.window.navigation import KEYS, PAGES, PageStack, Sidebar
+from erbm_desk.ui.window.navigation import KEYS, PAGES, PageStack, Sidebar, shortcut_digit
 from erbm_desk.ui.window.page_factory import Placeholder, is_list_page, make_page
 from erbm_desk.ui.window.record_counts import counted_entities, refresh_counts, window_title
 
@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&Affichage")
         for i, (key, label) in enumerate(PAGES):
             action = view.addAction(label)
-            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            action.setShortcut(QKeySequence(f"Ctrl+{shortcut_digit(i)}"))
             action.triggered.connect(lambda _checked=False, k=key: self.show_page(k))
         help_menu = bar.addMenu("&Aide")
         about = help_menu.addAction(f"À propos d'{APP_NAME}…")

@@ -16,8 +16,16 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("beneficiary", "Bénéficiaires"),
     ("contract", "Contrats"),
     ("hours", "Heures"),
+    ("marche", "Marchés"),
+    ("lot", "Lots"),
+    ("clauses", "Suivi des clauses"),
 )
 KEYS = [key for key, _ in PAGES]
+
+
+def shortcut_digit(index: int) -> int:
+    """Ctrl+1 … Ctrl+9 for the first nine pages, Ctrl+0 for the tenth."""
+    return (index + 1) % 10
 
 
 class Sidebar(QListWidget):
@@ -34,7 +42,7 @@ class Sidebar(QListWidget):
         for i, (key, label) in enumerate(PAGES):
             item = QListWidgetItem(label, self)
             item.setSizeHint(QSize(width, height))
-            item.setToolTip(f"{label} (Ctrl+{i + 1})")
+            item.setToolTip(f"{label} (Ctrl+{shortcut_digit(i)})")
         self.setFixedWidth(width + 8)
         self.setStyleSheet("QListWidget#sidebar { padding-top: 8px; font-size: 11pt; }"
                            "QListWidget#sidebar::item { padding-left: 12px; }")

@@ -42,6 +42,14 @@ def make_page(window, key: str) -> QWidget:
         return page
     if key == "hours":
         return _hours_page(window)
+    if key == "clauses":
+        from erbm_desk.ui.clauses.clauses_page import ClausesPage
+
+        return ClausesPage(window)
+    if key == "lot":
+        from erbm_desk.ui.clauses.lot_page import make_lot_page
+
+        return make_lot_page(window)
     from erbm_desk.ui.records.list_page import ListPage
 
     page = ListPage(window.ws, key, window)

@@ -1,0 +1,141 @@
+"""Where each lot and each titulaire company stands, on the hand-built dataset (figures in dataset.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy import select
+
+from erbm_desk.db.models import Contract, Epci
+from erbm_desk.domain.clauses import ClauseStatus
+from erbm_desk.domain.reporting import Period
+from erbm_desk.services.clauses.obligations import ClauseFilter, lot_lines, titulaire_lines
+from erbm_desk.services.records.writes import RecordInvalid, delete_record, restore_deleted, save_record
+from erbm_desk.services.reporting.engine import report
+from tests.clauses.dataset import AS_OF_AHEAD, AS_OF_FINISHED, AS_OF_RUNNING
+
+
+def _by_title(lines):
+    return {(line.marche, line.number): line for line in lines}
+
+
+def test_every_lot_figure_while_the_works_run(db, clauses_dataset):
+    with db.session() as s:
+        lines = _by_title(lot_lines(s, AS_OF_RUNNING))
+    gros_oeuvre, menuiseries, isolation = (lines[("2021-MC-001", "1")], lines[("2021-MC-001", "2")],
+                                           lines[("2023-MC-002", "1")])
+    ob = gros_oeuvre.obligation
+    assert (ob.required, ob.realised, ob.expected, ob.status, ob.shortfall, ob.finished) == (
+        D("833"), D("441.92"), D("625.32"), ClauseStatus.BEHIND, D("183.40"), False)
+    assert ob.rate == D("53.1")
+    assert gros_oeuvre.penalty is None  # only once the works are over
+    assert gros_oeuvre.by_month == {
+        date(2022, 1, 1): D("100.25"),
+        date(2022, 2, 1): D("201.67"),
+        date(2022, 3, 1): D("140.00"),
+    }
+    assert (gros_oeuvre.company, gros_oeuvre.owner, gros_oeuvre.cite, gros_oeuvre.epci) == (
+        "Bâtiment Gohelle", "Maisons & Cités", "Cité Test A", "CALL")
+    ob = menuiseries.obligation
+    assert (ob.required, ob.realised, ob.expected, ob.status, ob.shortfall) == (
+        D("120"), D("0"), D("29.59"), ClauseStatus.BEHIND, D("29.59"))
+    ob = isolation.obligation  # works not started on 31/03/2022
+    assert (ob.required, ob.expected, ob.status, ob.shortfall) == (D("300"), D("0"), ClauseStatus.ON_TRACK, D("0"))
+
+
+def test_a_finished_lot_shows_its_shortfall_and_penalty(db, clauses_dataset):
+    with db.session() as s:
+        line = _by_title(lot_lines(s, AS_OF_FINISHED))[("2021-MC-001", "1")]
+    assert line.obligation.finished
+    assert (line.obligation.expected, line.obligation.shortfall, line.penalty) == (D("833"), D("391.08"),
+                                                                                 D("19554.00"))
+
+
+def test_a_lot_ahead(db, clauses_dataset):
+    with db.session() as s:
+        line = _by_title(lot_lines(s, AS_OF_AHEAD))[("2023-MC-002", "1")]
+    ob = line.obligation
+    assert (ob.required, ob.realised, ob.expected, ob.status, ob.shortfall) == (
+        D("300"), D("300"), D("149.79"), ClauseStatus.AHEAD, D("0"))
+
+
+def test_lists_filter_by_company_cite_epci_and_status(db, clauses_dataset):
+    ids = clauses_dataset
+    with db.session() as s:
+        by_company = lot_lines(s, AS_OF_RUNNING, ClauseFilter(company_id=ids["co_b"]))
+        behind = lot_lines(s, AS_OF_RUNNING, ClauseFilter(status=ClauseStatus.BEHIND))
+        by_cite = lot_lines(s, AS_OF_RUNNING, ClauseFilter(cite_id=ids["cite_b"]))
+        call = s.scalar(select(Epci.id).where(Epci.short_name == "CALL"))
+        in_call = lot_lines(s, AS_OF_RUNNING, ClauseFilter(epci_id=call))
+        later = lot_lines(s, AS_OF_RUNNING, ClauseFilter(period=Period(date(2023, 1, 1))))
+    assert [line.label for line in by_company] == ["Menuiseries extérieures"]
+    assert [line.label for line in behind] == ["Gros œuvre", "Menuiseries extérieures"]
+    assert by_cite == []
+    assert len(in_call) == 3
+    assert [line.label for line in later] == ["Isolation"]
+
+
+def test_a_titulaire_company_sums_its_lots(db, clauses_dataset):
+    with db.session() as s:
+        companies = {c.name: c for c in titulaire_lines(s, AS_OF_RUNNING)}
+    gohelle = companies["Bâtiment Gohelle"]
+    assert (gohelle.lots, gohelle.lots_behind) == (2, 1)
+    ob = gohelle.obligation
+    assert (ob.required, ob.realised, ob.expected, ob.shortfall, ob.status) == (
+        D("1133"), D("441.92"), D("625.32"), D("183.40"), ClauseStatus.BEHIND)
+    assert companies["ETTI du Bassin"].lots_behind == 1
+
+
+def test_an_operation_with_lots_requires_the_sum_of_its_lots(db, clauses_dataset):
+    ids = clauses_dataset
+    with db.session() as s:
+        r = report(s, by="cite")
+        by_operation = {op.id: op.hours_required for op in r.operations}
+    assert by_operation[ids["op_a1"]] == D("953")  # typed 1 000 h, lots 833 + 120
+    assert by_operation[ids["op_a2"]] == D("300")  # typed 500,50 h, one lot of 300
+    assert r.total.hours_required == D("1253")
+    assert r.total.hours_realised == D("777.42")  # unchanged: hours are counted by contract, lot or not
+
+
+def test_a_contract_attaches_only_to_a_lot_of_its_own_operation(db, clauses_dataset):
+    ids = clauses_dataset
+    with db.session() as s, pytest.raises(RecordInvalid) as caught:
+        save_record(s, "contract", {"lot_id": ids["l21"]}, ids["c1"])  # lot of A2, contract on A1
+    assert caught.value.errors == {"lot_id": "Ce lot appartient à un marché d'une autre opération que celle du "
+                                             "contrat."}
+
+
+def test_deleting_a_lot_keeps_its_contracts_and_undo_attaches_them_again(db, clauses_dataset):
+    ids = clauses_dataset
+    with db.session() as s:
+        deleted = delete_record(s, "lot", ids["l11"])
+    with db.session() as s:
+        assert s.get(Contract, ids["c1"]) is not None
+        assert s.get(Contract, ids["c1"]).lot_id is None
+    with db.session() as s:
+        restore_deleted(s, deleted)
+    with db.session() as s:
+        assert {s.get(Contract, ids[c]).lot_id for c in ("c1", "c2")} == {ids["l11"]}
+
+
+def test_cli_clauses_json_and_text(db, clauses_dataset, capsys):
+    import json
+
+    from erbm_desk.cli.main import main
+
+    if not db.url.startswith("sqlite"):
+        pytest.skip("the CLI test uses the SQLite file")
+    base = db.url.removeprefix("sqlite:///")
+    assert main(["--db", base, "clauses", "--json", "--statut", "en-retard", "--au", "31/03/2022"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["as_of"] == "2022-03-31"
+    assert [(lot["marche"], lot["lot"], lot["required"], lot["realised"], lot["expected"], lot["shortfall"])
+            for lot in out["lots"]] == [("2021-MC-001", "1", 833, 441.92, 625.32, 183.4),
+                                        ("2021-MC-001", "2", 120, 0, 29.59, 29.59)]
+    assert main(["--db", base, "clauses", "--par-entreprise", "--au", "31/03/2022", "--cite", "Cité Test A"]) == 0
+    text = capsys.readouterr().out
+    assert "Suivi des clauses d'insertion au 31/03/2022 — 2 titulaire(s)" in text
+    assert "Bâtiment Gohelle (73282932000074) : 2 lot(s) dont 1 en retard" in text
+    assert main(["--db", base, "clauses", "--statut", "en-panne"]) == 2
