@@ -8,9 +8,11 @@ Its rules (each indicator's definition, in French with an example, is in docs/in
 - a person's **publics** (RSA, DELD, moins de 26 ans…) are those of their entry into the clause, the same in
   every period and every cité: `domain.parcours.person_publics`;
 - a **day in the period** (a delivery, a funding line's grant) lies between the period's first and last days:
-  `Period.contains_day`; the homes **delivered in the period** follow `delivered_in`; what carries no date
-  cannot be placed in any period and counts in none, not even « since the beginning » (it is listed among the
-  data to complete instead), so that the periods of a programme add up to its whole;
+  `Period.contains_day`; the homes **delivered in the period** follow `delivered_in` (a « Livrée » operation
+  without a delivery date counts in no period, not even the whole programme); a funding line or an operation's
+  hours required without a date count over the whole programme only; every such record is listed among the
+  data to complete (services/reporting/data_problems.py), so that nobody reads a period's figure as complete
+  when it is not;
 - **hours required** are spread evenly over the months of works of each operation (`required_in`), an
   abandoned operation requiring nothing;
 - a **contract active in the period** overlaps it (an open-ended contract runs on): `Period.overlaps`, and its
@@ -132,7 +134,12 @@ def required_by_month(required: Decimal | None, phase: Phase, months: list[date]
 
 
 def required_in(required: Decimal | None, phase: Phase, months: list[date] | None, period: Period) -> Decimal:
-    """The part of an operation's hours required that falls in `period` (all of it over the whole programme)."""
+    """The part of an operation's hours required that falls in `period`: all of it over the whole programme
+    (dated or not), the months of works in the period otherwise; nothing for an abandoned operation."""
+    if not required or phase == Phase.ABANDONED:
+        return Decimal("0.00")
+    if period.is_whole:
+        return required
     return sum((h for m, h in required_by_month(required, phase, months).items() if period.contains_month(m)),
                Decimal("0.00"))
 

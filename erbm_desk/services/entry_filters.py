@@ -21,7 +21,7 @@ from erbm_desk.domain.parcours import CRITERIA_KEYS
 def first_contract_start(person) -> ColumnElement:
     """The start of the person's first insertion contract (NULL without one)."""
     c = aliased(Contract)
-    return select(func.min(c.start_date)).where(c.beneficiary_id == person.id).scalar_subquery()
+    return select(func.min(c.start_date)).where(c.beneficiary_id == person.id).correlate(person).scalar_subquery()
 
 
 def entry_day(person) -> ColumnElement:
@@ -34,8 +34,10 @@ def _check_date_at_entry(person) -> ColumnElement:
     before, first = aliased(EligibilityCheck), aliased(EligibilityCheck)
     entry = entry_day(person)
     latest_before = (select(func.max(before.check_date))
-                     .where(before.beneficiary_id == person.id, before.check_date <= entry).scalar_subquery())
-    earliest = select(func.min(first.check_date)).where(first.beneficiary_id == person.id).scalar_subquery()
+                     .where(before.beneficiary_id == person.id, before.check_date <= entry)
+                     .correlate(person).scalar_subquery())
+    earliest = (select(func.min(first.check_date)).where(first.beneficiary_id == person.id)
+                .correlate(person).scalar_subquery())
     return func.coalesce(latest_before, earliest)
 
 
@@ -47,7 +49,8 @@ def criterion_at_entry(person, key: str) -> ColumnElement[bool]:
     found = getattr(check, key) == True  # noqa: E712 - SQL expression
     if key == "deld":
         found = or_(found, check.detld == True)  # noqa: E712 - SQL expression
-    return exists().where(check.beneficiary_id == person.id, check.check_date == _check_date_at_entry(person), found)
+    return exists().where(check.beneficiary_id == person.id, check.check_date == _check_date_at_entry(person),
+                          found).correlate(person)
 
 
 def _age_at(birth, when) -> ColumnElement:
@@ -66,7 +69,7 @@ def under_26_at_entry(person) -> ColumnElement[bool]:
                     _age_at(person.birth_date, entry) < rules.UNDER_AGE)
     by_band = and_(person.birth_date.is_(None), exists().where(
         first.beneficiary_id == person.id, first.start_date == first_contract_start(person),
-        first.age_band == AgeBand.UNDER_26))
+        first.age_band == AgeBand.UNDER_26).correlate(person))
     return or_(by_birth, by_band)
 
 

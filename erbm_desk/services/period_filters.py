@@ -41,8 +41,11 @@ def hours_in(period: Period) -> ColumnElement[bool]:
 
 
 def granted_in(period: Period) -> ColumnElement[bool]:
-    """Funding lines granted on a day of the period (`Period.contains_day` in SQL); an undated line in none."""
-    clauses = [Funding.granted_on.is_not(None)]
+    """Funding lines granted on a day of the period (`Period.contains_day` in SQL); an undated line counts over
+    the whole programme only."""
+    if period.is_whole:
+        return true()
+    clauses = []
     if period.first_day:
         clauses.append(Funding.granted_on >= period.first_day)
     if period.last_day:

@@ -1,7 +1,7 @@
 """What keeps a report's figures from being complete, said in French beside them (stats, dashboard, bilan,
-Synthèse): records that carry no date cannot be placed in any period, so they count in none (not even « since
-the beginning »: the periods of a programme add up to its whole), and persons without an eligibility check
-count in no public of a criterion. Each line names what to complete."""
+Synthèse): records that carry no date cannot be placed in any period (a « Livrée » operation without delivery
+date counts nowhere; an undated funding line or requirement counts over the whole programme only), and persons
+without an eligibility check count in no public of a criterion. Each line names what to complete."""
 
 from __future__ import annotations
 
@@ -37,15 +37,17 @@ def data_problems(session: Session, operations: list, operation_ids: Select | No
                and op.start_date is None and op.delivery_date is None]
     if undated:
         lines.append(f"{_count(len(undated), 'opération sans date de travaux', 'opérations sans date de travaux')} "
-                     f"({_names(undated)}) : leurs heures exigées ne sont comptées dans aucune période.")
+                     f"({_names(undated)}) : leurs heures exigées ne comptent que sur toute la durée du programme.")
     query = select(func.count(Funding.id)).where(Funding.granted_on.is_(None))
     if operation_ids is not None:
         query = query.where(Funding.operation_id.in_(operation_ids))
     undated_funding = session.scalar(query) or 0
     if undated_funding:
         lines.append(f"{_count(undated_funding, 'ligne de financement sans date', 'lignes de financement sans date')} "
-                     "d'attribution : comptée(s) dans aucune période.")
+                     "d'attribution : " + ("comptée" if undated_funding < 2 else "comptées")
+                     + " sur toute la durée du programme seulement.")
     if unchecked_people:
         lines.append(f"{_count(unchecked_people, 'personne sans diagnostic', 'personnes sans diagnostic')} "
-                     "d'éligibilité : comptée(s) dans aucun public (RSA, DELD, QPV…).")
+                     "d'éligibilité : " + ("comptée" if unchecked_people < 2 else "comptées")
+                     + " dans aucun public (RSA, DELD, QPV…).")
     return lines

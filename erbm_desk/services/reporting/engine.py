@@ -34,7 +34,7 @@ from erbm_desk.services.period_filters import contract_active_in, granted_in, ho
 from erbm_desk.services.reporting.data_problems import data_problems
 from erbm_desk.services.reporting.exits import add_exits
 from erbm_desk.services.reporting.person_facts import PersonFacts, person_facts
-from erbm_desk.services.reporting.scopes import scope_cites, scope_label, scope_operations
+from erbm_desk.services.reporting.scopes import canonical_scope, scope_cites, scope_label, scope_operations
 
 ZERO = Decimal("0.00")
 GROUPINGS = ("cite", "epci", "commune")
@@ -240,6 +240,7 @@ def report(session: Session, scope: Scope = Scope(), period: Period = Period(), 
     Raises ScopeError when the scope names nothing."""
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"Regroupement inconnu : {by}")
+    scope = canonical_scope(session, scope)
     cite_ids = scope_cites(session, scope)
     operation_ids = scope_operations(session, scope) if scope.kind == "operation" else None
 

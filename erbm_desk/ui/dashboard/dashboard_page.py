@@ -163,7 +163,7 @@ class DashboardPage(QWidget):
     def _values_for(self, kind: str) -> list[tuple[str, object]]:
         if self.choices is None or kind == "territory":
             return []
-        return {"epci": self.choices.epcis, "bailleur": self.choices.bailleurs, "cite": self.choices.cites}[kind]
+        return self.choices.by_kind()[kind]
 
     def _sync_selectors(self) -> None:
         """Show the current scope and period in the selectors, without triggering them."""
@@ -212,8 +212,6 @@ class DashboardPage(QWidget):
         value = self.value_box.currentData() if kind != "territory" else None
         if kind != "territory" and not value:
             return
-        if kind in ("bailleur", "cite"):
-            value = int(value)
         start, end = self.start_box.currentData(), self.end_box.currentData()
         start = date.fromisoformat(start) if start else None
         end = date.fromisoformat(end) if end else None
@@ -268,6 +266,8 @@ class DashboardPage(QWidget):
 
     def _computed(self, result) -> None:
         data, choices = result
+        if data.scope != self.scope and data.scope.kind == self.scope.kind:
+            self.scope = data.scope  # a cité given by its id (a click on the map): now named as the pickers name it
         self._fill_choices(choices)
         self.show_data(data)
         self.status.setText("")

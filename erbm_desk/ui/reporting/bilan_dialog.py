@@ -126,8 +126,7 @@ class BilanDialog(QDialog):
     # ------------------------------------------------------------------------------------------ state
 
     def _values_for(self, kind: str) -> list[tuple[str, object]]:
-        return {"epci": self.choices.epcis, "bailleur": self.choices.bailleurs,
-                "cite": self.choices.cites}.get(kind, [])
+        return self.choices.by_kind().get(kind, [])
 
     def _show(self, scope: Scope, period: Period) -> None:
         self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(scope.kind)))
