@@ -45,6 +45,10 @@ def parser(index: int, col: SheetColumn) -> tuple[int, str, str, Any]:
     """(cell index, what the cell holds, value key, parser) for the row loop. A blank cell is None (False for
     a yes/no column): whether the record may lack it is for `record_problems` to say, once."""
     c = col.column
+    if col.role is Role.LEGACY:
+        from erbm_desk.services.exchange.format_v1 import legacy_parser
+
+        return index, "l", col.key.removeprefix("legacy:"), legacy_parser(c.key)
     if col.role is Role.REF_ID:
         return index, "i", c.key, None
     if col.role is not Role.FIELD:

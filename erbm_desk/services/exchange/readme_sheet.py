@@ -8,7 +8,7 @@ from datetime import datetime
 from openpyxl import Workbook
 
 from erbm_desk import __version__
-from erbm_desk.domain.entities import SPECS, WORKBOOK_ENTITIES
+from erbm_desk.domain.entities import SPECS
 from erbm_desk.domain.french import format_month
 from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.exchange.sheetwriter import DATETIME_FORMAT, SheetWriter
@@ -46,7 +46,7 @@ def write_readme(wb: Workbook, counts: dict[str, int], exported_at: datetime, si
         w.append([w.labelled(key, "bold"), value])
     w.append([])
     w.append([w.labelled("Feuille", "bold"), w.labelled("Contenu", "bold"), w.labelled("Lignes", "bold")])
-    for entity in WORKBOOK_ENTITIES:
+    for entity in counts:  # the sheets of this workbook (an anonymous one leaves some out)
         w.append([SPECS[entity].plural, SPECS[entity].sheet_note, counts[entity]])
     w.append([fmt.SUMMARY_SHEET, "indicateurs du périmètre, par EPCI et par cité (valeurs calculées, ignorées "
                                  "à l'import)", None])
