@@ -160,7 +160,7 @@ def test_scope_and_period_export_and_readme(tmp_path, demo):
     path = export(demo, tmp_path / "call.xlsx", scope=Scope("epci", "CALL"), period=Period(date(2022, 1, 1),
                   date(2022, 12, 1)), organisation="PLIE de Lens-Liévin")
     readme = {r[0]: r[1] for r in workbook_values(path, skip_varying=False)["Lisez-moi"] if r and r[0]}
-    assert readme["Format"] == "ERBM Desk — format d'échange" and readme["Version du format"] == 1
+    assert readme["Format"] == "ERBM Desk — format d'échange" and readme["Version du format"] == 2
     assert readme["Organisation"] == "PLIE de Lens-Liévin" and readme["Anonyme"] == "Oui"
     assert readme["Période"] == "de 01/2022 à 12/2022" and readme["Périmètre"] == "EPCI CALL"
     months = {r["Mois"] for r in sheet_dicts(path, "Heures")}

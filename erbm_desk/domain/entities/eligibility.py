@@ -5,6 +5,9 @@ indicators read the check in force at entry (domain/parcours.py), so a later cha
 
 from __future__ import annotations
 
+from datetime import date
+
+from erbm_desk.domain import rules
 from erbm_desk.domain.entities.columns import Column as C, Kind as K
 from erbm_desk.domain.entities.spec import (
     ADMINISTRATOR,
@@ -18,6 +21,12 @@ from erbm_desk.domain.entities.spec import (
 )
 from erbm_desk.domain.enums import Prescriber
 from erbm_desk.domain.parcours import CRITERIA
+
+def _check(v: dict) -> None:
+    day = v.get("check_date")
+    if day is not None and day > date.today():
+        raise rules.RuleError("check_date", "Un diagnostic d'éligibilité ne peut pas être daté dans le futur.")
+
 
 ELIGIBILITY_CHECK = EntitySpec(
     "eligibility_check",
@@ -45,6 +54,7 @@ ELIGIBILITY_CHECK = EntitySpec(
     ),
     first_sort="check_date",
     edited_under=EditedUnder("beneficiary_id", "Ajouter un diagnostic…"),
+    checks=(_check,),
     written_by=frozenset({ADMINISTRATOR, FACILITATOR}),
     sheet_note="les diagnostics d'éligibilité datés (critères à l'entrée, puis chaque changement)",
 )
