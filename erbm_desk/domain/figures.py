@@ -140,6 +140,8 @@ class DashboardData:
     energy_level: str  # what one energy row is: « EPCI », « cité » or « opération »
     cites: list[GroupRow]  # ranked by hours realised, then name
     map: MapData = field(repr=False)
+    exits_by_outcome: dict[str, int] = field(default_factory=dict)  # French label -> exits of the period
+    situations_6m: dict[str, int] = field(default_factory=dict)  # French label -> situations (« non relevée » too)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from erbm_desk.services.progress import NullProgress, Progress
 from erbm_desk.services.reporting import disclosure
 from erbm_desk.services.reporting.bilan_layout import Pages, chunks, short_label
 from erbm_desk.services.reporting.bilan_pages import chart_pages, cite_page, title_page
+from erbm_desk.services.reporting.bilan_parcours import definitions_page, exits_chart_page, path_page
 from erbm_desk.services.reporting.bilan_tables import (
     CITE_COLUMNS,
     COUNTS,
@@ -42,6 +43,7 @@ from erbm_desk.services.reporting.dashboard_data import cites_series, dashboard_
 from erbm_desk.services.reporting.engine import report
 
 ROWS_PER_TABLE_PAGE = 22
+PATH_PAGES = 2  # the person's path: its figures and tables, its chart (bilan_parcours.py)
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
     epci_pages = chunks(epcis, ROWS_PER_TABLE_PAGE)
     cite_pages = chunks(cites_by_name, ROWS_PER_TABLE_PAGE)
     chart_count = 3 + (len(data.cites) > 1)
-    total = 1 + len(epci_pages) + len(cite_pages) + chart_count + len(cites_by_name)
+    total = 1 + len(epci_pages) + len(cite_pages) + chart_count + PATH_PAGES + len(cites_by_name) + 1
     totals = total_row(data)
     tables = disclose_tables(epcis, cites, {c: getattr(totals, c) for c in COUNTS}, disclosure.threshold_of(session))
     progress.start(total, "Écriture du bilan…")
@@ -91,6 +93,9 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
             draw_table(fig, CITE_COLUMNS, chunk, counts, None, tables.note)
             pages.save(fig)
         chart_pages(pages, data, tables)
+        path_page(pages, data, tables.threshold)
+        exits_chart_page(pages, data, tables.threshold)
         for row in cites_by_name:
             cite_page(pages, series[row.id], tables)
+        definitions_page(pages, data)  # the last page: where each figure is defined, what to complete
     return BilanSummary(target, pages.number, len(cites_by_name), data.as_of)

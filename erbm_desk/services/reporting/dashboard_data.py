@@ -13,7 +13,7 @@ comité sentence are those of `erbm-desk stats`) and adds what only the charts n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import Bailleur, Epci, HoursEntry
 from erbm_desk.domain.enums import ContractType, DeliveryMethod, Funder, Phase
+from erbm_desk.domain.indicator_texts import outcome_rows, situation_rows
 from erbm_desk.domain.figures import (  # noqa: F401 - MAP_INDICATORS: what the page's map selector offers
     MAP_INDICATORS,
     PUBLIC_LABELS,
@@ -97,6 +98,8 @@ def dashboard_of(session: Session, r: Report) -> DashboardData:
         energy_level=energy_level,
         cites=ranked(r.grouped("cite")),
         map=map_data(session, r),
+        exits_by_outcome=dict(outcome_rows(ind)),
+        situations_6m=dict(situation_rows(ind)),
     )
 
 
@@ -127,15 +130,29 @@ class ScopeChoices:
     bailleurs: list[tuple[str, str]]
     cites: list[tuple[str, str]]
     months: list[date]
+    internal: dict[tuple[str, int], str] = field(default_factory=dict)  # (kind, internal id) -> its value
 
     def by_kind(self) -> dict[str, list[tuple[str, str]]]:
         return {"epci": self.epcis, "bailleur": self.bailleurs, "cite": self.cites}
 
+    def value_of(self, kind: str, value) -> str | None:
+        """The picker's value of a scope value: an internal id (a click on the map) as its text."""
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return self.internal.get((kind, value), str(value))
+        return str(value)
+
 
 def scope_choices(session: Session) -> ScopeChoices:
-    epcis = [(f"{short} — {name}", siren) for siren, short, name in
-             session.execute(select(Epci.siren, Epci.short_name, Epci.name).order_by(Epci.short_name))]
-    bailleurs = [(name, name) for (name,) in session.execute(select(Bailleur.name).order_by(Bailleur.name))]
+    epci_rows = session.execute(select(Epci.id, Epci.siren, Epci.short_name, Epci.name).order_by(Epci.short_name)).all()
+    bailleur_rows = session.execute(select(Bailleur.id, Bailleur.name).order_by(Bailleur.name)).all()
+    cites = cite_choices(session)
     first, last = session.execute(select(func.min(HoursEntry.month), func.max(HoursEntry.month))).one()
     months = months_between(first, last) if first and last else []
-    return ScopeChoices(epcis, bailleurs, cite_choices(session), months)
+    internal = {("epci", eid): siren for eid, siren, _s, _n in epci_rows}
+    internal.update({("bailleur", bid): name for bid, name in bailleur_rows})
+    internal.update({("cite", cid): value for _label, value, cid in cites})
+    return ScopeChoices([(f"{short} — {name}", siren) for _id, siren, short, name in epci_rows],
+                        [(name, name) for _id, name in bailleur_rows], [(label, value) for label, value, _id in cites],
+                        months, internal)

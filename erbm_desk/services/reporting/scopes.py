@@ -159,12 +159,12 @@ def canonical_scope(session: Session, scope: Scope) -> Scope:
     return Scope(scope.kind, canonical_value(session, scope.kind, scope.value))
 
 
-def cite_choices(session: Session) -> list[tuple[str, str]]:
-    """(label « Cité X — Commune (EPCI) », value naming it alone) of every cité, by name: a picker's items."""
+def cite_choices(session: Session) -> list[tuple[str, str, int]]:
+    """(label « Cité X — Commune (EPCI) », value naming it alone, id) of every cité, by name: a picker's items."""
     rows = session.execute(select(Cite.id, Cite.name, Commune.name.label("commune"), Commune.insee_code, Cite.uuid,
                                   Epci.short_name).join(Commune, Cite.commune_id == Commune.id)
                            .join(Epci, Commune.epci_id == Epci.id).order_by(Cite.name, Commune.name)).all()
-    return [(f"{r.name} — {r.commune} ({r.short_name})", _cite_text(r, rows)) for r in rows]
+    return [(f"{r.name} — {r.commune} ({r.short_name})", _cite_text(r, rows), r.id) for r in rows]
 
 
 def scope_label(session: Session, scope: Scope) -> str:

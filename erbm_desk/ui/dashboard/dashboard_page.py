@@ -37,7 +37,7 @@ GRID = (  # (chart key, row, column, column span)
     ("hours", 0, 0, 1), ("homes", 0, 1, 1),
     ("people", 1, 0, 1), ("contracts", 1, 1, 1),
     ("phases", 2, 0, 1), ("funding", 2, 1, 1),
-    ("energy", 3, 0, 1),
+    ("energy", 3, 0, 1), ("exits", 3, 1, 1),
     ("map", 4, 0, 2),
     ("cites", 5, 0, 2),
 )
@@ -92,6 +92,13 @@ class DashboardPage(QWidget):
         column.addWidget(self.sentence)
         self.tiles = KpiTiles(body)
         column.addWidget(self.tiles)
+        self.problems = QLabel()  # what keeps a figure from being complete (undated records…)
+        self.problems.setObjectName("data_problems")
+        self.problems.setWordWrap(True)
+        self.problems.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.problems.setStyleSheet("color: #8a5a00; padding: 6px 0 0 0;")
+        self.problems.hide()
+        column.addWidget(self.problems)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(16)
         self.grid.setVerticalSpacing(14)
@@ -181,7 +188,7 @@ class DashboardPage(QWidget):
         """The selector's item for a scope value: its id/SIREN, or a name as typed (« CALL », « SIA Habitat »)."""
         if value is None:
             return -1
-        index = self.value_box.findData(str(value))
+        index = self.value_box.findData(self.choices.value_of(self.scope.kind, value) if self.choices else str(value))
         if index < 0:
             from erbm_desk.domain.text import fold
 
@@ -290,6 +297,9 @@ class DashboardPage(QWidget):
         self.data = data
         self.title.setText(f"<h2>Tableau de bord — {data.label}</h2>")
         self.sentence.setText(f"« {data.indicators.sentence} »")
+        problems = data.indicators.data_problems
+        self.problems.setText("Données à compléter : " + " ".join(problems) if problems else "")
+        self.problems.setVisible(bool(problems))
         self.tiles.show_data(data)
         self._pending = [key for key, *_ in GRID]
         generation = self._generation

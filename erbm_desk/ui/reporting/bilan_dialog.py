@@ -132,7 +132,7 @@ class BilanDialog(QDialog):
         self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(scope.kind)))
         self._kind_changed()
         if scope.value is not None:
-            index = self.value_box.findData(str(scope.value))
+            index = self.value_box.findData(self.choices.value_of(scope.kind, scope.value))
             if index < 0:  # a name typed on the command line (« CALL »): the label starts with it
                 index = next((i for i in range(self.value_box.count())
                               if self.value_box.itemText(i).casefold().startswith(str(scope.value).casefold())), 0)

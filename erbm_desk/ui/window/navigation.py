@@ -16,6 +16,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("beneficiary", "Bénéficiaires"),
     ("contract", "Contrats"),
     ("hours", "Heures"),
+    ("todo", "À faire"),
 )
 KEYS = [key for key, _ in PAGES]
 

@@ -42,6 +42,10 @@ def make_page(window, key: str) -> QWidget:
         return page
     if key == "hours":
         return _hours_page(window)
+    if key == "todo":
+        from erbm_desk.ui.parcours.todo_page import TodoPage
+
+        return TodoPage(window.ws, window)
     from erbm_desk.ui.records.list_page import ListPage
 
     page = ListPage(window.ws, key, window)
