@@ -48,7 +48,8 @@ def test_territory_tiles_sentence_and_charts(page):
     assert tiles["homes"][0] == "40" and f"objectif ERBM 23{NB}000" in tiles["homes"][1]
     assert tiles["funding"] == ("175 k€", f"175{NB}000,10 €")
     visible = {key for key, canvas in page.canvases.items() if canvas.isVisible()}
-    assert visible == {"hours", "homes", "people", "contracts", "phases", "funding", "energy", "map", "cites"}
+    assert visible == {"hours", "homes", "people", "contracts", "phases", "funding", "energy", "exits", "map",
+                       "cites"}
     done = page.canvases["hours"].figure.axes[0].get_lines()[0]
     assert done.get_ydata()[-1] == 477.42
 

@@ -84,7 +84,10 @@ def record_beneficiary(qtbot, window) -> None:
     qtbot.waitUntil(checks.add_button.isEnabled, timeout=TIMEOUT)
     qtbot.mouseClick(checks.add_button, Qt.LeftButton)
     dialog = next(d for d in checks.findChildren(RecordDialog) if d.isVisible())
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=TIMEOUT)
     fill(qtbot, dialog, {"check_date": "01/01/2024", "rsa": "oui"})
+    problems = {k: dialog.form.error_text(k) for k in dialog.form.fields if dialog.form.error_text(k)}
+    assert not problems, problems
     with qtbot.waitSignal(window.data_changed, timeout=TIMEOUT):
         press(qtbot, window, Qt.Key_S, Qt.ControlModifier)
     qtbot.waitUntil(lambda: len(checks.model.rows) == 1, timeout=TIMEOUT)

@@ -31,13 +31,15 @@ def data_problems(session: Session, operations: list, operation_ids: Select | No
     lines = []
     undelivered = [op.name for op in operations if op.phase == Phase.DELIVERED and op.delivery_date is None]
     if undelivered:
+        whose = "ses" if len(undelivered) < 2 else "leurs"
         lines.append(f"{_count(len(undelivered), 'opération « Livrée » sans date de livraison', 'opérations « Livrée » sans date de livraison')} "
-                     f"({_names(undelivered)}) : leurs logements ne sont comptés comme livrés dans aucune période.")
+                     f"({_names(undelivered)}) : {whose} logements ne sont comptés comme livrés dans aucune période.")
     undated = [op.name for op in operations if op.hours_required and op.phase != Phase.ABANDONED
                and op.start_date is None and op.delivery_date is None]
     if undated:
+        whose = "ses" if len(undated) < 2 else "leurs"
         lines.append(f"{_count(len(undated), 'opération sans date de travaux', 'opérations sans date de travaux')} "
-                     f"({_names(undated)}) : leurs heures exigées ne comptent que sur toute la durée du programme.")
+                     f"({_names(undated)}) : {whose} heures exigées ne comptent que sur toute la durée du programme.")
     query = select(func.count(Funding.id)).where(Funding.granted_on.is_(None))
     if operation_ids is not None:
         query = query.where(Funding.operation_id.in_(operation_ids))
