@@ -25,7 +25,9 @@ ACTION_NOTE_HELP = ("Ce qui a été fait ou convenu. N'écrivez ici aucune infor
 
 
 def _check(v: dict) -> None:
-    rules.check_period(v.get("action_date"), v.get("next_action_date"), "next_action_date")
+    done, planned = v.get("action_date"), v.get("next_action_date")
+    if done and planned and planned < done:
+        raise rules.RuleError("next_action_date", "La prochaine action ne peut pas être prévue avant celle-ci.")
 
 
 FOLLOWUP_ACTION = EntitySpec(

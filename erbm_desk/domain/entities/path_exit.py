@@ -28,7 +28,9 @@ EXIT_NOTE_HELP = ("Une précision sur la sortie (nom de l'employeur, intitulé d
 
 
 def _check(v: dict) -> None:
-    rules.check_period(v.get("exit_date"), v.get("situation_date"), "situation_date")
+    left, seen = v.get("exit_date"), v.get("situation_date")
+    if left and seen and seen < left:
+        raise rules.RuleError("situation_date", "La situation se relève après la sortie, pas avant.")
     if v.get("situation_date") and not v.get("situation_6m"):
         raise rules.RuleError("situation_6m", "Indiquez la situation relevée à cette date.")
 

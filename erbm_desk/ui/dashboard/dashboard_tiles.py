@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from erbm_desk.charts.style import fr_hours, fr_money, fr_money_short, fr_number, fr_percent
+from erbm_desk.charts.style import fr_count, fr_hours, fr_money, fr_money_short, fr_number, fr_percent
 from erbm_desk.services.reporting.dashboard_data import DashboardData
 
 TILE_STYLE = """
@@ -105,5 +105,5 @@ def show_path_tiles(t: dict[str, Tile], ind) -> None:
                            if ind.exits else "aucune sortie sur la période")
     missing = max(ind.situations_due - ind.situations_known, 0)
     t["situations"].show_values(fr_percent(ind.employment_rate_6m),
-                                f"{fr_number(ind.situations_known)} situations relevées"
+                                fr_count(ind.situations_known, "situation relevée", "situations relevées")
                                 + (f" · {fr_number(missing)} à relever" if missing else ""))

@@ -60,6 +60,7 @@ class TodoPage(QWidget):
         self.setObjectName("page_todo")
         self.items: list[TodoItem] = []
         self.today = date.today()
+        self.loading = True
         title = QLabel("À faire")
         title.setStyleSheet("font-size: 16pt; font-weight: 600;")
         self.count = QLabel("Chargement…")
@@ -121,9 +122,15 @@ class TodoPage(QWidget):
         return changes.touches(*WATCHED)
 
     def refresh(self) -> None:
-        self.ws.read(self, todo_items, self._loaded, lambda exc: self.count.setText(f"Erreur : {exc}"), latest="todo")
+        self.loading = True
+        self.ws.read(self, todo_items, self._loaded, self._failed, latest="todo")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.loading = False
+        self.count.setText(f"Erreur : {exc}")
 
     def _loaded(self, items: list[TodoItem]) -> None:
+        self.loading = False
         self.items, self.today = items, date.today()
         self._show()
 
