@@ -18,27 +18,41 @@ def _percent(value: Decimal | None) -> str:
     return "—" if value is None else format_percent(value)
 
 
-def contracts_text(ind: Indicators) -> str:
+def _small(n: int, threshold: int | None) -> bool:
+    return threshold is not None and 0 < n < threshold
+
+
+def _count(n: int, threshold: int | None) -> str:
+    """A count, or « < 5 » when small in an anonymous output (`threshold` given)."""
+    return f"< {threshold}" if _small(n, threshold) else format_int(n)
+
+
+def contracts_text(ind: Indicators, threshold: int | None = None) -> str:
     """« 59 (dont 57 avec des heures réalisées) »: contracts and people do not count the same population."""
-    return f"{format_int(ind.contracts)} (dont {format_int(ind.contracts_with_hours)} avec des heures réalisées)"
+    return f"{_count(ind.contracts, threshold)} (dont {_count(ind.contracts_with_hours, threshold)} avec des heures " \
+           "réalisées)"
 
 
 def fte_text(ind: Indicators) -> str:
     return format_number(ind.fte, 2)
 
 
-def exits_text(ind: Indicators) -> str:
+def exits_text(ind: Indicators, threshold: int | None = None) -> str:
     if not ind.exits:
         return "aucune sur la période"
+    if _small(ind.exits, threshold):  # too few for shares that would single someone out
+        return f"< {threshold} (effectif trop petit pour être détaillé)"
     sustainable = ind.exits_by_outcome.get(ExitOutcome.SUSTAINABLE_JOB.value, 0)
-    return (f"{format_int(ind.exits)}, dont {format_int(ind.exits_positive)} positive{'s' if ind.exits_positive > 1 else ''} "
-            f"({_percent(ind.positive_exit_rate)}) et {format_int(sustainable)} en emploi durable "
-            f"({_percent(ind.sustainable_exit_rate)})")
+    return (f"{format_int(ind.exits)}, dont {_count(ind.exits_positive, threshold)} "
+            f"positive{'s' if ind.exits_positive > 1 else ''} ({_percent(ind.positive_exit_rate)}) et "
+            f"{_count(sustainable, threshold)} en emploi durable ({_percent(ind.sustainable_exit_rate)})")
 
 
-def situations_text(ind: Indicators) -> str:
+def situations_text(ind: Indicators, threshold: int | None = None) -> str:
     if not ind.situations_due and not ind.situations_known:
         return "aucune situation due sur la période"
+    if _small(ind.situations_known, threshold) or _small(ind.situations_due, threshold):
+        return f"< {threshold} situations (effectif trop petit pour être détaillé)"
     return (f"{format_int(ind.situations_known)} relevée{'s' if ind.situations_known > 1 else ''} pour "
             f"{format_int(ind.situations_due)} due{'s' if ind.situations_due > 1 else ''} — en emploi : "
             f"{_percent(ind.employment_rate_6m)}")
@@ -48,16 +62,18 @@ def siae_text(ind: Indicators) -> str:
     return f"{format_hours(ind.hours_siae)} h ({_percent(ind.siae_share)})"
 
 
-def path_lines(ind: Indicators) -> list[tuple[str, str]]:
-    """The path's headline figures, in the order every output shows them."""
+def path_lines(ind: Indicators, threshold: int | None = None) -> list[tuple[str, str]]:
+    """The path's headline figures, in the order every output shows them; with `threshold` (an anonymous output),
+    small counts read « < 5 » and the shares of too small a number are not given."""
     average = ind.hours_per_person
     return [
         ("Équivalents temps plein (heures ÷ 1 607)", fte_text(ind)),
-        ("Heures par personne (moyenne)", "—" if average is None else f"{format_hours(average)} h"),
-        (CONTRACTS_LABEL, contracts_text(ind)),
+        ("Heures par personne (moyenne)", "—" if average is None or _small(ind.people, threshold)
+         else f"{format_hours(average)} h"),
+        (CONTRACTS_LABEL, contracts_text(ind, threshold)),
         ("Heures en SIAE (ETTI, EI, ACI, AI)", siae_text(ind)),
-        ("Sorties", exits_text(ind)),
-        ("Situation à 6 mois", situations_text(ind)),
+        ("Sorties", exits_text(ind, threshold)),
+        ("Situation à 6 mois", situations_text(ind, threshold)),
     ]
 
 

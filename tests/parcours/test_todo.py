@@ -10,9 +10,12 @@ from erbm_desk.services.parcours.todo import CHECK, NEXT_ACTION, SITUATION, todo
 from erbm_desk.services.records.writes import save_record
 
 
-def _items(db):
+LIST_DAY = date(2026, 1, 15)
+
+
+def _items(db, day=LIST_DAY):
     with db.session() as s:
-        return todo_items(s)
+        return todo_items(s, day)
 
 
 def test_what_is_left_to_do_overdue_first(db, path_dataset):
@@ -26,11 +29,18 @@ def test_what_is_left_to_do_overdue_first(db, path_dataset):
     action = items[1]
     assert (action.what, action.in_charge, action.context) == ("Point d'embauche", "C. Delattre",
                                                                 "Entretien du 01/05/2025")
-    counts = todo_counts(items, today=date(2025, 8, 1))
+    counts = todo_counts(items, date(2025, 8, 1))
     assert (counts.overdue, counts.soon, counts.total) == (2, 0, 4)
     assert counts.message == "À faire : 2 en retard."
-    assert todo_counts(items, today=date(2025, 9, 15)).message == "À faire : 2 en retard, 1 dans les 30 jours."
-    assert todo_counts(items, today=date(2024, 1, 1)).message == ""
+    assert todo_counts(items, date(2025, 9, 15)).message == "À faire : 2 en retard, 1 dans les 30 jours."
+    assert todo_counts(items, date(2024, 1, 1)).message == ""
+
+
+def test_a_situation_missed_for_over_a_year_leaves_the_list(db, path_dataset):
+    # GAMMA's fell due on 30/09/2025, ALPHA's on 30/12/2025: a year later they are no longer to do (the
+    # indicators still count them « non relevée »); the planned action and the missing check stay.
+    assert [i.kind for i in _items(db, date(2026, 10, 15))] == [CHECK, NEXT_ACTION, SITUATION]
+    assert [i.kind for i in _items(db, date(2027, 1, 15))] == [CHECK, NEXT_ACTION]
 
 
 def test_an_item_goes_once_what_settles_it_is_recorded(db, path_dataset):

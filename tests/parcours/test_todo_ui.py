@@ -10,8 +10,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QApplication
 
+import pytest
+
+from erbm_desk.services.parcours import todo
 from erbm_desk.ui.records.related_panel import RecordDialog
 from tests.ui.helpers import TIMEOUT, activate, go_to, open_window, press
+
+
+@pytest.fixture(autouse=True)
+def list_day(monkeypatch):
+    """The lists are drawn up on 15/01/2026: every due date of the dataset has passed, none by a year."""
+    monkeypatch.setattr(todo, "today", lambda: date(2026, 1, 15))
 
 
 def _reminded(qtbot, window) -> None:

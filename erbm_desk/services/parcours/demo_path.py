@@ -65,7 +65,7 @@ def demo_path_records(paths: list[DemoPath], rng: random.Random, stamp: datetime
                                ActionKind.INTERVIEW, staff, meta()))
         actions.append(_action(p.beneficiary_id, p.entry, ActionKind.HIRING, staff, meta()))
         if p.exit_date is None:  # still in a path: a review planned
-            review = min(p.entry + timedelta(days=rng.randint(60, 400)), last_month)
+            review = max(last_month - timedelta(days=rng.randint(10, 120)), p.entry)  # a recent review
             actions.append(_action(p.beneficiary_id, review, ActionKind.CONTRACT_REVIEW, staff, meta(),
                                    next_date=review + timedelta(days=rng.randint(20, 90)),
                                    next_action="Point avec l'employeur"))

@@ -4,7 +4,9 @@ Three kinds of items, each read from the records that carry it:
 
 - **the next action** of a person: their latest follow-up action (by date) gives a « prochaine action le »; the
   item is done as soon as a later action is recorded;
-- **the situation six months after an exit**, due six months after the exit day, until it is recorded on the exit;
+- **the situation six months after an exit**, due six months after the exit day, until it is recorded on the exit
+  — for a year after it fell due: a follow-up missed by more than that is no longer something to do (the
+  indicators still count it « non relevée »), and an upgraded database does not list every exit of its past;
 - **the eligibility check** of a person who has a contract but no check, due on their first contract's start
   (the indicators count them in no public until then).
 
@@ -26,6 +28,12 @@ from erbm_desk.domain.parcours import six_months_after
 from erbm_desk.services.records.naming import label, named
 
 SOON_DAYS = 30  # « bientôt »: due within this many days
+SITUATION_KEPT_DAYS = 365  # a six-month situation stays on the list this long after it fell due
+
+
+def today() -> date:
+    """The day the list is drawn up (tests set it)."""
+    return date.today()
 
 NEXT_ACTION, SITUATION, CHECK = "action", "situation", "diagnostic"
 KIND_LABELS = {NEXT_ACTION: "Action de suivi", SITUATION: "Situation à 6 mois", CHECK: "Diagnostic d'éligibilité"}
@@ -79,13 +87,18 @@ def _names(session: Session, ids: set[int]) -> dict[int, str]:
     return found
 
 
-def _next_actions(session: Session) -> list[TodoItem]:
+def _latest_actions(session: Session) -> dict[int, tuple]:
+    """Each person's latest follow-up action (by date, then as recorded)."""
     latest: dict[int, tuple] = {}
     for row in session.execute(select(FollowUpAction.beneficiary_id, FollowUpAction.id, FollowUpAction.action_date,
                                       FollowUpAction.kind, FollowUpAction.next_action_date, FollowUpAction.next_action,
                                       FollowUpAction.in_charge)
                                .order_by(FollowUpAction.beneficiary_id, FollowUpAction.action_date, FollowUpAction.id)):
         latest[row.beneficiary_id] = row
+    return latest
+
+
+def _next_actions(latest: dict[int, tuple]) -> list[TodoItem]:
     items = []
     for pid, row in latest.items():
         if row.next_action_date is None:
@@ -98,11 +111,14 @@ def _next_actions(session: Session) -> list[TodoItem]:
     return items
 
 
-def _situations(session: Session) -> list[TodoItem]:
+def _situations(session: Session, day_of_list: date) -> list[TodoItem]:
     items = []
+    oldest = day_of_list - timedelta(days=SITUATION_KEPT_DAYS)
     for exit_id, pid, day, outcome in session.execute(
             select(PathExit.id, PathExit.beneficiary_id, PathExit.exit_date, PathExit.outcome)
             .where(PathExit.situation_6m.is_(None))):
+        if six_months_after(day) < oldest:
+            continue
         items.append(TodoItem(six_months_after(day), SITUATION, "Relever la situation six mois après la sortie",
                               pid, "", "", "path_exit", exit_id, f"Sortie du {format_date(day)} : {outcome.label}"))
     return items
@@ -117,19 +133,24 @@ def _missing_checks(session: Session) -> list[TodoItem]:
             for pid, first in session.execute(query)]
 
 
-def todo_items(session: Session) -> list[TodoItem]:
-    """Every open item, by due date (so the overdue ones first), then person."""
-    items = _next_actions(session) + _situations(session) + _missing_checks(session)
+def todo_items(session: Session, day_of_list: date | None = None) -> list[TodoItem]:
+    """Every open item on `day_of_list` (today), by due date (so the overdue ones first), then person."""
+    day_of_list = day_of_list or today()
+    latest = _latest_actions(session)
+    items = _next_actions(latest) + _situations(session, day_of_list) + _missing_checks(session)
     names = _names(session, {i.beneficiary_id for i in items})
-    items = [TodoItem(**{**i.__dict__, "person": names.get(i.beneficiary_id, "")}) for i in items]
+    # who follows the person: the one named on their latest action
+    in_charge = {pid: row.in_charge or "" for pid, row in latest.items()}
+    items = [TodoItem(**{**i.__dict__, "person": names.get(i.beneficiary_id, ""),
+                         "in_charge": i.in_charge or in_charge.get(i.beneficiary_id, "")}) for i in items]
     return sorted(items, key=lambda i: (i.due, i.person, i.kind))
 
 
-def todo_counts(items: list[TodoItem], today: date | None = None) -> TodoCounts:
-    today = today or date.today()
-    soon_end = today + timedelta(days=SOON_DAYS)
-    overdue = sum(1 for i in items if i.due < today)
-    soon = sum(1 for i in items if today <= i.due <= soon_end)
+def todo_counts(items: list[TodoItem], day_of_list: date | None = None) -> TodoCounts:
+    day_of_list = day_of_list or today()
+    soon_end = day_of_list + timedelta(days=SOON_DAYS)
+    overdue = sum(1 for i in items if i.due < day_of_list)
+    soon = sum(1 for i in items if day_of_list <= i.due <= soon_end)
     return TodoCounts(overdue, soon, len(items))
 
 

@@ -77,7 +77,7 @@ def path_page(pages: Pages, data: DashboardData, threshold: int) -> None:
     ind = data.indicators
     fig = pages.page(f"{short_label(data.label)} — parcours des personnes")
     y = 0.86
-    for label, value in texts.path_lines(ind):
+    for label, value in texts.path_lines(ind, threshold):
         fig.text(0.04, y, label, fontsize=8.5, color=MUTED, va="top")
         fig.text(0.04, y - 0.022, "\n".join(textwrap.wrap(value, 70)), fontsize=9.5, color=INK, va="top",
                  fontweight="bold")

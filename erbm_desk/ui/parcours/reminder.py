@@ -4,8 +4,6 @@ overdue. Nothing waits for it and nothing has to be answered: it never blocks th
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtWidgets import QPushButton
 
 from erbm_desk.services.parcours.todo import todo_counts, todo_items
@@ -35,7 +33,7 @@ class TodoReminder:
         gateway = self.window.gateway
         if gateway is None:
             return
-        gateway.read(self.button, lambda s: todo_counts(todo_items(s), date.today()), self._show,
+        gateway.read(self.button, lambda s: todo_counts(todo_items(s)), self._show,
                      lambda exc: None, latest="todo-reminder")
 
     def _show(self, counts) -> None:

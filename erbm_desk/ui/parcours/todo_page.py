@@ -31,6 +31,7 @@ from erbm_desk.services.parcours.todo import (
     SOON_DAYS,
     TodoItem,
     suggested_action,
+    today,
     todo_counts,
     todo_items,
 )
@@ -59,7 +60,7 @@ class TodoPage(QWidget):
         self.ws = ws
         self.setObjectName("page_todo")
         self.items: list[TodoItem] = []
-        self.today = date.today()
+        self.today = today()
         self.loading = True
         title = QLabel("À faire")
         title.setStyleSheet("font-size: 16pt; font-weight: 600;")
@@ -93,7 +94,12 @@ class TodoPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.ElideRight)
+        rows = self.table.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.Interactive)
@@ -131,7 +137,7 @@ class TodoPage(QWidget):
 
     def _loaded(self, items: list[TodoItem]) -> None:
         self.loading = False
-        self.items, self.today = items, date.today()
+        self.items, self.today = items, today()
         self._show()
 
     def _show(self) -> None:
