@@ -62,5 +62,6 @@ README_NOTES = (
     "Les colonnes masquées (identifiants des références, empreinte) servent à reconnaître les lignes et les "
     "modifications : ne les supprimez pas.",
     "Dates au format jj/mm/aaaa, mois au format mm/aaaa, nombres avec virgule décimale acceptés.",
-    "Documentation complète du format : docs/format-echange.md.",
+    "Documentation complète du format : docs/format-echange.md ; définitions des indicateurs : docs/indicateurs.md.",
+    "Un classeur de la version 1 (critères et sortie en colonnes de la feuille Bénéficiaires) s'importe toujours.",
 )
