@@ -46,13 +46,16 @@ def build_small_dataset(s: Session) -> dict[str, int]:
     add("f3", "funding", operation_id=ids["op_b1"], funder=Funder.EPCI, amount=D("25000"))
     add("co_a", "company", name="Bâtiment Gohelle", siret=SIRET_A, kind=CompanyKind.COMPANY)
     add("co_b", "company", name="ETTI du Bassin", siret=SIRET_B, kind=CompanyKind.ETTI)
-    add("p1", "beneficiary", last_name="DURAND", first_name="Léa", birth_date=date(2000, 3, 15), sex=Sex.FEMALE,
-        rsa=True, qpv=True)
-    add("p2", "beneficiary", last_name="MARTIN", first_name="Kévin", birth_date=date(1996, 2, 1), sex=Sex.MALE,
-        deld=True)
-    add("p3", "beneficiary", last_name="NOWAK", first_name="Piotr", birth_date=date(1980, 5, 5), sex=Sex.MALE,
-        rsa=True, deld=True)
+    add("p1", "beneficiary", last_name="DURAND", first_name="Léa", birth_date=date(2000, 3, 15), sex=Sex.FEMALE)
+    add("p2", "beneficiary", last_name="MARTIN", first_name="Kévin", birth_date=date(1996, 2, 1), sex=Sex.MALE)
+    add("p3", "beneficiary", last_name="NOWAK", first_name="Piotr", birth_date=date(1980, 5, 5), sex=Sex.MALE)
     add("p4", "beneficiary", last_name="LEROY", first_name="Hugo", birth_date=date(1999, 6, 1), sex=Sex.MALE)
+    # Each person's eligibility check at entry into the clause (the start of their first contract).
+    for key, person, day, criteria in (("e1", "p1", date(2022, 1, 10), dict(rsa=True, qpv=True)),
+                                       ("e2", "p2", date(2022, 2, 1), dict(deld=True)),
+                                       ("e3", "p3", date(2023, 1, 1), dict(rsa=True, deld=True)),
+                                       ("e4", "p4", date(2023, 3, 1), {})):
+        add(key, "eligibility_check", beneficiary_id=ids[person], check_date=day, **criteria)
     common = dict(contract_type=ContractType.CDD, delivery_method=DeliveryMethod.DIRECT_HIRE)
     add("c1", "contract", beneficiary_id=ids["p1"], company_id=ids["co_a"], operation_id=ids["op_a1"],
         start_date=date(2022, 1, 10), **{**common, "contract_type": ContractType.CDI})

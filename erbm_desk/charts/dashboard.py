@@ -11,6 +11,7 @@ from erbm_desk.charts.energy import energy_figure
 from erbm_desk.charts.homes import homes_figure
 from erbm_desk.charts.hours import hours_figure
 from erbm_desk.charts.map import map_figure
+from erbm_desk.charts.parcours import exits_figure
 from erbm_desk.domain.figures import DashboardData
 
 # key -> whether the chart takes the whole width of the dashboard's grid
@@ -22,6 +23,7 @@ CHART_KEYS = {
     "phases": False,
     "funding": False,
     "energy": False,
+    "exits": False,
     "map": True,
     "cites": True,
     "titulaires": True,
@@ -43,6 +45,8 @@ def dashboard_figures(data: DashboardData, *, map_indicator: str = "hours", mask
         "phases": lambda: phases_figure(data.operations_by_phase),
         "funding": lambda: funding_figure(data.funding_by_funder),
         "energy": lambda: energy_figure(data.energy, data.energy_level),
+        "exits": lambda: exits_figure(data.exits_by_outcome, data.situations_6m, ind.positive_exit_rate,
+                                      mask_below=mask_below),
         "map": lambda: map_figure(data.map, data.map.shapes, data.map.outlines, indicator=map_indicator),
         "cites": lambda: cites_figure(data.cites, mask_below=mask_below),
         "titulaires": lambda: titulaires_figure(data.titulaires),

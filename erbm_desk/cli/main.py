@@ -6,10 +6,11 @@ command lives in `cli/commands/` and registers itself; the helpers they share ar
 
 from __future__ import annotations
 
+import os
 import sys
 
 from erbm_desk import __version__
-from erbm_desk.cli.common import EXIT_FAILED, CliError, FrenchArgumentParser
+from erbm_desk.cli.common import EXIT_FAILED, EXIT_OK, CliError, FrenchArgumentParser
 from erbm_desk.paths import default_database
 
 
@@ -45,7 +46,14 @@ def main(argv: list[str] | None = None) -> int:
         args.db_given = args.db is not None
         args.db = args.db or default_database()
         func = getattr(args, "func", cmd_gui)
-        return func(args)
+        code = func(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, rather than at the interpreter's exit
+        return code
+    except BrokenPipeError:
+        # The reader went away once it had what it wanted (`erbm-desk stats | head -1`): not an error, and nothing
+        # more to write; the rest of the output goes nowhere so that the final flush does not fail either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except CliError as exc:
         print(f"erbm-desk : {exc}", file=sys.stderr)
         return exc.code

@@ -28,6 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from erbm_desk.db.types import EnumCode, Hundredths
 from erbm_desk.domain.enums import (
+    ActionKind,
     AgeBand,
     CompanyKind,
     ContractType,
@@ -38,6 +39,7 @@ from erbm_desk.domain.enums import (
     Phase,
     Prescriber,
     Sex,
+    SixMonthSituation,
 )
 
 NAMING = {
@@ -144,7 +146,7 @@ class Operation(Record):
 
 class Funding(Record):
     __tablename__ = "funding"
-    __table_args__ = (UniqueConstraint("operation_id", "funder"),)
+    __table_args__ = (UniqueConstraint("operation_id", "funder", "granted_on"),)
     operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"), index=True)
     funder: Mapped[Funder] = mapped_column(EnumCode(Funder))
     amount: Mapped[Decimal] = mapped_column(Hundredths)
@@ -210,17 +212,7 @@ class Beneficiary(Record):
     pseudonym: Mapped[str | None] = mapped_column(String(40), index=True)
     sex: Mapped[Sex] = mapped_column(EnumCode(Sex))
     commune_id: Mapped[int | None] = mapped_column(ForeignKey("commune.id"), index=True)
-    qpv: Mapped[bool] = mapped_column(Boolean, default=False)
-    rsa: Mapped[bool] = mapped_column(Boolean, default=False)
-    deld: Mapped[bool] = mapped_column(Boolean, default=False)
-    detld: Mapped[bool] = mapped_column(Boolean, default=False)
-    rqth: Mapped[bool] = mapped_column(Boolean, default=False)
-    ass_aah: Mapped[bool] = mapped_column(Boolean, default=False)
-    low_qualification: Mapped[bool] = mapped_column(Boolean, default=False)
-    prescriber: Mapped[Prescriber | None] = mapped_column(EnumCode(Prescriber))
     entry_date: Mapped[date | None] = mapped_column(Date)
-    exit_date: Mapped[date | None] = mapped_column(Date)
-    exit_outcome: Mapped[ExitOutcome | None] = mapped_column(EnumCode(ExitOutcome))
     commune: Mapped[Commune | None] = relationship()
     contracts: Mapped[list[Contract]] = relationship(back_populates="beneficiary")
 
@@ -252,6 +244,52 @@ class HoursEntry(Record):
     month: Mapped[date] = mapped_column(Date)  # first day of the month
     hours: Mapped[Decimal] = mapped_column(Hundredths)
     contract: Mapped[Contract] = relationship(back_populates="hours_entries")
+
+
+class EligibilityCheck(Record):
+    """A person's criteria on a date (domain/entities/eligibility.py)."""
+
+    __tablename__ = "eligibility_check"
+    __table_args__ = (UniqueConstraint("beneficiary_id", "check_date"),)
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiary.id"), index=True)
+    check_date: Mapped[date] = mapped_column(Date)
+    rsa: Mapped[bool] = mapped_column(Boolean, default=False)
+    deld: Mapped[bool] = mapped_column(Boolean, default=False)
+    detld: Mapped[bool] = mapped_column(Boolean, default=False)
+    rqth: Mapped[bool] = mapped_column(Boolean, default=False)
+    ass_aah: Mapped[bool] = mapped_column(Boolean, default=False)
+    low_qualification: Mapped[bool] = mapped_column(Boolean, default=False)
+    qpv: Mapped[bool] = mapped_column(Boolean, default=False)
+    prescriber: Mapped[Prescriber | None] = mapped_column(EnumCode(Prescriber))
+    validated_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class PathExit(Record):
+    """The end of a path and the situation six months later (domain/entities/path_exit.py)."""
+
+    __tablename__ = "path_exit"
+    __table_args__ = (UniqueConstraint("beneficiary_id", "exit_date"),)
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiary.id"), index=True)
+    exit_date: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[ExitOutcome] = mapped_column(EnumCode(ExitOutcome))
+    detail: Mapped[str | None] = mapped_column(String(200))
+    situation_6m: Mapped[SixMonthSituation | None] = mapped_column(EnumCode(SixMonthSituation))
+    situation_date: Mapped[date | None] = mapped_column(Date)
+
+
+class FollowUpAction(Record):
+    """A dated event of a person's follow-up (domain/entities/followup.py)."""
+
+    __tablename__ = "followup_action"
+    __table_args__ = (UniqueConstraint("beneficiary_id", "action_date", "kind"),
+                      Index("ix_followup_action_next_action_date", "next_action_date"))
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiary.id"), index=True)
+    action_date: Mapped[date] = mapped_column(Date)
+    kind: Mapped[ActionKind] = mapped_column(EnumCode(ActionKind))
+    note: Mapped[str | None] = mapped_column(Text)
+    in_charge: Mapped[str | None] = mapped_column(String(120))
+    next_action_date: Mapped[date | None] = mapped_column(Date)
+    next_action: Mapped[str | None] = mapped_column(String(200))
 
 
 class ExchangeSite(Base):
@@ -306,6 +344,9 @@ MODELS = {
     "beneficiary": Beneficiary,
     "contract": Contract,
     "hours_entry": HoursEntry,
+    "eligibility_check": EligibilityCheck,
+    "path_exit": PathExit,
+    "followup_action": FollowUpAction,
 }
 
 

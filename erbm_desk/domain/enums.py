@@ -65,6 +65,11 @@ class CompanyKind(LabelledEnum):
     GEIQ = "geiq", "GEIQ"
     ETT = "ett", "Entreprise de travail temporaire (ETT)"
 
+    @property
+    def siae(self) -> bool:
+        """A structure of the « insertion par l'activité économique » (SIAE): ETTI, EI, ACI, AI. A GEIQ is not."""
+        return self in (CompanyKind.ETTI, CompanyKind.EI, CompanyKind.ACI, CompanyKind.AI)
+
 
 class OperationNature(LabelledEnum):
     REHABILITATION = "rehabilitation", "Réhabilitation"
@@ -104,14 +109,46 @@ class Prescriber(LabelledEnum):
 
 
 class ExitOutcome(LabelledEnum):
-    SUSTAINABLE_JOB = "emploi_durable", "Emploi durable (CDI, CDD ≥ 6 mois)"
-    TRANSITION_JOB = "emploi_transition", "Emploi de transition"
+    """How a path ends, in the PLIE's categories. Every category but « Autre sortie » is a positive exit."""
+
+    SUSTAINABLE_JOB = "emploi_durable", "Emploi durable (CDI, CDD ou intérim de 6 mois et plus)"
+    TRANSITION_JOB = "emploi_transition", "Emploi de transition (moins de 6 mois)"
     TRAINING = "formation", "Formation qualifiante"
+    BUSINESS_CREATION = "creation_activite", "Création d'activité"
     POSITIVE_OTHER = "sortie_positive", "Autre sortie positive"
-    NO_SOLUTION = "sans_solution", "Sans solution"
-    MOVED = "demenagement", "Déménagement"
-    ABANDON = "abandon", "Abandon"
-    OTHER = "autre", "Autre"
+    OTHER = "autre", "Autre sortie"
+
+    @property
+    def positive(self) -> bool:
+        return self is not ExitOutcome.OTHER
+
+
+class SixMonthSituation(LabelledEnum):
+    """Where a person stands six months after their exit, recorded when that follow-up is done."""
+
+    SUSTAINABLE_JOB = "emploi_durable", "En emploi durable"
+    TRANSITION_JOB = "emploi_transition", "En emploi de transition"
+    TRAINING = "formation", "En formation"
+    BUSINESS_CREATION = "creation_activite", "En création d'activité"
+    JOB_SEEKING = "recherche_emploi", "En recherche d'emploi"
+    OTHER = "autre", "Autre situation"
+    UNREACHABLE = "injoignable", "Personne injoignable"
+
+    @property
+    def in_employment(self) -> bool:
+        return self in (SixMonthSituation.SUSTAINABLE_JOB, SixMonthSituation.TRANSITION_JOB,
+                        SixMonthSituation.BUSINESS_CREATION)
+
+
+class ActionKind(LabelledEnum):
+    """What a follow-up action was."""
+
+    INTERVIEW = "entretien", "Entretien"
+    INTRODUCTION = "mise_en_relation", "Mise en relation avec une entreprise"
+    HIRING = "embauche", "Embauche"
+    CONTRACT_REVIEW = "point_contrat", "Point en cours de contrat"
+    SIX_MONTH_REVIEW = "point_6_mois", "Point à 6 mois"
+    OTHER = "autre", "Autre action"
 
 
 class AgeBand(LabelledEnum):

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from erbm_desk.domain.clauses import CompanyLine, LotLine
-from erbm_desk.domain.reporting import Indicators, Period, Scope, hours_rate
+from erbm_desk.domain.reporting import Indicators, PathRates, Period, Scope, hours_rate
 
 ZERO = Decimal("0.00")
 MAP_INDICATORS = {"hours": "Heures réalisées", "people": "Personnes", "homes_delivered": "Logements livrés"}
@@ -51,7 +51,7 @@ class EnergyRow:
 
 
 @dataclass
-class GroupRow:
+class GroupRow(PathRates):
     """Indicators of one group of a scope — a cité, an EPCI, a commune — for the bilan's tables, the comparison
     of cités, the map and the Synthèse sheet. Hours, contracts, homes and funding of a scope's groups add up to
     the scope's; people are counted once per group (one who worked on two cités counts in both)."""
@@ -77,6 +77,16 @@ class GroupRow:
     homes_delivered: int = 0
     funding: Decimal = ZERO
     cites: int = 0
+    # the person's path, as in `Indicators` (domain/reporting.py)
+    contracts_with_hours: int = 0
+    people_by_public: dict[str, int] = field(default_factory=dict)
+    hours_by_public: dict[str, Decimal] = field(default_factory=dict)
+    people_by_company_kind: dict[str, int] = field(default_factory=dict)
+    hours_by_company_kind: dict[str, Decimal] = field(default_factory=dict)
+    exits: int = 0
+    exits_by_outcome: dict[str, int] = field(default_factory=dict)
+    situations_due: int = 0
+    situations_by_kind: dict[str, int] = field(default_factory=dict)
 
     @property
     def hours_rate(self) -> Decimal | None:
@@ -133,6 +143,8 @@ class DashboardData:
     map: MapData = field(repr=False)
     titulaires: list[CompanyLine] = field(default_factory=list)  # the lots' titulaire companies in scope
     lots_behind: list[LotLine] = field(default_factory=list)  # the lots « en retard » at `as_of`
+    exits_by_outcome: dict[str, int] = field(default_factory=dict)  # French label -> exits of the period
+    situations_6m: dict[str, int] = field(default_factory=dict)  # French label -> situations (« non relevée » too)
 
 
 @dataclass(frozen=True)

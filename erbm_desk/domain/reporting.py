@@ -1,14 +1,20 @@
 """The vocabulary of a report and the rules every figure follows, written once. Pure Python, no I/O.
 
 A report covers a scope (the territory, an EPCI, a bailleur, a cité, an operation) over a period of months.
-Its rules:
+Its rules (each indicator's definition, in French with an example, is in docs/indicateurs.md):
 
 - a **person in scope** is the beneficiary of a contract in scope with hours realised in the period (a
   non-zero sum over the period's months); the services' reporting engine applies it;
-- a person is **under 26** when they were under 26 at the start of one of those contracts (the age band typed
-  for an anonymous person otherwise): `under_26_at_start`;
-- a **day in the period** (a delivery, for instance) lies between the period's first and last days:
-  `Period.contains_day`; the homes **delivered in the period** follow `delivered_in`;
+- a person's **publics** (RSA, DELD, moins de 26 ans…) are those of their entry into the clause, the same in
+  every period and every cité: `domain.parcours.person_publics`;
+- a **day in the period** (a delivery, a funding line's grant) lies between the period's first and last days:
+  `Period.contains_day`; the homes **delivered in the period** follow `delivered_in` (a « Livrée » operation
+  without a delivery date counts in no period, not even the whole programme); a funding line or an operation's
+  hours required without a date count over the whole programme only; every such record is listed among the
+  data to complete (services/reporting/data_problems.py), so that nobody reads a period's figure as complete
+  when it is not;
+- **hours required** are spread evenly over the months of works of each operation (`required_in`), an
+  abandoned operation requiring nothing;
 - a **contract active in the period** overlaps it (an open-ended contract runs on): `Period.overlaps`, and its
   SQL form `services.period_filters.contract_active_in`.
 
@@ -20,11 +26,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from erbm_desk.domain import rules
-from erbm_desk.domain.enums import AgeBand, Phase
+from erbm_desk.domain import parcours, rules
+from erbm_desk.domain.enums import AgeBand, CompanyKind, ExitOutcome, Phase, SixMonthSituation
 from erbm_desk.domain.french import format_int
 
 SCOPE_KINDS = ("territory", "epci", "bailleur", "cite", "operation")
@@ -93,15 +99,98 @@ def under_26_at_start(birth: date | None, contract_start: date, band: AgeBand | 
 
 
 def delivered_in(phase: Phase, delivered_on: date | None, period: Period) -> bool:
-    """Whether an operation's homes count as delivered in `period`: every delivered operation over the whole
-    programme (dated or not), only those delivered within the period's days otherwise."""
-    if phase != Phase.DELIVERED:
+    """Whether an operation's homes count as delivered in `period`: a « Livrée » operation whose delivery date
+    lies in the period (every dated one over the whole programme). Without a delivery date it counts nowhere:
+    a data problem to fix, listed with the figures."""
+    if phase != Phase.DELIVERED or delivered_on is None:
         return False
-    return period.is_whole or (delivered_on is not None and period.contains_day(delivered_on))
+    return period.contains_day(delivered_on)
+
+
+def works_months(start: date | None, end: date | None, delivered: date | None) -> list[date] | None:
+    """The months an operation's works span (first day of each): from its start (else its delivery) to its
+    planned end (else its delivery, else its start month). None when it has no date at all."""
+    first = start or delivered
+    last = end or delivered or start
+    if first is None:
+        return None
+    months, m = [], rules.month_start(first)
+    stop = rules.month_start(max(first, last))
+    while m <= stop:
+        months.append(m)
+        m = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+    return months
+
+
+def required_by_month(required: Decimal | None, phase: Phase, months: list[date] | None) -> dict[date, Decimal]:
+    """An operation's hours required spread evenly over its months of works (the remainder of the division on
+    the last month, so the months add up exactly); nothing for an abandoned or undated operation."""
+    if not required or phase == Phase.ABANDONED or not months:
+        return {}
+    part = (required / len(months)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    spread = {m: part for m in months}
+    spread[months[-1]] += required - part * len(months)
+    return spread
+
+
+def required_in(required: Decimal | None, phase: Phase, months: list[date] | None, period: Period) -> Decimal:
+    """The part of an operation's hours required that falls in `period`: all of it over the whole programme
+    (dated or not), the months of works in the period otherwise; nothing for an abandoned operation."""
+    if not required or phase == Phase.ABANDONED:
+        return Decimal("0.00")
+    if period.is_whole:
+        return required
+    return sum((h for m, h in required_by_month(required, phase, months).items() if period.contains_month(m)),
+               Decimal("0.00"))
+
+
+class PathRates:
+    """The rates and averages of the person's path, from the fields `Indicators` and `figures.GroupRow` share
+    (hours_realised, people, hours_by_company_kind, exits, exits_by_outcome, situations_by_kind)."""
+
+    @property
+    def fte(self) -> Decimal:
+        """Full-time equivalents: hours realised ÷ 1 607."""
+        return parcours.fte(self.hours_realised)
+
+    @property
+    def hours_per_person(self) -> Decimal | None:
+        return parcours.average(self.hours_realised, self.people)
+
+    @property
+    def hours_siae(self) -> Decimal:
+        """Hours realised with a SIAE (ETTI, EI, ACI, AI)."""
+        return sum((h for kind, h in self.hours_by_company_kind.items() if CompanyKind(kind).siae), Decimal("0.00"))
+
+    @property
+    def siae_share(self) -> Decimal | None:
+        return parcours.share(self.hours_siae, self.hours_realised)
+
+    @property
+    def exits_positive(self) -> int:
+        return sum(n for outcome, n in self.exits_by_outcome.items() if ExitOutcome(outcome).positive)
+
+    @property
+    def positive_exit_rate(self) -> Decimal | None:
+        return parcours.share(self.exits_positive, self.exits)
+
+    @property
+    def sustainable_exit_rate(self) -> Decimal | None:
+        return parcours.share(self.exits_by_outcome.get(ExitOutcome.SUSTAINABLE_JOB.value, 0), self.exits)
+
+    @property
+    def situations_known(self) -> int:
+        return sum(self.situations_by_kind.values())
+
+    @property
+    def employment_rate_6m(self) -> Decimal | None:
+        """In employment six months after exit, per hundred situations recorded."""
+        employed = sum(n for kind, n in self.situations_by_kind.items() if SixMonthSituation(kind).in_employment)
+        return parcours.share(employed, self.situations_known)
 
 
 @dataclass
-class Indicators:
+class Indicators(PathRates):
     scope_label: str
     hours_realised: Decimal = Decimal("0.00")
     hours_required: Decimal = Decimal("0.00")
@@ -122,6 +211,17 @@ class Indicators:
     homes_target: int = rules.TARGET_HOMES
     funding_total: Decimal = Decimal("0.00")
     funding_by_funder: dict[str, Decimal] = field(default_factory=dict)
+    # The person's path (domain/parcours.py): publics at entry, company kinds, exits and six months later.
+    contracts_with_hours: int = 0  # of `contracts` (active in the period), those with hours in the period
+    people_by_public: dict[str, int] = field(default_factory=dict)  # public code -> persons
+    hours_by_public: dict[str, Decimal] = field(default_factory=dict)  # public code -> their hours
+    people_by_company_kind: dict[str, int] = field(default_factory=dict)  # company kind -> persons who worked there
+    hours_by_company_kind: dict[str, Decimal] = field(default_factory=dict)
+    exits: int = 0  # exits dated in the period of persons who had a contract in scope
+    exits_by_outcome: dict[str, int] = field(default_factory=dict)
+    situations_due: int = 0  # of `exits`, those whose six months have passed
+    situations_by_kind: dict[str, int] = field(default_factory=dict)  # six-month situations recorded
+    data_problems: list[str] = field(default_factory=list)  # what stops a figure from being complete (French)
 
     @property
     def hours_rate(self) -> Decimal | None:
@@ -141,7 +241,12 @@ class Indicators:
             elif isinstance(value, dict):
                 value = {k: _number(v) if isinstance(v, Decimal) else v for k, v in value.items()}
             out[key] = value
-        out["hours_rate"] = None if self.hours_rate is None else float(self.hours_rate)
+        for key in ("hours_rate", "fte", "hours_per_person", "hours_siae", "siae_share", "positive_exit_rate",
+                    "sustainable_exit_rate", "employment_rate_6m"):
+            value = getattr(self, key)
+            out[key] = None if value is None else float(value)
+        out["exits_positive"] = self.exits_positive
+        out["situations_known"] = self.situations_known
         out["sentence"] = self.sentence
         return out
 

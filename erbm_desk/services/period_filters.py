@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import and_, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from erbm_desk.db.models import Contract, HoursEntry
+from erbm_desk.db.models import Contract, Funding, HoursEntry
 from erbm_desk.domain import rules
 from erbm_desk.domain.reporting import Period
 
@@ -38,3 +38,16 @@ def hours_in(period: Period) -> ColumnElement[bool]:
     if period.end:
         clauses.append(HoursEntry.month <= rules.month_start(period.end))
     return and_(*clauses) if clauses else true()
+
+
+def granted_in(period: Period) -> ColumnElement[bool]:
+    """Funding lines granted on a day of the period (`Period.contains_day` in SQL); an undated line counts over
+    the whole programme only."""
+    if period.is_whole:
+        return true()
+    clauses = []
+    if period.first_day:
+        clauses.append(Funding.granted_on >= period.first_day)
+    if period.last_day:
+        clauses.append(Funding.granted_on <= period.last_day)
+    return and_(*clauses)

@@ -118,13 +118,14 @@ def test_todays_words_and_orders():
     """What the messages, titles and counts said before they came from the descriptions."""
     assert [SPECS[e].new_title for e in SPECS] == [
         "Nouvelle cité", "Nouvelle opération", "Nouvelle ligne de financement", "Nouvelle entreprise",
-        "Nouveau marché", "Nouveau lot", "Nouveau bénéficiaire", "Nouveau contrat d'insertion", "Nouveau mois d'heures"]
+        "Nouveau marché", "Nouveau lot", "Nouveau bénéficiaire", "Nouveau contrat d'insertion", "Nouveau mois d'heures",
+        "Nouveau diagnostic d'éligibilité", "Nouvelle sortie", "Nouvelle action de suivi"]
     assert SPECS["contract"].noun.count(14) == "14 contrats d'insertion"
     assert SPECS["contract"].short_noun.count(1) == "1 contrat"
     assert SPECS["hours_entry"].write_label == "les heures réalisées"
     assert SPECS["funding"].write_label == "les financements"
     assert WORKBOOK_ENTITIES == ("cite", "operation", "funding", "company", "marche", "lot", "beneficiary",
-                                 "contract", "hours_entry")
+                                 "contract", "hours_entry", "eligibility_check", "path_exit", "followup_action")
     assert WRITABLE_ENTITIES == ("bailleur",) + WORKBOOK_ENTITIES
     assert [s.name for s in counted_in(CountPlace.BACKUP)] == [
         "cite", "operation", "beneficiary", "contract", "hours_entry"]

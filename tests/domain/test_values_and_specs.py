@@ -48,7 +48,7 @@ def test_a_column_parses_and_formats_in_french():
 
 def test_every_entity_has_one_spec_with_its_natural_key():
     assert set(SPECS) == {"cite", "operation", "funding", "company", "marche", "lot", "beneficiary", "contract",
-                          "hours_entry"}
+                          "hours_entry", "eligibility_check", "path_exit", "followup_action"}
     for spec in SPECS.values():
         for key in spec.natural_key:
             spec.column(key)

@@ -33,7 +33,7 @@ def test_create_change_delete_are_logged_with_who_and_values(accounts_db, small_
                                                     sex=Sex.FEMALE))
         uuid, pid = person.uuid, person.id
     with db.session() as s:
-        save_record(s, "beneficiary", {"last_name": "AUDITÉE", "rsa": True}, pid)
+        save_record(s, "beneficiary", {"last_name": "AUDITÉE", "entry_date": date(2024, 3, 4)}, pid)
     with db.session() as s:
         deleted = delete_record(s, "beneficiary", pid)
     with db.session() as s:
@@ -43,7 +43,7 @@ def test_create_change_delete_are_logged_with_who_and_values(accounts_db, small_
     assert [r.action for r in rows] == ["create", "update", "delete", "create"]
     assert all(r.actor == USERNAMES[Role.FACILITATOR] and r.role == "facilitateur" for r in rows)
     assert rows[0].changes["last_name"] == [None, "AUDIT"] and rows[0].changes["birth_date"] == [None, "1990-05-01"]
-    assert rows[1].changes == {"last_name": ["AUDIT", "AUDITÉE"], "rsa": [False, True]}
+    assert rows[1].changes == {"last_name": ["AUDIT", "AUDITÉE"], "entry_date": [None, "2024-03-04"]}
     assert rows[2].changes["last_name"] == ["AUDITÉE", None]
     assert "last_name : AUDIT → AUDITÉE" in rows[1].describe()
     with db.session() as s:
@@ -180,8 +180,7 @@ def test_core_bulk_writes_are_checked_and_summarised_at_commit(accounts_db, smal
     sign_in_as(db, Role.FACILITATOR)
     with db.session() as s:
         s.execute(insert(Beneficiary.__table__), [dict(uuid=f"00000000-0000-4000-8000-00000000000{i}",
-                                                       pseudonym=f"P{i}", sex="m", qpv=False, rsa=False, deld=False,
-                                                       detld=False, rqth=False, ass_aah=False, low_qualification=False,
+                                                       pseudonym=f"P{i}", sex="m",
                                                        created_at=date(2024, 1, 1), updated_at=date(2024, 1, 1),
                                                        version=1) for i in range(3)])
         s.execute(update(HoursEntry).where(HoursEntry.id == small_dataset["h1"]).values(hours=Decimal("3")))

@@ -7,8 +7,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from erbm_desk.db.models import Beneficiary, Contract
-from erbm_desk.domain.enums import AgeBand, ContractType, DeliveryMethod, Sex
+from erbm_desk.db.models import Beneficiary, Contract, EligibilityCheck
+from erbm_desk.domain.enums import AgeBand, ContractType, DeliveryMethod, ExitOutcome, Sex
 from erbm_desk.services.security import gdpr
 from erbm_desk.services.security import database_settings as settings
 from erbm_desk.services.reporting.indicators import Period, Scope, compute_indicators
@@ -21,8 +21,10 @@ NAME, FIRST = "ZYXQUOTIDIEN", "Wolfgangette"
 def _add_person(db, ids, exit_date=None, start=date(2023, 2, 1), end=date(2023, 6, 30)):
     with db.session() as s:
         p = save_record(s, "beneficiary", dict(last_name=NAME, first_name=FIRST, birth_date=date(2001, 4, 2),
-                                               sex=Sex.FEMALE, rsa=True, exit_date=exit_date,
-                                               entry_date=start if exit_date else None))
+                                               sex=Sex.FEMALE, entry_date=start if exit_date else None))
+        save_record(s, "eligibility_check", dict(beneficiary_id=p.id, check_date=start, rsa=True))
+        if exit_date:
+            save_record(s, "path_exit", dict(beneficiary_id=p.id, exit_date=exit_date, outcome=ExitOutcome.TRAINING))
         c = save_record(s, "contract", dict(beneficiary_id=p.id, company_id=ids["co_a"], operation_id=ids["op_a2"],
                                             contract_type=ContractType.CDD, delivery_method=DeliveryMethod.DIRECT_HIRE,
                                             start_date=start, end_date=end))
@@ -46,7 +48,8 @@ def test_erasure_keeps_indicators_and_leaves_no_trace_in_the_file(db, small_data
         assert _all_indicators(s) == before
         person = s.get(Beneficiary, pid)
         assert (person.last_name, person.first_name, person.birth_date) == (None, None, None)
-        assert person.pseudonym.startswith("ANON-") and person.rsa and person.sex == Sex.FEMALE
+        check = s.scalars(select(EligibilityCheck).where(EligibilityCheck.beneficiary_id == pid)).one()
+        assert person.pseudonym.startswith("ANON-") and check.rsa and person.sex == Sex.FEMALE
         contract = s.scalars(select(Contract).where(Contract.beneficiary_id == pid)).one()
         assert contract.age_band is AgeBand.UNDER_26 and len(contract.hours_entries) == 1
         assert verify_audit_chain(s).ok
@@ -70,14 +73,17 @@ def test_access_export_has_everything_about_the_person(db, small_dataset, tmp_pa
         with pytest.raises(gdpr.GdprError, match="Aucun"):
             gdpr.find_beneficiary(s, "Personne Inconnue")
     wb = load_workbook(tmp_path / "acces.xlsx")
-    assert wb.sheetnames == ["Lisez-moi", "Identité", "Contrats", "Heures", "Historique"]
+    assert wb.sheetnames == ["Lisez-moi", "Identité", "Contrats", "Heures", "Éligibilité", "Sorties", "Suivi",
+                             "Historique"]
     identity = {r[0]: r[1] for r in wb["Identité"].iter_rows(min_row=2, values_only=True)}
     assert identity["Nom"] == NAME and identity["Date de naissance"] == "02/04/2001"
-    assert identity["Bénéficiaire du RSA"] == "Oui"
+    header, *rows = wb["Éligibilité"].iter_rows(values_only=True)
+    checks = [dict(zip(header, row)) for row in rows]
+    assert len(checks) == 1 and checks[0]["Bénéficiaire du RSA"] == "Oui" and checks[0]["Date du diagnostic"] == "01/02/2023"
     contracts = list(wb["Contrats"].iter_rows(min_row=2, values_only=True))
     assert len(contracts) == 1 and contracts[0][1] == "Bâtiment Gohelle" and contracts[0][10] == "Moins de 26 ans"
     history = list(wb["Historique"].iter_rows(min_row=2, values_only=True))
-    assert {h[2] for h in history} >= {"Création"} and len(history) == 3
+    assert {h[2] for h in history} >= {"Création"} and len(history) == 4  # the person, contract, hours, check
 
 
 def test_retention_lists_people_whose_path_ended_long_ago(db, small_dataset):

@@ -29,8 +29,8 @@ def sdb(tmp_path):
     database = open_database(str(tmp_path / "base.sqlite"))
     with database.session() as s:
         ids = build_small_dataset(s)
-        p = save_record(s, "beneficiary", dict(last_name=NAME, first_name=FIRST, birth_date=BORN, sex=Sex.FEMALE,
-                                               rsa=True))
+        p = save_record(s, "beneficiary", dict(last_name=NAME, first_name=FIRST, birth_date=BORN, sex=Sex.FEMALE))
+        save_record(s, "eligibility_check", dict(beneficiary_id=p.id, check_date=date(2023, 2, 1), rsa=True))
         c = save_record(s, "contract", dict(beneficiary_id=p.id, company_id=ids["co_a"], operation_id=ids["op_a2"],
                                             contract_type=ContractType.CDD, delivery_method=DeliveryMethod.DIRECT_HIRE,
                                             start_date=date(2023, 2, 1), end_date=date(2023, 6, 30)))

@@ -40,7 +40,9 @@ def add_people(db, names: list[str], hours: Decimal, birth_year: int = 1990) -> 
         company = _id(s, Company, siret=SIRET_A)
         for i, name in enumerate(names):
             person = save_record(s, "beneficiary", dict(last_name=name, first_name="Alex",
-                                                        birth_date=date(birth_year + i, 5, 5), sex=Sex.MALE, rsa=i % 2 == 0))
+                                                        birth_date=date(birth_year + i, 5, 5), sex=Sex.MALE))
+            save_record(s, "eligibility_check", dict(beneficiary_id=person.id, check_date=date(2023, 3, 1),
+                                                     rsa=i % 2 == 0))
             contract = save_record(s, "contract", dict(
                 beneficiary_id=person.id, company_id=company, operation_id=op, contract_type=ContractType.CDD,
                 delivery_method=DeliveryMethod.DIRECT_HIRE, start_date=date(2023, 3, 1), end_date=date(2023, 12, 31)))

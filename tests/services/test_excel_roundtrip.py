@@ -16,6 +16,7 @@ from sqlalchemy import select
 from erbm_desk.db.models import Bailleur, Cite, Commune
 from erbm_desk.domain import rules
 from erbm_desk.domain.enums import (
+    ActionKind,
     AgeBand,
     CompanyKind,
     ContractType,
@@ -26,6 +27,7 @@ from erbm_desk.domain.enums import (
     Phase,
     Prescriber,
     Sex,
+    SixMonthSituation,
 )
 from erbm_desk.services.database.demo import generate_demo, make_siret
 from erbm_desk.services.exchange.model import Status
@@ -88,7 +90,9 @@ def datasets(draw):
             sex=draw(st.sampled_from(list(Sex))), insee=draw(st.none() | st.sampled_from(INSEE)),
             flags=draw(st.lists(st.booleans(), min_size=7, max_size=7)),
             prescriber=draw(st.none() | st.sampled_from(list(Prescriber))), entry=draw(st.none() | days),
-            exit_outcome=draw(st.none() | st.sampled_from(list(ExitOutcome)))))
+            checked=draw(days), exit_outcome=draw(st.none() | st.sampled_from(list(ExitOutcome))),
+            exit_date=draw(days), situation=draw(st.none() | st.sampled_from(list(SixMonthSituation))),
+            action=draw(st.none() | st.sampled_from(list(ActionKind))), note=draw(st.none() | texts)))
     contracts = []
     for i in range(draw(st.integers(0, 4))):
         start = draw(days)
@@ -136,11 +140,19 @@ def build(s, data) -> None:
     for i, p in enumerate(data["people"]):
         identity = {} if p["anonymous"] else dict(last_name=p["last"], first_name=p["first"], birth_date=p["birth"])
         f = p["flags"]
-        people.append((save_record(s, "beneficiary", dict(
+        person = save_record(s, "beneficiary", dict(
             **identity, pseudonym=f"P-{data['seed']}-{i}" if p["anonymous"] else None, sex=p["sex"],
-            commune_id=communes.get(p["insee"]) if p["insee"] else None, qpv=f[0], rsa=f[1], deld=f[2],
-            detld=f[3], rqth=f[4], ass_aah=f[5], low_qualification=f[6], prescriber=p["prescriber"],
-            entry_date=p["entry"], exit_outcome=p["exit_outcome"])).id, p["anonymous"]))
+            commune_id=communes.get(p["insee"]) if p["insee"] else None, entry_date=p["entry"]))
+        save_record(s, "eligibility_check", dict(
+            beneficiary_id=person.id, check_date=p["checked"], qpv=f[0], rsa=f[1], deld=f[2], detld=f[3], rqth=f[4],
+            ass_aah=f[5], low_qualification=f[6], prescriber=p["prescriber"], validated_by=p["note"]))
+        if p["exit_outcome"] is not None:
+            save_record(s, "path_exit", dict(beneficiary_id=person.id, exit_date=p["exit_date"],
+                                             outcome=p["exit_outcome"], situation_6m=p["situation"]))
+        if p["action"] is not None:
+            save_record(s, "followup_action", dict(beneficiary_id=person.id, action_date=p["checked"],
+                                                   kind=p["action"], note=p["note"], in_charge=p["note"]))
+        people.append((person.id, p["anonymous"]))
     seen = set()
     for c in data["contracts"]:
         person, anonymous = people[c["person"]]
@@ -191,7 +203,7 @@ def test_export_import_export_gives_the_same_workbook(tmp_path_factory, data, an
 def test_importing_the_same_file_twice_changes_nothing(tmp_path, small_dataset, db):
     path = export(db, tmp_path / "x.xlsx", anonymous=False)
     own = plan(db, path)  # its own export: everything is already there
-    assert own.ok and own.count(Status.UNCHANGED) == 40 and own.writes == 0  # 18 cités, 22 others
+    assert own.ok and own.count(Status.UNCHANGED) == 44 and own.writes == 0  # 18 cités, 26 others (4 checks)
     other = fresh_db(tmp_path, "other")
     import_file(other, path)
     before = table_dump(other)

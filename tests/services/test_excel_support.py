@@ -67,7 +67,7 @@ def table_dump(db) -> dict[str, list[tuple]]:
     out = {}
     with db.session() as s:
         for entity in ("bailleur", "cite", "operation", "funding", "company", "beneficiary", "contract",
-                       "hours_entry"):
+                       "hours_entry", "eligibility_check", "path_exit", "followup_action"):
             table = MODELS[entity].__table__
             out[entity] = [tuple(r) for r in s.execute(select(table).order_by(table.c.id))]
     return out

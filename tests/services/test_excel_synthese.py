@@ -24,6 +24,8 @@ FIELDS = {
     "dont DELD": "people_deld", "dont QPV": "people_qpv", "Contrats": "contracts", "Opérations": "operations",
     "Logements prévus": "homes_planned", "Logements en travaux": "homes_in_works",
     "Logements livrés": "homes_delivered", "Financements (€)": "funding_total",
+    "Contrats avec heures": "contracts_with_hours", "ETP": "fte", "Heures en SIAE": "hours_siae", "Sorties": "exits",
+    "dont sorties positives": "exits_positive", "Situations à 6 mois relevées": "situations_known",
 }
 
 

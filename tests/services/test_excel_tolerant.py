@@ -9,7 +9,7 @@ from decimal import Decimal
 import openpyxl
 from sqlalchemy import select
 
-from erbm_desk.db.models import Beneficiary, Cite, Company, Contract, HoursEntry, Operation
+from erbm_desk.db.models import Beneficiary, Cite, Company, Contract, EligibilityCheck, HoursEntry, Operation
 from erbm_desk.domain.enums import CompanyKind, ContractType, DeliveryMethod, OperationNature, Phase, Sex
 from erbm_desk.services.exchange.model import Status
 from tests.services.test_excel_support import import_file, plan
@@ -76,7 +76,8 @@ def test_a_hand_made_workbook_imports(tmp_path, db):
     p = plan(db, path)
     assert p.ok, [str(e) for e in p.errors]
     assert {sheet: counts[Status.NEW] for sheet, counts in p.table()} == {
-        "CITES": 2, "operations": 2, "Entreprises": 2, "Bénéficiaires": 2, "Contrats": 2, "Heures": 3}
+        "CITES": 2, "operations": 2, "Entreprises": 2, "Bénéficiaires": 2, "Contrats": 2, "Heures": 3,
+        "Diagnostics d'éligibilité": 2}  # the criteria typed on the person (format 1): a check at entry
     notices = [str(n) for n in p.notices]
     assert notices == ["feuille « CITES », ligne 3, colonne « Notre colonne » (E) : colonne inconnue, ignorée."]
     import_file(db, path)
@@ -89,9 +90,11 @@ def test_a_hand_made_workbook_imports(tmp_path, db):
                       Decimal("12.50"))
         assert s.scalars(select(Company.siret).order_by(Company.siret)).all() == ["35600000000048", "73282932000074"]
         assert s.scalar(select(Company.kind).where(Company.siret == "35600000000048")) == CompanyKind.ETTI
-        lea = s.execute(select(Beneficiary.birth_date, Beneficiary.sex, Beneficiary.rsa)
+        lea = s.execute(select(Beneficiary.birth_date, Beneficiary.sex, EligibilityCheck.check_date,
+                               EligibilityCheck.rsa, EligibilityCheck.deld)
+                        .join(EligibilityCheck, EligibilityCheck.beneficiary_id == Beneficiary.id)
                         .where(Beneficiary.last_name == "DURAND")).one()
-        assert lea == (date(2000, 3, 15), Sex.FEMALE, True)
+        assert lea == (date(2000, 3, 15), Sex.FEMALE, date(2024, 1, 15), True, False)  # at her first contract
         contracts = s.execute(select(Contract.contract_type, Contract.delivery_method, Contract.start_date,
                                      Contract.end_date).order_by(Contract.id)).all()
         assert contracts == [(ContractType.CDD, DeliveryMethod.DIRECT_HIRE, date(2024, 1, 15), date(2024, 6, 30)),
@@ -101,7 +104,7 @@ def test_a_hand_made_workbook_imports(tmp_path, db):
                          (date(2024, 3, 1), Decimal("151.67"))]
     # sent again (no identifiers in it): matched by natural keys, nothing changes
     again = plan(db, path)
-    assert again.ok and again.writes == 0 and again.count(Status.UNCHANGED) == 13
+    assert again.ok and again.writes == 0 and again.count(Status.UNCHANGED) == 15  # 13 rows and their 2 checks
 
 
 def test_hand_edits_of_an_exported_workbook_are_taken(tmp_path, db, small_dataset):

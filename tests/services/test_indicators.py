@@ -64,7 +64,8 @@ def test_unknown_scope_says_so(db, small_dataset):
 def test_anonymous_person_counts_through_the_age_band(db, small_dataset):
     ids = small_dataset
     with db.session() as s:
-        anon = save_record(s, "beneficiary", {"pseudonym": "B-0001", "sex": Sex.MALE, "rsa": True})
+        anon = save_record(s, "beneficiary", {"pseudonym": "B-0001", "sex": Sex.MALE})
+        save_record(s, "eligibility_check", {"beneficiary_id": anon.id, "check_date": date(2023, 4, 1), "rsa": True})
         c = save_record(s, "contract", dict(beneficiary_id=anon.id, company_id=ids["co_a"], operation_id=ids["op_a2"],
                                             contract_type=ContractType.CDDI, delivery_method=DeliveryMethod.DIRECT_HIRE,
                                             start_date=date(2023, 4, 1), age_band=AgeBand.UNDER_26))
@@ -104,8 +105,10 @@ def test_the_rules_of_a_period_and_of_a_person():
     assert feb.overlaps(date(2022, 1, 10), None) and feb.overlaps(date(2022, 2, 28), date(2022, 5, 1))
     assert not feb.overlaps(date(2022, 3, 1), None) and not feb.overlaps(date(2021, 1, 1), date(2022, 1, 31))
     assert Period().is_whole and Period().overlaps(date(2030, 1, 1), None)
-    # Homes delivered: every delivered operation over the whole programme, dated or not; else by date.
-    assert delivered_in(Phase.DELIVERED, None, Period()) and not delivered_in(Phase.DELIVERED, None, feb)
+    # Homes delivered: by delivery date, over the whole programme too; an undated delivery counts nowhere (it is
+    # listed among the data to complete instead).
+    assert not delivered_in(Phase.DELIVERED, None, Period()) and not delivered_in(Phase.DELIVERED, None, feb)
+    assert delivered_in(Phase.DELIVERED, date(2019, 5, 2), Period())
     assert delivered_in(Phase.DELIVERED, date(2022, 2, 1), feb) and not delivered_in(Phase.WORKS, date(2022, 2, 1), feb)
     # Under 26 at a contract's start: the birth date when known, else the age band typed.
     assert under_26_at_start(date(2000, 3, 15), date(2026, 3, 14), None)

@@ -72,7 +72,7 @@ def test_orm_writes_that_bypass_the_service_still_obey_the_rules(db, small_datas
 def test_delete_says_what_depends_and_undo_restores_everything(db, small_dataset):
     ids = small_dataset
     with db.session() as s:
-        assert dependents(s, "beneficiary", ids["p2"]) == {"contract": 1, "hours_entry": 2}
+        assert dependents(s, "beneficiary", ids["p2"]) == {"contract": 1, "hours_entry": 2, "eligibility_check": 1}
         before = s.scalar(select(func.count()).select_from(HoursEntry))
     with db.session() as s:
         deleted = delete_record(s, "beneficiary", ids["p2"])

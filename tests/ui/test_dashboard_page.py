@@ -48,7 +48,8 @@ def test_territory_tiles_sentence_and_charts(page):
     assert tiles["homes"][0] == "40" and f"objectif ERBM 23{NB}000" in tiles["homes"][1]
     assert tiles["funding"] == ("175 k€", f"175{NB}000,10 €")
     visible = {key for key, canvas in page.canvases.items() if canvas.isVisible()}
-    assert visible == {"hours", "homes", "people", "contracts", "phases", "funding", "energy", "map", "cites"}
+    assert visible == {"hours", "homes", "people", "contracts", "phases", "funding", "energy", "exits", "map",
+                       "cites"}
     done = page.canvases["hours"].figure.axes[0].get_lines()[0]
     assert done.get_ydata()[-1] == 477.42
 
@@ -58,7 +59,7 @@ def test_scope_and_period_selectors(qtbot, page, small_dataset):
     assert page.value_box.isVisible()
     choose(page.value_box, "Cité Test A")
     wait_ready(qtbot, page)
-    assert page.scope == Scope("cite", small_dataset["cite_a"])
+    assert page.scope == Scope("cite", "Cité Test A")  # named as the command line reads it, never by an id
     assert "442 heures d'insertion réalisées par 2 personnes dont 1 bénéficiaire du RSA et 1 jeune" in \
         page.sentence.text()
     assert "Cité Test A — Lens (CALL)" in page.title.text()
@@ -96,7 +97,7 @@ def test_clicking_a_cite_on_the_map_opens_its_dashboard(qtbot, page, small_datas
     chart.canvas.draw()
     qtbot.mouseClick(chart.canvas, Qt.LeftButton, pos=_point_on_screen(chart, x, y))
     wait_ready(qtbot, page)
-    assert page.scope == Scope("cite", small_dataset["cite_b"])
+    assert page.scope == Scope("cite", "Cité Test B")  # the id of the map's point, named once computed
     assert "Cité Test B — Denain (CAPH)" in page.title.text()
     assert page.sentence.text().startswith("« 36 heures d'insertion réalisées par 1 personne dont 1 bénéficiaire")
     page.back_button.click()

@@ -76,9 +76,22 @@ def record_company_after_a_bad_siret(qtbot, window) -> None:
 def record_beneficiary(qtbot, window) -> None:
     page = go_to(qtbot, window, "beneficiary")
     new_record(qtbot, window, page)
-    fill(qtbot, page, {"last_name": "DUPONT", "first_name": "Léa", "birth_date": "15/03/2000", "sex": "Femme",
-                       "rsa": "oui"})
+    fill(qtbot, page, {"last_name": "DUPONT", "first_name": "Léa", "birth_date": "15/03/2000", "sex": "Femme"})
     assert shown_row(page, save(qtbot, window, page))[:4] == ("DUPONT", "Léa", "15/03/2000", "Femme")
+    # Her criteria: a dated eligibility check, added under her record (the « Éligibilité » tab).
+    checks = next(lst for lst in page.related.lists if lst.entity == "eligibility_check")
+    page.related.setCurrentWidget(checks)
+    qtbot.waitUntil(checks.add_button.isEnabled, timeout=TIMEOUT)
+    qtbot.mouseClick(checks.add_button, Qt.LeftButton)
+    dialog = next(d for d in checks.findChildren(RecordDialog) if d.isVisible())
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=TIMEOUT)
+    fill(qtbot, dialog, {"check_date": "01/01/2024", "rsa": "oui"})
+    problems = {k: dialog.form.error_text(k) for k in dialog.form.fields if dialog.form.error_text(k)}
+    assert not problems, problems
+    with qtbot.waitSignal(window.data_changed, timeout=TIMEOUT):
+        press(qtbot, window, Qt.Key_S, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: len(checks.model.rows) == 1, timeout=TIMEOUT)
+    assert checks.model.rows[0][1:3] == ("01/01/2024", "Oui")  # date, then « Bénéficiaire du RSA »
 
 
 def record_contract(qtbot, window) -> int:

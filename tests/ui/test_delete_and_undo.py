@@ -34,7 +34,8 @@ def test_delete_lists_what_goes_with_the_record_then_undo_and_redo(qtbot, db, sm
     qtbot.mouseClick(page.form.delete_button, Qt.LeftButton)
     box = question(qtbot, page.form)
     assert "DURAND Léa" in box.text()
-    assert "Seront aussi supprimés : 1 contrat d'insertion et 2 mois d'heures." in box.informativeText()
+    assert ("Seront aussi supprimés : 1 contrat d'insertion, 2 mois d'heures et 1 diagnostic d'éligibilité."
+            in box.informativeText())
     with qtbot.waitSignal(window.data_changed, timeout=TIMEOUT):
         answer(qtbot, box, "Supprimer")
     assert counts(db) == (3, 3, 4)

@@ -75,7 +75,7 @@ def test_export_dialog_writes_an_anonymous_workbook_of_the_chosen_scope(qtbot, w
     qtbot.waitUntil(lambda: bool(dialog.choices), timeout=TIMEOUT)
     assert not dialog.nominative.isChecked()  # anonymous by default
     dialog.scope_kind.setCurrentIndex(2)  # « Une cité »
-    dialog.scope_value.setCurrentIndex(dialog.scope_value.findText("Cité Test A"))
+    dialog.scope_value.setCurrentIndex(dialog.scope_value.findData("Cité Test A"))  # its name, never an id
     dialog.whole_time.setChecked(False)
     dialog.start.setDate(dialog.start.date().fromString("01/2022", "MM/yyyy"))
     dialog.end.setDate(dialog.end.date().fromString("12/2022", "MM/yyyy"))

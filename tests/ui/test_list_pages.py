@@ -128,7 +128,10 @@ def test_a_cite_shows_its_operations_and_contracts_with_a_click_through(qtbot, d
 
 def test_a_beneficiary_shows_contracts_and_hours(qtbot, db, small_dataset):
     window = open_window(qtbot, db)
-    _page, (contracts, hours) = related_lists(qtbot, window, "beneficiary", small_dataset["p1"], (1, 2))
+    # contracts, hours, eligibility checks, exits, follow-up actions
+    _page, (contracts, hours, checks, *_rest) = related_lists(qtbot, window, "beneficiary", small_dataset["p1"],
+                                                              (1, 2, 1, 0, 0))
+    assert checks.model.rows[0][1] == "10/01/2022"  # her check at entry (the first contract's start)
     qtbot.waitUntil(lambda: "150,25 h au total" in hours.footer.text(), timeout=TIMEOUT)
     contracts.table.setFocus()
     contracts.table.setCurrentIndex(contracts.model.index(0, 1))

@@ -11,11 +11,14 @@ from erbm_desk.domain.entities.cite import CITE
 from erbm_desk.domain.entities.columns import NOTES_HELP, Column, Kind
 from erbm_desk.domain.entities.company import COMPANY
 from erbm_desk.domain.entities.contract import CONTRACT
+from erbm_desk.domain.entities.eligibility import ELIGIBILITY_CHECK
+from erbm_desk.domain.entities.followup import FOLLOWUP_ACTION
 from erbm_desk.domain.entities.funding import FUNDING
 from erbm_desk.domain.entities.hours import HOURS
 from erbm_desk.domain.entities.lot import LOT
 from erbm_desk.domain.entities.marche import MARCHE
 from erbm_desk.domain.entities.operation import OPERATION
+from erbm_desk.domain.entities.path_exit import PATH_EXIT
 from erbm_desk.domain.entities.references import BAILLEUR, COMMUNE, EPCI
 from erbm_desk.domain.entities.spec import (
     ADMINISTRATOR,
@@ -39,7 +42,7 @@ from erbm_desk.domain.entities.spec import (
 )
 
 SPECS: dict[str, EntitySpec] = {s.name: s for s in (CITE, OPERATION, FUNDING, COMPANY, MARCHE, LOT, BENEFICIARY, CONTRACT,
-                                                   HOURS)}
+                                                    HOURS, ELIGIBILITY_CHECK, PATH_EXIT, FOLLOWUP_ACTION)}
 REFERENCE_SPECS: dict[str, EntitySpec] = {s.name: s for s in (EPCI, COMMUNE, BAILLEUR)}
 ALL_SPECS: dict[str, EntitySpec] = {**REFERENCE_SPECS, **SPECS}
 
@@ -61,7 +64,8 @@ def writable_by(role_code: str) -> frozenset[str]:
 
 __all__ = [
     "ADMINISTRATOR", "ALL_SPECS", "Agreement", "BAILLEUR", "BENEFICIARY", "CITE", "COMMUNE", "COMPANY",
-    "CONTRACT", "EPCI", "FACILITATOR", "FUNDING", "HOURS", "LANDLORD", "LOT", "MARCHE", "NOTES_HELP", "OPERATION", "PUBLICS", "REFERENCE_SPECS",
+    "CONTRACT", "ELIGIBILITY_CHECK", "EPCI", "FACILITATOR", "FOLLOWUP_ACTION", "FUNDING", "HOURS", "LANDLORD",
+    "LOT", "MARCHE", "NOTES_HELP", "OPERATION", "PATH_EXIT", "PUBLICS", "REFERENCE_SPECS",
     "SPECS", "WORKBOOK_ENTITIES", "WRITABLE_ENTITIES", "Checker", "Column", "CountPlace", "Dependent",
     "EditedUnder", "EntitySpec", "FilterKind", "Kind", "ListFilter", "Match", "MonthWithin", "Naming", "Noun",
     "Related", "counted_in", "enum_choices", "writable_by",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Callable
 
+from erbm_desk.domain import parcours
 from erbm_desk.domain.entities.columns import Column
 from erbm_desk.domain.enums import LabelledEnum
 from erbm_desk.domain.french import format_int
@@ -79,19 +80,12 @@ class Match(str, Enum):
     OPEN_OR_CLOSED = "open_or_closed"  # value "open": the field is empty; "closed": it is filled
     ACTIVE_IN_MONTH = "active_in_month"  # the period `field`–`until` (an open end: still running) meets the month
     PUBLIC = "public"  # the person reached by `field` is of the public named by the value (see PUBLICS)
+    HAS_RECORD = "has_record"  # value "closed": a record of `ref` points here by its column `of`; "open": none
 
 
-# The publics a list can be narrowed to, as the indicators count them: a criterion column of the person, or a
-# named rule the services implement (« women »: sex; « under_26 »: age at the start of an insertion contract).
-PUBLICS: tuple[tuple[str, str], ...] = (
-    ("Bénéficiaires du RSA", "rsa"),
-    ("Moins de 26 ans", "under_26"),
-    ("DELD", "deld"),
-    ("DETLD", "detld"),
-    ("Résidents QPV", "qpv"),
-    ("RQTH", "rqth"),
-    ("Femmes", "women"),
-)
+# The publics a list can be narrowed to, as the indicators count them (domain/parcours.py): a criterion of the
+# eligibility check at entry into the clause, the age at entry, the sex; (label, code).
+PUBLICS: tuple[tuple[str, str], ...] = tuple((label, code) for code, label in parcours.PUBLICS)
 
 
 def enum_choices(enum: type[LabelledEnum]) -> tuple[tuple[str, Any], ...]:
@@ -117,6 +111,7 @@ class ListFilter:
     ref: str | None = None  # for a REF filter: the entity of the records offered
     visible: bool = True  # False: used by the related-records panels only
     until: str | None = None  # ACTIVE_IN_MONTH: the column where the period ends
+    of: str | None = None  # HAS_RECORD: the column of `ref` that points to the entity's records
 
     @property
     def steps(self) -> tuple[str, ...]:
@@ -205,6 +200,7 @@ class EntitySpec:
     written_by: frozenset[str] = frozenset()  # role codes that may create, change and delete these records
     counted_in: frozenset[CountPlace] = frozenset()
     sheet_note: str | None = None  # what its sheet holds, on the Lisez-moi sheet; None: no sheet
+    in_anonymous_workbook: bool = True  # False: the indicators never need it, an anonymous workbook leaves it out
 
     def __post_init__(self) -> None:
         if self.short_noun is None:

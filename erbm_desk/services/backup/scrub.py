@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from erbm_desk.db.erasure import AUDIT_PERSONAL_COLUMN, erasure_of, identity_columns
+from erbm_desk.db.erasure import AUDIT_PERSONAL_COLUMN, dependent_personal_columns, erasure_of, identity_columns
 from erbm_desk.db.sqlite_files import header_ok
 from erbm_desk.services.backup.listing import backups_in
 from erbm_desk.services.backup.location import DatabaseOrPath, backup_folder, db_file
@@ -95,6 +95,14 @@ def _scrub_file(path: Path, people: dict[str, str | None]) -> bool:
                 if AUDIT_PERSONAL_COLUMN in audit_columns:
                     conn.execute(f"UPDATE audit_log SET {AUDIT_PERSONAL_COLUMN} = NULL WHERE entity = 'beneficiary' AND "
                                  "record_uuid = ?", (uuid,))
+                for table, columns in dependent_personal_columns().items():
+                    if table not in tables:  # a backup made before these records existed
+                        continue
+                    if AUDIT_PERSONAL_COLUMN in audit_columns:
+                        conn.execute(f"UPDATE audit_log SET {AUDIT_PERSONAL_COLUMN} = NULL WHERE entity = ? AND "
+                                     f"record_uuid IN (SELECT uuid FROM {table} WHERE beneficiary_id = ?)", (table, bid))
+                    assignments = ", ".join(f"{column} = NULL" for column in columns)
+                    conn.execute(f"UPDATE {table} SET {assignments} WHERE beneficiary_id = ?", (bid,))
                 changed = True
         if changed:
             conn.execute("VACUUM")

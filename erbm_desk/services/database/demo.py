@@ -1,7 +1,9 @@
 """A realistic, deterministic demo dataset at ERBM scale (S=1) or S times that.
 
 At S=1: ≈35 priority cités (the known ones plus generated ones), ≈150 operations, ≈2 000 beneficiaries,
-≈2 500 contracts and ≈25 000 monthly hour rows over 2017–2025, ≈150 marchés and ≈450 lots (services/clauses/demo.py), with the public shares of RSA recipients
+≈2 500 contracts and ≈25 000 monthly hour rows over 2017–2025, ≈150 marchés and ≈450 lots (services/clauses/demo.py),
+each person's eligibility check at entry, exits and follow-up actions (services/parcours/demo_path.py), with the
+public shares of RSA recipients
 (≈45 %) and under-26s (≈28 %). The same seed gives the same data, ids and UUIDs included.
 """
 
@@ -36,7 +38,6 @@ from erbm_desk.domain.enums import (
     CompanyKind,
     ContractType,
     DeliveryMethod,
-    ExitOutcome,
     Funder,
     OperationNature,
     Phase,
@@ -44,6 +45,7 @@ from erbm_desk.domain.enums import (
     Sex,
 )
 from erbm_desk.services.clauses.demo import add_demo_clauses
+from erbm_desk.services.parcours.demo_path import DEMO_OUTCOMES, DemoPath, demo_path_records
 from erbm_desk.services.security import audit, authz
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 
@@ -230,7 +232,7 @@ def generate_demo(session: Session, seed: int = 1, scale: float = 1, progress: P
     # Beneficiaries, their contracts on running operations and their monthly hours.
     worksites = [o for o in operations if o["start_date"] <= date(2025, 12, 1) and o["phase"] != Phase.STUDY]
     last_month = date(2025, 12, 1)
-    beneficiaries, contracts, hours = [], [], []
+    beneficiaries, contracts, hours, paths = [], [], [], []
     identities: set[tuple] = set()
     ben_id = (session.scalar(select(func.max(Beneficiary.id))) or 0) + 1
     contract_id = (session.scalar(select(func.max(Contract.id))) or 0) + 1
@@ -285,16 +287,23 @@ def generate_demo(session: Session, seed: int = 1, scale: float = 1, progress: P
                 break
             site = rng.choice([o for o in worksites if o["cite_id"] == site["cite_id"]] or worksites)
         left = last_end < date(2025, 6, 1)
+        # Drawn in the order the dataset always drew them, so that a seed gives the same people as before.
+        commune_id = rng.choice(communes)[0]
+        criteria = dict(qpv=rng.random() < 0.4, rsa=rng.random() < 0.45, deld=deld)
+        criteria.update(detld=deld and rng.random() < 0.4, rqth=rng.random() < 0.06, ass_aah=rng.random() < 0.08,
+                        low_qualification=rng.random() < 0.6)
+        prescriber = rng.choice(list(Prescriber))
+        entry_date = first_start - timedelta(days=rng.randint(10, 200))
+        outcome = rng.choice(DEMO_OUTCOMES) if left else None
         beneficiaries.append(dict(
             id=ben_id, last_name=last, first_name=first, birth_date=birth, pseudonym=None, sex=sex,
-            commune_id=rng.choice(communes)[0], qpv=rng.random() < 0.4, rsa=rng.random() < 0.45, deld=deld,
-            detld=deld and rng.random() < 0.4, rqth=rng.random() < 0.06, ass_aah=rng.random() < 0.08,
-            low_qualification=rng.random() < 0.6, prescriber=rng.choice(list(Prescriber)),
-            entry_date=first_start - timedelta(days=rng.randint(10, 200)),
-            exit_date=last_end if left else None,
-            exit_outcome=rng.choice(list(ExitOutcome)) if left else None, **meta()))
+            commune_id=commune_id, entry_date=entry_date, **meta()))
+        paths.append(DemoPath(ben_id, first_start, criteria, prescriber, last_end if left else None, outcome))
         ben_id += 1
     session.execute(insert(Beneficiary), beneficiaries)
+    path_rows = demo_path_records(paths, random.Random(seed * 7919 + 17), stamp, last_month)
+    for model, rows in path_rows.items():
+        session.execute(insert(model), rows)
     progress.advance()
     check_cancel(progress)
     # Marchés and lots of the operations, their own random draws after every other one: contracts get their lot.
@@ -309,7 +318,7 @@ def generate_demo(session: Session, seed: int = 1, scale: float = 1, progress: P
     # Bulk Core inserts are not seen by the audit listener: one summary entry instead.
     written = ((Cite, new_cites), (Operation, operations), (Funding, fundings), (Company, companies),
                (Marche, marches), (Lot, lots), (Beneficiary, beneficiaries), (Contract, contracts),
-               (HoursEntry, hours))
+               (HoursEntry, hours), *path_rows.items())
     audit.record_bulk(session, {model.__tablename__: len(rows) for model, rows in written},
                       note=f"données de démonstration (graine {seed}, échelle {scale})")
     return DemoSummary(len(cite_rows), len(operations), len(fundings), len(companies), len(beneficiaries),

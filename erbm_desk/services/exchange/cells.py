@@ -74,6 +74,10 @@ def parser(index: int, col: SheetColumn, coerced: list | None = None) -> tuple[i
     another type than the cell's (a number in a text column, a date whose time is dropped) is appended to
     `coerced` as (value key, cell, value read), for the preview to say."""
     c = col.column
+    if col.role is Role.LEGACY:
+        from erbm_desk.services.exchange.format_v1 import legacy_parser
+
+        return index, "l", col.key.removeprefix("legacy:"), legacy_parser(c.key)
     if col.role is Role.REF_ID:
         return index, "i", c.key, None
     if col.role is not Role.FIELD:

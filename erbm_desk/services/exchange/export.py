@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import utcnow
-from erbm_desk.domain.entities import SPECS, WORKBOOK_ENTITIES, Kind
+from erbm_desk.domain.entities import SPECS, Kind
 from erbm_desk.services.atomic_files import atomic_path
 from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.exchange.bulk import paused_gc
@@ -81,7 +81,7 @@ def export_workbook(session: Session, path: str | Path, options: ExportOptions |
     rows = collect_rows(session, options.scope, options.period, names=not options.anonymous)
     check_cancel(progress)
     progress.advance()
-    counts = {e: len(rows[e]) for e in WORKBOOK_ENTITIES}
+    counts = {e: len(rows[e]) for e in fmt.workbook_entities(options.anonymous)}
     total_rows = sum(counts.values())
     progress.start(total_rows + 2, "Écriture du classeur")
     site = own_site_uuid(session)
@@ -111,7 +111,7 @@ def _write_sheets(wb: ExchangeWorkbook, session: Session, options: ExportOptions
     refs = RecordTexts(session, options.anonymous)
     births: dict[int, tuple[date | None, datetime]] = {}
     written = 0
-    for entity in WORKBOOK_ENTITIES:
+    for entity in fmt.workbook_entities(options.anonymous):
         spec = SPECS[entity]
         columns = fmt.sheet_columns(spec, options.anonymous)
         writer = SheetWriter(wb, spec.plural, hidden=[i for i, c in enumerate(columns, 1) if c.hidden])

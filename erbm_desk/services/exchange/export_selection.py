@@ -21,7 +21,7 @@ from erbm_desk.db.models import (
     Operation,
 )
 from erbm_desk.domain import rules
-from erbm_desk.domain.entities import SPECS
+from erbm_desk.domain.entities import SPECS, Kind
 from erbm_desk.services.reporting.indicators import Period, Scope
 from erbm_desk.services.reporting.scopes import scope_cites, scope_operations
 
@@ -42,7 +42,7 @@ def _select(session: Session, entity: str, *where, names: bool = True) -> list[A
     model = MODELS[entity]
     keys = row_keys(entity)
     table = model.__table__
-    hidden = set() if names else {"last_name", "first_name"}
+    hidden = set() if names else {c.key for c in SPECS[entity].columns if c.personal and c.kind is Kind.TEXT}
     query = select(*[null().label(k) if k in hidden else table.c[k] for k in keys]).order_by(table.c.id)
     for clause in where:
         if clause is not None:
@@ -87,4 +87,10 @@ def collect_rows(session: Session, scope: Scope, period: Period, names: bool = T
         months.append(HoursEntry.month <= rules.month_start(period.end))
     rows["hours_entry"] = _select(
         session, "hours_entry", None if everything else HoursEntry.contract_id.in_(contract_q), *months)
+    people = None if everything else contract_q.with_only_columns(Contract.beneficiary_id)
+    for entity in ("eligibility_check", "path_exit", "followup_action"):  # every record of the people exported
+        model = MODELS[entity]
+        rows[entity] = _select(session, entity, None if people is None else model.beneficiary_id.in_(people),
+                               names=names)
     return rows
+

@@ -94,6 +94,7 @@ class RowPlan:
     conflict: Conflict | None = None
     texts: tuple[str, ...] = ()
     store: dict[str, Any] | None = None  # what applying writes (new: columns present, the others default)
+    legacy: dict[str, Any] | None = None  # values of an older format's columns (format_v1.py)
 
     @property
     def text(self) -> str:

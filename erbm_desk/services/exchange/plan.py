@@ -34,6 +34,7 @@ from erbm_desk.services.exchange.cells import (
 )
 from erbm_desk.services.exchange.errors import ExcelFileError
 from erbm_desk.services.exchange.file_checks import check_workbook_file
+from erbm_desk.services.exchange.format_v1 import LegacyRows
 from erbm_desk.services.exchange.merge import Merging
 from erbm_desk.services.exchange.model import ImportPlan, Problem, RowPlan, SheetPlan, Status
 from erbm_desk.services.exchange.nir import NIR_NOTICE, is_nir_header
@@ -92,8 +93,9 @@ def _split_parsers(parsers: list[tuple[int, str, str, Any]]) -> tuple[list, list
     """The row loop's parsers in two lists: the typed values (and the pseudonym) of the columns, each parsed by
     one call; the identifiers, references, time and fingerprint. And the keys in the columns' order."""
     fields = [(j, key, parse if what == "f" else _pseudonym) for j, what, key, parse in parsers if what in "fp"]
-    others = [(j, what, key) for j, what, key, _ in parsers if what not in "fp"]
-    return fields, others, list(dict.fromkeys(key for _, _, key, _ in parsers))
+    others = [(j, what, key) for j, what, key, _ in parsers if what not in "fpl"]
+    legacy = [(j, key, parse) for j, what, key, parse in parsers if what == "l"]
+    return fields, others, list(dict.fromkeys(key for _, _, key, _ in parsers)), legacy
 
 
 @paused_gc()
@@ -144,7 +146,7 @@ def plan_sheets(session: Session, path: str | Path, sha256: str, sheets: list[tu
     return ctx.plan
 
 
-class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
+class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, LegacyRows):
     """Checks every sheet and row; its parts: merge.py (classifying), plan_references.py, plan_matching.py and
     plan_cross_checks.py."""
 
@@ -242,6 +244,7 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
         if not found:
             self.no_entity_sheet()
         self.check_contract_periods()
+        self.legacy_rows()
         for sp in self.plan.sheets.values():
             for rp in sp.rows:
                 sp.counts[rp.status] += 1
@@ -324,7 +327,7 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
         refs: dict[str, list] = {}
         file_uuid = updated = fp = None
         n = len(cells)
-        fields, others, order = parsers
+        fields, others, order, legacy = parsers
         for j, key, parse in fields:  # most cells: one call to the column's parser
             raw = cells[j] if j < n else None
             if raw.__class__ is str and (not raw or raw.isspace()):
@@ -369,6 +372,8 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
         if entity == "company" and values.get("siret"):
             values["siret"] = rules.normalise_siret(values["siret"])
         rp = RowPlan(entity, rownum, file_uuid, values, {}, file_updated_at=updated)
+        if legacy:
+            rp.legacy = self.legacy_values(cells, legacy, errors)
         self.match(rp, errors)
         if rp.db_id is not None:
             final = dict(self.db.rows(entity)[rp.db_id])
@@ -399,6 +404,20 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks):
         text = cell_as_text(self.columns[entity][key].label, raw, seen)
         self.coerced.extend((key, cell, read) for cell, read in seen)
         return text
+
+    @staticmethod
+    def legacy_values(cells: list, legacy: list, errors: dict) -> dict[str, Any]:
+        """The values of a version-1 row's columns that now belong to other records (format_v1.py)."""
+        found = {}
+        for j, key, parse in legacy:
+            raw = cells[j] if j < len(cells) else None
+            if raw.__class__ is str and (not raw or raw.isspace()):
+                raw = None
+            try:
+                found[key] = parse(raw)
+            except ValueError as exc:
+                errors[f"legacy:{key}"] = str(exc)
+        return found
 
     def report(self, sheet: str, rownum: int, errors: dict[str | None, str], where: dict[str, str]) -> None:
         for key, message in errors.items():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from erbm_desk import __version__
-from erbm_desk.domain.entities import SPECS, WORKBOOK_ENTITIES
+from erbm_desk.domain.entities import SPECS
 from erbm_desk.domain.french import format_month
 from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.exchange.sheetwriter import DATETIME_FORMAT, ExchangeWorkbook, SheetWriter
@@ -44,7 +44,7 @@ def write_readme(wb: ExchangeWorkbook, counts: dict[str, int], exported_at: date
         w.append([w.labelled(key, "bold"), value])
     w.append([])
     w.append([w.labelled("Feuille", "bold"), w.labelled("Contenu", "bold"), w.labelled("Lignes", "bold")])
-    for entity in WORKBOOK_ENTITIES:
+    for entity in counts:  # the sheets of this workbook (an anonymous one leaves some out)
         w.append([SPECS[entity].plural, SPECS[entity].sheet_note, counts[entity]])
     w.append([fmt.SUMMARY_SHEET, "indicateurs du périmètre, par EPCI et par cité (valeurs calculées, ignorées "
                                  "à l'import)", None])
@@ -61,6 +61,8 @@ README_NOTES = (
     "modifications : ne les supprimez pas.",
     "Dates au format jj/mm/aaaa, mois au format mm/aaaa, nombres avec virgule décimale acceptés.",
     "Version 2 du format : feuilles Marchés et Lots (titulaire et clause d'insertion de chaque lot), colonne « Lot » "
-    "des contrats ; un classeur de version 1 s'importe toujours (ses contrats sans lot).",
-    "Documentation complète du format : docs/format-echange.md.",
+    "des contrats ; diagnostics d'éligibilité, sorties et actions de suivi en feuilles propres.",
+    "Un classeur de la version 1 (contrats sans lot ; critères et sortie en colonnes de la feuille Bénéficiaires) "
+    "s'importe toujours.",
+    "Documentation complète du format : docs/format-echange.md ; définitions des indicateurs : docs/indicateurs.md.",
 )

@@ -21,7 +21,7 @@ from erbm_desk.domain.text import clean_cell_text, fold
 from erbm_desk.domain.entities import SPECS, WORKBOOK_ENTITIES, Column, EntitySpec, Kind
 
 FORMAT_NAME = "ERBM Desk — format d'échange"
-FORMAT_VERSION = 2  # 2: sheets Marchés and Lots, contracts keyed to a lot (version 1 still imports)
+FORMAT_VERSION = 2  # 2: marchés and lots, contracts keyed to a lot; eligibility checks, exits, follow-up actions
 RELEVE_FORMAT_NAME = "ERBM Desk — relevé d'heures"
 
 README_SHEET = "Lisez-moi"
@@ -46,6 +46,7 @@ class Role(str, Enum):
     REF_ID = "ref_id"
     UPDATED = "updated"
     FINGERPRINT = "fingerprint"
+    LEGACY = "legacy"  # a column of an older version of the format, read and converted (format_v1.py)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,11 @@ class SheetColumn:
 
 def ref_id_label(column: Column) -> str:
     return f"{column.label} (identifiant)"
+
+
+def workbook_entities(anonymous: bool) -> tuple[str, ...]:
+    """The entity sheets of a workbook: an anonymous one leaves out what the indicators never need."""
+    return tuple(e for e in WORKBOOK_ENTITIES if not anonymous or SPECS[e].in_anonymous_workbook)
 
 
 def sheet_columns(spec: EntitySpec, anonymous: bool = False) -> tuple[SheetColumn, ...]:
@@ -115,6 +121,13 @@ def header_index(spec: EntitySpec) -> dict[str, SheetColumn]:
             names.append(col.key)
         for name in names:
             index.setdefault(header_key(name), col)
+    if spec.name == "beneficiary":  # the person's criteria and exit, columns of the person in version 1
+        from erbm_desk.services.exchange.format_v1 import LEGACY_COLUMNS
+
+        for key, (label, column) in LEGACY_COLUMNS.items():
+            col = SheetColumn(f"legacy:{key}", label, Role.LEGACY, column)
+            for name in (label, key):
+                index.setdefault(header_key(name), col)
     return index
 
 

@@ -28,9 +28,13 @@ from erbm_desk.services.reporting.engine import report
 HEADERS = (
     "Niveau", "Nom", "EPCI", "Heures réalisées", "Heures exigées", "Taux de réalisation (%)", "Personnes",
     "dont RSA", "dont moins de 26 ans", "dont femmes", "dont DELD", "dont QPV", "Contrats", "Opérations",
-    "Logements prévus", "Logements en travaux", "Logements livrés", "Financements (€)",
+    "Logements prévus", "Logements en travaux", "Logements livrés",
+    # the person's path (docs/indicateurs.md)
+    "Contrats avec heures", "ETP", "Heures en SIAE", "Sorties", "dont sorties positives", "dont emploi durable",
+    "Situations à 6 mois relevées", "Financements (€)",
 )
-COUNT_COLUMNS = range(6, 13)  # counts of persons and contracts: protected in anonymous workbooks
+# counts of persons, contracts and exits: protected in anonymous workbooks
+COUNT_COLUMNS = (*range(6, 13), *range(17, 18), *range(20, 24))
 
 
 def _line(level: str, name: str, epci: str, figures: GroupRow | Indicators) -> list:
@@ -40,7 +44,8 @@ def _line(level: str, name: str, epci: str, figures: GroupRow | Indicators) -> l
         level, name, epci, figures.hours_realised, figures.hours_required, None if rate is None else float(rate),
         figures.people, figures.people_rsa, figures.people_under_26, figures.people_women, figures.people_deld,
         figures.people_qpv, figures.contracts, figures.operations, figures.homes_planned, figures.homes_in_works,
-        figures.homes_delivered, funding,
+        figures.homes_delivered, figures.contracts_with_hours, figures.fte, figures.hours_siae, figures.exits,
+        figures.exits_positive, figures.exits_by_outcome.get("emploi_durable", 0), figures.situations_known, funding,
     ]
 
 

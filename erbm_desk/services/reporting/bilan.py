@@ -33,6 +33,7 @@ from erbm_desk.services.reporting.bilan_layout import Pages, chunks, short_label
 from erbm_desk.services.reporting.bilan_parallel import CitePages, join_pdfs, worker_count
 from erbm_desk.services.reporting.bilan_parallel import cite_pages as drawn_apart
 from erbm_desk.services.reporting.bilan_pages import chart_pages, cite_page, title_page
+from erbm_desk.services.reporting.bilan_parcours import definitions_page, exits_chart_page, path_page
 from erbm_desk.services.reporting.bilan_tables import (
     CITE_COLUMNS,
     COUNTS,
@@ -45,6 +46,7 @@ from erbm_desk.services.reporting.dashboard_data import cites_series, dashboard_
 from erbm_desk.services.reporting.engine import report
 
 ROWS_PER_TABLE_PAGE = 22
+PATH_PAGES = 2  # the person's path: its figures and tables, its chart (bilan_parcours.py)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,8 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
     epci_pages = chunks(epcis, ROWS_PER_TABLE_PAGE)
     cite_pages = chunks(cites_by_name, ROWS_PER_TABLE_PAGE)
     chart_count = 3 + (len(data.cites) > 1) + bool(data.titulaires)
-    total = 1 + len(epci_pages) + len(cite_pages) + chart_count + len(cites_by_name)
+    # the title, the tables, the charts, the path's pages, a page per cité, the definitions last
+    total = 1 + len(epci_pages) + len(cite_pages) + chart_count + PATH_PAGES + len(cites_by_name) + 1
     totals = total_row(data)
     tables = disclose_tables(epcis, cites, {c: getattr(totals, c) for c in COUNTS}, disclosure.threshold_of(session))
     progress.start(total, "Écriture du bilan…")
@@ -86,17 +89,23 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
             _first_pages(pages, data, period, today, tables, totals, epcis, epci_pages, cite_pages)
             for row in cites_by_name:
                 cite_page(pages, series[row.id], tables)
+            definitions_page(pages, data)  # the last page: where each figure is defined, what to complete
         return BilanSummary(target, pages.number, len(cites_by_name), data.as_of)
     # A long bilan: the cités' pages drawn by worker processes while this one draws the first pages.
     with atomic_path(target) as tmp, drawn_apart(workers) as drawing:
-        head = total - len(cites_by_name)
+        head = total - len(cites_by_name) - 1
         drawing.start(metadata, head + 1, total, label, data.as_of, [series[r.id] for r in cites_by_name], tables)
         first = drawing.folder / "debut.pdf"
         with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(first, metadata=metadata) as pdf:
             pages = Pages(pdf, total, label, data.as_of, _Pumping(progress, drawing))
             _first_pages(pages, data, period, today, tables, totals, epcis, epci_pages, cite_pages)
         parts = drawing.join(progress)
-        join_pdfs([first, *parts], tmp, metadata)
+        last = drawing.folder / "fin.pdf"
+        with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(last, metadata=metadata) as pdf:
+            pages = Pages(pdf, total, label, data.as_of, progress)
+            pages.number = total - 1
+            definitions_page(pages, data)
+        join_pdfs([first, *parts, last], tmp, metadata)
     return BilanSummary(target, total, len(cites_by_name), data.as_of)
 
 
@@ -119,7 +128,7 @@ class _Pumping:
 
 def _first_pages(pages: Pages, data, period: Period, today: date, tables, totals, epcis, epci_pages,
                  cite_pages) -> None:
-    """The title page, the tables per EPCI and per cité, and the scope's charts."""
+    """The title page, the tables per EPCI and per cité, the scope's charts and the path's pages."""
     title_page(pages, data, period, today, tables.threshold)
     index = {id(r): i for i, r in enumerate(epcis)}
     for i, chunk in enumerate(epci_pages):
@@ -134,3 +143,5 @@ def _first_pages(pages: Pages, data, period: Period, today: date, tables, totals
         draw_table(fig, CITE_COLUMNS, chunk, counts, None, tables.note)
         pages.save(fig)
     chart_pages(pages, data, tables)
+    path_page(pages, data, tables.threshold)
+    exits_chart_page(pages, data, tables.threshold)

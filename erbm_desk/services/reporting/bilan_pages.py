@@ -17,6 +17,7 @@ from erbm_desk.charts.hours import hours_figure
 from erbm_desk.charts.map import map_figure
 from erbm_desk.charts.style import GRID, INK, MUTED, PRIMARY, fr_hours, fr_money_short, fr_number, fr_percent
 from erbm_desk.domain.figures import CiteSeries, DashboardData
+from erbm_desk.domain.indicator_texts import contracts_text
 from erbm_desk.domain.reporting import Period
 from erbm_desk.domain.french import format_date
 from erbm_desk.services.reporting.bilan_layout import Pages, chart_band, period_text, short_label
@@ -39,9 +40,9 @@ def title_page(pages: Pages, data: DashboardData, period: Period, today: date, t
     figures = [
         ("Heures d'insertion réalisées / exigées",
          f"{fr_hours(ind.hours_realised)} / {fr_hours(ind.hours_required)} ({fr_percent(ind.hours_rate)})"),
-        ("Personnes en parcours",
+        ("Personnes ayant réalisé des heures",
          f"{fr_number(ind.people)} dont {fr_number(ind.people_women)} femme{'s' if ind.people_women > 1 else ''}"),
-        ("Contrats d'insertion", fr_number(ind.contracts)),
+        ("Contrats actifs sur la période", contracts_text(ind)),
         ("Opérations", fr_number(ind.operations)),
         ("Logements livrés / prévus",
          f"{fr_number(ind.homes_delivered)} / {fr_number(ind.homes_planned)}{homes_goal}"),

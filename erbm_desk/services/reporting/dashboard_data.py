@@ -13,14 +13,15 @@ comité sentence are those of `erbm-desk stats`) and adds what only the charts n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from erbm_desk.db.models import Bailleur, Cite, Commune, Epci, HoursEntry
+from erbm_desk.db.models import Bailleur, Epci, HoursEntry
 from erbm_desk.domain.enums import ContractType, DeliveryMethod, Funder, Phase
+from erbm_desk.domain.indicator_texts import outcome_rows, situation_rows
 from erbm_desk.domain.figures import (  # noqa: F401 - MAP_INDICATORS: what the page's map selector offers
     MAP_INDICATORS,
     PUBLIC_LABELS,
@@ -40,7 +41,7 @@ from erbm_desk.services.reporting.geography import (  # noqa: F401 - the page re
 from erbm_desk.services.reporting.homes_pace import homes_pace
 from erbm_desk.services.reporting.hours_series import data_date, monthly_hours, monthly_hours_by_cite, months_between
 from erbm_desk.services.reporting.map_values import map_data
-from erbm_desk.services.reporting.scopes import scope_title
+from erbm_desk.services.reporting.scopes import cite_choices, scope_title
 
 
 def ranked(rows) -> list[GroupRow]:
@@ -104,6 +105,8 @@ def dashboard_of(session: Session, r: Report, hours: MonthlyHours | None = None)
         map=map_data(session, r),
         titulaires=titulaires,
         lots_behind=lots_behind,
+        exits_by_outcome=dict(outcome_rows(ind)),
+        situations_6m=dict(situation_rows(ind)),
     )
 
 
@@ -126,26 +129,37 @@ def cites_series(session: Session, r: Report, as_of: date) -> dict[int, CiteSeri
 
 @dataclass(frozen=True)
 class ScopeChoices:
-    """What the dashboard's selectors offer: (label, value for Scope) per kind, and the months with data."""
+    """What the scope pickers offer (dashboard, bilan, export): (label, value for Scope) per kind — values written
+    as the command line reads them (scopes.py: a SIREN, a bailleur's name, the text naming a cité alone, never an
+    internal number) — and the months with data."""
 
     epcis: list[tuple[str, str]]
-    bailleurs: list[tuple[str, int]]
-    cites: list[tuple[str, int]]
+    bailleurs: list[tuple[str, str]]
+    cites: list[tuple[str, str]]
     months: list[date]
+    internal: dict[tuple[str, int], str] = field(default_factory=dict)  # (kind, internal id) -> its value
+
+    def by_kind(self) -> dict[str, list[tuple[str, str]]]:
+        return {"epci": self.epcis, "bailleur": self.bailleurs, "cite": self.cites}
+
+    def value_of(self, kind: str, value) -> str | None:
+        """The picker's value of a scope value: an internal id (a click on the map) as its text."""
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return self.internal.get((kind, value), str(value))
+        return str(value)
 
 
 def scope_choices(session: Session) -> ScopeChoices:
-    epcis = [(f"{short} — {name}", siren) for siren, short, name in
-             session.execute(select(Epci.siren, Epci.short_name, Epci.name).order_by(Epci.short_name))]
-    bailleurs = [(name, bid) for bid, name in session.execute(select(Bailleur.id, Bailleur.name)
-                                                             .order_by(Bailleur.name))]
-    rows = session.execute(
-        select(Cite.id, Cite.name, Commune.name, Epci.short_name)
-        .join(Commune, Cite.commune_id == Commune.id)
-        .join(Epci, Commune.epci_id == Epci.id)
-        .order_by(Cite.name, Commune.name)
-    ).all()
-    cites = [(f"{name} — {commune} ({short})", cid) for cid, name, commune, short in rows]
+    epci_rows = session.execute(select(Epci.id, Epci.siren, Epci.short_name, Epci.name).order_by(Epci.short_name)).all()
+    bailleur_rows = session.execute(select(Bailleur.id, Bailleur.name).order_by(Bailleur.name)).all()
+    cites = cite_choices(session)
     first, last = session.execute(select(func.min(HoursEntry.month), func.max(HoursEntry.month))).one()
     months = months_between(first, last) if first and last else []
-    return ScopeChoices(epcis, bailleurs, cites, months)
+    internal = {("epci", eid): siren for eid, siren, _s, _n in epci_rows}
+    internal.update({("bailleur", bid): name for bid, name in bailleur_rows})
+    internal.update({("cite", cid): value for _label, value, cid in cites})
+    return ScopeChoices([(f"{short} — {name}", siren) for _id, siren, short, name in epci_rows],
+                        [(name, name) for _id, name in bailleur_rows], [(label, value) for label, value, _id in cites],
+                        months, internal)

@@ -1,15 +1,17 @@
 """The one reporting engine: every figure of `erbm-desk stats`, the dashboard, the Synthèse sheet and the bilan
 comes from `report(session, scope, period, by)`.
 
-One pass of five grouped queries (the cités in scope; hours per contract with its person; contracts active in
-the period; operations; funding) fills one tally per cité. A group — an EPCI, a commune, the whole scope — is
+One pass of grouped queries (the cités in scope; hours per contract with its person and company; the persons'
+entry facts; contracts active in the period; operations; funding; exits) fills one tally per cité. A group — an EPCI, a commune, the whole scope — is
 the union of its cités' tallies, so every grouping of one report costs no query and the groups add up: hours,
 contracts, operations, homes and funding of the groups sum to the scope's. People are distinct persons: one
 who worked on two cités counts once in each cité and once in their EPCI.
 
-The rules of `domain.reporting` are applied here and nowhere else: a person in scope (a contract in scope with
-hours in the period), « moins de 26 ans » at a contract's start, a contract active in the period, homes
-delivered in the period. Sums are exact (hours and euros are integer hundredths in the database, Decimal here);
+The rules of `domain.reporting` and `domain.parcours` are applied here and nowhere else: a person in scope (a
+contract in scope with hours in the period) and their publics at entry into the clause (`person_facts`), a
+contract active in the period, hours required spread over the months of works, homes delivered and funding
+granted in the period, exits of the period (`exits`), the data that keep a figure from being complete
+(`data_problems`). Sums are exact (hours and euros are integer hundredths in the database, Decimal here);
 per-person rules run in Python on one row per contract, which stays fast at 10× ERBM scale.
 """
 
@@ -23,36 +25,51 @@ from functools import cached_property
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
-from erbm_desk.db.models import Bailleur, Beneficiary, Cite, Commune, Contract, Epci, Funding, HoursEntry, Operation
-from erbm_desk.domain.enums import Phase, Sex
+from erbm_desk.db.models import Bailleur, Cite, Commune, Company, Contract, Epci, Funding, HoursEntry, Operation
+from erbm_desk.domain.enums import CompanyKind, Phase
 from erbm_desk.domain.figures import GroupRow
-from erbm_desk.domain.reporting import Indicators, Period, Scope, delivered_in, under_26_at_start
+from erbm_desk.domain.parcours import PUBLIC_CODES
+from erbm_desk.domain.reporting import Indicators, Period, Scope, delivered_in, required_in, works_months
 from erbm_desk.services.clauses.required import with_lot_hours
-from erbm_desk.services.period_filters import contract_active_in, hours_in
-from erbm_desk.services.reporting.scopes import scope_cites, scope_label, scope_operations
+from erbm_desk.services.period_filters import contract_active_in, granted_in, hours_in
+from erbm_desk.services.reporting.data_problems import data_problems
+from erbm_desk.services.reporting.exits import add_exits
+from erbm_desk.services.reporting.person_facts import PersonFacts, person_facts
+from erbm_desk.services.reporting.scopes import canonical_scope, scope_cites, scope_label, scope_operations
 
 ZERO = Decimal("0.00")
 GROUPINGS = ("cite", "epci", "commune")
 
 
 class People:
-    """Distinct persons of a group, and those of each public."""
+    """Distinct persons of a group, and those of each public (domain/parcours.py: at entry into the clause)."""
 
-    __slots__ = ("all", "rsa", "young", "women", "deld", "qpv")
+    __slots__ = ("all", "by_public", "unchecked")
 
     def __init__(self):
-        self.all, self.rsa, self.young, self.women, self.deld, self.qpv = set(), set(), set(), set(), set(), set()
+        self.all: set[int] = set()
+        self.by_public: dict[str, set[int]] = {code: set() for code in PUBLIC_CODES}
+        self.unchecked: set[int] = set()  # without any eligibility check: in no public of a criterion
 
-    def add(self, pid: int, rsa: bool, young: bool, woman: bool, deld: bool, qpv: bool) -> None:
+    def add(self, pid: int, facts: PersonFacts) -> None:
         self.all.add(pid)
-        for wanted, found in ((rsa, self.rsa), (young, self.young), (woman, self.women), (deld, self.deld),
-                              (qpv, self.qpv)):
-            if wanted:
-                found.add(pid)
+        for code in facts.publics:
+            self.by_public[code].add(pid)
+        if not facts.checked:
+            self.unchecked.add(pid)
 
     def update(self, other: People) -> None:
-        for name in self.__slots__:
-            getattr(self, name).update(getattr(other, name))
+        self.all.update(other.all)
+        for code, found in other.by_public.items():
+            self.by_public[code].update(found)
+        self.unchecked.update(other.unchecked)
+
+    # the publics the comité sentence and the first charts name
+    rsa = property(lambda self: self.by_public["rsa"])
+    young = property(lambda self: self.by_public["under_26"])
+    women = property(lambda self: self.by_public["women"])
+    deld = property(lambda self: self.by_public["deld"])
+    qpv = property(lambda self: self.by_public["qpv"])
 
 
 @dataclass
@@ -69,6 +86,11 @@ class Tally:
     homes_delivered: int = 0
     funding: dict = field(default_factory=dict)  # funder -> euros
     cites: int = 0
+    contracts_with_hours: int = 0
+    hours_by_public: Counter = field(default_factory=Counter)  # public code -> hours of its persons
+    hours_by_kind: Counter = field(default_factory=Counter)  # company kind -> hours
+    people_by_kind: dict = field(default_factory=dict)  # company kind -> persons who worked there
+    exits: dict = field(default_factory=dict)  # exit id -> exits.ExitFact
 
     def add(self, other: Tally) -> None:
         self.hours += other.hours
@@ -82,6 +104,28 @@ class Tally:
         for funder, amount in other.funding.items():
             self.funding[funder] = self.funding.get(funder, ZERO) + amount
         self.cites += other.cites
+        self.contracts_with_hours += other.contracts_with_hours
+        self.hours_by_public.update(other.hours_by_public)
+        self.hours_by_kind.update(other.hours_by_kind)
+        for kind, found in other.people_by_kind.items():
+            self.people_by_kind.setdefault(kind, set()).update(found)
+        self.exits.update(other.exits)
+
+    def path_figures(self) -> dict:
+        """The figures of the person's path (publics, company kinds, exits), as Indicators and GroupRow name them."""
+        p = self.people
+        outcomes: Counter[str] = Counter(e.outcome.value for e in self.exits.values())
+        situations: Counter[str] = Counter(e.situation.value for e in self.exits.values() if e.situation)
+        return dict(
+            contracts_with_hours=self.contracts_with_hours,
+            people_by_public={code: len(found) for code, found in p.by_public.items()},
+            hours_by_public={code: self.hours_by_public.get(code, ZERO) for code in PUBLIC_CODES},
+            people_by_company_kind={k.value: len(found) for k, found in sorted(self.people_by_kind.items())},
+            hours_by_company_kind={k.value: h for k, h in sorted(self.hours_by_kind.items())},
+            exits=len(self.exits), exits_by_outcome=dict(sorted(outcomes.items())),
+            situations_due=sum(1 for e in self.exits.values() if e.due),
+            situations_by_kind=dict(sorted(situations.items())),
+        )
 
     def row(self, **identity) -> GroupRow:
         p = self.people
@@ -91,7 +135,7 @@ class Tally:
             people_deld=len(p.deld), people_qpv=len(p.qpv), contracts=sum(self.contracts.values()),
             operations=sum(self.phases.values()), homes_planned=self.homes_planned,
             homes_in_works=self.homes_in_works, homes_delivered=self.homes_delivered,
-            funding=sum(self.funding.values(), ZERO), cites=self.cites,
+            funding=sum(self.funding.values(), ZERO), cites=self.cites, **self.path_figures(),
         )
 
     def indicators(self, label: str) -> Indicators:
@@ -111,7 +155,7 @@ class Tally:
             operations_by_phase=dict(sorted((phase.value, n) for phase, n in self.phases.items())),
             homes_planned=self.homes_planned, homes_in_works=self.homes_in_works,
             homes_delivered=self.homes_delivered, funding_total=sum(funding.values(), ZERO),
-            funding_by_funder=funding,
+            funding_by_funder=funding, **self.path_figures(),
         )
 
 
@@ -141,6 +185,7 @@ class Report:
     operations: list[Row]  # the operations in scope, by start date: id, cite_id, name, phase, homes, dates, …
     tallies: dict[int, Tally]  # cité id -> its figures
     operation_ids: Select | None  # the SELECT of the operations in scope (None: the territory)
+    session: Session | None = field(default=None, repr=False)  # for the data problems, read when first asked
 
     @cached_property
     def scope_tally(self) -> Tally:
@@ -156,7 +201,14 @@ class Report:
 
     @cached_property
     def total(self) -> Indicators:
-        return self.scope_tally.indicators(self.label)
+        total = self.scope_tally.indicators(self.label)
+        total.data_problems = self.data_problems
+        return total
+
+    @cached_property
+    def data_problems(self) -> list[str]:
+        """What keeps the figures from being complete (undated records, persons without a check), in French."""
+        return data_problems(self.session, self.operations, self.operation_ids, len(self.people.unchecked))
 
     @property
     def groups(self) -> list[GroupRow]:
@@ -191,6 +243,7 @@ def report(session: Session, scope: Scope = Scope(), period: Period = Period(), 
     touched). Raises ScopeError when the scope names nothing."""
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"Regroupement inconnu : {by}")
+    scope = canonical_scope(session, scope)
     cite_ids = scope_cites(session, scope)
     if only_cites is not None and scope.kind == "territory":
         cite_ids = select(Cite.id).where(Cite.id.in_(only_cites))
@@ -219,11 +272,14 @@ def report(session: Session, scope: Scope = Scope(), period: Period = Period(), 
     funding_q = in_scope(select(Operation.cite_id, Funding.funder, func.sum(Funding.amount))
                          .join(Operation, Funding.operation_id == Operation.id)
                          .group_by(Operation.cite_id, Funding.funder))
+    funding_q = funding_q.where(granted_in(period))
     for cid, funder, amount in session.execute(funding_q):
         tallies[cid].funding[funder] = amount or ZERO
+    add_exits(session, period, in_scope, tallies)
     if operation_ids is None and cite_ids is not None:
         operation_ids = select(Operation.id).where(Operation.cite_id.in_(cite_ids))
-    return Report(scope, period, scope_label(session, scope), by, cites, operations, tallies, operation_ids)
+    return Report(scope, period, scope_label(session, scope), by, cites, operations, tallies, operation_ids,
+                  session)
 
 
 def _cites(session: Session, cite_ids: Select | None) -> dict[int, CiteInfo]:
@@ -246,7 +302,8 @@ def _add_people(session: Session, period: Period, in_scope, tallies: dict[int, T
 
     The hours are summed per contract first (one scan of the (contract_id, month) index), then joined: grouping
     the joined rows instead took 3× as long on SQLite at demo scale 10. A scope narrower than the territory
-    sums only its own contracts' hours."""
+    sums only its own contracts' hours. A person's publics are those of their entry into the clause, read once
+    for the whole database (`person_facts`), never from this scope's or this period's contracts."""
     sums = select(HoursEntry.contract_id.label("contract_id"), func.sum(HoursEntry.hours).label("hours"))
     if not period.is_whole:
         sums = sums.where(hours_in(period))
@@ -255,22 +312,29 @@ def _add_people(session: Session, period: Period, in_scope, tallies: dict[int, T
             in_scope(select(Contract.id).join(Operation, Contract.operation_id == Operation.id))))
     per_contract = sums.group_by(HoursEntry.contract_id).subquery()
     worked = in_scope(
-        select(
-            Operation.cite_id, Contract.start_date, Contract.age_band, Beneficiary.id, Beneficiary.birth_date,
-            Beneficiary.sex, Beneficiary.rsa, Beneficiary.deld, Beneficiary.qpv, per_contract.c.hours,
-        )
+        select(Operation.cite_id, Contract.beneficiary_id, Company.kind, per_contract.c.hours)
         .select_from(per_contract)
         .join(Contract, per_contract.c.contract_id == Contract.id)
         .join(Operation, Contract.operation_id == Operation.id)
-        .join(Beneficiary, Contract.beneficiary_id == Beneficiary.id)
+        .join(Company, Contract.company_id == Company.id)
     )
-    for cid, start, band, pid, birth, sex, rsa, deld, qpv, hours in session.execute(worked):
-        if not hours:  # a contract whose months of the period hold no hour: its person is not in scope
-            continue
-        tally = tallies[cid]
-        tally.hours += hours
-        tally.people.add(pid, bool(rsa), under_26_at_start(birth, start, band), sex == Sex.FEMALE, bool(deld),
-                         bool(qpv))
+    rows = [row for row in session.execute(worked) if row[3]]  # a contract without hours: its person is not in scope
+    people = None if not scoped and period.is_whole else \
+        select(Contract.beneficiary_id).where(Contract.id.in_(select(per_contract.c.contract_id)))
+    facts = person_facts(session, people)
+    for cid, pid, kind, hours in rows:
+        add_worked(tallies[cid], pid, facts[pid], kind, hours)
+
+
+def add_worked(tally: Tally, pid: int, facts: PersonFacts, kind: CompanyKind, hours: Decimal) -> None:
+    """One contract with hours in the period: its hours, its person and their publics, its company's kind."""
+    tally.hours += hours
+    tally.contracts_with_hours += 1
+    tally.people.add(pid, facts)
+    for code in facts.publics:
+        tally.hours_by_public[code] += hours
+    tally.hours_by_kind[kind] += hours
+    tally.people_by_kind.setdefault(kind, set()).add(pid)
 
 
 def _add_contracts(session: Session, period: Period, in_scope, tallies: dict[int, Tally]) -> None:
@@ -289,7 +353,8 @@ def _add_contracts(session: Session, period: Period, in_scope, tallies: dict[int
 def _add_operation(tally: Tally, op: Row, period: Period) -> None:
     homes = op.homes or 0
     tally.phases[op.phase] += 1
-    tally.required += op.hours_required or 0
+    tally.required += required_in(op.hours_required, op.phase,
+                                  works_months(op.start_date, op.end_date, op.delivery_date), period)
     if op.phase != Phase.ABANDONED:
         tally.homes_planned += homes
     if op.phase == Phase.WORKS:

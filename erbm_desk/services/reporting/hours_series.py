@@ -6,17 +6,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
-from decimal import ROUND_DOWN, Decimal
 
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import Contract, HoursEntry, Operation
 from erbm_desk.domain import rules
-from erbm_desk.domain.enums import Phase
 from erbm_desk.domain.figures import MonthlyHours
-from erbm_desk.domain.reporting import Period
+from erbm_desk.domain.reporting import Period, required_by_month as spread_required, works_months
 from erbm_desk.services.period_filters import hours_in
 from erbm_desk.services.reporting.engine import Report
 
@@ -88,28 +87,19 @@ def monthly_hours_by_cite(session: Session, r: Report) -> dict[int, MonthlyHours
 
 
 def required_by_month(operations: list[Row]) -> dict[date, Decimal]:
-    """Hours required, spread evenly over each operation's months (the remainder on its last month)."""
+    """Hours required, spread evenly over each operation's months (`domain.reporting.required_by_month`)."""
     spread: dict[date, Decimal] = defaultdict(lambda: ZERO)
     for op in operations:
-        required = op.hours_required
-        if not required or op.phase == Phase.ABANDONED:
-            continue
-        first = op.start_date or op.delivery_date
-        last = op.end_date or op.delivery_date or op.start_date
-        if first is None:
-            continue
-        months = months_between(first, max(first, last))
-        share = (required / len(months)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
-        for m in months:
-            spread[m] += share
-        spread[months[-1]] += required - share * len(months)
+        months = works_months(op.start_date, op.end_date, op.delivery_date)
+        for m, hours in spread_required(op.hours_required, op.phase, months).items():
+            spread[m] += hours
     return spread
 
 
 def series(by_month: dict[date, Decimal], operations: list[Row], period: Period) -> MonthlyHours:
     """From the first to the last month of the period (or with hours, when the period is open on that side)."""
-    required_total = sum((op.hours_required or ZERO for op in operations), ZERO)
     required = required_by_month(operations)
+    required_total = sum(required.values(), ZERO)  # what the engine counts over the whole programme
     known = [m for m, h in by_month.items() if h]
     first = rules.month_start(period.start) if period.start else (min(known) if known else None)
     last = rules.month_start(period.end) if period.end else (max(known) if known else None)

@@ -26,7 +26,7 @@ from typing import Iterable
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from erbm_desk.db.erasure import erasure_of, identity_columns
+from erbm_desk.db.erasure import dependent_personal_columns, erasure_of, identity_columns
 from erbm_desk.db.models import (
     AuditEntry,
     Beneficiary,
@@ -35,14 +35,16 @@ from erbm_desk.db.models import (
     Commune,
     Company,
     Contract,
+    MODELS,
     HoursEntry,
     Operation,
+    PathExit,
     utcnow,
 )
 from erbm_desk.domain import rules
 from erbm_desk.domain.french import format_date, format_datetime, format_month
 from erbm_desk.domain.text import fold
-from erbm_desk.domain.entities import BENEFICIARY, CONTRACT
+from erbm_desk.domain.entities import BENEFICIARY, CONTRACT, SPECS
 from erbm_desk.services.atomic_files import atomic_path
 from erbm_desk.services.backup.scrub import scrub_backups
 from erbm_desk.services.security import audit, authz
@@ -53,6 +55,10 @@ from erbm_desk.services.security.simple_workbook import append_rows
 
 class GdprError(ValueError):
     """French message for the user."""
+
+
+# The records of a person's path, each a sheet of the access workbook.
+PATH_SHEETS = {"eligibility_check": "Éligibilité", "path_exit": "Sorties", "followup_action": "Suivi"}
 
 
 # --- Finding the person ----------------------------------------------------------------------------------
@@ -117,7 +123,10 @@ def export_person(session: Session, beneficiary_id: int, path: str | Path) -> Pa
         .where(HoursEntry.contract_id.in_(contract_ids))
         .order_by(HoursEntry.contract_id, HoursEntry.month)
     ).all() if contract_ids else []
-    uuids = [person.uuid] + [c.uuid for c, *_ in contracts] + [h.uuid for h in hours]
+    path_records = {name: list(session.scalars(select(MODELS[name]).where(MODELS[name].beneficiary_id == person.id)
+                                               .order_by(MODELS[name].id))) for name in PATH_SHEETS}
+    uuids = [person.uuid] + [c.uuid for c, *_ in contracts] + [h.uuid for h in hours] + \
+        [r.uuid for records in path_records.values() for r in records]
     history = session.scalars(
         select(AuditEntry).where(AuditEntry.record_uuid.in_(uuids)).order_by(AuditEntry.id)
     ).all()
@@ -131,7 +140,8 @@ def export_person(session: Session, beneficiary_id: int, path: str | Path) -> Pa
         ("Vos données dans ERBM Desk",),
         (f"Extraction du {format_datetime(now)} par {authz.current_user(session).label}.",),
         ("Ce classeur contient toutes les informations enregistrées à votre sujet dans cette base : votre "
-         "identité et les critères d'éligibilité (onglet « Identité »), vos contrats d'insertion (« Contrats »), "
+         "identité (onglet « Identité »), vos diagnostics d'éligibilité (« Éligibilité »), vos sorties et la "
+         "situation six mois après (« Sorties »), les actions de suivi (« Suivi »), vos contrats d'insertion (« Contrats »), "
          "les heures déclarées chaque mois (« Heures ») et l'historique des modifications (« Historique »).",),
         ("Ces données servent au suivi de votre parcours d'insertion et au calcul, sous forme anonyme, des "
          "indicateurs des clauses sociales de l'ERBM. Pour les faire rectifier ou effacer, adressez-vous à "
@@ -167,6 +177,11 @@ def export_person(session: Session, beneficiary_id: int, path: str | Path) -> Pa
     ws = wb.create_sheet("Heures")
     append_rows(ws, ["Contrat n°", "Mois", "Heures"],
                 ([cid, format_month(month), h] for cid, month, h, _u in hours), widths=(12, 10, 10))
+    for name, title in PATH_SHEETS.items():  # eligibility checks, exits, follow-up actions
+        columns = [c for c in SPECS[name].columns if c.key != "beneficiary_id"]
+        append_rows(wb.create_sheet(title), [c.label for c in columns],
+                    ([c.format(getattr(r, c.key)) for c in columns] for r in path_records[name]),
+                    widths=tuple(max(c.width, 12) for c in columns))
     ws = wb.create_sheet("Historique")
     rows = [as_row(e) for e in history]
     append_rows(ws, ["Date (UTC)", "Par", "Action", "Sur", "Détail"],
@@ -213,8 +228,16 @@ def _erase(session: Session, person: Beneficiary, reason: str, erased_at: dateti
             contract.age_band = erasure.contract_age_bands[contract.id]
     for column, value in erasure.beneficiary.items():
         setattr(person, column, value)
+    dependents = []
+    for table, columns in dependent_personal_columns().items():
+        model = MODELS[table]
+        for record in session.scalars(select(model).where(model.beneficiary_id == person.id)):
+            dependents.append((table, record.uuid))
+            for column in columns:
+                setattr(record, column, None)
     session.flush()
     scrubbed = audit.scrub_personal(session, "beneficiary", person.uuid)
+    scrubbed += sum(audit.scrub_personal(session, table, uuid) for table, uuid in dependents)
     audit.log_event(session, "erase", "beneficiary",
                     {"motif": reason, "contrats conservés": len(contracts), "entrées du journal nettoyées": scrubbed},
                     person.uuid, person.id)
@@ -322,7 +345,7 @@ def retention_years(session: Session) -> int:
 def due_for_retention(session: Session, today: date | None = None, years: int | None = None) -> list[RetentionCandidate]:
     """People still identified whose path ended more than `years` (setting `retention.years`) ago.
 
-    The end of a path is the exit date, or else the end of the last contract when none is still open.
+    The end of a path is the latest exit date, or else the end of the last contract when none is still open.
     Returns [] for a user who may not erase (the start-up reminder is for administrators)."""
     if not authz.allowed(session, authz.GDPR_ERASE):
         return []
@@ -330,9 +353,10 @@ def due_for_retention(session: Session, today: date | None = None, years: int | 
     years = years if years is not None else retention_years(session)
     cutoff = _years_before(today, years)
     open_contracts = func.sum(case((Contract.id.is_not(None) & Contract.end_date.is_(None), 1), else_=0))
+    last_exit = select(func.max(PathExit.exit_date)).where(PathExit.beneficiary_id == Beneficiary.id).scalar_subquery()
     query = (
         select(Beneficiary.id, Beneficiary.uuid, Beneficiary.last_name, Beneficiary.first_name, Beneficiary.pseudonym,
-               Beneficiary.exit_date, func.max(Contract.end_date), func.count(Contract.id), open_contracts)
+               last_exit, func.max(Contract.end_date), func.count(Contract.id), open_contracts)
         .outerjoin(Contract, Contract.beneficiary_id == Beneficiary.id)
         .where(or_(*(getattr(Beneficiary, column).is_not(None) for column in identity_columns())))
         .group_by(Beneficiary.id)

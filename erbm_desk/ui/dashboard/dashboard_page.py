@@ -38,7 +38,7 @@ GRID = (  # (chart key, row, column, column span)
     ("hours", 0, 0, 1), ("homes", 0, 1, 1),
     ("people", 1, 0, 1), ("contracts", 1, 1, 1),
     ("phases", 2, 0, 1), ("funding", 2, 1, 1),
-    ("energy", 3, 0, 1),
+    ("energy", 3, 0, 1), ("exits", 3, 1, 1),
     ("map", 4, 0, 2),
     ("cites", 5, 0, 2),
     ("titulaires", 6, 0, 2),
@@ -99,6 +99,13 @@ class DashboardPage(QWidget):
         column.addWidget(self.sentence)
         self.tiles = KpiTiles(body)
         column.addWidget(self.tiles)
+        self.problems = QLabel()  # what keeps a figure from being complete (undated records…)
+        self.problems.setObjectName("data_problems")
+        self.problems.setWordWrap(True)
+        self.problems.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.problems.setStyleSheet("color: #8a5a00; padding: 6px 0 0 0;")
+        self.problems.hide()
+        column.addWidget(self.problems)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(16)
         self.grid.setVerticalSpacing(14)
@@ -170,7 +177,7 @@ class DashboardPage(QWidget):
     def _values_for(self, kind: str) -> list[tuple[str, object]]:
         if self.choices is None or kind == "territory":
             return []
-        return {"epci": self.choices.epcis, "bailleur": self.choices.bailleurs, "cite": self.choices.cites}[kind]
+        return self.choices.by_kind()[kind]
 
     def _sync_selectors(self) -> None:
         """Show the current scope and period in the selectors, without triggering them."""
@@ -188,7 +195,7 @@ class DashboardPage(QWidget):
         """The selector's item for a scope value: its id/SIREN, or a name as typed (« CALL », « SIA Habitat »)."""
         if value is None:
             return -1
-        index = self.value_box.findData(str(value))
+        index = self.value_box.findData(self.choices.value_of(self.scope.kind, value) if self.choices else str(value))
         if index < 0:
             from erbm_desk.domain.text import fold
 
@@ -219,8 +226,6 @@ class DashboardPage(QWidget):
         value = self.value_box.currentData() if kind != "territory" else None
         if kind != "territory" and not value:
             return
-        if kind in ("bailleur", "cite"):
-            value = int(value)
         start, end = self.start_box.currentData(), self.end_box.currentData()
         start = date.fromisoformat(start) if start else None
         end = date.fromisoformat(end) if end else None
@@ -276,6 +281,8 @@ class DashboardPage(QWidget):
 
     def _computed(self, result) -> None:
         data, choices = result
+        if data.scope != self.scope and data.scope.kind == self.scope.kind:
+            self.scope = data.scope  # a cité given by its id (a click on the map): now named as the pickers name it
         self._fill_choices(choices)
         self.show_data(data)
         self.status.setText("")
@@ -306,6 +313,9 @@ class DashboardPage(QWidget):
         self.data = data
         self.title.setText(f"<h2>Tableau de bord — {data.label}</h2>")
         self.sentence.setText(f"« {data.indicators.sentence} »")
+        problems = data.indicators.data_problems
+        self.problems.setText("Données à compléter : " + " ".join(problems) if problems else "")
+        self.problems.setVisible(bool(problems))
         self.tiles.show_data(data)
         # Only the charts whose data changed are built again (after a write, most of them did not).
         self._pending = [key for key, *_ in GRID

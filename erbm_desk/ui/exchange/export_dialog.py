@@ -18,9 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from erbm_desk.db.models import Bailleur, Cite, Epci
 from erbm_desk.services.exchange import ExportOptions
 from erbm_desk.services.reporting.indicators import Period, Scope
 from erbm_desk.services.security import authz
@@ -98,12 +96,9 @@ class ExportDialog(QDialog):
 
 
 def _scope_choices(s) -> dict[str, list[tuple[str, Any]]]:
-    return {
-        "epci": [(f"{short} — {name}", short) for short, name in s.execute(
-            select(Epci.short_name, Epci.name).order_by(Epci.short_name))],
-        "cite": [(name, cid) for cid, name in s.execute(select(Cite.id, Cite.name).order_by(Cite.name))],
-        "bailleur": [(name, name) for (name,) in s.execute(select(Bailleur.name).order_by(Bailleur.name))],
-    }
+    from erbm_desk.services.reporting.dashboard_data import scope_choices
+
+    return scope_choices(s).by_kind()  # the dashboard's and the bilan's pickers: values the command line reads
 
 
 def start_export(window: QWidget, db, path: Path, options: ExportOptions, on_done=None):

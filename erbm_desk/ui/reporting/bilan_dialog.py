@@ -126,14 +126,13 @@ class BilanDialog(QDialog):
     # ------------------------------------------------------------------------------------------ state
 
     def _values_for(self, kind: str) -> list[tuple[str, object]]:
-        return {"epci": self.choices.epcis, "bailleur": self.choices.bailleurs,
-                "cite": self.choices.cites}.get(kind, [])
+        return self.choices.by_kind().get(kind, [])
 
     def _show(self, scope: Scope, period: Period) -> None:
         self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(scope.kind)))
         self._kind_changed()
         if scope.value is not None:
-            index = self.value_box.findData(str(scope.value))
+            index = self.value_box.findData(self.choices.value_of(scope.kind, scope.value))
             if index < 0:  # a name typed on the command line (« CALL »): the label starts with it
                 index = next((i for i in range(self.value_box.count())
                               if self.value_box.itemText(i).casefold().startswith(str(scope.value).casefold())), 0)

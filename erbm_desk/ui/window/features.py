@@ -20,6 +20,7 @@ FEATURES = (
     ("erbm_desk.ui.exchange.excel_actions", "install_excel_actions"),
     ("erbm_desk.ui.reporting.bilan_dialog", "install_bilan_action"),
     ("erbm_desk.ui.backup.backup_actions", "install_backup_actions"),
+    ("erbm_desk.ui.parcours.reminder", "install_todo_reminder"),
 )
 FEATURES_DELAY_MS = 800
 

@@ -129,7 +129,8 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&Affichage")
         for i, (key, label) in enumerate(PAGES):
             action = view.addAction(label)
-            action.setShortcut(QKeySequence(f"Ctrl+{shortcut_digit(i)}"))
+            if shortcut_digit(i) is not None:
+                action.setShortcut(QKeySequence(f"Ctrl+{shortcut_digit(i)}"))
             action.triggered.connect(lambda _checked=False, k=key: self.show_page(k))
         help_menu = bar.addMenu("&Aide")
         about = help_menu.addAction(f"À propos d'{APP_NAME}…")

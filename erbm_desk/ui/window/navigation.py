@@ -16,16 +16,18 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("beneficiary", "Bénéficiaires"),
     ("contract", "Contrats"),
     ("hours", "Heures"),
+    ("todo", "À faire"),
+    ("clauses", "Suivi des clauses"),
     ("marche", "Marchés"),
     ("lot", "Lots"),
-    ("clauses", "Suivi des clauses"),
 )
 KEYS = [key for key, _ in PAGES]
 
 
-def shortcut_digit(index: int) -> int:
-    """Ctrl+1 … Ctrl+9 for the first nine pages, Ctrl+0 for the tenth."""
-    return (index + 1) % 10
+def shortcut_digit(index: int) -> int | None:
+    """Ctrl+1 … Ctrl+9 for the first nine pages, Ctrl+0 for the tenth, none after (reached by the side bar and
+    the « Affichage » menu)."""
+    return (index + 1) % 10 if index < 10 else None
 
 
 class Sidebar(QListWidget):
@@ -42,7 +44,8 @@ class Sidebar(QListWidget):
         for i, (key, label) in enumerate(PAGES):
             item = QListWidgetItem(label, self)
             item.setSizeHint(QSize(width, height))
-            item.setToolTip(f"{label} (Ctrl+{shortcut_digit(i)})")
+            digit = shortcut_digit(i)
+            item.setToolTip(label if digit is None else f"{label} (Ctrl+{digit})")
         self.setFixedWidth(width + 8)
         self.setStyleSheet("QListWidget#sidebar { padding-top: 8px; font-size: 11pt; }"
                            "QListWidget#sidebar::item { padding-left: 12px; }")

@@ -50,6 +50,10 @@ def make_page(window, key: str) -> QWidget:
         from erbm_desk.ui.clauses.lot_page import make_lot_page
 
         return make_lot_page(window)
+    if key == "todo":
+        from erbm_desk.ui.parcours.todo_page import TodoPage
+
+        return TodoPage(window.ws, window)
     from erbm_desk.ui.records.list_page import ListPage
 
     page = ListPage(window.ws, key, window)
