@@ -22,7 +22,7 @@ from alembic import op
 
 
 revision = '0006_parcours'
-down_revision = '0004_audit_key'
+down_revision = '0005_marches_lots'
 branch_labels = None
 depends_on = None
 

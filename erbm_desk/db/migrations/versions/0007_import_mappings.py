@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0007_import_mappings'
-down_revision = '0004_audit_key'
+down_revision = '0006_parcours'
 branch_labels = None
 depends_on = None
 

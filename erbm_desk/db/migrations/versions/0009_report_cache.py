@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0009_report_cache'
-down_revision = '0004_audit_key'
+down_revision = '0007_import_mappings'
 branch_labels = None
 depends_on = None
 
