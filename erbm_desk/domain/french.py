@@ -84,9 +84,50 @@ def format_percent(value: int | float | Decimal) -> str:
     return f"{format_number(value, 1)} %"
 
 
+# Words that agree with a number: the one rule of every count a user reads (« 0 valeur collée », « 1 personne »,
+# « 2 contrats par type »). French keeps the singular below two; the plural of a single word is regular unless
+# given (« mois », « travaux »); a participle or adjective agrees in gender and number with what it qualifies.
+
+
+def plural_of(word: str) -> str:
+    """The regular plural of one French word: « cité » -> « cités », « mois » -> « mois », « tableau » ->
+    « tableaux », « journal » -> « journaux ». Words of several parts name their plural themselves."""
+    if word.endswith(("s", "x", "z")):
+        return word
+    if word.endswith(("eau", "au", "eu")):
+        return word + "x"
+    if word.endswith("al"):
+        return word[:-2] + "aux"
+    return word + "s"
+
+
+def agree(n: int | Decimal, singular: str, plural: str | None = None) -> str:
+    """The form of `singular` for `n` things: singular below two, else `plural` (by default the regular one)."""
+    return singular if abs(n) < 2 else (plural or plural_of(singular))
+
+
+def agreed(n: int | Decimal, masculine: str, feminine: bool = False) -> str:
+    """A participle or adjective (given in the masculine singular) agreeing with `n` things of that gender:
+    agreed(1, "collé", True) -> « collée », agreed(3, "écrit", True) -> « écrites », agreed(2, "créé") -> « créés »."""
+    word = masculine + ("e" if feminine and not masculine.endswith("e") else "")
+    return agree(n, word)
+
+
 def format_count(n: int | Decimal, singular: str, plural: str | None = None) -> str:
-    """'1 personne', '2 000 personnes' (French plural from 2)."""
-    return f"{format_number(n)} {singular if abs(n) < 2 else (plural or singular + 's')}"
+    """'0 personne', '1 personne', '2 000 personnes' (French plural from 2)."""
+    return f"{format_number(n)} {agree(n, singular, plural)}"
+
+
+def count_agreed(n: int | Decimal, singular: str, participle: str, feminine: bool = False,
+                 plural: str | None = None) -> str:
+    """A count and what became of it, both agreeing: « 1 valeur collée », « 3 saisies écrites », « 0 contrat
+    renseigné »."""
+    return f"{format_count(n, singular, plural)} {agreed(n, participle, feminine)}"
+
+
+def none_of(singular: str, feminine: bool = False) -> str:
+    """« aucune commune », « aucun contrat »."""
+    return f"{'aucune' if feminine else 'aucun'} {singular}"
 
 
 # Dates and months: their patterns hold numbers only, so no locale data enters them, and they are laid out

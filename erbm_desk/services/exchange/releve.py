@@ -31,6 +31,7 @@ from erbm_desk.services.exchange.reader import RawSheet, key_values, read_sheet
 from erbm_desk.services.exchange.workbook_metadata import normalise_metadata
 from erbm_desk.services.exchange.sheetwriter import DATE_FORMAT, DATETIME_FORMAT, MONTH_FORMAT, SheetWriter
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
+from erbm_desk.domain.french import format_count
 
 HOURS_LABEL = "Heures réalisées"
 CONTRACT_ID_LABEL = "Contrat (identifiant)"
@@ -63,7 +64,7 @@ class ReleveSummary:
     @property
     def message(self) -> str:
         return (f"Relevé d'heures de {self.company} pour {format_month(self.month)} enregistré : {self.path.name} "
-                f"({self.contracts} contrat(s)).")
+                f"({format_count(self.contracts, 'contrat')}).")
 
 
 def active_contracts(session: Session, company_id: int, month: date) -> list[Any]:

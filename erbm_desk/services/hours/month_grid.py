@@ -22,6 +22,7 @@ from erbm_desk.services.period_filters import contract_active_in
 from erbm_desk.services.security import authz
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 from erbm_desk.services.records.writes import delete_record, save_record
+from erbm_desk.domain.french import count_agreed
 
 
 class MonthRow(NamedTuple):
@@ -41,7 +42,7 @@ class MonthInvalid(ValueError):
     def __init__(self, problems: list[tuple[int, str]], labels: dict[int, str]):
         self.problems = problems
         lines = [f"{labels.get(cid, f'Contrat n° {cid}')} : {message}" for cid, message in problems]
-        super().__init__(f"{len(problems)} valeur(s) refusée(s), rien n'a été enregistré :\n" + "\n".join(lines))
+        super().__init__(f"{count_agreed(len(problems), 'valeur', 'refusé', True)}, rien n'a été enregistré :\n" + "\n".join(lines))
 
 
 def month_rows(

@@ -26,6 +26,7 @@ from erbm_desk.paths import APP_NAME
 from erbm_desk.services.security import audit_chain, audit_labels, audit_reading, authz
 from erbm_desk.services.database.opening import Database
 from erbm_desk.ui.database.gateway import gateway_for
+from erbm_desk.domain.french import count_agreed, format_count
 
 COLUMNS = ("N°", "Date (UTC)", "Utilisateur", "Action", "Type", "Détail")
 LIMIT = 5000
@@ -131,7 +132,7 @@ class AuditDialog(QDialog):
         def shown(entries) -> None:
             self.model.set_entries(entries)
             more = " (les plus récentes)" if len(entries) >= LIMIT else ""
-            self.status.setText(f"{len(entries)} entrée(s){more}.")
+            self.status.setText(f"{format_count(len(entries), 'entrée')}{more}.")
 
         self.gateway.read(self, lambda s: audit_reading.list_entries(s, flt), shown, self._failed, latest="entries")
 
@@ -152,4 +153,4 @@ class AuditDialog(QDialog):
             return
         flt = self.current_filter()
         self.gateway.write(self, lambda s: audit_reading.export_entries(s, path, flt),
-                           lambda n: self.status.setText(f"{n} entrée(s) exportée(s) dans {path}."), self._failed)
+                           lambda n: self.status.setText(f"{count_agreed(n, 'entrée', 'exporté', True)} dans {path}."), self._failed)
