@@ -108,6 +108,11 @@ class HoursModel(QAbstractTableModel):
         """{contract id: hours or None} of the valid cells that differ from the database."""
         return {self._rows[r].contract_id: self._value[r] for r in self._changed if r not in self._errors}
 
+    def discard(self) -> None:
+        """Forget every cell typed since the month was read: the stored hours are shown again."""
+        if self._changed:
+            self.load(self._rows)
+
     def mark_saved(self) -> None:
         """The changes are in the database now: they become the rows' stored hours."""
         for r in self._changed:

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -30,13 +29,14 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from erbm_desk.db.models import Cite, Company, Operation
-from erbm_desk.domain.french import format_hours, format_int, format_month
+from erbm_desk.domain.french import count_agreed, format_count, format_hours, format_int, format_month
 from erbm_desk.domain.rules import month_start
 from erbm_desk.services.security.authz import AccessDenied
 from erbm_desk.services.database.opening import Database
 from erbm_desk.services.hours.month_grid import MonthInvalid, month_rows, save_month
 from erbm_desk.services.progress import Cancelled
 from erbm_desk.services.records.writes import RecordInvalid
+from erbm_desk.ui.common.unsaved import settle_unsaved
 from erbm_desk.ui.database.changes import Changes, shown_with
 from erbm_desk.ui.database.gateway import gateway_for
 from erbm_desk.ui.hours.hours_model import HOURS_COLUMN, HoursModel
@@ -232,43 +232,47 @@ class HoursPage(QWidget):
 
     # -- leaving a month with unsaved hours -------------------------------------------------------------------
 
-    def confirm_discard(self, then: Callable[[], None] | None = None) -> bool:
-        """True when the grid may be left now. With unsaved hours, asks: « Enregistrer » saves first and runs
-        `then` once saved (returns False), « Abandonner » drops them, « Annuler » stays."""
-        if not self.model.is_modified:
-            return True
-        answer = QMessageBox.question(
-            self,
-            "Heures non enregistrées",
-            f"Les heures saisies pour {format_month(self.month)} ne sont pas enregistrées.\n"
-            "Voulez-vous les enregistrer ?",
-            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel,
-            QMessageBox.Save,
-        )
-        if answer == QMessageBox.Discard:
-            return True
-        if answer == QMessageBox.Save:
-            self.save(then=then)
-        return False
+    # -- unsaved hours (ui/common/unsaved.py) ------------------------------------------------------------------
+
+    def unsaved(self) -> str | None:
+        """What leaving the grid now would lose, or None."""
+        return f"les heures saisies pour {format_month(self.month)}" if self.model.is_modified else None
+
+    def save_unsaved(self, then: Callable[[], None], refused: Callable[[], None]) -> None:
+        if not self.save(then=then, refused=refused) and not self.model.is_modified:
+            then()
+
+    def discard_unsaved(self) -> None:
+        """« Ne pas enregistrer »: the cells show the stored hours again; nothing typed is kept for later."""
+        self.model.discard()
+        self._notice = ""
+        self._show_state()
+
+    def _leave(self, then: Callable[[], None]) -> None:
+        """Run `then` (show another month or other filters) once the hours typed are saved or dropped."""
+        settle_unsaved(self, [self], then, on_cancel=self._sync_selectors)
 
     def go_to_month(self, month: date) -> None:
         month = month_start(month)
         if month == self.month:
-            return
-        if self.confirm_discard(then=lambda: self.go_to_month(month)):
-            self.month = month
-            self._load()
-        else:
             self._sync_selectors()
+            return
+        if self.model.is_modified:
+            self._sync_selectors()  # the selector shows the month of the grid until the user has answered
+            self._leave(lambda: self.go_to_month(month))
+            return
+        self.month = month
+        self._load()
 
     def set_filters(self, company_id: int | None, operation_id: int | None) -> None:
         if (company_id, operation_id) == (self.company_id, self.operation_id):
             return
-        if self.confirm_discard(then=lambda: self.set_filters(company_id, operation_id)):
-            self.company_id, self.operation_id = company_id, operation_id
-            self._load()
-        else:
+        if self.model.is_modified:
             self._sync_selectors()
+            self._leave(lambda: self.set_filters(company_id, operation_id))
+            return
+        self.company_id, self.operation_id = company_id, operation_id
+        self._load()
 
     def _settle_combo_text(self, combo: QComboBox) -> None:
         """Typed text that names no entry goes back to the entry in use, so the text never lies."""
@@ -279,8 +283,9 @@ class HoursPage(QWidget):
 
     # -- saving -----------------------------------------------------------------------------------------------
 
-    def save(self, then: Callable[[], None] | None = None) -> bool:
-        """Save the month's changed cells in one transaction, in a worker. False when refused or nothing to do."""
+    def save(self, then: Callable[[], None] | None = None, refused: Callable[[], None] | None = None) -> bool:
+        """Save the month's changed cells in one transaction, in a worker. False when refused or nothing to do;
+        `then()` runs once saved, `refused()` when the month could not be (the page says why)."""
         if self._saving:
             return False
         invalid = self.model.invalid_rows
@@ -288,13 +293,13 @@ class HoursPage(QWidget):
             self._notice = ""
             self._show_state()
             self.table.setCurrentIndex(self.model.index(invalid[0], HOURS_COLUMN))
+            if refused:
+                refused()
             return False
         changes = self.model.changes()
         if not changes:
             self._notice = "Rien à enregistrer : aucune heure n'a changé."
             self._show_state()
-            if then:
-                then()
             return False
         month, db = self.month, self.db
 
@@ -305,7 +310,7 @@ class HoursPage(QWidget):
         def done(written: int) -> None:
             self._set_saving(False)
             self.model.mark_saved()
-            self._notice = f"{format_month(month)} enregistré : {written} saisie(s) écrite(s)."
+            self._notice = f"{format_month(month)} enregistré : {count_agreed(written, 'saisie', 'écrit', True)}."
             self._show_state()
             self.changed.emit()
             if then:
@@ -316,6 +321,8 @@ class HoursPage(QWidget):
             known = isinstance(exc, (MonthInvalid, RecordInvalid, Cancelled, AccessDenied))  # French already
             self._notice = str(exc) if known else f"Enregistrement impossible : {exc}"
             self._show_state(error=True)
+            if refused:
+                refused()
 
         self._set_saving(True)
         # A progress dialog with « Annuler » shows if the save lasts over half a second (≈ 3 ms a value).
@@ -340,9 +347,9 @@ class HoursPage(QWidget):
         self._notice = ""
 
     def _pasted(self, done: int, left_out: int, several_columns: bool) -> None:
-        notes = [f"{done} valeur(s) collée(s)."]
+        notes = [f"{count_agreed(done, 'valeur', 'collé', True)}."]
         if left_out:
-            notes.append(f"{left_out} valeur(s) ignorée(s) : le collage dépasse la dernière ligne.")
+            notes.append(f"{count_agreed(left_out, 'valeur', 'ignoré', True)} : le collage dépasse la dernière ligne.")
         if several_columns:
             notes.append("Le presse-papiers contenait plusieurs colonnes : seule la première a été collée.")
         self._notice = " ".join(notes)
@@ -353,14 +360,14 @@ class HoursPage(QWidget):
         rows = model.rowCount()
         self.total_label.setText(
             f"Total du mois : <b>{format_hours(model.total)} h</b> — "
-            f"{format_int(model.filled)} contrat(s) renseigné(s) sur {format_int(rows)}"
+            f"{count_agreed(model.filled, 'contrat', 'renseigné')} sur {format_int(rows)}"
         )
         invalid = model.invalid_rows
         parts = []
         if invalid:
             first = invalid[0]
             parts.append(
-                f"{len(invalid)} valeur(s) à corriger avant d'enregistrer. "
+                f"{format_count(len(invalid), 'valeur')} à corriger avant d'enregistrer. "
                 f"Ligne {first + 1} ({model.row(first).beneficiary}) : {model.error(first)}"
             )
         parts.append(self._notice)
