@@ -83,6 +83,11 @@ def active_contracts(session: Session, company_id: int, month: date) -> list[Any
     ).all()
 
 
+def releve_file_name(month: date) -> str:
+    """The file name offered for the statement of `month`: « releve-heures-2026-11.xlsx »."""
+    return f"releve-heures-{month:%Y-%m}.xlsx"
+
+
 def write_releve(session: Session, siret: str, month: date, path: str | Path,
                  progress: Progress | None = None) -> ReleveSummary:
     progress = progress or NullProgress()

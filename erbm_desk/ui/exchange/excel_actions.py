@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog
 
-from erbm_desk.ui.exchange.dialog_parts import XLSX_FILTER, month_of
+from erbm_desk.ui.exchange.dialog_parts import XLSX_FILTER
 from erbm_desk.ui.exchange.export_dialog import ExportDialog, start_export
 from erbm_desk.ui.exchange.import_dialog import start_import
 from erbm_desk.ui.exchange.releve_dialog import ReleveDialog, start_releve
@@ -46,7 +46,7 @@ def install_excel_actions(window) -> list[QAction]:
 
         def accepted() -> None:
             if dialog.siret:
-                start_releve(window, window.db, dialog.siret, month_of(dialog.month), dialog.file.path)
+                start_releve(window, window.db, dialog.siret, dialog.month.value(), dialog.file.path)
 
         dialog.accepted.connect(accepted)
         dialog.open()

@@ -12,12 +12,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -36,6 +35,7 @@ from erbm_desk.services.database.opening import Database
 from erbm_desk.services.hours.month_grid import MonthInvalid, month_rows, save_month
 from erbm_desk.services.progress import Cancelled
 from erbm_desk.services.records.writes import RecordInvalid
+from erbm_desk.ui.common.date_fields import MonthField
 from erbm_desk.ui.common.unsaved import settle_unsaved
 from erbm_desk.ui.database.changes import Changes, shown_with
 from erbm_desk.ui.database.gateway import gateway_for
@@ -100,8 +100,8 @@ class HoursPage(QWidget):
 
         self.previous = QToolButton(text="◀", toolTip="Mois précédent (Ctrl+Page préc.)")
         self.next = QToolButton(text="▶", toolTip="Mois suivant (Ctrl+Page suiv.)")
-        self.month_edit = QDateEdit(displayFormat="MM/yyyy", toolTip="Mois à saisir (mm/aaaa)")
-        self.month_edit.setKeyboardTracking(False)  # typing « 2024 » must not visit the years 2, 20 and 202
+        self.month_edit = MonthField()
+        self.month_edit.setToolTip("Mois à saisir : tapez mm/aaaa puis Entrée, ou Alt+Bas pour le choisir")
         self.company_combo = _filter_combo("Toutes les entreprises")
         self.operation_combo = _filter_combo("Toutes les opérations")
         self.table = HoursTable()
@@ -117,7 +117,7 @@ class HoursPage(QWidget):
         self.next.clicked.connect(lambda: self.go_to_month(shift_month(self.month, 1)))
         QShortcut(QKeySequence("Ctrl+PgUp"), self, lambda: self.previous.click(), context=Qt.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+PgDown"), self, lambda: self.next.click(), context=Qt.WidgetWithChildrenShortcut)
-        self.month_edit.dateChanged.connect(lambda d: self.go_to_month(date(d.year(), d.month(), 1)))
+        self.month_edit.committed.connect(self._month_typed)
         for combo in (self.company_combo, self.operation_combo):
             combo.currentIndexChanged.connect(
                 lambda: self.set_filters(self.company_combo.currentData(), self.operation_combo.currentData())
@@ -198,7 +198,7 @@ class HoursPage(QWidget):
         """Put the month and filter selectors on what the grid shows (after a refused change, too)."""
         for w in (self.month_edit, self.company_combo, self.operation_combo):
             w.blockSignals(True)
-        self.month_edit.setDate(QDate(self.month.year, self.month.month, 1))
+        self.month_edit.set_value(self.month)
         for combo, current in ((self.company_combo, self.company_id), (self.operation_combo, self.operation_id)):
             combo.setCurrentIndex(max(combo.findData(current), 0) if current is not None else 0)
         for w in (self.month_edit, self.company_combo, self.operation_combo):
@@ -231,6 +231,18 @@ class HoursPage(QWidget):
         self._show_state(error=True)
 
     # -- leaving a month with unsaved hours -------------------------------------------------------------------
+
+    def _month_typed(self, month: date | None) -> None:
+        """A month typed then Entrée (or the field left), or picked: show it. What is not a month is said in the
+        footer and the field keeps it until corrected."""
+        problem = self.month_edit.problem()
+        if problem:
+            self._notice = problem
+            self._show_state(error=True)
+        elif month is None:
+            self._sync_selectors()
+        elif month != self.month:
+            self.go_to_month(month)
 
     # -- unsaved hours (ui/common/unsaved.py) ------------------------------------------------------------------
 

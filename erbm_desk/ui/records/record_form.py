@@ -244,15 +244,16 @@ class RecordForm(QWidget):
         values: dict[str, Any] = dict(self.fixed)
         errors: dict[str | None, str] = {}
         for key, field in self.fields.items():
+            problem = field.problem()  # what is typed names no record or is no date: said before « obligatoire »
+            if problem:
+                errors[key] = problem
+                values[key] = None
+                continue
             try:
                 values[key] = field.column.parse(field.raw())
             except ValueError as exc:
                 errors[key] = str(exc)
                 values[key] = None
-                continue
-            problem = field.problem()
-            if problem:
-                errors[key] = problem
         for key, message in record_problems(self.entity, {**self._context, **values}).items():
             errors.setdefault(key, message)
         return values, errors
