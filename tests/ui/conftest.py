@@ -26,3 +26,14 @@ def pytest_runtest_teardown(item):
         finally:
             timer.stop()
     return (yield)
+
+
+@pytest.fixture(autouse=True)
+def _no_answer_left_waiting():
+    """An answer a test prepared for a question that never came must not answer the next test's."""
+    yield
+    from tests.ui.helpers import _TIMERS
+
+    for timer in _TIMERS:
+        timer.stop()
+    _TIMERS.clear()

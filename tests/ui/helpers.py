@@ -166,3 +166,24 @@ def answer_when_asked(qtbot, choice: str, seen: list | None = None):
 
 
 _TIMERS: list = []
+
+
+def read_message_when_shown(qtbot, texts: list):
+    """Note the text of the next message box that shows (modal or not) in `texts`, then close it."""
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer()
+    timer.setInterval(20)
+
+    def look() -> None:
+        boxes = [b for parent in QApplication.topLevelWidgets() for b in [parent, *parent.findChildren(QMessageBox)]
+                 if isinstance(b, QMessageBox) and b.isVisible()]
+        if boxes:
+            timer.stop()
+            texts.append(f"{boxes[0].text()}\n{boxes[0].informativeText()}")
+            boxes[0].buttons()[0].click()
+
+    timer.timeout.connect(look)
+    timer.start()
+    _TIMERS.append(timer)
+    return timer

@@ -21,7 +21,7 @@ from erbm_desk.domain.reporting import Period
 from erbm_desk.services.period_filters import contract_active_in
 from erbm_desk.services.security import authz
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
-from erbm_desk.services.records.writes import delete_record, save_record
+from erbm_desk.services.records.writes import ConflictError, delete_record, save_record
 from erbm_desk.domain.french import count_agreed
 
 
@@ -150,3 +150,21 @@ def save_month(
             save_record(session, HOURS.name, {"hours": hours}, entry.id)
         written += 1
     return written
+
+
+HOURS_CONFLICT = ("les heures de ce mois ont été modifiées entre-temps par quelqu'un d'autre (ou dans une autre "
+                  "fenêtre)")
+
+
+def replace_month(session: Session, month: date, expected: dict[int, Decimal | None],
+                  values: dict[int, Decimal | None]) -> int:
+    """Write `values` (as `save_month`) only if the month's entries of those contracts still hold `expected`
+    (what this user saw): going back on a save never overwrites someone else's later change
+    (ConflictError instead)."""
+    month = rules.month_start(month)
+    ids = list(expected)
+    current = dict(session.execute(select(HoursEntry.contract_id, HoursEntry.hours)
+                                   .where(HoursEntry.month == month, HoursEntry.contract_id.in_(ids))).all())
+    if any(current.get(cid) != hours for cid, hours in expected.items()):
+        raise ConflictError(f"Rien n'a été changé : {HOURS_CONFLICT}.")
+    return save_month(session, month, values)

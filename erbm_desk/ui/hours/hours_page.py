@@ -41,6 +41,7 @@ from erbm_desk.ui.database.changes import Changes, shown_with
 from erbm_desk.ui.database.gateway import gateway_for
 from erbm_desk.ui.hours.hours_model import HOURS_COLUMN, HoursModel
 from erbm_desk.ui.hours.hours_table import HoursTable
+from erbm_desk.ui.records.undo import Records
 
 _ERROR_STYLE = "color: #b00020;"
 _INFO_STYLE = "color: palette(window-text);"
@@ -87,9 +88,10 @@ class HoursPage(QWidget):
 
     WATCHED = shown_with("hours_entry")  # its contracts, their people, companies, operations and cités
 
-    def __init__(self, db: Database, parent: QWidget | None = None):
+    def __init__(self, db: Database, parent: QWidget | None = None, history: Records | None = None):
         super().__init__(parent)
         self.db = db
+        self.history = history  # Édition > Annuler: each month saved is a step of it
         self.gateway = gateway_for(db)
         self._reading: set[str] = set()  # reads on their way: "filters", "month"
         self.month = previous_month()
@@ -314,6 +316,7 @@ class HoursPage(QWidget):
             self._show_state()
             return False
         month, db = self.month, self.db
+        before = self.model.stored_hours(changes)
 
         def job(progress) -> int:
             with db.session() as s:  # one transaction: an error or « Annuler » rolls the whole month back
@@ -322,6 +325,8 @@ class HoursPage(QWidget):
         def done(written: int) -> None:
             self._set_saving(False)
             self.model.mark_saved()
+            if self.history is not None and written:
+                self.history.push_hours(month, before, changes)
             self._notice = f"{format_month(month)} enregistré : {count_agreed(written, 'saisie', 'écrit', True)}."
             self._show_state()
             self.changed.emit()

@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QProgressBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QProgressBar, QWidget
 
 from erbm_desk.paths import APP_NAME
+from erbm_desk.ui.common.dialogs import tell
 from erbm_desk.ui.common.unsaved import settle_unsaved
 from erbm_desk.ui.common.window_state import add_recent_database, restore_geometry, save_geometry, settings
 from erbm_desk.ui.window.about import show_about
@@ -240,9 +241,9 @@ class MainWindow(QMainWindow):
         if gateway_for(db) is not self.gateway:
             self.gateway = gateway_for(db)
             self.gateway.changed.connect(self.data_changed)
-            self.gateway.write_failed.connect(lambda msg: QMessageBox.warning(self, APP_NAME, msg))
+            self.gateway.write_failed.connect(lambda msg: tell(self, APP_NAME, msg, warning=True))
         self.ws = Workspace(db, self.show_status, self.open_record, self)
-        self.ws.records.history_broken.connect(lambda msg: QMessageBox.warning(self, APP_NAME, msg))
+        self.ws.records.history_broken.connect(lambda msg: tell(self, APP_NAME, msg, warning=True))
         self.undo_group.addStack(self.ws.undo_stack)
         self.undo_group.setActiveStack(self.ws.undo_stack)
         if db.path is not None:
