@@ -21,7 +21,6 @@ from erbm_desk.charts.style import (
     fr_count,
     fr_money,
     fr_money_short,
-    fr_number,
     hbars,
     label_margin,
     new_figure,
@@ -78,8 +77,9 @@ def people_figure(by_public: dict[str, int], by_sex: dict[str, int], total: int,
                   size=CHART_SIZE, dpi=SCREEN_DPI, into=None) -> Figure:
     """People by public (one person may belong to several publics) and by sex."""
     fig = new_figure(size, dpi, into)
-    fig_title(fig, "Personnes par public et par sexe",
-              f"{fr_number(total)} personnes ; une personne peut relever de plusieurs publics")
+    people = (f"moins de {mask_below} personnes" if mask_below is not None and 0 < total < mask_below
+              else fr_count(total, "personne"))
+    fig_title(fig, "Personnes par public et par sexe", f"{people} ; une personne peut relever de plusieurs publics")
     if not total:
         by_public = dict.fromkeys(by_public, 0)
     sex_masks = None
@@ -98,7 +98,7 @@ def contracts_figure(by_type: dict[str, int], by_delivery: dict[str, int], *, si
     """Contracts by contract type and by delivery method (labels already in French)."""
     fig = new_figure(size, dpi, into)
     total = sum(by_type.values())
-    fig_title(fig, "Contrats d'insertion", f"{fr_number(total)} contrats par type et par modalité de réalisation")
+    fig_title(fig, "Contrats d'insertion", f"{fr_count(total, 'contrat')} par type et par modalité de réalisation")
     return _pair_figure(fig, ("Type de contrat", _short(by_type), list(by_type.values()), PRIMARY),
                         ("Modalité", _short(by_delivery), list(by_delivery.values()), SERIES[1]),
                         (1, 1.3), "contrat", None)
@@ -108,7 +108,7 @@ def phases_figure(by_phase: dict[str, int], *, size=CHART_SIZE, dpi=SCREEN_DPI, 
     """Operations by phase, in the order of the works (labels are the French phase labels)."""
     fig = new_figure(size, dpi, into)
     total = sum(by_phase.values())
-    fig_title(fig, "Opérations par phase", f"{fr_number(total)} opérations")
+    fig_title(fig, "Opérations par phase", fr_count(total, "opération"))
     (ax,) = _panels(fig, [list(by_phase)], (1,))
     if not total:
         empty_message(ax)

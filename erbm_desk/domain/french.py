@@ -16,6 +16,7 @@ whose patterns are numbers only, are laid out directly (see `format_date`).
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -84,9 +85,50 @@ def format_percent(value: int | float | Decimal) -> str:
     return f"{format_number(value, 1)} %"
 
 
+# Words that agree with a number: the one rule of every count a user reads (« 0 valeur collée », « 1 personne »,
+# « 2 contrats par type »). French keeps the singular below two; the plural of a single word is regular unless
+# given (« mois », « travaux »); a participle or adjective agrees in gender and number with what it qualifies.
+
+
+def plural_of(word: str) -> str:
+    """The regular plural of one French word: « cité » -> « cités », « mois » -> « mois », « tableau » ->
+    « tableaux », « journal » -> « journaux ». Words of several parts name their plural themselves."""
+    if word.endswith(("s", "x", "z")):
+        return word
+    if word.endswith(("eau", "au", "eu")):
+        return word + "x"
+    if word.endswith("al"):
+        return word[:-2] + "aux"
+    return word + "s"
+
+
+def agree(n: int | Decimal, singular: str, plural: str | None = None) -> str:
+    """The form of `singular` for `n` things: singular below two, else `plural` (by default the regular one)."""
+    return singular if abs(n) < 2 else (plural or plural_of(singular))
+
+
+def agreed(n: int | Decimal, masculine: str, feminine: bool = False) -> str:
+    """A participle or adjective (given in the masculine singular) agreeing with `n` things of that gender:
+    agreed(1, "collé", True) -> « collée », agreed(3, "écrit", True) -> « écrites », agreed(2, "créé") -> « créés »."""
+    word = masculine + ("e" if feminine and not masculine.endswith("e") else "")
+    return agree(n, word)
+
+
 def format_count(n: int | Decimal, singular: str, plural: str | None = None) -> str:
-    """'1 personne', '2 000 personnes' (French plural from 2)."""
-    return f"{format_number(n)} {singular if abs(n) < 2 else (plural or singular + 's')}"
+    """'0 personne', '1 personne', '2 000 personnes' (French plural from 2)."""
+    return f"{format_number(n)} {agree(n, singular, plural)}"
+
+
+def count_agreed(n: int | Decimal, singular: str, participle: str, feminine: bool = False,
+                 plural: str | None = None) -> str:
+    """A count and what became of it, both agreeing: « 1 valeur collée », « 3 saisies écrites », « 0 contrat
+    renseigné »."""
+    return f"{format_count(n, singular, plural)} {agreed(n, participle, feminine)}"
+
+
+def none_of(singular: str, feminine: bool = False) -> str:
+    """« aucune commune », « aucun contrat »."""
+    return f"{'aucune' if feminine else 'aucun'} {singular}"
 
 
 # Dates and months: their patterns hold numbers only, so no locale data enters them, and they are laid out
@@ -107,3 +149,45 @@ def format_month(d: date | None) -> str:
 def format_datetime(moment: datetime | None) -> str:
     """'01/02/2024 à 14:05' (to the minute); empty for None."""
     return _babel_datetime(moment, DATETIME_PATTERN, locale=LOCALE) if moment else ""
+
+
+# Dates and months as people type them into a field: read exactly, never moved to the nearest real date. A
+# date that does not exist (31/02/2024) is refused with a message saying so, not clamped to 29/02/2024.
+
+_TYPED_DATE = re.compile(r"^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$|^(\d{2})(\d{2})(\d{4})$")
+_TYPED_MONTH = re.compile(r"^(\d{1,2})[/.\- ](\d{4})$|^(\d{2})(\d{4})$|^(\d{4})-(\d{1,2})$")
+
+
+def read_date(text: str) -> date | None:
+    """The date typed as « 15/03/2024 » (also 15.03.2024, 15-3-2024, 15032024); None for nothing typed.
+    Raises ValueError with a French message: « Le 31/02/2024 n'existe pas. », « « 95,5 » n'est pas une date… »."""
+    text = text.strip()
+    if not text:
+        return None
+    m = _TYPED_DATE.match(text)
+    if m is None:
+        if re.match(r"^\d{1,2}[/.\- ]\d{1,2}[/.\- ]\d{2}$", text):
+            raise ValueError(f"Tapez l'année sur quatre chiffres : « {text} » (jj/mm/aaaa).")
+        raise ValueError(f"« {text} » n'est pas une date : tapez-la jj/mm/aaaa, par exemple 15/03/2024.")
+    day, month, year = (int(g) for g in (m.groups()[:3] if m.group(1) else m.groups()[3:]))
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"Le {day:02d}/{month:02d}/{year:04d} n'existe pas.") from None
+
+
+def read_month(text: str) -> date | None:
+    """The month typed as « 04/2024 » (also 4/2024, 042024, 2024-04): its first day; None for nothing typed.
+    Raises ValueError with a French message."""
+    text = text.strip()
+    if not text:
+        return None
+    m = _TYPED_MONTH.match(text)
+    if m is None:
+        raise ValueError(f"« {text} » n'est pas un mois : tapez-le mm/aaaa, par exemple 04/2024.")
+    groups = m.groups()
+    month, year = ((int(groups[0]), int(groups[1])) if groups[0] else (int(groups[2]), int(groups[3]))
+                   if groups[2] else (int(groups[5]), int(groups[4])))
+    if not 1 <= month <= 12 or year < 1:
+        raise ValueError(f"Le mois {month:02d}/{year:04d} n'existe pas.")
+    return date(year, month, 1)

@@ -27,11 +27,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Mapping
 
 from erbm_desk.domain import parcours, rules
 from erbm_desk.domain.enums import AgeBand, CompanyKind, ExitOutcome, Phase, SixMonthSituation
-from erbm_desk.domain.french import format_int
+from erbm_desk.domain.french import agreed, format_count, plural_of
 
 SCOPE_KINDS = ("territory", "epci", "bailleur", "cite", "operation")
 SCOPE_LABELS = {
@@ -262,17 +262,22 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _plural(n: int, singular: str, plural: str) -> str:
-    return f"{format_int(n)} {singular if n < 2 else plural}"
-
-
-def comite_sentence(hours: Decimal, people: int, rsa: int, under_26: int) -> str:
+def comite_sentence(hours: Decimal, people: int, rsa: int, under_26: int,
+                    masked: Mapping[str, str] | None = None) -> str:
     """« 710 156 heures d'insertion réalisées par 1 630 personnes dont 735 bénéficiaires du RSA et 458 jeunes
-    de moins de 26 ans » (numbers with a no-break space as thousands separator, hours rounded to the unit)."""
+    de moins de 26 ans » (numbers with a no-break space as thousands separator, hours rounded to the unit).
+
+    `masked`: the counts a small-count rule hides (« people », « rsa », « under_26 ») and the words said instead
+    (« moins de 5 »): « … par moins de 5 personnes dont moins de 5 bénéficiaires du RSA … »."""
+    masked = masked or {}
     whole = int(Decimal(hours).quantize(Decimal(1), ROUND_HALF_UP))
+
+    def count(key: str, n: int, one: str) -> str:
+        return f"{masked[key]} {plural_of(one)}" if key in masked else format_count(n, one)
+
     return (
-        f"{_plural(whole, 'heure', 'heures')} d'insertion {'réalisée' if whole < 2 else 'réalisées'} "
-        f"par {_plural(people, 'personne', 'personnes')} dont "
-        f"{_plural(rsa, 'bénéficiaire', 'bénéficiaires')} du RSA et "
-        f"{_plural(under_26, 'jeune', 'jeunes')} de moins de 26 ans"
+        f"{format_count(whole, 'heure')} d'insertion {agreed(whole, 'réalisé', feminine=True)} "
+        f"par {count('people', people, 'personne')} dont "
+        f"{count('rsa', rsa, 'bénéficiaire')} du RSA et "
+        f"{count('under_26', under_26, 'jeune')} de moins de 26 ans"
     )

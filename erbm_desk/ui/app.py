@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from erbm_desk import __version__
 from erbm_desk.paths import APP_AUTHOR, APP_NAME, default_database
+from erbm_desk.ui.common.french_qt import install_french
 
 
 def last_database() -> str:
@@ -40,7 +41,7 @@ def run_app(database: str | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_AUTHOR)
     app.setApplicationVersion(__version__)
-    _install_qt_french(app)
+    install_french(app)  # Qt's own texts and the calendars in French, whatever LANG says
     target = database or last_database()
     window = MainWindow()  # the frame, without a database yet
     window.show_opening(target)
@@ -88,17 +89,6 @@ def _preview(window, target: str, shown) -> None:
     from erbm_desk.ui.dashboard.startup_preview import preview_stored_figures
 
     preview_stored_figures(window, target, shown)
-
-
-def _install_qt_french(app: QApplication) -> None:
-    """Qt's own texts in French: standard buttons (« Annuler », « Oui »), file dialogs, text fields' context menus.
-    The translations ship with PySide6 (and in the frozen build, packaging/erbm-desk.spec keeps the French ones)."""
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-
-    translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(QLocale(QLocale.Language.French, QLocale.Country.France), "qtbase", "_", folder):
-        app.installTranslator(translator)
 
 
 def _quit_after_first_show(app: QApplication, window):

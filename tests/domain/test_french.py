@@ -77,3 +77,23 @@ def test_memoised_results_are_the_rule_for_every_value():
 def test_date_and_time():
     assert french.format_datetime(datetime(2024, 2, 1, 14, 5, 33)) == "01/02/2024 à 14:05"
     assert french.format_datetime(None) == ""
+
+
+@pytest.mark.parametrize("n, expected", [(0, "0 valeur collée"), (1, "1 valeur collée"), (2, "2 valeurs collées")])
+def test_a_count_and_its_participle_agree_in_number_and_gender(n, expected):
+    assert french.count_agreed(n, "valeur", "collé", feminine=True) == expected
+
+
+@pytest.mark.parametrize("n, expected", [(0, "0 bailleur créé"), (1, "1 bailleur créé"), (2, "2 bailleurs créés")])
+def test_a_masculine_count_agrees_too(n, expected):
+    assert french.count_agreed(n, "bailleur", "créé") == expected
+
+
+def test_regular_plurals_and_none_of():
+    assert [french.plural_of(w) for w in ("cité", "mois", "tableau", "journal", "prix", "jeu")] == [
+        "cités", "mois", "tableaux", "journaux", "prix", "jeux"]
+    assert french.agree(1, "contrat") == "contrat" and french.agree(2, "contrat") == "contrats"
+    assert french.agree(2, "contrat d'insertion", "contrats d'insertion") == "contrats d'insertion"
+    assert french.none_of("commune", feminine=True) == "aucune commune"
+    assert french.none_of("contrat") == "aucun contrat"
+    assert french.format_count(0, "opération") == "0 opération"

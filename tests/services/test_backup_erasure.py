@@ -70,7 +70,7 @@ def test_restoring_an_older_backup_erases_the_person_again(sdb):
     result = restore_backup(sdb, older.path)
 
     assert result.erasures_reapplied == 1
-    assert any("effacée(s) après la date de cette sauvegarde l'ont été à nouveau" in n for n in result.notes)
+    assert any("1 personne effacée après la date de cette sauvegarde l'a été à nouveau" in n for n in result.notes)
     with sdb.session() as s:
         person = s.get(Beneficiary, sdb.person)
         assert (person.last_name, person.first_name, person.birth_date) == (None, None, None)

@@ -131,3 +131,59 @@ def answer(qtbot, box: QMessageBox, text: str) -> None:
     button = next(b for b in box.buttons() if b.text() == text)
     qtbot.mouseClick(button, Qt.LeftButton)
     activate(qtbot, window)
+
+
+def answer_when_asked(qtbot, choice: str, seen: list | None = None):
+    """Click `choice` in the next question box that shows, modal or not; `seen` gets (the box's button texts in
+    alphabetical order, its default button's text). A box of Qt's standard buttons is answered by the role `choice` stands for."""
+    from PySide6.QtCore import QTimer
+
+    roles = {"Enregistrer": QMessageBox.AcceptRole, "Ne pas enregistrer": QMessageBox.DestructiveRole,
+             "Annuler": QMessageBox.RejectRole}
+    timer = QTimer()
+    timer.setInterval(20)
+
+    def look() -> None:
+        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+        for parent in QApplication.topLevelWidgets():
+            boxes += [b for b in parent.findChildren(QMessageBox) if b.isVisible() and b not in boxes]
+        if not boxes:
+            return
+        timer.stop()
+        box = boxes[0]
+        if seen is not None:
+            default = box.defaultButton()
+            seen.append((sorted(b.text() for b in box.buttons()), default.text() if default is not None else None))
+        button = next((b for b in box.buttons() if b.text() == choice), None)
+        if button is None:
+            button = next((b for b in box.buttons() if box.buttonRole(b) == roles.get(choice)), box.buttons()[0])
+        button.click()
+
+    timer.timeout.connect(look)
+    timer.start()
+    _TIMERS.append(timer)  # kept alive until it has answered
+    return timer
+
+
+_TIMERS: list = []
+
+
+def read_message_when_shown(qtbot, texts: list):
+    """Note the text of the next message box that shows (modal or not) in `texts`, then close it."""
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer()
+    timer.setInterval(20)
+
+    def look() -> None:
+        boxes = [b for parent in QApplication.topLevelWidgets() for b in [parent, *parent.findChildren(QMessageBox)]
+                 if isinstance(b, QMessageBox) and b.isVisible()]
+        if boxes:
+            timer.stop()
+            texts.append(f"{boxes[0].text()}\n{boxes[0].informativeText()}")
+            boxes[0].buttons()[0].click()
+
+    timer.timeout.connect(look)
+    timer.start()
+    _TIMERS.append(timer)
+    return timer

@@ -77,8 +77,10 @@ def test_export_dialog_writes_an_anonymous_workbook_of_the_chosen_scope(qtbot, w
     dialog.scope_kind.setCurrentIndex(2)  # « Une cité »
     dialog.scope_value.setCurrentIndex(dialog.scope_value.findData("Cité Test A"))  # its name, never an id
     dialog.whole_time.setChecked(False)
-    dialog.start.setDate(dialog.start.date().fromString("01/2022", "MM/yyyy"))
-    dialog.end.setDate(dialog.end.date().fromString("12/2022", "MM/yyyy"))
+    for edit, month in ((dialog.start, "01/2022"), (dialog.end, "12/2022")):
+        edit.setFocus()
+        edit.selectAll()
+        qtbot.keyClicks(edit, month)
     dialog.organisation.setText("PLIE de Lens")
     target = tmp_path / "comite"
     dialog.file.edit.setText(str(target))
@@ -178,7 +180,9 @@ def test_releve_dialog_writes_the_statement(qtbot, window, tmp_path):
     dialog = _dialog(qtbot, window, ReleveDialog)
     qtbot.waitUntil(lambda: dialog.company.count() == 2, timeout=TIMEOUT)
     dialog.company.setCurrentIndex(dialog.company.findData("73282932000074"))
-    dialog.month.setDate(dialog.month.date().fromString("03/2023", "MM/yyyy"))
+    dialog.month.setFocus()
+    dialog.month.selectAll()
+    qtbot.keyClicks(dialog.month, "03/2023")
     dialog.file.edit.setText(str(tmp_path / "releve.xlsx"))
     dialog.accept()
     assert "Relevé d'heures de Bâtiment Gohelle pour 03/2023" in _message(qtbot, window)
@@ -199,3 +203,25 @@ def test_a_cancelled_export_writes_no_file(qtbot, window, tmp_path):
 
 XLSX = "Classeur Excel (*.xlsx)"
 
+
+
+def test_the_releve_file_name_follows_the_month_chosen_in_a_month_picker(qtbot, window):
+    window.actions_by_text[RELEVE_TEXT].trigger()
+    dialog = _dialog(qtbot, window, ReleveDialog)
+    dialog.month.setFocus()
+    qtbot.keyClick(dialog.month, Qt.Key_A, Qt.ControlModifier)
+    qtbot.keyClicks(dialog.month, "11/2026")
+    assert dialog.file.edit.text().endswith("releve-heures-2026-11.xlsx")
+    qtbot.keyClick(dialog.month, Qt.Key_Down, Qt.AltModifier)  # the month is chosen among months, not days
+    picker = dialog.month.popup
+    qtbot.waitUntil(picker.isVisible)
+    assert picker.year_label.text() == "2026" and [b.text() for b in picker.buttons][10:] == ["nov.", "déc."]
+    qtbot.mouseClick(picker.buttons[1], Qt.LeftButton)
+    assert dialog.month.text() == "02/2026" and dialog.file.edit.text().endswith("releve-heures-2026-02.xlsx")
+    dialog.file.edit.setText("/tmp/mon-releve.xlsx")  # a name of the user's own stays
+    dialog.month.setFocus()
+    qtbot.keyClick(dialog.month, Qt.Key_A, Qt.ControlModifier)
+    qtbot.keyClicks(dialog.month, "13/2026")
+    assert dialog.file.edit.text() == "/tmp/mon-releve.xlsx"
+    assert dialog.problem.text() == "Le mois 13/2026 n'existe pas."
+    assert not dialog.buttons.button(QDialogButtonBox.Ok).isEnabled()

@@ -7,37 +7,71 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCalendarWidget, QToolButton
 
 from erbm_desk.domain.entities import SPECS
-from erbm_desk.ui.records.fields import DateEdit, Field, RefPicker
+from erbm_desk.ui.common.date_fields import DateField, MonthField
+from erbm_desk.ui.records.fields import Field, RefPicker
 from erbm_desk.ui.records.pick_lists import PickLists
 from tests.ui.helpers import TIMEOUT, keys
 
 
 @pytest.mark.parametrize("typed, expected", [
-    ("15/03/2000", date(2000, 3, 15)),  # the / after a full day is not a second jump
+    ("15/03/2000", date(2000, 3, 15)),
     ("1/3/2000", date(2000, 3, 1)),
     ("31122024", date(2024, 12, 31)),  # any day number can come first
     ("5.6.1990", date(1990, 6, 5)),
 ])
 def test_a_date_is_typed_the_french_way(qtbot, typed, expected):
-    edit = DateEdit()
+    edit = DateField()
     qtbot.addWidget(edit)
     edit.show()
-    assert edit.value() is None and edit.displayFormat() == "dd/MM/yyyy" and edit.calendarPopup()
+    assert edit.value() is None and edit.placeholderText() == "jj/mm/aaaa"
     edit.setFocus()
     keys(qtbot, edit, typed)
-    assert edit.value() == expected
+    assert edit.value() == expected and edit.problem() is None
+    qtbot.keyClick(edit, Qt.Key_Return)
+    assert edit.text() == f"{expected:%d/%m/%Y}"  # shown as the app writes dates once confirmed
 
 
 def test_an_optional_date_can_be_emptied_again(qtbot):
-    edit = DateEdit()
+    edit = DateField()
     qtbot.addWidget(edit)
     edit.set_value(date(2024, 1, 31))
     edit.setFocus()
-    edit.lineEdit().selectAll()
+    edit.selectAll()
     qtbot.keyClick(edit, Qt.Key_Backspace)
-    assert edit.value() is None
+    assert edit.value() is None and edit.problem() is None
+
+
+def test_a_date_is_chosen_in_a_french_calendar(qtbot):
+    edit = DateField()
+    qtbot.addWidget(edit)
+    edit.show()
+    edit.setFocus()
+    keys(qtbot, edit, "10/12/2024")
+    qtbot.keyClick(edit, Qt.Key_Down, Qt.AltModifier)
+    calendar = edit.popup.findChild(QCalendarWidget)
+    qtbot.waitUntil(calendar.isVisible)
+    assert calendar.findChild(QToolButton, "qt_calendar_monthbutton").text() == "décembre"
+    qtbot.keyClick(calendar.focusWidget() or calendar, Qt.Key_Right)
+    qtbot.keyClick(calendar.focusWidget() or calendar, Qt.Key_Return)
+    assert edit.value() == date(2024, 12, 11) and edit.text() == "11/12/2024"
+
+
+def test_a_month_is_chosen_in_a_month_picker(qtbot):
+    edit = MonthField()
+    qtbot.addWidget(edit)
+    edit.show()
+    edit.set_value(date(2026, 11, 1))
+    edit.setFocus()
+    with qtbot.waitSignal(edit.committed) as committed:
+        qtbot.keyClick(edit, Qt.Key_F4)
+        picker = edit.popup
+        assert [b.text() for b in picker.buttons][:3] == ["janv.", "févr.", "mars"]
+        assert picker.year_label.text() == "2026" and picker.buttons[10].isChecked()
+        qtbot.mouseClick(picker.buttons[1], Qt.LeftButton)
+    assert committed.args == [date(2026, 2, 1)] and edit.text() == "02/2026"
 
 
 def test_numbers_take_a_decimal_comma_and_show_one(qtbot):
@@ -65,7 +99,7 @@ def test_a_record_is_picked_by_part_of_its_name_whatever_the_accents(qtbot, db, 
     picker.selectAll()
     keys(qtbot, picker, "zzz")
     picker.settle()
-    assert picker.value() is None and "Aucun enregistrement ne correspond" in picker.problem()
+    assert picker.value() is None and picker.problem() == "Aucun bénéficiaire ne correspond à « zzz »."
 
 
 def test_a_picker_offers_records_created_after_it_first_loaded(qtbot, db, small_dataset):

@@ -14,6 +14,7 @@ from erbm_desk.services.reporting.indicators import Period, compute_indicators
 from erbm_desk.ui.hours.hours_model import HOURS_COLUMN
 from erbm_desk.ui.hours.hours_page import HoursPage, previous_month, shift_month
 from erbm_desk.ui.hours.hours_table import clipboard_column
+from tests.ui.helpers import activate, answer_when_asked
 
 MARCH = date(2023, 3, 1)  # c1 (DURAND), c4 (LEROY) at Bâtiment Gohelle, c3 (NOWAK) at ETTI du Bassin
 
@@ -78,7 +79,7 @@ def test_typing_then_enter_goes_down_and_ctrl_s_saves_the_month(qtbot, db, small
     save_with_ctrl_s(qtbot, page)
     assert hours_in(db, MARCH) == {ids["c1"]: D("12.50"), ids["c4"]: D("7.00"), ids["c3"]: D("151.67")}
     assert not page.model.is_modified and not page.save_button.isEnabled()
-    assert "03/2023 enregistré : 3 saisie(s)" in page.message.text()
+    assert "03/2023 enregistré : 3 saisies écrites." in page.message.text()
 
 
 def test_a_column_pasted_from_excel_fills_down_from_the_current_row(qtbot, db, small_dataset, page):
@@ -87,7 +88,7 @@ def test_a_column_pasted_from_excel_fills_down_from_the_current_row(qtbot, db, s
     QApplication.clipboard().setText("35,5\r\n\r\n8\r\n99\r\n")  # Excel: CRLF, a blank cell, a final newline
     qtbot.keyClick(page.table, Qt.Key_V, Qt.ControlModifier)
     assert shown_hours(page) == ["", "35,5", ""]
-    assert "2 valeur(s) collée(s)" in page.message.text() and "2 valeur(s) ignorée(s)" in page.message.text()
+    assert "2 valeurs collées." in page.message.text() and "2 valeurs ignorées" in page.message.text()
     page.table.setCurrentIndex(page.model.index(0, HOURS_COLUMN))
     QApplication.clipboard().setText("1 234\tDURAND\n")
     qtbot.keyClick(page.table, Qt.Key_V, Qt.ControlModifier)
@@ -129,7 +130,7 @@ def test_three_months_saved_are_found_in_the_indicators(qtbot, db, small_dataset
     typed = {MARCH: ("100", "50,25", "20"), date(2023, 4, 1): ("110", "60", "30,5"),
              date(2023, 5, 1): ("120", "70", "0")}
     for month, values in typed.items():
-        assert page.month == month and page.month_edit.date().toString("MM/yyyy") == f"{month:%m/%Y}"
+        assert page.month == month and page.month_edit.text() == f"{month:%m/%Y}"
         page.table.setCurrentIndex(page.model.index(0, HOURS_COLUMN))
         for text in values:
             type_hours(qtbot, page, text)
@@ -149,29 +150,31 @@ def compute_indicators_total(db):
         return compute_indicators(s).hours_realised
 
 
-def test_leaving_a_month_with_unsaved_hours_asks_first(qtbot, db, small_dataset, page, monkeypatch):
+def test_leaving_a_month_with_unsaved_hours_asks_first(qtbot, db, small_dataset, page):
     ids = small_dataset
-    answers = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
     type_hours(qtbot, page, "9")
-    answers.append(QMessageBox.Cancel)
+    answer_when_asked(qtbot, "Annuler")
     qtbot.mouseClick(page.next, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not page.findChildren(QMessageBox, "unsaved_question")
+                    or not page.findChildren(QMessageBox, "unsaved_question")[-1].isVisible(), timeout=10_000)
     assert page.month == MARCH and page.model.is_modified and shown_hours(page)[0] == "9"
-    assert page.month_edit.date().month() == 3  # the selector went back to the month shown
-    answers.append(QMessageBox.Save)
+    assert page.month_edit.text() == "03/2023"  # the selector went back to the month shown
+    answer_when_asked(qtbot, "Enregistrer")
     with qtbot.waitSignal(page.changed, timeout=10_000):
         qtbot.mouseClick(page.previous, Qt.LeftButton)
     qtbot.waitUntil(lambda: page.month == date(2023, 2, 1))
     wait_month(qtbot, page)
     assert hours_in(db, MARCH) == {ids["c1"]: D("9.00")}
+    activate(qtbot, page)  # the question gave the keyboard back (the window manager's job)
+    page.table.setFocus()
     type_hours(qtbot, page, "5")
-    answers.append(QMessageBox.Discard)
+    answer_when_asked(qtbot, "Ne pas enregistrer")
     page.set_filters(ids["co_b"], None)
+    qtbot.waitUntil(lambda: page.company_id == ids["co_b"], timeout=10_000)
     wait_month(qtbot, page)
     assert page.company_combo.currentText() == "ETTI du Bassin"
     assert [page.model.row(r).contract_id for r in range(page.model.rowCount())] == [ids["c3"]]
     assert hours_in(db, date(2023, 2, 1)) == {ids["c3"]: D("0.00")}  # « 5 » was dropped
-    assert answers == []
 
 
 def test_filters_are_picked_by_typing_part_of_a_name(qtbot, db, small_dataset, page):

@@ -17,11 +17,13 @@ def cmd_demo(args) -> int:
             summary = generate_demo(s, seed=args.seed, scale=args.scale)
     except DemoError as exc:
         raise CliError(str(exc)) from None
-    print(
-        f"Démonstration créée dans {db.label} en {time.perf_counter() - t0:.1f} s : {summary.cites} cités, "
-        f"{summary.operations} opérations, {summary.companies} entreprises, {summary.beneficiaries} bénéficiaires, "
-        f"{summary.contracts} contrats, {summary.hours_entries} mois d'heures."
-    )
+    from erbm_desk.domain.french import format_count, format_number
+
+    made = ", ".join(format_count(n, one, many) for n, one, many in (
+        (summary.cites, "cité", None), (summary.operations, "opération", None),
+        (summary.companies, "entreprise", None), (summary.beneficiaries, "bénéficiaire", None),
+        (summary.contracts, "contrat", None), (summary.hours_entries, "mois d'heures", "mois d'heures")))
+    print(f"Démonstration créée dans {db.label} en {format_number(time.perf_counter() - t0, 1)} s : {made}.")
     return EXIT_OK
 
 

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from erbm_desk.domain import parcours
 from erbm_desk.domain.entities.columns import Column
 from erbm_desk.domain.enums import LabelledEnum
-from erbm_desk.domain.french import format_int
+from erbm_desk.domain.french import agreed, format_count, none_of
 
 # The roles that may write an entity, by the code of services.security.authz.Role (a test keeps them equal):
 # the domain cannot import the services, and a role code is all a description needs.
@@ -35,7 +35,16 @@ class Noun:
 
     def count(self, n: int) -> str:
         """« 0 cité », « 1 cité », « 2 cités » (French keeps the singular below two)."""
-        return f"{format_int(n)} {self.one if n < 2 else self.many}"
+        return format_count(n, self.one, self.many)
+
+    def agreed(self, n: int, masculine: str) -> str:
+        """A participle or adjective agreeing with `n` of these: « créée », « supprimés »."""
+        return agreed(n, masculine, self.feminine)
+
+    @property
+    def none(self) -> str:
+        """« aucune commune », « aucun contrat d'insertion »."""
+        return none_of(self.one, self.feminine)
 
     @property
     def new_title(self) -> str:

@@ -18,6 +18,7 @@ from erbm_desk.db.erasure import AUDIT_PERSONAL_COLUMN, dependent_personal_colum
 from erbm_desk.db.sqlite_files import header_ok
 from erbm_desk.services.backup.listing import backups_in
 from erbm_desk.services.backup.location import DatabaseOrPath, backup_folder, db_file
+from erbm_desk.domain.french import agreed, count_agreed
 
 
 @dataclass
@@ -59,8 +60,9 @@ def scrub_backups(db: DatabaseOrPath, people: dict[str, str | None], root: Path 
         except sqlite3.Error as exc:
             result.skipped.append(f"« {entry.path.name} » n'a pas pu être nettoyée ({exc}) : supprimez-la.")
     if encrypted:
-        result.skipped.append(f"{encrypted} sauvegarde(s) chiffrée(s) non nettoyée(s) : l'effacement y sera "
-                              "réappliqué si elles sont restaurées.")
+        result.skipped.append(f"{count_agreed(encrypted, 'sauvegarde', 'chiffré', True)} non "
+                              f"{agreed(encrypted, 'nettoyé', True)} : l'effacement y sera réappliqué si "
+                              f"{'elle est restaurée' if encrypted < 2 else 'elles sont restaurées'}.")
     result.seconds = time.perf_counter() - started
     return result
 

@@ -22,6 +22,7 @@ from erbm_desk.db.sqlite_files import connect_recovering, header_ok, shape_probl
 from erbm_desk.services.backup.listing import BackupInfo, describe_counts, file_counts, latest_good_backup, list_backups
 from erbm_desk.services.backup.location import backup_folder
 from erbm_desk.services.error_messages import OWN_FINDINGS, integrity_summary, reason
+from erbm_desk.domain.french import format_count
 
 ERROR, WARNING, INFO = "erreur", "avertissement", "info"
 
@@ -38,7 +39,8 @@ class OpenCheck:
 
 def _describe_fk(rows) -> list[str]:
     by_link = Counter((r[0], r[2]) for r in rows)
-    return [f"{n} enregistrement(s) de « {table} » renvoient à un(e) « {parent} » absent(e)"
+    return [f"{format_count(n, 'enregistrement')} de « {table} » {'renvoie' if n < 2 else 'renvoient'} à « {parent} », "
+            f"absent de la base"
             for (table, parent), n in sorted(by_link.items())]
 
 

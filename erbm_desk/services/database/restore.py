@@ -43,6 +43,7 @@ from erbm_desk.services.database.connectors import SqliteFileConnector
 from erbm_desk.services.database.opening import Database, FileAccess, connect
 from erbm_desk.services.reporting.report_cache import forget as forget_figures
 from erbm_desk.services.security import audit, authz, gdpr
+from erbm_desk.domain.french import count_agreed
 
 
 @dataclass
@@ -155,12 +156,17 @@ def _after_restore(db_path: Path, open_db: Database | None, acting: Any, registe
             audit.anchor_current_head(s, f"sauvegarde du {info.date_label} restaurée")
         if reports:
             gdpr.vacuum(db.engine)
+            one, again = len(reports) < 2, ("l'a" if len(reports) < 2 else "l'ont")
             result.notes.append(
-                f"{len(reports)} personne(s) effacée(s) après la date de cette sauvegarde l'ont été à nouveau "
-                "(registre des effacements) : leur identité n'est pas revenue avec la sauvegarde.")
+                f"{count_agreed(len(reports), 'personne', 'effacé', True)} après la date de cette sauvegarde "
+                f"{again} été à nouveau (registre des effacements) : "
+                f"{'son' if one else 'leur'} identité n'est pas revenue avec la sauvegarde.")
         elif register:
-            result.notes.append(f"Registre des effacements vérifié : les {len(register)} personne(s) effacée(s) "
-                                "le sont aussi dans la base restaurée.")
+            one = len(register) < 2
+            also = "l'est" if one else "le sont"
+            result.notes.append(f"Registre des effacements vérifié : {'la' if one else 'les'} "
+                                f"{count_agreed(len(register), 'personne', 'effacé', True)} "
+                                f"{also} aussi dans la base restaurée.")
         result.erasures_reapplied = len(reports)
     finally:
         if open_db is None:

@@ -26,6 +26,7 @@ from erbm_desk.services.exchange.site_log import log_import
 from erbm_desk.services.exchange.model import ImportPlan, NewBailleur, RowPlan, Status
 from erbm_desk.services.exchange.snapshot import database_token
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
+from erbm_desk.domain.french import count_agreed
 
 CHUNK = 5000
 
@@ -60,9 +61,11 @@ class ApplySummary:
         for entity in WORKBOOK_ENTITIES:
             new, changed = self.written[(entity, "new")], self.written[(entity, "changed")]
             if new or changed:
-                parts.append(f"{SPECS[entity].plural} : {new} ajoutée(s), {changed} modifiée(s)")
+                noun = SPECS[entity].short_noun
+                parts.append(f"{SPECS[entity].plural} : {new} {noun.agreed(new, 'ajouté')}, "
+                             f"{changed} {noun.agreed(changed, 'modifié')}")
         if self.bailleurs:
-            parts.append(f"{self.bailleurs} bailleur(s) créé(s)")
+            parts.append(count_agreed(self.bailleurs, "bailleur", "créé"))
         return "Import terminé — " + " ; ".join(parts) + "."
 
 

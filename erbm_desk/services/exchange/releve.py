@@ -37,6 +37,7 @@ from erbm_desk.services.exchange.sheetwriter import (
     SheetWriter,
 )
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
+from erbm_desk.domain.french import format_count
 
 HOURS_LABEL = "Heures réalisées"
 CONTRACT_ID_LABEL = "Contrat (identifiant)"
@@ -69,7 +70,12 @@ class ReleveSummary:
     @property
     def message(self) -> str:
         return (f"Relevé d'heures de {self.company} pour {format_month(self.month)} enregistré : {self.path.name} "
-                f"({self.contracts} contrat(s)).")
+                f"({format_count(self.contracts, 'contrat')}).")
+
+
+def releve_file_name(month: date) -> str:
+    """The file name offered for the statement of `month`: « releve-heures-2026-11.xlsx »."""
+    return f"releve-heures-{month:%Y-%m}.xlsx"
 
 
 def write_releve(session: Session, siret: str, month: date, path: str | Path,

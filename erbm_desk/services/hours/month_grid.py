@@ -22,6 +22,8 @@ from erbm_desk.services.period_filters import contract_active_in
 from erbm_desk.services.security import authz
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 from erbm_desk.services.records.writes import write_batch
+from erbm_desk.services.records.writes import ConflictError
+from erbm_desk.domain.french import count_agreed
 
 
 class MonthRow(NamedTuple):
@@ -41,7 +43,7 @@ class MonthInvalid(ValueError):
     def __init__(self, problems: list[tuple[int, str]], labels: dict[int, str]):
         self.problems = problems
         lines = [f"{labels.get(cid, f'Contrat n° {cid}')} : {message}" for cid, message in problems]
-        super().__init__(f"{len(problems)} valeur(s) refusée(s), rien n'a été enregistré :\n" + "\n".join(lines))
+        super().__init__(f"{count_agreed(len(problems), 'valeur', 'refusé', True)}, rien n'a été enregistré :\n" + "\n".join(lines))
 
 
 def month_rows(
@@ -152,3 +154,21 @@ def save_month(
     progress.advance()
     check_cancel(progress)  # until the caller commits, cancelling still rolls the whole month back
     return len(new) + len(changed) + len(gone)
+
+
+HOURS_CONFLICT = ("les heures de ce mois ont été modifiées entre-temps par quelqu'un d'autre (ou dans une autre "
+                  "fenêtre)")
+
+
+def replace_month(session: Session, month: date, expected: dict[int, Decimal | None],
+                  values: dict[int, Decimal | None]) -> int:
+    """Write `values` (as `save_month`) only if the month's entries of those contracts still hold `expected`
+    (what this user saw): going back on a save never overwrites someone else's later change
+    (ConflictError instead)."""
+    month = rules.month_start(month)
+    ids = list(expected)
+    current = dict(session.execute(select(HoursEntry.contract_id, HoursEntry.hours)
+                                   .where(HoursEntry.month == month, HoursEntry.contract_id.in_(ids))).all())
+    if any(current.get(cid) != hours for cid, hours in expected.items()):
+        raise ConflictError(f"Rien n'a été changé : {HOURS_CONFLICT}.")
+    return save_month(session, month, values)

@@ -31,9 +31,9 @@ class ChainReport:
 
 
 def _n(count: int, one: str, many: str) -> str:
-    from erbm_desk.domain.french import format_int
+    from erbm_desk.domain.french import format_count
 
-    return f"{format_int(count)} {one if count < 2 else many}"
+    return format_count(count, one, many)
 
 
 def verify_audit_chain(session: Session) -> ChainReport:

@@ -35,6 +35,7 @@ from erbm_desk.services.backup import copies, listing, location
 from erbm_desk.services.database.restore import RestoreResult, restore_backup
 from erbm_desk.ui.database.changes import Changes
 from erbm_desk.ui.database.gateway import gateway_for
+from erbm_desk.domain.french import format_count
 
 TITLE = "ERBM Desk"
 SERVER_NOTE = "Base PostgreSQL : les sauvegardes se font sur le serveur (pg_dump)."
@@ -133,7 +134,7 @@ class RestoreDialog(QDialog):
                 if not info.readable:
                     item.setForeground(Qt.gray)
                 self.table.setItem(row, col, item)
-        self.status.setText(f"{len(found)} sauvegarde(s)." if found else
+        self.status.setText(f"{format_count(len(found), 'sauvegarde')}." if found else
                             "Aucune sauvegarde dans ce dossier : « Autre fichier… » pour en choisir une ailleurs.")
         if found:
             self.table.selectRow(0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox, QWidget
 
 
@@ -40,6 +41,16 @@ def ask(parent: QWidget, title: str, text: str, yes: str, on_yes: Callable[[], N
             on_no()
 
     box.buttonClicked.connect(answered)
+    box.open()
+    return box
+
+
+def tell(parent: QWidget, title: str, text: str, warning: bool = False) -> QMessageBox:
+    """A message with « OK », window-modal but non-blocking (no nested event loop)."""
+    box = QMessageBox(QMessageBox.Warning if warning else QMessageBox.Information, title, text, QMessageBox.Ok,
+                      parent)
+    box.setObjectName("message")
+    box.setAttribute(Qt.WA_DeleteOnClose)
     box.open()
     return box
 

@@ -7,10 +7,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QDateEdit, QFileDialog, QHBoxLayout, QLineEdit, QMessageBox, QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QMessageBox, QPushButton, QWidget
 
 from erbm_desk.services.progress import Cancelled
+from erbm_desk.ui.common.date_fields import MonthField
 from erbm_desk.ui.database.changes import Changes
 from erbm_desk.ui.database.gateway import gateway_for
 
@@ -56,16 +57,16 @@ def xlsx_path(path: str) -> Path:
     return Path(path) if path.lower().endswith(".xlsx") else Path(f"{path}.xlsx")
 
 
-def month_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(QDate(value.year, value.month, 1))
-    edit.setDisplayFormat("MM/yyyy")
-    edit.setCalendarPopup(True)
+def month_edit(value: date) -> MonthField:
+    """A month field (mm/aaaa, with a month picker) showing `value`."""
+    edit = MonthField()
+    edit.set_value(value)
     return edit
 
 
-def month_of(edit: QDateEdit) -> date:
-    d = edit.date()
-    return date(d.year(), d.month(), 1)
+def month_of(edit: MonthField) -> date | None:
+    """The month typed, None when it is not one (the field's `problem()` says why)."""
+    return edit.value()
 
 
 class PathField(QWidget):

@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog
 
-from erbm_desk.ui.exchange.dialog_parts import month_of
 from erbm_desk.ui.exchange.export_dialog import ExportDialog, start_export
 from erbm_desk.ui.exchange.import_wizard.start import FILE_FILTER as IMPORT_FILTER, open_import
 from erbm_desk.ui.exchange.releve_dialog import ReleveDialog, start_releve
@@ -46,7 +45,7 @@ def install_excel_actions(window) -> list[QAction]:
 
         def accepted() -> None:
             if dialog.siret:
-                start_releve(window, window.db, dialog.siret, month_of(dialog.month), dialog.file.path)
+                start_releve(window, window.db, dialog.siret, dialog.month.value(), dialog.file.path)
 
         dialog.accepted.connect(accepted)
         dialog.open()

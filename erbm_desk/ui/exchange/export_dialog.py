@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from erbm_desk.services.exchange import ExportOptions
 from erbm_desk.services.reporting.indicators import Period, Scope
 from erbm_desk.services.security import authz
-from erbm_desk.ui.common.dialogs import ok_cancel
+from erbm_desk.ui.common.dialogs import error_color, ok_cancel
 from erbm_desk.ui.exchange.dialog_parts import PathField, load_choices, month_edit, month_of, run_with_messages
 
 SCOPES = (("Territoire ERBM", "territory"), ("Un EPCI", "epci"), ("Une cité", "cite"), ("Un bailleur", "bailleur"))
@@ -69,9 +69,14 @@ class ExportDialog(QDialog):
         form.addRow("", self.nominative)
         form.addRow("Organisation", self.organisation)
         form.addRow("Fichier", self.file)
+        self.problem = QLabel()
+        self.problem.setStyleSheet(f"color: {error_color()};")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
         buttons = ok_cancel(self, "Exporter")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.problem)
         layout.addWidget(buttons)
         load_choices(self, db, _scope_choices, self._choices_loaded)
 
@@ -85,6 +90,18 @@ class ExportDialog(QDialog):
         for label, value in self.choices.get(kind, ()):
             self.scope_value.addItem(label, value)
         self.scope_value.setEnabled(kind != "territory")
+
+    def accept(self) -> None:
+        """A period whose months are not months is said, not guessed."""
+        if not self.whole_time.isChecked():
+            problem = self.start.problem() or self.end.problem()
+            if problem is None and (self.start.value() is None or self.end.value() is None):
+                problem = "Tapez le premier et le dernier mois de la période (mm/aaaa), ou cochez « Toute la durée »."
+            if problem:
+                self.problem.setText(problem)
+                self.problem.show()
+                return
+        super().accept()
 
     def options(self) -> ExportOptions:
         kind = self.scope_kind.currentData()

@@ -29,6 +29,7 @@ from erbm_desk.services.security import authz
 from erbm_desk.ui.common.dialogs import ok_cancel
 from erbm_desk.ui.database.gateway import gateway_for
 from erbm_desk.ui.exchange.dialog_parts import notify, run_with_messages
+from erbm_desk.domain.french import format_count
 
 MAX_LISTED = 2000
 CHOICES = (("À choisir", None), ("Garder la version d'ici", "local"), ("Prendre celle du fichier", "file"))
@@ -145,13 +146,13 @@ class ImportPreviewDialog(QDialog):
     def _update(self) -> None:
         p = self.plan
         if p.errors:
-            text = f"{len(p.errors)} erreur(s) : corrigez le fichier puis relancez l'import. Rien ne sera écrit."
+            text = f"{format_count(len(p.errors), 'erreur')} : corrigez le fichier puis relancez l'import. Rien ne sera écrit."
         elif p.unresolved:
-            text = f"{len(p.unresolved)} conflit(s) à trancher avant d'importer."
+            text = f"{format_count(len(p.unresolved), 'conflit')} à trancher avant d'importer."
         elif p.writes == 0:
             text = "Rien à importer : la base contient déjà tout ce fichier."
         else:
-            text = f"{p.writes} ligne(s) seront écrites en une seule fois."
+            text = f"{format_count(p.writes, 'ligne')} {'sera écrite' if p.writes < 2 else 'seront écrites'} en une seule fois."
         self.status.setText(text)
         self.import_button.setEnabled(p.ok and not p.unresolved and p.writes > 0)
 

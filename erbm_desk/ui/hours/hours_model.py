@@ -108,6 +108,16 @@ class HoursModel(QAbstractTableModel):
         """{contract id: hours or None} of the valid cells that differ from the database."""
         return {self._rows[r].contract_id: self._value[r] for r in self._changed if r not in self._errors}
 
+    def stored_hours(self, contract_ids) -> dict[int, Decimal | None]:
+        """The hours stored (as read, before any typing) of these contracts."""
+        wanted = set(contract_ids)
+        return {r.contract_id: r.hours for r in self._rows if r.contract_id in wanted}
+
+    def discard(self) -> None:
+        """Forget every cell typed since the month was read: the stored hours are shown again."""
+        if self._changed:
+            self.load(self._rows)
+
     def mark_saved(self) -> None:
         """The changes are in the database now: they become the rows' stored hours."""
         for r in self._changed:

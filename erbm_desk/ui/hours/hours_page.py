@@ -12,16 +12,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -30,17 +28,20 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from erbm_desk.db.models import Cite, Company, Operation
-from erbm_desk.domain.french import format_hours, format_int, format_month
+from erbm_desk.domain.french import count_agreed, format_count, format_hours, format_int, format_month
 from erbm_desk.domain.rules import month_start
 from erbm_desk.services.security.authz import AccessDenied
 from erbm_desk.services.database.opening import Database
 from erbm_desk.services.hours.month_grid import MonthInvalid, month_rows, save_month
 from erbm_desk.services.progress import Cancelled
 from erbm_desk.services.records.writes import RecordInvalid
+from erbm_desk.ui.common.date_fields import MonthField
+from erbm_desk.ui.common.unsaved import settle_unsaved
 from erbm_desk.ui.database.changes import Changes, shown_with
 from erbm_desk.ui.database.gateway import gateway_for
 from erbm_desk.ui.hours.hours_model import HOURS_COLUMN, HoursModel
 from erbm_desk.ui.hours.hours_table import HoursTable
+from erbm_desk.ui.records.undo import Records
 
 _ERROR_STYLE = "color: #b00020;"
 _INFO_STYLE = "color: palette(window-text);"
@@ -87,9 +88,10 @@ class HoursPage(QWidget):
 
     WATCHED = shown_with("hours_entry")  # its contracts, their people, companies, operations and cités
 
-    def __init__(self, db: Database, parent: QWidget | None = None):
+    def __init__(self, db: Database, parent: QWidget | None = None, history: Records | None = None):
         super().__init__(parent)
         self.db = db
+        self.history = history  # Édition > Annuler: each month saved is a step of it
         self.gateway = gateway_for(db)
         self._reading: set[str] = set()  # reads on their way: "filters", "month"
         self.month = previous_month()
@@ -100,8 +102,8 @@ class HoursPage(QWidget):
 
         self.previous = QToolButton(text="◀", toolTip="Mois précédent (Ctrl+Page préc.)")
         self.next = QToolButton(text="▶", toolTip="Mois suivant (Ctrl+Page suiv.)")
-        self.month_edit = QDateEdit(displayFormat="MM/yyyy", toolTip="Mois à saisir (mm/aaaa)")
-        self.month_edit.setKeyboardTracking(False)  # typing « 2024 » must not visit the years 2, 20 and 202
+        self.month_edit = MonthField()
+        self.month_edit.setToolTip("Mois à saisir : tapez mm/aaaa puis Entrée, ou Alt+Bas pour le choisir")
         self.company_combo = _filter_combo("Toutes les entreprises")
         self.operation_combo = _filter_combo("Toutes les opérations")
         self.table = HoursTable()
@@ -117,7 +119,7 @@ class HoursPage(QWidget):
         self.next.clicked.connect(lambda: self.go_to_month(shift_month(self.month, 1)))
         QShortcut(QKeySequence("Ctrl+PgUp"), self, lambda: self.previous.click(), context=Qt.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+PgDown"), self, lambda: self.next.click(), context=Qt.WidgetWithChildrenShortcut)
-        self.month_edit.dateChanged.connect(lambda d: self.go_to_month(date(d.year(), d.month(), 1)))
+        self.month_edit.committed.connect(self._month_typed)
         for combo in (self.company_combo, self.operation_combo):
             combo.currentIndexChanged.connect(
                 lambda: self.set_filters(self.company_combo.currentData(), self.operation_combo.currentData())
@@ -198,7 +200,7 @@ class HoursPage(QWidget):
         """Put the month and filter selectors on what the grid shows (after a refused change, too)."""
         for w in (self.month_edit, self.company_combo, self.operation_combo):
             w.blockSignals(True)
-        self.month_edit.setDate(QDate(self.month.year, self.month.month, 1))
+        self.month_edit.set_value(self.month)
         for combo, current in ((self.company_combo, self.company_id), (self.operation_combo, self.operation_id)):
             combo.setCurrentIndex(max(combo.findData(current), 0) if current is not None else 0)
         for w in (self.month_edit, self.company_combo, self.operation_combo):
@@ -232,43 +234,59 @@ class HoursPage(QWidget):
 
     # -- leaving a month with unsaved hours -------------------------------------------------------------------
 
-    def confirm_discard(self, then: Callable[[], None] | None = None) -> bool:
-        """True when the grid may be left now. With unsaved hours, asks: « Enregistrer » saves first and runs
-        `then` once saved (returns False), « Abandonner » drops them, « Annuler » stays."""
-        if not self.model.is_modified:
-            return True
-        answer = QMessageBox.question(
-            self,
-            "Heures non enregistrées",
-            f"Les heures saisies pour {format_month(self.month)} ne sont pas enregistrées.\n"
-            "Voulez-vous les enregistrer ?",
-            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel,
-            QMessageBox.Save,
-        )
-        if answer == QMessageBox.Discard:
-            return True
-        if answer == QMessageBox.Save:
-            self.save(then=then)
-        return False
+    def _month_typed(self, month: date | None) -> None:
+        """A month typed then Entrée (or the field left), or picked: show it. What is not a month is said in the
+        footer and the field keeps it until corrected."""
+        problem = self.month_edit.problem()
+        if problem:
+            self._notice = problem
+            self._show_state(error=True)
+        elif month is None:
+            self._sync_selectors()
+        elif month != self.month:
+            self.go_to_month(month)
+
+    # -- unsaved hours (ui/common/unsaved.py) ------------------------------------------------------------------
+
+    def unsaved(self) -> str | None:
+        """What leaving the grid now would lose, or None."""
+        return f"les heures saisies pour {format_month(self.month)}" if self.model.is_modified else None
+
+    def save_unsaved(self, then: Callable[[], None], refused: Callable[[], None]) -> None:
+        if not self.save(then=then, refused=refused) and not self.model.is_modified:
+            then()
+
+    def discard_unsaved(self) -> None:
+        """« Ne pas enregistrer »: the cells show the stored hours again; nothing typed is kept for later."""
+        self.model.discard()
+        self._notice = ""
+        self._show_state()
+
+    def _leave(self, then: Callable[[], None]) -> None:
+        """Run `then` (show another month or other filters) once the hours typed are saved or dropped."""
+        settle_unsaved(self, [self], then, on_cancel=self._sync_selectors)
 
     def go_to_month(self, month: date) -> None:
         month = month_start(month)
         if month == self.month:
-            return
-        if self.confirm_discard(then=lambda: self.go_to_month(month)):
-            self.month = month
-            self._load()
-        else:
             self._sync_selectors()
+            return
+        if self.model.is_modified:
+            self._sync_selectors()  # the selector shows the month of the grid until the user has answered
+            self._leave(lambda: self.go_to_month(month))
+            return
+        self.month = month
+        self._load()
 
     def set_filters(self, company_id: int | None, operation_id: int | None) -> None:
         if (company_id, operation_id) == (self.company_id, self.operation_id):
             return
-        if self.confirm_discard(then=lambda: self.set_filters(company_id, operation_id)):
-            self.company_id, self.operation_id = company_id, operation_id
-            self._load()
-        else:
+        if self.model.is_modified:
             self._sync_selectors()
+            self._leave(lambda: self.set_filters(company_id, operation_id))
+            return
+        self.company_id, self.operation_id = company_id, operation_id
+        self._load()
 
     def _settle_combo_text(self, combo: QComboBox) -> None:
         """Typed text that names no entry goes back to the entry in use, so the text never lies."""
@@ -279,8 +297,9 @@ class HoursPage(QWidget):
 
     # -- saving -----------------------------------------------------------------------------------------------
 
-    def save(self, then: Callable[[], None] | None = None) -> bool:
-        """Save the month's changed cells in one transaction, in a worker. False when refused or nothing to do."""
+    def save(self, then: Callable[[], None] | None = None, refused: Callable[[], None] | None = None) -> bool:
+        """Save the month's changed cells in one transaction, in a worker. False when refused or nothing to do;
+        `then()` runs once saved, `refused()` when the month could not be (the page says why)."""
         if self._saving:
             return False
         invalid = self.model.invalid_rows
@@ -288,15 +307,16 @@ class HoursPage(QWidget):
             self._notice = ""
             self._show_state()
             self.table.setCurrentIndex(self.model.index(invalid[0], HOURS_COLUMN))
+            if refused:
+                refused()
             return False
         changes = self.model.changes()
         if not changes:
             self._notice = "Rien à enregistrer : aucune heure n'a changé."
             self._show_state()
-            if then:
-                then()
             return False
         month, db = self.month, self.db
+        before = self.model.stored_hours(changes)
 
         def job(progress) -> int:
             with db.session() as s:  # one transaction: an error or « Annuler » rolls the whole month back
@@ -305,7 +325,9 @@ class HoursPage(QWidget):
         def done(written: int) -> None:
             self._set_saving(False)
             self.model.mark_saved()
-            self._notice = f"{format_month(month)} enregistré : {written} saisie(s) écrite(s)."
+            if self.history is not None and written:
+                self.history.push_hours(month, before, changes)
+            self._notice = f"{format_month(month)} enregistré : {count_agreed(written, 'saisie', 'écrit', True)}."
             self._show_state()
             self.changed.emit()
             if then:
@@ -316,6 +338,8 @@ class HoursPage(QWidget):
             known = isinstance(exc, (MonthInvalid, RecordInvalid, Cancelled, AccessDenied))  # French already
             self._notice = str(exc) if known else f"Enregistrement impossible : {exc}"
             self._show_state(error=True)
+            if refused:
+                refused()
 
         self._set_saving(True)
         # A progress dialog with « Annuler » shows if the save lasts over half a second (≈ 3 ms a value).
@@ -340,9 +364,9 @@ class HoursPage(QWidget):
         self._notice = ""
 
     def _pasted(self, done: int, left_out: int, several_columns: bool) -> None:
-        notes = [f"{done} valeur(s) collée(s)."]
+        notes = [f"{count_agreed(done, 'valeur', 'collé', True)}."]
         if left_out:
-            notes.append(f"{left_out} valeur(s) ignorée(s) : le collage dépasse la dernière ligne.")
+            notes.append(f"{count_agreed(left_out, 'valeur', 'ignoré', True)} : le collage dépasse la dernière ligne.")
         if several_columns:
             notes.append("Le presse-papiers contenait plusieurs colonnes : seule la première a été collée.")
         self._notice = " ".join(notes)
@@ -353,14 +377,14 @@ class HoursPage(QWidget):
         rows = model.rowCount()
         self.total_label.setText(
             f"Total du mois : <b>{format_hours(model.total)} h</b> — "
-            f"{format_int(model.filled)} contrat(s) renseigné(s) sur {format_int(rows)}"
+            f"{count_agreed(model.filled, 'contrat', 'renseigné')} sur {format_int(rows)}"
         )
         invalid = model.invalid_rows
         parts = []
         if invalid:
             first = invalid[0]
             parts.append(
-                f"{len(invalid)} valeur(s) à corriger avant d'enregistrer. "
+                f"{format_count(len(invalid), 'valeur')} à corriger avant d'enregistrer. "
                 f"Ligne {first + 1} ({model.row(first).beneficiary}) : {model.error(first)}"
             )
         parts.append(self._notice)

@@ -1,24 +1,21 @@
 """One editor per kind of spec column, each handing back what `Column.parse` expects (`raw()`).
 
-French conventions throughout: dd/mm/yyyy dates with a calendar, decimal comma, enumerations by label,
-references picked by typing part of a name (any case, any accent).
+French conventions throughout: dd/mm/yyyy dates kept as typed, with a calendar (ui/common/date_fields.py),
+decimal comma, enumerations by label, references picked by typing part of a name (any case, any accent).
 """
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QStringListModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
-    QDateTimeEdit,
     QLineEdit,
     QPlainTextEdit,
     QStyle,
@@ -27,64 +24,12 @@ from PySide6.QtWidgets import (
 
 from erbm_desk.domain.text import fold
 from erbm_desk.domain.french import format_hours, format_money
-from erbm_desk.domain.entities import Column, Kind
+from erbm_desk.domain.entities import ALL_SPECS, Column, Kind
+from erbm_desk.ui.common.date_fields import DateField, MonthField
 from erbm_desk.ui.records.pick_lists import Choices, PickLists
 
 LONG_TEXT = 1000  # a TEXT column allowing this many characters gets a multi-line editor
 MAX_MATCHES = 60  # lines a reference picker's drop-down shows
-
-
-class DateEdit(QDateEdit):
-    """A QDateEdit (calendar popup, dd/MM/yyyy or MM/yyyy) that can also be empty.
-
-    Empty is the minimum date shown as blank. Typing a digit into an empty field starts a date; a `/` typed
-    right after a section filled itself is swallowed, so « 15/03/2000 » types as people expect; Suppr or
-    Retour arrière on a fully selected date empties it.
-    """
-
-    EMPTY = QDate(1900, 1, 1)
-    SEED = QDate(2000, 1, 1)  # January of a leap year: any day number can be typed first
-
-    def __init__(self, month: bool = False, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setCalendarPopup(True)
-        self.setDisplayFormat("MM/yyyy" if month else "dd/MM/yyyy")
-        self.setMinimumDate(self.EMPTY)
-        self.setSpecialValueText(" ")
-        self.setDate(self.EMPTY)
-        self._advanced = False
-        self.calendarWidget().installEventFilter(self)
-
-    def value(self) -> date | None:
-        return None if self.date() == self.EMPTY else self.date().toPython()
-
-    def set_value(self, value: date | None) -> None:
-        self.setDate(self.EMPTY if value is None else QDate(value.year, value.month, value.day))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.calendarWidget() and event.type() == QEvent.Show and self.value() is None:
-            today = date.today()
-            self.calendarWidget().setCurrentPage(today.year, today.month)  # not January 1900
-        return False
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        text = event.text()
-        if text in ("/", ".", "-") and self._advanced:
-            self._advanced = False
-            event.accept()
-            return
-        whole = self.lineEdit().selectedText() == self.lineEdit().text()
-        if event.key() in (Qt.Key_Delete, Qt.Key_Backspace) and (whole or self.value() is None):
-            self.setDate(self.EMPTY)
-            event.accept()
-            return
-        if text.isdigit() and self.value() is None:
-            self.setDate(self.SEED)
-            self.setSelectedSection(QDateTimeEdit.MonthSection if "dd" not in self.displayFormat()
-                                    else QDateTimeEdit.DaySection)
-        before = self.currentSection()
-        super().keyPressEvent(event)
-        self._advanced = text.isdigit() and self.currentSection() != before
 
 
 class RefPicker(QLineEdit):
@@ -135,9 +80,13 @@ class RefPicker(QLineEdit):
         if self._choices is None:
             return None  # not loaded yet: said on save if still unresolved
         matches = self._find(self.text())
+        noun = ALL_SPECS[self.entity].noun
+        typed = self.text().strip()
         if not matches:
-            return f"Aucun enregistrement ne correspond à « {self.text().strip()} » pour « {self.label} »."
-        return f"« {self.label} » : plusieurs correspondances, choisissez dans la liste."
+            none = noun.none
+            return f"{none[0].upper()}{none[1:]} ne correspond à « {typed} »."
+        return (f"Plusieurs {noun.many} correspondent à « {typed} » : choisissez dans la liste "
+                "(Alt+Bas pour l'ouvrir).")
 
     # --- completion ----------------------------------------------------------------------------------------
 
@@ -252,8 +201,8 @@ class Field(QObject):
     def _make(self, column: Column, picks: PickLists, parent: QWidget | None) -> QWidget:
         kind = column.kind
         if kind in (Kind.DATE, Kind.MONTH):
-            w = DateEdit(month=kind is Kind.MONTH, parent=parent)
-            w.dateChanged.connect(self.edited)
+            w = (MonthField if kind is Kind.MONTH else DateField)(parent)
+            w.edited.connect(self.edited)
         elif kind is Kind.BOOL:
             w = QCheckBox(parent)
             w.toggled.connect(self.edited)
@@ -286,7 +235,7 @@ class Field(QObject):
     def raw(self) -> Any:
         """What the user has entered, for `Column.parse`."""
         w = self.widget
-        if isinstance(w, DateEdit):
+        if isinstance(w, (DateField, MonthField)):
             return w.value()
         if isinstance(w, QCheckBox):
             return w.isChecked()
@@ -300,7 +249,8 @@ class Field(QObject):
         return text.replace("€", "") if self.column.kind is Kind.MONEY else text
 
     def problem(self) -> str | None:
-        return self.widget.problem() if isinstance(self.widget, RefPicker) else None
+        """What is typed that names no record, or is no date (French), before any other rule."""
+        return self.widget.problem() if isinstance(self.widget, (RefPicker, DateField, MonthField)) else None
 
     def typing(self) -> bool:
         return isinstance(self.widget, RefPicker) and self.widget.typing()
@@ -309,7 +259,7 @@ class Field(QObject):
         w = self.widget
         w.blockSignals(True)
         try:
-            if isinstance(w, DateEdit):
+            if isinstance(w, (DateField, MonthField)):
                 w.set_value(value)
             elif isinstance(w, QCheckBox):
                 w.setChecked(bool(value))

@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from erbm_desk.services.records.lists import Filter, filters_of
-from erbm_desk.ui.records.fields import DateEdit, RefPicker
+from erbm_desk.ui.common.date_fields import MonthField
+from erbm_desk.ui.records.fields import RefPicker
 from erbm_desk.ui.records.workspace import Workspace
 
 SMALL_LISTS = ("epci", "bailleur")  # offered in a drop-down; longer lists get a type-ahead picker
@@ -65,10 +66,10 @@ class FilterBar(QWidget):
             row = QHBoxLayout(box)
             row.setContentsMargins(0, 0, 0, 0)
             row.addWidget(QLabel(f.label))
-            edit = DateEdit(month=True)
-            edit.setMinimumWidth(130)
-            edit.setSpecialValueText("tous les mois")
-            edit.dateChanged.connect(lambda _d: self.filter_changed.emit(f.key, edit.value()))
+            edit = MonthField()
+            edit.setPlaceholderText("tous les mois")
+            edit.committed.connect(lambda value: self._month_chosen(f.key, edit, value))
+            edit.edited.connect(lambda: self._month_chosen(f.key, edit, edit.value()))  # as soon as it is one
             row.addWidget(edit, 1)
             box.edit = edit
             return box
@@ -88,6 +89,12 @@ class FilterBar(QWidget):
                 combo.addItem(label, value)
         combo.currentIndexChanged.connect(lambda _i: self.filter_changed.emit(f.key, combo.currentData()))
         return combo
+
+    def _month_chosen(self, key: str, edit: MonthField, value) -> None:
+        """A whole month typed, or picked; nothing typed: every month. Half a month (« 03/20 ») changes nothing."""
+        if edit.problem() is None and value != getattr(edit, "applied", None):
+            edit.applied = value
+            self.filter_changed.emit(key, value)
 
     def _picked(self, key: str, picker: RefPicker) -> None:
         if picker.value() is not None or not picker.text().strip():
@@ -112,6 +119,7 @@ class FilterBar(QWidget):
                     self.filter_changed.emit(key, None)
             else:
                 w.edit.set_value(None)
+                self._month_chosen(key, w.edit, None)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.ShortcutFocusReason)

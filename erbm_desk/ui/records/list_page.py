@@ -8,12 +8,15 @@ what it shows (`concerned_by`).
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from erbm_desk.domain.french import format_int
 from erbm_desk.domain.entities import SPECS
 from erbm_desk.services.records.lists import ListQuery
+from erbm_desk.ui.common.unsaved import settle_unsaved
 from erbm_desk.ui.common.window_state import remember_splitter
 from erbm_desk.ui.database.changes import Changes, shown_with
 from erbm_desk.ui.records.filter_bar import FilterBar
@@ -129,8 +132,7 @@ class ListPage(QWidget):
 
     def _loaded(self) -> None:
         shown, total = len(self.model.ids), self.model.total
-        noun = self.spec.plural.lower() if shown > 1 else self.spec.label.lower()
-        text = f"{format_int(shown)} {noun}"
+        text = self.spec.short_noun.count(shown)
         if shown != total:
             text += f" sur {format_int(total)}"
         self.count.setText(text)
@@ -149,12 +151,29 @@ class ListPage(QWidget):
         record_id = self.model.id_at(current.row()) if current.isValid() else None
         if record_id is None or record_id == self.form.record_id:
             return
-        if self.form.dirty or self.form.saving:
+        if self.form.saving:
             self._select_quietly(self.form.record_id)
-            self.form.show_message("Enregistrez (Ctrl+S) ou annulez (Échap) d'abord les modifications en cours.",
-                               error=True)
+            return
+        if self.form.dirty:  # the row stays on the record being edited until the user has answered
+            self._select_quietly(self.form.record_id)
+            self.leave_record(lambda: self.show_record(record_id))
             return
         self.show_record(record_id, select=False)
+
+    # --- unsaved changes (ui/common/unsaved.py) ------------------------------------------------------------
+
+    def leave_record(self, then: Callable[[], None]) -> None:
+        """Run `then` once the record being typed is saved or its changes dropped, asking the user first."""
+        settle_unsaved(self, [self], then, on_cancel=lambda: self._select_quietly(self.form.record_id))
+
+    def unsaved(self) -> str | None:
+        return self.form.unsaved_text()
+
+    def save_unsaved(self, then: Callable[[], None], refused: Callable[[], None]) -> None:
+        self.form.save(then, refused)
+
+    def discard_unsaved(self) -> None:
+        self.form.discard()
 
     # --- the record ----------------------------------------------------------------------------------------
 
@@ -196,13 +215,15 @@ class ListPage(QWidget):
 
     # --- actions of the window's menus -------------------------------------------------------------------
 
-    def new_record(self) -> None:
+    def new_record(self, defaults: dict[str, Any] | None = None) -> None:
+        """An empty form (with `defaults`, names as key+'_name'), once the record being typed is settled."""
+        if self.form.saving:
+            return
         if self.form.dirty:
-            self.form.show_message("Enregistrez (Ctrl+S) ou annulez (Échap) d'abord les modifications en cours.",
-                               error=True)
+            self.leave_record(lambda: self.new_record(defaults))
             return
         self._select_quietly(None)
-        self.form.new()
+        self.form.new(defaults)
         self._show_related(None)
         self.form.focus_first()
 

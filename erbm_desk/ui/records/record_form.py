@@ -35,6 +35,10 @@ from erbm_desk.ui.records.fields import Field, RefPicker
 from erbm_desk.ui.records.workspace import Workspace
 
 
+CORRECT_FIRST = "Corrigez les champs signalés avant d'enregistrer."
+REFUSED = "L'enregistrement a été refusé : voyez les champs signalés."
+
+
 class _UndoPassThrough(QObject):
     """Ctrl+Z in a field undoes its typing; with nothing left to undo there, it reaches Édition > Annuler."""
 
@@ -77,6 +81,7 @@ class RecordForm(QWidget):
         self.fields: dict[str, Field] = {}
         self.errors: dict[str, QLabel] = {}
         self._undo_filter = _UndoPassThrough(self)
+        self._after_save: tuple[Callable[[], None] | None, Callable[[], None] | None] = (None, None)
         self._build()
         self.new()
 
@@ -239,15 +244,16 @@ class RecordForm(QWidget):
         values: dict[str, Any] = dict(self.fixed)
         errors: dict[str | None, str] = {}
         for key, field in self.fields.items():
+            problem = field.problem()  # what is typed names no record or is no date: said before « obligatoire »
+            if problem:
+                errors[key] = problem
+                values[key] = None
+                continue
             try:
                 values[key] = field.column.parse(field.raw())
             except ValueError as exc:
                 errors[key] = str(exc)
                 values[key] = None
-                continue
-            problem = field.problem()
-            if problem:
-                errors[key] = problem
         for key, message in record_problems(self.entity, {**self._context, **values}).items():
             errors.setdefault(key, message)
         return values, errors
@@ -260,6 +266,8 @@ class RecordForm(QWidget):
         general = [m for k, m in errors.items() if k is None or k in self.fixed]
         if general:
             self.show_message(" ".join(general), error=True)
+        elif not errors and self.banner.text() in (CORRECT_FIRST, REFUSED):
+            self.show_message("")  # the last field to correct is corrected: the banner goes with it
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.banner.setText(text)
@@ -273,8 +281,9 @@ class RecordForm(QWidget):
 
     # --- actions -------------------------------------------------------------------------------------------
 
-    def save(self) -> bool:
-        """Check everything and save in the writer; False when there is something to correct first."""
+    def save(self, then: Callable[[], None] | None = None, refused: Callable[[], None] | None = None) -> bool:
+        """Check everything and save in the writer; False when there is something to correct first. `then()`
+        runs once the record is written and shown again, `refused()` when it is not (the form says why)."""
         if self.saving:
             return False
         for field in self.fields.values():
@@ -283,9 +292,12 @@ class RecordForm(QWidget):
         values, errors = self.check()
         if errors:
             self._show_errors(errors, all_fields=True)
-            self.show_message("Corrigez les champs signalés avant d'enregistrer.", error=True)
+            self.show_message(CORRECT_FIRST, error=True)
             self._focus_error(errors)
+            if refused is not None:
+                refused()
             return False
+        self._after_save = (then, refused)
         self.saving = True
         self.save_button.setEnabled(False)
         self.show_message("Enregistrement…")
@@ -295,14 +307,21 @@ class RecordForm(QWidget):
         return True
 
     def _saved_ok(self, record_id: int) -> None:
+        then, _refused = self._after_save
+        self._after_save = (None, None)
+
         def shown(_found: bool) -> None:
             self.save_button.setEnabled(True)
             self.ws.status(f"Fiche « {self.title.text()} » enregistrée.")
             self.saved.emit(record_id)
+            if then is not None:
+                then()
 
         self.load(record_id, shown)
 
     def _save_failed(self, exc: BaseException) -> None:
+        _then, refused = self._after_save
+        self._after_save = (None, None)
         self.saving = False
         self.save_button.setEnabled(True)
         if isinstance(exc, RecordInvalid):
@@ -310,11 +329,13 @@ class RecordForm(QWidget):
             self._touched.update(k for k in errors if k)
             self._show_errors(errors, all_fields=True)
             if not any(k is None or k in self.fixed for k in errors):
-                self.show_message("L'enregistrement a été refusé : voyez les champs signalés.", error=True)
+                self.show_message(REFUSED, error=True)
             self._focus_error(errors)
         else:
             self.show_message(f"Enregistrement impossible : {exc}", error=True)
         self.state_changed.emit()
+        if refused is not None:
+            refused()
 
     def _focus_error(self, errors: dict[str | None, str]) -> None:
         for key in self.fields:
@@ -330,6 +351,24 @@ class RecordForm(QWidget):
             self.load(self.record_id)
         else:
             self.new(self._defaults)
+
+    def discard(self) -> None:
+        """Forget the changes now (« Ne pas enregistrer »): the form holds nothing unsaved from here on, and shows
+        the stored record again once read."""
+        if self.saving:
+            return
+        if self.dirty:
+            self.dirty = False
+            self.state_changed.emit()
+        self.cancel()
+
+    def unsaved_text(self) -> str | None:
+        """What would be lost (for the question about unsaved changes), or None."""
+        if not self.dirty:
+            return None
+        if self.record_id is None:
+            return f"la fiche « {self.spec.new_title} » en cours de saisie"
+        return f"les modifications de la fiche « {self.title.text()} »"
 
     def delete(self) -> None:
         """Ask, saying what goes with the record, then delete (Édition > Annuler brings everything back)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from erbm_desk.domain.french import format_hours
+from erbm_desk.domain.french import format_count, format_hours
 from erbm_desk.domain.entities import SPECS, Kind
 from erbm_desk.domain.values import parse_month
 from erbm_desk.services.records.lists import ListQuery, hours_total, record_name, record_values
@@ -98,11 +98,11 @@ class RelatedList(QWidget):
     def _loaded(self) -> None:
         n = len(self.model.ids)
         if self.spec.summed is None:
-            self.footer.setText(f"{n} enregistrement{'s' if n > 1 else ''}")
+            self.footer.setText(self.spec.short_noun.count(n))
             return
         query = self.model.query
         self.ws.read(self, lambda s: hours_total(s, query),
-                     lambda total: self.footer.setText(f"{n} mois · {format_hours(total)} h au total"), latest="total")
+                     lambda total: self.footer.setText(f"{format_count(n, 'mois')} · {format_hours(total)} h au total"), latest="total")
 
     def open(self, record_id: int) -> None:
         if self.spec.edited_under is None:  # a record with a page of its own

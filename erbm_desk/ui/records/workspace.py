@@ -1,5 +1,6 @@
 """What the record pages of one open database share: its gateway (ui/database/gateway.py), the undoable history
-of their writes, the pick lists, and how to talk to the window (status bar, going to a record)."""
+of their writes (and of the hours saved), the pick lists, and how to talk to the window (status bar, going to
+a record, starting a new one)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from erbm_desk.services.database.opening import Database
 from erbm_desk.ui.database.changes import Changes
 from erbm_desk.ui.database.gateway import gateway_for
 from erbm_desk.ui.records.pick_lists import PickLists
-from erbm_desk.ui.records.undo import Records
+from erbm_desk.ui.records.undo import Records, Replayed
 
 
 class Workspace(QObject):
@@ -26,6 +27,7 @@ class Workspace(QObject):
         self.gateway = gateway_for(db)
         self.undo_stack = QUndoStack(self)
         self.records = Records(self.gateway, self.undo_stack, self)
+        self.records.replayed.connect(self._replayed)
         self.picks = PickLists(db, self)
         self.status = status
         self.open_record = open_record
@@ -37,3 +39,9 @@ class Workspace(QObject):
 
     def _changed(self, changes: Changes) -> None:
         self.picks.invalidate(changes)
+
+    def _replayed(self, replayed: Replayed) -> None:
+        """An undo or redo was written: say so, and show the record it brought back (an undone deletion)."""
+        self.status(replayed.message)
+        if replayed.record_id is not None:
+            self.open_record(replayed.entity, replayed.record_id)

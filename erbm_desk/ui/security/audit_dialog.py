@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -26,6 +25,8 @@ from erbm_desk.paths import APP_NAME
 from erbm_desk.services.security import audit_chain, audit_labels, audit_reading, authz
 from erbm_desk.services.database.opening import Database
 from erbm_desk.ui.database.gateway import gateway_for
+from erbm_desk.domain.french import count_agreed, format_count
+from erbm_desk.ui.common.date_fields import DateField
 
 COLUMNS = ("N°", "Date (UTC)", "Utilisateur", "Action", "Type", "Détail")
 LIMIT = 5000
@@ -83,8 +84,10 @@ class AuditDialog(QDialog):
             self.action.addItem(label, key)
         self.actor = QLineEdit(placeholderText="Utilisateur")
         self.search = QLineEdit(placeholderText="Texte cherché (valeur, identifiant)")
-        self.since = QDateEdit(QDate.currentDate().addMonths(-1), calendarPopup=True)
-        self.until = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.since, self.until = DateField(), DateField()
+        today = date.today()
+        self.since.set_value(date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, min(today.day, 28)))
+        self.until.set_value(today)
         for w in (self.entity, self.action, self.actor, QLabel("du"), self.since, QLabel("au"), self.until,
                   self.search):
             filters.addWidget(w)
@@ -113,13 +116,9 @@ class AuditDialog(QDialog):
         self.load()
 
     def current_filter(self) -> audit_reading.AuditFilter:
-        def day(edit: QDateEdit) -> date:
-            d = edit.date()
-            return date(d.year(), d.month(), d.day())
-
         return audit_reading.AuditFilter(entity=self.entity.currentData(), action=self.action.currentData(),
                                  actor=self.actor.text().strip() or None, text=self.search.text().strip() or None,
-                                 since=day(self.since), until=day(self.until), limit=LIMIT)
+                                 since=self.since.value(), until=self.until.value(), limit=LIMIT)
 
     def _failed(self, exc: BaseException) -> None:
         QMessageBox.warning(self, APP_NAME, str(exc))
@@ -131,7 +130,7 @@ class AuditDialog(QDialog):
         def shown(entries) -> None:
             self.model.set_entries(entries)
             more = " (les plus récentes)" if len(entries) >= LIMIT else ""
-            self.status.setText(f"{len(entries)} entrée(s){more}.")
+            self.status.setText(f"{format_count(len(entries), 'entrée')}{more}.")
 
         self.gateway.read(self, lambda s: audit_reading.list_entries(s, flt), shown, self._failed, latest="entries")
 
@@ -152,4 +151,4 @@ class AuditDialog(QDialog):
             return
         flt = self.current_filter()
         self.gateway.write(self, lambda s: audit_reading.export_entries(s, path, flt),
-                           lambda n: self.status.setText(f"{n} entrée(s) exportée(s) dans {path}."), self._failed)
+                           lambda n: self.status.setText(f"{count_agreed(n, 'entrée', 'exporté', True)} dans {path}."), self._failed)

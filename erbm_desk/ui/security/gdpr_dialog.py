@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from erbm_desk.db.models import Beneficiary
-from erbm_desk.domain.french import format_date
+from erbm_desk.domain.french import count_agreed, format_count, format_date
 from erbm_desk.domain.text import fold
 from erbm_desk.paths import APP_NAME
 from erbm_desk.services.security import authz, gdpr
@@ -39,7 +39,7 @@ def _backups_note(reports) -> str:
 
 
 def _confirm_erase(parent, count: int) -> bool:
-    text = (f"Effacer définitivement l'identité de {count} personne(s) ?\n\nNoms et dates de naissance seront "
+    text = (f"Effacer définitivement l'identité de {'la personne choisie' if count == 1 else format_count(count, 'personne')} ?\n\nNoms et dates de naissance seront "
             "supprimés ; contrats et heures restent, anonymes, pour que les indicateurs ne changent pas. "
             "Cette opération ne peut pas être annulée.")
     return QMessageBox.question(parent, APP_NAME, text) == QMessageBox.Yes
@@ -177,7 +177,7 @@ class RetentionDialog(QDialog):
     def _read(self, found) -> None:
         self.years, self.due = found
         self.summary.setText(f"Parcours terminés depuis plus de {self.years} ans (réglage : menu Sécurité → "
-                             f"Comptes et rôles) : {len(self.due)} personne(s).")
+                             f"Comptes et rôles) : {format_count(len(self.due), 'personne')}.")
         for c in self.due:
             item = QListWidgetItem(f"{c.label} — parcours terminé le {format_date(c.path_end)}")
             item.setData(Qt.UserRole, c.beneficiary_id)
@@ -198,6 +198,6 @@ class RetentionDialog(QDialog):
         reason = f"durée de conservation ({self.years} ans)"
         db = self.db
         self.gateway.job(self, lambda _p: gdpr.erase_and_vacuum(db, ids, reason),
-                         lambda r: self.status.setText(f"{len(r)} personne(s) anonymisée(s)." + _backups_note(r)),
+                         lambda r: self.status.setText(f"{count_agreed(len(r), 'personne', 'anonymisé', True)}." + _backups_note(r)),
                          lambda exc: QMessageBox.warning(self, APP_NAME, str(exc)), writes=True,
                          changes=Changes.of("beneficiary", ids))

@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QProgressBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QProgressBar, QWidget
 
 from erbm_desk.paths import APP_NAME
-from erbm_desk.ui.common.dialogs import ask
+from erbm_desk.ui.common.dialogs import tell
+from erbm_desk.ui.common.unsaved import settle_unsaved
 from erbm_desk.ui.common.window_state import add_recent_database, restore_geometry, save_geometry, settings
 from erbm_desk.ui.window.about import show_about
 from erbm_desk.ui.window.block_watch import watch_if_asked
@@ -161,20 +162,24 @@ class MainWindow(QMainWindow):
     def page(self, key: str) -> QWidget:
         return self.stack.page(key)
 
-    def show_page(self, key: str) -> QWidget | None:
+    def show_page(self, key: str, then: Callable[[QWidget], None] | None = None) -> QWidget | None:
+        """Show the page `key` (and run `then(page)`), once the unsaved changes of the page left are saved or
+        dropped: the user is asked first. Returns the page when shown at once, else None."""
         if self.ws is None:  # still opening: the page chosen is the one shown once the database is open
             self._mark(key)
             return None
         current = self.stack.current_key()
         leaving = self.stack.pages.get(current) if current != key else None
-        if leaving is not None and hasattr(leaving, "confirm_discard") and not leaving.confirm_discard(
-                then=lambda: self.show_page(key)):
-            self._mark(current)  # the page with unsaved hours stays
-            return leaving
+        if leaving is not None and hasattr(leaving, "unsaved") and leaving.unsaved():
+            self._mark(current)  # the page with unsaved changes stays until the user has answered
+            settle_unsaved(self, [leaving], lambda: self.show_page(key, then), on_cancel=lambda: self._mark(current))
+            return None
         page = self.stack.show_page(key)
         self._mark(key)
         for action in self.record_actions.values():
             action.setEnabled(is_list_page(page))
+        if then is not None:
+            then(page)
         return page
 
     def _mark(self, key: str) -> None:
@@ -184,22 +189,37 @@ class MainWindow(QMainWindow):
         self.sidebar.blockSignals(False)
 
     def open_record(self, entity: str, record_id: int) -> None:
-        """Go to a record's page and show it (a click through from a related list)."""
-        page = self.show_page(entity)
-        if is_list_page(page):
-            if page.form.dirty:
-                page.form.show_message("Enregistrez (Ctrl+S) ou annulez (Échap) d'abord les modifications en cours.",
-                                       error=True)
-                return
-            page.show_record(record_id)
+        """Go to a record's page and show it (a click through from a related list, an undone deletion)."""
+
+        def shown(page: QWidget) -> None:
+            if is_list_page(page):
+                if page.form.dirty:
+                    page.leave_record(lambda: page.show_record(record_id))
+                else:
+                    page.show_record(record_id)
+
+        self.show_page(entity, shown)
+
+    def new_record(self, entity: str, defaults: dict) -> None:
+        """Go to an entity's page with a new record started from `defaults` (« Nouveau contrat » under a person:
+        the person already chosen)."""
+
+        def shown(page: QWidget) -> None:
+            if is_list_page(page):
+                page.new_record(defaults)
+
+        self.show_page(entity, shown)
 
     def open_cite_dashboard(self, cite_id: int | None) -> None:
         """The dashboard, narrowed to one cité when the dashboard knows how."""
-        dashboard = self.show_page("dashboard")
-        if cite_id is not None and hasattr(dashboard, "set_scope"):
-            from erbm_desk.services.reporting.indicators import Scope
 
-            dashboard.set_scope(Scope("cite", cite_id))
+        def shown(dashboard: QWidget) -> None:
+            if cite_id is not None and hasattr(dashboard, "set_scope"):
+                from erbm_desk.services.reporting.indicators import Scope
+
+                dashboard.set_scope(Scope("cite", cite_id))
+
+        self.show_page("dashboard", shown)
 
     # --- the database --------------------------------------------------------------------------------------
 
@@ -222,9 +242,9 @@ class MainWindow(QMainWindow):
         if gateway_for(db) is not self.gateway:
             self.gateway = gateway_for(db)
             self.gateway.changed.connect(self.data_changed)
-            self.gateway.write_failed.connect(lambda msg: QMessageBox.warning(self, APP_NAME, msg))
+            self.gateway.write_failed.connect(lambda msg: tell(self, APP_NAME, msg, warning=True))
         self.ws = Workspace(db, self.show_status, self.open_record, self)
-        self.ws.records.history_broken.connect(lambda msg: QMessageBox.warning(self, APP_NAME, msg))
+        self.ws.records.history_broken.connect(lambda msg: tell(self, APP_NAME, msg, warning=True))
         self.undo_group.addStack(self.ws.undo_stack)
         self.undo_group.setActiveStack(self.ws.undo_stack)
         if db.path is not None:
@@ -264,23 +284,17 @@ class MainWindow(QMainWindow):
 
     # --- closing -------------------------------------------------------------------------------------------
 
-    def _unsaved(self) -> list[str]:
-        return [p.spec.label for p in self.stack.pages.values() if is_list_page(p) and p.is_dirty()]
-
     def confirm_leave(self, then: Callable[[], None], on_cancel: Callable[[], None] | None = None) -> bool:
-        """Run `then` once unsaved changes are settled, asking the user when there are some. True when `then`
-        ran at once."""
-        hours = self.stack.pages.get("hours")
-        if hours is not None and hasattr(hours, "confirm_discard") and not hours.confirm_discard(then=then):
-            return False  # the hours page asked: it runs `then` after saving, or the user stayed
-        unsaved = self._unsaved()
-        if not unsaved:
-            then()
-            return True
-        ask(self, APP_NAME, "Des modifications ne sont pas enregistrées.", "Continuer sans enregistrer", then,
-            informative="Fiche(s) en cours : " + ", ".join(unsaved) + ".", on_no=on_cancel,
-            icon=QMessageBox.Warning)
-        return False
+        """Run `then` once the unsaved changes of every page are saved or dropped, asking the user when there
+        are some (one question for all). True when `then` ran at once."""
+        holders = [p for p in self.stack.pages.values() if hasattr(p, "unsaved")]
+
+        def show(holder: QWidget) -> None:  # a save refused: the page that says why comes into view
+            key = next(k for k, p in self.stack.pages.items() if p is holder)
+            self.stack.show_page(key)
+            self._mark(key)
+
+        return settle_unsaved(self, holders, then, on_cancel, show)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing:

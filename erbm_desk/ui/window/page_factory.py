@@ -78,4 +78,4 @@ def _hours_page(window) -> QWidget:
     except ImportError:
         return Placeholder("La saisie mensuelle des heures n'est pas disponible dans cette version.\n"
                            "Les heures d'un contrat se saisissent depuis la page Contrats.")
-    return hours_page.HoursPage(window.db, window)
+    return hours_page.HoursPage(window.db, window, history=window.ws.records)
