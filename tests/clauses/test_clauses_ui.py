@@ -40,7 +40,7 @@ def _set_date(qtbot, page, when: date):
     before = page.summary.text()
     edit = page.date_edit
     edit.setFocus()
-    edit.lineEdit().selectAll()
+    edit.selectAll()
     qtbot.keyClick(edit, Qt.Key_Delete)
     for ch in when.strftime("%d/%m/%Y"):
         qtbot.keyClick(edit, ch)

@@ -7,7 +7,7 @@ import pytest
 
 from erbm_desk.domain.parcours import PUBLIC_CODES
 from erbm_desk.services.records.lists import ListQuery, select_ids
-from erbm_desk.services.reporting.person_facts import person_facts
+from erbm_desk.services.parcours.person_facts import person_facts
 
 
 @pytest.mark.parametrize("code", PUBLIC_CODES)

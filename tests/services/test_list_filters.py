@@ -14,7 +14,7 @@ from erbm_desk.db.models import MODELS
 from erbm_desk.domain import rules
 from erbm_desk.domain.entities import ALL_SPECS, SPECS, FilterKind, Match
 from erbm_desk.services.records.lists import ListQuery, select_ids
-from erbm_desk.services.reporting.person_facts import person_facts
+from erbm_desk.services.parcours.person_facts import person_facts
 
 
 def _follow(session, entity: str, obj, steps: tuple[str, ...]):

@@ -18,16 +18,16 @@ from reportlab.platypus import Spacer, Table, TableStyle
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from erbm_desk.db.models import Beneficiary, Contract, HoursEntry, Marche
+from erbm_desk.db.models import Contract, HoursEntry, Marche
 from erbm_desk.domain import rules
 from erbm_desk.domain.clauses import LotLine
-from erbm_desk.domain.enums import DeliveryMethod, Sex
+from erbm_desk.domain.enums import DeliveryMethod
 from erbm_desk.domain.french import format_date, format_decimal, format_hours, format_int, format_money
-from erbm_desk.domain.reporting import under_26_at_start
 from erbm_desk.services.clauses.obligations import ClauseFilter, lot_lines
 from erbm_desk.services.clauses.parameters import clause_defaults
 from erbm_desk.services.clauses.pdf_frame import p, styles, table, write_pdf
 from erbm_desk.services.clauses.relance import DocumentError, DocumentSummary
+from erbm_desk.services.parcours.person_facts import person_facts
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 from erbm_desk.services.security import audit, authz
 
@@ -38,23 +38,21 @@ PUBLICS = (("rsa", "Bénéficiaires du RSA"), ("under_26", "Jeunes de moins de 2
 
 
 def lot_breakdown(session: Session, lot_id: int, as_of: date) -> dict:
-    """Hours, contracts and people of a lot up to `as_of`: by delivery method, and by public (a person counts in
-    every public they belong to; hours of a public are those of its people's contracts on the lot)."""
+    """Hours, contracts and people of a lot up to `as_of`: by delivery method, and by public at the person's entry
+    into the clause (a person counts in every public they belong to; hours of a public are those of its people's
+    contracts on the lot)."""
     rows = session.execute(
-        select(Contract.id, Contract.delivery_method, Contract.start_date, Contract.age_band, Beneficiary.id,
-               Beneficiary.birth_date, Beneficiary.sex, Beneficiary.rsa, Beneficiary.deld, Beneficiary.qpv,
-               Beneficiary.rqth, func.sum(HoursEntry.hours))
-        .join(Beneficiary, Contract.beneficiary_id == Beneficiary.id)
+        select(Contract.id, Contract.delivery_method, Contract.beneficiary_id, func.sum(HoursEntry.hours))
         .join(HoursEntry, HoursEntry.contract_id == Contract.id)
         .where(Contract.lot_id == lot_id, HoursEntry.month <= rules.month_start(as_of))
-        .group_by(Contract.id, Contract.delivery_method, Contract.start_date, Contract.age_band, Beneficiary.id,
-                  Beneficiary.birth_date, Beneficiary.sex, Beneficiary.rsa, Beneficiary.deld, Beneficiary.qpv,
-                  Beneficiary.rqth)
+        .group_by(Contract.id, Contract.delivery_method, Contract.beneficiary_id)
     ).all()
+    # the publics of each person at their entry into the clause: the indicators' rule (domain/parcours.py)
+    facts = person_facts(session, select(Contract.beneficiary_id).where(Contract.lot_id == lot_id))
     methods: dict[DeliveryMethod, dict] = defaultdict(lambda: {"contracts": 0, "people": set(), "hours": ZERO})
     publics: dict[str, dict] = {key: {"people": set(), "hours": ZERO} for key, _ in PUBLICS}
     people, hours = set(), ZERO
-    for (_cid, method, start, band, pid, birth, sex, rsa, deld, qpv, rqth, worked) in rows:
+    for (_cid, method, pid, worked) in rows:
         worked = worked or ZERO
         if not worked:
             continue
@@ -64,12 +62,9 @@ def lot_breakdown(session: Session, lot_id: int, as_of: date) -> dict:
         m["hours"] += worked
         people.add(pid)
         hours += worked
-        facts = {"rsa": rsa, "under_26": under_26_at_start(birth, start, band), "deld": deld, "qpv": qpv,
-                 "rqth": rqth, "women": sex == Sex.FEMALE}
-        for key, yes in facts.items():
-            if yes:
-                publics[key]["people"].add(pid)
-                publics[key]["hours"] += worked
+        for key in facts[pid].publics & publics.keys():
+            publics[key]["people"].add(pid)
+            publics[key]["hours"] += worked
     return {"methods": dict(methods), "publics": publics, "people": len(people), "hours": hours}
 
 

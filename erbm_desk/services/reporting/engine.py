@@ -34,7 +34,7 @@ from erbm_desk.services.clauses.required import with_lot_hours
 from erbm_desk.services.period_filters import contract_active_in, granted_in, hours_in
 from erbm_desk.services.reporting.data_problems import data_problems
 from erbm_desk.services.reporting.exits import add_exits
-from erbm_desk.services.reporting.person_facts import PersonFacts, person_facts
+from erbm_desk.services.parcours.person_facts import PersonFacts, person_facts
 from erbm_desk.services.reporting.scopes import canonical_scope, scope_cites, scope_label, scope_operations
 
 ZERO = Decimal("0.00")

@@ -29,9 +29,9 @@ from erbm_desk.domain.clauses import ClauseStatus
 from erbm_desk.domain.french import format_date, format_hours, format_int
 from erbm_desk.ui.clauses.clauses_models import COMPANY_COLUMNS, LOT_COLUMNS, LinesModel
 from erbm_desk.ui.clauses.document_dialogs import ask_attestation, ask_relance
+from erbm_desk.ui.common.date_fields import DateField
 from erbm_desk.ui.database.changes import Changes
 from erbm_desk.ui.database.gateway import gateway_for
-from erbm_desk.ui.records.fields import DateEdit
 
 # Column widths in average characters, by header (the others: 11).
 WIDTHS = {"Statut": 11, "N°": 3, "Titulaire": 18, "Marché": 15, "Lot": 20, "Cité": 13, "EPCI": 8, "SIRET": 17,
@@ -105,15 +105,15 @@ class ClausesPage(QWidget):
         self.company_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         for status in ClauseStatus:
             self.status_box.addItem(status.label, status.value)
-        self.date_edit = DateEdit()
+        self.date_edit = DateField()
         self.date_edit.setObjectName("as_of")
         self.date_edit.setToolTip("Date de la situation (vide : fin du dernier mois d'heures saisies)")
-        self.date_edit.editingFinished.connect(self._date_changed)
+        self.date_edit.committed.connect(lambda _value: self._date_changed())
         self._date_timer = QTimer(self)  # a date being typed is taken once the typing pauses
         self._date_timer.setSingleShot(True)
         self._date_timer.setInterval(600)
         self._date_timer.timeout.connect(self._date_changed)
-        self.date_edit.dateChanged.connect(lambda _d: self._date_timer.start())
+        self.date_edit.edited.connect(self._date_timer.start)
         filters = QHBoxLayout()
         for label, widget in (("Titulaire", self.company_box), ("Cité", self.cite_box), ("EPCI", self.epci_box),
                               ("Statut", self.status_box), ("Au", self.date_edit)):
@@ -215,6 +215,8 @@ class ClausesPage(QWidget):
 
     def _date_changed(self) -> None:
         self._date_timer.stop()
+        if self.date_edit.problem():  # a date still being typed, or one that does not exist (said under it)
+            return
         chosen = self.date_edit.value()
         if chosen != self.as_of:
             self.chosen_date = chosen
