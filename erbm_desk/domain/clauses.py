@@ -23,6 +23,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from erbm_desk.domain.enums import LabelledEnum
+from erbm_desk.domain.rules import month_end, month_start
 
 ZERO = Decimal("0.00")
 HUNDREDTH = Decimal("0.01")
@@ -233,3 +234,33 @@ class CompanyLine:
     lots: int
     lots_behind: int
     obligation: Obligation
+
+
+@dataclass(frozen=True)
+class MonthLine:
+    """One month of a lot: hours realised in it, cumulated since the first, and expected by its end."""
+
+    month: date
+    realised: Decimal
+    cumulated: Decimal
+    expected: Decimal | None
+
+
+def monthly_progress(line: LotLine, as_of: date) -> list[MonthLine]:
+    """The lot's months up to `as_of`'s, from the first with hours or the first of its works period (whichever
+    is earlier) to the last of its works period or with hours (whichever is later): a month without hours in
+    between shows 0, so a facilitator sees when the company stopped. Each month is expected to have reached
+    hours required × the share of the works period elapsed at its end (or at `as_of` in the month of `as_of`)."""
+    bounds = [m for m in line.by_month] + [month_start(d) for d in (line.start, line.end) if d is not None]
+    if not bounds:
+        return []
+    month, last = min(bounds), min(max(bounds), month_start(as_of))
+    out: list[MonthLine] = []
+    cumulated = ZERO
+    while month <= last:
+        realised = line.by_month.get(month, ZERO)
+        cumulated += realised
+        share = elapsed_share(line.start, line.end, min(month_end(month), as_of))
+        out.append(MonthLine(month, realised, cumulated, hours_expected(line.obligation.required, share)))
+        month = date.fromordinal(month_end(month).toordinal() + 1)
+    return out

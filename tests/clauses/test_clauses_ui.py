@@ -139,6 +139,31 @@ def test_a_new_lot_starts_from_the_base_defaults_and_shows_its_hours_required(qt
     press(qtbot, window, Qt.Key_Escape)
 
 
+def test_the_months_of_the_lot_clicked_realised_cumulated_and_expected(qtbot, qtmodeltester, db, clauses_dataset):
+    window = open_window(qtbot, db, "clauses")
+    page = _page(qtbot, window)
+    _set_date(qtbot, page, AS_OF_RUNNING)
+    assert page.months.rowCount() == 0 and "choisissez un lot" in page.month_title.text()
+    table = page.lot_table
+    row = next(i for i, line in enumerate(page.lots.rows) if line.label == "Gros œuvre")
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=table.visualRect(page.lots.index(row, 4)).center())
+    assert page.month_title.text() == ("Heures mois par mois — Lot 1 — Gros œuvre (2021-MC-001), Bâtiment Gohelle : "
+                                       "441,92 h réalisées au 31/03/2022")
+    months = page.months
+    shown = [tuple(months.data(months.index(r, c)) for c in range(5)) for r in range(months.rowCount())]
+    assert shown[0] == ("07/2021", "0 h", "0 h", "70,75 h", "− 70,75 h")  # the works start, nothing done
+    assert shown[-3:] == [("01/2022", "100,25 h", "100,25 h", "490,67 h", "− 390,42 h"),
+                          ("02/2022", "201,67 h", "301,92 h", "554,57 h", "− 252,65 h"),
+                          ("03/2022", "140 h", "441,92 h", "625,32 h", "− 183,4 h")]
+    assert len(shown) == 9
+    assert months.data(months.index(8, 4), Qt.ForegroundRole).name() == "#b5533c"  # behind: in red
+    qtmodeltester.check(months)
+    # the keyboard moves to the next lot: its months follow
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key_Down)
+    assert page.month_title.text().startswith("Heures mois par mois — " + page.lots.rows[row + 1].title)
+
+
 def _section_center(header, section: int):
     from PySide6.QtCore import QPoint
 

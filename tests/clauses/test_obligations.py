@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from erbm_desk.db.models import Contract, Epci
-from erbm_desk.domain.clauses import ClauseStatus
+from erbm_desk.domain.clauses import ClauseStatus, MonthLine, monthly_progress
 from erbm_desk.domain.reporting import Period
 from erbm_desk.services.clauses.obligations import ClauseFilter, lot_lines, titulaire_lines
 from erbm_desk.services.records.writes import RecordInvalid, delete_record, restore_deleted, save_record
@@ -43,6 +43,25 @@ def test_every_lot_figure_while_the_works_run(db, clauses_dataset):
         D("120"), D("0"), D("29.59"), ClauseStatus.BEHIND, D("29.59"))
     ob = isolation.obligation  # works not started on 31/03/2022
     assert (ob.required, ob.expected, ob.status, ob.shortfall) == (D("300"), D("0"), ClauseStatus.ON_TRACK, D("0"))
+
+
+def test_a_lot_month_by_month_realised_cumulated_and_expected_at_each_months_end(db, clauses_dataset):
+    with db.session() as s:
+        line = _by_title(lot_lines(s, AS_OF_RUNNING))[("2021-MC-001", "1")]
+    months = monthly_progress(line, AS_OF_RUNNING)
+    # works 01/07/2021 → 30/06/2022 (365 days); 833 h required; the months up to 03/2022, empty ones shown
+    assert [m.month for m in months] == [date(2021, m, 1) for m in range(7, 13)] + [date(2022, m, 1)
+                                                                                    for m in (1, 2, 3)]
+    assert months[0] == MonthLine(date(2021, 7, 1), D("0"), D("0"), D("70.75"))  # 833 × 31/365
+    assert months[5] == MonthLine(date(2021, 12, 1), D("0"), D("0"), D("419.92"))  # 833 × 184/365
+    assert months[6:] == [
+        MonthLine(date(2022, 1, 1), D("100.25"), D("100.25"), D("490.67")),  # 833 × 215/365
+        MonthLine(date(2022, 2, 1), D("201.67"), D("301.92"), D("554.57")),  # 833 × 243/365
+        MonthLine(date(2022, 3, 1), D("140.00"), D("441.92"), D("625.32")),  # 833 × 274/365: the lot's figure
+    ]
+    assert months[-1].cumulated == line.obligation.realised and months[-1].expected == line.obligation.expected
+    # in the middle of a month, that month is expected up to the date
+    assert monthly_progress(line, date(2022, 3, 15))[-1].expected == D("588.81")  # 833 × 258/365
 
 
 def test_a_finished_lot_shows_its_shortfall_and_penalty(db, clauses_dataset):

@@ -1,6 +1,7 @@
 """« Suivi des clauses »: where every lot's insertion clause stands (and every titulaire company's), sortable,
-filtered by titulaire, cité, EPCI and status, with the hours missing to date; from it, the reminder letter to a
-company behind and the attestation of a finished lot.
+filtered by titulaire, cité, EPCI and status, with the hours missing to date, and the selected lot's hours
+month by month (realised, cumulated, expected); from it, the reminder letter to a company behind and the
+attestation of a finished lot.
 
 The figures are read by the database gateway (services/clauses/obligations.py, as `erbm-desk clauses`), at the
 date of the data unless the user picks another; the page refreshes after a write that concerns them.
@@ -19,16 +20,18 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSplitter,
     QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from erbm_desk.domain.clauses import ClauseStatus
+from erbm_desk.domain.clauses import ClauseDefaults, ClauseStatus, monthly_progress
 from erbm_desk.domain.french import format_date, format_hours, format_int
 from erbm_desk.ui.clauses.clauses_models import COMPANY_COLUMNS, LOT_COLUMNS, LinesModel
 from erbm_desk.ui.clauses.document_dialogs import ask_attestation, ask_relance
+from erbm_desk.ui.clauses.months_model import MonthsModel
 from erbm_desk.ui.database.changes import Changes
 from erbm_desk.ui.database.gateway import gateway_for
 from erbm_desk.ui.records.fields import DateEdit
@@ -41,7 +44,7 @@ WATCHED = ("lot", "marche", "contract", "hours_entry", "company", "operation", "
 
 
 def _compute(s, flt_values: dict, as_of: date | None):
-    """Worker side: (as_of, lot lines, company lines, filter choices)."""
+    """Worker side: (as_of, lot lines, company lines, filter choices, tolerance of the status)."""
     from erbm_desk.services.clauses.obligations import ClauseFilter, company_lines, follow_up_choices, lot_lines
     from erbm_desk.services.clauses.parameters import clause_defaults
     from erbm_desk.services.reporting.dashboard_data import as_of_date
@@ -49,7 +52,8 @@ def _compute(s, flt_values: dict, as_of: date | None):
 
     as_of = as_of or as_of_date(s, Period())
     lots = lot_lines(s, as_of, ClauseFilter(**flt_values))
-    return as_of, lots, company_lines(lots, clause_defaults(s).tolerance), follow_up_choices(s)
+    tolerance = clause_defaults(s).tolerance
+    return as_of, lots, company_lines(lots, tolerance), follow_up_choices(s), tolerance
 
 
 class LinesTable(QTableView):
@@ -85,6 +89,7 @@ class ClausesPage(QWidget):
         self.gateway = gateway_for(self.db)
         self.as_of: date | None = None  # shown; None until the first figures arrive
         self.chosen_date: date | None = None  # asked by the user (None: the date of the data)
+        self.tolerance = ClauseDefaults().tolerance  # the base's, once read
         self.setObjectName("page_clauses")
         title = QLabel("Suivi des clauses d'insertion")
         title.setStyleSheet("font-size: 16pt; font-weight: 600;")
@@ -152,10 +157,37 @@ class ClausesPage(QWidget):
             table.selectionModel().currentRowChanged.connect(lambda *_a: self._update_actions())
         self.tabs.currentChanged.connect(lambda _i: self._update_actions())
 
+        self.months = MonthsModel(self)
+        self._months_of: tuple | None = None  # (lot id, date, obligation) the months shown are of
+        self.month_table = QTableView()
+        self.month_table.setObjectName("clauses_months")
+        self.month_table.setModel(self.months)
+        self.month_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.month_table.setAlternatingRowColors(True)
+        self.month_table.verticalHeader().setVisible(False)
+        self.month_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        digit = self.fontMetrics().horizontalAdvance("0")
+        for column, width in enumerate((8, 11, 11, 20, 12)):
+            self.month_table.setColumnWidth(column, width * digit + 12)
+        self.month_title = QLabel()
+        self.month_title.setObjectName("clauses_month_title")
+        self.month_title.setWordWrap(True)
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 4, 0, 0)
+        detail_layout.addWidget(self.month_title)
+        detail_layout.addWidget(self.month_table, 1)
+        splitter = QSplitter(Qt.Vertical)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(splitter, 1)
         layout.addLayout(actions)
         self._update_actions()
         self.refresh()
@@ -179,7 +211,7 @@ class ClausesPage(QWidget):
         self.summary.setText(f"Calcul impossible : {exc}")
 
     def _loaded(self, result) -> None:
-        as_of, lots, companies, choices = result
+        as_of, lots, companies, choices, self.tolerance = result
         self.as_of = as_of
         self.date_edit.blockSignals(True)
         self.date_edit.set_value(as_of)
@@ -244,6 +276,7 @@ class ClausesPage(QWidget):
 
     def _update_actions(self) -> None:
         lot, company = self._selected()
+        self._show_months(self.lot_table.current_row())
         self.open_button.setEnabled(lot is not None)
         self.attestation_button.setEnabled(lot is not None and lot.obligation.finished)
         self.relance_button.setEnabled(company is not None)
@@ -251,6 +284,20 @@ class ClausesPage(QWidget):
             self.attestation_button.setToolTip("Le lot n'est pas terminé : l'attestation se fait à la fin du lot")
         else:
             self.attestation_button.setToolTip("Attestation de bonne exécution de la clause d'un lot terminé")
+
+    def _show_months(self, lot) -> None:
+        """The selected lot's hours month by month (its figures are already in its line: nothing to read)."""
+        if lot is None or self.as_of is None:
+            self.months.set_months([], self.tolerance)
+            self.month_title.setText("Heures mois par mois : choisissez un lot dans la liste.")
+            return
+        if self.months.months and self._months_of == (lot.id, self.as_of, lot.obligation):
+            return
+        self._months_of = (lot.id, self.as_of, lot.obligation)
+        self.months.set_months(monthly_progress(lot, self.as_of), self.tolerance)
+        self.month_title.setText(f"Heures mois par mois — {lot.title} ({lot.marche}), {lot.company} : "
+                                 f"{format_hours(lot.obligation.realised)} h réalisées au {format_date(self.as_of)}")
+        self.month_table.scrollToBottom()
 
     def open_lot(self) -> None:
         lot, _ = self._selected()
