@@ -164,6 +164,51 @@ def test_the_months_of_the_lot_clicked_realised_cumulated_and_expected(qtbot, qt
     assert page.month_title.text().startswith("Heures mois par mois — " + page.lots.rows[row + 1].title)
 
 
+def test_the_base_defaults_and_tolerance_changed_from_the_page(qtbot, db, clauses_dataset):
+    from erbm_desk.services.clauses.parameters import clause_defaults
+    from erbm_desk.ui.clauses.settings_dialog import ClauseSettingsDialog
+
+    window = open_window(qtbot, db, "clauses")
+    page = _page(qtbot, window)
+    _set_date(qtbot, page, AS_OF_RUNNING)
+    assert page.summary.text().startswith("au 31/03/2022 — 3 lots, 2 en retard")
+    qtbot.mouseClick(page.settings_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(ClauseSettingsDialog)), timeout=TIMEOUT)
+    dialog = next(d for d in window.findChildren(ClauseSettingsDialog) if d.isVisible())
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=TIMEOUT)
+    assert [dialog.edits[k].text() for k in ("labour_share", "insertion_rate", "hourly_cost", "tolerance")] == [
+        "50", "5", "30", "10"]
+
+    def type_in(name: str, text: str) -> None:
+        edit = dialog.edits[name]
+        edit.setFocus()
+        edit.selectAll()
+        qtbot.keyClicks(edit, text)
+
+    # a tolerance beyond 100 % is refused, said in the dialog, and nothing is stored
+    type_in("tolerance", "150")
+    type_in("hourly_cost", "24")
+    qtbot.mouseClick(dialog.save_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.error.text() == "Tolérance : entre 0 et 100.", timeout=TIMEOUT)
+    assert dialog.isVisible()
+    with db.session() as s:
+        assert clause_defaults(s).hourly_cost == D("30")
+    # 30 %: the « Gros œuvre » lot's 441,92 h are within 625,32 h − 30 %; the « Isolation » lot, left to the
+    # defaults, now requires 360 000 € × 50 % × 5 % ÷ 24 € = 375 h
+    type_in("tolerance", "30")
+    qtbot.keyClick(dialog.edits["tolerance"], Qt.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: page.summary.text().startswith("au 31/03/2022 — 3 lots, 1 en retard"), timeout=TIMEOUT)
+    assert _shown(page)[:2] == [
+        ("En retard", "ETTI du Bassin", "Lot 2 — Menuiseries extérieures", "120 h", "0 h", "29,59 h", "29,59 h"),
+        ("Dans les temps", "Bâtiment Gohelle", "Lot 1 — Gros œuvre", "833 h", "441,92 h", "625,32 h", "183,4 h"),
+    ]
+    assert _shown(page)[2][2:4] == ("Lot 1 — Isolation", "375 h")
+    with db.session() as s:
+        defaults = clause_defaults(s)
+    assert (defaults.hourly_cost, defaults.tolerance, defaults.labour_share) == (D("24"), D("30"), D("50"))
+
+
 def _section_center(header, section: int):
     from PySide6.QtCore import QPoint
 

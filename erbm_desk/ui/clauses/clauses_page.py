@@ -32,6 +32,7 @@ from erbm_desk.domain.french import format_date, format_hours, format_int
 from erbm_desk.ui.clauses.clauses_models import COMPANY_COLUMNS, LOT_COLUMNS, LinesModel
 from erbm_desk.ui.clauses.document_dialogs import ask_attestation, ask_relance
 from erbm_desk.ui.clauses.months_model import MonthsModel
+from erbm_desk.ui.clauses.settings_dialog import ask_clause_settings
 from erbm_desk.ui.database.changes import Changes
 from erbm_desk.ui.database.gateway import gateway_for
 from erbm_desk.ui.records.fields import DateEdit
@@ -143,6 +144,10 @@ class ClausesPage(QWidget):
         self.attestation_button = QPushButton("Attestation…")
         self.attestation_button.setToolTip("Attestation de bonne exécution de la clause d'un lot terminé")
         self.open_button = QPushButton("Ouvrir le lot")
+        self.settings_button = QPushButton("Réglages des clauses…")
+        self.settings_button.setToolTip("Paramètres par défaut des lots (part de main-d'œuvre, taux d'insertion, "
+                                        "coût horaire) et tolérance du statut")
+        self.settings_button.clicked.connect(lambda: ask_clause_settings(self.window_, self.db))
         self.relance_button.clicked.connect(self.relance)
         self.attestation_button.clicked.connect(self.attestation)
         self.open_button.clicked.connect(self.open_lot)
@@ -150,6 +155,7 @@ class ClausesPage(QWidget):
         self.message.setObjectName("clauses_message")
         self.message.setWordWrap(True)
         actions = QHBoxLayout()
+        actions.addWidget(self.settings_button)
         actions.addWidget(self.message, 1)
         for button in (self.open_button, self.attestation_button, self.relance_button):
             actions.addWidget(button)

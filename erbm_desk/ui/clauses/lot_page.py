@@ -51,12 +51,20 @@ class LotPage(ListPage):
         self.form.shown.connect(self._show_standing)
         self.form.state_changed.connect(lambda: self.standing.setVisible(self.form.record_id is not None))
 
+        self._read_defaults()
+
+    def _read_defaults(self) -> None:
         def read_defaults(s):
             from erbm_desk.services.clauses.parameters import clause_defaults
 
             return clause_defaults(s)
 
-        ws.read(self, read_defaults, self._defaults_read)
+        self.ws.read(self, read_defaults, self._defaults_read, latest="defaults")
+
+    def refresh(self) -> None:
+        """Also the base's defaults, which « Réglages des clauses… » may have changed."""
+        super().refresh()
+        self._read_defaults()
 
     def _defaults_read(self, defaults: ClauseDefaults) -> None:
         self.defaults = defaults
