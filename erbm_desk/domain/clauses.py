@@ -251,16 +251,27 @@ def monthly_progress(line: LotLine, as_of: date) -> list[MonthLine]:
     is earlier) to the last of its works period or with hours (whichever is later): a month without hours in
     between shows 0, so a facilitator sees when the company stopped. Each month is expected to have reached
     hours required × the share of the works period elapsed at its end (or at `as_of` in the month of `as_of`)."""
-    bounds = [m for m in line.by_month] + [month_start(d) for d in (line.start, line.end) if d is not None]
+    return months_of([line], as_of)
+
+
+def months_of(lines: list[LotLine], as_of: date) -> list[MonthLine]:
+    """Several lots' months added up (a titulaire company's): every month from the earliest of the lots' to the
+    latest (as `monthly_progress` bounds each lot), each lot counting its hours in that month, its cumulated hours
+    and its expectation at the month's end (0 before its works, its hours required after them)."""
+    bounds = [m for line in lines for m in line.by_month]
+    bounds += [month_start(d) for line in lines for d in (line.start, line.end) if d is not None]
     if not bounds:
         return []
     month, last = min(bounds), min(max(bounds), month_start(as_of))
     out: list[MonthLine] = []
     cumulated = ZERO
     while month <= last:
-        realised = line.by_month.get(month, ZERO)
+        realised = sum((line.by_month.get(month, ZERO) for line in lines), ZERO)
         cumulated += realised
-        share = elapsed_share(line.start, line.end, min(month_end(month), as_of))
-        out.append(MonthLine(month, realised, cumulated, hours_expected(line.obligation.required, share)))
+        moment = min(month_end(month), as_of)
+        expectations = [hours_expected(line.obligation.required, elapsed_share(line.start, line.end, moment))
+                        for line in lines]
+        known = [e for e in expectations if e is not None]
+        out.append(MonthLine(month, realised, cumulated, sum(known, ZERO) if known else None))
         month = date.fromordinal(month_end(month).toordinal() + 1)
     return out

@@ -162,6 +162,18 @@ def test_the_months_of_the_lot_clicked_realised_cumulated_and_expected(qtbot, qt
     table.setFocus()
     qtbot.keyClick(table, Qt.Key_Down)
     assert page.month_title.text().startswith("Heures mois par mois — " + page.lots.rows[row + 1].title)
+    # on the titulaires' tab, a company's lots added up
+    bar = page.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.LeftButton, pos=bar.tabRect(1).center())
+    companies = page.company_table
+    gohelle = next(i for i, c in enumerate(page.companies.rows) if c.name == "Bâtiment Gohelle")
+    qtbot.mouseClick(companies.viewport(), Qt.LeftButton,
+                     pos=companies.visualRect(page.companies.index(gohelle, 1)).center())
+    assert page.month_title.text() == ("Heures mois par mois — Bâtiment Gohelle, 2 lots : 441,92 h réalisées au "
+                                       "31/03/2022")
+    last = months.rowCount() - 1
+    assert tuple(months.data(months.index(last, c)) for c in range(5)) == (
+        "03/2022", "140 h", "441,92 h", "625,32 h", "− 183,4 h")  # « Isolation » not begun: nothing expected
 
 
 def test_the_base_defaults_and_tolerance_changed_from_the_page(qtbot, db, clauses_dataset):

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from erbm_desk.db.models import Contract, Epci
-from erbm_desk.domain.clauses import ClauseStatus, MonthLine, monthly_progress
+from erbm_desk.domain.clauses import ClauseStatus, MonthLine, monthly_progress, months_of
 from erbm_desk.domain.reporting import Period
 from erbm_desk.services.clauses.obligations import ClauseFilter, lot_lines, titulaire_lines
 from erbm_desk.services.records.writes import RecordInvalid, delete_record, restore_deleted, save_record
@@ -62,6 +62,24 @@ def test_a_lot_month_by_month_realised_cumulated_and_expected_at_each_months_end
     assert months[-1].cumulated == line.obligation.realised and months[-1].expected == line.obligation.expected
     # in the middle of a month, that month is expected up to the date
     assert monthly_progress(line, date(2022, 3, 15))[-1].expected == D("588.81")  # 833 × 258/365
+
+
+def test_a_titulaires_months_add_up_its_lots(db, clauses_dataset):
+    ids = clauses_dataset
+    with db.session() as s:
+        lines = lot_lines(s, AS_OF_AHEAD, ClauseFilter(company_id=ids["co_a"]))  # « Gros œuvre » and « Isolation »
+    months = months_of(lines, AS_OF_AHEAD)
+    # from the first lot's first month (07/2021) to the last month of the situation (12/2023), none left out
+    assert (months[0].month, months[-1].month, len(months)) == (date(2021, 7, 1), date(2023, 12, 1), 30)
+    by_month = {m.month: m for m in months}
+    # between the two lots: « Gros œuvre » over (833 h expected), « Isolation » not begun (0 h)
+    assert by_month[date(2022, 9, 1)] == MonthLine(date(2022, 9, 1), D("0"), D("441.92"), D("833"))
+    # 03/2023: 150 h on « Isolation »; expected 833 + 300 × 90/731 = 833 + 36,94
+    assert by_month[date(2023, 3, 1)] == MonthLine(date(2023, 3, 1), D("150"), D("591.92"), D("869.94"))
+    # the last month gives the company's figures: 741,92 h realised, 833 + 149,79 h expected
+    assert months[-1] == MonthLine(date(2023, 12, 1), D("0"), D("741.92"), D("982.79"))
+    assert months[-1].cumulated == sum(line.obligation.realised for line in lines)
+    assert months_of(lines[:1], AS_OF_AHEAD) == monthly_progress(lines[0], AS_OF_AHEAD)
 
 
 def test_a_finished_lot_shows_its_shortfall_and_penalty(db, clauses_dataset):

@@ -1,7 +1,7 @@
 """« Suivi des clauses »: where every lot's insertion clause stands (and every titulaire company's), sortable,
-filtered by titulaire, cité, EPCI and status, with the hours missing to date, and the selected lot's hours
-month by month (realised, cumulated, expected); from it, the reminder letter to a company behind and the
-attestation of a finished lot.
+filtered by titulaire, cité, EPCI and status, with the hours missing to date, and the selected lot's (or
+titulaire's) hours month by month (realised, cumulated, expected); from it, the reminder letter to a company
+behind and the attestation of a finished lot.
 
 The figures are read by the database gateway (services/clauses/obligations.py, as `erbm-desk clauses`), at the
 date of the data unless the user picks another; the page refreshes after a write that concerns them.
@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from erbm_desk.domain.clauses import ClauseDefaults, ClauseStatus, monthly_progress
-from erbm_desk.domain.french import format_date, format_hours, format_int
+from erbm_desk.domain.clauses import ClauseDefaults, ClauseStatus, months_of
+from erbm_desk.domain.french import format_count, format_date, format_hours, format_int
 from erbm_desk.ui.clauses.clauses_models import COMPANY_COLUMNS, LOT_COLUMNS, LinesModel
 from erbm_desk.ui.clauses.document_dialogs import ask_attestation, ask_relance
 from erbm_desk.ui.clauses.months_model import MonthsModel
@@ -164,7 +164,7 @@ class ClausesPage(QWidget):
         self.tabs.currentChanged.connect(lambda _i: self._update_actions())
 
         self.months = MonthsModel(self)
-        self._months_of: tuple | None = None  # (lot id, date, obligation) the months shown are of
+        self._months_of: tuple | None = None  # (lot ids, date, obligations) the months shown are of
         self.month_table = QTableView()
         self.month_table.setObjectName("clauses_months")
         self.month_table.setModel(self.months)
@@ -282,7 +282,7 @@ class ClausesPage(QWidget):
 
     def _update_actions(self) -> None:
         lot, company = self._selected()
-        self._show_months(self.lot_table.current_row())
+        self._show_months()
         self.open_button.setEnabled(lot is not None)
         self.attestation_button.setEnabled(lot is not None and lot.obligation.finished)
         self.relance_button.setEnabled(company is not None)
@@ -291,18 +291,29 @@ class ClausesPage(QWidget):
         else:
             self.attestation_button.setToolTip("Attestation de bonne exécution de la clause d'un lot terminé")
 
-    def _show_months(self, lot) -> None:
-        """The selected lot's hours month by month (its figures are already in its line: nothing to read)."""
-        if lot is None or self.as_of is None:
+    def _show_months(self) -> None:
+        """The selected lot's hours month by month, or on the titulaires' tab the selected company's (its lots
+        shown in the list, added up); the figures are already in the lines: nothing to read."""
+        company = self.company_table.current_row() if self.tabs.currentWidget() is self.company_table else None
+        lot = None if company is not None else self.lot_table.current_row()
+        lines = ([line for line in self.lots.rows if line.company_id == company.id] if company is not None
+                 else [lot] if lot is not None else [])
+        if not lines or self.as_of is None:
+            self._months_of = None
             self.months.set_months([], self.tolerance)
-            self.month_title.setText("Heures mois par mois : choisissez un lot dans la liste.")
+            self.month_title.setText("Heures mois par mois : choisissez un lot (ou, dans l'onglet des titulaires, "
+                                     "une entreprise) dans la liste.")
             return
-        if self.months.months and self._months_of == (lot.id, self.as_of, lot.obligation):
+        key = (tuple(line.id for line in lines), self.as_of, tuple(line.obligation for line in lines))
+        if key == self._months_of:
             return
-        self._months_of = (lot.id, self.as_of, lot.obligation)
-        self.months.set_months(monthly_progress(lot, self.as_of), self.tolerance)
-        self.month_title.setText(f"Heures mois par mois — {lot.title} ({lot.marche}), {lot.company} : "
-                                 f"{format_hours(lot.obligation.realised)} h réalisées au {format_date(self.as_of)}")
+        self._months_of = key
+        self.months.set_months(months_of(lines, self.as_of), self.tolerance)
+        realised = sum((line.obligation.realised for line in lines), 0)
+        what = (f"{company.name}, {format_count(len(lines), 'lot')}" if company is not None
+                else f"{lot.title} ({lot.marche}), {lot.company}")
+        self.month_title.setText(f"Heures mois par mois — {what} : {format_hours(realised)} h réalisées au "
+                                 f"{format_date(self.as_of)}")
         self.month_table.scrollToBottom()
 
     def open_lot(self) -> None:
