@@ -171,6 +171,11 @@ def test_the_months_of_the_lot_clicked_realised_cumulated_and_expected(qtbot, qt
                      pos=companies.visualRect(page.companies.index(gohelle, 1)).center())
     assert page.month_title.text() == ("Heures mois par mois — Bâtiment Gohelle, 2 lots : 441,92 h réalisées au "
                                        "31/03/2022")
+    # a company's sums (tens of thousands of hours, as on the demo) show whole, not cut with « … »
+    headers = [column[0] for column in page.companies.columns]
+    for header in ("Exigées", "Réalisées", "Attendues", "Manque"):
+        assert companies.fontMetrics().horizontalAdvance("17\u00a0310,39 h") + 8 <= companies.columnWidth(
+            headers.index(header)), header
     last = months.rowCount() - 1
     assert tuple(months.data(months.index(last, c)) for c in range(5)) == (
         "03/2022", "140 h", "441,92 h", "625,32 h", "− 183,4 h")  # « Isolation » not begun: nothing expected

@@ -143,7 +143,8 @@ def _letter(company, lots: list[LotLine], as_of: date, signatory: str, today: da
           "une ETTI, une association intermédiaire ou un GEIQ, sous-traitance ou co-traitance avec une structure "
           "d'insertion (SIAE). Nous pouvons vous proposer des candidatures.", st["body"]),
         p("Merci de nous retourner chaque mois le relevé des heures réalisées : celui de vos contrats en cours est "
-          "joint à ce courrier (page suivante ; il existe aussi au format Excel, à compléter et à renvoyer tel quel). Les heures faites par vos "
+          "joint à ce courrier (page suivante ; il existe aussi au format Excel, à compléter et à renvoyer tel "
+          "quel). Les heures faites par vos "
           "sous-traitants ou par les structures qui vous mettent du personnel à disposition sont déclarées par "
           "celles-ci.", st["body"]),
     ]

@@ -41,6 +41,9 @@ from erbm_desk.ui.records.fields import DateEdit
 WIDTHS = {"Statut": 11, "N°": 3, "Titulaire": 18, "Marché": 15, "Lot": 20, "Cité": 13, "EPCI": 8, "SIRET": 17,
           "Type": 24, "Lots": 4, "Lots en retard": 8, "Exigées": 7, "Réalisées": 8, "Taux": 6, "Attendues": 8,
           "Manque": 8, "Fin": 12, "Pénalité": 10}
+# A company's sums run to tens of thousands of hours; its table has the room for them.
+COMPANY_WIDTHS = {**WIDTHS, "Titulaire": 24, "Lots en retard": 13, "Exigées": 9, "Réalisées": 9, "Attendues": 11,
+                  "Manque": 10}
 WATCHED = ("lot", "marche", "contract", "hours_entry", "company", "operation", "cite")
 
 
@@ -58,7 +61,7 @@ def _compute(s, flt_values: dict, as_of: date | None):
 
 
 class LinesTable(QTableView):
-    def __init__(self, model: LinesModel, name: str, parent: QWidget | None = None):
+    def __init__(self, model: LinesModel, name: str, widths: dict[str, int] = WIDTHS, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName(name)
         self.setModel(model)
@@ -75,7 +78,7 @@ class LinesTable(QTableView):
         self.horizontalHeader().setHighlightSections(False)
         char, digit = self.fontMetrics().averageCharWidth(), self.fontMetrics().horizontalAdvance("0")
         for i, column in enumerate(model.columns):
-            self.setColumnWidth(i, WIDTHS.get(column[0], 11) * (digit if column[3] else char) + 12)
+            self.setColumnWidth(i, widths.get(column[0], 11) * (digit if column[3] else char) + 12)
 
     def current_row(self):
         index = self.currentIndex()
@@ -130,7 +133,7 @@ class ClausesPage(QWidget):
         self.lots = LinesModel(LOT_COLUMNS, self)
         self.companies = LinesModel(COMPANY_COLUMNS, self)
         self.lot_table = LinesTable(self.lots, "clauses_lots")
-        self.company_table = LinesTable(self.companies, "clauses_companies")
+        self.company_table = LinesTable(self.companies, "clauses_companies", COMPANY_WIDTHS)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.lot_table, "Lots")
         self.tabs.addTab(self.company_table, "Entreprises titulaires")
