@@ -226,6 +226,25 @@ def test_the_base_defaults_and_tolerance_changed_from_the_page(qtbot, db, clause
     assert (defaults.hourly_cost, defaults.tolerance, defaults.labour_share) == (D("24"), D("30"), D("50"))
 
 
+def test_a_facilitator_reads_the_clause_settings_but_cannot_change_them(qtbot, db, clauses_dataset):
+    from erbm_desk.services.security.authz import Role
+    from erbm_desk.ui.clauses.settings_dialog import ClauseSettingsDialog
+    from tests.security.helpers import make_accounts, sign_in_as
+
+    make_accounts(db)
+    sign_in_as(db, Role.FACILITATOR)
+    window = open_window(qtbot, db, "clauses")
+    page = _page(qtbot, window)
+    qtbot.mouseClick(page.settings_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(ClauseSettingsDialog)), timeout=TIMEOUT)
+    dialog = next(d for d in window.findChildren(ClauseSettingsDialog) if d.isVisible())
+    qtbot.waitUntil(lambda: dialog.edits["tolerance"].text() == "10", timeout=TIMEOUT)
+    assert not dialog.save_button.isEnabled() and not dialog.edits["tolerance"].isEnabled()
+    assert dialog.error.text() == "Votre rôle permet de consulter ces réglages, pas de les modifier."
+    qtbot.keyClick(dialog, Qt.Key_Escape)
+    assert not dialog.isVisible()
+
+
 def _section_center(header, section: int):
     from PySide6.QtCore import QPoint
 
