@@ -171,6 +171,12 @@ def test_cli_clauses_json_and_text(db, clauses_dataset, capsys):
     assert [(lot["marche"], lot["lot"], lot["required"], lot["realised"], lot["expected"], lot["shortfall"])
             for lot in out["lots"]] == [("2021-MC-001", "1", 833, 441.92, 625.32, 183.4),
                                         ("2021-MC-001", "2", 120, 0, 29.59, 29.59)]
+    gros_oeuvre = out["lots"][0]
+    assert gros_oeuvre["months"][0] == {"month": "2021-07", "realised": 0, "cumulated": 0, "expected": 70.75}
+    assert gros_oeuvre["months"][-1] == {"month": "2022-03", "realised": 140, "cumulated": 441.92,
+                                         "expected": 625.32}
+    gohelle = next(c for c in out["titulaires"] if c["titulaire"] == "Bâtiment Gohelle")
+    assert gohelle["months"] == gros_oeuvre["months"]  # its one lot behind (the status filter keeps only those)
     assert main(["--db", base, "clauses", "--par-entreprise", "--au", "31/03/2022", "--cite", "Cité Test A"]) == 0
     text = capsys.readouterr().out
     assert "Suivi des clauses d'insertion au 31/03/2022 — 2 titulaire(s)" in text
