@@ -69,16 +69,24 @@ class ClauseTerms:
         )
 
 
+def exact_hours(terms: ClauseTerms, defaults: ClauseDefaults = ClauseDefaults()) -> Decimal | None:
+    """The formula's hours before rounding; None when the marché states the hours or the formula cannot run (no
+    amount, or an hourly cost of zero)."""
+    t = terms.effective(defaults)
+    if terms.hours_stated is not None or t.amount is None or not t.hourly_cost:
+        return None
+    return Decimal(t.amount) * Decimal(t.labour_share) / HUNDRED * Decimal(t.insertion_rate) / HUNDRED \
+        / Decimal(t.hourly_cost)
+
+
 def hours_required(terms: ClauseTerms, defaults: ClauseDefaults = ClauseDefaults()) -> Decimal | None:
     """The hours a lot owes: the stated figure, else the formula rounded to the whole hour (half up); None when
     neither can be had (no amount, or an hourly cost of zero)."""
     if terms.hours_stated is not None:
         return terms.hours_stated.quantize(HUNDREDTH)
-    t = terms.effective(defaults)
-    if t.amount is None or not t.hourly_cost:
+    exact = exact_hours(terms, defaults)
+    if exact is None:
         return None
-    exact = Decimal(t.amount) * Decimal(t.labour_share) / HUNDRED * Decimal(t.insertion_rate) / HUNDRED \
-        / Decimal(t.hourly_cost)
     return exact.quantize(Decimal(1), ROUND_HALF_UP).quantize(HUNDREDTH)
 
 

@@ -127,6 +127,9 @@ def test_a_new_lot_starts_from_the_base_defaults_and_shows_its_hours_required(qt
     lot_id = save(qtbot, window, page)
     qtbot.waitUntil(lambda: page.standing.text().startswith("Heures exigées : 833 h"), timeout=TIMEOUT)
     assert "réalisées : 0 h (0,0 %)" in page.standing.text()
+    # the formula with its figures and its rounding, the blank-free parameters being the base's defaults
+    assert page.standing.text().replace("\u00a0", " ").startswith(
+        "Heures exigées : 833 h (1 000 000,00 € × 50 % × 5 % ÷ 30,00 € = 833,33 h, arrondi à l'heure)")
     with db.session() as s:
         [line] = lot_lines(s, date(2024, 1, 1), ClauseFilter(lot_ids=(lot_id,)))
     assert line.obligation.required == D("833") and line.company == "ETTI du Bassin"
