@@ -23,6 +23,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from erbm_desk.domain.enums import LabelledEnum
+from erbm_desk.domain.rules import month_end, month_start
 
 ZERO = Decimal("0.00")
 HUNDREDTH = Decimal("0.01")
@@ -68,16 +69,24 @@ class ClauseTerms:
         )
 
 
+def exact_hours(terms: ClauseTerms, defaults: ClauseDefaults = ClauseDefaults()) -> Decimal | None:
+    """The formula's hours before rounding; None when the marché states the hours or the formula cannot run (no
+    amount, or an hourly cost of zero)."""
+    t = terms.effective(defaults)
+    if terms.hours_stated is not None or t.amount is None or not t.hourly_cost:
+        return None
+    return Decimal(t.amount) * Decimal(t.labour_share) / HUNDRED * Decimal(t.insertion_rate) / HUNDRED \
+        / Decimal(t.hourly_cost)
+
+
 def hours_required(terms: ClauseTerms, defaults: ClauseDefaults = ClauseDefaults()) -> Decimal | None:
     """The hours a lot owes: the stated figure, else the formula rounded to the whole hour (half up); None when
     neither can be had (no amount, or an hourly cost of zero)."""
     if terms.hours_stated is not None:
         return terms.hours_stated.quantize(HUNDREDTH)
-    t = terms.effective(defaults)
-    if t.amount is None or not t.hourly_cost:
+    exact = exact_hours(terms, defaults)
+    if exact is None:
         return None
-    exact = Decimal(t.amount) * Decimal(t.labour_share) / HUNDRED * Decimal(t.insertion_rate) / HUNDRED \
-        / Decimal(t.hourly_cost)
     return exact.quantize(Decimal(1), ROUND_HALF_UP).quantize(HUNDREDTH)
 
 
@@ -233,3 +242,44 @@ class CompanyLine:
     lots: int
     lots_behind: int
     obligation: Obligation
+
+
+@dataclass(frozen=True)
+class MonthLine:
+    """One month of a lot: hours realised in it, cumulated since the first, and expected by its end."""
+
+    month: date
+    realised: Decimal
+    cumulated: Decimal
+    expected: Decimal | None
+
+
+def monthly_progress(line: LotLine, as_of: date) -> list[MonthLine]:
+    """The lot's months up to `as_of`'s, from the first with hours or the first of its works period (whichever
+    is earlier) to the last of its works period or with hours (whichever is later): a month without hours in
+    between shows 0, so a facilitator sees when the company stopped. Each month is expected to have reached
+    hours required × the share of the works period elapsed at its end (or at `as_of` in the month of `as_of`)."""
+    return months_of([line], as_of)
+
+
+def months_of(lines: list[LotLine], as_of: date) -> list[MonthLine]:
+    """Several lots' months added up (a titulaire company's): every month from the earliest of the lots' to the
+    latest (as `monthly_progress` bounds each lot), each lot counting its hours in that month, its cumulated hours
+    and its expectation at the month's end (0 before its works, its hours required after them)."""
+    bounds = [m for line in lines for m in line.by_month]
+    bounds += [month_start(d) for line in lines for d in (line.start, line.end) if d is not None]
+    if not bounds:
+        return []
+    month, last = min(bounds), min(max(bounds), month_start(as_of))
+    out: list[MonthLine] = []
+    cumulated = ZERO
+    while month <= last:
+        realised = sum((line.by_month.get(month, ZERO) for line in lines), ZERO)
+        cumulated += realised
+        moment = min(month_end(month), as_of)
+        expectations = [hours_expected(line.obligation.required, elapsed_share(line.start, line.end, moment))
+                        for line in lines]
+        known = [e for e in expectations if e is not None]
+        out.append(MonthLine(month, realised, cumulated, sum(known, ZERO) if known else None))
+        month = date.fromordinal(month_end(month).toordinal() + 1)
+    return out

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from erbm_desk.db.models import Contract, Epci
-from erbm_desk.domain.clauses import ClauseStatus
+from erbm_desk.domain.clauses import ClauseStatus, MonthLine, monthly_progress, months_of
 from erbm_desk.domain.reporting import Period
 from erbm_desk.services.clauses.obligations import ClauseFilter, lot_lines, titulaire_lines
 from erbm_desk.services.records.writes import RecordInvalid, delete_record, restore_deleted, save_record
@@ -43,6 +43,43 @@ def test_every_lot_figure_while_the_works_run(db, clauses_dataset):
         D("120"), D("0"), D("29.59"), ClauseStatus.BEHIND, D("29.59"))
     ob = isolation.obligation  # works not started on 31/03/2022
     assert (ob.required, ob.expected, ob.status, ob.shortfall) == (D("300"), D("0"), ClauseStatus.ON_TRACK, D("0"))
+
+
+def test_a_lot_month_by_month_realised_cumulated_and_expected_at_each_months_end(db, clauses_dataset):
+    with db.session() as s:
+        line = _by_title(lot_lines(s, AS_OF_RUNNING))[("2021-MC-001", "1")]
+    months = monthly_progress(line, AS_OF_RUNNING)
+    # works 01/07/2021 → 30/06/2022 (365 days); 833 h required; the months up to 03/2022, empty ones shown
+    assert [m.month for m in months] == [date(2021, m, 1) for m in range(7, 13)] + [date(2022, m, 1)
+                                                                                    for m in (1, 2, 3)]
+    assert months[0] == MonthLine(date(2021, 7, 1), D("0"), D("0"), D("70.75"))  # 833 × 31/365
+    assert months[5] == MonthLine(date(2021, 12, 1), D("0"), D("0"), D("419.92"))  # 833 × 184/365
+    assert months[6:] == [
+        MonthLine(date(2022, 1, 1), D("100.25"), D("100.25"), D("490.67")),  # 833 × 215/365
+        MonthLine(date(2022, 2, 1), D("201.67"), D("301.92"), D("554.57")),  # 833 × 243/365
+        MonthLine(date(2022, 3, 1), D("140.00"), D("441.92"), D("625.32")),  # 833 × 274/365: the lot's figure
+    ]
+    assert months[-1].cumulated == line.obligation.realised and months[-1].expected == line.obligation.expected
+    # in the middle of a month, that month is expected up to the date
+    assert monthly_progress(line, date(2022, 3, 15))[-1].expected == D("588.81")  # 833 × 258/365
+
+
+def test_a_titulaires_months_add_up_its_lots(db, clauses_dataset):
+    ids = clauses_dataset
+    with db.session() as s:
+        lines = lot_lines(s, AS_OF_AHEAD, ClauseFilter(company_id=ids["co_a"]))  # « Gros œuvre » and « Isolation »
+    months = months_of(lines, AS_OF_AHEAD)
+    # from the first lot's first month (07/2021) to the last month of the situation (12/2023), none left out
+    assert (months[0].month, months[-1].month, len(months)) == (date(2021, 7, 1), date(2023, 12, 1), 30)
+    by_month = {m.month: m for m in months}
+    # between the two lots: « Gros œuvre » over (833 h expected), « Isolation » not begun (0 h)
+    assert by_month[date(2022, 9, 1)] == MonthLine(date(2022, 9, 1), D("0"), D("441.92"), D("833"))
+    # 03/2023: 150 h on « Isolation »; expected 833 + 300 × 90/731 = 833 + 36,94
+    assert by_month[date(2023, 3, 1)] == MonthLine(date(2023, 3, 1), D("150"), D("591.92"), D("869.94"))
+    # the last month gives the company's figures: 741,92 h realised, 833 + 149,79 h expected
+    assert months[-1] == MonthLine(date(2023, 12, 1), D("0"), D("741.92"), D("982.79"))
+    assert months[-1].cumulated == sum(line.obligation.realised for line in lines)
+    assert months_of(lines[:1], AS_OF_AHEAD) == monthly_progress(lines[0], AS_OF_AHEAD)
 
 
 def test_a_finished_lot_shows_its_shortfall_and_penalty(db, clauses_dataset):
@@ -134,6 +171,12 @@ def test_cli_clauses_json_and_text(db, clauses_dataset, capsys):
     assert [(lot["marche"], lot["lot"], lot["required"], lot["realised"], lot["expected"], lot["shortfall"])
             for lot in out["lots"]] == [("2021-MC-001", "1", 833, 441.92, 625.32, 183.4),
                                         ("2021-MC-001", "2", 120, 0, 29.59, 29.59)]
+    gros_oeuvre = out["lots"][0]
+    assert gros_oeuvre["months"][0] == {"month": "2021-07", "realised": 0, "cumulated": 0, "expected": 70.75}
+    assert gros_oeuvre["months"][-1] == {"month": "2022-03", "realised": 140, "cumulated": 441.92,
+                                         "expected": 625.32}
+    gohelle = next(c for c in out["titulaires"] if c["titulaire"] == "Bâtiment Gohelle")
+    assert gohelle["months"] == gros_oeuvre["months"]  # its one lot behind (the status filter keeps only those)
     assert main(["--db", base, "clauses", "--par-entreprise", "--au", "31/03/2022", "--cite", "Cité Test A"]) == 0
     text = capsys.readouterr().out
     assert "Suivi des clauses d'insertion au 31/03/2022 — 2 titulaire(s)" in text

@@ -44,7 +44,15 @@ def follow_up(s, args):
 
 
 def cmd_clauses(args) -> int:
-    from erbm_desk.services.clauses.listing import as_of_text, company_record, company_text, lot_record, lot_text
+    from erbm_desk.domain.clauses import months_of
+    from erbm_desk.services.clauses.listing import (
+        as_of_text,
+        company_record,
+        company_text,
+        lot_record,
+        lot_text,
+        months_record,
+    )
     from erbm_desk.services.reporting.indicators import ScopeError
 
     db = open_db(args)
@@ -56,8 +64,14 @@ def cmd_clauses(args) -> int:
     finally:
         db.close()
     if args.json:
-        out = {"as_of": as_of.isoformat(), "lots": [lot_record(line) for line in lots],
-               "titulaires": [company_record(c) for c in companies]}
+        by_company: dict[int, list] = {}
+        for line in lots:
+            by_company.setdefault(line.company_id, []).append(line)
+        # each lot and titulaire month by month, as under the page's list
+        out = {"as_of": as_of.isoformat(),
+               "lots": [{**lot_record(line), "months": months_record(months_of([line], as_of))} for line in lots],
+               "titulaires": [{**company_record(c), "months": months_record(months_of(by_company[c.id], as_of))}
+                              for c in companies]}
         print(json.dumps(out, ensure_ascii=False, sort_keys=True))
         return EXIT_OK
     what = "titulaire(s)" if args.par_entreprise else "lot(s)"

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import Contract, HoursEntry, Marche
 from erbm_desk.domain import rules
-from erbm_desk.domain.clauses import LotLine
+from erbm_desk.domain.clauses import LotLine, exact_hours
 from erbm_desk.domain.enums import DeliveryMethod
 from erbm_desk.domain.french import format_date, format_decimal, format_hours, format_int, format_money
 from erbm_desk.services.clauses.obligations import ClauseFilter, lot_lines
@@ -76,7 +76,7 @@ def _how_required(line: LotLine, defaults) -> str:
     if o.required is None:
         return "Heures exigées non calculables (montant du lot non renseigné)."
     e = t.effective(defaults)
-    exact = Decimal(e.amount) * e.labour_share / 100 * e.insertion_rate / 100 / e.hourly_cost
+    exact = exact_hours(t, defaults)
     return (f"Montant HT {format_money(e.amount)} × part de main-d'œuvre {format_decimal(e.labour_share)} % × taux "
             f"d'insertion {format_decimal(e.insertion_rate)} % ÷ coût horaire {format_money(e.hourly_cost)} = "
             f"{format_hours(exact.quantize(Decimal('0.01')))} h, arrondi à l'heure : "

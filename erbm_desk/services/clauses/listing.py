@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from erbm_desk.domain.clauses import CompanyLine, LotLine, Obligation
+from erbm_desk.domain.clauses import CompanyLine, LotLine, MonthLine, Obligation
 from erbm_desk.domain.french import format_date, format_hours, format_percent
 
 
@@ -37,6 +37,12 @@ def lot_record(line: LotLine) -> dict[str, Any]:
         **_obligation(line.obligation),
         "by_month": {m.strftime("%Y-%m"): _number(h) for m, h in line.by_month.items()},
     }
+
+
+def months_record(months: list[MonthLine]) -> list[dict[str, Any]]:
+    """A lot's or a titulaire's months (domain/clauses.py::months_of) as the page's table shows them."""
+    return [{"month": m.month.strftime("%Y-%m"), "realised": _number(m.realised), "cumulated": _number(m.cumulated),
+             "expected": _number(m.expected)} for m in months]
 
 
 def company_record(line: CompanyLine) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from erbm_desk.services.clauses.statement import active_contracts, lot_caption, 
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 from erbm_desk.services.security import audit, authz
 
+NBSP_EURO = "\u00a0€"  # the amount and its currency on one line
 ZERO = Decimal("0.00")
 SIGNATORY = "La facilitatrice ou le facilitateur des clauses d'insertion"
 
@@ -107,12 +108,14 @@ def _letter(company, lots: list[LotLine], as_of: date, signatory: str, today: da
     rows, missing, penalties = [], ZERO, []
     for line in lots:
         o = line.obligation
-        period = f"{format_date(line.start)} au {format_date(line.end)}" if line.start and line.end else "—"
+        # one date a line: a date never breaks inside the narrow column
+        period = f"du {format_date(line.start)}\nau {format_date(line.end)}" if line.start and line.end else "—"
         rows.append([f"{line.marche}\nLot {line.number} — {line.label}", f"{line.owner}\n{line.cite}", period,
                      _h(o.required), _h(o.expected), _h(o.realised), _h(o.shortfall)])
         missing += o.shortfall
         if line.penalty_per_hour:
-            penalties.append(f"lot {line.number} du marché {line.marche} : {format_money(line.penalty_per_hour)}")
+            euros = format_money(line.penalty_per_hour).replace(" €", NBSP_EURO)
+            penalties.append(f"lot {line.number} du marché {line.marche} : {euros}")
     totals = [sum((line.obligation.required or ZERO for line in lots), ZERO),
               sum((line.obligation.expected or ZERO for line in lots), ZERO),
               sum((line.obligation.realised for line in lots), ZERO), missing]
@@ -132,7 +135,7 @@ def _letter(company, lots: list[LotLine], as_of: date, signatory: str, today: da
           "(heures exigées × part écoulée de la période d'exécution) :", st["body"]),
         table(["Marché et lot", "Maître d'ouvrage, cité", "Exécution", "Heures exigées", "Attendues à date",
                "Réalisées", "Manquantes"],
-              rows, [36, 30, 20, 19, 22, 22, 24],
+              rows, [34, 29, 26, 18, 21, 21, 24],
               right=(3, 4, 5, 6), total=len(lots) > 1),
         Spacer(1, 4 * mm),
         p(f"Il manque ainsi **{format_hours(missing)} heures** à ce jour. Nous vous demandons de nous indiquer sous "
@@ -140,7 +143,8 @@ def _letter(company, lots: list[LotLine], as_of: date, signatory: str, today: da
           "une ETTI, une association intermédiaire ou un GEIQ, sous-traitance ou co-traitance avec une structure "
           "d'insertion (SIAE). Nous pouvons vous proposer des candidatures.", st["body"]),
         p("Merci de nous retourner chaque mois le relevé des heures réalisées : celui de vos contrats en cours est "
-          "joint à ce courrier (page suivante ; il existe aussi au format Excel, à compléter et à renvoyer tel quel). Les heures faites par vos "
+          "joint à ce courrier (page suivante ; il existe aussi au format Excel, à compléter et à renvoyer tel "
+          "quel). Les heures faites par vos "
           "sous-traitants ou par les structures qui vous mettent du personnel à disposition sont déclarées par "
           "celles-ci.", st["body"]),
     ]

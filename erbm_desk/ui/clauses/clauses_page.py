@@ -1,6 +1,7 @@
 """« Suivi des clauses »: where every lot's insertion clause stands (and every titulaire company's), sortable,
-filtered by titulaire, cité, EPCI and status, with the hours missing to date; from it, the reminder letter to a
-company behind and the attestation of a finished lot.
+filtered by titulaire, cité, EPCI and status, with the hours missing to date, and the selected lot's (or
+titulaire's) hours month by month (realised, cumulated, expected); from it, the reminder letter to a company
+behind and the attestation of a finished lot.
 
 The figures are read by the database gateway (services/clauses/obligations.py, as `erbm-desk clauses`), at the
 date of the data unless the user picks another; the page refreshes after a write that concerns them.
@@ -19,16 +20,19 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSplitter,
     QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from erbm_desk.domain.clauses import ClauseStatus
-from erbm_desk.domain.french import format_date, format_hours, format_int
+from erbm_desk.domain.clauses import ClauseDefaults, ClauseStatus, months_of
+from erbm_desk.domain.french import format_count, format_date, format_hours, format_int
 from erbm_desk.ui.clauses.clauses_models import COMPANY_COLUMNS, LOT_COLUMNS, LinesModel
 from erbm_desk.ui.clauses.document_dialogs import ask_attestation, ask_relance
+from erbm_desk.ui.clauses.months_model import MonthsModel
+from erbm_desk.ui.clauses.settings_dialog import ask_clause_settings
 from erbm_desk.ui.common.date_fields import DateField
 from erbm_desk.ui.database.changes import Changes
 from erbm_desk.ui.database.gateway import gateway_for
@@ -37,11 +41,14 @@ from erbm_desk.ui.database.gateway import gateway_for
 WIDTHS = {"Statut": 11, "N°": 3, "Titulaire": 18, "Marché": 15, "Lot": 20, "Cité": 13, "EPCI": 8, "SIRET": 17,
           "Type": 24, "Lots": 4, "Lots en retard": 8, "Exigées": 7, "Réalisées": 8, "Taux": 6, "Attendues": 8,
           "Manque": 8, "Fin": 12, "Pénalité": 10}
+# A company's sums run to tens of thousands of hours; its table has the room for them.
+COMPANY_WIDTHS = {**WIDTHS, "Titulaire": 24, "Lots en retard": 13, "Exigées": 9, "Réalisées": 9, "Attendues": 11,
+                  "Manque": 10}
 WATCHED = ("lot", "marche", "contract", "hours_entry", "company", "operation", "cite")
 
 
 def _compute(s, flt_values: dict, as_of: date | None):
-    """Worker side: (as_of, lot lines, company lines, filter choices)."""
+    """Worker side: (as_of, lot lines, company lines, filter choices, tolerance of the status)."""
     from erbm_desk.services.clauses.obligations import ClauseFilter, company_lines, follow_up_choices, lot_lines
     from erbm_desk.services.clauses.parameters import clause_defaults
     from erbm_desk.services.reporting.dashboard_data import as_of_date
@@ -49,11 +56,12 @@ def _compute(s, flt_values: dict, as_of: date | None):
 
     as_of = as_of or as_of_date(s, Period())
     lots = lot_lines(s, as_of, ClauseFilter(**flt_values))
-    return as_of, lots, company_lines(lots, clause_defaults(s).tolerance), follow_up_choices(s)
+    tolerance = clause_defaults(s).tolerance
+    return as_of, lots, company_lines(lots, tolerance), follow_up_choices(s), tolerance
 
 
 class LinesTable(QTableView):
-    def __init__(self, model: LinesModel, name: str, parent: QWidget | None = None):
+    def __init__(self, model: LinesModel, name: str, widths: dict[str, int] = WIDTHS, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName(name)
         self.setModel(model)
@@ -70,7 +78,7 @@ class LinesTable(QTableView):
         self.horizontalHeader().setHighlightSections(False)
         char, digit = self.fontMetrics().averageCharWidth(), self.fontMetrics().horizontalAdvance("0")
         for i, column in enumerate(model.columns):
-            self.setColumnWidth(i, WIDTHS.get(column[0], 11) * (digit if column[3] else char) + 12)
+            self.setColumnWidth(i, widths.get(column[0], 11) * (digit if column[3] else char) + 12)
 
     def current_row(self):
         index = self.currentIndex()
@@ -85,6 +93,7 @@ class ClausesPage(QWidget):
         self.gateway = gateway_for(self.db)
         self.as_of: date | None = None  # shown; None until the first figures arrive
         self.chosen_date: date | None = None  # asked by the user (None: the date of the data)
+        self.tolerance = ClauseDefaults().tolerance  # the base's, once read
         self.setObjectName("page_clauses")
         title = QLabel("Suivi des clauses d'insertion")
         title.setStyleSheet("font-size: 16pt; font-weight: 600;")
@@ -124,7 +133,7 @@ class ClausesPage(QWidget):
         self.lots = LinesModel(LOT_COLUMNS, self)
         self.companies = LinesModel(COMPANY_COLUMNS, self)
         self.lot_table = LinesTable(self.lots, "clauses_lots")
-        self.company_table = LinesTable(self.companies, "clauses_companies")
+        self.company_table = LinesTable(self.companies, "clauses_companies", COMPANY_WIDTHS)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.lot_table, "Lots")
         self.tabs.addTab(self.company_table, "Entreprises titulaires")
@@ -138,6 +147,10 @@ class ClausesPage(QWidget):
         self.attestation_button = QPushButton("Attestation…")
         self.attestation_button.setToolTip("Attestation de bonne exécution de la clause d'un lot terminé")
         self.open_button = QPushButton("Ouvrir le lot")
+        self.settings_button = QPushButton("Réglages des clauses…")
+        self.settings_button.setToolTip("Paramètres par défaut des lots (part de main-d'œuvre, taux d'insertion, "
+                                        "coût horaire) et tolérance du statut")
+        self.settings_button.clicked.connect(lambda: ask_clause_settings(self.window_, self.db))
         self.relance_button.clicked.connect(self.relance)
         self.attestation_button.clicked.connect(self.attestation)
         self.open_button.clicked.connect(self.open_lot)
@@ -145,6 +158,7 @@ class ClausesPage(QWidget):
         self.message.setObjectName("clauses_message")
         self.message.setWordWrap(True)
         actions = QHBoxLayout()
+        actions.addWidget(self.settings_button)
         actions.addWidget(self.message, 1)
         for button in (self.open_button, self.attestation_button, self.relance_button):
             actions.addWidget(button)
@@ -152,10 +166,37 @@ class ClausesPage(QWidget):
             table.selectionModel().currentRowChanged.connect(lambda *_a: self._update_actions())
         self.tabs.currentChanged.connect(lambda _i: self._update_actions())
 
+        self.months = MonthsModel(self)
+        self._months_of: tuple | None = None  # (lot ids, date, obligations) the months shown are of
+        self.month_table = QTableView()
+        self.month_table.setObjectName("clauses_months")
+        self.month_table.setModel(self.months)
+        self.month_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.month_table.setAlternatingRowColors(True)
+        self.month_table.verticalHeader().setVisible(False)
+        self.month_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        digit = self.fontMetrics().horizontalAdvance("0")
+        for column, width in enumerate((8, 11, 11, 20, 12)):
+            self.month_table.setColumnWidth(column, width * digit + 12)
+        self.month_title = QLabel()
+        self.month_title.setObjectName("clauses_month_title")
+        self.month_title.setWordWrap(True)
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 4, 0, 0)
+        detail_layout.addWidget(self.month_title)
+        detail_layout.addWidget(self.month_table, 1)
+        splitter = QSplitter(Qt.Vertical)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(splitter, 1)
         layout.addLayout(actions)
         self._update_actions()
         self.refresh()
@@ -179,7 +220,7 @@ class ClausesPage(QWidget):
         self.summary.setText(f"Calcul impossible : {exc}")
 
     def _loaded(self, result) -> None:
-        as_of, lots, companies, choices = result
+        as_of, lots, companies, choices, self.tolerance = result
         self.as_of = as_of
         self.date_edit.blockSignals(True)
         self.date_edit.set_value(as_of)
@@ -246,6 +287,7 @@ class ClausesPage(QWidget):
 
     def _update_actions(self) -> None:
         lot, company = self._selected()
+        self._show_months()
         self.open_button.setEnabled(lot is not None)
         self.attestation_button.setEnabled(lot is not None and lot.obligation.finished)
         self.relance_button.setEnabled(company is not None)
@@ -253,6 +295,31 @@ class ClausesPage(QWidget):
             self.attestation_button.setToolTip("Le lot n'est pas terminé : l'attestation se fait à la fin du lot")
         else:
             self.attestation_button.setToolTip("Attestation de bonne exécution de la clause d'un lot terminé")
+
+    def _show_months(self) -> None:
+        """The selected lot's hours month by month, or on the titulaires' tab the selected company's (its lots
+        shown in the list, added up); the figures are already in the lines: nothing to read."""
+        company = self.company_table.current_row() if self.tabs.currentWidget() is self.company_table else None
+        lot = None if company is not None else self.lot_table.current_row()
+        lines = ([line for line in self.lots.rows if line.company_id == company.id] if company is not None
+                 else [lot] if lot is not None else [])
+        if not lines or self.as_of is None:
+            self._months_of = None
+            self.months.set_months([], self.tolerance)
+            self.month_title.setText("Heures mois par mois : choisissez un lot (ou, dans l'onglet des titulaires, "
+                                     "une entreprise) dans la liste.")
+            return
+        key = (tuple(line.id for line in lines), self.as_of, tuple(line.obligation for line in lines))
+        if key == self._months_of:
+            return
+        self._months_of = key
+        self.months.set_months(months_of(lines, self.as_of), self.tolerance)
+        realised = sum((line.obligation.realised for line in lines), 0)
+        what = (f"{company.name}, {format_count(len(lines), 'lot')}" if company is not None
+                else f"{lot.title} ({lot.marche}), {lot.company}")
+        self.month_title.setText(f"Heures mois par mois — {what} : {format_hours(realised)} h réalisées au "
+                                 f"{format_date(self.as_of)}")
+        self.month_table.scrollToBottom()
 
     def open_lot(self) -> None:
         lot, _ = self._selected()

@@ -4,10 +4,12 @@ set, realised, expected to date, status), read in a worker whenever a lot is sho
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtWidgets import QLabel, QWidget
 
-from erbm_desk.domain.clauses import ClauseDefaults
-from erbm_desk.domain.french import format_date, format_hours, format_percent
+from erbm_desk.domain.clauses import ClauseDefaults, exact_hours
+from erbm_desk.domain.french import format_date, format_decimal, format_hours, format_money, format_percent
 from erbm_desk.ui.records.list_page import ListPage
 from erbm_desk.ui.records.workspace import Workspace
 
@@ -17,16 +19,30 @@ def _standing(s, lot_id: int):
     from erbm_desk.services.reporting.dashboard_data import as_of_date
     from erbm_desk.services.reporting.indicators import Period
 
+    from erbm_desk.services.clauses.parameters import clause_defaults
+
     as_of = as_of_date(s, Period())
     found = lot_lines(s, as_of, ClauseFilter(lot_ids=(lot_id,)))
-    return as_of, found[0] if found else None
+    return as_of, found[0] if found else None, clause_defaults(s)
 
 
-def standing_text(as_of, line) -> str:
+def how_required(line, defaults: ClauseDefaults) -> str:
+    """How the hours required were set, the formula with its figures and its rounding stated."""
+    t = line.terms
+    exact = exact_hours(t, defaults)
+    if t.hours_stated is not None or exact is None:
+        return "fixées par le marché"
+    e = t.effective(defaults)
+    return (f"{format_money(e.amount)} × {format_decimal(e.labour_share)} % × {format_decimal(e.insertion_rate)} % "
+            f"÷ {format_money(e.hourly_cost)} = {format_hours(exact.quantize(Decimal('0.01')))} h, arrondi à "
+            "l'heure")
+
+
+def standing_text(as_of, line, defaults: ClauseDefaults = ClauseDefaults()) -> str:
     o = line.obligation
     if o.required is None:
         return "Heures exigées inconnues : renseignez le montant du lot (ou les heures fixées par le marché)."
-    how = "fixées par le marché" if line.terms.hours_stated is not None else "montant × main-d'œuvre × taux ÷ coût"
+    how = how_required(line, defaults)
     parts = [f"Heures exigées : {format_hours(o.required)} h ({how})",
              f"réalisées : {format_hours(o.realised)} h" + (f" ({format_percent(o.rate)})" if o.rate is not None
                                                             else "")]
@@ -51,12 +67,20 @@ class LotPage(ListPage):
         self.form.shown.connect(self._show_standing)
         self.form.state_changed.connect(lambda: self.standing.setVisible(self.form.record_id is not None))
 
+        self._read_defaults()
+
+    def _read_defaults(self) -> None:
         def read_defaults(s):
             from erbm_desk.services.clauses.parameters import clause_defaults
 
             return clause_defaults(s)
 
-        ws.read(self, read_defaults, self._defaults_read)
+        self.ws.read(self, read_defaults, self._defaults_read, latest="defaults")
+
+    def refresh(self) -> None:
+        """Also the base's defaults, which « Réglages des clauses… » may have changed."""
+        super().refresh()
+        self._read_defaults()
 
     def _defaults_read(self, defaults: ClauseDefaults) -> None:
         self.defaults = defaults
@@ -74,8 +98,8 @@ class LotPage(ListPage):
             return
 
         def shown(result) -> None:
-            as_of, line = result
-            self.standing.setText(standing_text(as_of, line) if line is not None else "")
+            as_of, line, defaults = result
+            self.standing.setText(standing_text(as_of, line, defaults) if line is not None else "")
 
         self.ws.read(self, lambda s: _standing(s, lot_id), shown, latest="standing")
 
