@@ -15,7 +15,7 @@ from erbm_desk.charts.parcours import exits_figure
 from erbm_desk.domain import indicator_texts as texts
 from erbm_desk.domain.french import format_percent
 from erbm_desk.domain.reporting import Indicators, Period, Scope
-from erbm_desk.services.exchange.synthese import COUNT_COLUMNS, HEADERS, synthese_rows
+from erbm_desk.services.exchange.synthese import COUNT_COLUMNS, HEADERS, protect_counts, synthese_rows
 from erbm_desk.services.reporting.bilan import write_bilan
 
 
@@ -90,3 +90,22 @@ def test_the_bilan_exits_chart_hides_a_small_total_and_its_rate():
     assert "12 sorties" in _texts(withheld) and "%" not in _texts(withheld)
     screen = exits_figure({"emploi_durable": 1, "formation": 1, "autre": 1}, {}, Decimal("66.7"))
     assert "3 sorties, 66,7" in _texts(screen)  # the window is not an anonymous output
+
+
+def test_the_synthese_hides_a_part_of_the_exits_whose_rest_is_small():
+    exits, positive, durable = (HEADERS.index(h) for h in ("Sorties", "dont sorties positives",
+                                                           "dont emploi durable"))
+
+    def row(level, name, epci, n, pos, dur):
+        values = ["Périmètre" if level == "P" else level, name, epci] + [0] * (len(HEADERS) - 3)
+        values[exits], values[positive], values[durable] = n, pos, dur
+        return values
+
+    rows = [row("P", "Territoire", "", 44, 29, 15), row("EPCI", "CALL", "CALL", 44, 29, 15),
+            row("Cité", "Cité A", "CALL", 12, 9, 5),  # 3 other exits: « 9 positives » would give them back
+            row("Cité", "Cité B", "CALL", 12, 10, 5),  # 2 others
+            row("Cité", "Cité C", "CALL", 20, 10, 5)]  # 10 others: nothing to hide
+    protect_counts(rows, 5, COUNT_COLUMNS)
+    shown = {r[1]: (r[exits], r[positive], r[durable]) for r in rows}
+    assert shown["Cité A"] == (12, "s", 5) and shown["Cité B"] == (12, "s", 5)
+    assert shown["Cité C"] == (20, 10, 5) and shown["Territoire"] == (44, 29, 15)
