@@ -34,11 +34,10 @@ def exits_figure(by_outcome: dict[str, int], by_situation: dict[str, int], posit
                  mask_below: int | None = None, size=CHART_SIZE, dpi=SCREEN_DPI, into=None) -> Figure:
     """Exits by outcome (PLIE categories) and, for them, the situation six months later. With `mask_below`, each
     side is protected as a table whose total is shown (`disclosure.suppress_counts`): a small count reads
-    « < 5 » and enough others « s » that the total does not give it back."""
+    « < 5 » and enough others « s » that the total does not give it back; `positive_rate` None: not shown."""
     fig = new_figure(size, dpi, into)
     total = sum(by_outcome.values())
-    fig_title(fig, "Sorties et situation à 6 mois",
-              f"{fr_number(total)} sorties, {fr_percent(positive_rate)} positives" if total else "aucune sortie")
+    fig_title(fig, "Sorties et situation à 6 mois", _subtitle(total, positive_rate, mask_below))
     left = ("Motif de sortie", [SHORT.get(k, k) for k in by_outcome], list(by_outcome.values()), PRIMARY)
     right = ("Situation 6 mois après", [SHORT.get(k, k) for k in by_situation], list(by_situation.values()),
              SERIES[1])
@@ -52,6 +51,16 @@ def exits_figure(by_outcome: dict[str, int], by_situation: dict[str, int], posit
               masks=_masks(counts, mask_below) if mask_below is not None else None)
         panel_title(ax, title)
     return fig
+
+
+def _subtitle(total: int, positive_rate, mask_below: int | None) -> str:
+    """« 120 sorties, 51,8 % positives »; a small total reads « < 5 », and a rate the caller withholds (None: it
+    would give back a small count) is left out."""
+    if not total:
+        return "aucune sortie"
+    small = mask_below is not None and 0 < total < mask_below
+    text = f"< {mask_below} sorties" if small else f"{fr_number(total)} sorties"
+    return text if small or positive_rate is None else f"{text}, {fr_percent(positive_rate)} positives"
 
 
 def _masks(counts: dict[str, int], threshold: int) -> list[str | None]:

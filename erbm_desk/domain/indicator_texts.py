@@ -1,10 +1,16 @@
 """The figures of the person's path as French lines (label, value): written once for `erbm-desk stats`, the
-dashboard and the bilan, whose definitions are in docs/indicateurs.md. Pure Python."""
+dashboard and the bilan, whose definitions are in docs/indicateurs.md. Pure Python.
+
+In an anonymous output (a `threshold` given) a part of a total is given with its rate only when neither the part
+nor the rest of the total is a small count: « 12 sorties, 25 % en emploi durable » gives back 3 as surely as
+« 3 » does, and « 12 sorties dont 9 positives » gives back the 3 others. Otherwise the part reads « < 5 » (itself
+small) or « s » (the rest is small), without its rate — the notation of the tables (`domain.disclosure`)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from erbm_desk.domain.disclosure import SECRET
 from erbm_desk.domain.enums import CompanyKind, ExitOutcome, SixMonthSituation
 from erbm_desk.domain.french import format_hours, format_int, format_number, format_percent
 from erbm_desk.domain.parcours import PUBLICS
@@ -27,6 +33,30 @@ def _count(n: int, threshold: int | None) -> str:
     return f"< {threshold}" if _small(n, threshold) else format_int(n)
 
 
+def _part(part: int, whole: int, threshold: int | None) -> str | None:
+    """A part of a total as an anonymous output may print it, or None when it can be given with its rate."""
+    if threshold is None:
+        return None
+    if _small(part, threshold):
+        return f"< {threshold}"
+    if _small(whole - part, threshold):
+        return SECRET
+    return None
+
+
+def part_rate(part: int, whole: int, rate: Decimal | None, threshold: int | None) -> Decimal | None:
+    """`rate` (part per hundred whole), or None when an anonymous output must not give it (`_part`)."""
+    return rate if _part(part, whole, threshold) is None else None
+
+
+def _with_rate(part: int, whole: int, rate: Decimal | None, threshold: int | None) -> tuple[str, str]:
+    """(the part as printed, « (25,0 %) » or nothing)."""
+    hidden = _part(part, whole, threshold)
+    if hidden is not None:
+        return hidden, ""
+    return format_int(part), f" ({_percent(rate)})"
+
+
 def contracts_text(ind: Indicators, threshold: int | None = None) -> str:
     """« 59 (dont 57 avec des heures réalisées) »: contracts and people do not count the same population."""
     return f"{_count(ind.contracts, threshold)} (dont {_count(ind.contracts_with_hours, threshold)} avec des heures " \
@@ -43,9 +73,10 @@ def exits_text(ind: Indicators, threshold: int | None = None) -> str:
     if _small(ind.exits, threshold):  # too few for shares that would single someone out
         return f"< {threshold} (effectif trop petit pour être détaillé)"
     sustainable = ind.exits_by_outcome.get(ExitOutcome.SUSTAINABLE_JOB.value, 0)
-    return (f"{format_int(ind.exits)}, dont {_count(ind.exits_positive, threshold)} "
-            f"positive{'s' if ind.exits_positive > 1 else ''} ({_percent(ind.positive_exit_rate)}) et "
-            f"{_count(sustainable, threshold)} en emploi durable ({_percent(ind.sustainable_exit_rate)})")
+    positive, positive_rate = _with_rate(ind.exits_positive, ind.exits, ind.positive_exit_rate, threshold)
+    durable, durable_rate = _with_rate(sustainable, ind.exits, ind.sustainable_exit_rate, threshold)
+    return (f"{format_int(ind.exits)}, dont {positive} positive{'s' if ind.exits_positive > 1 else ''}"
+            f"{positive_rate} et {durable} en emploi durable{durable_rate}")
 
 
 def situations_text(ind: Indicators, threshold: int | None = None) -> str:
@@ -53,9 +84,11 @@ def situations_text(ind: Indicators, threshold: int | None = None) -> str:
         return "aucune situation due sur la période"
     if _small(ind.situations_known, threshold) or _small(ind.situations_due, threshold):
         return f"< {threshold} situations (effectif trop petit pour être détaillé)"
-    return (f"{format_int(ind.situations_known)} relevée{'s' if ind.situations_known > 1 else ''} pour "
+    known = _part(ind.situations_known, max(ind.situations_due, ind.situations_known), threshold)
+    employed = _part(ind.situations_employed, ind.situations_known, threshold)
+    return (f"{known or format_int(ind.situations_known)} relevée{'s' if ind.situations_known > 1 else ''} pour "
             f"{format_int(ind.situations_due)} due{'s' if ind.situations_due > 1 else ''} — en emploi : "
-            f"{_percent(ind.employment_rate_6m)}")
+            f"{employed or _percent(ind.employment_rate_6m)}")
 
 
 def siae_text(ind: Indicators) -> str:

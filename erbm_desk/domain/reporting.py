@@ -183,10 +183,14 @@ class PathRates:
         return sum(self.situations_by_kind.values())
 
     @property
+    def situations_employed(self) -> int:
+        """Situations recorded in employment six months after exit."""
+        return sum(n for kind, n in self.situations_by_kind.items() if SixMonthSituation(kind).in_employment)
+
+    @property
     def employment_rate_6m(self) -> Decimal | None:
         """In employment six months after exit, per hundred situations recorded."""
-        employed = sum(n for kind, n in self.situations_by_kind.items() if SixMonthSituation(kind).in_employment)
-        return parcours.share(employed, self.situations_known)
+        return parcours.share(self.situations_employed, self.situations_known)
 
 
 @dataclass

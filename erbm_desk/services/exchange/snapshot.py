@@ -106,6 +106,9 @@ def natural_key(entity: str, v: dict[str, Any], ident: Callable[[Any], Any]) -> 
     for key, mode in _KEY_MODES[entity]:
         value = v.get(key)
         if value is None:
+            if key in _OPTIONAL_KEY_PARTS[entity]:  # left empty, a value of the key (an undated funding line)
+                parts.append(None)
+                continue
             return None
         parts.append(value if mode == 0 else ident(value) if mode == 1 else folded(value))
     return tuple(parts)
@@ -114,6 +117,8 @@ def natural_key(entity: str, v: dict[str, Any], ident: Callable[[Any], Any]) -> 
 _KEY_KINDS = {name: tuple((k, spec.column(k).kind) for k in spec.natural_key) for name, spec in SPECS.items()}
 _KEY_MODES = {name: tuple((k, 1 if kind is Kind.REF else 2 if kind is Kind.TEXT else 0) for k, kind in parts)
               for name, parts in _KEY_KINDS.items()}  # 0: as it is, 1: a reference (ident), 2: a text (folded)
+_OPTIONAL_KEY_PARTS = {name: frozenset(k for k in spec.natural_key if not spec.column(k).required)
+                       for name, spec in SPECS.items()}
 
 
 _SHAREABLE = {date, datetime, Decimal}  # immutable values that repeat across records

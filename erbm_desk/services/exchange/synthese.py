@@ -35,6 +35,10 @@ HEADERS = (
 )
 # counts of persons, contracts and exits: protected in anonymous workbooks
 COUNT_COLUMNS = (*range(6, 13), *range(17, 18), *range(20, 24))
+# A part of the exits whose rest is small is hidden too (« 12 sorties dont 9 positives » gives back the 3 others;
+# docs/indicateurs.md, « Regroupements et secret statistique »): part column -> its whole's column.
+EXIT_PARTS = {HEADERS.index("dont sorties positives"): HEADERS.index("Sorties"),
+              HEADERS.index("dont emploi durable"): HEADERS.index("Sorties")}
 
 
 def _line(level: str, name: str, epci: str, figures: GroupRow | Indicators) -> list:
@@ -79,12 +83,15 @@ def protect_counts(rows: list[list], threshold: int, columns=COUNT_COLUMNS) -> N
     """Hide, in place, the small counts of `columns` (« < 5 ») and enough others (« s ») that no line of
     `total_lines` has exactly one hidden value: its total minus the shown values never gives a hidden one.
     Shown counts stay numbers. The choice of the complementary value is `disclosure`'s: a value before a total,
-    a non-zero one before a zero, then the smallest."""
+    a non-zero one before a zero, then the smallest. A part of `EXIT_PARTS` whose rest is small is hidden (« s »)
+    before the lines are balanced."""
     lines = total_lines(rows)
+    rests = {c: {i for i, row in enumerate(rows) if 0 < row[whole] - row[c] < threshold}
+             for c, whole in EXIT_PARTS.items() if c in columns}  # read before any value of a row is hidden
     for c in columns:
         values = [row[c] for row in rows]
         small = {i for i, v in enumerate(values) if 0 < v < threshold}
-        hidden = set(small)
+        hidden = small | rests.get(c, set())
         changed = True
         while changed:
             changed = False

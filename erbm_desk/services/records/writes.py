@@ -68,7 +68,9 @@ def _check_in_database(session: Session, entity: str, values: dict[str, Any], re
         if column.kind is Kind.REF and ref_id is not None and session.get(MODELS[column.ref], ref_id) is None:
             errors[column.key] = f"« {column.label} » : enregistrement introuvable."
     key_values = [values.get(k) for k in spec.natural_key]
-    if all(v is not None for v in key_values):
+    # An optional part of the key left empty is a value: one undated line per funder (`== None` is IS NULL);
+    # the database's unique constraint cannot tell two empty dates apart.
+    if all(v is not None for k, v in zip(spec.natural_key, key_values) if spec.column(k).required):
         clause = and_(*(getattr(model, k) == v for k, v in zip(spec.natural_key, key_values)))
         if record_id is not None:
             clause = and_(clause, model.id != record_id)

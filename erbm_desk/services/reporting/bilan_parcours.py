@@ -4,7 +4,8 @@
   hours, persons and hours by public and by company kind, exits by outcome and the situation six months later
   (chart and counts). Counts of persons and exits go through `domain.disclosure` at the database's threshold: a
   lone count (publics and company kinds overlap: a person may be in several) is hidden when small, with its
-  hours; exits by outcome and situations add up to their total, so they are suppressed as a table.
+  hours; exits by outcome and situations add up to their total, so they are suppressed as a table; a rate is
+  left out where it would give back a small count (`indicator_texts.part_rate`), the chart's too.
 - « Définitions et données à compléter », the last page: the rules every figure follows in a few lines, where
   each indicator's definition is written (docs/indicateurs.md), and what keeps the figures from being complete.
 """
@@ -102,8 +103,9 @@ def path_page(pages: Pages, data: DashboardData, threshold: int) -> None:
 
 def exits_chart_page(pages: Pages, data: DashboardData, threshold: int) -> None:
     fig = pages.page(f"{short_label(data.label)} — sorties et situation à 6 mois")
-    exits_figure(data.exits_by_outcome, data.situations_6m, data.indicators.positive_exit_rate,
-                 mask_below=threshold, into=chart_band(fig))
+    ind = data.indicators
+    rate = texts.part_rate(ind.exits_positive, ind.exits, ind.positive_exit_rate, threshold)
+    exits_figure(data.exits_by_outcome, data.situations_6m, rate, mask_below=threshold, into=chart_band(fig))
     pages.save(fig)
 
 
