@@ -28,10 +28,10 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import Contract, Operation, ReportState
 
-# Tables whose rows no indicator reads: writing them changes no figure.
-OUTSIDE_FIGURES = frozenset({"audit_log", "account", "app_setting", "erasure_register", "exchange_site",
-                             "exchange_import", "import_mapping", "report_state", "report_cache", "alembic_version",
-                             "sqlite_sequence"})
+# Tables whose rows no indicator reads: writing them changes no figure. Not the settings: the clause defaults
+# (clauses.*) set the hours a lot requires when its own parameters are blank.
+OUTSIDE_FIGURES = frozenset({"audit_log", "account", "erasure_register", "exchange_site", "exchange_import",
+                             "import_mapping", "report_state", "report_cache", "alembic_version", "sqlite_sequence"})
 _DML = re.compile(r'\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+'
                   r'["`\[]?(\w+)', re.IGNORECASE)
 _MARKS = "erbm.report_marks"
