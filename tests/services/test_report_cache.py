@@ -263,3 +263,25 @@ def test_the_stored_figures_read_back_exactly(demo_db):
 def test_stored_figures_never_build_other_classes():
     with pytest.raises(KeyError):
         figures_json.loads('{"$c": "Popen", "f": {"args": "true"}}')
+
+
+def test_a_changed_clause_default_is_seen(demo_db, computed):
+    """A lot whose labour share is blank takes the base's default: changing the default changes the hours its
+    operation requires, and the kept figures follow."""
+    from erbm_desk.db.models import Lot
+    from erbm_desk.services.security.database_settings import CLAUSE_LABOUR_SHARE, write_database_setting
+
+    db = demo_db
+    with db.session() as s:
+        lot = s.scalar(select(Lot).where(Lot.amount.is_not(None), Lot.hours_stated.is_(None)).order_by(Lot.id)
+                       .limit(1))
+        assert lot is not None, "the demo has a lot whose hours come from the formula"
+        save_record(s, "lot", {"labour_share": None}, lot.id)
+    same_as_fresh(db)
+    with db.sessions() as s:
+        before = territory_dashboard(s).indicators.hours_required
+    with db.session() as s:
+        write_database_setting(s, CLAUSE_LABOUR_SHARE, D("80"))
+    same_as_fresh(db)
+    with db.sessions() as s:
+        assert territory_dashboard(s).indicators.hours_required > before
