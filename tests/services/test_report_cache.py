@@ -12,8 +12,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from erbm_desk.db.models import Beneficiary, Cite, Company, Contract, Funding, HoursEntry, Operation
-from erbm_desk.domain.enums import Funder, Phase
+from erbm_desk.db.models import (
+    Beneficiary,
+    Cite,
+    Company,
+    Contract,
+    EligibilityCheck,
+    Funding,
+    HoursEntry,
+    Lot,
+    Operation,
+    PathExit,
+)
+from erbm_desk.domain.enums import ExitOutcome, Funder, Phase
 from erbm_desk.services.database.demo import generate_demo
 from erbm_desk.services.database.opening import open_database
 from erbm_desk.services.hours.month_grid import save_month
@@ -92,14 +103,37 @@ def test_after_each_kind_of_write_only_the_cites_touched_are_computed_again(demo
 
     def person_turns_young(s):  # the person's age changes « moins de 26 ans » in every cité of their contracts
         ben = first(s, Beneficiary, Beneficiary.birth_date.is_not(None))
-        save_record(s, "beneficiary", {"birth_date": date(2004, 1, 1), "rsa": not ben.rsa}, ben.id)
+        save_record(s, "beneficiary", {"birth_date": date(2004, 1, 1)}, ben.id)
     writes.append(person_turns_young)
+
+    def person_rsa_at_entry(s):  # a check dated at the person's entry: their publics in each cité of theirs
+        ben = s.scalar(select(Beneficiary).join(Contract).order_by(Beneficiary.id).limit(1))
+        entry = s.scalar(select(func.min(Contract.start_date)).where(Contract.beneficiary_id == ben.id))
+        check = s.scalar(select(EligibilityCheck).where(EligibilityCheck.beneficiary_id == ben.id,
+                                                        EligibilityCheck.check_date == entry))
+        if check is None:
+            save_record(s, "eligibility_check", {"beneficiary_id": ben.id, "check_date": entry, "rsa": True})
+        else:
+            save_record(s, "eligibility_check", {"rsa": not check.rsa}, check.id)
+    writes.append(person_rsa_at_entry)
+
+    def person_exits(s):
+        ben = s.scalar(select(Beneficiary).join(Contract).outerjoin(PathExit).where(PathExit.id.is_(None))
+                       .order_by(Beneficiary.id).limit(1))
+        save_record(s, "path_exit", {"beneficiary_id": ben.id, "exit_date": date(2025, 5, 31),
+                                     "outcome": ExitOutcome.TRAINING})
+    writes.append(person_exits)
+
+    def lot_hours_change(s):  # the hours its operation requires: the sum of its lots'
+        lot = first(s, Lot, Lot.hours_stated.is_not(None))
+        save_record(s, "lot", {"hours_stated": lot.hours_stated + 100}, lot.id)
+    writes.append(lot_hours_change)
 
     def contract_moves(s):
         contract = first(s, Contract)
         other = s.scalar(select(Operation.id).where(Operation.id != contract.operation_id).order_by(Operation.id
                                                                                                    .desc()).limit(1))
-        save_record(s, "contract", {"operation_id": other}, contract.id)
+        save_record(s, "contract", {"operation_id": other, "lot_id": None}, contract.id)  # its lot stays behind
     writes.append(contract_moves)
 
     def operation_delivered(s):

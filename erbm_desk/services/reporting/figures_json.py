@@ -1,6 +1,7 @@
 """The dashboard's figures as JSON and back, exactly (report_cache.py keeps them in the database).
 
-Decimals, dates, tuples and the dataclasses of domain.figures and domain.reporting are tagged; decoding builds
+Decimals, dates, tuples, the dataclasses of domain.figures, domain.reporting and domain.clauses (the lots on
+the dashboard) and their enums are tagged; decoding builds
 only those classes (never an arbitrary one: a database file may come from anyone). The map's boundaries are not
 written (they come from seeds/, read once per process).
 """
@@ -16,11 +17,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from erbm_desk.domain import figures, reporting
+from erbm_desk.domain import clauses, figures, reporting
 
 _CLASSES = {cls.__name__: cls for cls in (
     figures.MonthlyHours, figures.HomesPace, figures.EnergyRow, figures.GroupRow, figures.MapCite, figures.MapData,
-    figures.DashboardData, reporting.Indicators, reporting.Scope, reporting.Period)}
+    figures.DashboardData, reporting.Indicators, reporting.Scope, reporting.Period, clauses.LotLine,
+    clauses.CompanyLine, clauses.Obligation, clauses.ClauseTerms)}
+_ENUMS = {cls.__name__: cls for cls in (clauses.ClauseStatus,)}
 _SKIPPED = {"MapData": ("shapes", "outlines")}
 
 
@@ -38,6 +41,8 @@ def encode(value: Any) -> Any:
         return {"$t": [encode(v) for v in value]}
     if cls is dict:
         return {"$m": [[encode(k), encode(v)] for k, v in value.items()]}
+    if cls.__name__ in _ENUMS:
+        return {"$e": cls.__name__, "v": value.value}
     if is_dataclass(value) and cls.__name__ in _CLASSES:
         skipped = _SKIPPED.get(cls.__name__, ())
         return {"$c": cls.__name__,
@@ -58,6 +63,8 @@ def decode(value: Any) -> Any:
         return tuple(decode(v) for v in value["$t"])
     if "$m" in value:
         return {_key(decode(k)): decode(v) for k, v in value["$m"]}
+    if "$e" in value:
+        return _ENUMS[value["$e"]](value["v"])
     cls = _CLASSES[value["$c"]]
     return cls(**{name: decode(v) for name, v in value["f"].items()})
 

@@ -101,7 +101,7 @@ def _updated(session: Session, kept: TerritoryFigures, cites: set[int], generati
     operations = [op for op in old.operations if op[1] not in cites] + list(part.operations)  # [1]: cite_id
     nulls_first = session.get_bind().dialect.name == "sqlite"  # the engine's ORDER BY start_date, id
     operations.sort(key=lambda op: ((op.start_date is None) != nulls_first, op.start_date or date.min, op.id))
-    r = Report(old.scope, old.period, old.label, old.by, old.cites, operations, tallies, old.operation_ids)
+    r = Report(old.scope, old.period, old.label, old.by, old.cites, operations, tallies, old.operation_ids, session)
     by_cite = dict(kept.by_cite)
     for cid, s in monthly_hours_by_cite(session, part).items():
         by_cite[cid] = dict(zip(s.months, s.realised))

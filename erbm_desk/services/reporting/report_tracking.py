@@ -3,8 +3,9 @@
 `install_report_tracking(db)` (called by the opening pipeline's session rules) listens to the database's sessions
 and engine:
 
-- an ORM flush says precisely what it wrote: hours, contracts, persons, operations and fundings lead to the cités
-  whose figures they change (a person to every cité of their contracts); any other table the indicators may read
+- an ORM flush says precisely what it wrote: hours, contracts, persons (and their eligibility checks, exits and
+  follow-up actions), operations, fundings, marchés and lots lead to the cités whose figures they change (a person
+  to every cité of their contracts); any other table the indicators may read
   (cités, communes, EPCIs, bailleurs, companies, and tables added later) to « every cité »;
 - any other INSERT, UPDATE or DELETE statement (an import's executemany, a bulk Core write) on a table not known
   to be outside the figures marks « every cité »;
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
-from erbm_desk.db.models import Contract, Operation, ReportState
+from erbm_desk.db.models import Contract, Marche, Operation, ReportState
 
 # Tables whose rows no indicator reads: writing them changes no figure. Not the settings: the clause defaults
 # (clauses.*) set the hours a lot requires when its own parameters are blank.
@@ -170,6 +171,7 @@ def _mark_flush(session: Session, conn, marks: Marks) -> None:
     contracts: set[int] = set()
     persons: set[int] = set()
     operations: set[int] = set()
+    marches: set[int] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         table = getattr(obj, "__tablename__", None)
         if table is None or table in OUTSIDE_FIGURES:
@@ -180,6 +182,12 @@ def _mark_flush(session: Session, conn, marks: Marks) -> None:
             operations |= _values(obj, "operation_id")
         elif table == "beneficiary":
             persons |= _values(obj, "id")
+        elif table in ("eligibility_check", "path_exit", "followup_action"):  # the person's path: their cités
+            persons |= _values(obj, "beneficiary_id")
+        elif table == "marche":  # its operation's hours required (the sum of its lots')
+            operations |= _values(obj, "operation_id")
+        elif table == "lot":
+            marches |= _values(obj, "marche_id")
         elif table == "operation":
             marks.cites |= _values(obj, "cite_id")
         elif table == "funding":
@@ -190,6 +198,8 @@ def _mark_flush(session: Session, conn, marks: Marks) -> None:
         return
     if contracts:
         operations |= set(conn.execute(select(Contract.operation_id).where(Contract.id.in_(contracts))).scalars())
+    if marches:
+        operations |= set(conn.execute(select(Marche.operation_id).where(Marche.id.in_(marches))).scalars())
     if persons:
         operations |= set(conn.execute(select(Contract.operation_id).where(Contract.beneficiary_id.in_(persons)))
                           .scalars())
