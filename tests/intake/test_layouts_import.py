@@ -31,6 +31,7 @@ LAYOUTS = {
     "wide-dates": lambda folder: wide_workbook(folder / "suivi.xlsx", "dates"),
     "wide-text": lambda folder: wide_workbook(folder / "suivi.xlsx", "text"),
     "long": lambda folder: long_workbook(folder / "heures.xlsx"),
+    "long-months-typed-as-text": lambda folder: long_workbook(folder / "heures.xlsx", "text"),
     "other-tool": lambda folder: other_tool_workbook(folder / "export_outil.xlsx"),
     "csv-semicolon-utf8": lambda folder: csv_file(folder / "suivi.csv", ";", "utf-8"),
     "csv-comma-windows-1252": lambda folder: csv_file(folder / "suivi.csv", ",", "cp1252"),

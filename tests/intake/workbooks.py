@@ -97,9 +97,13 @@ def _col(n: int) -> str:
     return openpyxl.utils.get_column_letter(n)
 
 
-def long_workbook(path: Path) -> Path:
-    """People on one sheet; one row per contract and month on another (« Mois » as a date or « 2024-03 »,
-    « Heures réalisées »), the person named by name and birth date only."""
+MONTH_AS_WRITTEN = {1: "janvier 2024", 2: "févr.-24", 3: "Mars 2024", 4: "04/2024"}
+
+
+def long_workbook(path: Path, month_cells: str = "dates") -> Path:
+    """People on one sheet; one row per contract and month on another (« Mois » as a date or « 2024-03 »; with
+    `month_cells="text"`, as people type it: « janvier 2024 », « févr.-24 »), « Heures réalisées », the person
+    named by name and birth date only."""
     wb = openpyxl.Workbook()
     people = wb.active
     people.title = "Participants"
@@ -116,6 +120,8 @@ def long_workbook(path: Path) -> Path:
         last, _first, birth, *_ = PEOPLE[c[0]]
         for month, h in sorted(c[13].items()):
             when = datetime(2024, month, 1) if month % 2 else f"2024-{month:02d}"
+            if month_cells == "text":
+                when = MONTH_AS_WRITTEN[month]
             hours.append([last.capitalize(), birth.strftime("%d/%m/%Y"), c[1], c[2], c[3], c[4], c[5], c[6],
                           c[7], c[8], c[9], c[10], c[11], c[12], when, h])
     wb.save(path)

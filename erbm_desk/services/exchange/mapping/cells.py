@@ -1,7 +1,7 @@
 """One cell of someone's file into the value of a field: a list or yes/no value through the value mapping, a
-commune by name or code (« LENS », « 62498 », « 62300 Lens »), a person's « NOM Prénom » split, other values
-parsed by their column (each distinct value once); what cannot be parsed is kept as it is, for the planner to
-report with the column's own message."""
+commune by name or code (« LENS », « 62498 », « 62300 Lens »), a person's « NOM Prénom » split, a month also as
+people write it (« mars 2024 », « janv.-24 »), other values parsed by their column (each distinct value once);
+what cannot be parsed is kept as it is, for the planner to report with the column's own message."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 from erbm_desk.domain.entities import Kind
 from erbm_desk.services.exchange.mapping.fields import Target, target
 from erbm_desk.services.exchange.mapping.model import Mapping
+from erbm_desk.services.exchange.mapping.months import month_header
 from erbm_desk.services.exchange.mapping.values import propose_value, typed, value_key
 from erbm_desk.services.exchange.snapshot import AMBIGUOUS, DbSnapshot, folded, insee_in
 
@@ -100,6 +101,10 @@ class CellReader:
         try:
             return column.parse(raw)
         except ValueError:
+            if column.kind is Kind.MONTH:  # « mars 2024 », « janv.-24 »: a month as people write it
+                named = month_header(raw)
+                if named is not None and named.year is not None:
+                    return named.on(None)
             return Unparsed(plain_text(raw))
 
     def commune(self, text: str) -> int | None:
