@@ -117,3 +117,24 @@ def test_a_person_the_file_names_only_by_name_and_birth_date_must_exist_somewher
     result = review_of(sqlite_db, Intake.open(path))
     [problem] = [p for p in result.problems if p.row == 2 and p.sheet == "Heures"]
     assert problem.where == "« Nom » (A)" and "aucun bénéficiaire de ce nom" in problem.message
+
+
+def test_hours_whose_month_nothing_names_are_refused_saying_how_to_give_it(tmp_path, sqlite_db):
+    from erbm_desk.services.exchange.mapping.intake import analyse
+    from tests.intake.workbooks import sheet_per_month_workbook
+
+    path = sheet_per_month_workbook(tmp_path / "heures.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Mars 2024"].title = "Feuil3"  # the month was its name only
+    wb.save(path)
+    before = counts(sqlite_db)
+    intake = Intake.open(path)
+    with sqlite_db.sessions() as s:
+        gaps = analyse(s, intake).gaps
+    [gap] = gaps
+    assert gap.target == "hours_entry.month"
+    assert gap.message.startswith("feuille « Feuil3 » : le mois des heures est inconnu")
+    intake.mapping.constants["hours_entry.month"] = "03/2024"  # « Valeur pour toutes les lignes… »
+    with sqlite_db.sessions() as s:
+        assert analyse(s, intake).gaps == []
+    assert counts(sqlite_db) == before

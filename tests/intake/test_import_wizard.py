@@ -23,7 +23,7 @@ from erbm_desk.ui.exchange.import_dialog import ImportPreviewDialog
 from erbm_desk.ui.exchange.import_wizard.review_models import ErrorsModel
 from erbm_desk.ui.exchange.import_wizard.wizard import COLUMNS, DONE, FILE, MATCHES, REVIEW, VALUES, ImportWizard
 from tests.intake.conftest import indicators
-from tests.intake.workbooks import TOTAL_HOURS, wide_workbook
+from tests.intake.workbooks import TOTAL_HOURS, sheet_per_month_workbook, wide_workbook
 from tests.ui.helpers import keys
 
 TIMEOUT = 20_000
@@ -223,6 +223,30 @@ def test_the_errors_go_to_a_workbook_and_come_back_through_the_wizard(qtbot, win
     corrected, left = page.errors_model.rows  # both still shown: what was done stays visible
     assert (corrected.row, corrected.problems, corrected.corrected) == (5, [], {2})
     assert (left.row, left.left_out) == (6, True)
+
+
+def test_a_workbook_of_one_sheet_per_month_goes_in_with_each_sheet_s_month(qtbot, window, sqlite_db, monkeypatch,
+                                                                            tmp_path):
+    wizard = _open_wizard(qtbot, window, monkeypatch, sheet_per_month_workbook(tmp_path / "heures.xlsx"))
+    assert [(r.name, r.used, r.header_row) for r in wizard.pages[FILE].sheets_model.rows] == [
+        ("Janvier 2024", True, 1), ("Février 2024", True, 1), ("Mars 2024", True, 1), ("Feuil4", True, 3)]
+    _next(qtbot, wizard, COLUMNS)
+    page = wizard.pages[COLUMNS]
+    said = page.missing.text()
+    assert "Mois" not in said.split("Feuille")[0]  # not asked for: each sheet says its month
+    assert "Feuille « Janvier 2024 » : heures du mois 01/2024" in said
+    assert "Feuille « Feuil4 » : heures du mois 04/2024" in said  # from its title row
+    for expected in (VALUES, MATCHES):
+        _next(qtbot, wizard, expected)
+    qtbot.waitUntil(lambda: wizard.analysis is not None, timeout=TIMEOUT)
+    _next(qtbot, wizard, REVIEW)
+    qtbot.waitUntil(lambda: wizard.result is not None and not wizard.pages[REVIEW].loading, timeout=TIMEOUT)
+    assert wizard.result.ok and wizard.result.counts["hours_entry"]["new"] == 7
+    with qtbot.waitSignal(window.data_changed, timeout=TIMEOUT):
+        qtbot.keyClick(wizard, Qt.Key_I, Qt.AltModifier)  # « Importer »
+    qtbot.waitUntil(lambda: wizard.currentId() == DONE, timeout=TIMEOUT)
+    figures = indicators(sqlite_db)
+    assert figures.hours_realised == TOTAL_HOURS and figures.contracts == 3
 
 
 def test_our_own_workbook_still_opens_the_import_preview(qtbot, window, monkeypatch, tmp_path, small_dataset_file):

@@ -24,6 +24,7 @@ from tests.intake.workbooks import (
     long_workbook,
     ods_file,
     other_tool_workbook,
+    sheet_per_month_workbook,
     wide_workbook,
 )
 
@@ -32,6 +33,7 @@ LAYOUTS = {
     "wide-text": lambda folder: wide_workbook(folder / "suivi.xlsx", "text"),
     "long": lambda folder: long_workbook(folder / "heures.xlsx"),
     "long-months-typed-as-text": lambda folder: long_workbook(folder / "heures.xlsx", "text"),
+    "one-sheet-per-month": lambda folder: sheet_per_month_workbook(folder / "heures-par-mois.xlsx"),
     "other-tool": lambda folder: other_tool_workbook(folder / "export_outil.xlsx"),
     "csv-semicolon-utf8": lambda folder: csv_file(folder / "suivi.csv", ";", "utf-8"),
     "csv-comma-windows-1252": lambda folder: csv_file(folder / "suivi.csv", ",", "cp1252"),
@@ -92,7 +94,8 @@ def test_an_ods_file_saved_by_libreoffice_goes_in_the_same_way(tmp_path, sqlite_
     _expected_story(sqlite_db)
 
 
-@pytest.mark.parametrize("layout", ["wide-dates", "long", "other-tool", "csv-semicolon-utf8"])
+@pytest.mark.parametrize("layout", ["wide-dates", "long", "one-sheet-per-month", "other-tool",
+                                    "csv-semicolon-utf8"])
 def test_importing_the_same_file_again_changes_nothing(tmp_path, sqlite_db, layout):
     path = LAYOUTS[layout](tmp_path)
     intake, _result, _summary = bring_in(sqlite_db, path)

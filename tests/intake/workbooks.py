@@ -128,6 +128,27 @@ def long_workbook(path: Path, month_cells: str = "dates") -> Path:
     return path
 
 
+def sheet_per_month_workbook(path: Path) -> Path:
+    """One sheet per month, each the month's hours of every contract (« Heures réalisées », no « Mois » column):
+    the month named by the sheet (« Janvier 2024 »…), or for the last one by its title row (sheet « Feuil4 »)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for month in (1, 2, 3, 4):
+        ws = wb.create_sheet(f"{MONTH_TEXT[month - 1]} 2024" if month < 4 else "Feuil4")
+        if month == 4:
+            ws.append(["Heures réalisées avril 2024"])
+            ws.append([])
+        ws.append(["Nom", "Prénom", "Date de naissance", "Sexe", "RSA", "QPV", "DELD", "Employeur", "SIRET",
+                   "Type de structure", "Cité", "Commune", "Opération", "Nature", "Phase", "Contrat", "Modalité",
+                   "Début", "Fin", "Heures réalisées"])
+        for c in CONTRACTS:
+            if month in c[13]:
+                last, first, birth, sex, rsa, qpv, deld = PEOPLE[c[0]]
+                ws.append([last, first, birth, sex, rsa, qpv, deld, *c[1:13], c[13][month]])
+    wb.save(path)
+    return path
+
+
 OTHER_TOOL_HEADER = ["nom_beneficiaire", "prenom_beneficiaire", "date_naissance", "sexe", "rsa", "qpv", "deld",
                      "raison_sociale", "siret", "type_structure", "nom_cite", "commune_cite", "nom_operation",
                      "nature", "phase", "type_contrat", "mode_realisation", "date_debut", "date_fin"] \

@@ -104,6 +104,17 @@ def header_year(sheet: SourceSheet, row: int, cell: HeaderCell, file_name: str =
     return year_in(file_name)
 
 
+def title_month(sheet: SourceSheet, row: int) -> date | None:
+    """The month (with its year) a sheet is about when it keeps one month per sheet: named by the sheet
+    (« Janvier 2024 », « 03-2024 ») or, failing that, by the one month the title rows above its header name."""
+    named = month_header(sheet.name)
+    if named is not None and named.year is not None:
+        return named.on(None)
+    found = {m.on(None) for cells in sheet.rows[: max(row - 1, 0)] for c in cells
+             if isinstance(c, str) and (m := month_header(c)) is not None and m.year is not None}
+    return found.pop() if len(found) == 1 else None
+
+
 def is_totals_row(cells: list[Any]) -> bool:
     """A row of totals under the table: « Total » (or « Cumul », « Sous-total ») and figures, few texts."""
     texts = []
