@@ -21,6 +21,7 @@ from tests.intake.workbooks import (
     SIRET_B,
     TOTAL_HOURS,
     csv_file,
+    grouped_header_workbook,
     long_workbook,
     ods_file,
     other_tool_workbook,
@@ -31,6 +32,7 @@ from tests.intake.workbooks import (
 LAYOUTS = {
     "wide-dates": lambda folder: wide_workbook(folder / "suivi.xlsx", "dates"),
     "wide-text": lambda folder: wide_workbook(folder / "suivi.xlsx", "text"),
+    "wide-two-header-rows": lambda folder: grouped_header_workbook(folder / "tableau.xlsx"),
     "long": lambda folder: long_workbook(folder / "heures.xlsx"),
     "long-months-typed-as-text": lambda folder: long_workbook(folder / "heures.xlsx", "text"),
     "one-sheet-per-month": lambda folder: sheet_per_month_workbook(folder / "heures-par-mois.xlsx"),

@@ -93,6 +93,27 @@ def wide_workbook(path: Path, month_headers: str = "dates") -> Path:
     return path
 
 
+def grouped_header_workbook(path: Path) -> Path:
+    """One row per contract under a header of two rows: merged groups (« Bénéficiaire », « Entreprise »,
+    « Chantier », « Contrat », « Heures réalisées 2024 ») above short headers that only the group explains
+    (« Nom » of the company, « Type » of the company and of the contract, months « Janvier »… without a year)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Tableau de bord"
+    groups = [("Bénéficiaire", 1, 7), ("Entreprise", 8, 10), ("Chantier", 11, 15), ("Contrat", 16, 19),
+              ("Heures réalisées 2024", 20, 31)]
+    for text, first, last in groups:
+        ws.cell(row=1, column=first, value=text)
+        ws.merge_cells(start_row=1, start_column=first, end_row=1, end_column=last)
+    ws.append(["Nom", "Prénom", "Né le", "Sexe", "RSA", "QPV", "DELD", "Nom", "SIRET", "Type", "Cité", "Commune",
+               "Opération", "Nature", "Phase", "Type", "Modalité", "Début", "Fin"] + MONTH_TEXT)
+    for c in CONTRACTS:
+        last, first, birth, sex, rsa, qpv, deld = PEOPLE[c[0]]
+        ws.append([last, first, birth, sex, rsa, qpv, deld, *c[1:13]] + [c[13].get(m) for m in range(1, 13)])
+    wb.save(path)
+    return path
+
+
 def _col(n: int) -> str:
     return openpyxl.utils.get_column_letter(n)
 

@@ -15,7 +15,7 @@ def propose_sheet(book: SourceBook, name: str, header_row: int) -> tuple[SheetMa
     """The columns of one sheet read from `header_row`, each with the field proposed for it."""
     sheet = book.sheet(name)
     heads = header_cells(sheet, header_row)
-    proposals = propose_columns([(h.index, h.text, h.cell) for h in heads])
+    proposals = propose_columns([(h.index, h.text, h.cell, h.group) for h in heads])
     return SheetMapping(name, header_row, [ColumnMapping(p.index, p.header, p.target) for p in proposals]), proposals
 
 
