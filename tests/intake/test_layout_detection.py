@@ -56,6 +56,19 @@ def test_short_headers_under_a_merged_group_header_are_read_with_it(tmp_path):
     assert reasons[0] == ""  # a header sure by itself keeps its own reading
 
 
+def test_a_row_of_group_headers_without_merged_cells_covers_the_blank_cells_on_its_right():
+    from erbm_desk.services.exchange.mapping.layout import header_cells
+    from erbm_desk.services.exchange.mapping.source import SourceSheet
+
+    sheet = SourceSheet("Suivi", [["Suivi du PLIE, mis à jour le 05/01/2025"],
+                                  ["Bénéficiaire", "", "Entreprise", "", "Heures 2024", ""],
+                                  ["Nom", "Prénom", "Nom", "Type", "Janvier", "Février"]])
+    assert [h.group for h in header_cells(sheet, 3)] == ["Bénéficiaire", "Bénéficiaire", "Entreprise", "Entreprise",
+                                                         "Heures 2024", "Heures 2024"]
+    title_only = SourceSheet("Suivi", [["Suivi du PLIE, mis à jour le 05/01/2025"], ["Nom", "Prénom", "Janvier"]])
+    assert [h.group for h in header_cells(title_only, 2)] == ["Suivi du PLIE, mis à jour le 05/01/2025", "", ""]
+
+
 def test_the_stale_under_26_flag_and_the_total_column_are_set_aside_with_their_reason(tmp_path):
     intake = Intake.open(wide_workbook(tmp_path / "suivi.xlsx"))
     by_header = {p.header: p for p in intake.proposals["Suivi 2024"]}

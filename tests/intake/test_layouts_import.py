@@ -87,10 +87,11 @@ def test_the_wide_layout_goes_in_on_both_backends(tmp_path, db):
     _expected_story(db)
 
 
-def test_an_ods_file_saved_by_libreoffice_goes_in_the_same_way(tmp_path, sqlite_db):
+@pytest.mark.parametrize("layout", ["wide-text", "wide-two-header-rows"])  # the .ods keeps no merged cells
+def test_an_ods_file_saved_by_libreoffice_goes_in_the_same_way(tmp_path, sqlite_db, layout):
     if shutil.which("soffice") is None:
         pytest.fail("LibreOffice (soffice) est nécessaire pour fabriquer le fichier .ods de ce test")
-    path = ods_file(wide_workbook(tmp_path / "suivi.xlsx", "text"), tmp_path / "ods")
+    path = ods_file(LAYOUTS[layout](tmp_path), tmp_path / "ods")
     intake, _result, _summary = bring_in(sqlite_db, path)
     assert intake.book.kind == "ods"
     _expected_story(sqlite_db)

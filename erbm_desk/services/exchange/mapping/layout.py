@@ -89,6 +89,12 @@ def _group_above(sheet: SourceSheet, row: int, col: int) -> str:
         cell = sheet.cell(above, col)
         if not is_blank(cell):
             return header_text(cell)
+        cells = sheet.rows[above - 1]
+        labels = [j for j, c in enumerate(cells) if not is_blank(c)]
+        if len(labels) >= 2 and labels[0] < col:
+            # a row of group headers whose merges the file does not keep (an .ods read back, a label centred
+            # across its columns without merging them): a blank cell belongs to the label on its left
+            return header_text(cells[max(j for j in labels if j < col)])
     return ""
 
 
