@@ -233,9 +233,9 @@ def test_a_workbook_of_one_sheet_per_month_goes_in_with_each_sheet_s_month(qtbot
     _next(qtbot, wizard, COLUMNS)
     page = wizard.pages[COLUMNS]
     said = page.missing.text()
-    assert "Mois" not in said.split("Feuille")[0]  # not asked for: each sheet says its month
-    assert "Feuille « Janvier 2024 » : heures du mois 01/2024" in said
-    assert "Feuille « Feuil4 » : heures du mois 04/2024" in said  # from its title row
+    assert "« Mois (mois d'heures) » : aucune colonne" not in said  # not asked for: each sheet says its month
+    assert ("Mois des heures, d'après le nom ou le titre de chaque feuille : « Janvier 2024 » 01/2024, "
+            "« Février 2024 » 02/2024, « Mars 2024 » 03/2024, « Feuil4 » 04/2024.") in said  # Feuil4: its title
     for expected in (VALUES, MATCHES):
         _next(qtbot, wizard, expected)
     qtbot.waitUntil(lambda: wizard.analysis is not None, timeout=TIMEOUT)

@@ -180,10 +180,13 @@ class ColumnsPage(QWizardPage):
         for r in ambiguous:
             lines.append(f"Colonne « {r.header} » : ambiguë{' — ' + r.reason if r.reason else ''}, ignorée tant "
                          "qu'aucun champ n'est choisi.")
-        for sheet, month in self._sheet_months().items():
-            lines.append(f"Feuille « {sheet} » : heures du mois {month:%m/%Y} (d'après le nom ou le titre de la "
-                         "feuille)." if month else f"Feuille « {sheet} » : le mois des heures est inconnu — "
-                         "associez la colonne « Mois » ou « Valeur pour toutes les lignes… ».")
+        sheet_months = self._sheet_months()
+        known = [f"« {sheet} » {month:%m/%Y}" for sheet, month in sheet_months.items() if month]
+        if known:
+            lines.append("Mois des heures, d'après le nom ou le titre de chaque feuille : " + ", ".join(known) + ".")
+        for sheet in (sheet for sheet, month in sheet_months.items() if not month):
+            lines.append(f"Feuille « {sheet} » : le mois des heures est inconnu — associez la colonne « Mois » ou "
+                         "« Valeur pour toutes les lignes… ».")
         if months_without_year and not year_column and not mapping.year:
             lines.append("Année des colonnes de mois inconnue : indiquez-la ci-dessus.")
         for code, value in mapping.constants.items():
