@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from erbm_desk.db.models import Beneficiary, ImportMapping
 from erbm_desk.domain.enums import Sex
+from erbm_desk.services.exchange.mapping.model import ColumnMapping, Mapping, SheetMapping
 from erbm_desk.services.records.writes import save_record
 from erbm_desk.ui.database.gateway import gateway_for
 from erbm_desk.ui.exchange.excel_actions import IMPORT_TEXT, install_excel_actions
@@ -247,6 +248,56 @@ def test_a_workbook_of_one_sheet_per_month_goes_in_with_each_sheet_s_month(qtbot
     qtbot.waitUntil(lambda: wizard.currentId() == DONE, timeout=TIMEOUT)
     figures = indicators(sqlite_db)
     assert figures.hours_realised == TOTAL_HOURS and figures.contracts == 3
+
+
+def test_a_mapping_exported_from_the_review_opens_on_the_first_step_for_the_next_file(qtbot, window, sqlite_db,
+                                                                                     monkeypatch, tmp_path):
+    path = _tracking_workbook(tmp_path)
+    wizard = _open_wizard(qtbot, window, monkeypatch, path)
+    _next(qtbot, wizard, COLUMNS)
+    page = wizard.pages[COLUMNS]
+    statut = next(i for i, r in enumerate(page.model.rows) if r.header == "Statut")
+    _choose(qtbot, page.view, statut, page.model.FIELD, "Sexe")  # a choice the automatic proposal cannot make
+    for expected in (VALUES, MATCHES):
+        _next(qtbot, wizard, expected)
+    qtbot.waitUntil(lambda: wizard.analysis is not None, timeout=TIMEOUT)
+    _next(qtbot, wizard, REVIEW)
+    review_page = wizard.pages[REVIEW]
+    qtbot.waitUntil(lambda: wizard.result is not None and not review_page.loading, timeout=TIMEOUT)
+    review_page.save_name.setText("Suivi du PLIE")
+    exported = tmp_path / "suivi-du-plie"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(exported), ""))
+    qtbot.keyClick(wizard, Qt.Key_C, Qt.AltModifier)  # « Exporter la correspondance… »
+    qtbot.waitUntil(lambda: "écrite dans « suivi-du-plie.json »" in review_page.status.text(), timeout=TIMEOUT)
+    written = Mapping.from_json((tmp_path / "suivi-du-plie.json").read_text(encoding="utf-8"))
+    assert written.name == "Suivi du PLIE"
+    assert {c.header: c.target for c in written.sheets[0].columns}["Statut"] == "beneficiary.sex"
+    wizard.reject()
+    qtbot.waitUntil(lambda: not window.findChildren(ImportWizard), timeout=TIMEOUT)
+    with sqlite_db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(ImportMapping)) == 0  # nothing was imported nor saved
+
+    # the same layout again: the file opened on the first step brings the choice back
+    wizard = _open_wizard(qtbot, window, monkeypatch, path)
+    page = wizard.pages[FILE]
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *a, **k: (str(tmp_path / "suivi-du-plie.json"), ""))
+    qtbot.keyClick(wizard, Qt.Key_O, Qt.AltModifier)  # « Ouvrir une correspondance… »
+    qtbot.waitUntil(lambda: "ouverte depuis « suivi-du-plie.json »" in page.file_label.text(), timeout=TIMEOUT)
+    assert page.mapping_box.currentText().startswith("« Suivi du PLIE »")
+    assert wizard.intake.saved_name == "Suivi du PLIE"
+    _next(qtbot, wizard, COLUMNS)
+    columns = wizard.pages[COLUMNS]
+    assert next(r for r in columns.model.rows if r.header == "Statut").target == "beneficiary.sex"
+
+    other = tmp_path / "autre.json"  # a mapping of another layout is refused, the proposal kept
+    other.write_text(Mapping([SheetMapping("Feuil1", 1, [ColumnMapping(0, "Matricule", None)])], name="Autre").to_json(),
+                     encoding="utf-8")
+    wizard.back()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
+    qtbot.keyClick(wizard, Qt.Key_O, Qt.AltModifier)
+    qtbot.waitUntil(lambda: "« Autre » de « autre.json » ne convient pas" in page.file_label.text(), timeout=TIMEOUT)
+    assert wizard.intake.saved_name == "Suivi du PLIE"
 
 
 def test_our_own_workbook_still_opens_the_import_preview(qtbot, window, monkeypatch, tmp_path, small_dataset_file):

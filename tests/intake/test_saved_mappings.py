@@ -59,6 +59,11 @@ def test_a_file_of_another_shape_is_not_offered_a_saved_mapping(tmp_path, sqlite
     assert Intake.open(tmp_path / "autre.xlsx", saved).saved_name is None
 
 
+def test_a_mapping_of_no_sheet_is_offered_to_no_file(tmp_path):
+    empty = Mapping(name="Vide")  # e.g. a hand-edited file whose sheets were deleted
+    assert Intake.open(wide_workbook(tmp_path / "suivi.xlsx"), [empty]).saved_name is None
+
+
 def test_a_mapping_goes_to_a_json_file_and_comes_back_the_same(tmp_path):
     intake = Intake.open(wide_workbook(tmp_path / "suivi.xlsx"))
     intake.mapping.name = "Suivi PLIE"

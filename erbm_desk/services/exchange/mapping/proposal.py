@@ -55,6 +55,8 @@ def proposed_year(book: SourceBook, mapping: Mapping) -> int | None:
 def fitted(saved: Mapping, book: SourceBook) -> Mapping | None:
     """`saved` applied to this file when each of its sheets is found with the same headers (a sheet of the same
     name first, else any; month headers may name other months), else None."""
+    if not saved.sheets:
+        return None  # a mapping of no sheet says nothing of this file
     used: set[str] = set()
     sheets = []
     for sm in saved.sheets:
