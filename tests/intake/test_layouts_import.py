@@ -35,6 +35,7 @@ LAYOUTS = {
     "wide-two-header-rows": lambda folder: grouped_header_workbook(folder / "tableau.xlsx"),
     "long": lambda folder: long_workbook(folder / "heures.xlsx"),
     "long-months-typed-as-text": lambda folder: long_workbook(folder / "heures.xlsx", "text"),
+    "long-hours-typed-as-text": lambda folder: long_workbook(folder / "heures.xlsx", hours_cells="text"),
     "one-sheet-per-month": lambda folder: sheet_per_month_workbook(folder / "heures-par-mois.xlsx"),
     "other-tool": lambda folder: other_tool_workbook(folder / "export_outil.xlsx"),
     "csv-semicolon-utf8": lambda folder: csv_file(folder / "suivi.csv", ";", "utf-8"),

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import subprocess
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -121,10 +121,14 @@ def _col(n: int) -> str:
 MONTH_AS_WRITTEN = {1: "janvier 2024", 2: "févr.-24", 3: "Mars 2024", 4: "04/2024"}
 
 
-def long_workbook(path: Path, month_cells: str = "dates") -> Path:
+HOURS_AS_WRITTEN = {"35,5": "35h30", 70: "70 h", 70.25: timedelta(hours=70, minutes=15), 151.67: "151,67 h",
+                    140: "140:00", 20: "20h", 100: "100 heures"}
+
+
+def long_workbook(path: Path, month_cells: str = "dates", hours_cells: str = "numbers") -> Path:
     """People on one sheet; one row per contract and month on another (« Mois » as a date or « 2024-03 »; with
-    `month_cells="text"`, as people type it: « janvier 2024 », « févr.-24 »), « Heures réalisées », the person
-    named by name and birth date only."""
+    `month_cells="text"`, as people type it: « janvier 2024 », « févr.-24 »), « Heures réalisées » (with
+    `hours_cells="text"`: « 35h30 », « 140:00 », a duration cell), the person named by name and birth date only."""
     wb = openpyxl.Workbook()
     people = wb.active
     people.title = "Participants"
@@ -143,8 +147,12 @@ def long_workbook(path: Path, month_cells: str = "dates") -> Path:
             when = datetime(2024, month, 1) if month % 2 else f"2024-{month:02d}"
             if month_cells == "text":
                 when = MONTH_AS_WRITTEN[month]
+            if hours_cells == "text":
+                h = HOURS_AS_WRITTEN[h]
             hours.append([last.capitalize(), birth.strftime("%d/%m/%Y"), c[1], c[2], c[3], c[4], c[5], c[6],
                           c[7], c[8], c[9], c[10], c[11], c[12], when, h])
+            if isinstance(h, timedelta):
+                hours.cell(row=hours.max_row, column=16).number_format = "[h]:mm"
     wb.save(path)
     return path
 
