@@ -82,6 +82,32 @@ def test_the_errors_go_to_a_workbook_with_the_faulty_cells_in_red_and_come_back_
     assert indicators(sqlite_db).people == 2
 
 
+def test_the_error_workbook_corrected_and_saved_by_libreoffice_comes_back_the_same(tmp_path, sqlite_db):
+    import shutil
+    import subprocess
+
+    if shutil.which("soffice") is None:
+        pytest.fail("LibreOffice (soffice) est nécessaire pour ce test")
+    intake = Intake.open(_broken(tmp_path))
+    errors = tmp_path / "erreurs.xlsx"
+    write_error_workbook(intake, review_of(sqlite_db, intake), errors)
+    wb = openpyxl.load_workbook(errors)
+    ws = wb["Suivi 2024"]
+    header = [c.value for c in ws[2]]
+    ws.cell(row=3, column=header.index("Né(e) le") + 1).value = "15/03/2000"
+    ws.cell(row=4, column=header.index("03/2024") + 1).value = 140
+    ws.cell(row=5, column=len(header)).value = "oui"
+    wb.save(errors)
+    resaved = tmp_path / "libreoffice"
+    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(resaved),
+                    str(errors)], check=True, capture_output=True, timeout=120)
+    assert read_error_workbook(intake, resaved / "erreurs.xlsx") == (2, 1)
+    result = review_of(sqlite_db, intake)
+    assert result.ok, [str(p) for p in result.problems]
+    assert apply_review(sqlite_db, intake, result).total > 0
+    assert indicators(sqlite_db).people == 2
+
+
 def test_a_row_that_contradicts_an_earlier_row_of_the_same_person_is_pointed_at_naming_it(tmp_path, sqlite_db):
     path = wide_workbook(tmp_path / "suivi.xlsx")
     wb = openpyxl.load_workbook(path)
