@@ -40,6 +40,7 @@ LAYOUTS = {
     "other-tool": lambda folder: other_tool_workbook(folder / "export_outil.xlsx"),
     "csv-semicolon-utf8": lambda folder: csv_file(folder / "suivi.csv", ";", "utf-8"),
     "csv-comma-windows-1252": lambda folder: csv_file(folder / "suivi.csv", ",", "cp1252"),
+    "csv-excel-utf8-with-bom": lambda folder: csv_file(folder / "suivi.csv", ";", "utf-8-sig"),
 }
 
 
