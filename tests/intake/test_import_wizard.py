@@ -291,8 +291,8 @@ def test_a_mapping_exported_from_the_review_opens_on_the_first_step_for_the_next
     assert next(r for r in columns.model.rows if r.header == "Statut").target == "beneficiary.sex"
 
     other = tmp_path / "autre.json"  # a mapping of another layout is refused, the proposal kept
-    other.write_text(Mapping([SheetMapping("Feuil1", 1, [ColumnMapping(0, "Matricule", None)])], name="Autre").to_json(),
-                     encoding="utf-8")
+    another_layout = Mapping([SheetMapping("Feuil1", 1, [ColumnMapping(0, "Matricule", None)])], name="Autre")
+    other.write_text(another_layout.to_json(), encoding="utf-8")
     wizard.back()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
     qtbot.keyClick(wizard, Qt.Key_O, Qt.AltModifier)
