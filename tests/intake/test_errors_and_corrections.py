@@ -164,3 +164,24 @@ def test_hours_whose_month_nothing_names_are_refused_saying_how_to_give_it(tmp_p
     with sqlite_db.sessions() as s:
         assert analyse(s, intake).gaps == []
     assert counts(sqlite_db) == before
+
+
+def test_an_import_is_preceded_by_a_backup_of_the_base_as_it_was_and_a_file_with_nothing_new_by_none(tmp_path,
+                                                                                                    sqlite_db):
+    import sqlite3
+
+    from erbm_desk.services.backup import listing
+    from tests.intake.conftest import bring_in
+
+    before = {b.path for b in listing.list_backups(sqlite_db)}
+    path = wide_workbook(tmp_path / "suivi.xlsx")
+    bring_in(sqlite_db, path)
+    [copy] = [b for b in listing.list_backups(sqlite_db) if b.path not in before]
+    assert copy.reason == "import"
+    with sqlite3.connect(copy.path) as conn:
+        assert conn.execute("SELECT count(*) FROM beneficiary").fetchone()[0] == 0  # the base before the import
+    made = {b.path for b in listing.list_backups(sqlite_db)}
+    intake = Intake.open(path)
+    again = review_of(sqlite_db, intake)
+    assert again.writes == 0 and apply_review(sqlite_db, intake, again).total == 0
+    assert {b.path for b in listing.list_backups(sqlite_db)} == made  # nothing to write, nothing to back up

@@ -300,6 +300,41 @@ def test_a_mapping_exported_from_the_review_opens_on_the_first_step_for_the_next
     assert wizard.intake.saved_name == "Suivi du PLIE"
 
 
+def test_the_header_row_and_the_sheets_are_corrected_by_keys_on_the_first_step(qtbot, window, monkeypatch, tmp_path):
+    path = wide_workbook(tmp_path / "suivi.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("Copie").append(["NOM", "PRENOM"])  # a second table, not to import
+    wb["Copie"].append(["DURAND", "Léa"])
+    wb.save(path)
+    wizard = _open_wizard(qtbot, window, monkeypatch, path)
+    page = wizard.pages[FILE]
+    view = page.sheets
+
+    def header_row_typed(text: str) -> None:
+        _focus_cell(qtbot, view, 0, 2)
+        qtbot.keyClick(view, Qt.Key_F2)
+        editor = QApplication.focusWidget()
+        qtbot.keyClick(editor, Qt.Key_A, Qt.ControlModifier)
+        keys(qtbot, editor, text)
+        qtbot.keyClick(editor, Qt.Key_Return)
+        qtbot.waitUntil(lambda: view.state() != view.State.EditingState, timeout=TIMEOUT)
+
+    assert [(r.name, r.used, r.header_row) for r in page.sheets_model.rows] == [("Suivi 2024", True, 4),
+                                                                               ("Copie", True, 1)]
+    header_row_typed("2")  # a wrong row: the columns are read from « Mis à jour le 05/04/2024 »
+    assert wizard.intake.mapping.sheet("Suivi 2024").header_row == 2 and page.preview_model.header_row == 2
+    assert [c.header for c in wizard.intake.mapping.sheet("Suivi 2024").columns] == ["Mis à jour le 05/04/2024"]
+    header_row_typed("4")
+    assert {c.header: c.target for c in wizard.intake.mapping.sheet("Suivi 2024").columns}["NOM"] == \
+        "beneficiary.last_name"
+    _focus_cell(qtbot, view, 1, 0)
+    qtbot.keyClick(view, Qt.Key_Space)  # « Copie » unticked
+    assert [s.sheet for s in wizard.intake.mapping.sheets] == ["Suivi 2024"]
+    _next(qtbot, wizard, COLUMNS)
+    assert [wizard.pages[COLUMNS].sheet_box.itemText(i) for i in range(wizard.pages[COLUMNS].sheet_box.count())] \
+        == ["Suivi 2024"]
+
+
 def test_our_own_workbook_still_opens_the_import_preview(qtbot, window, monkeypatch, tmp_path, small_dataset_file):
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(small_dataset_file), ""))
     window.actions_by_text[IMPORT_TEXT].trigger()
