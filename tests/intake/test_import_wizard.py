@@ -24,7 +24,7 @@ from erbm_desk.ui.exchange.import_dialog import ImportPreviewDialog
 from erbm_desk.ui.exchange.import_wizard.review_models import ErrorsModel
 from erbm_desk.ui.exchange.import_wizard.wizard import COLUMNS, DONE, FILE, MATCHES, REVIEW, VALUES, ImportWizard
 from tests.intake.conftest import indicators
-from tests.intake.workbooks import TOTAL_HOURS, sheet_per_month_workbook, wide_workbook
+from tests.intake.workbooks import TOTAL_HOURS, school_year_workbook, sheet_per_month_workbook, wide_workbook
 from tests.ui.helpers import keys
 
 TIMEOUT = 20_000
@@ -333,6 +333,19 @@ def test_the_header_row_and_the_sheets_are_corrected_by_keys_on_the_first_step(q
     _next(qtbot, wizard, COLUMNS)
     assert [wizard.pages[COLUMNS].sheet_box.itemText(i) for i in range(wizard.pages[COLUMNS].sheet_box.count())] \
         == ["Suivi 2024"]
+
+
+def test_the_year_of_months_running_over_the_new_year_is_asked_and_said(qtbot, window, monkeypatch, tmp_path):
+    wizard = _open_wizard(qtbot, window, monkeypatch, school_year_workbook(tmp_path / "annee.xlsx"))
+    _next(qtbot, wizard, COLUMNS)
+    page = wizard.pages[COLUMNS]
+    assert page.year.isVisible() and "Année des colonnes de mois inconnue" in page.missing.text()
+    page.year.setFocus()
+    qtbot.keyClick(page.year, Qt.Key_A, Qt.ControlModifier)
+    keys(qtbot, page.year, "2023")
+    assert wizard.intake.mapping.year == 2023
+    assert ("Feuille « Année 2023-2024 » : les mois passent au-delà de décembre : « Janvier » et les colonnes "
+            "suivantes sont de 2024.") in page.missing.text()
 
 
 def test_our_own_workbook_still_opens_the_import_preview(qtbot, window, monkeypatch, tmp_path, small_dataset_file):

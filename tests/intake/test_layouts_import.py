@@ -25,6 +25,7 @@ from tests.intake.workbooks import (
     long_workbook,
     ods_file,
     other_tool_workbook,
+    school_year_workbook,
     sheet_per_month_workbook,
     wide_workbook,
 )
@@ -135,3 +136,18 @@ def test_a_value_changed_in_the_file_is_a_change_of_that_record_only(tmp_path, s
                             "03/2024")
     apply_review(sqlite_db, intake, result)
     assert indicators(sqlite_db).hours_realised == TOTAL_HOURS + 20
+
+
+def test_month_columns_that_run_over_the_new_year_are_of_the_next_year_after_december(tmp_path, sqlite_db):
+    from erbm_desk.services.exchange.mapping.intake import analyse, review
+
+    intake = Intake.open(school_year_workbook(tmp_path / "annee.xlsx"))
+    assert intake.mapping.year is None  # « 2023-2024 »: which year the first column is, is not guessed
+    intake.mapping.year = 2023  # typed by the user: the year of « Septembre »
+    with sqlite_db.sessions() as s:
+        analysis = analyse(s, intake)
+        assert analysis.gaps == []
+        result = review(s, intake, analysis)
+    assert result.ok, [str(p) for p in result.problems]
+    apply_review(sqlite_db, intake, result)
+    _expected_story(sqlite_db)  # January to April are of 2024

@@ -114,6 +114,24 @@ def grouped_header_workbook(path: Path) -> Path:
     return path
 
 
+def school_year_workbook(path: Path) -> Path:
+    """One row per contract, month columns « Septembre » … « Décembre », « Janvier » … « Août » without a year,
+    under a title naming two years (« 2023-2024 »): the year of the first column must be given."""
+    order = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Année 2023-2024"
+    ws.append(["Suivi des heures — année 2023-2024"])
+    ws.append(["Nom", "Prénom", "Date de naissance", "Sexe", "RSA", "QPV", "DELD", "Entreprise", "SIRET",
+               "Type de structure", "Cité", "Commune", "Opération", "Nature", "Phase", "Type de contrat",
+               "Mode de réalisation", "Date de début", "Date de fin"] + [MONTH_TEXT[m - 1] for m in order])
+    for c in CONTRACTS:
+        last, first, birth, sex, rsa, qpv, deld = PEOPLE[c[0]]
+        ws.append([last, first, birth, sex, rsa, qpv, deld, *c[1:13]] + [c[13].get(m) for m in order])
+    wb.save(path)
+    return path
+
+
 def _col(n: int) -> str:
     return openpyxl.utils.get_column_letter(n)
 

@@ -189,7 +189,7 @@ class Records:
                     self.issue(Cell(sheet.name, rownum), "des heures sans contrat sur cette ligne (bénéficiaire, "
                                "entreprise ou opération manquant).", "hours_entry")
                     break
-                month = sheet.month_of(header, cells)
+                month = sheet.month_of(header, cells, j)
                 if month is None:
                     self.issue(cell, "l'année de cette colonne de mois est inconnue : indiquez-la dans la "
                                "correspondance des colonnes.", "hours_entry")

@@ -19,7 +19,7 @@ from erbm_desk.domain.entities import SPECS, Kind
 from erbm_desk.services.exchange.mapping.columns import AMBIGUOUS, IGNORED
 from erbm_desk.services.exchange.mapping.fields import MONTH_HOURS, YEAR, links, needed, target, targets
 from erbm_desk.services.exchange.mapping.layout import data_rows, header_cells
-from erbm_desk.services.exchange.mapping.months import month_header
+from erbm_desk.services.exchange.mapping.months import month_header, year_steps
 from erbm_desk.services.exchange.mapping.prepare import HOURS, MONTH, sheet_month
 from erbm_desk.services.exchange.mapping.values import choices
 from erbm_desk.ui.exchange.import_wizard.mapping_models import (
@@ -187,6 +187,14 @@ class ColumnsPage(QWizardPage):
         for sheet in (sheet for sheet, month in sheet_months.items() if not month):
             lines.append(f"Feuille « {sheet} » : le mois des heures est inconnu — associez la colonne « Mois » ou "
                          "« Valeur pour toutes les lignes… ».")
+        for sm in mapping.sheets:
+            months = [(c.index, m) for c in sm.columns if c.target == MONTH_HOURS and (m := month_header(c.header))]
+            wraps = year_steps(months)
+            if wraps:
+                first = next(c.header for c in sm.columns if c.index == min(wraps))
+                year = f"{mapping.year + 1}" if mapping.year and not year_column else "l'année suivante"
+                lines.append(f"Feuille « {sm.sheet} » : les mois passent au-delà de décembre : « {first} » et les "
+                             f"colonnes suivantes sont de {year}.")
         if months_without_year and not year_column and not mapping.year:
             lines.append("Année des colonnes de mois inconnue : indiquez-la ci-dessus.")
         for code, value in mapping.constants.items():
