@@ -82,6 +82,32 @@ def test_the_errors_go_to_a_workbook_with_the_faulty_cells_in_red_and_come_back_
     assert indicators(sqlite_db).people == 2
 
 
+def test_the_error_workbook_corrected_and_saved_by_libreoffice_comes_back_the_same(tmp_path, sqlite_db):
+    import shutil
+    import subprocess
+
+    if shutil.which("soffice") is None:
+        pytest.fail("LibreOffice (soffice) est nécessaire pour ce test")
+    intake = Intake.open(_broken(tmp_path))
+    errors = tmp_path / "erreurs.xlsx"
+    write_error_workbook(intake, review_of(sqlite_db, intake), errors)
+    wb = openpyxl.load_workbook(errors)
+    ws = wb["Suivi 2024"]
+    header = [c.value for c in ws[2]]
+    ws.cell(row=3, column=header.index("Né(e) le") + 1).value = "15/03/2000"
+    ws.cell(row=4, column=header.index("03/2024") + 1).value = 140
+    ws.cell(row=5, column=len(header)).value = "oui"
+    wb.save(errors)
+    resaved = tmp_path / "libreoffice"
+    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(resaved),
+                    str(errors)], check=True, capture_output=True, timeout=120)
+    assert read_error_workbook(intake, resaved / "erreurs.xlsx") == (2, 1)
+    result = review_of(sqlite_db, intake)
+    assert result.ok, [str(p) for p in result.problems]
+    assert apply_review(sqlite_db, intake, result).total > 0
+    assert indicators(sqlite_db).people == 2
+
+
 def test_a_row_that_contradicts_an_earlier_row_of_the_same_person_is_pointed_at_naming_it(tmp_path, sqlite_db):
     path = wide_workbook(tmp_path / "suivi.xlsx")
     wb = openpyxl.load_workbook(path)
@@ -117,3 +143,45 @@ def test_a_person_the_file_names_only_by_name_and_birth_date_must_exist_somewher
     result = review_of(sqlite_db, Intake.open(path))
     [problem] = [p for p in result.problems if p.row == 2 and p.sheet == "Heures"]
     assert problem.where == "« Nom » (A)" and "aucun bénéficiaire de ce nom" in problem.message
+
+
+def test_hours_whose_month_nothing_names_are_refused_saying_how_to_give_it(tmp_path, sqlite_db):
+    from erbm_desk.services.exchange.mapping.intake import analyse
+    from tests.intake.workbooks import sheet_per_month_workbook
+
+    path = sheet_per_month_workbook(tmp_path / "heures.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Mars 2024"].title = "Feuil3"  # the month was its name only
+    wb.save(path)
+    before = counts(sqlite_db)
+    intake = Intake.open(path)
+    with sqlite_db.sessions() as s:
+        gaps = analyse(s, intake).gaps
+    [gap] = gaps
+    assert gap.target == "hours_entry.month"
+    assert gap.message.startswith("feuille « Feuil3 » : le mois des heures est inconnu")
+    intake.mapping.constants["hours_entry.month"] = "03/2024"  # « Valeur pour toutes les lignes… »
+    with sqlite_db.sessions() as s:
+        assert analyse(s, intake).gaps == []
+    assert counts(sqlite_db) == before
+
+
+def test_an_import_is_preceded_by_a_backup_of_the_base_as_it_was_and_a_file_with_nothing_new_by_none(tmp_path,
+                                                                                                    sqlite_db):
+    import sqlite3
+
+    from erbm_desk.services.backup import listing
+    from tests.intake.conftest import bring_in
+
+    before = {b.path for b in listing.list_backups(sqlite_db)}
+    path = wide_workbook(tmp_path / "suivi.xlsx")
+    bring_in(sqlite_db, path)
+    [copy] = [b for b in listing.list_backups(sqlite_db) if b.path not in before]
+    assert copy.reason == "import"
+    with sqlite3.connect(copy.path) as conn:
+        assert conn.execute("SELECT count(*) FROM beneficiary").fetchone()[0] == 0  # the base before the import
+    made = {b.path for b in listing.list_backups(sqlite_db)}
+    intake = Intake.open(path)
+    again = review_of(sqlite_db, intake)
+    assert again.writes == 0 and apply_review(sqlite_db, intake, again).total == 0
+    assert {b.path for b in listing.list_backups(sqlite_db)} == made  # nothing to write, nothing to back up

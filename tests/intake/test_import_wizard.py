@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from erbm_desk.db.models import Beneficiary, ImportMapping
 from erbm_desk.domain.enums import Sex
+from erbm_desk.services.exchange.mapping.model import ColumnMapping, Mapping, SheetMapping
 from erbm_desk.services.records.writes import save_record
 from erbm_desk.ui.database.gateway import gateway_for
 from erbm_desk.ui.exchange.excel_actions import IMPORT_TEXT, install_excel_actions
@@ -23,7 +24,7 @@ from erbm_desk.ui.exchange.import_dialog import ImportPreviewDialog
 from erbm_desk.ui.exchange.import_wizard.review_models import ErrorsModel
 from erbm_desk.ui.exchange.import_wizard.wizard import COLUMNS, DONE, FILE, MATCHES, REVIEW, VALUES, ImportWizard
 from tests.intake.conftest import indicators
-from tests.intake.workbooks import TOTAL_HOURS, wide_workbook
+from tests.intake.workbooks import TOTAL_HOURS, school_year_workbook, sheet_per_month_workbook, wide_workbook
 from tests.ui.helpers import keys
 
 TIMEOUT = 20_000
@@ -223,6 +224,128 @@ def test_the_errors_go_to_a_workbook_and_come_back_through_the_wizard(qtbot, win
     corrected, left = page.errors_model.rows  # both still shown: what was done stays visible
     assert (corrected.row, corrected.problems, corrected.corrected) == (5, [], {2})
     assert (left.row, left.left_out) == (6, True)
+
+
+def test_a_workbook_of_one_sheet_per_month_goes_in_with_each_sheet_s_month(qtbot, window, sqlite_db, monkeypatch,
+                                                                            tmp_path):
+    wizard = _open_wizard(qtbot, window, monkeypatch, sheet_per_month_workbook(tmp_path / "heures.xlsx"))
+    assert [(r.name, r.used, r.header_row) for r in wizard.pages[FILE].sheets_model.rows] == [
+        ("Janvier 2024", True, 1), ("Février 2024", True, 1), ("Mars 2024", True, 1), ("Feuil4", True, 3)]
+    _next(qtbot, wizard, COLUMNS)
+    page = wizard.pages[COLUMNS]
+    said = page.missing.text()
+    assert "« Mois (mois d'heures) » : aucune colonne" not in said  # not asked for: each sheet says its month
+    assert ("Mois des heures, d'après le nom ou le titre de chaque feuille : « Janvier 2024 » 01/2024, "
+            "« Février 2024 » 02/2024, « Mars 2024 » 03/2024, « Feuil4 » 04/2024.") in said  # Feuil4: its title
+    for expected in (VALUES, MATCHES):
+        _next(qtbot, wizard, expected)
+    qtbot.waitUntil(lambda: wizard.analysis is not None, timeout=TIMEOUT)
+    _next(qtbot, wizard, REVIEW)
+    qtbot.waitUntil(lambda: wizard.result is not None and not wizard.pages[REVIEW].loading, timeout=TIMEOUT)
+    assert wizard.result.ok and wizard.result.counts["hours_entry"]["new"] == 7
+    with qtbot.waitSignal(window.data_changed, timeout=TIMEOUT):
+        qtbot.keyClick(wizard, Qt.Key_I, Qt.AltModifier)  # « Importer »
+    qtbot.waitUntil(lambda: wizard.currentId() == DONE, timeout=TIMEOUT)
+    figures = indicators(sqlite_db)
+    assert figures.hours_realised == TOTAL_HOURS and figures.contracts == 3
+
+
+def test_a_mapping_exported_from_the_review_opens_on_the_first_step_for_the_next_file(qtbot, window, sqlite_db,
+                                                                                     monkeypatch, tmp_path):
+    path = _tracking_workbook(tmp_path)
+    wizard = _open_wizard(qtbot, window, monkeypatch, path)
+    _next(qtbot, wizard, COLUMNS)
+    page = wizard.pages[COLUMNS]
+    statut = next(i for i, r in enumerate(page.model.rows) if r.header == "Statut")
+    _choose(qtbot, page.view, statut, page.model.FIELD, "Sexe")  # a choice the automatic proposal cannot make
+    for expected in (VALUES, MATCHES):
+        _next(qtbot, wizard, expected)
+    qtbot.waitUntil(lambda: wizard.analysis is not None, timeout=TIMEOUT)
+    _next(qtbot, wizard, REVIEW)
+    review_page = wizard.pages[REVIEW]
+    qtbot.waitUntil(lambda: wizard.result is not None and not review_page.loading, timeout=TIMEOUT)
+    review_page.save_name.setText("Suivi du PLIE")
+    exported = tmp_path / "suivi-du-plie"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(exported), ""))
+    qtbot.keyClick(wizard, Qt.Key_C, Qt.AltModifier)  # « Exporter la correspondance… »
+    qtbot.waitUntil(lambda: "écrite dans « suivi-du-plie.json »" in review_page.status.text(), timeout=TIMEOUT)
+    written = Mapping.from_json((tmp_path / "suivi-du-plie.json").read_text(encoding="utf-8"))
+    assert written.name == "Suivi du PLIE"
+    assert {c.header: c.target for c in written.sheets[0].columns}["Statut"] == "beneficiary.sex"
+    wizard.reject()
+    qtbot.waitUntil(lambda: not window.findChildren(ImportWizard), timeout=TIMEOUT)
+    with sqlite_db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(ImportMapping)) == 0  # nothing was imported nor saved
+
+    # the same layout again: the file opened on the first step brings the choice back
+    wizard = _open_wizard(qtbot, window, monkeypatch, path)
+    page = wizard.pages[FILE]
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *a, **k: (str(tmp_path / "suivi-du-plie.json"), ""))
+    qtbot.keyClick(wizard, Qt.Key_O, Qt.AltModifier)  # « Ouvrir une correspondance… »
+    qtbot.waitUntil(lambda: "ouverte depuis « suivi-du-plie.json »" in page.file_label.text(), timeout=TIMEOUT)
+    assert page.mapping_box.currentText().startswith("« Suivi du PLIE »")
+    assert wizard.intake.saved_name == "Suivi du PLIE"
+    _next(qtbot, wizard, COLUMNS)
+    columns = wizard.pages[COLUMNS]
+    assert next(r for r in columns.model.rows if r.header == "Statut").target == "beneficiary.sex"
+
+    other = tmp_path / "autre.json"  # a mapping of another layout is refused, the proposal kept
+    another_layout = Mapping([SheetMapping("Feuil1", 1, [ColumnMapping(0, "Matricule", None)])], name="Autre")
+    other.write_text(another_layout.to_json(), encoding="utf-8")
+    wizard.back()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
+    qtbot.keyClick(wizard, Qt.Key_O, Qt.AltModifier)
+    qtbot.waitUntil(lambda: "« Autre » de « autre.json » ne convient pas" in page.file_label.text(), timeout=TIMEOUT)
+    assert wizard.intake.saved_name == "Suivi du PLIE"
+
+
+def test_the_header_row_and_the_sheets_are_corrected_by_keys_on_the_first_step(qtbot, window, monkeypatch, tmp_path):
+    path = wide_workbook(tmp_path / "suivi.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("Copie").append(["NOM", "PRENOM"])  # a second table, not to import
+    wb["Copie"].append(["DURAND", "Léa"])
+    wb.save(path)
+    wizard = _open_wizard(qtbot, window, monkeypatch, path)
+    page = wizard.pages[FILE]
+    view = page.sheets
+
+    def header_row_typed(text: str) -> None:
+        _focus_cell(qtbot, view, 0, 2)
+        qtbot.keyClick(view, Qt.Key_F2)
+        editor = QApplication.focusWidget()
+        qtbot.keyClick(editor, Qt.Key_A, Qt.ControlModifier)
+        keys(qtbot, editor, text)
+        qtbot.keyClick(editor, Qt.Key_Return)
+        qtbot.waitUntil(lambda: view.state() != view.State.EditingState, timeout=TIMEOUT)
+
+    assert [(r.name, r.used, r.header_row) for r in page.sheets_model.rows] == [("Suivi 2024", True, 4),
+                                                                               ("Copie", True, 1)]
+    header_row_typed("2")  # a wrong row: the columns are read from « Mis à jour le 05/04/2024 »
+    assert wizard.intake.mapping.sheet("Suivi 2024").header_row == 2 and page.preview_model.header_row == 2
+    assert [c.header for c in wizard.intake.mapping.sheet("Suivi 2024").columns] == ["Mis à jour le 05/04/2024"]
+    header_row_typed("4")
+    assert {c.header: c.target for c in wizard.intake.mapping.sheet("Suivi 2024").columns}["NOM"] == \
+        "beneficiary.last_name"
+    _focus_cell(qtbot, view, 1, 0)
+    qtbot.keyClick(view, Qt.Key_Space)  # « Copie » unticked
+    assert [s.sheet for s in wizard.intake.mapping.sheets] == ["Suivi 2024"]
+    _next(qtbot, wizard, COLUMNS)
+    assert [wizard.pages[COLUMNS].sheet_box.itemText(i) for i in range(wizard.pages[COLUMNS].sheet_box.count())] \
+        == ["Suivi 2024"]
+
+
+def test_the_year_of_months_running_over_the_new_year_is_asked_and_said(qtbot, window, monkeypatch, tmp_path):
+    wizard = _open_wizard(qtbot, window, monkeypatch, school_year_workbook(tmp_path / "annee.xlsx"))
+    _next(qtbot, wizard, COLUMNS)
+    page = wizard.pages[COLUMNS]
+    assert page.year.isVisible() and "Année des colonnes de mois inconnue" in page.missing.text()
+    page.year.setFocus()
+    qtbot.keyClick(page.year, Qt.Key_A, Qt.ControlModifier)
+    keys(qtbot, page.year, "2023")
+    assert wizard.intake.mapping.year == 2023
+    assert ("Feuille « Année 2023-2024 » : les mois passent au-delà de décembre : « Janvier » et les colonnes "
+            "suivantes sont de 2024.") in page.missing.text()
 
 
 def test_our_own_workbook_still_opens_the_import_preview(qtbot, window, monkeypatch, tmp_path, small_dataset_file):

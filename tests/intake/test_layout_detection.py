@@ -17,7 +17,7 @@ from erbm_desk.services.exchange.mapping.months import month_header
 from erbm_desk.services.exchange.mapping.prepare import prepare
 from erbm_desk.services.exchange.mapping.source import read_source
 from erbm_desk.services.exchange.mapping.words import words
-from tests.intake.workbooks import long_workbook, other_tool_workbook, wide_workbook
+from tests.intake.workbooks import grouped_header_workbook, long_workbook, other_tool_workbook, wide_workbook
 
 
 def _targets(intake: Intake, sheet: str) -> dict[str, str | None]:
@@ -40,6 +40,33 @@ def test_the_header_is_found_below_the_merged_title_and_every_column_gets_its_fi
     prepared = prepare(intake.book, intake.mapping, {}, set())[0]
     assert [m.on(prepared.month_year) for _, m in prepared.months][:3] == [date(2024, 1, 1), date(2024, 2, 1),
                                                                           date(2024, 3, 1)]
+
+
+def test_short_headers_under_a_merged_group_header_are_read_with_it(tmp_path):
+    intake = Intake.open(grouped_header_workbook(tmp_path / "tableau.xlsx"))
+    assert [(s.sheet, s.header_row) for s in intake.mapping.sheets] == [("Tableau de bord", 2)]
+    by_column = {c.index: c.target for c in intake.mapping.sheet("Tableau de bord").columns}
+    assert by_column[0] == "beneficiary.last_name"  # « Nom » under « Bénéficiaire »
+    assert by_column[7] == "company.name"  # « Nom » under « Entreprise »
+    assert by_column[9] == "company.kind"  # « Type » under « Entreprise »
+    assert by_column[15] == "contract.contract_type"  # « Type » under « Contrat »
+    assert intake.mapping.year == 2024  # « Heures réalisées 2024 » above « Janvier »…
+    reasons = {p.index: p.reason for p in intake.proposals["Tableau de bord"]}
+    assert reasons[7] == "d'après « Entreprise » au-dessus"
+    assert reasons[0] == ""  # a header sure by itself keeps its own reading
+
+
+def test_a_row_of_group_headers_without_merged_cells_covers_the_blank_cells_on_its_right():
+    from erbm_desk.services.exchange.mapping.layout import header_cells
+    from erbm_desk.services.exchange.mapping.source import SourceSheet
+
+    sheet = SourceSheet("Suivi", [["Suivi du PLIE, mis à jour le 05/01/2025"],
+                                  ["Bénéficiaire", "", "Entreprise", "", "Heures 2024", ""],
+                                  ["Nom", "Prénom", "Nom", "Type", "Janvier", "Février"]])
+    assert [h.group for h in header_cells(sheet, 3)] == ["Bénéficiaire", "Bénéficiaire", "Entreprise", "Entreprise",
+                                                         "Heures 2024", "Heures 2024"]
+    title_only = SourceSheet("Suivi", [["Suivi du PLIE, mis à jour le 05/01/2025"], ["Nom", "Prénom", "Janvier"]])
+    assert [h.group for h in header_cells(title_only, 2)] == ["Suivi du PLIE, mis à jour le 05/01/2025", "", ""]
 
 
 def test_the_stale_under_26_flag_and_the_total_column_are_set_aside_with_their_reason(tmp_path):

@@ -21,19 +21,27 @@ from tests.intake.workbooks import (
     SIRET_B,
     TOTAL_HOURS,
     csv_file,
+    grouped_header_workbook,
     long_workbook,
     ods_file,
     other_tool_workbook,
+    school_year_workbook,
+    sheet_per_month_workbook,
     wide_workbook,
 )
 
 LAYOUTS = {
     "wide-dates": lambda folder: wide_workbook(folder / "suivi.xlsx", "dates"),
     "wide-text": lambda folder: wide_workbook(folder / "suivi.xlsx", "text"),
+    "wide-two-header-rows": lambda folder: grouped_header_workbook(folder / "tableau.xlsx"),
     "long": lambda folder: long_workbook(folder / "heures.xlsx"),
+    "long-months-typed-as-text": lambda folder: long_workbook(folder / "heures.xlsx", "text"),
+    "long-hours-typed-as-text": lambda folder: long_workbook(folder / "heures.xlsx", hours_cells="text"),
+    "one-sheet-per-month": lambda folder: sheet_per_month_workbook(folder / "heures-par-mois.xlsx"),
     "other-tool": lambda folder: other_tool_workbook(folder / "export_outil.xlsx"),
     "csv-semicolon-utf8": lambda folder: csv_file(folder / "suivi.csv", ";", "utf-8"),
     "csv-comma-windows-1252": lambda folder: csv_file(folder / "suivi.csv", ",", "cp1252"),
+    "csv-excel-utf8-with-bom": lambda folder: csv_file(folder / "suivi.csv", ";", "utf-8-sig"),
 }
 
 
@@ -82,16 +90,18 @@ def test_the_wide_layout_goes_in_on_both_backends(tmp_path, db):
     _expected_story(db)
 
 
-def test_an_ods_file_saved_by_libreoffice_goes_in_the_same_way(tmp_path, sqlite_db):
+@pytest.mark.parametrize("layout", ["wide-text", "wide-two-header-rows"])  # the .ods keeps no merged cells
+def test_an_ods_file_saved_by_libreoffice_goes_in_the_same_way(tmp_path, sqlite_db, layout):
     if shutil.which("soffice") is None:
         pytest.fail("LibreOffice (soffice) est nécessaire pour fabriquer le fichier .ods de ce test")
-    path = ods_file(wide_workbook(tmp_path / "suivi.xlsx", "text"), tmp_path / "ods")
+    path = ods_file(LAYOUTS[layout](tmp_path), tmp_path / "ods")
     intake, _result, _summary = bring_in(sqlite_db, path)
     assert intake.book.kind == "ods"
     _expected_story(sqlite_db)
 
 
-@pytest.mark.parametrize("layout", ["wide-dates", "long", "other-tool", "csv-semicolon-utf8"])
+@pytest.mark.parametrize("layout", ["wide-dates", "long", "one-sheet-per-month", "other-tool",
+                                    "csv-semicolon-utf8"])
 def test_importing_the_same_file_again_changes_nothing(tmp_path, sqlite_db, layout):
     path = LAYOUTS[layout](tmp_path)
     intake, _result, _summary = bring_in(sqlite_db, path)
@@ -126,3 +136,18 @@ def test_a_value_changed_in_the_file_is_a_change_of_that_record_only(tmp_path, s
                             "03/2024")
     apply_review(sqlite_db, intake, result)
     assert indicators(sqlite_db).hours_realised == TOTAL_HOURS + 20
+
+
+def test_month_columns_that_run_over_the_new_year_are_of_the_next_year_after_december(tmp_path, sqlite_db):
+    from erbm_desk.services.exchange.mapping.intake import analyse, review
+
+    intake = Intake.open(school_year_workbook(tmp_path / "annee.xlsx"))
+    assert intake.mapping.year is None  # « 2023-2024 »: which year the first column is, is not guessed
+    intake.mapping.year = 2023  # typed by the user: the year of « Septembre »
+    with sqlite_db.sessions() as s:
+        analysis = analyse(s, intake)
+        assert analysis.gaps == []
+        result = review(s, intake, analysis)
+    assert result.ok, [str(p) for p in result.problems]
+    apply_review(sqlite_db, intake, result)
+    _expected_story(sqlite_db)  # January to April are of 2024

@@ -17,7 +17,7 @@ from erbm_desk.services.exchange.mapping.fields import MONTH_HOURS
 from erbm_desk.services.exchange.mapping.intake import Intake
 from erbm_desk.services.exchange.mapping.model import Mapping, MappingFileError
 from erbm_desk.services.exchange.mapping.saved import export_mapping, list_mappings, read_mapping_file
-from tests.intake.conftest import bring_in
+from tests.intake.conftest import bring_in, review_of
 from tests.intake.workbooks import wide_workbook
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -57,6 +57,31 @@ def test_a_file_of_another_shape_is_not_offered_a_saved_mapping(tmp_path, sqlite
     with sqlite_db.sessions() as s:
         saved = [m.mapping for m in list_mappings(s)]
     assert Intake.open(tmp_path / "autre.xlsx", saved).saved_name is None
+
+
+def test_a_workbook_kept_one_sheet_per_month_brings_its_new_months_with_the_saved_mapping(tmp_path, sqlite_db):
+    from tests.intake.workbooks import sheet_per_month_workbook
+
+    first = sheet_per_month_workbook(tmp_path / "heures.xlsx")
+    bring_in(sqlite_db, first, save_as="Heures par mois")
+    wb = openpyxl.load_workbook(first)
+    may = wb.copy_worksheet(wb["Mars 2024"])
+    may.title = "Mai 2024"  # a month more: NOWAK's hours of May are the ones of March, 20
+    may.delete_rows(2, 2)
+    wb.save(tmp_path / "heures-mai.xlsx")
+    with sqlite_db.sessions() as s:
+        saved = [m.mapping for m in list_mappings(s)]
+    later = Intake.open(tmp_path / "heures-mai.xlsx", saved)
+    assert later.saved_name == "Heures par mois"
+    assert [s.sheet for s in later.mapping.sheets] == ["Janvier 2024", "Février 2024", "Mars 2024", "Feuil4",
+                                                       "Mai 2024"]
+    result = review_of(sqlite_db, later)
+    assert result.ok and result.counts["hours_entry"]["new"] == 1 and result.counts["hours_entry"]["unchanged"] == 7
+
+
+def test_a_mapping_of_no_sheet_is_offered_to_no_file(tmp_path):
+    empty = Mapping(name="Vide")  # e.g. a hand-edited file whose sheets were deleted
+    assert Intake.open(wide_workbook(tmp_path / "suivi.xlsx"), [empty]).saved_name is None
 
 
 def test_a_mapping_goes_to_a_json_file_and_comes_back_the_same(tmp_path):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import subprocess
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -93,13 +93,60 @@ def wide_workbook(path: Path, month_headers: str = "dates") -> Path:
     return path
 
 
+def grouped_header_workbook(path: Path) -> Path:
+    """One row per contract under a header of two rows: merged groups (« Bénéficiaire », « Entreprise »,
+    « Chantier », « Contrat », « Heures réalisées 2024 ») above short headers that only the group explains
+    (« Nom » of the company, « Type » of the company and of the contract, months « Janvier »… without a year)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Tableau de bord"
+    groups = [("Bénéficiaire", 1, 7), ("Entreprise", 8, 10), ("Chantier", 11, 15), ("Contrat", 16, 19),
+              ("Heures réalisées 2024", 20, 31)]
+    for text, first, last in groups:
+        ws.cell(row=1, column=first, value=text)
+        ws.merge_cells(start_row=1, start_column=first, end_row=1, end_column=last)
+    ws.append(["Nom", "Prénom", "Né le", "Sexe", "RSA", "QPV", "DELD", "Nom", "SIRET", "Type", "Cité", "Commune",
+               "Opération", "Nature", "Phase", "Type", "Modalité", "Début", "Fin"] + MONTH_TEXT)
+    for c in CONTRACTS:
+        last, first, birth, sex, rsa, qpv, deld = PEOPLE[c[0]]
+        ws.append([last, first, birth, sex, rsa, qpv, deld, *c[1:13]] + [c[13].get(m) for m in range(1, 13)])
+    wb.save(path)
+    return path
+
+
+def school_year_workbook(path: Path) -> Path:
+    """One row per contract, month columns « Septembre » … « Décembre », « Janvier » … « Août » without a year,
+    under a title naming two years (« 2023-2024 »): the year of the first column must be given."""
+    order = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Année 2023-2024"
+    ws.append(["Suivi des heures — année 2023-2024"])
+    ws.append(["Nom", "Prénom", "Date de naissance", "Sexe", "RSA", "QPV", "DELD", "Entreprise", "SIRET",
+               "Type de structure", "Cité", "Commune", "Opération", "Nature", "Phase", "Type de contrat",
+               "Mode de réalisation", "Date de début", "Date de fin"] + [MONTH_TEXT[m - 1] for m in order])
+    for c in CONTRACTS:
+        last, first, birth, sex, rsa, qpv, deld = PEOPLE[c[0]]
+        ws.append([last, first, birth, sex, rsa, qpv, deld, *c[1:13]] + [c[13].get(m) for m in order])
+    wb.save(path)
+    return path
+
+
 def _col(n: int) -> str:
     return openpyxl.utils.get_column_letter(n)
 
 
-def long_workbook(path: Path) -> Path:
-    """People on one sheet; one row per contract and month on another (« Mois » as a date or « 2024-03 »,
-    « Heures réalisées »), the person named by name and birth date only."""
+MONTH_AS_WRITTEN = {1: "janvier 2024", 2: "févr.-24", 3: "Mars 2024", 4: "04/2024"}
+
+
+HOURS_AS_WRITTEN = {"35,5": "35h30", 70: "70 h", 70.25: timedelta(hours=70, minutes=15), 151.67: "151,67 h",
+                    140: "140:00", 20: "20h", 100: "100 heures"}
+
+
+def long_workbook(path: Path, month_cells: str = "dates", hours_cells: str = "numbers") -> Path:
+    """People on one sheet; one row per contract and month on another (« Mois » as a date or « 2024-03 »; with
+    `month_cells="text"`, as people type it: « janvier 2024 », « févr.-24 »), « Heures réalisées » (with
+    `hours_cells="text"`: « 35h30 », « 140:00 », a duration cell), the person named by name and birth date only."""
     wb = openpyxl.Workbook()
     people = wb.active
     people.title = "Participants"
@@ -116,8 +163,35 @@ def long_workbook(path: Path) -> Path:
         last, _first, birth, *_ = PEOPLE[c[0]]
         for month, h in sorted(c[13].items()):
             when = datetime(2024, month, 1) if month % 2 else f"2024-{month:02d}"
+            if month_cells == "text":
+                when = MONTH_AS_WRITTEN[month]
+            if hours_cells == "text":
+                h = HOURS_AS_WRITTEN[h]
             hours.append([last.capitalize(), birth.strftime("%d/%m/%Y"), c[1], c[2], c[3], c[4], c[5], c[6],
                           c[7], c[8], c[9], c[10], c[11], c[12], when, h])
+            if isinstance(h, timedelta):
+                hours.cell(row=hours.max_row, column=16).number_format = "[h]:mm"
+    wb.save(path)
+    return path
+
+
+def sheet_per_month_workbook(path: Path) -> Path:
+    """One sheet per month, each the month's hours of every contract (« Heures réalisées », no « Mois » column):
+    the month named by the sheet (« Janvier 2024 »…), or for the last one by its title row (sheet « Feuil4 »)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for month in (1, 2, 3, 4):
+        ws = wb.create_sheet(f"{MONTH_TEXT[month - 1]} 2024" if month < 4 else "Feuil4")
+        if month == 4:
+            ws.append(["Heures réalisées avril 2024"])
+            ws.append([])
+        ws.append(["Nom", "Prénom", "Date de naissance", "Sexe", "RSA", "QPV", "DELD", "Employeur", "SIRET",
+                   "Type de structure", "Cité", "Commune", "Opération", "Nature", "Phase", "Contrat", "Modalité",
+                   "Début", "Fin", "Heures réalisées"])
+        for c in CONTRACTS:
+            if month in c[13]:
+                last, first, birth, sex, rsa, qpv, deld = PEOPLE[c[0]]
+                ws.append([last, first, birth, sex, rsa, qpv, deld, *c[1:13], c[13][month]])
     wb.save(path)
     return path
 

@@ -31,7 +31,7 @@ COMPANY = EntitySpec(
     "Entreprises",
     (
         C("name", "Raison sociale", required=True, width=30, max_length=160,
-          aliases=("Nom de l'entreprise", "Employeur", "Structure employeuse", "Structure", "nom_entreprise")),
+          aliases=("Nom de l'entreprise", "Employeur", "Nom de l'employeur", "Structure employeuse", "Structure", "nom_entreprise")),
         C("siret", "SIRET", required=True, width=17, help="14 chiffres", normalise=rules.normalise_siret,
           aliases=("N° SIRET", "Numéro SIRET", "SIRET de l'entreprise", "SIRET employeur", "siret_entreprise")),
         C("kind", "Type de structure", K.ENUM, required=True, choices=CompanyKind, width=22,

@@ -34,7 +34,7 @@ OPERATION = EntitySpec(
     "Opérations",
     (
         C("name", "Intitulé", required=True, width=32, max_length=160,
-          aliases=("Intitulé de l'opération", "Nom de l'opération", "Chantier", "Programme", "nom_operation")),
+          aliases=("Intitulé de l'opération", "Nom de l'opération", "Chantier", "Nom du chantier", "Programme", "nom_operation")),
         C("cite_id", "Cité", K.REF, required=True, ref="cite", width=26),
         C("nature", "Nature", K.ENUM, required=True, choices=OperationNature, width=22,
           aliases=("Nature de l'opération", "Nature des travaux", "Type de travaux")),

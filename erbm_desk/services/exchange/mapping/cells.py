@@ -1,22 +1,29 @@
 """One cell of someone's file into the value of a field: a list or yes/no value through the value mapping, a
-commune by name or code (« LENS », « 62498 », « 62300 Lens »), a person's « NOM Prénom » split, other values
-parsed by their column (each distinct value once); what cannot be parsed is kept as it is, for the planner to
-report with the column's own message."""
+commune by name or code (« LENS », « 62498 », « 62300 Lens »), a person's « NOM Prénom » split, a month and hours
+also as people write them (« mars 2024 », « janv.-24 », « 35h30 », « 35:30 »), other values parsed by their column
+(each distinct value once); what cannot be parsed is kept as it is, for the planner to report with the column's
+own message."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from erbm_desk.domain.entities import Kind
+from erbm_desk.domain.text import fold
 from erbm_desk.services.exchange.mapping.fields import Target, target
 from erbm_desk.services.exchange.mapping.model import Mapping
+from erbm_desk.services.exchange.mapping.months import month_header
 from erbm_desk.services.exchange.mapping.values import propose_value, typed, value_key
 from erbm_desk.services.exchange.snapshot import AMBIGUOUS, DbSnapshot, folded, insee_in
 
 _POSTCODE = re.compile(r"^\s*\d{5}\s+(.+)$")
 _DEPARTMENT = re.compile(r"^(.+?)\s*\(\s*\d{2,3}\s*\)\s*$")
+_HOURS = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:h|hrs?|heures?)(?:\s*(\d{1,2})\s*(?:min|mn)?)?$")
+_CLOCK = re.compile(r"^(\d+):([0-5]\d)$")
 
 
 class Unparsed(str):
@@ -51,6 +58,27 @@ def split_full_name(text: str) -> tuple[str, str] | None:
         if parts[-len(caps):] == caps:
             return " ".join(caps), " ".join(parts[: -len(caps)])
     return parts[0], " ".join(parts[1:])
+
+
+def hours_as_written(raw: Any) -> str | None:
+    """Hours as people type them — « 35h », « 35 h 30 », « 12,5 heures », « 35:30 », a duration cell ([h]:mm) — as
+    a number of hours (« 35.50 »); None for anything else."""
+    if isinstance(raw, timedelta):
+        minutes = Decimal(int(raw.total_seconds())) / 60
+    elif isinstance(raw, time):
+        minutes = Decimal(raw.hour * 60 + raw.minute)
+    else:
+        text = fold(str(raw)).strip()
+        if m := _HOURS.match(text):
+            whole, extra = m.groups()
+            if extra is not None and not whole.isdigit():
+                return None  # « 12,5 h 30 » means nothing
+            minutes = Decimal(whole.replace(",", ".")) * 60 + Decimal(extra or 0)
+        elif m := _CLOCK.match(text):
+            minutes = Decimal(int(m.group(1)) * 60 + int(m.group(2)))
+        else:
+            return None
+    return str((minutes / 60).quantize(Decimal("0.01")))
 
 
 class CellReader:
@@ -100,6 +128,14 @@ class CellReader:
         try:
             return column.parse(raw)
         except ValueError:
+            if column.kind is Kind.DECIMAL and "hours" in column.key:
+                hours = hours_as_written(raw)
+                if hours is not None:
+                    return column.parse(hours)
+            if column.kind is Kind.MONTH:  # « mars 2024 », « janv.-24 »: a month as people write it
+                named = month_header(raw)
+                if named is not None and named.year is not None:
+                    return named.on(None)
             return Unparsed(plain_text(raw))
 
     def commune(self, text: str) -> int | None:

@@ -99,15 +99,35 @@ def _order() -> dict[str, int]:
     return {code: i for i, code in enumerate(targets())}
 
 
-def propose_columns(headers: list[tuple[int, str, object]]) -> list[ColumnProposal]:
-    """A proposal for each header: (column index, header text, header cell as read)."""
+def named_with_group(text: str, group: str) -> tuple[int, str] | None:
+    """(score, field) a short header names once read with the group header above it (« Type » under
+    « Employeur », « Nom » under « Entreprise »), when that reading names one field for sure."""
+    if not group or words(group) == words(text):
+        return None
+    scored = [(s, c) for s, c in scored_targets(f"{text} {group}") if targets()[c].key not in NEVER_PROPOSED]
+    if not scored or scored[0][0] < SAME_WORDS or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0]
+
+
+def propose_columns(headers: list[tuple]) -> list[ColumnProposal]:
+    """A proposal for each header: (column index, header text, header cell as read[, group header above])."""
     out: list[ColumnProposal] = []
-    for index, text, cell in headers:
+    for index, text, cell, *group in headers:
         month = month_header(cell)
         if month is not None:
             out.append(ColumnProposal(index, text, MONTH_HOURS, EXACT, 100, (MONTH_HOURS,), month=month))
             continue
         scored = [(s, c) for s, c in scored_targets(text) if targets()[c].key not in NEVER_PROPOSED]
+        grouped = named_with_group(text, group[0]) if group else None
+        if grouped is not None and (not scored or scored[0][0] < SAME_WORDS or len(scored) > 1
+                                    and scored[1][0] == scored[0][0]
+                                    or targets()[grouped[1]].entity != targets()[scored[0][1]].entity):
+            # the header alone names nothing sure, or a field of another entity than its group says
+            out.append(ColumnProposal(index, text, grouped[1], PROBABLE, grouped[0],
+                                      (grouped[1], *(c for _, c in scored if c != grouped[1])),
+                                      reason=f"d'après « {group[0]} » au-dessus"))
+            continue
         reason = computed_reason(text)
         if reason and (not scored or scored[0][0] < SAME_WORDS):
             out.append(ColumnProposal(index, text, None, IGNORED, reason=reason,

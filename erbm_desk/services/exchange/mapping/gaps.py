@@ -47,6 +47,13 @@ def year_gaps(sheets: list[PreparedSheet]) -> list[Gap]:
             and s.year_column is None]
 
 
+def month_gaps(sheets: list[PreparedSheet]) -> list[Gap]:
+    return [Gap("required", f"feuille « {s.name} » : le mois des heures est inconnu — associez la colonne « Mois », "
+                            "nommez la feuille d'après son mois (« Janvier 2024 ») ou donnez-le pour toutes les "
+                            "lignes.", "hours_entry.month")
+            for s in sheets if s.month_unknown]
+
+
 def required_gaps(groups: dict[str, list[Group]]) -> list[Gap]:
     """Required fields that no column gives for records to create (« 12 bénéficiaires à créer sans sexe »)."""
     out = []

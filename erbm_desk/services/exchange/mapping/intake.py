@@ -21,7 +21,14 @@ from erbm_desk.services.exchange.apply import ApplySummary, PlanNotReady, apply_
 from erbm_desk.services.exchange.bulk import paused_gc
 from erbm_desk.services.exchange.mapping.columns import ColumnProposal
 from erbm_desk.services.exchange.mapping.fields import target
-from erbm_desk.services.exchange.mapping.gaps import Gap, column_gaps, required_gaps, value_gaps, year_gaps
+from erbm_desk.services.exchange.mapping.gaps import (
+    Gap,
+    column_gaps,
+    month_gaps,
+    required_gaps,
+    value_gaps,
+    year_gaps,
+)
 from erbm_desk.services.exchange.mapping.model import Mapping
 from erbm_desk.services.exchange.mapping.prepare import CellKey, PreparedSheet, RowKey, prepare, prepare_sheet
 from erbm_desk.services.exchange.mapping.proposal import propose, propose_sheet
@@ -112,8 +119,8 @@ def analyse(session: Session, intake: Intake, progress: Progress | None = None) 
     records.read(sheets)
     check_cancel(progress)
     read = {code: records.reader.seen(code) for code in intake.mapping.targets_used() if target(code).maps_values}
-    gaps = (column_gaps(intake.proposals, intake.mapping) + year_gaps(sheets) + value_gaps(read, intake.mapping)
-            + required_gaps(records.groups))
+    gaps = (column_gaps(intake.proposals, intake.mapping) + year_gaps(sheets) + month_gaps(sheets)
+            + value_gaps(read, intake.mapping) + required_gaps(records.groups))
     return Analysis(records, sheets, db, gaps)
 
 

@@ -89,6 +89,12 @@ def _group_above(sheet: SourceSheet, row: int, col: int) -> str:
         cell = sheet.cell(above, col)
         if not is_blank(cell):
             return header_text(cell)
+        cells = sheet.rows[above - 1]
+        labels = [j for j, c in enumerate(cells) if not is_blank(c)]
+        if len(labels) >= 2 and labels[0] < col:
+            # a row of group headers whose merges the file does not keep (an .ods read back, a label centred
+            # across its columns without merging them): a blank cell belongs to the label on its left
+            return header_text(cells[max(j for j in labels if j < col)])
     return ""
 
 
@@ -102,6 +108,17 @@ def header_year(sheet: SourceSheet, row: int, cell: HeaderCell, file_name: str =
     if len(years) == 1:
         return years.pop()
     return year_in(file_name)
+
+
+def title_month(sheet: SourceSheet, row: int) -> date | None:
+    """The month (with its year) a sheet is about when it keeps one month per sheet: named by the sheet
+    (« Janvier 2024 », « 03-2024 ») or, failing that, by the one month the title rows above its header name."""
+    named = month_header(sheet.name)
+    if named is not None and named.year is not None:
+        return named.on(None)
+    found = {m.on(None) for cells in sheet.rows[: max(row - 1, 0)] for c in cells
+             if isinstance(c, str) and (m := month_header(c)) is not None and m.year is not None}
+    return found.pop() if len(found) == 1 else None
 
 
 def is_totals_row(cells: list[Any]) -> bool:

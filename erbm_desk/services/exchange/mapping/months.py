@@ -76,6 +76,23 @@ def month_header(cell: Any) -> MonthHeader | None:
     return None
 
 
+def year_steps(months: list[tuple[int, MonthHeader]]) -> dict[int, int]:
+    """Column → years to add to the year given once, for month headers without a year that run over the new year
+    (« Septembre » … « Décembre », « Janvier » … « Août »): the year given is the first column's, and a month
+    lower than the one before it starts the next year."""
+    steps: dict[int, int] = {}
+    step = previous = 0
+    for column, month in sorted(months, key=lambda m: m[0]):
+        if month.year is not None:
+            continue
+        if month.month < previous:
+            step += 1
+        previous = month.month
+        if step:
+            steps[column] = step
+    return steps
+
+
 def year_in(text: Any) -> int | None:
     """The one year a text names (« Suivi des heures 2024 », « Exercice 2024 »), else None."""
     if isinstance(text, (date, datetime)):

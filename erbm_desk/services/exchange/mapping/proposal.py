@@ -15,7 +15,7 @@ def propose_sheet(book: SourceBook, name: str, header_row: int) -> tuple[SheetMa
     """The columns of one sheet read from `header_row`, each with the field proposed for it."""
     sheet = book.sheet(name)
     heads = header_cells(sheet, header_row)
-    proposals = propose_columns([(h.index, h.text, h.cell) for h in heads])
+    proposals = propose_columns([(h.index, h.text, h.cell, h.group) for h in heads])
     return SheetMapping(name, header_row, [ColumnMapping(p.index, p.header, p.target) for p in proposals]), proposals
 
 
@@ -54,7 +54,10 @@ def proposed_year(book: SourceBook, mapping: Mapping) -> int | None:
 
 def fitted(saved: Mapping, book: SourceBook) -> Mapping | None:
     """`saved` applied to this file when each of its sheets is found with the same headers (a sheet of the same
-    name first, else any; month headers may name other months), else None."""
+    name first, else any; month headers may name other months), else None. The file's other sheets with the
+    headers of one of them are taken too."""
+    if not saved.sheets:
+        return None  # a mapping of no sheet says nothing of this file
     used: set[str] = set()
     sheets = []
     for sm in saved.sheets:
@@ -74,6 +77,19 @@ def fitted(saved: Mapping, book: SourceBook) -> Mapping | None:
         used.add(name)
         columns = [ColumnMapping(h.index, h.text, c.target) for h, c in zip(heads, sm.columns)]
         sheets.append(SheetMapping(name, sm.header_row, columns))
+    # More sheets of a layout seen (a workbook kept one sheet per month, now with more months) go in the same way.
+    for sheet in book.sheets:
+        if sheet.name in used:
+            continue
+        for sm in saved.sheets:
+            heads = header_cells(sheet, sm.header_row)
+            if [header_token(h.text) for h in heads] == [header_token(c.header) for c in sm.columns]:
+                columns = [ColumnMapping(h.index, h.text, c.target) for h, c in zip(heads, sm.columns)]
+                sheets.append(SheetMapping(sheet.name, sm.header_row, columns))
+                used.add(sheet.name)
+                break
+    order = [s.name for s in book.sheets]
+    sheets.sort(key=lambda s: order.index(s.sheet))
     mapping = Mapping(sheets, {t: dict(v) for t, v in saved.values.items()}, dict(saved.constants),
                       dict(saved.records), saved.year, {e: dict(m) for e, m in saved.matches.items()}, saved.name)
     if mapping.year is None:

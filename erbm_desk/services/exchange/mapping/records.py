@@ -162,7 +162,8 @@ class Records:
             own = tuple(sheet.fields.get(entity, ()))
             covered = {k for _, key, _ in own
                        for k in (("last_name", "first_name") if key == "full_name" else (key,))}
-            constants = tuple((target(code).key, code, text) for code, text in self.mapping.constants.items()
+            given = {**sheet.constants, **self.mapping.constants}  # a value typed for all rows wins
+            constants = tuple((target(code).key, code, text) for code, text in given.items()
                               if entity_of(code) == entity)
             covered |= {key for key, _code, _text in constants}
             refs = links(entity)
@@ -188,7 +189,7 @@ class Records:
                     self.issue(Cell(sheet.name, rownum), "des heures sans contrat sur cette ligne (bénéficiaire, "
                                "entreprise ou opération manquant).", "hours_entry")
                     break
-                month = sheet.month_of(header, cells)
+                month = sheet.month_of(header, cells, j)
                 if month is None:
                     self.issue(cell, "l'année de cette colonne de mois est inconnue : indiquez-la dans la "
                                "correspondance des colonnes.", "hours_entry")

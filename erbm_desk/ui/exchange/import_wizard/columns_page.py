@@ -19,7 +19,8 @@ from erbm_desk.domain.entities import SPECS, Kind
 from erbm_desk.services.exchange.mapping.columns import AMBIGUOUS, IGNORED
 from erbm_desk.services.exchange.mapping.fields import MONTH_HOURS, YEAR, links, needed, target, targets
 from erbm_desk.services.exchange.mapping.layout import data_rows, header_cells
-from erbm_desk.services.exchange.mapping.months import month_header
+from erbm_desk.services.exchange.mapping.months import month_header, year_steps
+from erbm_desk.services.exchange.mapping.prepare import HOURS, MONTH, sheet_month
 from erbm_desk.services.exchange.mapping.values import choices
 from erbm_desk.ui.exchange.import_wizard.mapping_models import (
     CHOSEN,
@@ -142,6 +143,9 @@ class ColumnsPage(QWizardPage):
         if MONTH_HOURS in used:  # month columns give both the month and the hours
             present.add("hours_entry")
             used = used | {"hours_entry.month", "hours_entry.hours"}
+        sheet_months = self._sheet_months()
+        if sheet_months and all(sheet_months.values()):
+            used = used | {MONTH}  # each sheet of hours is the month its name or title says
         out = []
         for entity in needed(present):
             linked = {key for key, _ref, _req in links(entity)}
@@ -153,6 +157,13 @@ class ColumnsPage(QWizardPage):
                         continue
                     out.append(code)
         return out
+
+    def _sheet_months(self) -> dict[str, object]:
+        """Sheet → the month its name or title gives, for the sheets of hours that have no « Mois » column."""
+        intake = self.w.intake
+        return {sm.sheet: sheet_month(intake.book, intake.mapping, sm) for sm in intake.mapping.sheets
+                if HOURS in {c.target for c in sm.columns} and MONTH not in {c.target for c in sm.columns}
+                and MONTH not in intake.mapping.constants}
 
     def _update(self) -> None:
         mapping = self.w.intake.mapping
@@ -169,6 +180,21 @@ class ColumnsPage(QWizardPage):
         for r in ambiguous:
             lines.append(f"Colonne « {r.header} » : ambiguë{' — ' + r.reason if r.reason else ''}, ignorée tant "
                          "qu'aucun champ n'est choisi.")
+        sheet_months = self._sheet_months()
+        known = [f"« {sheet} » {month:%m/%Y}" for sheet, month in sheet_months.items() if month]
+        if known:
+            lines.append("Mois des heures, d'après le nom ou le titre de chaque feuille : " + ", ".join(known) + ".")
+        for sheet in (sheet for sheet, month in sheet_months.items() if not month):
+            lines.append(f"Feuille « {sheet} » : le mois des heures est inconnu — associez la colonne « Mois » ou "
+                         "« Valeur pour toutes les lignes… ».")
+        for sm in mapping.sheets:
+            months = [(c.index, m) for c in sm.columns if c.target == MONTH_HOURS and (m := month_header(c.header))]
+            wraps = year_steps(months)
+            if wraps:
+                first = next(c.header for c in sm.columns if c.index == min(wraps))
+                year = f"{mapping.year + 1}" if mapping.year and not year_column else "l'année suivante"
+                lines.append(f"Feuille « {sm.sheet} » : les mois passent au-delà de décembre : « {first} » et les "
+                             f"colonnes suivantes sont de {year}.")
         if months_without_year and not year_column and not mapping.year:
             lines.append("Année des colonnes de mois inconnue : indiquez-la ci-dessus.")
         for code, value in mapping.constants.items():

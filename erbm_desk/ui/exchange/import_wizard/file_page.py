@@ -1,5 +1,6 @@
 """Step 1 — the file: its sheets, which ones to import and from which header row (proposed, correctable), a
-preview of the selected sheet with its header row in bold, and the saved mapping recognised for it."""
+preview of the selected sheet with its header row in bold, the saved mapping recognised for it, or one opened from a
+JSON file."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -24,6 +26,7 @@ from erbm_desk.ui.exchange.import_wizard.mapping_models import (
     SheetRow,
     SheetsModel,
 )
+from erbm_desk.ui.exchange.import_wizard.mapping_files import open_mapping_file
 from erbm_desk.ui.exchange.import_wizard.parts import message_label, table
 
 AUTOMATIC = "Proposition automatique (d'après les en-têtes)"
@@ -44,6 +47,11 @@ class FilePage(QWizardPage):
         self.mapping_box.setObjectName("saved_mapping")
         row.itemAt(0).widget().setBuddy(self.mapping_box)
         row.addWidget(self.mapping_box, 1)
+        self.open_mapping = QPushButton("&Ouvrir une correspondance…")
+        self.open_mapping.setToolTip("Une correspondance exportée dans un fichier JSON (d'un autre poste, ou par "
+                                     "erbm-desk mappings --export)")
+        self.open_mapping.clicked.connect(lambda: open_mapping_file(self, self.w, self._mapping_opened))
+        row.addWidget(self.open_mapping)
         layout.addLayout(row)
         split = QSplitter(Qt.Vertical)
         self.sheets_model = SheetsModel(self._sheet_changed, self)
@@ -129,6 +137,11 @@ class FilePage(QWizardPage):
             self.mapping_box.setCurrentIndex(0)
         self.w.replace_intake(intake)
         self._fill()
+
+    def _mapping_opened(self, name: str | None, message: str) -> None:
+        if name is not None:
+            self.initializePage()  # the combo lists the opened mapping, chosen
+        self.file_label.setText(self.file_label.text().split("<br>")[0] + f"<br>{message}")
 
     def isComplete(self) -> bool:
         return any(r.used for r in self.sheets_model.rows)

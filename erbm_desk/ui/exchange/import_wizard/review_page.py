@@ -2,7 +2,7 @@
 in error of each sheet with their faulty cells in red, corrected in place (a cell typed again turns yellow until
 « Vérifier à nouveau », F5) or left out; the errors exported to a workbook and taken back corrected; the name the
 mapping is remembered under. « Importer » writes everything in one transaction, after a backup, only once no
-error is left."""
+error is left. The mapping can also be exported as a JSON file."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from erbm_desk.services.exchange.mapping.error_workbook import read_error_workbook, write_error_workbook
 from erbm_desk.services.exchange.mapping.intake import apply_review, review
 from erbm_desk.services.exchange.mapping.layout import header_cells
+from erbm_desk.ui.exchange.import_wizard.mapping_files import export_mapping_file
 from erbm_desk.ui.exchange.import_wizard.parts import message_label, table
 from erbm_desk.ui.exchange.import_wizard.review_models import CountsModel, ErrorRow, ErrorsModel
 
@@ -80,6 +81,12 @@ class ReviewPage(QWizardPage):
         self.save_name.setObjectName("mapping_name")
         save.addWidget(self.save_box)
         save.addWidget(self.save_name, 1)
+        self.export_mapping = QPushButton("Exporter la &correspondance…")
+        self.export_mapping.setToolTip("La correspondance dans un fichier JSON, pour un autre poste ou la ligne de "
+                                       "commande (erbm-desk import --mapping)")
+        self.export_mapping.clicked.connect(
+            lambda: export_mapping_file(self, self.w, self.save_name.text(), self.status.setText))
+        save.addWidget(self.export_mapping)
         layout.addLayout(save)
         self.status = message_label()
         self.status.setObjectName("review_status")
