@@ -24,23 +24,18 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from erbm_desk.charts.style import fr_month
+from erbm_desk.charts.style import SCREEN_DPI, fr_month
 from erbm_desk.services.database.opening import Database
 from erbm_desk.services.reporting.dashboard_data import MAP_INDICATORS, DashboardData, ScopeChoices
 from erbm_desk.services.reporting.indicators import SCOPE_LABELS, Period, Scope
+from erbm_desk.ui.dashboard.chart_grid import CHART_WIDTH, ChartGrid
 from erbm_desk.ui.dashboard.dashboard_tiles import KpiTiles
 from erbm_desk.ui.database.changes import DATA_ENTITIES, Changes
 from erbm_desk.ui.database.gateway import gateway_for
 
 KINDS = ("territory", "epci", "bailleur", "cite")
-GRID = (  # (chart key, row, column, column span)
-    ("hours", 0, 0, 1), ("homes", 0, 1, 1),
-    ("people", 1, 0, 1), ("contracts", 1, 1, 1),
-    ("phases", 2, 0, 1), ("funding", 2, 1, 1),
-    ("energy", 3, 0, 1),
-    ("map", 4, 0, 2),
-    ("cites", 5, 0, 2),
-)
+GRID = ("hours", "homes", "people", "contracts", "phases", "funding", "energy", "map", "cites")  # reading order
+WIDE = {"map", "cites"}  # a row of their own, whatever the number of columns
 
 
 def _compute(s, scope: Scope, period: Period):
@@ -95,13 +90,12 @@ class DashboardPage(QWidget):
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(16)
         self.grid.setVerticalSpacing(14)
-        for key, row, col, span in GRID:
+        for key in GRID:
             slot = QVBoxLayout()
             slot.setContentsMargins(0, 0, 0, 0)
             if key == "map":
                 slot.addLayout(self._map_selector())
             self.slots[key] = slot
-            self.grid.addLayout(slot, row, col, 1, span, Qt.AlignLeft | Qt.AlignTop)
         column.addLayout(self.grid)
         column.addStretch()
         self.scroll = QScrollArea()
@@ -109,7 +103,20 @@ class DashboardPage(QWidget):
         self.scroll.setFrameShape(QFrame.NoFrame)
         self.scroll.setWidget(body)
         outer.addWidget(self.scroll, 1)
+        self.chart_grid = ChartGrid(self.grid, self.scroll, list(self.slots.items()), WIDE, self._chart_width)
+        self.chart_grid.columns_changed = self._wide_charts_to_width
+        self.chart_grid.lay_out(1)
         self.refresh()
+
+    def _wide_charts_to_width(self, _columns: int) -> None:
+        if self.data is not None and "cites" in self.canvases and "cites" not in self._pending:
+            figure, rebuild = self._figure(self.data, "cites")
+            if figure is not None:
+                self.canvases["cites"].set_figure(figure, rebuild)
+
+    def _chart_width(self) -> int:
+        widths = [c.width() for key, c in self.canvases.items() if key not in WIDE and c.canvas is not None]
+        return max(widths, default=CHART_WIDTH)
 
     # ---------------------------------------------------------------------------------------------- selectors
 
@@ -236,7 +243,9 @@ class DashboardPage(QWidget):
         self._go(self.scope, period)
 
     def open_cite(self, cite_id: int) -> None:
+        """A cité clicked on the map or in the comparison: its dashboard, from the top (its sentence and tiles)."""
         self.set_scope(Scope("cite", int(cite_id)))
+        self.scroll.verticalScrollBar().setValue(0)
 
     def go_back(self) -> None:
         if self._history:
@@ -291,7 +300,7 @@ class DashboardPage(QWidget):
         self.title.setText(f"<h2>Tableau de bord — {data.label}</h2>")
         self.sentence.setText(f"« {data.indicators.sentence} »")
         self.tiles.show_data(data)
-        self._pending = [key for key, *_ in GRID]
+        self._pending = list(GRID)
         generation = self._generation
         # With `self` as context, Qt drops the call if the page is deleted first (window closed meanwhile).
         QTimer.singleShot(0, self, lambda: self._build_next(generation))
@@ -311,9 +320,11 @@ class DashboardPage(QWidget):
         from erbm_desk.charts.dashboard import dashboard_figures
 
         indicator = self.map_indicator
+        # the comparison of cités spans two columns, or the one the page has room for
+        width = self.chart_grid.span_width(min(2, self.chart_grid.columns or 1)) / SCREEN_DPI
 
         def make():
-            return dashboard_figures(data, map_indicator=indicator, keys=[key]).get(key)
+            return dashboard_figures(data, map_indicator=indicator, keys=[key], cites_width=width).get(key)
 
         return make(), make
 
@@ -329,4 +340,5 @@ class DashboardPage(QWidget):
         if self._pending:
             QTimer.singleShot(0, self, lambda: self._build_next(generation))
         else:
+            self.chart_grid.reflow()  # the charts' own width is known now
             self.charts_ready.emit()
