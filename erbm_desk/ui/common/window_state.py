@@ -39,14 +39,16 @@ FRAME_ALLOWANCE = QMargins(8, 34, 8, 8)
 
 
 def fit_on_screen(widget: QWidget, preferred: QSize) -> None:
-    """The preferred size where the screen has room for it, else the room the screen has; centred on the
-    screen's available area, and a geometry remembered from a larger screen brought back inside it."""
+    """The preferred size where the screen has room for it, else all the room the screen has; centred on the
+    screen's available area."""
     screen = widget.screen() or QGuiApplication.primaryScreen()
     if screen is None:
         widget.resize(preferred)
         return
     area = screen.availableGeometry().marginsRemoved(FRAME_ALLOWANCE)
-    size = preferred.boundedTo(area.size()).expandedTo(widget.minimumSizeHint().boundedTo(area.size()))
+    # a screen too small for the preferred size in either direction is a laptop's: the window takes it all
+    fits = preferred.width() <= area.width() and preferred.height() <= area.height()
+    size = preferred if fits else area.size()
     widget.resize(size)
     widget.move(area.x() + (area.width() - size.width()) // 2, area.y() + (area.height() - size.height()) // 2)
 
