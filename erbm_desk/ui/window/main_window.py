@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
             self.gateway = gateway_for(db)
             self.gateway.changed.connect(self.data_changed)
             self.gateway.write_failed.connect(lambda msg: tell(self, APP_NAME, msg, warning=True))
-        self.ws = Workspace(db, self.show_status, self.open_record, self)
+        self.ws = Workspace(db, self.show_status, self.open_record, self, new_record=self.new_record)
         self.ws.records.history_broken.connect(lambda msg: tell(self, APP_NAME, msg, warning=True))
         self.undo_group.addStack(self.ws.undo_stack)
         self.undo_group.setActiveStack(self.ws.undo_stack)
