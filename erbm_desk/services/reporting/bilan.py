@@ -66,8 +66,11 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
     cites_by_name = sorted(cites, key=lambda r: (r.epci, r.name, r.commune))
     epci_pages = chunks(epcis, ROWS_PER_TABLE_PAGE)
     cite_pages = chunks(cites_by_name, ROWS_PER_TABLE_PAGE)
+    # a page of its own only for a cité with something to show: its row of the table says the rest (a bilan of
+    # one operation is not two dozen empty pages)
+    cites_shown = [row for row in cites_by_name if row.operations or row.contracts or row.hours_realised]
     chart_count = 3 + (len(data.cites) > 1)
-    total = 1 + len(epci_pages) + len(cite_pages) + chart_count + len(cites_by_name)
+    total = 1 + len(epci_pages) + len(cite_pages) + chart_count + len(cites_shown)
     totals = total_row(data)
     tables = disclose_tables(epcis, cites, {c: getattr(totals, c) for c in COUNTS}, disclosure.threshold_of(session))
     progress.start(total, "Écriture du bilan…")
@@ -91,6 +94,6 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
             draw_table(fig, CITE_COLUMNS, chunk, counts, None, tables.note)
             pages.save(fig)
         chart_pages(pages, data, tables)
-        for row in cites_by_name:
+        for row in cites_shown:
             cite_page(pages, series[row.id], tables)
     return BilanSummary(target, pages.number, len(cites_by_name), data.as_of)
