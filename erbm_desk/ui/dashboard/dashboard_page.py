@@ -30,6 +30,7 @@ from erbm_desk.services.reporting.dashboard_data import MAP_INDICATORS, Dashboar
 from erbm_desk.services.reporting.indicators import SCOPE_LABELS, Period, Scope
 from erbm_desk.ui.dashboard.chart_grid import CHART_WIDTH, ChartGrid
 from erbm_desk.ui.dashboard.dashboard_tiles import KpiTiles
+from erbm_desk.ui.dashboard.period_presets import PeriodPresets
 from erbm_desk.ui.database.changes import DATA_ENTITIES, Changes
 from erbm_desk.ui.database.gateway import gateway_for
 
@@ -139,8 +140,11 @@ class DashboardPage(QWidget):
         self.value_box.activated.connect(self._selectors_changed)
         self.start_box.activated.connect(self._selectors_changed)
         self.end_box.activated.connect(self._selectors_changed)
-        for widget in (self.back_button, QLabel("Périmètre :"), self.kind_box, self.value_box, QLabel("Du"),
-                       self.start_box, QLabel("au"), self.end_box):
+        self.preset_box = PeriodPresets()
+        self.preset_box.activated.connect(self._preset_chosen)
+        for widget in (self.back_button, QLabel("Périmètre :"), self.kind_box, self.value_box,
+                       QLabel("Période :"), self.preset_box, QLabel("du"), self.start_box, QLabel("au"),
+                       self.end_box):
             row.addWidget(widget)
         row.addWidget(self.status, 1)
         return row
@@ -165,7 +169,13 @@ class DashboardPage(QWidget):
             for month in choices.months:
                 box.addItem(fr_month(month), month.isoformat())
             box.blockSignals(False)
+        self.preset_box.fill(choices.months)
         self._sync_selectors()
+
+    def _preset_chosen(self, _index: int) -> None:
+        period = self.preset_box.chosen()
+        if period is not None:
+            self._go(self.scope, period)
 
     def _values_for(self, kind: str) -> list[tuple[str, object]]:
         if self.choices is None or kind == "territory":
@@ -183,6 +193,7 @@ class DashboardPage(QWidget):
             box.setCurrentIndex(max(0, box.findData(month.isoformat() if month else "")))
         for box in (self.kind_box, self.value_box, self.start_box, self.end_box):
             box.blockSignals(False)
+        self.preset_box.show_period(self.period)
 
     def _value_index(self, value) -> int:
         """The selector's item for a scope value: its id/SIREN, or a name as typed (« CALL », « SIA Habitat »)."""
