@@ -33,6 +33,7 @@ class PeriodPresets(QComboBox):
         super().__init__(parent)
         self.setToolTip("Une année ou un trimestre d'un coup ; « Du » et « au » pour d'autres mois")
         self.periods: list[Period | None] = []
+        self.setSizeAdjustPolicy(QComboBox.AdjustToContents)  # « 4e trimestre 2025 » read whole
 
     def fill(self, months: list[date]) -> None:
         self.blockSignals(True)
