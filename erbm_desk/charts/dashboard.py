@@ -32,9 +32,9 @@ CHART_KEYS = {
 
 
 def dashboard_figures(data: DashboardData, *, map_indicator: str = "hours", mask_below: int | None = None,
-                      keys=None) -> dict[str, Figure]:
+                      keys=None, cites_width: float | None = None) -> dict[str, Figure]:
     """Every chart of the dashboard for `data` (or only `keys`). The comparison of cités is left out when the
-    scope holds a single cité."""
+    scope holds a single cité; `cites_width` (inches) fits it to the columns the page has room for."""
     ind = data.indicators
     wanted = list(keys or CHART_KEYS)
     builders = {
@@ -48,7 +48,8 @@ def dashboard_figures(data: DashboardData, *, map_indicator: str = "hours", mask
         "exits": lambda: exits_figure(data.exits_by_outcome, data.situations_6m, ind.positive_exit_rate,
                                       mask_below=mask_below),
         "map": lambda: map_figure(data.map, data.map.shapes, data.map.outlines, indicator=map_indicator),
-        "cites": lambda: cites_figure(data.cites, mask_below=mask_below),
+        "cites": lambda: cites_figure(data.cites, mask_below=mask_below,
+                                      **({"width": cites_width} if cites_width else {})),
         "titulaires": lambda: titulaires_figure(data.titulaires),
         "lots_behind": lambda: lots_behind_figure(data.lots_behind),
     }

@@ -62,7 +62,7 @@ def siret_problem(siret: str) -> str | None:
             return None
         return "SIRET de La Poste invalide (la somme des chiffres doit être un multiple de 5)."
     if not _luhn_ok(s):
-        return "SIRET invalide : la clé de contrôle (Luhn) ne correspond pas. Vérifiez la saisie."
+        return "SIRET invalide : la clé de contrôle (son dernier chiffre) ne correspond pas. Vérifiez la saisie."
     return None
 
 

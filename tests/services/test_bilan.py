@@ -19,6 +19,8 @@ from erbm_desk.services.progress import Cancelled
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) manquant")
 
 SENTENCE = "477 heures d'insertion réalisées par 3 personnes dont 2 bénéficiaires du RSA et 1 jeune de moins de 26 ans"
+SMALL_SENTENCE = ("477 heures d'insertion réalisées par moins de 5 personnes dont moins de 5 bénéficiaires du RSA "
+                  "et moins de 5 jeunes de moins de 26 ans")
 NAMES = ("DURAND", "Léa", "MARTIN", "Kévin", "NOWAK", "Piotr", "LEROY", "Hugo")
 
 
@@ -68,7 +70,10 @@ def bilan(request, backend, tmp_path_factory):
 
 def test_the_comite_sentence_with_the_hand_built_numbers(bilan):
     summary, pages, _cites, _p, _laid_out = bilan
-    assert squeeze(f"« {SENTENCE} »") in squeeze(pages[0])
+    # the bilan is anonymous: the sentence obeys the tables' small-count rule (3 people, 2 RSA, 1 under 26)
+    assert squeeze(f"« {SMALL_SENTENCE} »") in squeeze(pages[0])
+    assert squeeze("moins de 5 dont moins de 5 femmes") in squeeze(pages[0])  # « Personnes en parcours »
+    assert SENTENCE.split(" par ")[1] not in pages[0]
     assert "Territoire ERBM" in pages[0] and "Édité le 15/01/2026" in pages[0]
     assert squeeze("477,42 h / 1 500,5 h (31,8 %)") in squeeze(pages[0])
 
@@ -81,7 +86,9 @@ def test_one_page_per_cite_numbered_and_dated(bilan):
         assert squeeze(f"page {n} / {len(pages)}") in squeeze(page)
         assert squeeze("Données arrêtées au 28/02/2023") in squeeze(page)
     cite_pages = [p for p in pages if p.lstrip().startswith("Cité ") and "Bailleur :" in p]
-    assert len(cite_pages) == cites
+    # a page for each cité with operations (the 2 built), none for the 16 of seeds/ without any: their rows of
+    # the « Indicateurs par cité » table say so
+    assert sorted(p.lstrip().split(" — ")[0] for p in cite_pages) == ["Cité Test A", "Cité Test B"]
     a = next(p for p in cite_pages if p.lstrip().startswith("Cité Test A — Lens (CALL)"))
     assert "Maisons & Cités — 2 opérations" in a and squeeze("441,92 h") in squeeze(a)
 
@@ -162,8 +169,8 @@ def test_scope_and_period(db, small_dataset, tmp_path):
         summary = write_bilan(s, out, Scope("epci", "CAPH"), Period(date(2023, 1, 1), date(2023, 12, 1)))
     pages = pages_of(out)
     assert "de janv. 2023 à déc. 2023" in pages[0]
-    assert squeeze("« 36 heures d'insertion réalisées par 1 personne dont 1 bénéficiaire du RSA et 0 jeune "
-                   "de moins de 26 ans »") in squeeze(pages[0])
+    assert squeeze("« 36 heures d'insertion réalisées par moins de 5 personnes dont moins de 5 bénéficiaires du "
+                   "RSA et 0 jeune de moins de 26 ans »") in squeeze(pages[0])
     assert summary.cites == 3 and not any("Cité Test A" in p for p in pages)
 
 
@@ -196,3 +203,16 @@ def test_command_line(db, small_dataset, tmp_path, capsys):
     assert main(["--db", db.url, "bilan", str(tmp_path / "nope" / "x.pdf")]) == 1
     assert main(["--db", db.url, "bilan", str(out), "--epci", "XYZ"]) == 1
     assert "EPCI introuvable" in capsys.readouterr().err
+
+
+def test_the_small_count_note_of_a_cite_page_ends_above_the_charts_under_it(bilan):
+    summary, pages, _cites, _p, _laid_out = bilan
+    number = next(n for n, p in enumerate(pages, 1) if p.lstrip().startswith("Cité Test A — Lens"))
+    assert "effectif non nul inférieur à 5" in pages[number - 1]  # the page has the note
+    words = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-bbox", str(summary.path), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    boxes = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)<', words)
+    note = [(float(y_min), float(y_max)) for y_min, y_max, word in boxes if word in ("effectif", "révèle")]
+    note_top, note_bottom = min(y for y, _ in note), max(y for _, y in note)
+    heading_top = min(float(y_min) for y_min, _y, word in boxes if word == "Logements" and float(y_min) > note_top)
+    assert note_bottom < heading_top  # no overlap with « Logements livrés »

@@ -46,7 +46,7 @@ EXPECTED = {
     ("Cités", 2, "« Commune » (B)"): "commune inconnue « Atlantis »",
     ("Cités", 3, "« Logements » (C)"): "Le nombre de logements ne peut pas être négatif.",
     ("Cités", 4, "« Nom de la cité » (A)"): "doublon de la ligne 3",
-    ("Entreprises", 2, "« SIRET » (B)"): "SIRET invalide : la clé de contrôle (Luhn) ne correspond pas.",
+    ("Entreprises", 2, "« SIRET » (B)"): "SIRET invalide : la clé de contrôle (son dernier chiffre) ne correspond pas.",
     ("Entreprises", 3, "« Type de structure » (C)"): "« Banque » n'est pas un choix possible",
     ("Opérations", 2, "« Début des travaux » (E)"): "« 31/02/2024 » n'est pas une date valide (jj/mm/aaaa).",
     ("Opérations", 3, "« Cité » (B)"): "« Cité Inconnue » est introuvable",

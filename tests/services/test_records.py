@@ -44,7 +44,7 @@ def test_invalid_siret_is_refused_on_save(db):
     with db.session() as s:
         with pytest.raises(RecordInvalid) as err:
             save_record(s, "company", {"name": "X", "siret": "12345678901234", "kind": CompanyKind.COMPANY})
-    assert "Luhn" in err.value.errors["siret"]
+    assert "clé de contrôle (son dernier chiffre)" in err.value.errors["siret"]
 
 
 def test_hours_outside_the_contract_or_over_the_maximum_are_refused(db, small_dataset):

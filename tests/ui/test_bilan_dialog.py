@@ -142,3 +142,20 @@ def test_escape_closes_without_writing(qtbot, window, tmp_path):
     assert not dialog.isVisible() and dialog.request is None
     qtbot.wait(100)
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_opening_the_bilan_without_a_pdf_reader_says_so(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)  # « L'ouvrir maintenant ? » Oui
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)  # no application for PDF files
+    dialog = open_dialog(qtbot, window)
+    type_path(qtbot, dialog, tmp_path / "comite.pdf")
+    qtbot.keyClick(dialog, Qt.Key_Return)
+
+    def told():
+        return [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+
+    qtbot.waitUntil(lambda: bool(told()), timeout=TIMEOUT)
+    text = told()[0].text()
+    assert "Aucune application" in text and "comite.pdf" in text and str(tmp_path) in text

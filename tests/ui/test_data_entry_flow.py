@@ -61,7 +61,7 @@ def record_company_after_a_bad_siret(qtbot, window) -> None:
     type_into(qtbot, siret, "123")
     assert page.form.error_text("siret") == "Le SIRET doit compter 14 chiffres."
     keys(qtbot, siret, "45678901234")
-    assert "clé de contrôle (Luhn)" in page.form.error_text("siret")
+    assert "clé de contrôle (son dernier chiffre)" in page.form.error_text("siret")
     type_into(qtbot, field(page, "kind"), "Entreprise")
     press(qtbot, window, Qt.Key_S, Qt.ControlModifier)  # refused before anything is written
     assert "Corrigez les champs signalés" in page.form.banner.text()

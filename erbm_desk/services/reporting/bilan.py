@@ -71,9 +71,12 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
     cites_by_name = sorted(cites, key=lambda r: (r.epci, r.name, r.commune))
     epci_pages = chunks(epcis, ROWS_PER_TABLE_PAGE)
     cite_pages = chunks(cites_by_name, ROWS_PER_TABLE_PAGE)
+    # a page of its own only for a cité with something to show: its row of the table says the rest (a bilan of
+    # one operation is not two dozen empty pages)
+    cites_shown = [row for row in cites_by_name if row.operations or row.contracts or row.hours_realised]
     chart_count = 3 + (len(data.cites) > 1) + bool(data.titulaires)
-    # the title, the tables, the charts, the path's pages, a page per cité, the definitions last
-    total = 1 + len(epci_pages) + len(cite_pages) + chart_count + PATH_PAGES + len(cites_by_name) + 1
+    # the title, the tables, the charts, the path's pages, a page per cité shown, the definitions last
+    total = 1 + len(epci_pages) + len(cite_pages) + chart_count + PATH_PAGES + len(cites_shown) + 1
     totals = total_row(data)
     tables = disclose_tables(epcis, cites, {c: getattr(totals, c) for c in COUNTS}, disclosure.threshold_of(session))
     progress.start(total, "Écriture du bilan…")
@@ -81,20 +84,20 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
     metadata = {"Title": f"Bilan ERBM — {data.label}", "Creator": f"ERBM Desk {__version__}",
                 "Subject": "Bilan pour le comité de pilotage de l'ERBM"}
     label = short_label(data.label)
-    workers = worker_count(len(cites_by_name))
+    workers = worker_count(len(cites_shown))
     if not workers:
         with atomic_path(target) as tmp, matplotlib.rc_context({"pdf.fonttype": 42}), \
                 PdfPages(tmp, metadata=metadata) as pdf:
             pages = Pages(pdf, total, label, data.as_of, progress)
             _first_pages(pages, data, period, today, tables, totals, epcis, epci_pages, cite_pages)
-            for row in cites_by_name:
+            for row in cites_shown:
                 cite_page(pages, series[row.id], tables)
             definitions_page(pages, data)  # the last page: where each figure is defined, what to complete
         return BilanSummary(target, pages.number, len(cites_by_name), data.as_of)
     # A long bilan: the cités' pages drawn by worker processes while this one draws the first pages.
     with atomic_path(target) as tmp, drawn_apart(workers) as drawing:
-        head = total - len(cites_by_name) - 1
-        drawing.start(metadata, head + 1, total, label, data.as_of, [series[r.id] for r in cites_by_name], tables)
+        head = total - len(cites_shown) - 1
+        drawing.start(metadata, head + 1, total, label, data.as_of, [series[r.id] for r in cites_shown], tables)
         first = drawing.folder / "debut.pdf"
         with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(first, metadata=metadata) as pdf:
             pages = Pages(pdf, total, label, data.as_of, _Pumping(progress, drawing))

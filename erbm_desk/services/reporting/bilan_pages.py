@@ -17,11 +17,29 @@ from erbm_desk.charts.hours import hours_figure
 from erbm_desk.charts.map import map_figure
 from erbm_desk.charts.style import GRID, INK, MUTED, PRIMARY, fr_hours, fr_money_short, fr_number, fr_percent
 from erbm_desk.domain.figures import CiteSeries, DashboardData
+from erbm_desk.domain.disclosure import mask_count
+from erbm_desk.domain.french import format_count, format_date
 from erbm_desk.domain.indicator_texts import contracts_text
-from erbm_desk.domain.reporting import Period
-from erbm_desk.domain.french import format_date
+from erbm_desk.domain.reporting import Period, comite_sentence
 from erbm_desk.services.reporting.bilan_layout import Pages, chart_band, period_text, short_label
 from erbm_desk.services.reporting.bilan_tables import COUNTS, Tables
+
+def small_counts_said(ind, threshold: int) -> dict[str, str]:
+    """The title page's counts under the tables' small-count rule: a count between 1 and `threshold` - 1 is
+    « moins de 5 », in the comité sentence as in the figures (an anonymous bilan hides it everywhere)."""
+    fewer = f"moins de {threshold}"
+
+    def small(n: int) -> bool:
+        return mask_count(n, threshold) is None
+
+    masked = {key: fewer for key, n in (("people", ind.people), ("rsa", ind.people_rsa),
+                                        ("under_26", ind.people_under_26)) if small(n)}
+    return {
+        "sentence": comite_sentence(ind.hours_realised, ind.people, ind.people_rsa, ind.people_under_26, masked),
+        "people": fewer if small(ind.people) else fr_number(ind.people),
+        "women": f"{fewer} femmes" if small(ind.people_women) else format_count(ind.people_women, "femme"),
+    }
+
 
 def title_page(pages: Pages, data: DashboardData, period: Period, today: date, threshold: int) -> None:
     ind = data.indicators
@@ -33,16 +51,16 @@ def title_page(pages: Pages, data: DashboardData, period: Period, today: date, t
     fig.text(0.06, 0.73, data.label, fontsize=16, color=PRIMARY, fontweight="bold")
     fig.text(0.06, 0.69, f"Période : {period_text(period)} — données arrêtées au {format_date(data.as_of)}",
              fontsize=11, color=INK)
-    sentence = "\n".join(textwrap.wrap(f"« {ind.sentence} »", 78))
+    said = small_counts_said(ind, threshold)
+    sentence = "\n".join(textwrap.wrap(f"« {said['sentence']} »", 78))
     fig.text(0.06, 0.60, sentence, fontsize=17, color=INK, va="top", linespacing=1.5,
              bbox=dict(boxstyle="round,pad=0.8", facecolor="#eef3f8", edgecolor="none"))
     homes_goal = f" — objectif ERBM {fr_number(ind.homes_target)}" if data.scope.kind == "territory" else ""
     figures = [
         ("Heures d'insertion réalisées / exigées",
          f"{fr_hours(ind.hours_realised)} / {fr_hours(ind.hours_required)} ({fr_percent(ind.hours_rate)})"),
-        ("Personnes ayant réalisé des heures",
-         f"{fr_number(ind.people)} dont {fr_number(ind.people_women)} femme{'s' if ind.people_women > 1 else ''}"),
-        ("Contrats actifs sur la période", contracts_text(ind)),
+        ("Personnes ayant réalisé des heures", f"{said['people']} dont {said['women']}"),
+        ("Contrats actifs sur la période", contracts_text(ind, threshold)),
         ("Opérations", fr_number(ind.operations)),
         ("Logements livrés / prévus",
          f"{fr_number(ind.homes_delivered)} / {fr_number(ind.homes_planned)}{homes_goal}"),
@@ -120,12 +138,14 @@ def cite_page(pages: Pages, series: CiteSeries, tables: Tables) -> None:
         ("Logements livrés / prévus", f"{fr_number(row.homes_delivered)} / {fr_number(row.homes_planned)}"),
         ("Financements accordés", fr_money_short(row.funding)),
     ]
-    y = 0.825
+    # rows close enough for the note under them to end above the lower charts' titles (the chart band's
+    # lower half starts at 0.4675 of the page's height)
+    y = 0.835
     for label, value in figures:
         fig.text(0.05, y, label, fontsize=9, color=MUTED, va="center")
         fig.text(0.38, y, value, fontsize=10, color=INK, ha="right", va="center", fontweight="bold")
-        fig.add_artist(Line2D([0.05, 0.38], [y - 0.017, y - 0.017], color=GRID, linewidth=0.8))
-        y -= 0.036
+        fig.add_artist(Line2D([0.05, 0.38], [y - 0.0155, y - 0.0155], color=GRID, linewidth=0.8))
+        y -= 0.031
     if any(tables.cite_text(row.id, c)[:1] in "<s" for c in COUNTS):
         fig.text(0.05, y + 0.005, "\n".join(textwrap.wrap(tables.note, 62)), fontsize=7, color=MUTED, va="top")
     top, bottom = chart_band(fig).subfigures(2, 1)

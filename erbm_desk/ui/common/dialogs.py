@@ -3,6 +3,7 @@ test or a closing window never hangs on it), and the theme-aware colours of mess
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Qt
@@ -53,6 +54,19 @@ def tell(parent: QWidget, title: str, text: str, warning: bool = False) -> QMess
     box.setAttribute(Qt.WA_DeleteOnClose)
     box.open()
     return box
+
+
+def open_in_viewer(parent: QWidget, path: Path, title: str) -> bool:
+    """Open `path` in the application the system has for it; where there is none (no PDF reader installed,
+    no desktop to ask), say so and where the file is, rather than doing nothing."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        return True
+    tell(parent, title, f"Aucune application n'est installée sur ce poste pour ouvrir « {path.name} ».\n\n"
+                        f"Le fichier est enregistré dans le dossier :\n{path.parent}", warning=True)
+    return False
 
 
 def is_dark() -> bool:

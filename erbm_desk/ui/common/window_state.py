@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QMargins, QSettings, QSize
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QSplitter, QWidget
 
 from erbm_desk.paths import APP_AUTHOR, APP_NAME
@@ -30,6 +31,36 @@ def save_geometry(key: str, widget: QWidget) -> None:
 def restore_geometry(key: str, widget: QWidget) -> bool:
     value = settings().value(f"geometry/{key}")
     return isinstance(value, QByteArray) and widget.restoreGeometry(value)
+
+
+# What a window manager adds around a window (title bar, borders): a window must fit with it, or its bottom
+# row (status bar, « Enregistrer le mois ») ends under the panel of a 1366×768 laptop.
+FRAME_ALLOWANCE = QMargins(8, 34, 8, 8)
+
+
+def fit_on_screen(widget: QWidget, preferred: QSize) -> None:
+    """The preferred size where the screen has room for it, else all the room the screen has; centred on the
+    screen's available area."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        widget.resize(preferred)
+        return
+    area = screen.availableGeometry().marginsRemoved(FRAME_ALLOWANCE)
+    # a screen too small for the preferred size in either direction is a laptop's: the window takes it all
+    fits = preferred.width() <= area.width() and preferred.height() <= area.height()
+    size = preferred if fits else area.size()
+    widget.resize(size)
+    widget.move(area.x() + (area.width() - size.width()) // 2, area.y() + (area.height() - size.height()) // 2)
+
+
+def restore_geometry_on_screen(key: str, widget: QWidget, preferred: QSize) -> None:
+    """The geometry the window had last time if it still fits the screen, else the preferred one fitted."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if restore_geometry(key, widget) and screen is not None:
+        area = screen.availableGeometry().marginsRemoved(FRAME_ALLOWANCE)
+        if area.contains(widget.geometry()):
+            return
+    fit_on_screen(widget, preferred)
 
 
 def remember_splitter(key: str, splitter: QSplitter) -> None:

@@ -129,7 +129,7 @@ class ChartCanvas(QWidget):
 
         self._rebuild = rebuild
         old = self.canvas
-        canvas = FigureCanvasQTAgg(figure)
+        canvas = _page_canvas_class(FigureCanvasQTAgg)(figure)
         canvas.setParent(self)
         width, height = figure.get_size_inches() * figure.dpi
         canvas.setFixedSize(int(round(width)), int(round(height)))
@@ -242,3 +242,19 @@ class ChartCanvas(QWidget):
         menu = self.context_menu()
         menu.exec(self.canvas.mapToGlobal(pos))
         menu.deleteLater()
+
+
+_PAGE_CANVAS: dict = {}
+
+
+def _page_canvas_class(base):
+    """A matplotlib canvas that lets the mouse wheel go to the page: the charts do not zoom, and a wheel turned
+    over a chart must scroll the dashboard as anywhere else on it."""
+    if base not in _PAGE_CANVAS:
+
+        class PageCanvas(base):
+            def wheelEvent(self, event):
+                event.ignore()  # handed on to the scroll area holding the chart
+
+        _PAGE_CANVAS[base] = PageCanvas
+    return _PAGE_CANVAS[base]

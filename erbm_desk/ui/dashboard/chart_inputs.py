@@ -25,6 +25,12 @@ def chart_inputs(data: DashboardData, key: str, map_indicator: str) -> Any:
         return data.energy, data.energy_level
     if key == "map":
         return data.map, map_indicator
+    if key == "exits":
+        return data.exits_by_outcome, data.situations_6m, data.indicators.positive_exit_rate
     if key == "cites":
         return data.cites
+    if key == "titulaires":
+        return data.titulaires
+    if key == "lots_behind":
+        return data.lots_behind, bool(data.titulaires)
     return data  # a chart not known here: drawn again whenever anything changed

@@ -24,26 +24,21 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from erbm_desk.charts.style import fr_month
+from erbm_desk.charts.style import SCREEN_DPI, fr_month
 from erbm_desk.services.database.opening import Database
 from erbm_desk.services.reporting.dashboard_data import MAP_INDICATORS, DashboardData, ScopeChoices
 from erbm_desk.services.reporting.indicators import SCOPE_LABELS, Period, Scope
+from erbm_desk.ui.dashboard.chart_grid import CHART_WIDTH, ChartGrid
 from erbm_desk.ui.dashboard.chart_inputs import chart_inputs
 from erbm_desk.ui.dashboard.dashboard_tiles import KpiTiles
+from erbm_desk.ui.dashboard.period_presets import PeriodPresets
 from erbm_desk.ui.database.changes import DATA_ENTITIES, Changes
 from erbm_desk.ui.database.gateway import gateway_for
 
 KINDS = ("territory", "epci", "bailleur", "cite")
-GRID = (  # (chart key, row, column, column span)
-    ("hours", 0, 0, 1), ("homes", 0, 1, 1),
-    ("people", 1, 0, 1), ("contracts", 1, 1, 1),
-    ("phases", 2, 0, 1), ("funding", 2, 1, 1),
-    ("energy", 3, 0, 1), ("exits", 3, 1, 1),
-    ("map", 4, 0, 2),
-    ("cites", 5, 0, 2),
-    ("titulaires", 6, 0, 2),
-    ("lots_behind", 7, 0, 2),
-)
+GRID = ("hours", "homes", "people", "contracts", "phases", "funding", "energy", "exits", "map", "cites",
+        "titulaires", "lots_behind")  # reading order
+WIDE = {"map", "cites", "titulaires", "lots_behind"}  # a row of their own, whatever the number of columns
 
 
 def _compute(s, scope: Scope, period: Period):
@@ -109,13 +104,12 @@ class DashboardPage(QWidget):
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(16)
         self.grid.setVerticalSpacing(14)
-        for key, row, col, span in GRID:
+        for key in GRID:
             slot = QVBoxLayout()
             slot.setContentsMargins(0, 0, 0, 0)
             if key == "map":
                 slot.addLayout(self._map_selector())
             self.slots[key] = slot
-            self.grid.addLayout(slot, row, col, 1, span, Qt.AlignLeft | Qt.AlignTop)
         column.addLayout(self.grid)
         column.addStretch()
         self.scroll = QScrollArea()
@@ -123,7 +117,20 @@ class DashboardPage(QWidget):
         self.scroll.setFrameShape(QFrame.NoFrame)
         self.scroll.setWidget(body)
         outer.addWidget(self.scroll, 1)
+        self.chart_grid = ChartGrid(self.grid, self.scroll, list(self.slots.items()), WIDE, self._chart_width)
+        self.chart_grid.columns_changed = self._wide_charts_to_width
+        self.chart_grid.lay_out(1)
         self.refresh()
+
+    def _wide_charts_to_width(self, _columns: int) -> None:
+        if self.data is not None and "cites" in self.canvases and "cites" not in self._pending:
+            figure, rebuild = self._figure(self.data, "cites")
+            if figure is not None:
+                self.canvases["cites"].set_figure(figure, rebuild)
+
+    def _chart_width(self) -> int:
+        widths = [c.width() for key, c in self.canvases.items() if key not in WIDE and c.canvas is not None]
+        return max(widths, default=CHART_WIDTH)
 
     # ---------------------------------------------------------------------------------------------- selectors
 
@@ -146,8 +153,11 @@ class DashboardPage(QWidget):
         self.value_box.activated.connect(self._selectors_changed)
         self.start_box.activated.connect(self._selectors_changed)
         self.end_box.activated.connect(self._selectors_changed)
-        for widget in (self.back_button, QLabel("Périmètre :"), self.kind_box, self.value_box, QLabel("Du"),
-                       self.start_box, QLabel("au"), self.end_box):
+        self.preset_box = PeriodPresets()
+        self.preset_box.activated.connect(self._preset_chosen)
+        for widget in (self.back_button, QLabel("Périmètre :"), self.kind_box, self.value_box,
+                       QLabel("Période :"), self.preset_box, QLabel("du"), self.start_box, QLabel("au"),
+                       self.end_box):
             row.addWidget(widget)
         row.addWidget(self.status, 1)
         return row
@@ -172,7 +182,13 @@ class DashboardPage(QWidget):
             for month in choices.months:
                 box.addItem(fr_month(month), month.isoformat())
             box.blockSignals(False)
+        self.preset_box.fill(choices.months)
         self._sync_selectors()
+
+    def _preset_chosen(self, _index: int) -> None:
+        period = self.preset_box.chosen()
+        if period is not None:
+            self._go(self.scope, period)
 
     def _values_for(self, kind: str) -> list[tuple[str, object]]:
         if self.choices is None or kind == "territory":
@@ -190,6 +206,7 @@ class DashboardPage(QWidget):
             box.setCurrentIndex(max(0, box.findData(month.isoformat() if month else "")))
         for box in (self.kind_box, self.value_box, self.start_box, self.end_box):
             box.blockSignals(False)
+        self.preset_box.show_period(self.period)
 
     def _value_index(self, value) -> int:
         """The selector's item for a scope value: its id/SIREN, or a name as typed (« CALL », « SIA Habitat »)."""
@@ -249,7 +266,9 @@ class DashboardPage(QWidget):
         self._go(self.scope, period)
 
     def open_cite(self, cite_id: int) -> None:
+        """A cité clicked on the map or in the comparison: its dashboard, from the top (its sentence and tiles)."""
         self.set_scope(Scope("cite", int(cite_id)))
+        self.scroll.verticalScrollBar().setValue(0)
 
     def go_back(self) -> None:
         if self._history:
@@ -318,7 +337,7 @@ class DashboardPage(QWidget):
         self.problems.setVisible(bool(problems))
         self.tiles.show_data(data)
         # Only the charts whose data changed are built again (after a write, most of them did not).
-        self._pending = [key for key, *_ in GRID
+        self._pending = [key for key in GRID
                          if key not in self._drawn or self._drawn[key] != chart_inputs(data, key, self.map_indicator)]
         generation = self._generation
         if not self._pending:
@@ -342,9 +361,11 @@ class DashboardPage(QWidget):
         from erbm_desk.charts.dashboard import dashboard_figures
 
         indicator = self.map_indicator
+        # the comparison of cités spans two columns, or the one the page has room for
+        width = self.chart_grid.span_width(min(2, self.chart_grid.columns or 1)) / SCREEN_DPI
 
         def make():
-            return dashboard_figures(data, map_indicator=indicator, keys=[key]).get(key)
+            return dashboard_figures(data, map_indicator=indicator, keys=[key], cites_width=width).get(key)
 
         return make(), make
 
@@ -364,4 +385,5 @@ class DashboardPage(QWidget):
         if self._pending:
             QTimer.singleShot(0, self, lambda: self._build_next(generation))
         else:
+            self.chart_grid.reflow()  # the charts' own width is known now
             self.charts_ready.emit()

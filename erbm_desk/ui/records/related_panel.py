@@ -80,10 +80,19 @@ class RelatedList(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.footer, 1)
         self.add_button: QPushButton | None = None
+        self.owner = owner
         under = spec.edited_under
+        # the column of the listed records that names the record shown (a contract's beneficiary_id)
+        self.owner_key = next((c.key for c in spec.columns if c.kind is Kind.REF and c.ref == owner), None)
         if under is not None and spec.column(under.key).ref == owner:  # added here, under the record shown
             self.add_button = QPushButton(under.add_label)
             self.add_button.clicked.connect(self.add)
+            bottom.addWidget(self.add_button)
+        elif under is None and self.owner_key is not None and ws.new_record is not None:
+            # « Nouveau contrat » under a person: the contract's page, the person already chosen
+            self.add_button = QPushButton(spec.new_title)
+            self.add_button.setToolTip(f"{spec.new_title} pour l'enregistrement affiché, sur sa page")
+            self.add_button.clicked.connect(self.add_on_its_page)
             bottom.addWidget(self.add_button)
         layout.addLayout(bottom)
         self.table.opened.connect(self.open)
@@ -126,6 +135,15 @@ class RelatedList(QWidget):
             key = self.model.columns[months[0]].key
             defaults[key] = last.replace(year=last.year + last.month // 12, month=last.month % 12 + 1)
         RecordDialog(self.ws, self.entity, self.owner_id, defaults=defaults, parent=self).open()
+
+
+    def add_on_its_page(self) -> None:
+        if self.owner_id is None or self.ws.new_record is None:
+            return
+        owner, owner_id, key, entity, new_record = self.owner, self.owner_id, self.owner_key, self.entity, \
+            self.ws.new_record
+        self.ws.read(self, lambda s: record_name(s, owner, owner_id),
+                     lambda name: new_record(entity, {key: owner_id, f"{key}_name": name}), latest="new")
 
 
 class RelatedPanel(QTabWidget):

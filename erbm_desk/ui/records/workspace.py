@@ -21,7 +21,8 @@ class Workspace(QObject):
     """One open database as the pages see it."""
 
     def __init__(self, db: Database, status: Callable[[str], None], open_record: Callable[[str, int], None],
-                 parent: QObject | None = None):
+                 parent: QObject | None = None,
+                 new_record: Callable[[str, dict[str, Any]], None] | None = None):
         super().__init__(parent)
         self.db = db
         self.gateway = gateway_for(db)
@@ -31,6 +32,7 @@ class Workspace(QObject):
         self.picks = PickLists(db, self)
         self.status = status
         self.open_record = open_record
+        self.new_record = new_record  # a new record started on its entity's page, from defaults
         self.gateway.changed.connect(self._changed)
 
     def read(self, owner: QObject, work: Callable[[Session], Any], done: Callable[[Any], None],

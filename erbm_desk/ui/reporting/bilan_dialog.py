@@ -13,8 +13,8 @@ import shlex
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -34,7 +34,7 @@ from erbm_desk.charts.style import fr_month
 from erbm_desk.services.progress import Cancelled
 from erbm_desk.services.reporting.bilan_request import BilanRequest
 from erbm_desk.services.reporting.indicators import SCOPE_LABELS, Period, Scope
-from erbm_desk.ui.common.dialogs import ok_cancel
+from erbm_desk.ui.common.dialogs import ok_cancel, open_in_viewer
 from erbm_desk.ui.database.workers import run_job
 
 ACTION_TEXT = "Bilan pour le comité…"
@@ -202,7 +202,7 @@ def write_bilan_in_background(window: QWidget, db, target: Path, scope: Scope, p
             on_done(summary)
         if ask and QMessageBox.question(window, "Bilan pour le comité", f"{message}\n\nL'ouvrir maintenant ?") \
                 == QMessageBox.Yes:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(summary.path)))
+            open_in_viewer(window, Path(summary.path), "Bilan pour le comité")
 
     def failed(exc: BaseException) -> None:
         if on_done:

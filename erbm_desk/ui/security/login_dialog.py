@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QMessageBox, QWidget
 
 from erbm_desk.paths import APP_NAME
@@ -122,6 +123,20 @@ def show_startup_reminders(db: Database, parent: QWidget | None = None) -> None:
 
     def show(message: str | None) -> None:
         if message and (parent is None or parent.isVisible()):  # not after the window has closed
-            QMessageBox.information(parent, APP_NAME, message)
+            show_reminder(parent, message)
 
     gateway_for(db).read(parent, due, show, lambda exc: None)
+
+
+def show_reminder(parent: QWidget | None, message: str) -> QMessageBox:
+    """A reminder the user reads when they like: in the status bar, and in a box that leaves the window free to
+    use (not modal) — the first start is for looking around, not for answering a question."""
+    status = getattr(parent, "statusBar", None)
+    if callable(status):
+        status().showMessage(message)
+    box = QMessageBox(QMessageBox.Information, APP_NAME, message, QMessageBox.Ok, parent)
+    box.setObjectName("reminder")
+    box.setWindowModality(Qt.NonModal)
+    box.setAttribute(Qt.WA_DeleteOnClose)
+    box.show()
+    return box

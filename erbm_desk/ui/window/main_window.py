@@ -18,14 +18,19 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QProgressBar, QWidget
 
 from erbm_desk.paths import APP_NAME
 from erbm_desk.ui.common.dialogs import tell
 from erbm_desk.ui.common.unsaved import settle_unsaved
-from erbm_desk.ui.common.window_state import add_recent_database, restore_geometry, save_geometry, settings
+from erbm_desk.ui.common.window_state import (
+    add_recent_database,
+    restore_geometry_on_screen,
+    save_geometry,
+    settings,
+)
 from erbm_desk.ui.window.about import show_about
 from erbm_desk.ui.window.block_watch import watch_if_asked
 from erbm_desk.ui.window.features import install_features_later
@@ -88,8 +93,7 @@ class MainWindow(QMainWindow):
             self.set_database(db)
         else:
             self.show_opening()
-        self.resize(1280, 800)
-        restore_geometry("main", self)
+        restore_geometry_on_screen("main", self, QSize(1280, 800))
         self.block_watcher = watch_if_asked(self)
 
     def show_opening(self, target: str | None = None) -> None:
@@ -243,7 +247,7 @@ class MainWindow(QMainWindow):
             self.gateway = gateway_for(db)
             self.gateway.changed.connect(self.data_changed)
             self.gateway.write_failed.connect(lambda msg: tell(self, APP_NAME, msg, warning=True))
-        self.ws = Workspace(db, self.show_status, self.open_record, self)
+        self.ws = Workspace(db, self.show_status, self.open_record, self, new_record=self.new_record)
         self.ws.records.history_broken.connect(lambda msg: tell(self, APP_NAME, msg, warning=True))
         self.undo_group.addStack(self.ws.undo_stack)
         self.undo_group.setActiveStack(self.ws.undo_stack)
