@@ -9,9 +9,18 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from erbm_desk.db.models import Beneficiary, Cite, Company, Contract, HoursEntry, Operation
+from erbm_desk.db.models import (
+    Beneficiary,
+    Cite,
+    Company,
+    Contract,
+    EligibilityCheck,
+    HoursEntry,
+    Operation,
+    PathExit,
+)
 from erbm_desk.domain.enums import CompanyKind, ContractType, DeliveryMethod, OperationNature, Phase, Sex
 from erbm_desk.services.exchange.mapping.intake import Intake, apply_review
 from erbm_desk.services.exchange.snapshot import database_token
@@ -49,8 +58,14 @@ def _expected_story(db) -> None:
                             "1 jeune de moins de 26 ans")
     with db.sessions() as s:
         lea = s.scalars(select(Beneficiary).where(Beneficiary.last_name == "DURAND")).one()
-        assert (lea.first_name, lea.birth_date, lea.sex, lea.rsa, lea.qpv) == ("Léa", date(2000, 3, 15), Sex.FEMALE,
-                                                                              True, True)
+        assert (lea.first_name, lea.birth_date, lea.sex) == ("Léa", date(2000, 3, 15), Sex.FEMALE)
+        # The criteria of each person's row: one eligibility check, dated at the start of their first contract
+        checks = {(name, c.check_date): (c.rsa, c.qpv, c.deld) for c, name in s.execute(
+            select(EligibilityCheck, Beneficiary.last_name).join(Beneficiary))}
+        assert checks == {("DURAND", date(2024, 1, 15)): (True, True, False),
+                          ("MARTIN", date(2024, 2, 1)): (False, False, True),
+                          ("NOWAK", date(2024, 3, 1)): (True, False, False)}
+        assert s.scalar(select(func.count()).select_from(PathExit)) == 0  # no exit column, no exit
         companies = {c.siret: c for c in s.scalars(select(Company))}
         assert companies[SIRET_A].kind is CompanyKind.COMPANY and companies[SIRET_B].kind is CompanyKind.ETTI
         fleurs = s.scalars(select(Cite).where(Cite.name == "Cité des Fleurs")).one()
@@ -73,7 +88,8 @@ def test_a_layout_goes_in_with_the_indicators_of_its_story(tmp_path, sqlite_db, 
     _intake, result, summary = bring_in(sqlite_db, path)
     assert result.counts["beneficiary"]["new"] == 3 and result.counts["hours_entry"]["new"] == 7
     assert result.counts["cite"]["unchanged"] == 1  # Cité Bellevue (Harnes) is in the reference data
-    assert summary.total == 18
+    assert result.counts["eligibility_check"]["new"] == 3  # the criteria of each person's row
+    assert summary.total == 21
     _expected_story(sqlite_db)
 
 

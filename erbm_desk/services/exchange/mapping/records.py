@@ -19,7 +19,7 @@ from typing import Any
 from erbm_desk.domain.entities import SPECS, Kind
 from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.exchange.mapping.cells import CellReader, Unparsed, is_blank, split_full_name
-from erbm_desk.services.exchange.mapping.fields import entity_of, links, target
+from erbm_desk.services.exchange.mapping.fields import entity_of, field_column, links, target
 from erbm_desk.services.exchange.mapping.groups import FAILED, Cell, Group, Issue, token
 from erbm_desk.services.exchange.mapping.linking import Linker, _definite, _no, ident_text
 from erbm_desk.services.exchange.mapping.model import Mapping
@@ -150,7 +150,7 @@ class Records:
             return None
         for key in key_parts:
             if values.get(key).__class__ is Unparsed:
-                column = SPECS[entity].column(key)
+                column = field_column(entity, key)
                 self.issue(where[key], self._unreadable(column, values[key]), entity)
                 return FAILED
         return values, where, covered
@@ -240,7 +240,7 @@ class Records:
                 continue
             if _same(old, value) or key not in where:
                 continue
-            column = SPECS[group.entity].column(key)
+            column = field_column(group.entity, key)
             before = group.cells.get(key)
             there = f"ligne {before.row}" if before else "ailleurs"
             self.issue(where[key], f"« {column.label} » : « {_shown(column, value)} » ici, mais « "
