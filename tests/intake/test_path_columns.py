@@ -138,3 +138,22 @@ def test_every_usual_spelling_stands_for_a_choice_of_today(choices):
     """A usual spelling of a value that names a choice no longer offered would fail the import of its file."""
     for code in SYNONYMS[choices]:
         assert choices(code).label
+
+
+def test_people_without_a_contract_keep_the_date_of_their_check_when_the_file_comes_back(tmp_path, sqlite_db,
+                                                                                          monkeypatch):
+    """A list of participants alone (no contract, no entry date): their check is dated the day of the first
+    import, and the same file imported months later changes nothing."""
+    from erbm_desk.services.exchange import plan
+
+    path = long_workbook(tmp_path / "participants.xlsx")
+    wb = openpyxl.load_workbook(path)
+    del wb["Heures"]
+    wb.save(path)
+    real_now = plan.utcnow
+    monkeypatch.setattr(plan, "utcnow", lambda: real_now().replace(year=2025, month=1, day=6))
+    bring_in(sqlite_db, path)
+    assert {day for day, *_ in _checks(sqlite_db).values()} == {date(2025, 1, 6)}
+    monkeypatch.setattr(plan, "utcnow", real_now)
+    again = review_of(sqlite_db, Intake.open(path))
+    assert again.ok and again.writes == 0

@@ -116,7 +116,8 @@ class LegacyRows:
         for rp in people:
             legacy = {key: value for key, value in rp.legacy.items() if value is not NOT_GIVEN}
             first = firsts.get(self._person_key(rp))
-            entry = first or rp.final.get("entry_date") or (rp.file_updated_at or self.now).date()
+            entry = first or rp.final.get("entry_date") or self._earlier_check_date(rp) or (
+                rp.file_updated_at or self.now).date()
             found = {key: bool(legacy[key]) for key, _ in CRITERIA if key in legacy}
             if "prescriber" in legacy:
                 found["prescriber"] = legacy["prescriber"]
@@ -131,6 +132,12 @@ class LegacyRows:
             outcome, detail = outcome or (ExitOutcome.OTHER, "Motif non renseigné")
             self._synthesise("path_exit", rp, dict(beneficiary_id=rp, exit_date=day, outcome=outcome, detail=detail),
                              derived_uuid(rp.uuid, "sortie"))
+
+    def _earlier_check_date(self, rp: RowPlan) -> date | None:
+        """The date of the check an earlier import made for a person with no entry day (no contract, no entry
+        date): kept, so that importing the same file another day changes nothing."""
+        known = self.db.by_uuid("eligibility_check").get(derived_uuid(rp.uuid, "diagnostic"))
+        return self.db.rows("eligibility_check")[known]["check_date"] if known is not None else None
 
     @staticmethod
     def _person_key(rp: RowPlan) -> tuple:
