@@ -142,3 +142,22 @@ def test_a_value_changed_in_the_file_is_a_change_of_that_record_only(tmp_path, s
                             "03/2024")
     apply_review(sqlite_db, intake, result)
     assert indicators(sqlite_db).hours_realised == TOTAL_HOURS + 20
+
+
+def test_a_file_without_lots_leaves_the_contracts_on_their_lots(tmp_path, sqlite_db):
+    """Contracts put on a lot in the base since the last import: a file that has no lot column keeps them there."""
+    from erbm_desk.services.records.writes import save_record
+
+    path = wide_workbook(tmp_path / "suivi.xlsx")
+    bring_in(sqlite_db, path)
+    with sqlite_db.session() as s:
+        lea_contract = s.scalars(select(Contract).join(Beneficiary).where(Beneficiary.last_name == "DURAND")).one()
+        marche = save_record(s, "marche", dict(operation_id=lea_contract.operation_id, reference="2024-MC-0001"))
+        lot = save_record(s, "lot", dict(marche_id=marche.id, number="1", label="Gros œuvre",
+                                         company_id=lea_contract.company_id))
+        lot_id, contract_id = lot.id, lea_contract.id
+        save_record(s, "contract", dict(lot_id=lot_id), contract_id)
+    again = review_of(sqlite_db, Intake.open(path))
+    assert again.ok and again.writes == 0, [c.differences for c in again.changes]
+    with sqlite_db.sessions() as s:
+        assert s.get(Contract, contract_id).lot_id == lot_id

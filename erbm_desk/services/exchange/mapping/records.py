@@ -166,7 +166,10 @@ class Records:
                               if entity_of(code) == entity)
             covered |= {key for key, _code, _text in constants}
             refs = links(entity)
-            covered |= {key for key, _ref, _req in refs}  # a missing reference fails the piece, or is left empty
+            # A missing required reference fails the piece; an optional one is emptied only when the sheet gives
+            # its record (a contract's lot: a file without lots leaves each contract on its lot of the base).
+            covered |= {key for key, ref, required in refs
+                        if required or ref in sheet.entities or ref in self.mapping.records}
             found = self._plans[(sheet.name, entity)] = (own, frozenset(covered), constants, refs,
                                                           SPECS[entity].natural_key)
         return found
