@@ -19,10 +19,11 @@ conn = sqlite3.connect(base)
 year = conn.execute("select max(substr(month,1,4)) from hours_entry").fetchone()[0]
 year = int(year) - 1
 rows = conn.execute("""
-select c.id, b.last_name, b.first_name, b.birth_date, b.sex, b.rsa, b.qpv, b.deld, co.name, co.siret, co.kind, ci.name, cm.name,
+select c.id, b.last_name, b.first_name, b.birth_date, b.sex, e.rsa, e.qpv, e.deld, co.name, co.siret, co.kind, ci.name, cm.name,
        o.name, o.nature, o.phase, c.contract_type, c.delivery_method, c.start_date, c.end_date
 from contract c join beneficiary b on b.id=c.beneficiary_id join company co on co.id=c.company_id
 join operation o on o.id=c.operation_id join cite ci on ci.id=o.cite_id join commune cm on cm.id=ci.commune_id
+left join eligibility_check e on e.id=(select id from eligibility_check where beneficiary_id=b.id order by check_date limit 1)
 where c.start_date <= ? and (c.end_date is null or c.end_date >= ?) order by ci.name, b.last_name limit 22""",
 (f"{year}-12-31", f"{year}-01-01")).fetchall()
 hours = {}

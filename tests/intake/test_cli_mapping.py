@@ -20,13 +20,14 @@ def test_auto_imports_a_file_whose_every_column_is_clear(tmp_path, sqlite_db, ca
     path = wide_workbook(tmp_path / "suivi.xlsx")
     assert main(["--db", _db(sqlite_db), "import", str(path), "--mapping", "auto", "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "Essai à blanc : 18 ligne(s) seraient écrites" in out
+    assert "Diagnostics d'éligibilité : 3 nouveaux" in out  # the criteria of each person's row
+    assert "Essai à blanc : 21 ligne(s) seraient écrites" in out
     assert "-26 ANS — ignorée : calculé par l'application" in out
     assert counts(sqlite_db)["beneficiary"] == 0
     assert main(["--db", _db(sqlite_db), "import", str(path), "--mapping", "auto",
                  "--enregistrer", "Suivi PLIE"]) == 0
     out = capsys.readouterr().out
-    assert "Bénéficiaires : 3 ajoutée(s)" in out and "Correspondance enregistrée sous « Suivi PLIE »" in out
+    assert "Bénéficiaires : 3 ajoutés" in out and "Correspondance enregistrée sous « Suivi PLIE »" in out
     assert indicators(sqlite_db).hours_realised == TOTAL_HOURS
 
 

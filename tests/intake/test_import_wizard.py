@@ -112,7 +112,8 @@ def _choose(qtbot, view, row: int, column: int, letters: str, downs: int = 0) ->
 def test_the_whole_wizard_by_keys(qtbot, qtmodeltester, window, sqlite_db, monkeypatch, tmp_path):
     with sqlite_db.session() as s:
         nowak = save_record(s, "beneficiary", dict(last_name="NOWAK", first_name="Piotr", birth_date=date(1996, 5, 6),
-                                                   sex=Sex.MALE, rsa=True)).id
+                                                   sex=Sex.MALE)).id
+        save_record(s, "eligibility_check", dict(beneficiary_id=nowak, check_date=date(2024, 2, 20), rsa=True))
     wizard = _open_wizard(qtbot, window, monkeypatch, _tracking_workbook(tmp_path))
 
     # 1. the file: one sheet, its header found on row 4 under the merged title

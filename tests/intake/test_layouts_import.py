@@ -9,9 +9,18 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from erbm_desk.db.models import Beneficiary, Cite, Company, Contract, HoursEntry, Operation
+from erbm_desk.db.models import (
+    Beneficiary,
+    Cite,
+    Company,
+    Contract,
+    EligibilityCheck,
+    HoursEntry,
+    Operation,
+    PathExit,
+)
 from erbm_desk.domain.enums import CompanyKind, ContractType, DeliveryMethod, OperationNature, Phase, Sex
 from erbm_desk.services.exchange.mapping.intake import Intake, apply_review
 from erbm_desk.services.exchange.snapshot import database_token
@@ -57,8 +66,14 @@ def _expected_story(db) -> None:
                             "1 jeune de moins de 26 ans")
     with db.sessions() as s:
         lea = s.scalars(select(Beneficiary).where(Beneficiary.last_name == "DURAND")).one()
-        assert (lea.first_name, lea.birth_date, lea.sex, lea.rsa, lea.qpv) == ("Léa", date(2000, 3, 15), Sex.FEMALE,
-                                                                              True, True)
+        assert (lea.first_name, lea.birth_date, lea.sex) == ("Léa", date(2000, 3, 15), Sex.FEMALE)
+        # The criteria of each person's row: one eligibility check, dated at the start of their first contract
+        checks = {(name, c.check_date): (c.rsa, c.qpv, c.deld) for c, name in s.execute(
+            select(EligibilityCheck, Beneficiary.last_name).join(Beneficiary))}
+        assert checks == {("DURAND", date(2024, 1, 15)): (True, True, False),
+                          ("MARTIN", date(2024, 2, 1)): (False, False, True),
+                          ("NOWAK", date(2024, 3, 1)): (True, False, False)}
+        assert s.scalar(select(func.count()).select_from(PathExit)) == 0  # no exit column, no exit
         companies = {c.siret: c for c in s.scalars(select(Company))}
         assert companies[SIRET_A].kind is CompanyKind.COMPANY and companies[SIRET_B].kind is CompanyKind.ETTI
         fleurs = s.scalars(select(Cite).where(Cite.name == "Cité des Fleurs")).one()
@@ -81,7 +96,8 @@ def test_a_layout_goes_in_with_the_indicators_of_its_story(tmp_path, sqlite_db, 
     _intake, result, summary = bring_in(sqlite_db, path)
     assert result.counts["beneficiary"]["new"] == 3 and result.counts["hours_entry"]["new"] == 7
     assert result.counts["cite"]["unchanged"] == 1  # Cité Bellevue (Harnes) is in the reference data
-    assert summary.total == 18
+    assert result.counts["eligibility_check"]["new"] == 3  # the criteria of each person's row
+    assert summary.total == 21
     _expected_story(sqlite_db)
 
 
@@ -151,3 +167,22 @@ def test_month_columns_that_run_over_the_new_year_are_of_the_next_year_after_dec
     assert result.ok, [str(p) for p in result.problems]
     apply_review(sqlite_db, intake, result)
     _expected_story(sqlite_db)  # January to April are of 2024
+
+
+def test_a_file_without_lots_leaves_the_contracts_on_their_lots(tmp_path, sqlite_db):
+    """Contracts put on a lot in the base since the last import: a file that has no lot column keeps them there."""
+    from erbm_desk.services.records.writes import save_record
+
+    path = wide_workbook(tmp_path / "suivi.xlsx")
+    bring_in(sqlite_db, path)
+    with sqlite_db.session() as s:
+        lea_contract = s.scalars(select(Contract).join(Beneficiary).where(Beneficiary.last_name == "DURAND")).one()
+        marche = save_record(s, "marche", dict(operation_id=lea_contract.operation_id, reference="2024-MC-0001"))
+        lot = save_record(s, "lot", dict(marche_id=marche.id, number="1", label="Gros œuvre",
+                                         company_id=lea_contract.company_id))
+        lot_id, contract_id = lot.id, lea_contract.id
+        save_record(s, "contract", dict(lot_id=lot_id), contract_id)
+    again = review_of(sqlite_db, Intake.open(path))
+    assert again.ok and again.writes == 0, [c.differences for c in again.changes]
+    with sqlite_db.sessions() as s:
+        assert s.get(Contract, contract_id).lot_id == lot_id

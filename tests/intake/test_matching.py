@@ -24,13 +24,16 @@ def _base_with_the_story(db) -> dict[str, int]:
         lens = s.scalar(select(Commune.id).where(Commune.insee_code == "62498"))
         ids = {
             "lea": save_record(s, "beneficiary", dict(last_name="Durand", first_name="Lea",
-                                                      birth_date=date(2000, 3, 15), sex=Sex.FEMALE, rsa=True,
-                                                      qpv=True)).id,
+                                                      birth_date=date(2000, 3, 15), sex=Sex.FEMALE)).id,
             "piotr": save_record(s, "beneficiary", dict(last_name="NOWAK", first_name="Piotr",
-                                                        birth_date=date(1996, 5, 6), sex=Sex.MALE, rsa=True)).id,
+                                                        birth_date=date(1996, 5, 6), sex=Sex.MALE)).id,
             "gohelle": save_record(s, "company", dict(name="Bâtiment Gohelle", siret=SIRET_A,
                                                       kind=CompanyKind.COMPANY)).id,
         }
+        save_record(s, "eligibility_check", dict(beneficiary_id=ids["lea"], check_date=date(2024, 1, 8), rsa=True,
+                                                 qpv=True))
+        save_record(s, "eligibility_check", dict(beneficiary_id=ids["piotr"], check_date=date(2024, 2, 20),
+                                                 rsa=True))
         ids["fleurs"] = save_record(s, "cite", dict(name="Cite des fleurs", commune_id=lens)).id
         ids["op"] = save_record(s, "operation", dict(name="Réhabilitation Cité des Fleurs", cite_id=ids["fleurs"],
                                                      nature=OperationNature.REHABILITATION, phase=Phase.WORKS)).id
@@ -73,7 +76,8 @@ def test_a_record_matched_by_hand_is_not_created_and_keeps_the_base_identity(tmp
         assert s.scalar(select(func.count()).select_from(Operation)) == 2
         assert s.scalar(select(func.count()).select_from(Company)) == 2
         assert s.scalar(select(func.count()).select_from(Cite).where(Cite.name.ilike("%fleurs%"))) == 1
-    assert indicators(sqlite_db).hours_realised == TOTAL_HOURS
+    figures = indicators(sqlite_db)
+    assert figures.hours_realised == TOTAL_HOURS and (figures.people, figures.people_rsa) == (3, 2)
     # the next file of this layout proposes the same match
     with sqlite_db.sessions() as s:
         saved = [m.mapping for m in list_mappings(s)]

@@ -5,6 +5,11 @@ person's entry into the clause (their first contract's start — in the workbook
 entry date), and one exit. Their identifiers derive from the person's as the upgrade's do, so a version-1
 workbook of a person this database upgraded finds the same check and exit, and importing it twice changes
 nothing.
+
+The import of workbooks of another layout (mapping/) writes a person's criteria, prescriber and exit into these
+same columns, found by the headers people give them (the columns' `aliases`), so both follow this one rule. A
+row of such a file that says nothing of a column (the person appears on a sheet without it) holds `NOT_GIVEN`
+there: the check and exit keep what the base says.
 """
 
 from __future__ import annotations
@@ -50,21 +55,48 @@ def _parse_outcome(raw: Any) -> tuple[ExitOutcome, str | None] | None:
                          f"({', '.join(ExitOutcome.labels())}).") from None
 
 
-# key -> (the version-1 header, the column that parses its value)
+# The other headers people give these columns in their own workbooks (the import of another layout).
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "rsa": ("RSA", "BRSA", "Allocataire du RSA", "Bénéficiaire RSA"),
+    "deld": ("DELD", "Demandeur d'emploi de longue durée"),
+    "detld": ("DETLD", "Demandeur d'emploi de très longue durée"),
+    "rqth": ("TH", "BOETH", "Travailleur handicapé"),
+    "ass_aah": ("ASS", "AAH", "ASS-AAH"),
+    "low_qualification": ("Faible qualification", "Niveau 3 ou moins", "Infra bac", "Bas niveau de qualification"),
+    "qpv": ("QPV", "Habitant QPV", "Quartier prioritaire"),
+    "prescriber": ("Orienteur", "Orienté par", "Structure prescriptrice"),
+    "exit_date": ("Date de sortie", "Date de sortie du parcours", "Sortie PLIE", "Date de sortie PLIE",
+                  "date_sortie_parcours"),
+    "exit_outcome": ("Situation à la sortie", "Type de sortie", "motif_sortie"),
+}
+
+# key -> (the version-1 header, the column that parses its value). The outcome is read by `_parse_outcome`
+# (version 1's own labels too); its column lists today's outcomes, for the choices of another layout's values.
 LEGACY_COLUMNS: dict[str, tuple[str, Column]] = {
-    **{key: (label, Column(key, label, Kind.BOOL)) for key, label in CRITERIA},
-    "prescriber": ("Prescripteur", Column("prescriber", "Prescripteur", Kind.ENUM, choices=Prescriber)),
-    "exit_date": ("Sortie du parcours", Column("exit_date", "Sortie du parcours", Kind.DATE)),
-    "exit_outcome": ("Motif de sortie", Column("exit_outcome", "Motif de sortie", Kind.TEXT)),
+    **{key: (label, Column(key, label, Kind.BOOL, aliases=_ALIASES[key])) for key, label in CRITERIA},
+    "prescriber": ("Prescripteur", Column("prescriber", "Prescripteur", Kind.ENUM, choices=Prescriber,
+                                          aliases=_ALIASES["prescriber"])),
+    "exit_date": ("Sortie du parcours", Column("exit_date", "Sortie du parcours", Kind.DATE,
+                                               aliases=_ALIASES["exit_date"])),
+    "exit_outcome": ("Motif de sortie", Column("exit_outcome", "Motif de sortie", Kind.ENUM, choices=ExitOutcome,
+                                               aliases=_ALIASES["exit_outcome"])),
 }
 
 
+class _NotGiven:
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = _NotGiven()  # a cell of a row that says nothing of its column (not a blank: the base's value stays)
+
+
 def legacy_parser(key: str):
-    """The parser of a version-1 column (blank: None, or False for a yes/no)."""
+    """The parser of a version-1 column (blank: None, or False for a yes/no; `NOT_GIVEN` stays as it is)."""
     column = LEGACY_COLUMNS[key][1]
-    if key == "exit_outcome":
-        return _parse_outcome
-    return lambda raw: (False if column.kind is Kind.BOOL else None) if raw is None else column.parse(raw)
+    parse = _parse_outcome if key == "exit_outcome" else column.parse
+    blank = False if column.kind is Kind.BOOL else None
+    return lambda raw: blank if raw is None else raw if raw is NOT_GIVEN else parse(raw)
 
 
 def derived_uuid(person_uuid: str, what: str) -> str:
@@ -82,14 +114,16 @@ class LegacyRows:
             return
         firsts, lasts = self._contract_dates()
         for rp in people:
-            legacy = rp.legacy
+            legacy = {key: value for key, value in rp.legacy.items() if value is not NOT_GIVEN}
             first = firsts.get(self._person_key(rp))
-            entry = first or rp.final.get("entry_date") or (rp.file_updated_at or self.now).date()
-            criteria = {key: bool(legacy.get(key)) for key, _ in CRITERIA if key in legacy}
-            if criteria or legacy.get("prescriber") is not None:
-                self._synthesise("eligibility_check", rp, dict(
-                    beneficiary_id=rp, check_date=entry, prescriber=legacy.get("prescriber"), **criteria),
-                    derived_uuid(rp.uuid, "diagnostic"))
+            entry = first or rp.final.get("entry_date") or self._earlier_check_date(rp) or (
+                rp.file_updated_at or self.now).date()
+            found = {key: bool(legacy[key]) for key, _ in CRITERIA if key in legacy}
+            if "prescriber" in legacy:
+                found["prescriber"] = legacy["prescriber"]
+            if found:
+                self._synthesise("eligibility_check", rp, dict(beneficiary_id=rp, check_date=entry, **found),
+                                 derived_uuid(rp.uuid, "diagnostic"))
             outcome = legacy.get("exit_outcome")
             day = legacy.get("exit_date")
             if outcome is None and day is None:
@@ -98,6 +132,12 @@ class LegacyRows:
             outcome, detail = outcome or (ExitOutcome.OTHER, "Motif non renseigné")
             self._synthesise("path_exit", rp, dict(beneficiary_id=rp, exit_date=day, outcome=outcome, detail=detail),
                              derived_uuid(rp.uuid, "sortie"))
+
+    def _earlier_check_date(self, rp: RowPlan) -> date | None:
+        """The date of the check an earlier import made for a person with no entry day (no contract, no entry
+        date): kept, so that importing the same file another day changes nothing."""
+        known = self.db.by_uuid("eligibility_check").get(derived_uuid(rp.uuid, "diagnostic"))
+        return self.db.rows("eligibility_check")[known]["check_date"] if known is not None else None
 
     @staticmethod
     def _person_key(rp: RowPlan) -> tuple:

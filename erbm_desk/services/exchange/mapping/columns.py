@@ -1,7 +1,9 @@
 """Which field each column of a sheet feeds: its header matched against every field's label, aliases and key
 (words.py), month headers recognised, columns of figures the application computes itself set aside with their
 reason, and a header that fits several entities (« Commune », « Logements ») given to the entity of the nearest
-column already recognised."""
+column already recognised. A person's criteria, prescriber and exit (« RSA », « Date de sortie ») are the
+person's columns of version 1 — a check at entry into the clause, an exit — unless the sheet is one of dated
+checks or exits (a column only those records have: « Date du diagnostic », « Situation à 6 mois »)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
-from erbm_desk.services.exchange.mapping.fields import FULL_NAME, MONTH_HOURS, YEAR, targets
+from erbm_desk.services.exchange.mapping.fields import FULL_NAME, MONTH_HOURS, YEAR, legacy_twins, targets
 from erbm_desk.services.exchange.mapping.months import MonthHeader, month_header
 from erbm_desk.services.exchange.mapping.words import CLOSE, EXACT as EXACT_SCORE, SAME_WORDS, words
 
@@ -145,10 +147,30 @@ def propose_columns(headers: list[tuple]) -> list[ColumnProposal]:
         else:
             rest = tuple(c for c in others if c not in best)
             out.append(ColumnProposal(index, text, None, AMBIGUOUS, top, best + rest, tied=best))
+    _person_or_dated_record(out)
     _settle_by_neighbours(out)
     _one_column_per_field(out)
     _full_name_when_needed(out)
     return out
+
+
+def _person_or_dated_record(proposals: list[ColumnProposal]) -> None:
+    """« RSA », « Motif de sortie »… name both a person's version-1 column and the column of the dated record
+    it became: the dated record's when the sheet has a column only that record has, else the person's."""
+    twins = legacy_twins()
+    twin_of = {person: dated for dated, person in twins.items()}
+    records = {targets()[code].entity for code in twins}  # eligibility_check, path_exit
+    dated = {targets()[p.target].entity for p in proposals if p.target and p.state == EXACT
+             and p.target not in twins and targets()[p.target].entity in records}
+    for p in proposals:
+        options = p.tied if p.state == AMBIGUOUS and p.tied else (p.target,) if p.target else ()
+        persons = {twins.get(code, code) for code in options}
+        if len(persons) != 1 or next(iter(persons)) not in twin_of:
+            continue
+        person = persons.pop()
+        p.target = twin_of[person] if targets()[twin_of[person]].entity in dated else person
+        if p.state == AMBIGUOUS:
+            p.state, p.tied = (EXACT if p.score >= SAME_WORDS else PROBABLE), ()
 
 
 def _settle_by_neighbours(proposals: list[ColumnProposal]) -> None:

@@ -6,6 +6,11 @@ name). The label of such a reference names the record it points to, so it is a n
 field (« Entreprise » → the company's name, « Opération » → the operation's title). Three targets of the
 import itself: the hours of the month a header names, the year of month headers without one, and a person's
 « Nom Prénom » in one cell.
+
+A person's criteria, prescriber and exit on the person's row (« BRSA », « QPV », « Orienteur », « Date de
+sortie »…) feed the person's columns of the exchange's version 1 (`format_v1.LEGACY_COLUMNS`, target
+`beneficiary.rsa`…): the planner makes of them the eligibility check dated at the person's entry into the clause
+and the exit, by the very rule that reads a version-1 workbook.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from erbm_desk.domain.entities import SPECS, WORKBOOK_ENTITIES, Column, Kind
+from erbm_desk.services.exchange.format_v1 import LEGACY_COLUMNS
 
 MONTH_HOURS = "hours_of_month"  # a column of hours of the month its header names
 YEAR = "year_of_months"  # the year of month headers that name no year
@@ -28,6 +34,7 @@ class Target:
     label: str  # « Nom (bénéficiaire) »
     names: tuple[str, ...]  # what a header may say: the label, the aliases, the key
     column: Column | None = None
+    legacy: bool = False  # a person's column of version 1, made a check or an exit by the planner
 
     @property
     def kind(self) -> Kind | None:
@@ -90,6 +97,10 @@ def targets() -> dict[str, Target]:
             names = (c.label, *c.aliases, *sorted(reference_names.get(code, ())), c.key)
             out[code] = Target(code, entity, c.key, f"{c.label} ({spec.noun.one})", names, c)
         if entity == "beneficiary":
+            for key, (_header, c) in LEGACY_COLUMNS.items():
+                code = f"{entity}.{key}"
+                out[code] = Target(code, entity, key, f"{c.label} ({spec.noun.one})", (c.label, *c.aliases, key), c,
+                                   legacy=True)
             names = ("Nom et prénom", "Nom prénom", "Prénom nom", "Nom complet", "Participant", "Salarié",
                      *sorted(reference_names.get(FULL_NAME, ())))
             out[FULL_NAME] = Target(FULL_NAME, entity, "full_name", f"Nom et prénom ({spec.noun.one})", names)
@@ -100,6 +111,26 @@ def targets() -> dict[str, Target]:
 
 def target(code: str) -> Target:
     return targets()[code]
+
+
+def field_column(entity: str, key: str) -> Column:
+    """The column a field of `entity` is read and shown by: the entity's own, or a person's column of version 1."""
+    t = targets().get(f"{entity}.{key}")
+    return t.column if t is not None and t.legacy else SPECS[entity].column(key)
+
+
+def legacy_twins() -> dict[str, str]:
+    """The person's version-1 targets by the target of the dated record whose column they stand for
+    (`eligibility_check.rsa` → `beneficiary.rsa`, `path_exit.exit_date` → `beneficiary.exit_date`)."""
+    out = {}
+    for code, t in targets().items():
+        if not t.legacy:
+            continue
+        key = "outcome" if t.key == "exit_outcome" else t.key
+        for entity in ("eligibility_check", "path_exit"):
+            if f"{entity}.{key}" in targets():
+                out[f"{entity}.{key}"] = code
+    return out
 
 
 def entity_of(code: str | None) -> str | None:

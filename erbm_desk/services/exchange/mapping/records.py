@@ -19,7 +19,7 @@ from typing import Any
 from erbm_desk.domain.entities import SPECS, Kind
 from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.exchange.mapping.cells import CellReader, Unparsed, is_blank, split_full_name
-from erbm_desk.services.exchange.mapping.fields import entity_of, links, target
+from erbm_desk.services.exchange.mapping.fields import entity_of, field_column, links, target
 from erbm_desk.services.exchange.mapping.groups import FAILED, Cell, Group, Issue, token
 from erbm_desk.services.exchange.mapping.linking import Linker, _definite, _no, ident_text
 from erbm_desk.services.exchange.mapping.model import Mapping
@@ -150,7 +150,7 @@ class Records:
             return None
         for key in key_parts:
             if values.get(key).__class__ is Unparsed:
-                column = SPECS[entity].column(key)
+                column = field_column(entity, key)
                 self.issue(where[key], self._unreadable(column, values[key]), entity)
                 return FAILED
         return values, where, covered
@@ -167,7 +167,10 @@ class Records:
                               if entity_of(code) == entity)
             covered |= {key for key, _code, _text in constants}
             refs = links(entity)
-            covered |= {key for key, _ref, _req in refs}  # a missing reference fails the piece, or is left empty
+            # A missing required reference fails the piece; an optional one is emptied only when the sheet gives
+            # its record (a contract's lot: a file without lots leaves each contract on its lot of the base).
+            covered |= {key for key, ref, required in refs
+                        if required or ref in sheet.entities or ref in self.mapping.records}
             found = self._plans[(sheet.name, entity)] = (own, frozenset(covered), constants, refs,
                                                           SPECS[entity].natural_key)
         return found
@@ -241,7 +244,7 @@ class Records:
                 continue
             if _same(old, value) or key not in where:
                 continue
-            column = SPECS[group.entity].column(key)
+            column = field_column(group.entity, key)
             before = group.cells.get(key)
             there = f"ligne {before.row}" if before else "ailleurs"
             self.issue(where[key], f"« {column.label} » : « {_shown(column, value)} » ici, mais « "

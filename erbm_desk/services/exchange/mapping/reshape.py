@@ -4,6 +4,10 @@ by identifier — for the exchange's planner to check, match and classify exactl
 A record of the base keeps what the file does not say: a required column the file lacks is filled with the
 base's value, and so is an identity field the file spells otherwise (« durand » for « DURAND ») or that the user
 matched by hand with another record. Row numbers are positions in `origins`, which points back at the file.
+
+A person's criteria, prescriber and exit go in the person's sheet as the columns of version 1 (fields.py), which
+the planner makes a check at entry into the clause and an exit (format_v1.py); a person whose rows say nothing of
+such a column has `NOT_GIVEN` there, so that what the base says stays.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from typing import Any, Iterator
 
 from erbm_desk.domain.entities import SPECS, WORKBOOK_ENTITIES, Kind
 from erbm_desk.services.exchange import sheet_format as fmt
+from erbm_desk.services.exchange.format_v1 import NOT_GIVEN
 from erbm_desk.services.exchange.mapping.cells import Commune
+from erbm_desk.services.exchange.mapping.fields import targets
 from erbm_desk.services.exchange.mapping.groups import Group
 from erbm_desk.services.exchange.mapping.records import Records
 from erbm_desk.services.exchange.reader import Header, RawSheet
@@ -56,6 +62,10 @@ def _sheet(records: Records, entity: str, name: str, groups: list[Group]) -> Raw
             plan.append((key, "ref-id"))
         else:
             plan.append((key, "value"))
+    for key in _legacy_keys(entity, given):
+        column = targets()[f"{entity}.{key}"].column
+        columns.append((len(columns), SheetColumn(f"legacy:{key}", column.label, Role.LEGACY, column)))
+        plan.append((key, "legacy"))
     header = Header(0, columns)
     rows = _rows(records, entity, groups, plan)
     return RawSheet(name, 1, header, rows)
@@ -70,6 +80,9 @@ def _rows(records: Records, entity: str, groups: list[Group],
         record = db_rows.get(g.db_id) if g.db_id is not None else None
         cells: list[Any] = [g.uuid if record is None else record["uuid"]]
         for key, what in plan:
+            if what == "legacy":
+                cells.append(g.fields.get(key) if key in g.covered else NOT_GIVEN)
+                continue
             value = g.fields.get(key)
             if record is not None and (key not in g.covered or
                                        key in identity and (g.chosen or _same_text(value, record[key]))):
@@ -81,6 +94,11 @@ def _rows(records: Records, entity: str, groups: list[Group],
             else:
                 cells.append(_cell(records, value))
         yield n, cells
+
+
+def _legacy_keys(entity: str, given: set[str]) -> list[str]:
+    """The person's version-1 columns the file gives, in the order of the targets."""
+    return [t.key for t in targets().values() if t.legacy and t.entity == entity and t.key in given]
 
 
 def _same_text(value: Any, stored: Any) -> bool:

@@ -123,7 +123,8 @@ def build_review(plan: ImportPlan, records, reshaped: Reshaped, sheets: list[Pre
                 add(None, str(p), None)
             continue
         group = groups[p.row - 1]
-        cell = group.cells.get(p.key) if p.key else None
+        # « legacy:rsa »: a person's version-1 column (fields.py), read from the cell of the person's « rsa »
+        cell = group.cells.get(p.key.removeprefix("legacy:")) if p.key else None
         message = p.message
         if cell is None:
             cell = Cell(group.first.sheet, group.first.row) if group.first else None

@@ -69,14 +69,15 @@ SYNONYMS: dict[type, dict[str, tuple[str, ...]]] = {
         "demolition": ("demolition",),
         "construction": ("construction", "neuf", "construction neuve"),
     },
-    ExitOutcome: {
+    ExitOutcome: {  # the PLIE's categories: no solution, a move, a drop-out are « Autre sortie »
         "emploi_durable": ("emploi durable", "cdi", "cdd de plus de 6 mois", "cdd 6 mois et plus"),
         "emploi_transition": ("emploi de transition", "cdd", "interim", "emploi temporaire"),
         "formation": ("formation", "formation qualifiante", "entree en formation"),
+        "creation_activite": ("creation d'entreprise", "creation d'activite", "auto-entrepreneur",
+                              "micro-entreprise"),
         "sortie_positive": ("sortie positive",),
-        "sans_solution": ("sans solution", "aucune", "sans emploi"),
-        "demenagement": ("demenagement", "a demenage"),
-        "abandon": ("abandon", "arret"),
+        "autre": ("sans solution", "aucune", "sans emploi", "demenagement", "a demenage", "abandon", "arret",
+                  "autre"),
     },
     Funder: {
         "etat": ("etat", "dreets", "anct", "prefecture"),
