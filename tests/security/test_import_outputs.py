@@ -54,3 +54,34 @@ def test_an_import_shows_the_bases_identities_only_to_roles_that_see_them(confli
     assert code == 1 and "Conflit" in printed
     for identity in (LOCAL_NAME, "07/07/1977"):
         assert (identity in printed) is sees, (role, printed)
+
+
+IDENTITIES = ("DURAND", "Léa", "15/03/2000", "2000-03-15", "MARTIN", "Kévin")
+
+
+@pytest.mark.parametrize("role", [Role.BAILLEUR, Role.COMITE])
+def test_no_command_prints_an_identity_to_a_role_that_may_not_see_them(db, small_dataset, monkeypatch, tmp_path,
+                                                                      capsys, role):
+    """Every command's printed output (reports, previews, refusals), not only its files."""
+    make_accounts(db, login_required=True)
+    target = db.url if db.engine.dialect.name != "sqlite" else db.url.removeprefix("sqlite:///")
+    db.close()
+    monkeypatch.setenv("ERBM_DESK_PASSWORD", PASSWORD)
+    user = ["--db", target, "--user", USERNAMES[role]]
+    anonymous = tmp_path / "anonyme.xlsx"
+    commands = [
+        ["stats"], ["stats", "--json"], ["check"], ["export", str(anonymous)], ["import", "--dry-run", str(anonymous)],
+        ["import", str(anonymous)], ["export", "--nominatif", str(tmp_path / "n.xlsx")],
+        ["releve", "--siret", "73282932000074", "--mois", "2022-02", str(tmp_path / "r.xlsx")],
+        ["bilan", str(tmp_path / "b.pdf")], ["audit"], ["audit", "--verify"], ["gdpr", "export", "1", "--out",
+                                                                              str(tmp_path / "g.xlsx")],
+        ["gdpr", "retention", "--years", "1"], ["gdpr", "erase", "1", "--yes"], ["accounts", "list"],
+    ]
+    if "://" not in target:
+        commands += [["backup"], ["restore", "--list"], ["backup", str(tmp_path / "copie.sqlite")]]
+    shown = []
+    for argv in commands:
+        _code, out, err = run(capsys, *user, *argv)
+        assert "Traceback" not in err, (argv, err)
+        shown += [(argv[0], word) for word in IDENTITIES if word in out + err]
+    assert shown == []
