@@ -46,6 +46,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._fault_erasure import ERASED_NAME, erase_scenario, names_left  # noqa: E402 - needs ROOT on the path
+
 TABLES = ("epci", "commune", "bailleur", "cite", "operation", "funding", "company", "beneficiary", "contract",
           "hours_entry")
 
@@ -244,47 +246,9 @@ def prepare(workdir: Path, home: Path, scenarios: list[str], scale: float) -> tu
         elif name == "backup":
             out.append(Scenario("backup", populated))
         elif name == "erase":
-            out.append(_erase_scenario(workdir, populated))
+            before, person, backups = erase_scenario(workdir, populated, copy_db)
+            out.append(Scenario("erase", before, extra=str(person), backups_from=backups))
     return out, notes
-
-
-ERASED_NAME = "ZYGMUNTOWICZ-FAULTS"
-
-
-def _erase_scenario(workdir: Path, populated: Path) -> Scenario:
-    """The populated base with one more person, and three automatic backups made while they were there."""
-    from datetime import date, datetime, timedelta
-
-    from erbm_desk.domain.enums import Sex
-    from erbm_desk.services.backup.copies import backup_database
-    from erbm_desk.services.backup.location import backup_folder
-    from erbm_desk.services.database.opening import open_database
-    from erbm_desk.services.records.writes import save_record
-
-    before = workdir / "erase-before" / "erase.sqlite"
-    before.parent.mkdir()
-    copy_db(populated, before)
-    db = open_database(str(before))
-    with db.session() as s:
-        person = save_record(s, "beneficiary", dict(last_name=ERASED_NAME, first_name="Radegonde",
-                                                    birth_date=date(1994, 2, 3), sex=Sex.FEMALE))
-    for days in (2, 1, 0):
-        backup_database(db, "demarrage", now=datetime.now() - timedelta(days=days), rotate_after=False)
-    db.close()
-    return Scenario("erase", before, extra=str(person.id), backups_from=backup_folder(before))
-
-
-def _names_left(work: Path, folders: list[Path]) -> list[str]:
-    """Files of these folders that still hold the erased person's name, when the base says they are erased."""
-    conn = sqlite3.connect(str(work), timeout=30)
-    try:
-        still = conn.execute("SELECT 1 FROM beneficiary WHERE last_name = ?", (ERASED_NAME,)).fetchone()
-    finally:
-        conn.close()
-    if still:
-        return []  # killed before the erasure's commit: the before state, the name is rightly there
-    needle = ERASED_NAME.encode()
-    return [str(f) for folder in folders for f in folder.rglob("*") if f.is_file() and needle in f.read_bytes()]
 
 
 def calibrate(sc: Scenario, workdir: Path, home: Path) -> None:
@@ -346,7 +310,7 @@ def trial(sc: Scenario, workdir: Path, home: Path, rng: random.Random, outcome: 
             outcome.leftovers += len(parts)
             problems.append(f"temporary files left after the next opening: {parts}")
         if sc.name == "erase":
-            names = _names_left(work, [work.parent, backup_folder(work)])
+            names = names_left(work, [work.parent, backup_folder(work)])
             if names:
                 outcome.names += len(names)
                 problems.append(f"the erased name is still in {names}")
