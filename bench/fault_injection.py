@@ -1,6 +1,7 @@
 """Fault injection: SIGKILL a process at random moments while it writes, then check the database every time.
 
-    .venv/bin/python bench/fault_injection.py                 # 50 kills per scenario (demo, import, restore, backup)
+    .venv/bin/python bench/fault_injection.py                 # 50 kills per scenario (demo, import, restore, backup, erase)
+    .venv/bin/python bench/fault_injection.py --kills 25 --scenario import --scenario backup --scenario restore --scenario erase
     .venv/bin/python bench/fault_injection.py --kills 60 --scenario demo --scenario import
     .venv/bin/python bench/fault_injection.py --kills 3       # a quick run (tests/services/test_integrity_faults.py)
 
@@ -14,12 +15,16 @@ before their kill are not counted as kills. After every kill, the file must:
 - pass `PRAGMA integrity_check` and `PRAGMA foreign_key_check` (after SQLite's own crash recovery);
 - hold exactly the row counts of the "before" state or of the "after" state, table by table;
 - open in the app (`open_database`: quick_check, lock, schema) without error;
-- for the backup scenario: the live file is unchanged and every listed backup is whole.
+- every backup that `restore --list` would offer is whole, and once the app has opened the file, no temporary file
+  (`.…part`) is left beside the base or in its backup folder;
+- for the erase scenario: once the app has opened the file again, if the person is erased in the base, their name
+  is in no file of the base's folder nor of its backup folder (the base, its -wal, every backup).
 
 Scenarios: `demo` (generate_demo, one transaction, ~3 000 rows at the default scale), `import` (the Excel
 exchange import of a nominative workbook into a base with only reference data, one transaction; skipped with a
 note if `erbm_desk.services.exchange` cannot import), `restore` (restore_backup over a populated base) and
-`backup` (backup_database while the base is live).
+`backup` (backup_database while the base is live), `erase` (a GDPR erasure, with its VACUUM and the cleaning of
+three automatic backups that hold the person).
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench._fault_erasure import ERASED_NAME, erase_scenario, names_left  # noqa: E402 - needs ROOT on the path
 
 TABLES = ("epci", "commune", "bailleur", "cite", "operation", "funding", "company", "beneficiary", "contract",
           "hours_entry")
@@ -85,6 +92,12 @@ def child(scenario: str, db_path: str, extra: str, home: str) -> None:
         print("GO", flush=True)
         print("COMMIT", flush=True)
         backup_database(db, "manuelle")
+    elif scenario == "erase":
+        from erbm_desk.services.security.gdpr import erase_and_vacuum
+
+        print("GO", flush=True)
+        print("COMMIT", flush=True)  # the erasure commits first, then cleans every copy
+        erase_and_vacuum(db, [int(extra)])
     print("DONE", flush=True)
     db.close()
 
@@ -96,7 +109,11 @@ def counts_of(path: Path) -> dict[str, int]:
     conn = sqlite3.connect(str(path), timeout=30)  # read-write: runs SQLite's crash recovery if needed
     try:
         present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in TABLES if t in present}
+        counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in TABLES if t in present}
+        if "beneficiary" in present:  # the erase scenario's person, still identified (1) or erased (0)
+            counts["identified"] = conn.execute("SELECT count(*) FROM beneficiary WHERE last_name = ?",
+                                                (ERASED_NAME,)).fetchone()[0]
+        return counts
     finally:
         conn.close()
 
@@ -132,6 +149,7 @@ class Scenario:
     before: dict[str, int] = field(default_factory=dict)
     after: dict[str, int] = field(default_factory=dict)
     window: float = 0.0  # seconds between GO and DONE in the calibration run
+    backups_from: Path | None = None  # a backup folder each trial starts with
 
 
 @dataclass
@@ -143,11 +161,14 @@ class Outcome:
     as_after: int = 0
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    leftovers: int = 0  # broken backups offered, or temporary files left once the app has opened the base
+    names: int = 0  # files still holding an erased person's name
 
     def line(self) -> str:
         return (f"{self.scenario:8s} kills={self.kills:3d}  before-state={self.as_before:3d}  "
                 f"after-state={self.as_after:3d}  finished-first={self.finished_before_kill:3d}  "
-                f"failures={len(self.failures)}  ({self.seconds:.0f} s)")
+                f"leftovers={self.leftovers}  erased-names={self.names}  failures={len(self.failures)}  "
+                f"({self.seconds:.0f} s)")
 
 
 def _env() -> dict[str, str]:
@@ -224,6 +245,9 @@ def prepare(workdir: Path, home: Path, scenarios: list[str], scale: float) -> tu
             out.append(Scenario("restore", populated, extra=str(saved)))
         elif name == "backup":
             out.append(Scenario("backup", populated))
+        elif name == "erase":
+            before, person, backups = erase_scenario(workdir, populated, copy_db)
+            out.append(Scenario("erase", before, extra=str(person), backups_from=backups))
     return out, notes
 
 
@@ -233,7 +257,7 @@ def calibrate(sc: Scenario, workdir: Path, home: Path) -> None:
     sc.before = counts_of(work)
     _killed, sc.window = run_child(sc, work, home, None)
     sc.after = counts_of(work)
-    if sc.name != "backup" and sc.after == sc.before:
+    if sc.name not in ("backup", "erase") and sc.after == sc.before:
         raise RuntimeError(f"{sc.name}: the write changed nothing, the test would prove nothing")
 
 
@@ -242,9 +266,13 @@ def trial(sc: Scenario, workdir: Path, home: Path, rng: random.Random, outcome: 
     from erbm_desk.services.backup.listing import list_backups
     from erbm_desk.services.backup.location import backup_folder
 
-    work = workdir / f"{sc.name}.sqlite"
+    work = workdir / sc.name / f"{sc.name}.sqlite"  # a folder of its own: every file in it is this trial's
+    shutil.rmtree(work.parent, ignore_errors=True)
+    work.parent.mkdir()
     copy_db(sc.before_file, work)
     shutil.rmtree(backup_folder(work), ignore_errors=True)
+    if sc.backups_from is not None:
+        shutil.copytree(sc.backups_from, backup_folder(work))
     # Two kinds of instants: anywhere in the write (uniform over 1.15 x the measured window), or inside the
     # commit itself (0-40 ms after the child says it commits: WAL append, fsync, checkpoint).
     at_commit = rng.random() < 0.4
@@ -263,11 +291,12 @@ def trial(sc: Scenario, workdir: Path, home: Path, rng: random.Random, outcome: 
             outcome.as_after += killed
         else:
             problems.append(f"counts neither before nor after: {counts}")
-    if sc.name == "backup":
-        for info in list_backups(work):
-            if backup_ok(info.path, immutable=True) or info.counts != {k: v for k, v in sc.before.items()
-                                                                         if k in info.counts}:
-                problems.append(f"a listed backup is not whole: {info.path.name}")
+    for info in list_backups(work):
+        whole_copy = not backup_ok(info.path, immutable=True)
+        if not whole_copy or (sc.name == "backup" and info.counts != {k: v for k, v in sc.before.items()
+                                                                     if k in info.counts}):
+            problems.append(f"a listed backup is not whole: {info.path.name}")
+            outcome.leftovers += 1
     if not problems:
         from erbm_desk.services.database.opening import DatabaseOpenError, open_database
 
@@ -275,6 +304,16 @@ def trial(sc: Scenario, workdir: Path, home: Path, rng: random.Random, outcome: 
             open_database(str(work), read_only=False).close()
         except DatabaseOpenError as exc:
             problems.append(f"the app cannot open it: {exc}")
+        parts = [p.name for folder in (work.parent, backup_folder(work)) if folder.is_dir()
+                 for p in folder.iterdir() if ".part" in p.name]
+        if parts:
+            outcome.leftovers += len(parts)
+            problems.append(f"temporary files left after the next opening: {parts}")
+        if sc.name == "erase":
+            names = names_left(work, [work.parent, backup_folder(work)])
+            if names:
+                outcome.names += len(names)
+                problems.append(f"the erased name is still in {names}")
     if problems:
         kept = workdir / f"FAILED-{sc.name}-{n}.sqlite"
         shutil.copy2(work, kept)
@@ -320,7 +359,7 @@ def run(kills: int, scenarios: list[str], scale: float, seed: int, keep: bool = 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kills", type=int, default=50, help="kills per scenario (default 50)")
-    parser.add_argument("--scenario", action="append", choices=("demo", "import", "restore", "backup"))
+    parser.add_argument("--scenario", action="append", choices=("demo", "import", "restore", "backup", "erase"))
     parser.add_argument("--scale", type=float, default=0.15, help="demo scale of the data written (default 0.15)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
@@ -330,12 +369,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         child(*args.child)
         return 0
-    scenarios = args.scenario or ["demo", "import", "restore", "backup"]
+    scenarios = args.scenario or ["demo", "import", "restore", "backup", "erase"]
     started = time.monotonic()
     results = run(args.kills, scenarios, args.scale, args.seed, args.keep)
     total_kills = sum(o.kills for o in results)
     total_failures = sum(len(o.failures) for o in results)
-    print(f"TOTAL kills={total_kills} failures={total_failures} in {time.monotonic() - started:.0f} s")
+    print(f"TOTAL kills={total_kills} leftovers={sum(o.leftovers for o in results)} "
+          f"erased-names={sum(o.names for o in results)} failures={total_failures} "
+          f"in {time.monotonic() - started:.0f} s")
     if args.json:
         print(json.dumps([{**{k: v for k, v in vars(o).items() if k != "failures"}, "failures": len(o.failures)}
                           for o in results]))

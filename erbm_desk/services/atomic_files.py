@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
+import socket
 import stat
 import tempfile
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -47,6 +50,59 @@ def final_mode(target: Path, mode: int | None = None) -> int:
     return 0o666 & ~current_umask()
 
 
+# A file being written is named `.<final name>.<host>-<pid>.<random>.part` (its SQLite journal, if any, adds
+# « -journal »): whoever finds one can tell whether its writer is still alive (`left_behind`).
+PART_SUFFIX = ".part"
+WRITER = f"{re.sub(r'[^A-Za-z0-9-]', '', socket.gethostname())[:24] or 'poste'}-{os.getpid()}"
+_PART = re.compile(r"^\..+\.(?P<host>[A-Za-z0-9-]*)-(?P<pid>\d+)\.[^.]+\.part(?:-journal|-wal|-shm)?$")
+ABANDONED_AFTER = 3600.0  # seconds: a file of another PC (or an older name) is left alone until then
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, not ours (PermissionError), or a platform that cannot tell
+        return True
+    return True
+
+
+def left_behind(folder: Path, now: float | None = None) -> list[Path]:
+    """Temporary files of `atomic_path` in `folder` whose writer is gone: a process of this PC that no longer runs,
+    or any file untouched for an hour. They are never a finished file (they have not been renamed)."""
+    now = time.time() if now is None else now
+    found = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    host = WRITER.rsplit("-", 1)[0]
+    for path in entries:
+        if not path.name.startswith(".") or PART_SUFFIX not in path.name:
+            continue
+        m = _PART.match(path.name)
+        try:
+            old = now - path.stat().st_mtime > ABANDONED_AFTER
+        except OSError:
+            continue
+        if old or (m is not None and m["host"] == host and not _alive(int(m["pid"]))):
+            found.append(path)
+    return found
+
+
+def remove_left_behind(folder: Path) -> list[Path]:
+    """Delete what `left_behind` finds; the paths removed."""
+    removed = []
+    for path in left_behind(folder):
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            pass
+    return removed
+
+
 @contextmanager
 def atomic_path(target: str | os.PathLike, mode: int | None = None) -> Iterator[Path]:
     """Yield a temporary path beside `target`; when the block succeeds, fsync it and rename it over `target`.
@@ -58,7 +114,7 @@ def atomic_path(target: str | os.PathLike, mode: int | None = None) -> Iterator[
     """
     target = Path(target)
     permissions = final_mode(target, mode)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{WRITER}.", suffix=PART_SUFFIX, dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:

@@ -41,6 +41,14 @@ def log_folder() -> Path:
     return user_log_path(APP_NAME, APP_AUTHOR)
 
 
+class _QuietFileHandler(logging.handlers.RotatingFileHandler):
+    """A log file that cannot be written (full disk, folder gone) is given up silently: logging's own report of the
+    failure is a traceback on the user's screen."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        pass
+
+
 def install_log_file() -> Path | None:
     """Send the `erbm_desk` loggers' warnings and errors to the rotating log file (once per folder); its path,
     or None when the folder cannot be written (then nothing is logged, and nothing fails)."""
@@ -52,8 +60,8 @@ def install_log_file() -> Path | None:
             return path
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
-                                                           encoding="utf-8", delay=True)
+            handler = _QuietFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8",
+                                        delay=True)
         except OSError:
             return None
         handler.setLevel(logging.INFO)

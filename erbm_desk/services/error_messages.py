@@ -8,6 +8,7 @@ reads goes through `reason(exc)` (or `integrity_summary(lines)`), never through 
 from __future__ import annotations
 
 import errno
+import shutil
 import sqlite3
 import zipfile
 import zlib
@@ -114,6 +115,30 @@ def reason(exc: BaseException) -> str:
     return f"erreur inattendue ({type(exc).__name__})"
 
 
+FULL_BELOW = 1 << 20  # bytes free under which a disk is full for SQLite (its -wal and -shm cannot grow)
+
+
+def disk_full(*folders) -> bool:
+    """Is the disk holding one of these folders (nearly) full?"""
+    for folder in folders:
+        try:
+            if shutil.disk_usage(folder).free < FULL_BELOW:
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def reason_at(exc: BaseException, *folders) -> str:
+    """`reason(exc)` for work done in `folders`: SQLite says « disk I/O error » when its journal cannot grow on a
+    full disk, which is then said as such."""
+    code = sqlite_code(exc)
+    io_error = code == sqlite3.SQLITE_IOERR or (isinstance(exc, OSError) and exc.errno == errno.EIO)
+    if io_error and disk_full(*folders):
+        return _SQLITE[sqlite3.SQLITE_FULL]
+    return reason(exc)
+
+
 def is_known(exc: BaseException) -> bool:
     """Does `reason` say something precise about `exc` (a system or database cause), rather than « erreur
     inattendue »?"""
@@ -121,6 +146,9 @@ def is_known(exc: BaseException) -> bool:
 
 
 OWN_FINDINGS = ("le fichier est ",)  # how the app's own (French) findings begin
+
+
+DISK_IO = "le fichier est illisible (erreur de lecture sur le disque)"
 
 
 def integrity_summary(problems: list[str]) -> str:
@@ -134,7 +162,7 @@ def integrity_summary(problems: list[str]) -> str:
     if any("malformed" in p.lower() or "not a database" in p.lower() for p in lines):
         return "le fichier est endommagé (structure illisible)"
     if any(sqlite_text in p.lower() for p in lines for sqlite_text in ("disk i/o", "unable to open")):
-        return "le fichier est illisible (erreur de lecture sur le disque)"
+        return DISK_IO
     pages = sum(1 for p in lines if "page" in p.lower())
     if pages:
         return f"le fichier est endommagé ({pages} page(s) abîmée(s) selon le contrôle d'intégrité de SQLite)"

@@ -115,15 +115,22 @@ def can_drop_rights() -> bool:
     return os.geteuid() == 0 and shutil.which("setpriv") is not None
 
 
+# Values drawn afresh by each run of a command (new identifiers, pseudonyms, times): two runs of the same command
+# on the same base differ there and nowhere else.
+DRAWN = {"uuid", "pseudonym", "created_at", "updated_at"}
+
+
 def data_state(db: Path) -> str:
-    """A digest of the records (not the audit log or the exchange log, whose times vary); of the file's bytes when
-    it cannot be read as a database (a damaged file left as it was)."""
+    """A digest of the records (not the audit log or the exchange log, whose times vary, nor the `DRAWN` values of
+    the records); of the file's bytes when it cannot be read as a database (a damaged file left as it was)."""
     try:
         conn = sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True)
         try:
             digest = hashlib.sha256()
             for table in DATA_TABLES:
-                for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY id'):
+                columns = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")') if r[1] not in DRAWN]
+                listed = ", ".join(f'"{c}"' for c in columns)
+                for row in conn.execute(f'SELECT {listed} FROM "{table}" ORDER BY id'):
                     digest.update(repr(row).encode())
             return "données:" + digest.hexdigest()
         finally:

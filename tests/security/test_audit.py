@@ -365,3 +365,12 @@ def test_a_deployed_key_is_used_by_every_workstation(accounts_db, small_dataset,
     key_file.write_text("trop courte")
     with pytest.raises(audit_keys.AuditKeyError, match="trop courte"):
         audit_keys.signing_key()
+
+
+@pytest.mark.parametrize("typed", ["%", "_", "*", "f%y", "fann_"])
+def test_an_actor_filter_matches_what_was_typed_literally(accounts_db, typed):
+    db = accounts_db
+    sign_in_as(db, Role.FACILITATOR)
+    sign_in_as(db, Role.ADMIN)
+    assert _entries(db, actor="fanny")  # the facilitator's sign-in is there…
+    assert _entries(db, actor=typed) == []  # …but no account name holds these characters

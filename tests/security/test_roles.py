@@ -319,3 +319,19 @@ def test_no_list_or_pick_list_shows_a_birth_date_to_bailleur_or_comite(accounts_
         rows = queries.load_list(s, queries.ListQuery("beneficiary")).rows
         picks = queries.pick_list(s, "beneficiary")
     assert not _leaks_birth_date(rows) and not _leaks_birth_date(picks)
+
+
+def test_repeated_failures_get_the_same_answer_whether_the_account_exists_or_not(accounts_db):
+    """Three wrong passwords, then a fourth try: a real account and a made-up name answer in the same words."""
+    db = accounts_db
+    answers = {}
+    for name in (USERNAMES[Role.ADMIN], "admin9"):
+        for _ in range(3):
+            with pytest.raises(accounts.SignInFailed) as exc:
+                accounts.sign_in(db, name, "mauvais mot de passe")
+            assert str(exc.value) == "Nom d'utilisateur ou mot de passe incorrect."
+        with pytest.raises(accounts.SignInFailed) as exc:
+            accounts.sign_in(db, name, "mauvais mot de passe")
+        answers[name] = (str(exc.value).replace(name, "…"), exc.value.retry_after)
+    assert answers[USERNAMES[Role.ADMIN]] == answers["admin9"]
+    assert "Trop de tentatives pour « … » : réessayez dans" in answers["admin9"][0]

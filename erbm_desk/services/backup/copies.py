@@ -23,6 +23,7 @@ from pathlib import Path
 
 from erbm_desk.db.sqlite_files import connect_recovering, header_ok, quick_check_problems
 from erbm_desk.services.atomic_files import atomic_path
+from erbm_desk.services.error_messages import integrity_summary, reason_at
 from erbm_desk.services.backup.listing import BackupInfo, backups_in, read_backup_info
 from erbm_desk.services.backup.location import (
     REASONS,
@@ -64,11 +65,13 @@ def write_backup(source: str | os.PathLike, dest: str | os.PathLike, engine=None
                 src.close()
             problems = quick_check_problems(tmp, immutable=True)
             if problems:
-                raise BackupError(f"La copie de « {source.name} » est illisible ({problems[0]}) : sauvegarde abandonnée.")
+                raise BackupError(f"La copie de « {source.name} » est illisible ({integrity_summary(problems)}) : "
+                                  "sauvegarde abandonnée.")
     except sqlite3.Error as exc:
-        raise BackupError(f"Sauvegarde de « {source.name} » impossible : {exc}.") from exc
+        raise BackupError(f"Sauvegarde de « {source.name} » impossible : {reason_at(exc, dest.parent, source.parent)}."
+                          ) from exc
     except OSError as exc:
-        raise BackupError(f"Sauvegarde impossible dans « {dest.parent} » : {exc.strerror or exc}.") from exc
+        raise BackupError(f"Sauvegarde impossible dans « {dest.parent} » : {reason_at(exc, dest.parent)}.") from exc
     return dest
 
 

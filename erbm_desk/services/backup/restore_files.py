@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -51,6 +52,21 @@ def keep_damaged_aside(db_path: Path) -> Path:
     return aside
 
 
+BUSY_WAIT = 30.0  # seconds a restore waits for another program's write to end
+
+
+def _give_up_after(seconds: float):
+    """sqlite3's backup retries for ever while another connection writes: stop it after `seconds`, as a locked
+    database (nothing has been copied: the destination's write lock was never had)."""
+    deadline = time.monotonic() + seconds
+
+    def progress(status: int, _remaining: int, _total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise sqlite3.OperationalError("database is locked")
+
+    return progress
+
+
 def copy_into_live_file(backup: Path, db_path: Path) -> None:
     """The backup's pages written into the live file by SQLite: one write transaction, journaled, so a crash
     leaves the old content or the new one; other connections simply see a change."""
@@ -58,7 +74,7 @@ def copy_into_live_file(backup: Path, db_path: Path) -> None:
     try:
         dst = sqlite3.connect(str(db_path), timeout=30)
         try:
-            src.backup(dst, pages=-1)
+            src.backup(dst, pages=-1, progress=_give_up_after(BUSY_WAIT))
         finally:
             dst.close()
     finally:

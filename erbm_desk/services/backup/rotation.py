@@ -5,10 +5,10 @@ touched."""
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
+from erbm_desk.services.atomic_files import remove_left_behind
 from erbm_desk.services.backup.listing import BackupEntry, age_key, backups_in
 from erbm_desk.services.backup.location import key_file_beside
 
@@ -39,15 +39,7 @@ def rotate(folder: Path, today: date | None = None) -> list[Path]:
     """Delete the backups of `folder` that the 7 daily / 4 weekly / 12 monthly rule does not keep."""
     entries = backups_in(folder)
     keep = backups_to_keep(entries)
-    removed = []
-    stale = time.time() - 3600
-    for part in folder.glob(".*.part"):  # a copy whose process was killed before its rename (atomic_path)
-        try:
-            if part.stat().st_mtime < stale:
-                part.unlink()
-                removed.append(part)
-        except OSError:
-            pass
+    removed = remove_left_behind(folder)  # copies whose process was killed before their rename (atomic_path)
     for e in entries:
         if e.path not in keep:
             try:

@@ -1,13 +1,16 @@
 """Erasing people in the automatic backups (GDPR art. 17), after their erasure in the database.
 
 A backup cannot be opened as a Database (no audit of its own, no signed-in user): the same erasure rule as the
-database's (`db.erasure`: which columns become what) is applied to it in SQL, one SQLite transaction per file,
-then VACUUM so the old pages are gone. Encrypted copies are skipped (the erasure is re-applied when one is
-restored); copies saved elsewhere by the user are out of reach.
+database's (`db.erasure`: which columns become what) is applied to it in SQL, then VACUUM so the old pages are
+gone. A backup is never changed in place: the erasure is made on a copy beside it, which then takes its place in
+one rename (`atomic_path`), so that a process killed half-way leaves the old backup whole (still listed, still
+to clean: `erasure_followup` takes the work up again) and never a half-written one. Encrypted copies are skipped
+(the erasure is re-applied when one is restored); copies saved elsewhere by the user are out of reach.
 """
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -15,7 +18,9 @@ from datetime import date
 from pathlib import Path
 
 from erbm_desk.db.erasure import AUDIT_PERSONAL_COLUMN, dependent_personal_columns, erasure_of, identity_columns
-from erbm_desk.db.sqlite_files import header_ok
+from erbm_desk.db.sqlite_files import connect_readonly, header_ok
+from erbm_desk.services.atomic_files import atomic_path
+from erbm_desk.services.error_messages import reason
 from erbm_desk.services.backup.listing import backups_in
 from erbm_desk.services.backup.location import DatabaseOrPath, backup_folder, db_file
 from erbm_desk.domain.french import agreed, count_agreed
@@ -26,6 +31,7 @@ class ScrubResult:
     scrubbed: list[Path] = field(default_factory=list)  # backups that held one of the people, now erased
     unchanged: int = 0  # backups that did not hold them (or already anonymous)
     skipped: list[str] = field(default_factory=list)  # French notes: encrypted or unreadable copies
+    failed: list[Path] = field(default_factory=list)  # backups that still hold someone (could not be cleaned)
     seconds: float = 0.0
 
     def message(self) -> str:
@@ -53,12 +59,14 @@ def scrub_backups(db: DatabaseOrPath, people: dict[str, str | None], root: Path 
             encrypted += 1
             continue
         try:
-            if _scrub_file(entry.path, people):
+            if _scrub_copy(entry.path, people):
                 result.scrubbed.append(entry.path)
             else:
                 result.unchanged += 1
-        except sqlite3.Error as exc:
-            result.skipped.append(f"« {entry.path.name} » n'a pas pu être nettoyée ({exc}) : supprimez-la.")
+        except (sqlite3.Error, OSError) as exc:
+            result.failed.append(entry.path)
+            result.skipped.append(f"« {entry.path.name} » n'a pas pu être nettoyée ({reason(exc)}) : elle le sera "
+                                  "à la prochaine ouverture, ou supprimez-la.")
     if encrypted:
         result.skipped.append(f"{count_agreed(encrypted, 'sauvegarde', 'chiffré', True)} non "
                               f"{agreed(encrypted, 'nettoyé', True)} : l'effacement y sera réappliqué si "
@@ -69,6 +77,35 @@ def scrub_backups(db: DatabaseOrPath, people: dict[str, str | None], root: Path 
 
 def _day(value) -> date:
     return date.fromisoformat(str(value)[:10])
+
+
+def _holds_anyone(path: Path, people: dict[str, str | None]) -> bool:
+    """Does this backup still identify one of these people? (read without writing a byte)"""
+    identified = " OR ".join(f"{column} IS NOT NULL" for column in identity_columns())
+    conn = connect_readonly(path, immutable=True)
+    try:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'beneficiary'").fetchone() is None:
+            return False
+        marks = ", ".join("?" for _ in people)
+        return conn.execute(f"SELECT 1 FROM beneficiary WHERE uuid IN ({marks}) AND ({identified}) LIMIT 1",
+                            list(people)).fetchone() is not None
+    finally:
+        conn.close()
+
+
+def _scrub_copy(path: Path, people: dict[str, str | None]) -> bool:
+    """Erase the people in a copy of the backup, then put the copy in its place (one rename)."""
+    if not _holds_anyone(path, people):
+        return False
+    with atomic_path(path) as tmp:
+        shutil.copyfile(path, tmp)
+        _scrub_file(tmp, people)
+        conn = sqlite3.connect(str(tmp))
+        try:
+            conn.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            conn.close()
+    return True
 
 
 def _scrub_file(path: Path, people: dict[str, str | None]) -> bool:

@@ -21,7 +21,7 @@ from typing import Any, Callable
 from erbm_desk.db.sqlite_files import connect_recovering, header_ok, shape_problems
 from erbm_desk.services.backup.listing import BackupInfo, describe_counts, file_counts, latest_good_backup, list_backups
 from erbm_desk.services.backup.location import backup_folder
-from erbm_desk.services.error_messages import OWN_FINDINGS, integrity_summary, reason
+from erbm_desk.services.error_messages import DISK_IO, OWN_FINDINGS, disk_full, integrity_summary, reason
 from erbm_desk.domain.french import format_count
 
 ERROR, WARNING, INFO = "erreur", "avertissement", "info"
@@ -89,7 +89,11 @@ def check_at_open(path: str | os.PathLike, full: bool = False, *, connect: Calla
 
 
 def damaged_message(path: Path, problems: list[str], good: BackupInfo | None) -> str:
-    lines = [f"Impossible d'ouvrir « {path.name} » : {integrity_summary(problems)}. ERBM Desk ne l'a pas modifié."]
+    summary = integrity_summary(problems)
+    if summary == DISK_IO and disk_full(path.parent):  # SQLite's journal could not grow: the file is fine
+        return (f"Impossible d'ouvrir « {path.name} » : plus de place sur le disque de « {path.parent} ». "
+                "ERBM Desk ne l'a pas modifié : libérez de la place, puis réessayez.")
+    lines = [f"Impossible d'ouvrir « {path.name} » : {summary}. ERBM Desk ne l'a pas modifié."]
     if good is not None:
         lines.append(
             f"Dernière sauvegarde valide : le {good.date_label} ({good.reason_label}) — {good.summary()}. "

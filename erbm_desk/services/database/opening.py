@@ -14,7 +14,8 @@ SQLCipher file, or a server, which skips the file steps 2-4):
    control, audit journal, write guards);
 6. backup, then schema upgrade, the backup put back if the upgrade fails (`schema_upgrade`);
 7. current user (`security.accounts.attach`): the system user, or nobody until sign-in when it is mandatory;
-8. reference data of a new database (`reference_data`), with that user's rights.
+8. reference data of a new database (`reference_data`), with that user's rights;
+9. what a killed process left (`_after_a_crash`): an erasure not yet in every copy, temporary files.
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ from erbm_desk.db import migrate
 from erbm_desk.db.engine import make_session_factory
 from erbm_desk.db.sqlite_files import write_problem
 from erbm_desk.db.models import MODELS
+from erbm_desk.services.atomic_files import remove_left_behind
 from erbm_desk.services.backup.listing import latest_good_backup
+from erbm_desk.services.backup.location import backup_folder
 from erbm_desk.services.error_messages import reason
 from erbm_desk.services.database import locking, network_drive
 from erbm_desk.services.database.connectors import Connector, connector_for
@@ -50,7 +53,7 @@ from erbm_desk.services.database.reference_data import load_reference_data
 from erbm_desk.services.database.schema_upgrade import upgrade_with_backup
 from erbm_desk.services.database.session_rules import install_session_rules
 from erbm_desk.services.records.writes import ConflictError
-from erbm_desk.services.security import accounts
+from erbm_desk.services.security import accounts, erasure_followup, gdpr
 
 
 @dataclass
@@ -186,6 +189,24 @@ def connect(connector: Connector, access: FileAccess, user: Any = None) -> Datab
     return db
 
 
+def _after_a_crash(db: Database) -> None:
+    """Step 9, for a database opened for writing: what a killed process may have left is finished or removed —
+    an erasure whose copies (free pages, -wal, backups) were not all cleaned, temporary files never renamed into
+    place (beside the base and in its backup folder). Never blocks the opening: what fails is said."""
+    try:
+        gdpr.finish_interrupted_restore(db)
+        scrub = erasure_followup.finish(db)
+        if scrub is not None and scrub.failed:
+            db.warnings.append(f"Un effacement (RGPD) n'a pas encore atteint {len(scrub.failed)} sauvegarde(s) : "
+                               "il sera repris à la prochaine ouverture. " + " ".join(scrub.skipped))
+    except Exception as exc:  # noqa: BLE001 - the base is usable; the erasure is taken up again next time
+        db.warnings.append(f"Un effacement (RGPD) n'a pas encore atteint toutes les copies de la base ({reason(exc)}) :"
+                           " il sera repris à la prochaine ouverture.")
+    if db.path is not None:
+        remove_left_behind(db.path.parent)
+        remove_left_behind(backup_folder(db.path))
+
+
 def _bring_up_to_date(db: Database, connector: Connector, target: str) -> Database:
     """Steps 6 to 8."""
     try:
@@ -200,6 +221,7 @@ def _bring_up_to_date(db: Database, connector: Connector, target: str) -> Databa
         if not db.read_only:
             with db.session() as s:
                 load_reference_data(s)
+            _after_a_crash(db)
     except migrate.NewerSchemaError as exc:
         db.engine.dispose()
         raise DatabaseOpenError(str(exc)) from exc

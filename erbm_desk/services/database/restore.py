@@ -41,6 +41,7 @@ from erbm_desk.services.backup.restore_files import (
 from erbm_desk.services.database import locking
 from erbm_desk.services.database.connectors import SqliteFileConnector
 from erbm_desk.services.database.opening import Database, FileAccess, connect
+from erbm_desk.services.error_messages import reason
 from erbm_desk.services.reporting.report_cache import forget as forget_figures
 from erbm_desk.services.security import audit, authz, gdpr
 from erbm_desk.domain.french import count_agreed
@@ -86,6 +87,8 @@ def restore_backup(target: Database | str | os.PathLike, backup: str | os.PathLi
         register, unreadable = _read_erasure_register(db_path, open_db, acting)
         if unreadable:
             result.notes.append(unreadable)
+        if register:  # kept beside the file until re-applied: a restore killed half-way is finished at next opening
+            gdpr.owe_erasures(db_path, register)
         if healthy:
             pre = backup_database(db_path, "avant-restauration")
             result.previous_state = pre.path if pre else None
@@ -94,16 +97,19 @@ def restore_backup(target: Database | str | os.PathLike, backup: str | os.PathLi
             if db_path.exists() and db_path.stat().st_size > 0:
                 result.damaged_copy = keep_damaged_aside(db_path)
             replace_file(backup, db_path)
-    except sqlite3.Error as exc:
-        raise BackupError(f"Restauration impossible : {exc}. La base est restée telle qu'elle était.") from exc
+    except (sqlite3.Error, OSError) as exc:
+        gdpr.settle_erasures(db_path)  # nothing was replaced: nothing is owed
+        locking.release_lock(lock)
+        raise BackupError(f"Restauration impossible : {reason(exc)}. La base est restée telle qu'elle était.") from exc
     try:
         if engine is not None:
             engine.dispose()
         _after_restore(db_path, open_db, acting, register, info, result)
+        gdpr.settle_erasures(db_path)
     except Exception as exc:  # noqa: BLE001 - the copy is in place: say plainly what is left to do
         raise BackupError(
             f"La sauvegarde a été restaurée, mais les effacements enregistrés (RGPD) n'ont pas pu y être "
-            f"réappliqués ({exc}) : n'utilisez pas la base avant de refaire ces effacements.") from exc
+            f"réappliqués ({reason(exc)}) : ils le seront à la prochaine ouverture de la base.") from exc
     finally:
         if engine is not None:
             engine.dispose()
@@ -130,7 +136,7 @@ def _read_erasure_register(db_path: Path, open_db: Database | None, acting: Any)
         with db.sessions() as s:
             return gdpr.erasure_register(s, with_table="erasure_register" in tables), None
     except Exception as exc:  # noqa: BLE001 - a damaged file: the restore goes on, the user is told
-        return [], (f"Attention : le registre des effacements de la base remplacée n'a pas pu être lu ({exc}). "
+        return [], (f"Attention : le registre des effacements de la base remplacée n'a pas pu être lu ({reason(exc)}). "
                     "Les personnes effacées depuis la date de cette sauvegarde doivent être effacées à nouveau "
                     "(Sécurité → Données d'une personne).")
     finally:

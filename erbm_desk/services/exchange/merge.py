@@ -9,9 +9,12 @@ from erbm_desk.domain import rules
 from erbm_desk.domain.entities import SPECS, Kind
 from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.exchange.model import Conflict, NewBailleur, RowPlan, Status, ident
+from erbm_desk.services.security import authz
 
 
 _NOTHING: dict[str, Any] = {}
+_PERSONAL = {name: {c.key for c in spec.columns if c.personal} for name, spec in SPECS.items()}
+MASKED = "masqué"
 _BOOL_KEYS = {name: tuple(c.key for c in spec.columns if c.kind is Kind.BOOL) for name, spec in SPECS.items()}
 
 
@@ -146,12 +149,15 @@ class Merging:
         spec = SPECS[rp.entity]
         eff = self.effective_db(rp, record)
         mine = self.file_effective(rp)
+        # the base's side follows the lists' masking: a role that may not see identities is never shown them
+        hidden = _PERSONAL.get(rp.entity, set()) if not authz.sees_identities(self.session) else set()
         diffs = []
         for key in keys:
             label = fmt.PSEUDONYM_LABEL if key == "pseudonym" else spec.column(key).label
-            diffs.append((label, self.show(rp.entity, key, eff.get(key)), self.show(rp.entity, key, mine.get(key))))
+            here = MASKED if key in hidden else self.show(rp.entity, key, eff.get(key))
+            diffs.append((label, here, self.show(rp.entity, key, mine.get(key))))
         return Conflict(rp.entity, sheet, rp.row, rp.text or rp.uuid, diffs, record["updated_at"],
-                        rp.file_updated_at, local_values=dict(record))
+                        rp.file_updated_at, local_values={k: (None if k in hidden else v) for k, v in dict(record).items()})
 
     def show(self, entity: str, key: str, value: Any) -> str:
         if value is None:

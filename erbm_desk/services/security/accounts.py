@@ -25,7 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from erbm_desk.db.models import Account, utcnow
+from erbm_desk.db.models import Account, AuditEntry, utcnow
 from erbm_desk.services.security import audit, authz
 from erbm_desk.services.security import database_settings as settings
 from erbm_desk.services.security.authz import AccessDenied, CurrentUser, Role
@@ -129,16 +129,43 @@ def sign_in(db, username: str, password: str, now: datetime | None = None) -> Cu
     with db.session() as s:
         account = s.scalar(select(Account).where(func.lower(Account.username) == username.lower()))
         if account is None:
-            _spend_time(password)
-            failure = "Nom d'utilisateur ou mot de passe incorrect."
-            audit.log_event(s, "login_failed", "account", {"utilisateur": username[:60]}, actor=username[:60] or "?")
-            raise_after = SignInFailed(failure)
+            raise_after = _unknown_name(s, username, now) or _failed_unknown(s, username, password)
         else:
-            raise_after = _check_account(s, account, password, now)
+            raise_after = _check_account(s, account, password, now, username)
     if raise_after is not None:
         raise raise_after
     db.user = _as_user(account)
     return db.user
+
+
+def _throttled(typed: str, failures: int, last_failed_at: datetime | None, now: datetime) -> SignInFailed | None:
+    """The wait asked after repeated failures: the same words for a name that exists and one that does not (said
+    with the name as typed), so that the answer never tells which accounts exist."""
+    delay = throttle_delay(failures)
+    if last_failed_at is None or delay == 0:
+        return None
+    wait = last_failed_at + timedelta(seconds=delay) - now
+    if wait.total_seconds() <= 0:
+        return None
+    seconds = int(wait.total_seconds()) + 1
+    return SignInFailed(f"Trop de tentatives pour « {typed} » : réessayez dans {seconds} s.", seconds)
+
+
+def _unknown_name(s: Session, typed: str, now: datetime) -> SignInFailed | None:
+    """An unknown name is slowed down like an account: its failures are the journal's recent entries for it."""
+    since = now - timedelta(days=1)
+    count, last = s.execute(
+        select(func.count(AuditEntry.id), func.max(AuditEntry.at))
+        .where(AuditEntry.action == "login_failed", AuditEntry.entity == "account", AuditEntry.at >= since,
+               func.lower(AuditEntry.actor) == (typed[:60] or "?").lower())
+    ).one()
+    return _throttled(typed, count, last, now)
+
+
+def _failed_unknown(s: Session, typed: str, password: str) -> SignInFailed:
+    _spend_time(password)
+    audit.log_event(s, "login_failed", "account", {"utilisateur": typed[:60]}, actor=typed[:60] or "?")
+    return SignInFailed("Nom d'utilisateur ou mot de passe incorrect.")
 
 
 def _spend_time(password: str) -> None:
@@ -155,15 +182,11 @@ def _spend_time(password: str) -> None:
 _dummy_hash: str | None = None
 
 
-def _check_account(s: Session, account: Account, password: str, now: datetime) -> SignInFailed | None:
+def _check_account(s: Session, account: Account, password: str, now: datetime, typed: str) -> SignInFailed | None:
     """None when signed in; otherwise the error to raise once the failure counter is committed."""
-    if account.last_failed_at is not None:
-        wait = account.last_failed_at + timedelta(seconds=throttle_delay(account.failed_logins)) - now
-        if wait.total_seconds() > 0:
-            seconds = int(wait.total_seconds()) + 1
-            return SignInFailed(
-                f"Trop de tentatives pour « {account.username} » : réessayez dans {seconds} s.", seconds
-            )
+    throttled = _throttled(typed, account.failed_logins, account.last_failed_at, now)
+    if throttled is not None:
+        return throttled
     try:
         HASHER.verify(account.password_hash, password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):

@@ -89,7 +89,7 @@ def list_entries(session: Session, flt: AuditFilter | None = None) -> list[Audit
     if flt.entity:
         q = q.where(AuditEntry.entity == flt.entity)
     if flt.actor:
-        q = q.where(func.lower(AuditEntry.actor).contains(flt.actor.lower()))
+        q = q.where(func.lower(AuditEntry.actor).contains(flt.actor.lower(), autoescape=True))  # typed text, literally
     if flt.action:
         q = q.where(AuditEntry.action == flt.action)
     if flt.record_uuid:

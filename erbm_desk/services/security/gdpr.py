@@ -5,7 +5,8 @@ the comité's totals do not change. What it changes is the one rule of `db.erasu
 pseudonym, each contract's age band at start kept for the indicators, the audit log's personal values scrubbed:
 the chain stays valid), applied here through the ORM; the erasure itself is logged, and `vacuum` then rewrites
 the file so that no page of it (nor of its -wal) still holds the old values. `erase_and_vacuum` then applies the
-same rule to the automatic backups (`services.backup.scrub`).
+same rule to the automatic backups (`services.backup.scrub`); what is still to clean is recorded with the erasure
+itself and taken up at the next opening if the process is killed first (`erasure_followup`).
 
 Register: every erasure is also written to `erasure_register` (beneficiary UUID, date, reason; never an
 identity). Backups made before an erasure still hold the person: when one is restored,
@@ -46,8 +47,8 @@ from erbm_desk.domain.french import format_date, format_datetime, format_month
 from erbm_desk.domain.text import fold
 from erbm_desk.domain.entities import BENEFICIARY, CONTRACT, SPECS
 from erbm_desk.services.atomic_files import atomic_path
-from erbm_desk.services.backup.scrub import scrub_backups
-from erbm_desk.services.security import audit, authz
+from erbm_desk.services.security import audit, authz, erasure_followup
+from erbm_desk.services.security.erasure_followup import vacuum  # noqa: F401 - part of this module's interface
 from erbm_desk.services.security.audit_reading import as_row
 from erbm_desk.services.security.database_settings import RETENTION_YEARS, read_database_setting
 from erbm_desk.services.security.simple_workbook import append_rows
@@ -287,25 +288,49 @@ def reapply_erasures(session: Session, register: Iterable[RegisteredErasure],
     return reports
 
 
-def vacuum(db) -> list[str]:
-    """Rewrite the database so that erased values leave no trace in its pages; returns French warnings.
+# --- A restore killed half-way ----------------------------------------------------------------------------
+# The register of the database being replaced is written beside it (UUIDs, dates, reasons, pseudonyms: never an
+# identity) before a backup's content goes in, and removed once its erasures are re-applied: if the process dies
+# in between, the next opening re-applies them (`finish_interrupted_restore`) before anyone sees the data.
 
-    SQLite: VACUUM, then a TRUNCATE checkpoint empties the -wal. PostgreSQL: VACUUM FULL of the tables that
-    held the values (the server's own WAL archives and backups keep them until they are rotated)."""
-    warnings: list[str] = []
-    engine = getattr(db, "engine", db)  # a Database, or an Engine
-    dialect = engine.dialect.name
-    with engine.connect() as conn:
-        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-        if dialect == "sqlite":
-            conn.exec_driver_sql("VACUUM")
-            busy, _log, _done = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            if busy:
-                warnings.append("Le journal WAL n'a pas pu être vidé (base ouverte ailleurs) : il le sera à la "
-                                "fermeture de toutes les fenêtres.")
-        elif dialect == "postgresql":
-            conn.exec_driver_sql("VACUUM FULL beneficiary, contract, audit_log, erasure_register")
-    return warnings
+def owed_erasures_file(db_path: Path) -> Path:
+    return db_path.with_name(f".{db_path.name}.effacements-a-reappliquer.json")
+
+
+def owe_erasures(db_path: Path, register: list[RegisteredErasure]) -> None:
+    import json
+
+    items = [{"uuid": r.beneficiary_uuid, "at": r.erased_at.isoformat(), "reason": r.reason, "pseudonym": r.pseudonym}
+             for r in register]
+    with atomic_path(owed_erasures_file(db_path)) as tmp:
+        tmp.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+
+
+def settle_erasures(db_path: Path) -> None:
+    owed_erasures_file(db_path).unlink(missing_ok=True)
+
+
+def finish_interrupted_restore(db) -> int:
+    """Re-apply the erasures a killed restore still owed (the app's own work, as the system user: it only ever
+    removes identities); the number of people erased again."""
+    import json
+
+    path = getattr(db, "path", None)
+    owed = owed_erasures_file(path) if path is not None else None
+    if owed is None or not owed.exists():
+        return 0
+    register = [RegisteredErasure(i["uuid"], datetime.fromisoformat(i["at"]), i["reason"], i.get("pseudonym"))
+                for i in json.loads(owed.read_text(encoding="utf-8"))]
+    acting, db.user = db.user, authz.system_user()
+    try:
+        with db.sessions.begin() as s:
+            reports = reapply_erasures(s, register, "une restauration interrompue")
+    finally:
+        db.user = acting
+    if reports:
+        vacuum(db.engine)
+    settle_erasures(path)
+    return len(reports)
 
 
 def erase_and_vacuum(db, beneficiary_ids: Iterable[int], reason: str = "demande de la personne") -> list[ErasureReport]:
@@ -313,10 +338,9 @@ def erase_and_vacuum(db, beneficiary_ids: Iterable[int], reason: str = "demande 
     database the same way (`services.backup.scrub`; what it did is in each report's `backups`)."""
     with db.session() as s:
         reports = [erase_person(s, bid, reason) for bid in beneficiary_ids]
-    vacuum(db)
-    path = getattr(db, "path", None)
-    if path is not None and reports:
-        scrub = scrub_backups(path, {r.uuid: r.pseudonym for r in reports})
+        erasure_followup.mark(s, [r.uuid for r in reports])  # committed with the erasure: finished even if killed
+    scrub = erasure_followup.finish(db)
+    if scrub is not None and getattr(db, "path", None) is not None:
         reports = [replace(r, backups=scrub) for r in reports]
     return reports
 
