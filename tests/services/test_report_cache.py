@@ -185,6 +185,17 @@ def test_after_each_kind_of_write_only_the_cites_touched_are_computed_again(demo
             assert computed[0] is not None and len(computed[0]) <= min(6, all_cites // 2), write.__name__  # a few
 
 
+def test_a_change_flushed_only_by_the_commit_is_seen(demo_db, computed):
+    same_as_fresh(demo_db)
+    with demo_db.session() as s:
+        entry = s.get(HoursEntry, s.scalar(select(func.max(HoursEntry.id))))
+        cite = cite_of_contract(s, entry.contract_id)
+        entry.hours = entry.hours + D("1.25")  # no flush of its own: the commit writes it
+    computed.clear()
+    same_as_fresh(demo_db)
+    assert computed == [{cite}]
+
+
 def test_a_write_that_fails_changes_nothing_kept(demo_db, computed):
     same_as_fresh(demo_db)
     with pytest.raises(RuntimeError):

@@ -35,3 +35,38 @@ def test_stored_figures_shown_while_the_database_opens(qtbot, tmp_path):
     window.stack.addWidget(page)
     window.stack.setCurrentWidget(page)  # what showing the opened database's dashboard does
     qtbot.waitUntil(lambda: view not in [window.stack.widget(i) for i in range(window.stack.count())])
+
+
+def test_the_dashboard_keeps_the_stored_figures_until_its_own_are_computed(qtbot, tmp_path):
+    from erbm_desk.ui.dashboard.dashboard_page import DashboardPage
+
+    path = tmp_path / "base.sqlite"
+    db = open_database(str(path))
+    with db.session() as s:
+        generate_demo(s, seed=3, scale=0.03)
+    with db.sessions() as s:
+        territory_dashboard(s)  # computed once and stored in the file, as the dashboard does once shown
+    db.close()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_opening(str(path))
+    window.show()
+    shown = []
+    preview_stored_figures(window, str(path), lambda: shown.append(True))
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    preview = window.stack.currentWidget()
+    stored = {key: tile.value.text() for key, tile in preview.tiles.tiles.items()}
+    db = open_database(str(path))
+    page = DashboardPage(db, window)
+    on_arrival = {}
+    window.stack.currentChanged.connect(
+        lambda _i: on_arrival.update({key: tile.value.text() for key, tile in page.tiles.tiles.items()}))
+    window.stack.addWidget(page)
+    window.stack.setCurrentWidget(page)  # the database is open: the real dashboard takes the preview's place
+    assert on_arrival == stored  # no blank « — » tiles while it computes its own
+    assert page.sentence.text() == preview.sentence.text()
+    page.refresh()
+    qtbot.waitUntil(lambda: page.data is not None, timeout=20_000)
+    assert {key: tile.value.text() for key, tile in page.tiles.tiles.items()} == stored
+    page.close()
+    db.close()

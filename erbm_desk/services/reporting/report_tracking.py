@@ -124,6 +124,8 @@ def install_report_tracking(db) -> Tracker:
     def before_commit(session: Session) -> None:
         if session.get_transaction() is None:
             return
+        if session.new or session.dirty or session.deleted:
+            session.flush()  # the commit's own flush comes after this hook: what it writes must be marked now
         conn = session.connection()
         marks = conn.info.get(_MARKS)
         if marks and marks.generation is None and _state_table(conn, has_state):

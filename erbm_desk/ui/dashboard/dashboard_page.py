@@ -326,6 +326,14 @@ class DashboardPage(QWidget):
             self._sync_selectors()
             self.refresh()
 
+    def show_known(self, data: DashboardData) -> None:
+        """The tiles and sentence of territory figures known to equal a fresh computation (those stored in the file,
+        shown at start-up), while the page has computed none of its own: the tiles never go blank in between."""
+        if self.data is None and self.scope == Scope() and self.period == Period():
+            self.title.setText(f"<h2>Tableau de bord — {data.label}</h2>")
+            self.sentence.setText(f"« {data.indicators.sentence} »")
+            self.tiles.show_data(data)
+
     def show_data(self, data: DashboardData) -> None:
         """Tiles and sentence for `data` at once, then the charts one per turn of the event loop (each takes a
         few tens of milliseconds to build and draw: the window stays responsive meanwhile)."""

@@ -1,7 +1,8 @@
 """At start-up, the dashboard's tiles and sentence from the figures stored in the database file, shown while the
 database still opens (services/reporting/stored_figures.py says when they may be: only when they are what a fresh
 computation would give on that file). Read in a worker with the standard library alone; the window's opening
-message is replaced by them, and the real dashboard takes their place once the database is open."""
+message is replaced by them, and the real dashboard takes their place once the database is open, showing them
+until its own computation is done."""
 
 from __future__ import annotations
 
@@ -62,10 +63,14 @@ def preview_stored_figures(window: QMainWindow, target: str, shown: Callable[[],
         stack.setCurrentWidget(view)
 
         def page_shown(_index: int) -> None:
-            if stack.currentWidget() is not view:
+            page = stack.currentWidget()
+            if page is not view:
                 stack.currentChanged.disconnect(page_shown)
                 stack.removeWidget(view)
                 view.deleteLater()
+                show_known = getattr(page, "show_known", None)  # the real dashboard keeps them until its own
+                if show_known is not None:
+                    show_known(data)
 
         stack.currentChanged.connect(page_shown)
         if shown is not None:
