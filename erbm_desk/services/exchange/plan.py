@@ -29,7 +29,6 @@ from erbm_desk.services.exchange.cells import (
     cell_as_text,
     label_at,
     parser as _parser,
-    text as _text,
     uuid_text as _uuid,
 )
 from erbm_desk.services.exchange.errors import ExcelFileError

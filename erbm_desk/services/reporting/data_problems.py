@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from erbm_desk.db.models import Funding, Operation
+from erbm_desk.db.models import Funding
 from erbm_desk.domain.enums import Phase
 from erbm_desk.domain.french import format_int
 

@@ -8,7 +8,7 @@ from typing import Any, Callable, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from erbm_desk.domain.clauses import ClauseStatus, CompanyLine, LotLine, Obligation
+from erbm_desk.domain.clauses import ClauseStatus, Obligation
 from erbm_desk.domain.french import format_date, format_hours, format_money, format_percent
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 2

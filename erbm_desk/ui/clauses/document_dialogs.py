@@ -12,13 +12,10 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +23,7 @@ from PySide6.QtWidgets import (
 from erbm_desk.domain.french import format_date, format_month
 from erbm_desk.services.progress import Cancelled
 from erbm_desk.ui.common.dialogs import ok_cancel
+from erbm_desk.ui.common.save_path_field import SavePathField
 from erbm_desk.ui.database.gateway import gateway_for
 
 TITLE = "Suivi des clauses"
@@ -35,30 +33,12 @@ def _safe(text: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in text).strip("-").lower()[:40]
 
 
-class PdfField(QWidget):
+class PdfField(SavePathField):
     """A PDF file name with « Parcourir… »."""
 
     def __init__(self, default: Path, caption: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.caption = caption
-        self.edit = QLineEdit(str(default))
+        super().__init__(default, caption, "Document PDF (*.pdf)", ".pdf", parent)
         self.edit.setObjectName("pdf_path")
-        browse = QPushButton("Parcourir…")
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.edit, 1)
-        row.addWidget(browse)
-
-    def _browse(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, self.caption, self.edit.text(), "Document PDF (*.pdf)")
-        if name:
-            self.edit.setText(name if name.lower().endswith(".pdf") else f"{name}.pdf")
-
-    @property
-    def path(self) -> Path:
-        text = self.edit.text().strip()
-        return Path(text if text.lower().endswith(".pdf") else f"{text}.pdf").expanduser()
 
 
 class DocumentDialog(QDialog):

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from erbm_desk.services.progress import Cancelled
 from erbm_desk.ui.common.date_fields import MonthField
+from erbm_desk.ui.common.save_path_field import SavePathField, with_suffix
 from erbm_desk.ui.database.changes import Changes
 from erbm_desk.ui.database.gateway import gateway_for
 
@@ -54,7 +55,7 @@ def run_with_messages(window: QWidget, db, job, label: str, cancelled: str, fail
 
 
 def xlsx_path(path: str) -> Path:
-    return Path(path) if path.lower().endswith(".xlsx") else Path(f"{path}.xlsx")
+    return with_suffix(path, ".xlsx")
 
 
 def month_edit(value: date) -> MonthField:
@@ -69,28 +70,11 @@ def month_of(edit: MonthField) -> date | None:
     return edit.value()
 
 
-class PathField(QWidget):
-    """A file name with « Parcourir… »."""
+class PathField(SavePathField):
+    """A workbook's file name with « Parcourir… »."""
 
     def __init__(self, default: Path, caption: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.caption = caption
-        self.edit = QLineEdit(str(default))
-        browse = QPushButton("Parcourir…")
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.edit, 1)
-        row.addWidget(browse)
-
-    def _browse(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, self.caption, self.edit.text(), XLSX_FILTER)
-        if name:
-            self.edit.setText(str(xlsx_path(name)))
-
-    @property
-    def path(self) -> Path:
-        return xlsx_path(self.edit.text().strip())
+        super().__init__(default, caption, XLSX_FILTER, ".xlsx", parent)
 
 
 def load_choices(owner: QWidget, db, query: Callable[[Any], Any], fill: Callable[[Any], None]) -> None:
