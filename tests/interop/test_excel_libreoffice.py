@@ -31,8 +31,9 @@ def source(tmp_path):
     with db.session() as s:
         ids = build_small_dataset(s)
         for i, name in enumerate(NASTY):
-            save_record(s, "beneficiary", dict(last_name=name, first_name=f"Prénom {i}",
-                                               birth_date=date(1980 + i, 2, 3), sex=Sex.MALE, rsa=True))
+            person = save_record(s, "beneficiary", dict(last_name=name, first_name=f"Prénom {i}",
+                                                        birth_date=date(1980 + i, 2, 3), sex=Sex.MALE))
+            save_record(s, "eligibility_check", dict(beneficiary_id=person.id, check_date=date(2023, 1, 5), rsa=True))
         save_record(s, "cite", {"notes": "=1+1 et « guillemets », virgule ; point-virgule"}, ids["cite_a"])
     yield db
     db.close()
