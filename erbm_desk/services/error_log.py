@@ -14,7 +14,9 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+import sys
 import threading
+import traceback
 from pathlib import Path
 
 from erbm_desk.services.error_messages import is_known, reason
@@ -83,7 +85,7 @@ def write_details(exc: BaseException, action: str) -> Path | None:
     if path is None:
         return None
     try:
-        log.error("%s : %s", action, type(exc).__name__, exc_info=(type(exc), exc, exc.__traceback__))
+        log.error("%s : %s\n%s", action, type(exc).__name__, details(exc))
         if _handler is not None:
             _handler.flush()
     except Exception:  # noqa: BLE001 - a log that cannot be written must not hide the error itself
@@ -101,3 +103,63 @@ def unexpected(exc: BaseException, action: str = "l'action") -> str:
     if is_known(exc):
         return f"Échec de {action} : {why}. {where}"
     return f"Erreur inattendue pendant {action} ({type(exc).__name__}) : l'action n'a pas abouti. {where}"
+
+
+def details(exc: BaseException) -> str:
+    """The traceback of `exc` (and of its causes), as Python prints it but without the « ^^^ » markers: Python
+    3.11 finds those by parsing source lines with `ast`, which is not safe while another thread does too (« AST
+    constructor recursion depth mismatch »); without them this can run in any worker thread."""
+    try:
+        report = traceback.TracebackException(type(exc), exc, exc.__traceback__)
+        seen: set[int] = set()
+        pending = [report]
+        while pending:
+            current = pending.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            for frame in current.stack:
+                frame.colno = frame.end_colno = None
+            pending.extend(c for c in (current.__cause__, current.__context__) if c is not None)
+            pending.extend(getattr(current, "exceptions", None) or ())
+        return "".join(report.format()).rstrip("\n")
+    except Exception:  # noqa: BLE001 - the details must never become an error of their own
+        return f"{type(exc).__name__}: {exc}"
+
+
+class UnexpectedError(RuntimeError):
+    """An error nobody foresaw, already said in French (`str()`: the one line for the user) and logged; the
+    original exception is its `__cause__`."""
+
+
+def for_user(exc: BaseException, action: str = "l'action") -> BaseException:
+    """What the window hands to the code that asked for a job: the app's own refusals (its exception classes,
+    and the French `ValueError`s its own code raises) as they are; anything else logged with its traceback and
+    replaced by an `UnexpectedError` whose message is the one French line. Safe in any thread."""
+    if not isinstance(exc, Exception) or is_own(exc):
+        return exc
+    said = UnexpectedError(unexpected(exc, action))
+    said.__cause__ = exc
+    return said
+
+
+def is_own(exc: BaseException) -> bool:
+    """A refusal the app words itself: an exception class of the app, or a `ValueError` raised by the app's code
+    (its convention for a French refusal) rather than inside a library or the standard library (English)."""
+    if type(exc).__module__.startswith("erbm_desk."):
+        return True
+    if type(exc) is ValueError:
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        return tb is not None and not _in_a_library(tb.tb_frame)
+    return False
+
+
+def _in_a_library(frame) -> bool:
+    module = str(frame.f_globals.get("__name__", ""))
+    if module.startswith("erbm_desk."):  # an installed app lives in site-packages too
+        return False
+    path = frame.f_code.co_filename.replace("\\", "/")
+    return (module.split(".")[0] in sys.stdlib_module_names or "/site-packages/" in path
+            or "/dist-packages/" in path)

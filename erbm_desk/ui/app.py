@@ -29,7 +29,7 @@ def last_database() -> str:
 
 def run_app(database: str | None = None) -> int:
     from erbm_desk.ui.database.opening import QUIT, open_for_window
-    from erbm_desk.ui.database.workers import wait_for_jobs
+    from erbm_desk.ui.database.workers import install_excepthook, wait_for_jobs
     from erbm_desk.ui.window.main_window import MainWindow
 
     # Workers hold the GIL while they build rows in Python; each Python call the UI thread makes from Qt (a
@@ -42,6 +42,7 @@ def run_app(database: str | None = None) -> int:
     app.setOrganizationName(APP_AUTHOR)
     app.setApplicationVersion(__version__)
     install_french(app)  # Qt's own texts and the calendars in French, whatever LANG says
+    install_excepthook()  # an error no slot caught: one French line and the log, never a traceback
     target = database or last_database()
     window = MainWindow()  # the frame, without a database yet
     window.show_opening(target)

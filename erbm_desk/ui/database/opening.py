@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from erbm_desk.paths import APP_NAME
 from erbm_desk.services.progress import Cancelled
-from erbm_desk.ui.database.workers import run_job
+from erbm_desk.ui.database.workers import run_job, say_unexpected
 
 if TYPE_CHECKING:
     from erbm_desk.services.database.opening import Database
@@ -60,9 +60,11 @@ def open_for_window(parent: QWidget, target: str, on_open: Callable[[Database], 
         try:
             step()
         except Exception as exc:  # a refusal the questions do not know: say it, never leave a window waiting
-            log.exception("Ouverture de %s impossible", target)
-            QMessageBox.critical(parent, APP_NAME, f"Ouverture impossible : {exc}")
-            on_cancel(1)
+            def show(text: str) -> None:
+                QMessageBox.critical(parent, APP_NAME, f"Ouverture impossible : {text}")
+                on_cancel(1)
+
+            say_unexpected(exc, "l'ouverture de la base", show)  # the details to the log, from a worker
 
     def first_done(first) -> None:
         if isinstance(first, Cancelled):  # « Annuler » in the progress dialog
@@ -72,4 +74,5 @@ def open_for_window(parent: QWidget, target: str, on_open: Callable[[Database], 
 
         guarded(lambda: open_database_interactively(target, parent, opened, first=first, no=no, read_only=read_only))
 
-    run_job(job, first_done, first_done, owner=parent, progress_label=progress_label)
+    run_job(job, first_done, first_done, owner=parent, progress_label=progress_label,
+            action="l'ouverture de la base")

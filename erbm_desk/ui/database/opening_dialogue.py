@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from erbm_desk.ui.database.workers import run_job
+from erbm_desk.ui.database.workers import run_job, say_unexpected
 
 if TYPE_CHECKING:
     from erbm_desk.services.database.opening import Database
@@ -93,10 +93,13 @@ class _Opening:
             try:
                 handle(outcome)
             except Exception as exc:  # a refusal the questions do not know: say it, never leave a window waiting
-                self.tell("error", f"Ouverture impossible : {exc}")
-                self.then(None)
+                def show(text: str) -> None:
+                    self.tell("error", f"Ouverture impossible : {text}")
+                    self.then(None)
 
-        run_job(job, guarded, guarded, owner=self.parent)
+                say_unexpected(exc, "l'ouverture de la base", show)  # the details to the log, from a worker
+
+        run_job(job, guarded, guarded, owner=self.parent, action="l'ouverture de la base")
 
     def answer(self, outcome: Any, key: bytes | None) -> None:
         """The outcome of an attempt: the database, or the question its refusal calls for."""
@@ -106,6 +109,7 @@ class _Opening:
             DatabaseOpenError,
         )
         from erbm_desk.services.database.errors import EncryptedDatabaseError
+        from erbm_desk.services.error_log import UnexpectedError
 
         if not isinstance(outcome, BaseException):
             self.opened(outcome)
@@ -115,7 +119,7 @@ class _Opening:
             self.damaged(outcome, key)
         elif isinstance(outcome, EncryptedDatabaseError):
             self.encrypted(outcome, key)
-        elif isinstance(outcome, DatabaseOpenError):
+        elif isinstance(outcome, (DatabaseOpenError, UnexpectedError)):
             self.refused(outcome)
         else:
             raise outcome
@@ -124,8 +128,9 @@ class _Opening:
         """The outcome of an attempt after a question: opened, or said and given up."""
         from erbm_desk.services.backup.location import BackupError
         from erbm_desk.services.database.opening import DatabaseOpenError
+        from erbm_desk.services.error_log import UnexpectedError
 
-        if isinstance(outcome, (DatabaseOpenError, BackupError)):
+        if isinstance(outcome, (DatabaseOpenError, BackupError, UnexpectedError)):
             self.refused(outcome)
         elif isinstance(outcome, BaseException):
             raise outcome
@@ -161,7 +166,9 @@ class _Opening:
                 result = restore_backup(exc.path, good.path)
                 db = open_database(target, read_only=False, key=key)
             except Exception as failed:  # noqa: BLE001 - handed to the UI thread, which says it
-                return failed
+                from erbm_desk.services.error_log import for_user
+
+                return for_user(failed, "la restauration")
             db.warnings.insert(0, f"La sauvegarde du {good.date_label} a été restaurée ; le fichier endommagé est "
                                   f"gardé dans « {result.damaged_copy} ».")
             return db

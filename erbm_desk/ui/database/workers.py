@@ -9,15 +9,19 @@ widgets. Pages and dialogs do not call this directly: they go through the gatewa
 
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QWidget
 from shiboken6 import isValid
 
+from erbm_desk.services.error_log import for_user
 from erbm_desk.services.progress import Cancelled
+
+log = logging.getLogger(__name__)
 
 
 class _Signals(QObject):
@@ -52,9 +56,10 @@ class JobProgress:
 
 
 class Job(QRunnable):
-    def __init__(self, fn: Callable[[JobProgress], Any], pool: QThreadPool):
+    def __init__(self, fn: Callable[[JobProgress], Any], pool: QThreadPool, action: str = "l'action"):
         super().__init__()
         self.fn = fn
+        self.action = action  # how the French line names it (« Erreur inattendue pendant l'ouverture de la base »)
         self.pool = pool
         self.signals = _Signals()
         self.progress = JobProgress(self.signals)
@@ -67,9 +72,10 @@ class Job(QRunnable):
         try:
             result = self.fn(self.progress)
         except BaseException as exc:  # noqa: BLE001 - exceptions in a worker are otherwise lost
-            # Not formatted here: Python 3.11's traceback formatting parses source lines with `ast`, which is not
-            # safe while another thread does too (« AST constructor recursion depth mismatch »).
-            self.signals.failed.emit(exc)
+            # An error nobody foresaw is logged here, in the thread that caught it (error_log.details formats it
+            # without Python 3.11's `ast`-based markers, which are not thread-safe), and reaches the UI thread as
+            # one French line naming the log folder: every page that says `str(exc)` then says that line.
+            self.signals.failed.emit(for_user(exc, self.action))
         else:
             self.signals.done.emit(result)
 
@@ -95,13 +101,14 @@ def run_job(
     pool: QThreadPool | None = None,
     after: Callable[[], None] | None = None,
     dialog_parent: QObject | None = None,
+    action: str = "l'action",
 ) -> Job:
     """Start `fn(progress)` in a worker thread of `pool` (the global pool by default). With `progress_label`, a
     modal progress dialog with a « Annuler » button follows the job (shown only if it lasts more than half a
     second), over `dialog_parent` (default: the owner). `after()` runs on the UI thread once the job is over,
     whatever became of it (even cancelled before it started)."""
     pool = pool or QThreadPool.globalInstance()
-    job = Job(fn, pool)
+    job = Job(fn, pool, action)
     _running.add(job)
     _pools.add(pool)
     dialog: QProgressDialog | None = None
@@ -148,7 +155,7 @@ def run_job(
         if on_error is not None:
             on_error(exc)
         elif not isinstance(exc, Cancelled):
-            raise exc
+            say(str(exc))  # raised here it would be a traceback on the console, and nothing for the user
 
     job._settle = settle
     job.signals.done.connect(done)
@@ -165,3 +172,38 @@ def wait_for_jobs(msecs: int = -1) -> None:
         job.progress.cancel()
     for pool in list(_pools):
         pool.waitForDone(msecs)
+
+
+def say(text: str) -> None:
+    """One line for the user where the window says what happened (its status bar), else the log."""
+    window = QApplication.activeWindow()
+    windows = [window] if window is not None else []
+    windows += [w for w in QApplication.topLevelWidgets() if w not in windows]
+    for candidate in windows:
+        if isinstance(candidate, QMainWindow) and isValid(candidate) and not candidate.isHidden():
+            candidate.statusBar().showMessage(text, 30_000)
+            return
+    log.warning("%s", text)
+
+
+def say_unexpected(exc: BaseException, action: str = "l'action",
+                   show: Callable[[str], None] | None = None) -> None:
+    """An error raised on the UI thread: logged by a worker (no file is written on the UI thread), then its
+    French line shown by `show` (default: the main window's status bar)."""
+    run_job(lambda _progress: str(for_user(exc, action)), show or say, lambda failed: (show or say)(str(failed)))
+
+
+def install_excepthook() -> None:
+    """An exception no slot caught reaches `sys.excepthook`: PySide6's default prints a traceback on the console
+    (and, in a frozen build, may end the app). Said in French, logged with its details, and the window goes on."""
+    import sys
+
+    def hook(kind, exc, tb) -> None:
+        if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: as Python does
+            sys.__excepthook__(kind, exc, tb)
+            return
+        if exc.__traceback__ is None:
+            exc.__traceback__ = tb
+        say_unexpected(exc)
+
+    sys.excepthook = hook
