@@ -51,6 +51,11 @@ def test_an_unexpected_error_in_a_job_is_one_french_line_and_its_traceback_goes_
         page.refresh()
     _one_french_line_naming(said.args[0], log_dir)
     assert page.status.text() == said.args[0]
+    long_line = said.args[0] + " " + "x" * 200  # a log folder deep in a user's profile gives long lines
+    page.status.setText(long_line)
+    page.layout().activate()
+    assert page.minimumSizeHint().width() < 1366, "a long line must not widen the page past a laptop screen"
+    page.status.setText(said.args[0])
     logged = _logged(log_dir)
     assert "Traceback (most recent call last)" in logged and "RuntimeError: boom interne" in logged
     assert "in broken" in logged

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -149,6 +150,7 @@ class DashboardPage(QWidget):
         self.start_box, self.end_box = QComboBox(), QComboBox()
         self.status = QLabel()
         self.status.setStyleSheet("color: #6b7280;")
+        self.status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # a long error never widens the window
         self.kind_box.activated.connect(self._kind_chosen)
         self.value_box.activated.connect(self._selectors_changed)
         self.start_box.activated.connect(self._selectors_changed)
@@ -320,6 +322,7 @@ class DashboardPage(QWidget):
 
         message = str(exc) if isinstance(exc, ScopeError) else f"Calcul impossible : {exc}"
         self.status.setText(message)
+        self.status.setToolTip(message)  # whole, when the label has room for its beginning only
         self.failed.emit(message)
         if isinstance(exc, ScopeError) and self.scope != Scope():
             self.scope = Scope()  # e.g. the cité shown was deleted: back to the territory
