@@ -21,7 +21,7 @@ from erbm_desk.services.backup.listing import list_backups
 from erbm_desk.services.backup.location import backup_folder
 from erbm_desk.services.database.opening import open_database
 from erbm_desk.services.records.writes import save_record
-from erbm_desk.services.security import erasure_followup, gdpr
+from erbm_desk.services.security import erasure_followup, gdpr, interrupted_restore
 from tests.fixtures import build_small_dataset
 
 NAME, FIRST = "KRZYWOBLOCKA", "Hildegonde"
@@ -144,7 +144,7 @@ def test_a_restore_killed_before_its_erasures_were_reapplied_reapplies_them_at_t
         db.close()
     assert name_in(older) and not name_in(db_path)
 
-    gdpr.owe_erasures(db_path, register)  # what restore_backup writes before replacing the content…
+    interrupted_restore.owe_erasures(db_path, register)  # what restore_backup writes before replacing the content…
     for extra in ("-wal", "-shm"):
         db_path.with_name(db_path.name + extra).unlink(missing_ok=True)
     shutil.copyfile(older, db_path)  # …then the copy goes in, and the process is killed
@@ -156,7 +156,7 @@ def test_a_restore_killed_before_its_erasures_were_reapplied_reapplies_them_at_t
             assert [r.beneficiary_uuid for r in gdpr.erasure_register(s)] == [r.beneficiary_uuid for r in register]
     finally:
         db.close()
-    assert not name_in(db_path) and not gdpr.owed_erasures_file(db_path).exists()
+    assert not name_in(db_path) and not interrupted_restore.owed_erasures_file(db_path).exists()
 
 
 def test_temporary_files_of_a_dead_process_are_removed_at_opening_and_never_offered(made):

@@ -53,7 +53,7 @@ from erbm_desk.services.database.reference_data import load_reference_data
 from erbm_desk.services.database.schema_upgrade import upgrade_with_backup
 from erbm_desk.services.database.session_rules import install_session_rules
 from erbm_desk.services.records.writes import ConflictError
-from erbm_desk.services.security import accounts, erasure_followup, gdpr
+from erbm_desk.services.security import accounts, erasure_followup, interrupted_restore
 
 
 @dataclass
@@ -194,7 +194,7 @@ def _after_a_crash(db: Database) -> None:
     an erasure whose copies (free pages, -wal, backups) were not all cleaned, temporary files never renamed into
     place (beside the base and in its backup folder). Never blocks the opening: what fails is said."""
     try:
-        gdpr.finish_interrupted_restore(db)
+        interrupted_restore.finish_interrupted_restore(db)
         scrub = erasure_followup.finish(db)
         if scrub is not None and scrub.failed:
             db.warnings.append(f"Un effacement (RGPD) n'a pas encore atteint {len(scrub.failed)} sauvegarde(s) : "

@@ -43,7 +43,7 @@ from erbm_desk.services.database.connectors import SqliteFileConnector
 from erbm_desk.services.database.opening import Database, FileAccess, connect
 from erbm_desk.services.error_messages import reason
 from erbm_desk.services.reporting.report_cache import forget as forget_figures
-from erbm_desk.services.security import audit, authz, gdpr
+from erbm_desk.services.security import audit, authz, gdpr, interrupted_restore
 from erbm_desk.domain.french import count_agreed
 
 
@@ -88,7 +88,7 @@ def restore_backup(target: Database | str | os.PathLike, backup: str | os.PathLi
         if unreadable:
             result.notes.append(unreadable)
         if register:  # kept beside the file until re-applied: a restore killed half-way is finished at next opening
-            gdpr.owe_erasures(db_path, register)
+            interrupted_restore.owe_erasures(db_path, register)
         if healthy:
             pre = backup_database(db_path, "avant-restauration")
             result.previous_state = pre.path if pre else None
@@ -98,14 +98,14 @@ def restore_backup(target: Database | str | os.PathLike, backup: str | os.PathLi
                 result.damaged_copy = keep_damaged_aside(db_path)
             replace_file(backup, db_path)
     except (sqlite3.Error, OSError) as exc:
-        gdpr.settle_erasures(db_path)  # nothing was replaced: nothing is owed
+        interrupted_restore.settle_erasures(db_path)  # nothing was replaced: nothing is owed
         locking.release_lock(lock)
         raise BackupError(f"Restauration impossible : {reason(exc)}. La base est restée telle qu'elle était.") from exc
     try:
         if engine is not None:
             engine.dispose()
         _after_restore(db_path, open_db, acting, register, info, result)
-        gdpr.settle_erasures(db_path)
+        interrupted_restore.settle_erasures(db_path)
     except Exception as exc:  # noqa: BLE001 - the copy is in place: say plainly what is left to do
         raise BackupError(
             f"La sauvegarde a été restaurée, mais les effacements enregistrés (RGPD) n'ont pas pu y être "

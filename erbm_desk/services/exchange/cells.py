@@ -130,3 +130,29 @@ def parser(index: int, col: SheetColumn, coerced: list | None = None) -> tuple[i
             return c.parse(raw)
 
     return index, "f", c.key, parse_memo
+
+
+PSEUDONYM_LENGTH = 40
+
+
+def pseudonym(raw: Any) -> str | None:
+    if raw is None:
+        return None
+    coerced: list = []
+    pseudonym = " ".join(cell_as_text("Pseudonyme", raw, coerced).split())
+    if coerced:
+        raise ValueError(f"« Pseudonyme » : « {pseudonym} » n'est pas un pseudonyme (du texte est attendu).")
+    if len(pseudonym) > PSEUDONYM_LENGTH:
+        raise ValueError(f"« Pseudonyme » : {PSEUDONYM_LENGTH} caractères au plus.")
+    return pseudonym
+
+
+def shown(cell: Any) -> str:
+    """A cell's value as the preview names it (French decimal comma and dates)."""
+    if isinstance(cell, float):
+        return repr(cell).replace(".", ",")
+    if isinstance(cell, datetime):
+        return f"{cell:%d/%m/%Y %H:%M}"
+    if isinstance(cell, date):
+        return f"{cell:%d/%m/%Y}"
+    return str(cell)

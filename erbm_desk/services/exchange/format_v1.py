@@ -107,6 +107,21 @@ class LegacyRows:
     """Mixed into the planner: after every sheet is checked, the version-1 columns of each person become an
     eligibility check and an exit, checked and classified like the rows of their own sheets."""
 
+
+    @staticmethod
+    def legacy_values(cells: list, legacy: list, errors: dict) -> dict[str, Any]:
+        """The values of a version-1 row's columns that now belong to other records (format_v1.py)."""
+        found = {}
+        for j, key, parse in legacy:
+            raw = cells[j] if j < len(cells) else None
+            if raw.__class__ is str and (not raw or raw.isspace()):
+                raw = None
+            try:
+                found[key] = parse(raw)
+            except ValueError as exc:
+                errors[f"legacy:{key}"] = str(exc)
+        return found
+
     def legacy_rows(self) -> None:
         sheet = self.plan.sheets.get("beneficiary")
         people = [rp for rp in sheet.rows if rp.legacy and rp.status is not Status.ERROR] if sheet else []

@@ -12,7 +12,6 @@ The planner's parts: plan_references.py (references), plan_matching.py (matching
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,8 @@ from erbm_desk.services.exchange.cells import (
     cell_as_text,
     label_at,
     parser as _parser,
+    pseudonym,
+    shown,
     uuid_text as _uuid,
 )
 from erbm_desk.services.exchange.errors import ExcelFileError
@@ -61,37 +62,13 @@ from erbm_desk.services.security import authz
 # --- planning ------------------------------------------------------------------------------------------------
 
 
-PSEUDONYM_LENGTH = 40
 COERCIONS_LISTED = 5  # per column of a sheet; the others are counted in one notice
-
-
-def _pseudonym(raw: Any) -> str | None:
-    if raw is None:
-        return None
-    coerced: list = []
-    pseudonym = " ".join(cell_as_text("Pseudonyme", raw, coerced).split())
-    if coerced:
-        raise ValueError(f"« Pseudonyme » : « {pseudonym} » n'est pas un pseudonyme (du texte est attendu).")
-    if len(pseudonym) > PSEUDONYM_LENGTH:
-        raise ValueError(f"« Pseudonyme » : {PSEUDONYM_LENGTH} caractères au plus.")
-    return pseudonym
-
-
-def _shown(cell: Any) -> str:
-    """A cell's value as the preview names it (French decimal comma and dates)."""
-    if isinstance(cell, float):
-        return repr(cell).replace(".", ",")
-    if isinstance(cell, datetime):
-        return f"{cell:%d/%m/%Y %H:%M}"
-    if isinstance(cell, date):
-        return f"{cell:%d/%m/%Y}"
-    return str(cell)
 
 
 def _split_parsers(parsers: list[tuple[int, str, str, Any]]) -> tuple[list, list, list[str]]:
     """The row loop's parsers in two lists: the typed values (and the pseudonym) of the columns, each parsed by
     one call; the identifiers, references, time and fingerprint. And the keys in the columns' order."""
-    fields = [(j, key, parse if what == "f" else _pseudonym) for j, what, key, parse in parsers if what in "fp"]
+    fields = [(j, key, parse if what == "f" else pseudonym) for j, what, key, parse in parsers if what in "fp"]
     others = [(j, what, key) for j, what, key, _ in parsers if what not in "fpl"]
     legacy = [(j, key, parse) for j, what, key, parse in parsers if what == "l"]
     return fields, others, list(dict.fromkeys(key for _, _, key, _ in parsers)), legacy
@@ -315,7 +292,7 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, Lega
         for key, cell, read in coerced:
             listed[key] = listed.get(key, 0) + 1
             if listed[key] <= COERCIONS_LISTED:
-                self.problem(sheet, rownum, where[key], f"valeur {_shown(cell)} lue comme « {read} ».", notice=True)
+                self.problem(sheet, rownum, where[key], f"valeur {shown(cell)} lue comme « {read} ».", notice=True)
         coerced.clear()
 
     # --- rows ----------------------------------------------------------------------------------------------
@@ -403,20 +380,6 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, Lega
         text = cell_as_text(self.columns[entity][key].label, raw, seen)
         self.coerced.extend((key, cell, read) for cell, read in seen)
         return text
-
-    @staticmethod
-    def legacy_values(cells: list, legacy: list, errors: dict) -> dict[str, Any]:
-        """The values of a version-1 row's columns that now belong to other records (format_v1.py)."""
-        found = {}
-        for j, key, parse in legacy:
-            raw = cells[j] if j < len(cells) else None
-            if raw.__class__ is str and (not raw or raw.isspace()):
-                raw = None
-            try:
-                found[key] = parse(raw)
-            except ValueError as exc:
-                errors[f"legacy:{key}"] = str(exc)
-        return found
 
     def report(self, sheet: str, rownum: int, errors: dict[str | None, str], where: dict[str, str]) -> None:
         for key, message in errors.items():
