@@ -185,3 +185,15 @@ def test_geography_is_read_once_and_outlines_every_epci():
     assert commune_shapes() is shapes
     outlines = epci_outlines()
     assert len(outlines) == 8 and all(len(segments) > 20 for segments in outlines.values())
+
+
+def test_figures_kept_from_another_month_are_computed_again(territory):
+    """The pace needed counts the months to come: figures stored last month are not shown as today's."""
+    from dataclasses import replace
+
+    from erbm_desk.services.reporting import figures_json
+
+    assert figures_json.loads(figures_json.dumps(territory)).homes == territory.homes
+    old = replace(territory, homes=replace(territory.homes, as_of=date(2020, 1, 15)))
+    with pytest.raises(ValueError):
+        figures_json.loads(figures_json.dumps(old))
