@@ -36,10 +36,11 @@ class HomesPace:
     target: int
     target_label: str  # « objectif ERBM » or « logements prévus »
     delivered_total: int
-    as_of: date
-    pace_current: Decimal  # homes a year since January 2017
+    as_of: date  # today, or the last day of a period that ended: the years after its year are to come
+    pace_current: Decimal  # homes a year from January 2017 to `delivered_until`
     pace_needed: Decimal | None  # homes a year from `as_of` to the end of 2027 (None when no time is left)
     projection_2027: int
+    delivered_until: date | None = None  # the last delivery recorded by `as_of` (the pace is measured up to it)
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ def record_problems(entity: str, values: dict[str, Any]) -> dict[str, str]:
                 errors[column.key] = problem
     for column in spec.columns:
         if column.required and values.get(column.key) is None and column.key not in errors:
-            if column.personal and spec.naming.fallback and values.get(spec.naming.fallback):
-                continue  # an anonymous person is identified by a pseudonym instead
+            if waived(entity, column.key, values):
+                continue
             errors[column.key] = f"« {column.label} » est obligatoire."
     for check in spec.checks:
         try:
@@ -35,3 +35,11 @@ def record_problems(entity: str, values: dict[str, Any]) -> dict[str, str]:
         except rules.RuleError as exc:
             errors.setdefault(exc.field, exc.message)
     return errors
+
+
+def waived(entity: str, key: str, values: dict[str, Any]) -> bool:
+    """Whether a required column may stay blank: the identity of a person known by a pseudonym (a workbook made
+    anonymous never had it) is not asked for."""
+    spec = ALL_SPECS[entity]
+    fallback = spec.naming.fallback if spec.naming else None
+    return bool(fallback and values.get(fallback) and spec.column(key).personal)

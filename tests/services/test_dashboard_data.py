@@ -12,6 +12,8 @@ from erbm_desk.services.reporting.dashboard_data import (
     epci_outlines,
     group_rows,
 )
+from erbm_desk.db.models import HoursEntry
+from erbm_desk.domain.enums import Phase
 from erbm_desk.services.reporting.indicators import Period, Scope, ScopeError
 
 
@@ -58,12 +60,47 @@ def test_homes_pace_to_2027(territory):
     assert homes.years == list(range(2017, 2028))
     assert homes.delivered[homes.years.index(2022)] == 40 and sum(homes.delivered) == 40
     assert homes.target == 23_000 and homes.target_label == "objectif ERBM"
-    # 40 homes in the 74 months from January 2017 to February 2023; 22 960 left for the 58 months to 2027.
-    assert homes.pace_current == D("6.5")
-    assert homes.pace_needed == D("4750.3")
-    assert homes.cumulative[homes.years.index(2022)] == 40 and homes.cumulative[-1] is None
-    assert homes.projection[:6] == [None] * 6
-    assert homes.projection[-1] == homes.projection_2027 == 71  # 40 + 6.5 × 58 / 12
+    # 40 homes in the 66 months from January 2017 to the last delivery (30/06/2022), whatever the hours typed
+    # since; the 22 960 left over the months to come after this one, to the end of 2027.
+    today = date.today()
+    assert homes.delivered_until == date(2022, 6, 30) and homes.as_of == today
+    assert homes.pace_current == D("7.3")
+    left = (2027 - today.year) * 12 + 12 - today.month
+    assert homes.pace_needed == ((D(22_960) * 12 / left).quantize(D("0.1")) if left > 0 else None)
+    assert homes.cumulative[homes.years.index(2022)] == 40
+    assert homes.projection[homes.years.index(today.year) - 1] is None
+
+
+def test_homes_figures_stand_at_the_dates_given():
+    """The pace so far up to the last delivery, the pace needed over the months after `as_of`'s."""
+    from erbm_desk.services.reporting.homes_pace import homes_pace
+
+    class Op:
+        phase, homes, delivery_date = Phase.DELIVERED, 40, date(2022, 6, 30)
+
+    homes = homes_pace([Op()], "territory", (date(2022, 6, 30), date(2024, 12, 2)), 0)
+    assert homes.pace_current == D("7.3")  # 40 × 12 / 66
+    assert homes.pace_needed == D("7653.3")  # 22 960 × 12 / 36 (2025, 2026 and 2027)
+    assert homes.projection_2027 == 62  # 40 + 7,3 × 3
+    assert [y for y in homes.years if y > homes.as_of.year] == [2025, 2026, 2027]  # the « nécessaire » bars
+
+
+def test_typing_a_month_of_hours_moves_no_homes_figure(db, small_dataset):
+    with db.session() as s:
+        before = dashboard_data(s).homes
+        s.add(HoursEntry(contract_id=small_dataset["c1"], month=date(2023, 11, 1), hours=D("150")))
+        s.commit()
+    with db.session() as s:
+        after = dashboard_data(s)
+    assert after.as_of == date(2023, 11, 30)  # the hours' date moved …
+    assert after.homes == before  # … the homes' figures did not
+
+
+def test_a_period_that_ended_has_its_years_to_come_after_its_end(db, small_dataset):
+    with db.session() as s:
+        homes = dashboard_data(s, period=Period(end=date(2022, 12, 1))).homes
+    assert homes.as_of == date(2022, 12, 31) and homes.delivered_until == date(2022, 6, 30)
+    assert homes.pace_needed == D("4592.0")  # 22 960 × 12 / 60 months of 2023–2027
 
 
 def test_energy_one_row_per_epci_for_the_territory(territory):
@@ -148,3 +185,15 @@ def test_geography_is_read_once_and_outlines_every_epci():
     assert commune_shapes() is shapes
     outlines = epci_outlines()
     assert len(outlines) == 8 and all(len(segments) > 20 for segments in outlines.values())
+
+
+def test_figures_kept_from_another_month_are_computed_again(territory):
+    """The pace needed counts the months to come: figures stored last month are not shown as today's."""
+    from dataclasses import replace
+
+    from erbm_desk.services.reporting import figures_json
+
+    assert figures_json.loads(figures_json.dumps(territory)).homes == territory.homes
+    old = replace(territory, homes=replace(territory.homes, as_of=date(2020, 1, 15)))
+    with pytest.raises(ValueError):
+        figures_json.loads(figures_json.dumps(old))

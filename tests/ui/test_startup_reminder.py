@@ -8,14 +8,17 @@ from datetime import date
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from erbm_desk.db.models import Beneficiary
+from erbm_desk.db.models import PathExit
+from erbm_desk.domain.enums import ExitOutcome
 from erbm_desk.ui.security.login_dialog import show_startup_reminders
 from tests.ui.helpers import TIMEOUT, open_window
 
 
 def test_the_anonymisation_reminder_leaves_the_window_free(qtbot, db, small_dataset):
-    with db.session() as s:
-        s.get(Beneficiary, small_dataset["p1"]).exit_date = date(2010, 1, 31)  # a path ended long ago
+    with db.session() as s:  # a path ended long ago (an exit is a record of its own)
+        s.add(PathExit(beneficiary_id=small_dataset["p1"], exit_date=date(2010, 1, 31),
+                       outcome=ExitOutcome.SUSTAINABLE_JOB))
+        s.commit()
     window = open_window(qtbot, db, start="cite")
     seen = []
 

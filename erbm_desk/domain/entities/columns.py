@@ -49,6 +49,10 @@ class Column:
     # import of a foreign workbook matches a header against the label, these and the key, whatever the case,
     # accents or punctuation. A column without aliases is still matched by its label.
     aliases: tuple[str, ...] = ()
+    # What lists and forms show when the value is blank because the record never had it: a pseudonymised person's
+    # pseudonym instead of a name, the age band of their first contract instead of a birth date. A column of the
+    # model, or a value services/records/stand_ins.py derives.
+    stand_in: str | None = None
 
     def parse(self, raw: Any) -> Any:
         """Typed value from user or spreadsheet input; None for a blank optional value; ValueError (French)."""

@@ -4,7 +4,8 @@ At S=1: ≈35 priority cités (the known ones plus generated ones), ≈150 opera
 ≈2 500 contracts and ≈25 000 monthly hour rows over 2017–2025, ≈150 marchés and ≈450 lots (services/clauses/demo.py),
 each person's eligibility check at entry, exits and follow-up actions (services/parcours/demo_path.py), with the
 public shares of RSA recipients
-(≈45 %) and under-26s (≈28 %). The same seed gives the same data, ids and UUIDs included.
+(≈45 %) and under-26s (≈28 %). The same seed gives the same data, ids and UUIDs included; the people whose path
+ended more than the retention period before the day it is made come already anonymised (demo_retention.py).
 """
 
 from __future__ import annotations
@@ -45,8 +46,10 @@ from erbm_desk.domain.enums import (
     Sex,
 )
 from erbm_desk.services.clauses.demo import add_demo_clauses
+from erbm_desk.services.database.demo_retention import anonymise_past_paths, years_before
 from erbm_desk.services.parcours.demo_path import DEMO_OUTCOMES, DemoPath, demo_path_records
 from erbm_desk.services.security import audit, authz
+from erbm_desk.services.security.database_settings import RETENTION_YEARS, read_database_setting
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 
 LAST_NAMES = (
@@ -117,8 +120,10 @@ def _months(start: date, end: date):
         m = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
 
 
-def generate_demo(session: Session, seed: int = 1, scale: float = 1, progress: Progress | None = None) -> DemoSummary:
-    """Fill a database holding only reference data. One transaction: the caller commits."""
+def generate_demo(session: Session, seed: int = 1, scale: float = 1, progress: Progress | None = None,
+                  today: date | None = None) -> DemoSummary:
+    """Fill a database holding only reference data, as kept by the retention rule on `today` (the day it is
+    made). One transaction: the caller commits."""
     progress = progress or NullProgress()
     authz.require_write(session, *WRITABLE_ENTITIES)  # Core inserts bypass the flush-time check
     if scale <= 0:
@@ -183,10 +188,10 @@ def generate_demo(session: Session, seed: int = 1, scale: float = 1, progress: P
                 OperationNature.REHABILITATION, OperationNature.RESIDENTIALISATION) else None
             if homes:
                 remaining -= homes
-            today = date(2025, 12, 31)
-            if start > today:
+            data_end = date(2025, 12, 31)
+            if start > data_end:
                 phase = rng.choice((Phase.STUDY, Phase.PROGRAMMED))
-            elif end <= today:
+            elif end <= data_end:
                 phase = Phase.DELIVERED if rng.random() < 0.96 else Phase.ABANDONED
             else:
                 phase = Phase.WORKS
@@ -300,8 +305,10 @@ def generate_demo(session: Session, seed: int = 1, scale: float = 1, progress: P
             commune_id=commune_id, entry_date=entry_date, **meta()))
         paths.append(DemoPath(ben_id, first_start, criteria, prescriber, last_end if left else None, outcome))
         ben_id += 1
-    session.execute(insert(Beneficiary), beneficiaries)
     path_rows = demo_path_records(paths, random.Random(seed * 7919 + 17), stamp, last_month)
+    cutoff = years_before(max(today or date.today(), stamp.date()), int(read_database_setting(session, RETENTION_YEARS)))
+    anonymise_past_paths(beneficiaries, contracts, path_rows, cutoff, seed)
+    session.execute(insert(Beneficiary), beneficiaries)
     for model, rows in path_rows.items():
         session.execute(insert(model), rows)
     progress.advance()

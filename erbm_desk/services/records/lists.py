@@ -28,6 +28,8 @@ from erbm_desk.domain.text import fold
 from erbm_desk.services.records.filters import filter_clause, filters_of
 from erbm_desk.services.records.folding import folded, prepare
 from erbm_desk.services.records.naming import column_expr, dependents_text, pick_list, record_name, record_title
+from erbm_desk.services.records.stand_ins import (
+    searchable_stand_ins, shown, stand_in_expr, stand_in_values, with_stand_in)
 from erbm_desk.services.security.authz import can_see_identity
 
 # What the pages and forms use, besides the lists themselves.
@@ -80,6 +82,7 @@ def where_clauses(session: Session, query: ListQuery) -> list[ColumnElement]:
     terms = fold(query.search).split()
     if terms:
         parts = [func.coalesce(column_expr(query.entity, c), "") for c in searchable(query.entity)]
+        parts += [func.coalesce(expr, "") for expr in searchable_stand_ins(query.entity)]  # a pseudonym
         haystack = parts[0]
         for part in parts[1:]:
             haystack = haystack + " " + part
@@ -106,9 +109,11 @@ Row = tuple[str, ...]
 
 @lru_cache(maxsize=None)
 def _rows_statement(entity: str) -> Select:
-    """SELECT id and every spec column (references by name) WHERE id IN :ids — built once per entity."""
+    """SELECT id, every spec column (references by name) and the stand-ins of blank ones WHERE id IN :ids —
+    built once per entity."""
     model = MODELS[entity]
-    columns = (column_expr(entity, c) for c in SPECS[entity].columns)
+    columns = [column_expr(entity, c) for c in SPECS[entity].columns]
+    columns += [stand_in_expr(entity, c) for c in with_stand_in(entity)]
     return select(model.id, *columns).where(model.id.in_(bindparam("ids", expanding=True)))
 
 
@@ -143,10 +148,17 @@ def display_rows(session: Session, entity: str, ids: list[int]) -> list[tuple[in
     if any(c.personal for c in SPECS[entity].columns) and not can_see_identity(session):
         formatters = tuple((lambda _value: "") if c.personal else f
                            for c, f in zip(SPECS[entity].columns, formatters))
+    # A value the record never had shows its stand-in (a pseudonym, an age band), whoever looks.
+    stand_ins = [(SPECS[entity].columns.index(c), c.stand_in) for c in with_stand_in(entity)]
+    width = len(formatters)
     found: dict[int, Row] = {}
     for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
         for rid, *values in session.execute(stmt, {"ids": ids[start:start + 900]}):
-            found[rid] = tuple(f(value) for f, value in zip(formatters, values))
+            row = [f(value) for f, value in zip(formatters, values)]
+            for extra, (i, key) in enumerate(stand_ins):
+                if values[i] is None:
+                    row[i] = shown(key, values[width + extra])
+            found[rid] = tuple(row)
     return [(i, found[i]) for i in ids if i in found]
 
 
@@ -181,6 +193,7 @@ def record_values(session: Session, entity: str, record_id: int) -> tuple[dict[s
     fallback = SPECS[entity].naming.fallback
     if fallback:  # a person named by a pseudonym needs no name (validation.record_problems)
         values[fallback] = getattr(obj, fallback)
+    values.update(stand_in_values(session, entity, record_id))  # what the form shows instead of a blank
     names = {
         c.key: record_name(session, c.ref, values[c.key])
         for c in SPECS[entity].columns

@@ -38,7 +38,7 @@ from erbm_desk.services.reporting.geography import (  # noqa: F401 - the page re
     commune_shapes,
     epci_outlines,
 )
-from erbm_desk.services.reporting.homes_pace import homes_pace
+from erbm_desk.services.reporting.homes_pace import homes_dates, homes_pace
 from erbm_desk.services.reporting.hours_series import data_date, monthly_hours, monthly_hours_by_cite, months_between
 from erbm_desk.services.reporting.map_values import map_data
 from erbm_desk.services.reporting.scopes import cite_choices, scope_title
@@ -98,7 +98,7 @@ def dashboard_of(session: Session, r: Report, hours: MonthlyHours | None = None)
         contracts_by_delivery=_labelled(ind.contracts_by_delivery, DeliveryMethod),
         operations_by_phase={ph.label: ind.operations_by_phase.get(ph.value, 0) for ph in Phase},
         funding_by_funder={f.label: ind.funding_by_funder[f.value] for f in Funder if ind.funding_by_funder.get(f.value)},
-        homes=homes_pace(r.operations, r.scope.kind, as_of, ind.homes_planned),
+        homes=homes_pace(r.operations, r.scope.kind, homes_dates(session, r.period), ind.homes_planned),
         energy=energy,
         energy_level=energy_level,
         cites=ranked(r.grouped("cite")),
@@ -121,8 +121,9 @@ def cites_series(session: Session, r: Report, as_of: date) -> dict[int, CiteSeri
     operations: dict[int, list] = {cid: [] for cid in r.cites}
     for op in r.operations:
         operations[op.cite_id].append(op)
+    dates = homes_dates(session, r.period)  # the homes' own dates, whatever the hours' `as_of`
     return {row.id: CiteSeries(row=row, hours=hours[row.id],
-                               homes=homes_pace(operations[row.id], "cite", as_of, row.homes_planned),
+                               homes=homes_pace(operations[row.id], "cite", dates, row.homes_planned),
                                energy=operations_energy(operations[row.id]))
             for row in r.grouped("cite")}
 

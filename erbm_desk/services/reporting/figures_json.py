@@ -81,6 +81,9 @@ def loads(text: str) -> figures.DashboardData:
     data = decode(json.loads(text))
     if not isinstance(data, figures.DashboardData):
         raise ValueError("pas un tableau de bord")
+    today = date.today()
+    if data.period.end is None and (data.homes.as_of.year, data.homes.as_of.month) != (today.year, today.month):
+        raise ValueError("calculé un autre mois")  # the homes still needed count the months to come from today
     return data
 
 

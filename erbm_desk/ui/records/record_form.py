@@ -12,26 +12,17 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPushButton,
-    QScrollArea,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
+                               QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
 from erbm_desk.domain.entities import SPECS
-from erbm_desk.domain.validation import record_problems
+from erbm_desk.domain.validation import record_problems, waived
+from erbm_desk.domain.values import is_blank
 from erbm_desk.services.records.lists import dependents_text, record_title, record_values
 from erbm_desk.services.records.writes import RecordInvalid, dependents
 from erbm_desk.ui.common.dialogs import ask, error_color
 from erbm_desk.ui.records.fields import Field, RefPicker
+from erbm_desk.ui.records.stand_in_note import StandInNote
 from erbm_desk.ui.records.workspace import Workspace
 
 
@@ -134,8 +125,11 @@ class RecordForm(QWidget):
             box.addWidget(error)
             form.addRow(label, cell)
             form.labelForField(cell).setBuddy(field.widget)
+            form.labelForField(cell).setObjectName(f"label_{column.key}")
             self.fields[column.key] = field
             self.errors[column.key] = error
+        self.stand_in_note = StandInNote(self.spec, {k: body.findChild(QLabel, f"label_{k}") for k in self.fields})
+        outer.addWidget(self.stand_in_note)
         scroll = QScrollArea()
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
@@ -169,6 +163,7 @@ class RecordForm(QWidget):
         self.record_id = None
         self._defaults = dict(defaults or {})
         self._context = {}
+        self.stand_in_note.show_for({})
         self._fill({c.key: self._defaults.get(c.key) for c in self.spec.columns},
                    {k.removesuffix("_name"): v for k, v in self._defaults.items() if k.endswith("_name")})
         self.title.setText(self.spec.new_title)
@@ -195,6 +190,7 @@ class RecordForm(QWidget):
         values, names, title = found
         self.record_id = record_id
         self._context = {k: v for k, v in values.items() if k not in self.fields and k not in self.fixed}
+        self.stand_in_note.show_for(self._context)
         self._fill(values, names)
         self.title.setText(title)  # the page (or the dialog's title) says what kind of record it is
         self._settle()
@@ -252,7 +248,8 @@ class RecordForm(QWidget):
             try:
                 values[key] = field.column.parse(field.raw())
             except ValueError as exc:
-                errors[key] = str(exc)
+                if not (is_blank(field.raw()) and waived(self.entity, key, self._context)):
+                    errors[key] = str(exc)  # blank is fine where the record is known by a stand-in
                 values[key] = None
         for key, message in record_problems(self.entity, {**self._context, **values}).items():
             errors.setdefault(key, message)
