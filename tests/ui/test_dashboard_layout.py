@@ -85,6 +85,6 @@ def test_a_cite_opened_from_the_map_is_shown_from_the_top(qtbot, db, small_datas
     chart.canvas.draw()
     qtbot.mouseClick(chart.canvas, Qt.LeftButton, pos=_point_on_screen(chart, x, y))
     wait_ready(qtbot, page)
-    assert page.scope == Scope("cite", small_dataset["cite_b"])
+    assert page.scope == Scope("cite", "Cité Test B")  # scopes name a cité as the command line does, never by its id
     assert page.scroll.verticalScrollBar().value() == 0
     assert page.sentence.visibleRegion().boundingRect().height() == page.sentence.height()
