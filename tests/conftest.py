@@ -5,6 +5,7 @@ GUI thread (tests/ui/gui_thread_guard.py says how, and why it looks at the call 
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -32,6 +33,11 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("ERBM_DESK_AUDIT_ANCHOR_DIR", str(home / "config" / "ancres-journal"))
     monkeypatch.delenv("ERBM_DESK_DB", raising=False)
+    # The window's settings object is one per process (ui/common/window_state.py) and Qt keeps the folder it
+    # first read: each test starts from empty settings, not from the page or size a previous test's window left.
+    window_state = sys.modules.get("erbm_desk.ui.common.window_state")
+    if window_state is not None and window_state._settings is not None:
+        window_state._settings.clear()
 
 
 # ---------------------------------------------------------------------------------------------------------
