@@ -52,6 +52,34 @@ from bench.common import copy_of, demo_database, main_for, peak_memory_mb, reset
 HOURS_ROWS = 100_000
 
 
+def import_job(folder: Path, workbook: Path):
+    """(fresh, import_once): `fresh()` puts back an empty base (schema and reference data, made once);
+    `import_once()` plans and applies `workbook` into it, as the window and the CLI do."""
+    from erbm_desk.services.database.opening import open_database
+    from erbm_desk.services.exchange import apply_import, plan_import
+
+    template = folder / "empty.sqlite"
+    open_database(str(template)).close()
+    target = folder / "import.sqlite"
+
+    def fresh() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        target.write_bytes(template.read_bytes())
+
+    def import_once() -> None:
+        db = open_database(str(target))
+        try:
+            with db.session() as s:
+                plan = plan_import(s, workbook)
+                assert plan.ok, plan.errors[:3]
+                apply_import(s, plan, check_database=False)
+        finally:
+            db.close()
+
+    return fresh, import_once
+
+
 def _timed(fn, repeat: int, setup=None) -> tuple[float, float, float | None]:
     """(median wall s, median CPU s, peak MB) of fn() over `repeat` runs, `setup()` untimed before each."""
     walls, cpus = [], []
@@ -202,7 +230,7 @@ def run(scale: float) -> list[dict]:
     from sqlalchemy import text
 
     from erbm_desk.services.database.opening import open_database
-    from erbm_desk.services.exchange import ExportOptions, apply_import, export_workbook, plan_import
+    from erbm_desk.services.exchange import ExportOptions, export_workbook
 
     repeat = 3 if scale >= 10 else 5
     folder = Path(tempfile.mkdtemp(prefix="erbm-bench-excel-"))
@@ -246,24 +274,7 @@ def run(scale: float) -> list[dict]:
         records.clear()
     cells.clear()  # the memory goes back before the import is measured
 
-    template = folder / "empty.sqlite"
-    open_database(str(template)).close()  # schema and reference data, made once
-    target = folder / "import.sqlite"
-
-    def fresh() -> None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
-        target.write_bytes(template.read_bytes())
-
-    def ours() -> None:
-        db = open_database(str(target))
-        try:
-            with db.session() as s:
-                plan = plan_import(s, workbook)
-                assert plan.ok, plan.errors[:3]
-                apply_import(s, plan, check_database=False)
-        finally:
-            db.close()
+    fresh, ours = import_job(folder, workbook)
 
     import_peak = _peak(ours, setup=fresh)  # alone, before any baseline has run in this process
     import_wall, import_cpu, cal_wall, cal_cpu = _interleaved(

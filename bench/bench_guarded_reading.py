@@ -19,13 +19,13 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_excel import source_database  # noqa: E402
+from bench.bench_excel import import_job, source_database  # noqa: E402
 from bench.common import main_for, result  # noqa: E402
 
 
 def run(scale: float) -> list[dict]:
     from erbm_desk.services.database.opening import open_database
-    from erbm_desk.services.exchange import ExportOptions, apply_import, export_workbook, plan_import
+    from erbm_desk.services.exchange import ExportOptions, export_workbook
     from erbm_desk.services.exchange import reader
 
     repeat = 3 if scale >= 10 else 5
@@ -35,24 +35,7 @@ def run(scale: float) -> list[dict]:
     with source.session() as s:
         export_workbook(s, workbook, ExportOptions(anonymous=False))
     source.close()
-    template = folder / "empty.sqlite"
-    open_database(str(template)).close()
-    target = folder / "import.sqlite"
-
-    def fresh() -> None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
-        target.write_bytes(template.read_bytes())
-
-    def import_once() -> None:
-        db = open_database(str(target))
-        try:
-            with db.session() as s:
-                plan = plan_import(s, workbook)
-                assert plan.ok, plan.errors[:3]
-                apply_import(s, plan, check_database=False)
-        finally:
-            db.close()
+    fresh, import_once = import_job(folder, workbook)
 
     guarded_open = reader.open_guarded
 

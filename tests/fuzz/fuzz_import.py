@@ -73,7 +73,7 @@ class FuzzReport:
 
 # --- Mutations ---------------------------------------------------------------------------------------------
 
-def _rezip(base: bytes, replace: dict[str, bytes | None] | None = None, add: dict[str, bytes] | None = None,
+def rezip(base: bytes, replace: dict[str, bytes | None] | None = None, add: dict[str, bytes] | None = None,
            compression=zipfile.ZIP_DEFLATED) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w", compression) as dst:
@@ -137,27 +137,27 @@ def m_bomb(rng, base):
         sheet = _sheet_parts(base)[0]
         filler = b"<row>" + b"<c><v>0</v></c>" * 1000 + b"</row>"
         payload = filler * (size * 1024 * 1024 // len(filler))
-        _BOMB_CACHE[size] = _rezip(base, replace={sheet: payload})
+        _BOMB_CACHE[size] = rezip(base, replace={sheet: payload})
     return _BOMB_CACHE[size], ".xlsx"
 
 
 def m_content_types(rng, base):
     choice = rng.randrange(4)
     if choice == 0:
-        return _rezip(base, replace={"[Content_Types].xml": None}), ".xlsx"
+        return rezip(base, replace={"[Content_Types].xml": None}), ".xlsx"
     if choice == 1:
-        return _rezip(base, replace={"[Content_Types].xml": bytes(rng.randrange(256) for _ in range(500))}), ".xlsx"
+        return rezip(base, replace={"[Content_Types].xml": bytes(rng.randrange(256) for _ in range(500))}), ".xlsx"
     if choice == 2:
         macro = b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' \
                 b'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"/></Types>'
-        return _rezip(base, replace={"[Content_Types].xml": macro}), ".xlsx"
-    return _rezip(base, replace={"xl/workbook.xml": b"<workbook>pas du tout</workbook>"}), ".xlsx"
+        return rezip(base, replace={"[Content_Types].xml": macro}), ".xlsx"
+    return rezip(base, replace={"xl/workbook.xml": b"<workbook>pas du tout</workbook>"}), ".xlsx"
 
 
 def m_macro(rng, base):
     if rng.random() < 0.5:
         return base, ".xlsm"
-    return _rezip(base, add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + bytes(200)}), ".xlsx"
+    return rezip(base, add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + bytes(200)}), ".xlsx"
 
 
 def _openpyxl_mutate(base: bytes, edit) -> bytes:
@@ -213,15 +213,15 @@ def m_garbage(rng, base):
     if choice == 2:
         return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4000), ".xlsx"
     if choice == 3:
-        return _rezip(base, add={"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"},
+        return rezip(base, add={"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"},
                       replace={"xl/workbook.xml": None}), ".xlsx"
     if choice == 4:
         lol = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">' + b"".join(
             b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i else b"&lol;") * 10) for i in range(1, 10)) + \
             b']><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol9;</t></si></sst>'
-        return _rezip(base, replace={"xl/sharedStrings.xml": lol}), ".xlsx"
+        return rezip(base, replace={"xl/sharedStrings.xml": lol}), ".xlsx"
     sheet = rng.choice(_sheet_parts(base))
-    return _rezip(base, replace={sheet: b'<worksheet><dimension ref="A1:XFD1048576"/><sheetData>' +
+    return rezip(base, replace={sheet: b'<worksheet><dimension ref="A1:XFD1048576"/><sheetData>' +
                                  b"<row r=\"1048576\"><c r=\"XFD1048576\"><v>1</v></c></row></sheetData></worksheet>"}), ".xlsx"
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Callable
 
+from tests.fuzz.fuzz_import import rezip
 from tests.hostile.base import Base, workbook_bytes
 
 NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -168,21 +169,6 @@ def texts(base: Base) -> list[Case]:
 
 
 # --- structural families: the real export's bytes ----------------------------------------------------------
-
-def rezip(data: bytes, replace: dict[str, bytes | None] | None = None, add: dict[str, bytes] | None = None,
-          compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", compression) as dst:
-        for info in src.infolist():
-            if replace and info.filename in replace:
-                if replace[info.filename] is not None:
-                    dst.writestr(info.filename, replace[info.filename])
-                continue
-            dst.writestr(info.filename, src.read(info.filename))
-        for name, part in (add or {}).items():
-            dst.writestr(name, part)
-    return out.getvalue()
-
 
 def parts(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:

@@ -25,21 +25,20 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from erbm_desk.charts.dashboard_inputs import CHART_KEYS, chart_inputs
 from erbm_desk.charts.style import SCREEN_DPI, fr_month
 from erbm_desk.services.database.opening import Database
 from erbm_desk.services.reporting.dashboard_data import MAP_INDICATORS, DashboardData, ScopeChoices
 from erbm_desk.services.reporting.indicators import SCOPE_LABELS, Period, Scope
 from erbm_desk.ui.dashboard.chart_grid import CHART_WIDTH, ChartGrid
-from erbm_desk.ui.dashboard.chart_inputs import chart_inputs
 from erbm_desk.ui.dashboard.dashboard_tiles import KpiTiles
 from erbm_desk.ui.dashboard.period_presets import PeriodPresets
 from erbm_desk.ui.database.changes import DATA_ENTITIES, Changes
 from erbm_desk.ui.database.gateway import gateway_for
 
 KINDS = ("territory", "epci", "bailleur", "cite")
-GRID = ("hours", "homes", "people", "contracts", "phases", "funding", "energy", "exits", "map", "cites",
-        "titulaires", "lots_behind")  # reading order
-WIDE = {"map", "cites", "titulaires", "lots_behind"}  # a row of their own, whatever the number of columns
+GRID = tuple(CHART_KEYS)  # reading order
+WIDE = {key for key, wide in CHART_KEYS.items() if wide}  # a row of their own, whatever the columns
 
 
 def _compute(s, scope: Scope, period: Period):
