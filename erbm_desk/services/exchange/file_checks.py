@@ -29,6 +29,7 @@ from typing import Iterable, Iterator
 from erbm_desk.domain.french import format_int, format_number
 from erbm_desk.services.error_messages import reason
 from erbm_desk.services.exchange.errors import ExcelFileError
+from erbm_desk.services.exchange.uncached_formulas import has_formula
 
 MAX_FILE_BYTES = 100 * 1024 * 1024  # a 250 000-row exchange workbook is about 15 MB
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
@@ -62,8 +63,9 @@ def _mb(n: int) -> str:
     return f"{format_number(n / 1024 / 1024)} Mo"
 
 
-def check_workbook_file(path: str | Path) -> str:
-    """Raise ExcelFileError (French) unless `path` is a plausible, safe .xlsx; return its SHA-256."""
+def check_workbook_file(path: str | Path, formula_parts: set[str] | None = None) -> str:
+    """Raise ExcelFileError (French) unless `path` is a plausible, safe .xlsx; return its SHA-256. The worksheet
+    parts holding formulas are added to `formula_parts` when it is given (see uncached_formulas.py)."""
     path = Path(path)
     if path.suffix.lower() in MACRO_SUFFIXES:
         raise UnsafeWorkbook(f"« {path.name} » est un classeur à macros ({path.suffix}) : refusé. Enregistrez-le "
@@ -72,7 +74,7 @@ def check_workbook_file(path: str | Path) -> str:
     try:
         with zipfile.ZipFile(path) as zf:
             _check_index(zf, path.name)
-            content_types = _inflate_all(zf, path.name)
+            content_types = _inflate_all(zf, path.name, formula_parts)
             parts = [info.filename.lower() for info in zf.infolist()]
     except zipfile.BadZipFile as exc:  # « Bad CRC-32 for file… »: English, and about zip internals
         raise ExcelFileError(f"Le classeur « {path.name} » est endommagé ({_zip_damage(exc)}) : il ne peut pas être "
@@ -162,15 +164,18 @@ def _check_index(zf: zipfile.ZipFile, name: str) -> None:
         )
 
 
-def _inflate_all(zf: zipfile.ZipFile, name: str) -> bytes:
+def _inflate_all(zf: zipfile.ZipFile, name: str, formula_parts: set[str] | None) -> bytes:
     """Inflate every entry into a counter (an entry larger than it says, or than the limits, is refused); return
-    the content types, kept on the way (lower-case; empty when too large to search)."""
+    the content types, kept on the way (lower-case; empty when too large to search). Worksheets holding a formula
+    are noted on the way in `formula_parts`."""
     total = 0
     content_types = b""
     for info in zf.infolist():
         seen = 0
         keep = info.filename.lower() == CONTENT_TYPES and info.file_size <= CONTENT_TYPES_KEPT
         kept: list[bytes] = []
+        part = info.filename.lower()
+        look = formula_parts is not None and part.startswith("xl/worksheets/")
         with zf.open(info) as member:
             tail = b""
             while chunk := member.read(_CHUNK):
@@ -183,6 +188,9 @@ def _inflate_all(zf: zipfile.ZipFile, name: str) -> bytes:
                     raise ExcelFileError(
                         f"« {name} » contient plus de données qu'il n'en déclare ({info.filename}) : refusé."
                     )
+                if look and has_formula(tail + chunk):
+                    formula_parts.add(part)
+                    look = False
                 tail = chunk[-len(_DOCTYPE):]
                 if keep:
                     kept.append(chunk)

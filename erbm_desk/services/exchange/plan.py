@@ -34,6 +34,8 @@ from erbm_desk.services.exchange.cells import (
 )
 from erbm_desk.services.exchange.errors import ExcelFileError
 from erbm_desk.services.exchange.file_checks import check_workbook_file
+from erbm_desk.services.exchange.uncached_formulas import NOTICE as UNCACHED_NOTICE
+from erbm_desk.services.exchange.uncached_formulas import cells_in_columns, uncached_formula_cells
 from erbm_desk.services.exchange.format_v1 import LegacyRows
 from erbm_desk.services.exchange.merge import Merging
 from erbm_desk.services.exchange.model import ImportPlan, Problem, RowPlan, SheetPlan, Status
@@ -82,7 +84,8 @@ def plan_import(session: Session, path: str | Path, progress: Progress | None = 
     path = Path(path)
     authz.require(session, authz.DATA_IMPORT)
     progress.start(0, "Vérification du fichier")
-    sha256 = check_workbook_file(path)
+    formula_parts: set[str] = set()
+    sha256 = check_workbook_file(path, formula_parts)
     check_cancel(progress)
     wb = open_workbook(path)
     try:
@@ -97,6 +100,7 @@ def plan_import(session: Session, path: str | Path, progress: Progress | None = 
             metadata = readme_metadata(read_key_values(wb, readme)) if readme else {}
             sheets, kind = [], "classeur"
         ctx = _Planner(session, path, sha256, kind, metadata, progress)
+        ctx.uncached = uncached_formula_cells(path, formula_parts)
         try:
             if releve_sheet is None:
                 sheets = ctx.read_entity_sheets(wb, names)
@@ -118,6 +122,7 @@ def plan_sheets(session: Session, path: str | Path, sha256: str, sheets: list[tu
     progress = progress or NullProgress()
     authz.require(session, authz.DATA_IMPORT)
     ctx = _Planner(session, Path(path), sha256, "classeur", {}, progress, db)
+    ctx.mapped = True
     ctx.run(sheets)
     return ctx.plan
 
@@ -144,6 +149,7 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, Lega
         self.kinds = {e: {c.key: c.kind for c in SPECS[e].columns} for e in WORKBOOK_ENTITIES}
         self._maps: dict[str, tuple] = {}
         self.coerced: list = []  # the current sheet's cells read as another type (plan_sheet)
+        self.uncached: dict[str, set] = {}  # formula cells stored without their result, per sheet
         self.anonymous = bool(metadata.get("anonymous"))
         version = metadata.get("version")
         if version and version > fmt.FORMAT_VERSION:
@@ -255,6 +261,8 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, Lega
         where = {c.key: f"« {label_at(raw, j)} » ({raw.letter(j)})" for j, c in header.columns}
         for c in spec.columns:
             where.setdefault(c.key, f"« {c.label} »")
+        for row, column in cells_in_columns(self.uncached.get(raw.name, set()), raw, where):
+            self.problem(raw.name, row, column, UNCACHED_NOTICE, notice=True)
         coerced: list[tuple[str, Any, str]] = []  # (column key, cell, value read) of the current row
         self.coerced = coerced
         parsers = _split_parsers([_parser(j, c, coerced) for j, c in header.columns])
@@ -319,7 +327,7 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, Lega
                 raw = None
             try:
                 if what == "r":
-                    refs.setdefault(key, [None, None])[0] = None if raw is None else (
+                    refs.setdefault(key, [None, None])[0] = "" if raw is None else (
                         raw.strip() if raw.__class__ is str else self.ref_text(entity, key, raw))
                 elif what == "i":
                     refs.setdefault(key, [None, None])[1] = None if raw is None else _uuid(raw)
@@ -337,7 +345,7 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, Lega
         for key, (text, ref_uuid) in refs.items():
             if key in errors:
                 continue
-            if text is None and ref_uuid is None:
+            if not text and ref_uuid is None:
                 values[key] = None
                 continue
             target, message = self.resolve(self.columns[entity][key], text, ref_uuid)
@@ -345,6 +353,8 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, Lega
                 errors[key] = message
             else:
                 values[key] = target
+                if text == "" and not self.mapped:
+                    self.linked_by_identifier(self.columns[entity][key], target, sheet, rownum)
         if entity == "company" and values.get("siret"):
             values["siret"] = rules.normalise_siret(values["siret"])
         rp = RowPlan(entity, rownum, file_uuid, values, {}, file_updated_at=updated)

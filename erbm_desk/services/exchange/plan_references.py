@@ -7,13 +7,16 @@ from typing import Any
 
 from erbm_desk.domain.entities import BAILLEUR, SPECS, Column
 from erbm_desk.domain.text import fold
-from erbm_desk.services.exchange.model import NewBailleur
+from erbm_desk.services.exchange.model import NewBailleur, RowPlan
 from erbm_desk.services.exchange.snapshot import AMBIGUOUS, insee_in, siret_in
+from erbm_desk.services.security import authz
 
 
 class ReferenceResolving:
     """Mixed into the planner, which provides `db` (DbSnapshot), `plan`, `files`, `file_uuids`, `sirets` and
     `problem()`."""
+
+    mapped = False  # planning sheets mapped from another layout (plan_sheets), not a workbook's own cells
 
     def resolve(self, column: Column, text: str | None, ref_uuid: str | None) -> tuple[Any, str | None]:
         """A reference by its text (workbook first, then database); by its identifier when the text names
@@ -38,6 +41,19 @@ class ReferenceResolving:
         shown = text or ref_uuid
         return None, (f"« {column.label} » : « {shown} » est introuvable, ni dans le classeur ni dans la base. "
                       f"Ajoutez la ligne dans la feuille « {SPECS[entity].plural} ».")
+
+    def linked_by_identifier(self, column: Column, target: Any, sheet: str, rownum: int) -> None:
+        """A reference cell left empty while the row's hidden identifier names a record (a row added by hand, or
+        a name erased): the row is attached by the identifier, and the preview says so, naming the record."""
+        entity = column.ref
+        if isinstance(target, RowPlan):
+            name = target.texts[0] if target.texts else None
+        else:
+            # named by pseudonym to a role that may not see identities
+            name = self.db.text_of(entity, target, self.anonymous or not authz.sees_identities(self.session))
+        named = f"à « {name} »" if name else f"à un enregistrement de la feuille « {SPECS[entity].plural} »"
+        self.problem(sheet, rownum, f"« {column.label} »", f"case vide : la ligne est rattachée {named} par sa "
+                     "colonne d'identifiant (masquée).", notice=True)
 
     def _by_text(self, entity: str, text: str) -> Any:
         if entity == "company":
