@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from erbm_desk import __version__
 from erbm_desk.cli.main import main
 
@@ -52,3 +54,21 @@ def test_errors_are_one_french_line_and_a_non_zero_code(tmp_path, capsys):
 def test_db_upgrade(new_target, capsys):
     assert main(["--db", new_target("u", empty=True), "db", "upgrade"]) == 0
     assert "à jour" in capsys.readouterr().out
+
+
+def test_usage_errors_and_help_are_in_french(tmp_path, capsys):
+    from tests.hostile.runner import english_in
+
+    db = ["--db", str(tmp_path / "x.sqlite")]
+    for wrong in (["bogus"], ["stats", "--from"], ["import"], ["stats", "--bogus"], ["releve", "--mois"]):
+        assert main(db + wrong) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("erbm-desk : Arguments invalides : ") and err.count("\n") == 1
+        assert english_in(err.replace("erbm-desk", "")) is None, err
+    for asked in (["--help"], ["stats", "--help"]):
+        with pytest.raises(SystemExit):
+            main(asked)
+        out = capsys.readouterr().out
+        assert out.startswith("utilisation : erbm-desk")
+        assert not [phrase for phrase in ("usage:", "positional arguments", "show this help", "show program")
+                    if phrase in out]

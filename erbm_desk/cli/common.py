@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from erbm_desk.cli import french_usage
 from erbm_desk.domain.values import parse_month
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -19,9 +20,12 @@ class CliError(Exception):
         self.code = code
 
 
+french_usage.install()
+
+
 class FrenchArgumentParser(argparse.ArgumentParser):
     def error(self, message: str):  # noqa: D401 - argparse hook
-        message = message.replace("argument ", "option ").rstrip(".")
+        message = message.rstrip(".")
         raise CliError(f"Arguments invalides : {message}. Voir « erbm-desk --help ».", EXIT_USAGE)
 
 

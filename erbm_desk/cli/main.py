@@ -26,7 +26,8 @@ def build_parser() -> FrenchArgumentParser:
         description="ERBM Desk : rénovation des cités minières et clauses d'insertion. "
         "Sans commande, ouvre la fenêtre de l'application.",
     )
-    parser.add_argument("--version", action="version", version=f"ERBM Desk {__version__}")
+    parser.add_argument("--version", action="version", version=f"ERBM Desk {__version__}",
+                        help="afficher la version et quitter")
     parser.add_argument("--db", help="fichier de base de données ou URL (défaut : $ERBM_DESK_DB ou le dossier "
                                      "de données de l'utilisateur)")
     parser.add_argument("--user", help="se connecter avec ce compte (mot de passe demandé, ou lu dans "
