@@ -1,6 +1,6 @@
 """The window shows a person's identity (name, first name, birth date) only to a role that may see it: every
-page's lists, the related lists of each record, the dashboard, and the import preview with its conflicts —
-read from what the models and widgets display, as a user would see it."""
+page's lists, the related lists of each record, the dashboard, the import preview with its conflicts — read from
+what the models and widgets display, as a user would see it — and the workbook its export dialog writes."""
 
 from __future__ import annotations
 
@@ -190,3 +190,39 @@ def test_the_import_preview_and_its_conflicts_show_the_bases_identities_only_to_
         assert found, "|".join(texts)  # the base's identities are in the conflicts for who may see them
     else:
         assert found == set(), "|".join(texts)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_window_export_writes_identities_only_for_roles_that_see_them(qtbot, accounts_db, role, tmp_path):
+    """Fichier > Exporter… as each role would use it, nominative box ticked when it can be: the workbook written."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from erbm_desk.ui.exchange.excel_actions import EXPORT_TEXT
+    from erbm_desk.ui.exchange.export_dialog import ExportDialog
+    from tests.ui.test_excel_dialogs import Window, _dialog, _message
+
+    if not accounts_db.url.startswith("sqlite"):
+        pytest.skip("the window is checked once, on SQLite")
+    sign_in_as(accounts_db, role)
+    window = Window(accounts_db)
+    qtbot.addWidget(window)
+    window.show()
+    window.actions_by_text[EXPORT_TEXT].trigger()
+    dialog = _dialog(qtbot, window, ExportDialog)
+    qtbot.waitUntil(lambda: bool(dialog.choices), timeout=TIMEOUT)
+    if dialog.nominative.isEnabled():
+        qtbot.mouseClick(dialog.nominative, Qt.LeftButton)
+    nominative = dialog.nominative.isChecked()
+    dialog.file.edit.setText(str(tmp_path / "sortie"))
+    qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok), Qt.LeftButton)
+    assert "enregistré : sortie.xlsx" in _message(qtbot, window)
+    wb = openpyxl.load_workbook(tmp_path / "sortie.xlsx", read_only=True)
+    cells = [str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    cells += [f"{v:%d/%m/%Y}" for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
+              if hasattr(v, "strftime")]
+    wb.close()
+    if SEES[role]:
+        assert nominative and {"DURAND", "15/03/2000"} <= leaks(cells)
+    else:
+        assert leaks(cells) == set()
+    window.close()
