@@ -52,7 +52,7 @@ def test_records_of_the_base_are_found_whatever_the_spelling(tmp_path, sqlite_db
     assert lea.status == EXISTING and lea.group.db_id == ids["lea"]  # « Durand Lea » in the base
     assert {(r.label, r.status) for r in companies} == {
         ("Bâtiment Gohelle (73282932000074)", EXISTING), ("ETTI du Bassin (35600000000048)", TO_CREATE)}
-    assert cites["Cité des Fleurs, Lens (62498)"].group.db_id == ids["fleurs"]
+    assert cites["Cité des Fleurs, Lens (INSEE 62498)"].group.db_id == ids["fleurs"]
     piotr = people["NOWAK Piotr (05/05/1996)"]  # born the 6th in the base: another person, unless said so
     assert piotr.status == TO_CREATE
     assert piotr.candidates[0][1] == "NOWAK Piotr (06/05/1996)"
@@ -99,5 +99,5 @@ def test_an_operation_is_found_by_its_title_within_its_cite_only(tmp_path, sqlit
     with sqlite_db.sessions() as s:
         analysis = analyse(s, Intake.open(path))
         ops = {r.label: r for r in match_rows(analysis.db, analysis.records.groups, "operation")}
-    assert ops["Réhabilitation Cité des Fleurs / Cité Bellevue, Harnes (62413)"].status == TO_CREATE
-    assert ops["Réhabilitation Cité des Fleurs / Cité des Fleurs, Lens (62498)"].group.db_id == ids["op"]
+    assert ops["Réhabilitation Cité des Fleurs / Cité Bellevue, Harnes (INSEE 62413)"].status == TO_CREATE
+    assert ops["Réhabilitation Cité des Fleurs / Cité des Fleurs, Lens (INSEE 62498)"].group.db_id == ids["op"]

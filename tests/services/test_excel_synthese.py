@@ -169,7 +169,7 @@ def test_scope_and_period_export_and_readme(tmp_path, demo):
     assert months and all(date(2022, 1, 1) <= m <= date(2022, 12, 1) for m in months)
     cites = {r["Commune"] for r in sheet_dicts(path, "Cités")}
     with demo.session() as s:
-        call = {f"{n} ({c})" for n, c in s.execute(select(Commune.name, Commune.insee_code)
+        call = {f"{n} (INSEE {c})" for n, c in s.execute(select(Commune.name, Commune.insee_code)
                                                    .join(Epci, Commune.epci_id == Epci.id)
                                                    .where(Epci.short_name == "CALL"))}
     assert cites and cites <= call

@@ -31,6 +31,7 @@ def record_cite(qtbot, window) -> int:
     known = len(page.model.ids)  # the cités shipped with the reference data
     new_record(qtbot, window, page)
     fill(qtbot, page, {"name": "Cité des Essais", "commune_id": "Lens", "bailleur_id": "maisons", "homes": "120"})
+    assert field(page, "commune_id").text() == "Lens (INSEE 62498)"  # a code INSEE, never taken for a postcode
     cite_id = save(qtbot, window, page)
     assert page.count.text() == f"{known + 1} cités"
     assert shown_row(page, cite_id)[:4] == ("Cité des Essais", "Lens", "Maisons & Cités", "120")

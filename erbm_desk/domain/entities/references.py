@@ -37,7 +37,8 @@ COMMUNE = EntitySpec(
     natural_key=("insee_code",),
     display=("name",),
     noun=Noun("commune", "communes", feminine=True),
-    naming=Naming(("name",), detail="insee_code"),
+    # « (62570) » would be read as a postcode: Méricourt's is 62680
+    naming=Naming(("name",), detail="insee_code", detail_format="{name} (INSEE {detail})"),
 )
 
 BAILLEUR = EntitySpec(

@@ -209,7 +209,8 @@ def fingerprint(pairs: Iterable[tuple[str, str]]) -> str:
 
 
 def commune_text(name: str, insee: str) -> str:
-    return f"{name} ({insee})"
+    """« Lens (INSEE 62498) »: a bare « (62498) » reads as a postcode, which it is not (Lens's is 62300)."""
+    return f"{name} (INSEE {insee})"
 
 
 def cite_text(name: str, commune: str) -> str:

@@ -39,10 +39,14 @@ def insee_in(text: str) -> str | None:
     return m.group(1).upper() if m else None
 
 
+_INSEE_WORD = re.compile(r"\(insee (\d[0-9ab]\d{3})\)")
+
+
 @lru_cache(maxsize=1 << 16)
 def folded(text: str) -> str:
-    """`fold`, remembered: the same names come back thousands of times in a workbook."""
-    return fold(text)
+    """`fold`, remembered: the same names come back thousands of times in a workbook. A commune written
+    « Lens (INSEE 62498) » or, as workbooks did before, « Lens (62498) » is the same text."""
+    return _INSEE_WORD.sub(r"(\1)", fold(text))
 
 
 class TextIndex:
