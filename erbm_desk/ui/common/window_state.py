@@ -63,12 +63,12 @@ def restore_geometry_on_screen(key: str, widget: QWidget, preferred: QSize) -> N
     fit_on_screen(widget, preferred)
 
 
-def remember_splitter(key: str, splitter: QSplitter) -> None:
-    """Restore the splitter's sizes now and save them whenever the user moves it."""
+def remember_splitter(key: str, splitter: QSplitter) -> bool:
+    """Restore the splitter's sizes now and save them whenever the user moves it; whether sizes were restored."""
     value = settings().value(f"splitter/{key}")
-    if isinstance(value, QByteArray):
-        splitter.restoreState(value)
+    restored = isinstance(value, QByteArray) and splitter.restoreState(value)
     splitter.splitterMoved.connect(lambda *_: settings().setValue(f"splitter/{key}", splitter.saveState()))
+    return bool(restored)
 
 
 def recent_databases() -> list[str]:

@@ -23,6 +23,7 @@ from erbm_desk.ui.records.filter_bar import FilterBar
 from erbm_desk.ui.records.record_form import RecordForm
 from erbm_desk.ui.records.record_table import RecordTable
 from erbm_desk.ui.records.related_panel import RelatedPanel
+from erbm_desk.ui.records.steady_layout import FormFirst
 from erbm_desk.ui.records.table_model import RecordTableModel
 from erbm_desk.ui.records.workspace import Workspace
 
@@ -90,7 +91,8 @@ class ListPage(QWidget):
             self.side.setStretchFactor(0, 3)
             self.side.setStretchFactor(1, 2)
             self.split.addWidget(self.side)
-            remember_splitter(f"{self.entity}/side", self.side)
+            if not remember_splitter(f"{self.entity}/side", self.side):
+                FormFirst(self.side, self.form.natural_height)
         else:
             self.split.addWidget(self.form)
         self.split.setStretchFactor(0, 3)

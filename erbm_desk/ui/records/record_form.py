@@ -23,6 +23,7 @@ from erbm_desk.services.records.writes import RecordInvalid, dependents
 from erbm_desk.ui.common.dialogs import ask, error_color
 from erbm_desk.ui.records.fields import Field, RefPicker
 from erbm_desk.ui.records.stand_in_note import StandInNote
+from erbm_desk.ui.records.steady_layout import MessageLine, keep_space
 from erbm_desk.ui.records.workspace import Workspace
 
 
@@ -89,6 +90,7 @@ class RecordForm(QWidget):
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setVisible(False)
+        keep_space(self.banner)
         outer.addWidget(self.title)
         outer.addWidget(self.banner)
 
@@ -112,11 +114,7 @@ class RecordForm(QWidget):
             field.widget.installEventFilter(self._undo_filter)
             field.edited.connect(lambda key=column.key: self._edited(key))
             field.left.connect(lambda key=column.key: self._left(key))
-            error = QLabel()
-            error.setObjectName(f"error_{column.key}")
-            error.setWordWrap(True)
-            error.setStyleSheet(f"color: {error_color()};")
-            error.setVisible(False)
+            error = MessageLine(f"error_{column.key}")
             cell = QWidget()
             box = QVBoxLayout(cell)
             box.setContentsMargins(0, 0, 0, 0)
@@ -130,7 +128,8 @@ class RecordForm(QWidget):
             self.errors[column.key] = error
         self.stand_in_note = StandInNote(self.spec, {k: body.findChild(QLabel, f"label_{k}") for k in self.fields})
         outer.addWidget(self.stand_in_note)
-        scroll = QScrollArea()
+        self._body = body
+        self._scroll = scroll = QScrollArea()
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
@@ -270,6 +269,10 @@ class RecordForm(QWidget):
         self.banner.setText(text)
         self.banner.setStyleSheet(f"color: {error_color()}; font-weight: 600;" if error else "")
         self.banner.setVisible(bool(text))
+
+    def natural_height(self) -> int:
+        """The form's height with every field in view, nothing to scroll."""
+        return self.layout().sizeHint().height() - self._scroll.sizeHint().height() + self._body.sizeHint().height()
 
     def error_text(self, key: str) -> str:
         """The message shown next to a field ('' when none)."""
