@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from erbm_desk.domain.french import format_count
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -152,7 +153,7 @@ def _upgrade_sqlite_in_one_transaction(engine: Engine, cfg: Config, revision: st
             broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:
                 raise MigrationError(
-                    f"La mise à jour du schéma casserait {len(broken)} lien(s) entre enregistrements "
+                    f"La mise à jour du schéma casserait {format_count(len(broken), 'lien')} entre enregistrements "
                     f"(table {broken[0][0]}) : elle est annulée."
                 )
             conn.commit()

@@ -11,6 +11,7 @@ import errno
 import shutil
 import sqlite3
 import zipfile
+from erbm_desk.domain.french import count_agreed
 import zlib
 
 _ERRNO = {
@@ -165,5 +166,7 @@ def integrity_summary(problems: list[str]) -> str:
         return DISK_IO
     pages = sum(1 for p in lines if "page" in p.lower())
     if pages:
-        return f"le fichier est endommagé ({pages} page(s) abîmée(s) selon le contrôle d'intégrité de SQLite)"
-    return f"le fichier est endommagé ({len(lines)} anomalie(s) trouvée(s) par le contrôle d'intégrité de SQLite)"
+        return (f"le fichier est endommagé ({count_agreed(pages, 'page', 'abîmé', True)} selon le contrôle "
+                "d'intégrité de SQLite)")
+    return (f"le fichier est endommagé ({count_agreed(len(lines), 'anomalie', 'trouvé', True)} par le contrôle "
+            "d'intégrité de SQLite)")

@@ -50,7 +50,7 @@ def test_the_reminder_letter_says_what_is_owed_done_and_missing(tmp_path, db, cl
     for expected in (
         "Bâtiment Gohelle", "SIRET 73282932000074", "Le 05/04/2022",
         "Objet : clause d'insertion — retard dans la réalisation des heures d'insertion",
-        "Réf. : marché(s) 2021-MC-001 (lot 1) — maître d'ouvrage : Maisons & Cités",
+        "Réf. : marché 2021-MC-001 (lot 1) — maître d'ouvrage : Maisons & Cités",
         "du 01/07/2021 au 30/06/2022",  # the works period, no date broken across lines
         "Au 31/03/2022, les heures réalisées sont en deçà",
         "833 h", "625,32 h", "441,92 h", "183,4 h",  # required, expected, realised, missing

@@ -179,6 +179,6 @@ def test_cli_clauses_json_and_text(db, clauses_dataset, capsys):
     assert gohelle["months"] == gros_oeuvre["months"]  # its one lot behind (the status filter keeps only those)
     assert main(["--db", base, "clauses", "--par-entreprise", "--au", "31/03/2022", "--cite", "Cité Test A"]) == 0
     text = capsys.readouterr().out
-    assert "Suivi des clauses d'insertion au 31/03/2022 — 2 titulaire(s)" in text
-    assert "Bâtiment Gohelle (73282932000074) : 2 lot(s) dont 1 en retard" in text
+    assert "Suivi des clauses d'insertion au 31/03/2022 — 2 titulaires" in text
+    assert "Bâtiment Gohelle (73282932000074) : 2 lots dont 1 en retard" in text
     assert main(["--db", base, "clauses", "--statut", "en-panne"]) == 2

@@ -99,7 +99,7 @@ def test_a_backup_that_cannot_be_cleaned_stays_whole_and_the_erasure_stays_owed(
     db = open_database(str(db_path))
     try:
         assert erasure_followup.pending(db.engine) != []
-        assert any("n'a pas encore atteint 1 sauvegarde(s)" in w for w in db.warnings), db.warnings
+        assert any("n'a pas encore atteint 1 sauvegarde" in w for w in db.warnings), db.warnings
         assert not any("No space" in w for w in db.warnings)
     finally:
         db.close()

@@ -21,7 +21,7 @@ def test_auto_imports_a_file_whose_every_column_is_clear(tmp_path, sqlite_db, ca
     assert main(["--db", _db(sqlite_db), "import", str(path), "--mapping", "auto", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "Diagnostics d'éligibilité : 3 nouveaux" in out  # the criteria of each person's row
-    assert "Essai à blanc : 21 ligne(s) seraient écrites" in out
+    assert "Essai à blanc : 21 lignes seraient écrites" in out
     assert "-26 ANS — ignorée : calculé par l'application" in out
     assert counts(sqlite_db)["beneficiary"] == 0
     assert main(["--db", _db(sqlite_db), "import", str(path), "--mapping", "auto",

@@ -51,7 +51,7 @@ EXPECTED = {
     ("Opérations", 2, "« Début des travaux » (E)"): "« 31/02/2024 » n'est pas une date valide (jj/mm/aaaa).",
     ("Opérations", 3, "« Cité » (B)"): "« Cité Inconnue » est introuvable",
     ("Opérations", 3, "« Fin prévue » (F)"): "La date de fin doit être postérieure ou égale à la date de début.",
-    ("Heures", 1, None): "colonne(s) obligatoire(s) absente(s) : « Contrat ».",
+    ("Heures", 1, None): "colonne obligatoire absente : « Contrat ».",
 }
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import random
 from datetime import date
 from decimal import Decimal
@@ -189,7 +191,8 @@ def test_cli_export(tmp_path, capsys):
     assert main(["--db", db, "export", str(tmp_path / "x.xlsx"), "--epci", "NOPE"]) == 1
     assert "EPCI introuvable" in capsys.readouterr().err
     assert main(["--db", db, "import", str(tmp_path / "n.xlsx"), "--dry-run"]) == 0
-    assert "inchangées" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert re.search(r"  Cités : [\d\u00a0]+ inchangées", out) and re.search(r"  Bénéficiaires : [\d\u00a0]+ inchangés", out)
     other = str(tmp_path / "other.sqlite")
     assert main(["--db", other, "import", str(tmp_path / "n.xlsx")]) == 0
     assert "Import terminé" in capsys.readouterr().out

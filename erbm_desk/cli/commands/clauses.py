@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from erbm_desk.domain.french import format_count
 from erbm_desk.cli.common import (
     EXIT_OK,
     CliError,
@@ -74,9 +75,9 @@ def cmd_clauses(args) -> int:
                               for c in companies]}
         print(json.dumps(out, ensure_ascii=False, sort_keys=True))
         return EXIT_OK
-    what = "titulaire(s)" if args.par_entreprise else "lot(s)"
     count = len(companies) if args.par_entreprise else len(lots)
-    print(f"Suivi des clauses d'insertion {as_of_text(as_of)} — {count} {what}")
+    print(f"Suivi des clauses d'insertion {as_of_text(as_of)} — "
+          f"{format_count(count, 'titulaire' if args.par_entreprise else 'lot')}")
     for line in (companies if args.par_entreprise else lots):
         print(company_text(line) if args.par_entreprise else lot_text(line))
     return EXIT_OK

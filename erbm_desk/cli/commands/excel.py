@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from erbm_desk.domain.french import agree, format_count
 from erbm_desk.cli.common import (
     EXIT_OK,
     CliError,
@@ -96,16 +97,18 @@ def cmd_import(args) -> int:
             print("\n".join(plan.summary_lines()))
             _print_problems(plan)
             if not plan.ok:
-                raise CliError(f"{len(plan.errors)} erreur(s) dans « {path.name} » : rien n'a été importé.")
+                raise CliError(f"{format_count(len(plan.errors), 'erreur')} dans « {path.name} » : rien n'a été "
+                               "importé.")
             _print_conflicts(plan)
             if args.conflicts:
                 for c in plan.conflicts:
                     c.choice = CONFLICT_CHOICES[args.conflicts]
             if plan.unresolved:
-                raise CliError(f"{len(plan.unresolved)} conflit(s) : rien n'a été importé. Choisissez la version à "
-                               "garder avec --conflits local ou --conflits fichier.")
+                raise CliError(f"{format_count(len(plan.unresolved), 'conflit')} : rien n'a été importé. Choisissez "
+                               "la version à garder avec --conflits local ou --conflits fichier.")
             if args.dry_run:
-                print(f"Essai à blanc : {plan.writes} ligne(s) seraient écrites ; rien n'a été importé.")
+                print(f"Essai à blanc : {format_count(plan.writes, 'ligne')} "
+                      f"{agree(plan.writes, 'serait écrite', 'seraient écrites')} ; rien n'a été importé.")
                 return EXIT_OK
             if plan.writes:
                 _backup_first(db)

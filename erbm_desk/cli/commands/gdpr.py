@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from erbm_desk.domain.french import format_date
+from erbm_desk.domain.french import agreed, count_agreed, format_count, format_date
 from erbm_desk.cli.common import EXIT_OK, CliError, open_db
 
 
@@ -37,8 +37,10 @@ def cmd_erase(args) -> int:
         raise CliError(str(exc)) from None
     finally:
         db.close()
-    print(f"Identité du bénéficiaire n° {bid} effacée (désormais « {report.pseudonym} ») ; {report.contracts} "
-          f"contrat(s) conservé(s) sans identité ; {report.audit_entries_scrubbed} entrée(s) du journal nettoyée(s).")
+    print(f"Identité du bénéficiaire n° {bid} effacée (désormais « {report.pseudonym} ») ; "
+          f"{count_agreed(report.contracts, 'contrat', 'conservé')} sans identité ; "
+          f"{format_count(report.audit_entries_scrubbed, 'entrée')} du journal "
+          f"{agreed(report.audit_entries_scrubbed, 'nettoyé', True)}.")
     if report.backups is not None:
         print(report.backups.message())
     return EXIT_OK
@@ -64,7 +66,7 @@ def cmd_retention(args) -> int:
                 raise CliError("L'anonymisation est définitive : relancez avec --apply --yes pour confirmer.")
             reports = gdpr.erase_and_vacuum(db, [c.beneficiary_id for c in due],
                                             reason=f"durée de conservation ({years} ans)")
-            print(f"{len(due)} bénéficiaire(s) anonymisé(s).")
+            print(f"{count_agreed(len(due), 'bénéficiaire', 'anonymisé')}.")
             if reports and reports[0].backups is not None:
                 print(reports[0].backups.message())
     finally:

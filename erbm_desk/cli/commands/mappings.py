@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from erbm_desk.domain.french import agree, count_agreed, format_count
 from erbm_desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, open_db
 
 MAX_LISTED = 50
@@ -52,7 +53,8 @@ def _describe(intake) -> None:
         months = sum(1 for c in sm.columns if c.target == MONTH_HOURS)
         fields = [f"{c.header} → {targets()[c.target].label}" for c in sm.columns
                   if c.target and c.target != MONTH_HOURS]
-        print(f"  Feuille « {sm.sheet} », en-tête ligne {sm.header_row} : {len(fields)} colonne(s) associée(s)"
+        print(f"  Feuille « {sm.sheet} », en-tête ligne {sm.header_row} : "
+              f"{count_agreed(len(fields), 'colonne', 'associé', True)}"
               + (f", {months} mois" if months else ""))
         for line in fields:
             print(f"    {line}")
@@ -104,9 +106,11 @@ def import_with_mapping(args) -> int | None:
         if len(result.problems) > MAX_LISTED:
             print(f"… et {len(result.problems) - MAX_LISTED} autres erreurs.")
         if not result.ok:
-            raise CliError(f"{len(result.problems)} erreur(s) dans « {path.name} » : rien n'a été importé.")
+            raise CliError(f"{format_count(len(result.problems), 'erreur')} dans « {path.name} » : rien n'a été "
+                           "importé.")
         if args.dry_run:
-            print(f"Essai à blanc : {result.writes} ligne(s) seraient écrites ; rien n'a été importé.")
+            print(f"Essai à blanc : {format_count(result.writes, 'ligne')} "
+                  f"{agree(result.writes, 'serait écrite', 'seraient écrites')} ; rien n'a été importé.")
             return EXIT_OK
         save_as = args.save_mapping or intake.saved_name
         summary = apply_review(db, intake, result, save_as=save_as)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from erbm_desk.domain.clauses import CompanyLine, LotLine, MonthLine, Obligation
-from erbm_desk.domain.french import format_date, format_hours, format_percent
+from erbm_desk.domain.french import format_count, format_date, format_hours, format_percent
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -70,7 +70,7 @@ def lot_text(line: LotLine) -> str:
 def company_text(line: CompanyLine) -> str:
     o = line.obligation
     required = f"{format_hours(o.required)} h" if o.required is not None else "?"
-    return (f"{line.name} ({line.siret}) : {line.lots} lot(s) dont {line.lots_behind} en retard — "
+    return (f"{line.name} ({line.siret}) : {format_count(line.lots, 'lot')} dont {line.lots_behind} en retard — "
             f"{format_hours(o.realised)} h / {required}, manque {format_hours(o.shortfall)} h à date — "
             f"{status_text(o)}")
 

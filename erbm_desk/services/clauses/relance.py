@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from erbm_desk.db.models import Commune, Company
 from erbm_desk.domain import rules
 from erbm_desk.domain.clauses import ClauseStatus, LotLine
-from erbm_desk.domain.french import format_date, format_hours, format_money, format_month
+from erbm_desk.domain.french import agree, format_count, format_date, format_hours, format_money, format_month
 from erbm_desk.services.clauses.obligations import ClauseFilter, lot_lines
 from erbm_desk.services.clauses.pdf_frame import p, styles, table, write_pdf
 from erbm_desk.services.clauses.statement import active_contracts, lot_caption, person_caption
@@ -90,7 +90,8 @@ def write_relance(session: Session, siret: str, target: str | Path, as_of: date,
                                                      "lots": [line.id for line in lots]})
     progress.advance()
     return DocumentSummary(Path(target), pages, f"Lettre de relance à {company.name} enregistrée : "
-                                                f"{Path(target).name} ({len(lots)} lot(s), {pages} page(s)).")
+                                                f"{Path(target).name} ({format_count(len(lots), 'lot')}, "
+                                                f"{format_count(pages, 'page')}).")
 
 
 def _h(value: Decimal | None) -> str:
@@ -125,7 +126,8 @@ def _letter(company, lots: list[LotLine], as_of: date, signatory: str, today: da
         head, Spacer(1, 8 * mm),
         p(f"Le {format_date(today)}", st["right"]),
         p(f"**Objet : clause d'insertion — retard dans la réalisation des heures d'insertion**\n"
-          f"Réf. : marché(s) {marches}" + (f" — maître d'ouvrage : {', '.join(owners)}" if owners else ""),
+          f"Réf. : {agree(len({line.marche for line in lots}), 'marché')} {marches}"
+          + (f" — maître d'ouvrage : {', '.join(owners)}" if owners else ""),
           st["body"]),
         Spacer(1, 3 * mm),
         p("Madame, Monsieur,", st["body"]),

@@ -32,6 +32,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from erbm_desk.domain.french import format_count
 from erbm_desk.db import migrate
 from erbm_desk.db.engine import make_session_factory
 from erbm_desk.db.sqlite_files import write_problem
@@ -197,7 +198,8 @@ def _after_a_crash(db: Database) -> None:
         interrupted_restore.finish_interrupted_restore(db)
         scrub = erasure_followup.finish(db)
         if scrub is not None and scrub.failed:
-            db.warnings.append(f"Un effacement (RGPD) n'a pas encore atteint {len(scrub.failed)} sauvegarde(s) : "
+            db.warnings.append(f"Un effacement (RGPD) n'a pas encore atteint "
+                               f"{format_count(len(scrub.failed), 'sauvegarde')} : "
                                "il sera repris à la prochaine ouverture. " + " ".join(scrub.skipped))
     except Exception as exc:  # noqa: BLE001 - the base is usable; the erasure is taken up again next time
         db.warnings.append(f"Un effacement (RGPD) n'a pas encore atteint toutes les copies de la base ({reason(exc)}) :"

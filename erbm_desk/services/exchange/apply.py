@@ -26,7 +26,7 @@ from erbm_desk.services.exchange.site_log import log_import
 from erbm_desk.services.exchange.model import ImportPlan, NewBailleur, RowPlan, Status
 from erbm_desk.services.exchange.snapshot import database_token
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
-from erbm_desk.domain.french import count_agreed
+from erbm_desk.domain.french import count_agreed, format_count
 
 CHUNK = 5000
 
@@ -162,9 +162,10 @@ def _writes(plan: ImportPlan, entity: str) -> tuple[list[RowPlan], list[RowPlan]
 
 def check_ready(plan: ImportPlan) -> None:
     if not plan.ok:
-        raise PlanNotReady(f"Le fichier comporte {len(plan.errors)} erreur(s) : rien n'a été importé.")
+        raise PlanNotReady(f"Le fichier comporte {format_count(len(plan.errors), 'erreur')} : rien n'a été importé.")
     if plan.unresolved:
-        raise PlanNotReady(f"{len(plan.unresolved)} conflit(s) à trancher avant d'importer : rien n'a été importé.")
+        raise PlanNotReady(f"{format_count(len(plan.unresolved), 'conflit')} à trancher avant d'importer : rien n'a "
+                           "été importé.")
     # Hours whose contract stays as it is here (conflict settled for the local version) must fit its period.
     sp = plan.sheets.get("hours_entry")
     for rp in sp.rows if sp else ():

@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from erbm_desk.services.exchange import calamine_scout
 from erbm_desk.services.exchange.errors import ExcelFileError
-from erbm_desk.domain.french import format_int
+from erbm_desk.domain.french import format_count, format_int
 from erbm_desk.services.exchange.file_checks import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, UnsafeWorkbook
 
 READ_TIME_LIMIT = 180.0  # seconds for the whole workbook; a 250 000-row exchange workbook takes a few seconds
@@ -106,8 +106,8 @@ class Scout:
                 if remaining <= 0:
                     self._kill()
                     minutes = max(1, round(self.time_limit / 60))
-                    raise ExcelFileError(f"Le fichier « {self.name} » est illisible : sa lecture dépasse {minutes} "
-                                         "minute(s). Rien n'a été importé.")
+                    raise ExcelFileError(f"Le fichier « {self.name} » est illisible : sa lecture dépasse "
+                                         f"{format_count(minutes, 'minute')}. Rien n'a été importé.")
                 self._cond.wait(min(remaining, 0.5))
 
     def _crash_message(self) -> str:

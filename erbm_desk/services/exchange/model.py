@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from erbm_desk.db.models import utcnow
+from erbm_desk.domain.entities import SPECS
+from erbm_desk.domain.french import format_int
 from erbm_desk.domain.text import fold
 from erbm_desk.services.exchange.site_log import Baseline
 
@@ -32,6 +34,21 @@ STATUS_LABELS = {
     Status.CONFLICT: "en conflit",
     Status.ERROR: "en erreur",
 }
+# The same words agreeing with the records counted: (masculine singular, plural, feminine singular, plural).
+_AGREEING = {
+    Status.NEW: ("nouveau", "nouveaux", "nouvelle", "nouvelles"),
+    Status.CHANGED: ("modifié", "modifiés", "modifiée", "modifiées"),
+    Status.UNCHANGED: ("inchangé", "inchangés", "inchangée", "inchangées"),
+    Status.KEPT: ("conservé", "conservés", "conservée", "conservées"),
+}
+
+
+def status_count(entity: str, status: Status, n: int) -> str:
+    """« 2 000 nouveaux » (bénéficiaires), « 1 nouvelle » (cité), « 3 en erreur »."""
+    words = _AGREEING.get(status)
+    if words is None:
+        return f"{format_int(n)} {STATUS_LABELS[status]}"
+    return f"{format_int(n)} {words[(2 if SPECS[entity].noun.feminine else 0) + (1 if n >= 2 else 0)]}"
 
 
 @dataclass
@@ -164,7 +181,7 @@ class ImportPlan:
 
     def summary_lines(self) -> list[str]:
         lines = [f"{self.path.name} ({self.kind}) — {self.baseline.description}"]
-        for sheet, counts in self.table():
-            parts = [f"{n} {STATUS_LABELS[s]}" for s, n in counts.items() if n]
-            lines.append(f"  {sheet} : {', '.join(parts) if parts else 'aucune ligne'}")
+        for sp in self.sheets.values():
+            parts = [status_count(sp.entity, s, n) for s in Status if (n := sp.counts[s])]
+            lines.append(f"  {sp.sheet} : {', '.join(parts) if parts else 'aucune ligne'}")
         return lines

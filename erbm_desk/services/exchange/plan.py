@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from erbm_desk.domain.french import agree, count_agreed
 from erbm_desk.db.models import utcnow
 from erbm_desk.domain import rules
 from erbm_desk.domain.entities import SPECS, WORKBOOK_ENTITIES
@@ -256,7 +257,8 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, Lega
         self.plan.sheets[entity] = sp
         if missing:
             self.problem(raw.name, header.row, None,
-                         "colonne(s) obligatoire(s) absente(s) : " + ", ".join(f"« {m} »" for m in missing) + ".")
+                         f"{agree(len(missing), 'colonne obligatoire absente', 'colonnes obligatoires absentes')} : "
+                         + ", ".join(f"« {m} »" for m in missing) + ".")
             return
         where = {c.key: f"« {label_at(raw, j)} » ({raw.letter(j)})" for j, c in header.columns}
         for c in spec.columns:
@@ -290,8 +292,8 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, Lega
                 check_cancel(self.progress)
         for key, n in listed.items():
             if n > COERCIONS_LISTED:
-                self.problem(raw.name, None, where[key], f"et {n - COERCIONS_LISTED} autre(s) cellule(s) lue(s) de "
-                             "la même façon.", notice=True)
+                others = count_agreed(n - COERCIONS_LISTED, "autre cellule", "lu", True, "autres cellules")
+                self.problem(raw.name, None, where[key], f"et {others} de la même façon.", notice=True)
 
     def report_coerced(self, sheet: str, rownum: int, coerced: list, where: dict[str, str],
                        listed: dict[str, int]) -> None:

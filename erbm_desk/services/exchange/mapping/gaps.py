@@ -8,6 +8,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Iterable
 
+from erbm_desk.domain.french import agree
 from erbm_desk.domain.entities import SPECS
 from erbm_desk.services.exchange.mapping.columns import AMBIGUOUS, ColumnProposal
 from erbm_desk.services.exchange.mapping.fields import target, targets
@@ -82,7 +83,8 @@ def value_gaps(cells: dict[str, Iterable], mapping) -> list[Gap]:
         if rows:
             shown = ", ".join(f"« {r.text} »" for r in rows[:MAX_VALUES])
             more = f" et {len(rows) - MAX_VALUES} autres" if len(rows) > MAX_VALUES else ""
-            out.append(Gap("value", f"« {target(code).label} » : valeur(s) sans correspondance {shown}{more}.", code))
+            out.append(Gap("value", f"« {target(code).label} » : {agree(len(rows), 'valeur')} sans correspondance "
+                                    f"{shown}{more}.", code))
     return out
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from erbm_desk.domain.french import format_count
 from erbm_desk.services.exchange.apply import ApplySummary, PlanNotReady, apply_import
 from erbm_desk.services.exchange.bulk import paused_gc
 from erbm_desk.services.exchange.mapping.columns import ColumnProposal
@@ -142,8 +143,8 @@ def apply_review(db, intake: Intake, result: Review, progress: Progress | None =
     from erbm_desk.services.backup.copies import backup_before
 
     if not result.ok:
-        raise PlanNotReady(f"{len(result.problems)} erreur(s) à corriger ou lignes à laisser de côté : rien n'a été "
-                           "importé.")
+        raise PlanNotReady(f"{format_count(len(result.problems), 'erreur')} à corriger ou lignes à laisser de côté : "
+                           "rien n'a été importé.")
     if result.writes:
         backup_before(db, "import")  # a copy first; if it cannot be made, nothing is imported
     with db.session() as s:

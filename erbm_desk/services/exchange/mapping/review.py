@@ -12,22 +12,19 @@ from erbm_desk.services.exchange.mapping.groups import Cell, Issue
 from erbm_desk.services.exchange.mapping.matches import group_label
 from erbm_desk.services.exchange.mapping.prepare import PreparedSheet, RowKey
 from erbm_desk.services.exchange.mapping.reshape import Reshaped
-from erbm_desk.services.exchange.model import ImportPlan, Status
+from erbm_desk.services.exchange.model import ImportPlan, Status, status_count
 
 NEW, CHANGED, UNCHANGED, ERRORS = "new", "changed", "unchanged", "errors"
 COUNTS = (NEW, CHANGED, UNCHANGED, ERRORS)
 COUNT_LABELS = {NEW: "Nouveaux", CHANGED: "Modifiés", UNCHANGED: "Inchangés", ERRORS: "En erreur"}
-_WORDS = {NEW: ("nouveau", "nouveaux", "nouvelle", "nouvelles"),
-          CHANGED: ("modifié", "modifiés", "modifiée", "modifiées"),
-          UNCHANGED: ("inchangé", "inchangés", "inchangée", "inchangées"),
-          ERRORS: ("en erreur", "en erreur", "en erreur", "en erreur")}
+_STATUS = {NEW: Status.NEW, CHANGED: Status.CHANGED, UNCHANGED: Status.UNCHANGED, ERRORS: Status.ERROR}
 
 
 def count_text(entity: str, what: str, n: int) -> str:
     """« 2 nouvelles », « 1 inchangé »: agreed with the entity's noun."""
-    words = _WORDS[what]
-    feminine = SPECS[entity].noun.feminine
-    return f"{n} {words[(2 if feminine else 0) + (1 if n > 1 else 0)]}"
+    return status_count(entity, _STATUS[what], n)
+
+
 NO_COLUMN = " Aucune colonne du fichier ne le donne : associez-en une, ou donnez une valeur pour toutes les lignes."
 
 

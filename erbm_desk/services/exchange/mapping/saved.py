@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from erbm_desk.domain.french import count_agreed
 from erbm_desk.db.models import ImportMapping, utcnow
 from erbm_desk.services.atomic_files import atomic_path
 from erbm_desk.services.exchange.mapping.fields import MONTH_HOURS
@@ -32,7 +33,7 @@ class SavedMapping:
         sheets = ", ".join(f"« {s.sheet} »" for s in self.mapping.sheets)
         mapped = [c for s in self.mapping.sheets for c in s.mapped()]
         months = sum(1 for c in mapped if c.target == MONTH_HOURS)
-        text = f"{sheets} — {len(mapped) - months} colonne(s) associée(s)"
+        text = f"{sheets} — {count_agreed(len(mapped) - months, 'colonne', 'associé', True)}"
         return text + (f" et {months} mois" if months else "")
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from erbm_desk.domain.french import format_count
 from erbm_desk.services.exchange.mapping.intake import Intake
 from erbm_desk.services.exchange.mapping.layout import data_rows, detect_header, propose_sheets
 from erbm_desk.ui.exchange.import_wizard.mapping_models import (
@@ -74,7 +75,7 @@ class FilePage(QWizardPage):
         book = intake.book
         notes = f" — {', '.join(book.notes)}" if book.notes else ""
         self.file_label.setText(f"<b>{book.path.name}</b> ({book.kind.upper()}{notes}) — "
-                                f"{len(book.sheets)} feuille(s).")
+                                f"{format_count(len(book.sheets), 'feuille')}.")
         self.mapping_box.blockSignals(True)
         self.mapping_box.clear()
         self.mapping_box.addItem(AUTOMATIC, None)
@@ -151,5 +152,5 @@ def _info(sheet, header_row: int | None, reason: str) -> str:
     if header_row is None:
         return reason or "aucun tableau reconnu"
     rows = sum(1 for _ in data_rows(sheet, header_row))
-    text = f"{rows} ligne(s) de données sous l'en-tête"
+    text = f"{format_count(rows, 'ligne')} de données sous l'en-tête"
     return f"{text} — {reason}" if reason else text

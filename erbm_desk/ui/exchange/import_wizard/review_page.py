@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from erbm_desk.domain.french import agree, agreed, count_agreed, format_count
 from erbm_desk.services.exchange.mapping.error_workbook import read_error_workbook, write_error_workbook
 from erbm_desk.services.exchange.mapping.intake import apply_review, review
 from erbm_desk.services.exchange.mapping.layout import header_cells
@@ -153,7 +154,7 @@ class ReviewPage(QWizardPage):
             touched = any(s == sm.sheet for s, _r in self.w.intake.left_out) or \
                 any(s == sm.sheet for s, _r, _c in self.w.intake.corrections)
             if n or touched:
-                self.sheet_box.addItem(f"{sm.sheet} — {n} ligne(s) en erreur", sm.sheet)
+                self.sheet_box.addItem(f"{sm.sheet} — {format_count(n, 'ligne')} en erreur", sm.sheet)
         self.sheet_box.setCurrentIndex(max(self.sheet_box.findData(current.split(" — ")[0]), 0))
         self.sheet_box.blockSignals(False)
         self._show_errors()
@@ -199,10 +200,13 @@ class ReviewPage(QWizardPage):
         if result is None:
             return
         if not result.ok:
-            self.status.setText(f"{len(result.problems)} erreur(s) : rien ne sera écrit tant qu'il en reste. "
+            self.status.setText(f"{format_count(len(result.problems), 'erreur')} : rien ne sera écrit tant "
+                                "qu'il en reste. "
                                 "Corrigez les cellules en rouge puis « Vérifier à nouveau » (F5).")
         elif result.writes:
-            self.status.setText(f"Prêt : {result.writes} enregistrement(s) seront écrits en une seule fois, après "
+            self.status.setText(f"Prêt : {format_count(result.writes, 'enregistrement')} "
+                                f"{agree(result.writes, 'sera écrit', 'seront écrits')} "
+                                "en une seule fois, après "
                                 "une sauvegarde de la base.")
         else:
             self.status.setText("Rien à importer : la base contient déjà tout ce fichier.")
@@ -231,8 +235,10 @@ class ReviewPage(QWizardPage):
         path = Path(name if name.lower().endswith(".xlsx") else f"{name}.xlsx")
         intake = self.w.intake
         self.w.run(lambda _p: write_error_workbook(intake, result, path),
-                   lambda n: self.status.setText(f"{n} ligne(s) en erreur écrites dans « {path.name} » : corrigez-"
-                                                 "les dans le tableur, puis « Reprendre un classeur corrigé… »."),
+                   lambda n: self.status.setText(f"{format_count(n, 'ligne')} en erreur {agreed(n, 'écrit', True)} "
+                                                 f"dans « {path.name} » : "
+                                                 f"{agree(n, 'corrigez-la', 'corrigez-les')} dans le tableur, puis "
+                                                 "« Reprendre un classeur corrigé… »."),
                    "Export des lignes en erreur…")
 
     def _take_back(self) -> None:
@@ -246,8 +252,8 @@ class ReviewPage(QWizardPage):
 
         def done(counts) -> None:
             corrected, left = counts
-            self.status.setText(f"« {path.name} » : {corrected} cellule(s) corrigée(s), {left} ligne(s) laissée(s) "
-                                "de côté.")
+            self.status.setText(f"« {path.name} » : {count_agreed(corrected, 'cellule', 'corrigé', True)}, "
+                                f"{count_agreed(left, 'ligne', 'laissé', True)} de côté.")
             self.check()
 
         self.w.run(lambda _p: read_error_workbook(intake, path), done, "Lecture du classeur corrigé…")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWizardPage
 
+from erbm_desk.domain.french import agree, format_count
 from erbm_desk.services.exchange.mapping.fields import target
 from erbm_desk.services.exchange.mapping.gaps import cells_by_target
 from erbm_desk.services.exchange.mapping.values import ValueRow, value_rows
@@ -64,7 +65,7 @@ class ValuesPage(QWizardPage):
         code = item.data(Qt.UserRole)
         rows = self._rows[code]
         left = sum(1 for r in rows if r.choice is None)
-        item.setText(f"{target(code).label} — " + (f"{left} à choisir" if left else f"{len(rows)} valeur(s)"))
+        item.setText(f"{target(code).label} — " + (f"{left} à choisir" if left else format_count(len(rows), "valeur")))
 
     def _show(self, position: int) -> None:
         item = self.fields.item(position)
@@ -82,5 +83,6 @@ class ValuesPage(QWizardPage):
 
     def _status(self) -> None:
         left = sum(1 for rows in self._rows.values() for r in rows if r.choice is None)
-        self.status.setText(f"{left} valeur(s) encore sans correspondance : leurs lignes seront en erreur."
+        self.status.setText(f"{format_count(left, 'valeur')} encore sans correspondance : "
+                            f"{agree(left, 'ses lignes', 'leurs lignes')} seront en erreur."
                             if left else "Toutes les valeurs ont leur correspondance.")

@@ -1,0 +1,22 @@
+"""Counts read by users agree with what they count, at 0, 1 and 2 (French keeps the singular below two)."""
+
+from __future__ import annotations
+
+import pytest
+
+from erbm_desk.services.error_messages import integrity_summary
+from erbm_desk.services.exchange.model import Status, status_count
+
+
+@pytest.mark.parametrize("n, person, cite", [(0, "0 nouveau", "0 nouvelle"), (1, "1 nouveau", "1 nouvelle"),
+                                              (2, "2 nouveaux", "2 nouvelles"), (2000, "2\u00a0000 nouveaux",
+                                                                                 "2\u00a0000 nouvelles")])
+def test_an_import_summary_agrees_with_the_records_counted(n, person, cite):
+    assert status_count("beneficiary", Status.NEW, n) == person
+    assert status_count("cite", Status.NEW, n) == cite
+    assert status_count("contract", Status.ERROR, n).endswith(" en erreur")
+
+
+@pytest.mark.parametrize("pages, said", [(1, "1 page abîmée"), (2, "2 pages abîmées")])
+def test_a_damage_report_agrees_with_its_count(pages, said):
+    assert said in integrity_summary([f"*** in database main *** Page {p}: never used" for p in range(pages)])
