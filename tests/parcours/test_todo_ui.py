@@ -34,6 +34,7 @@ def test_the_reminder_says_what_is_overdue_and_blocks_nothing(qtbot, db, path_da
     _reminded(qtbot, window)
     reminder = window.todo_reminder
     assert reminder.button.text() == "À faire : 4 en retard."  # every due date of the dataset is in 2025
+    assert "À faire" not in window.statusBar().currentMessage()  # said once, on the button
     assert QApplication.activeModalWidget() is None  # nothing to answer
     labels = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
     assert labels[KEYS.index("todo")] == "À faire (4)"

@@ -1,5 +1,5 @@
 """The « À faire » reminder: once a database is open, a worker counts the overdue items and those due within
-30 days; the status bar says so, with a button to the list, and the side bar's « À faire » shows the number
+30 days; the status bar says so once, on a button to the list, and the side bar's « À faire » shows the number
 overdue. Nothing waits for it and nothing has to be answered: it never blocks the start-up."""
 
 from __future__ import annotations
@@ -45,8 +45,6 @@ class TodoReminder:
             item = sidebar.item(row)
             if item.text().startswith(PAGE_LABEL):
                 item.setText(f"{PAGE_LABEL} ({counts.overdue})" if counts.overdue else PAGE_LABEL)
-        if counts.message:
-            self.window.show_status(counts.message)
 
 
 def install_todo_reminder(window) -> None:
