@@ -132,3 +132,14 @@ def test_leaving_a_record_being_typed_asks_the_same_question(qtbot, db, small_da
         from erbm_desk.db.models import Company
 
         assert sorted(s.scalars(select(Company.name))) == ["Bâtiment Gohelle", "ETTI du Bassin minier"]
+
+
+def test_a_page_chosen_from_the_keyboard_takes_the_keyboard(qtbot, db, small_dataset):
+    window = open_window(qtbot, db, start="dashboard")
+    activate(qtbot, window)
+    press(qtbot, window, Qt.Key_7, Qt.ControlModifier)  # Affichage > Heures
+    page = window.page("hours")
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is page, timeout=TIMEOUT)
+    assert QApplication.focusWidget() is page.table  # the current cell takes what is typed, no click first
+    press(qtbot, window, Qt.Key_5, Qt.ControlModifier)  # Affichage > Bénéficiaires
+    assert QApplication.focusWidget() is window.page("beneficiary").table

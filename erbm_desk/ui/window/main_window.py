@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QProgressBar, QWidget
 
@@ -53,6 +53,13 @@ RECORD_ACTIONS = (  # Édition menu entries that act on the record page in view
     ("Supprimer la fiche…", "Ctrl+Del", "delete"),
     ("Rechercher", "Ctrl+F", "focus_search"),
 )
+
+
+def _give_keyboard(page: QWidget) -> None:
+    """A page chosen from the keyboard (Ctrl+7…) takes the keyboard where its work is typed: its list or grid,
+    whose current cell is then ready for typing without a click."""
+    table = getattr(page, "table", None)
+    (table if table is not None else page).setFocus(Qt.ShortcutFocusReason)
 
 
 class MainWindow(QMainWindow):
@@ -136,7 +143,7 @@ class MainWindow(QMainWindow):
             action = view.addAction(label)
             if shortcut_digit(i) is not None:
                 action.setShortcut(QKeySequence(f"Ctrl+{shortcut_digit(i)}"))
-            action.triggered.connect(lambda _checked=False, k=key: self.show_page(k))
+            action.triggered.connect(lambda _checked=False, k=key: self.show_page(k, _give_keyboard))
         help_menu = bar.addMenu("&Aide")
         about = help_menu.addAction(f"À propos d'{APP_NAME}…")
         about.setMenuRole(QAction.AboutRole)
