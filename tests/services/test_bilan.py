@@ -216,3 +216,23 @@ def test_the_small_count_note_of_a_cite_page_ends_above_the_charts_under_it(bila
     note_top, note_bottom = min(y for y, _ in note), max(y for _, y in note)
     heading_top = min(float(y_min) for y_min, _y, word in boxes if word == "Logements" and float(y_min) > note_top)
     assert note_bottom < heading_top  # no overlap with « Logements livrés »
+
+
+@pytest.mark.parametrize("people, rsa, under_26, women, said", [
+    (7, 5, 0, 6, ("7", "un nombre non diffusé de bénéficiaires", "0 jeune", "un nombre non diffusé de femmes")),
+    (12, 5, 6, 0, ("12", "5 bénéficiaires", "6 jeunes", "0 femme")),
+    (3, 0, 3, 1, ("moins de 5", "0 bénéficiaire", "moins de 5 jeunes", "moins de 5 femmes")),
+])
+def test_the_title_page_gives_back_no_small_count_through_a_complement(people, rsa, under_26, women, said):
+    """5 RSA among 7 people tells that 2 are not: as in the tables, a part whose complement is small is not said."""
+    from types import SimpleNamespace
+
+    from erbm_desk.services.reporting.bilan_pages import small_counts_said
+
+    ind = SimpleNamespace(hours_realised=100, people=people, people_rsa=rsa, people_under_26=under_26,
+                          people_women=women)
+    shown = small_counts_said(ind, 5)
+    total, rsa_said, young_said, women_said = said
+    assert shown["people"] == total
+    assert f"dont {rsa_said} du RSA et {young_said} de moins de 26 ans" in shown["sentence"]
+    assert shown["women"] == women_said

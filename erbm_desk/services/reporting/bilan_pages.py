@@ -24,20 +24,32 @@ from erbm_desk.domain.reporting import Period, comite_sentence
 from erbm_desk.services.reporting.bilan_layout import Pages, chart_band, period_text, short_label
 from erbm_desk.services.reporting.bilan_tables import COUNTS, Tables
 
+NOT_SAID = "un nombre non diffusé de"
+
+
 def small_counts_said(ind, threshold: int) -> dict[str, str]:
     """The title page's counts under the tables' small-count rule: a count between 1 and `threshold` - 1 is
-    « moins de 5 », in the comité sentence as in the figures (an anonymous bilan hides it everywhere)."""
+    « moins de 5 », in the comité sentence as in the figures (an anonymous bilan hides it everywhere); a part of
+    the people whose complement is that small (5 RSA of 7 people: 2 who are not) is not said either."""
     fewer = f"moins de {threshold}"
 
     def small(n: int) -> bool:
         return mask_count(n, threshold) is None
 
-    masked = {key: fewer for key, n in (("people", ind.people), ("rsa", ind.people_rsa),
-                                        ("under_26", ind.people_under_26)) if small(n)}
+    def part(n: int) -> str | None:
+        if small(n):
+            return fewer
+        return NOT_SAID if not small(ind.people) and small(ind.people - n) else None
+
+    masked = {key: said for key, n in (("rsa", ind.people_rsa), ("under_26", ind.people_under_26))
+              if (said := part(n)) is not None}
+    if small(ind.people):
+        masked["people"] = fewer
+    women = part(ind.people_women)
     return {
         "sentence": comite_sentence(ind.hours_realised, ind.people, ind.people_rsa, ind.people_under_26, masked),
         "people": fewer if small(ind.people) else fr_number(ind.people),
-        "women": f"{fewer} femmes" if small(ind.people_women) else format_count(ind.people_women, "femme"),
+        "women": f"{women} femmes" if women else format_count(ind.people_women, "femme"),
     }
 
 
@@ -75,7 +87,8 @@ def title_page(pages: Pages, data: DashboardData, period: Period, today: date, t
             y -= 0.09
     notice = ("Document anonyme : aucun nom de personne. Dans les tableaux par EPCI et par cité, les effectifs "
               f"inférieurs à {threshold} sont affichés « < {threshold} » et d'autres valeurs masquées « s » pour "
-              "qu'aucun total ne les révèle.")
+              f"qu'aucun total ne les révèle ; ci-dessus, « moins de {threshold} » et « un nombre non diffusé » "
+              "suivent la même règle.")
     fig.text(0.06, 0.13, "\n".join(textwrap.wrap(notice, 150)), fontsize=8.5, color=MUTED, va="top",
              linespacing=1.4)
     fig.text(0.06, 0.06, f"Édité le {format_date(today)} avec ERBM Desk {__version__}.", fontsize=8.5,
