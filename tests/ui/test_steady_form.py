@@ -50,3 +50,16 @@ def test_a_form_scrolls_only_when_the_window_is_too_short_for_it(qtbot, db, smal
     window.resize(1300, 560)  # too short: the form scrolls, the related lists keep their minimum
     qtbot.waitUntil(lambda: _scroll_bar(page).isVisible(), timeout=TIMEOUT)
     assert page.related.height() >= RELATED_MIN_HEIGHT - 10
+
+
+def test_a_form_that_grows_a_note_is_given_the_room_for_it(qtbot, db, small_dataset):
+    from tests.ui.test_pseudonymised_person import _anonymous_person, _click_row
+
+    person = _anonymous_person(db, small_dataset)
+    window = open_window(qtbot, db)
+    window.resize(1300, 900)
+    page = go_to(qtbot, window, "beneficiary")
+    _click_row(qtbot, page, person)  # the note saying why there is no name to type shows above the fields
+    qtbot.waitUntil(lambda: page.form.stand_in_note.isVisible(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: page.form.height() >= page.form.natural_height(), timeout=TIMEOUT)
+    assert not _scroll_bar(page).isVisible()

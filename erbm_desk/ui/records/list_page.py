@@ -92,7 +92,7 @@ class ListPage(QWidget):
             self.side.setStretchFactor(1, 2)
             self.split.addWidget(self.side)
             if not remember_splitter(f"{self.entity}/side", self.side):
-                FormFirst(self.side, self.form.natural_height)
+                FormFirst(self.side, self.form, self.form.natural_height)
         else:
             self.split.addWidget(self.form)
         self.split.setStretchFactor(0, 3)

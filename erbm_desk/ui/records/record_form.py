@@ -23,7 +23,7 @@ from erbm_desk.services.records.writes import RecordInvalid, dependents
 from erbm_desk.ui.common.dialogs import ask, error_color
 from erbm_desk.ui.records.fields import Field, RefPicker
 from erbm_desk.ui.records.stand_in_note import StandInNote
-from erbm_desk.ui.records.steady_layout import MessageLine, keep_space
+from erbm_desk.ui.records.steady_layout import MessageLine, keep_space, natural_height
 from erbm_desk.ui.records.workspace import Workspace
 
 
@@ -271,8 +271,8 @@ class RecordForm(QWidget):
         self.banner.setVisible(bool(text))
 
     def natural_height(self) -> int:
-        """The form's height with every field in view, nothing to scroll."""
-        return self.layout().sizeHint().height() - self._scroll.sizeHint().height() + self._body.sizeHint().height()
+        """The form's height at its width with every field in view, nothing to scroll."""
+        return natural_height(self.layout(), self.width(), self._scroll, self._body)
 
     def error_text(self, key: str) -> str:
         """The message shown next to a field ('' when none)."""
