@@ -157,7 +157,7 @@ def test_accepted_edge_dates_survive_the_bilan_the_releve_and_a_round_trip(base,
     assert main(["--db", db, "export", str(again), "--nominatif"]) == 0
     capsys.readouterr()
     assert main(["--db", db, "import", str(again), "--dry-run"]) == 0
-    assert "0 ligne(s) seraient écrites" in capsys.readouterr().out
+    assert "0 ligne serait écrite" in capsys.readouterr().out
     assert main(["--db", db, "releve", "--siret", "74378556139237", "--mois", "9999-12",
                  str(tmp_path / "r.xlsx")]) == 2
     assert "hors des dates possibles" in _one_french_line(capsys.readouterr().err)

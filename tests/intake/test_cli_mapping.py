@@ -44,7 +44,7 @@ def test_auto_refuses_a_file_with_unmapped_fields_and_writes_nothing(tmp_path, s
     assert "Correspondance incomplète" in captured.out
     assert "« Sexe » (bénéficiaire) : aucune colonne ne le donne, alors qu'il faut créer 3 bénéficiaires." \
         in captured.out
-    assert "« Bénéficiaire du RSA (bénéficiaire) » : valeur(s) sans correspondance « en attente »." in captured.out
+    assert "« Bénéficiaire du RSA (bénéficiaire) » : valeur sans correspondance « en attente »." in captured.out
     assert "rien n'a été importé" in captured.err and "Traceback" not in captured.err
     assert counts(sqlite_db) == before
 
@@ -58,7 +58,7 @@ def test_a_file_with_errors_is_refused_with_each_cell_named(tmp_path, sqlite_db,
     assert main(["--db", _db(sqlite_db), "import", str(path), "--mapping", "auto"]) == 1
     captured = capsys.readouterr()
     assert "Erreur — feuille « Suivi 2024 », ligne 6, colonne « Date de début » (S) :" in captured.out
-    assert "1 erreur(s)" in captured.err
+    assert "1 erreur dans" in captured.err
     assert counts(sqlite_db) == before
 
 
@@ -68,7 +68,7 @@ def test_a_saved_or_exported_mapping_is_used_by_name_or_file(tmp_path, sqlite_db
     assert main(["--db", db, "import", str(path), "--mapping", "auto", "--enregistrer", "Outil régional"]) == 0
     assert main(["--db", db, "mappings"]) == 0
     out = capsys.readouterr().out
-    assert "Outil régional — « export » — 19 colonne(s) associée(s) et 12 mois" in out
+    assert "Outil régional — « export » — 19 colonnes associées et 12 mois" in out
     target = tmp_path / "outil.json"
     assert main(["--db", db, "mappings", "--export", "Outil régional", str(target)]) == 0
     assert json.loads(target.read_text(encoding="utf-8"))["mapping"]["name"] == "Outil régional"

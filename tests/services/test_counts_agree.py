@@ -17,6 +17,12 @@ def test_an_import_summary_agrees_with_the_records_counted(n, person, cite):
     assert status_count("contract", Status.ERROR, n).endswith(" en erreur")
 
 
+def test_records_are_named_where_the_sheet_title_does_not_name_them():
+    assert status_count("funding", Status.UNCHANGED, 467) == "467 lignes de financement inchangées"
+    assert status_count("hours_entry", Status.CHANGED, 1) == "1 mois d'heures modifié"
+    assert status_count("contract", Status.UNCHANGED, 2) == "2 inchangés"
+
+
 @pytest.mark.parametrize("pages, said", [(1, "1 page abîmée"), (2, "2 pages abîmées")])
 def test_a_damage_report_agrees_with_its_count(pages, said):
     assert said in integrity_summary([f"*** in database main *** Page {p}: never used" for p in range(pages)])

@@ -44,11 +44,17 @@ _AGREEING = {
 
 
 def status_count(entity: str, status: Status, n: int) -> str:
-    """« 2 000 nouveaux » (bénéficiaires), « 1 nouvelle » (cité), « 3 en erreur »."""
+    """« 2 000 nouveaux » (bénéficiaires), « 1 nouvelle » (cité), « 3 en erreur »; the records are named when the
+    sheet's title does not name them: « 4 lignes de financement inchangées » (Financements), « 1 mois d'heures
+    modifié » (Heures)."""
+    spec = SPECS[entity]
+    said = format_int(n)
+    if spec.noun.many.split()[0] != spec.plural.lower().split()[0]:
+        said += " " + (spec.noun.many if n >= 2 else spec.noun.one)
     words = _AGREEING.get(status)
     if words is None:
-        return f"{format_int(n)} {STATUS_LABELS[status]}"
-    return f"{format_int(n)} {words[(2 if SPECS[entity].noun.feminine else 0) + (1 if n >= 2 else 0)]}"
+        return f"{said} {STATUS_LABELS[status]}"
+    return f"{said} {words[(2 if spec.noun.feminine else 0) + (1 if n >= 2 else 0)]}"
 
 
 @dataclass
