@@ -26,3 +26,12 @@ def test_records_are_named_where_the_sheet_title_does_not_name_them():
 @pytest.mark.parametrize("pages, said", [(1, "1 page abîmée"), (2, "2 pages abîmées")])
 def test_a_damage_report_agrees_with_its_count(pages, said):
     assert said in integrity_summary([f"*** in database main *** Page {p}: never used" for p in range(pages)])
+
+
+def test_an_export_says_what_it_wrote_in_french_numbers(tmp_path):
+    from erbm_desk.services.exchange.export import ExportSummary
+
+    said = ExportSummary(tmp_path / "x.xlsx", {"cite": 1, "funding": 2, "beneficiary": 2000, "hours_entry": 24889},
+                         anonymous=True, seconds=1.0).message
+    assert said == ("Classeur anonyme enregistré : x.xlsx (1 cité, 2 lignes de financement, 2\u00a0000 bénéficiaires, "
+                    "24\u00a0889 mois d'heures).")

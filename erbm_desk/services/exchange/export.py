@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import utcnow
 from erbm_desk.domain.entities import SPECS, Kind
+from erbm_desk.domain.french import format_count
 from erbm_desk.services.atomic_files import atomic_path
 from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.exchange.bulk import paused_gc
@@ -62,7 +63,7 @@ class ExportSummary:
 
     @property
     def message(self) -> str:
-        parts = ", ".join(f"{n} {SPECS[e].plural.lower()}" for e, n in self.counts.items())
+        parts = ", ".join(format_count(n, SPECS[e].noun.one, SPECS[e].noun.many) for e, n in self.counts.items())
         kind = "anonyme" if self.anonymous else "nominatif"
         return f"Classeur {kind} enregistré : {self.path.name} ({parts})."
 
