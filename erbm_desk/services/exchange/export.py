@@ -34,7 +34,6 @@ from erbm_desk.services.exchange.sheetwriter import (
     ExchangeWorkbook,
     ListsSheet,
     SheetWriter,
-    Styled,
 )
 from erbm_desk.services.exchange.site_log import own_site_uuid
 from erbm_desk.services.exchange.synthese import HEADERS as SYNTHESE_HEADERS
@@ -118,7 +117,7 @@ def _write_sheets(wb: ExchangeWorkbook, session: Session, options: ExportOptions
         writer = SheetWriter(wb, spec.plural, hidden=[i for i, c in enumerate(columns, 1) if c.hidden])
         row_writer = RowCells(writer, entity, columns, refs, births, options.anonymous)
         first = [row_writer.cells(row) for row in rows[entity][:FIT_ROWS]]
-        writer.set_widths(fit_widths(columns, first))
+        writer.set_widths(row_writer.widths_of(columns, first), row_writer.looks)
         writer.header([c.label for c in columns])
         for cells in first:
             writer.append(cells)
@@ -137,27 +136,6 @@ def _write_sheets(wb: ExchangeWorkbook, session: Session, options: ExportOptions
 
 
 FIT_ROWS = 300  # the rows whose content sets the column widths
-
-
-def _shown_length(cell: Any) -> int:
-    value = cell.value if isinstance(cell, Styled) else cell
-    if value is None:
-        return 0
-    if isinstance(value, datetime):
-        return 19
-    if isinstance(value, date):
-        return 10
-    return len(str(value))
-
-
-def fit_widths(columns, rows: list[list]) -> list[int]:
-    """Widths that fit the header and the first rows: at least the spec's, at most 60 characters."""
-    widths = []
-    for i, col in enumerate(columns):
-        longest = max((_shown_length(r[i]) for r in rows), default=0)
-        header = max(len(word) for word in col.label.split())  # the header wraps on spaces
-        widths.append(min(max(col.width, longest + 2, header + 3), 60))
-    return widths
 
 
 def _add_validations(writer: SheetWriter, columns, lists: ListsSheet) -> None:

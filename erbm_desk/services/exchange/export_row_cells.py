@@ -3,7 +3,10 @@ referenced records (and their hidden identifiers), the modification time and the
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +23,8 @@ from erbm_desk.services.exchange.sheetwriter import (
     MONEY_FORMAT,
     MONTH_FORMAT,
     SheetWriter,
+    Styled,
+    excel_serial,
 )
 
 
@@ -37,16 +42,22 @@ class RecordTexts:
     def get(self, entity: str, record_id: int | None) -> tuple[str, str] | None:
         if record_id is None:
             return None
+        return self.table(entity)[record_id]
+
+    def table(self, entity: str) -> dict[int, tuple[str, str]]:
+        """Record id -> (text naming it, identifier) for `entity` (filled as its sheet is written)."""
         if entity == "commune":
-            return self.commune[record_id]
+            return self.commune
         if entity == "bailleur":
-            return self.bailleur[record_id]
-        return self.by_entity[entity][record_id]
+            return self.bailleur
+        return self.by_entity[entity]
 
 
 class RowCells:
     """The cells of one entity's rows, from database rows (tuples in `_select`'s order): each column's
-    conversion is chosen once per sheet, not once per cell."""
+    conversion is chosen once per sheet, not once per cell. Dates, months, amounts and modification times are
+    plain numbers (dates as `excel_serial`), made dates and amounts by their column's format (`looks`, given to
+    `SheetWriter.set_widths`): no format object per cell, XlsxWriter's quickest path for each of them."""
 
     def __init__(self, writer: SheetWriter, entity: str, columns, refs: RecordTexts, births: dict, anonymous: bool):
         self.writer, self.entity, self.refs, self.births, self.anonymous = writer, entity, refs, births, anonymous
@@ -56,78 +67,133 @@ class RowCells:
         self.i_start = at.get("start_date")
         self.i_ben = at.get("beneficiary_id")
         self.steps = []
+        self.looks: list[str | None] = []
+        fingerprinted: list[str] = []  # the keys of the fingerprint's values, in the order `cells` makes them
         for col in columns:
             c = col.column
+            look = None
             if col.role is Role.FIELD:
                 kind = "ref" if c.kind is Kind.REF else ("band" if entity == "contract" and c.key == "age_band"
                                                          and anonymous else c.kind.value)
-                extra = c.ref if c.kind is Kind.REF else ({m: m.label for m in c.choices} if c.choices else None)
-                self.steps.append((kind, at[c.key], c.key, extra))
+                extra = refs.table(c.ref) if c.kind is Kind.REF else (
+                    {m: m.label for m in c.choices} if c.choices else None)
+                look = _FORMATS.get(kind)
+                if kind in _MEMOISED:
+                    extra = {}  # value -> (cell, canonical text): dates, months and amounts repeat
+                self.steps.append((_CODES[kind], at[c.key], c.key, extra))
+                fingerprinted.append(c.key)
             elif col.role is Role.REF_ID:
-                self.steps.append(("ref_id", at[c.key], c.key, c.ref))
+                self.steps.append((_REF_ID, at[c.key], c.key, refs.table(c.ref)))
             else:
-                self.steps.append((col.role.value, at.get(col.key), col.key, None))
+                if col.role is Role.UPDATED:
+                    look = DATETIME_FORMAT
+                elif col.role is Role.PSEUDONYM:
+                    fingerprinted.append("pseudonym")
+                self.steps.append((_CODES[col.role.value], at.get(col.key), col.key, None))
+            self.looks.append(look)
         self.updated_index = [c.role for c in columns].index(Role.UPDATED)
         self.own = refs.by_entity.get(entity)
+        # The fingerprint is fmt.fingerprint of (key, value) pairs, sorted; the keys are distinct and the same on
+        # every row, so the sorting is done once here and each row only joins its values in that order.
+        self.fp_order = sorted(range(len(fingerprinted)), key=fingerprinted.__getitem__)
+        self.fp_prefixes = [f"{fingerprinted[i]}=" for i in self.fp_order]
+
+    def widths_of(self, columns, first: list[list]) -> list[int]:
+        """Widths that fit the header and the first rows (`first`, as `cells` made them; a date as long as it is
+        shown, not as its number): at least the spec's, at most 60 characters."""
+        widths = []
+        for i, (col, look) in enumerate(zip(columns, self.looks)):
+            if look in _SHOWN_LENGTH:
+                longest = max((_SHOWN_LENGTH[look] for r in first if r[i] is not None), default=0)
+            else:
+                longest = max((_shown_length(r[i]) for r in first), default=0)
+            header = max(len(word) for word in col.label.split())  # the header wraps on spaces
+            widths.append(min(max(col.width, longest + 2, header + 3), 60))
+        return widths
 
     def cells(self, row) -> list:
-        writer, refs, canon = self.writer, self.refs, fmt.canon
+        text, canon = self.writer.text, fmt.canon
         cells: list = []
-        pairs: list[tuple[str, str]] = []
+        canonical: list[str] = []
         updated_at: datetime = row[self.i_updated]
-        for kind, i, key, extra in self.steps:
+        for code, i, key, extra in self.steps:
             value = row[i] if i is not None else None
-            if kind == "text":
-                cells.append(None if value is None else writer.text(value))
-                pairs.append((key, canon(value)))
-            elif kind == "ref":
-                ref = None if value is None else refs.get(extra, value)
-                cells.append(writer.text(ref[0]) if ref else None)
-                pairs.append((key, ref[1] if ref else ""))
-            elif kind == "ref_id":
-                ref = None if value is None else refs.get(extra, value)
+            if code == _TEXT:
+                cells.append(None if value is None else text(value))
+                canonical.append(canon(value))
+            elif code == _REF:
+                ref = None if value is None else extra[value]
+                cells.append(text(ref[0]) if ref else None)
+                canonical.append(ref[1] if ref else "")
+            elif code == _REF_ID:
+                ref = None if value is None else extra[value]
                 cells.append(ref[1] if ref else None)
-            elif kind == "enum":
+            elif code == _ENUM:
                 cells.append(None if value is None else extra[value])
-                pairs.append((key, "" if value is None else value.value))
-            elif kind in ("int", "decimal"):
+                canonical.append("" if value is None else value.value)
+            elif code == _MEMO:
+                done = extra.get(value)
+                if done is None:
+                    done = (value if value is None or value.__class__ is Decimal else excel_serial(value),
+                            canon(value))
+                    if len(extra) < MEMO_SIZE:
+                        extra[value] = done
+                cells.append(done[0])
+                canonical.append(done[1])
+            elif code == _NUMBER:
                 cells.append(value)
-                pairs.append((key, canon(value)))
-            elif kind in ("date", "month", "money"):
-                cells.append(writer.styled(value, _FORMATS[kind]))
-                pairs.append((key, canon(value)))
-            elif kind == "bool":
+                canonical.append(canon(value))
+            elif code == _BOOL:
                 cells.append(None if value is None else ("Oui" if value else "Non"))
-                pairs.append((key, canon(value)))
-            elif kind == "band":
+                canonical.append(canon(value))
+            elif code == _BAND:
                 birth, ben_updated = self.births[row[self.i_ben]]
                 if birth is not None:
                     value = rules.age_band(birth, row[self.i_start])
                     updated_at = max(updated_at, ben_updated)
                 cells.append(None if value is None else extra[value])
-                pairs.append((key, "" if value is None else value.value))
-            elif kind == "id":
+                canonical.append("" if value is None else value.value)
+            elif code == _ID:
                 cells.append(value)
-            elif kind == "pseudonym":
+            elif code == _PSEUDONYM:
                 if self.anonymous and not value:
                     value = fmt.derived_pseudonym(row[self.i_uuid])
-                cells.append(writer.text(value))
-                pairs.append(("pseudonym", canon(value)))
-            elif kind == "updated":
+                cells.append(text(value))
+                canonical.append(canon(value))
+            elif code == _UPDATED:
                 cells.append(None)  # below: an anonymous contract may take its person's time
             else:
-                cells.append(fmt.fingerprint(pairs))
-        cells[self.updated_index] = writer.styled(fmt.ceil_millisecond(updated_at), DATETIME_FORMAT)
+                cells.append(self._fingerprint(canonical))
+        cells[self.updated_index] = excel_serial(fmt.ceil_millisecond(updated_at))
         if self.own is not None or self.entity == "beneficiary":
             values = dict(zip(self.keys, row))
             if self.own is not None:
-                self.own[values["id"]] = (_ref_text(self.entity, values, refs), values["uuid"])
+                self.own[values["id"]] = (_ref_text(self.entity, values, refs=self.refs), values["uuid"])
             if self.entity == "beneficiary":
                 self.births[values["id"]] = (values["birth_date"], updated_at)
         return cells
 
+    def _fingerprint(self, canonical: list[str]) -> str:
+        """fmt.fingerprint of this row's (key, canonical value) pairs, without sorting them again."""
+        text = "\x1f".join([prefix + canonical[i] for prefix, i in zip(self.fp_prefixes, self.fp_order)])
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
+
+MEMO_SIZE = 50_000  # distinct values remembered per column
 _FORMATS = {"date": DATE_FORMAT, "month": MONTH_FORMAT, "money": MONEY_FORMAT}
+_MEMOISED = frozenset(_FORMATS)
+_SHOWN_LENGTH = {DATE_FORMAT: 10, MONTH_FORMAT: 10, DATETIME_FORMAT: 19}  # as export.fit_widths measured them
+_TEXT, _REF, _REF_ID, _ENUM, _MEMO, _NUMBER, _BOOL, _BAND, _ID, _PSEUDONYM, _UPDATED, _FINGERPRINT = range(12)
+_CODES = {"text": _TEXT, "ref": _REF, "enum": _ENUM, "date": _MEMO, "month": _MEMO, "money": _MEMO,
+          "int": _NUMBER, "decimal": _NUMBER, "bool": _BOOL, "band": _BAND, "id": _ID, "pseudonym": _PSEUDONYM,
+          "updated": _UPDATED, "fingerprint": _FINGERPRINT}
+
+
+def _shown_length(cell: Any) -> int:
+    value = cell.value if isinstance(cell, Styled) else cell
+    if value is None:
+        return 0
+    return len(str(value))
 
 
 def _ref_text(entity: str, v, refs: RecordTexts) -> str:

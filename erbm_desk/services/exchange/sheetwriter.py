@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
@@ -20,6 +21,7 @@ import xlsxwriter
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
 from erbm_desk.domain.text import clean_cell_text, looks_like_formula
+from erbm_desk.services.exchange.plain_row_xml import PlainRowXml
 
 DATE_FORMAT = "dd/mm/yyyy"
 MONTH_FORMAT = "mm/yyyy"
@@ -88,6 +90,7 @@ class SheetWriter:
         self._texts: dict[str, Any] = {}  # text given -> text written (cleaned, or forced to text)
         self._forced = wb.look("text")
         self._widths: dict[int, float] = {}
+        self._looks: dict[int, str] = {}
         self._hidden = set(hidden)
         self.rows = 0
         self.width = 0
@@ -101,13 +104,20 @@ class SheetWriter:
         # A row goes to XlsxWriter in one call (`write_row`, which picks each cell's writer by its type: texts stay
         # texts, None and "" stay empty); a Styled cell is written with its format by this handler.
         self.ws.add_write_handler(Styled, _write_styled)
+        self._plain = PlainRowXml(self.ws)  # rows of plain values: XlsxWriter's XML without its per-cell calls
 
     def _column(self, i: int) -> None:
         options = {"hidden": True} if i in self._hidden else None
-        self.ws.set_column(i - 1, i - 1, self._widths.get(i), None, options)
+        look = self._looks.get(i)
+        self.ws.set_column(i - 1, i - 1, self._widths.get(i), None if look is None else self.wb.look(look), options)
 
-    def set_widths(self, widths: Iterable[int]) -> None:
-        """Column widths (in characters); only before the first row is written."""
+    def set_widths(self, widths: Iterable[int], looks: Iterable[str | None] = ()) -> None:
+        """Column widths (in characters) and number formats (`looks`: a format per column, or None); only before
+        the first row is written. A column's format is that of every number written in it without one of its own:
+        dates given as `excel_serial(...)` numbers are dates there, without a format object per cell."""
+        for i, look in enumerate(looks, 1):
+            if look is not None:
+                self._looks[i] = look
         for i, width in enumerate(widths, 1):
             self._widths[i] = width
             self._column(i)
@@ -145,7 +155,8 @@ class SheetWriter:
     def append(self, values: list) -> None:
         """One row of plain values and Styled cells."""
         if values:
-            self.ws.write_row(self.rows, 0, values)
+            if not self._plain.write(self.rows, values):  # a Styled cell, or anything it leaves to XlsxWriter
+                self.ws.write_row(self.rows, 0, values)
             if len(values) > self.width:
                 self.width = len(values)
         self.rows += 1
@@ -176,6 +187,27 @@ class SheetWriter:
 
 def _write_styled(ws, row: int, col: int, cell: Styled, _format=None) -> int:
     return ws.write(row, col, cell.value, cell.look)
+
+
+_EPOCH = datetime(1899, 12, 31)
+_DAY_SECONDS = 86400
+
+
+def excel_serial(value: date | datetime) -> float | int:
+    """A date or naive date-time as the spreadsheet number XlsxWriter's `write_datetime` stores (the same formula:
+    days since 31/12/1899 and the fraction of the day, one more after 28/02/1900, the day Excel believes in),
+    for a column whose format makes it a date (`SheetWriter.set_widths`): a plain number goes through
+    XlsxWriter's fastest path, and a value that repeats (a month) is converted once by the caller's memo."""
+    moment = value.__class__ is datetime or isinstance(value, datetime)
+    if not moment:
+        value = datetime(value.year, value.month, value.day)
+    delta = value - _EPOCH
+    serial = delta.days + (float(delta.seconds) + float(delta.microseconds) / 1e6) / _DAY_SECONDS
+    if moment and value.year == 1900 and value.month == 1 and value.day == 1:
+        serial -= 1  # XlsxWriter's own correction of that day, kept so that both write the same number
+    if serial > 59:
+        serial += 1
+    return serial
 
 
 class ListsSheet:
