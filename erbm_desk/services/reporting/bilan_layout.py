@@ -9,6 +9,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from erbm_desk.charts.pdf_text_cache import PdfPageFigure
 from erbm_desk.charts.style import INK, MUTED, PRIMARY, fr_month
 from erbm_desk.domain.reporting import Period
 from erbm_desk.domain.french import format_date
@@ -42,7 +43,7 @@ class Pages:
 
     def page(self, title: str | None) -> Figure:
         check_cancel(self.progress)
-        fig = Figure(figsize=A4_LANDSCAPE, dpi=100, facecolor="white")
+        fig = PdfPageFigure(figsize=A4_LANDSCAPE, dpi=100, facecolor="white")
         if title:
             fig.text(0.04, 0.955, title, fontsize=15, fontweight="bold", color=INK, va="top")
             fig.add_artist(Line2D([0.04, 0.96], [0.905, 0.905], color=PRIMARY, linewidth=1.2))
