@@ -7,6 +7,7 @@ from datetime import date
 
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.gridspec import GridSpec
 from matplotlib.lines import Line2D
 
 from erbm_desk.charts.pdf_text_cache import PdfPageFigure
@@ -65,7 +66,8 @@ def chunks(rows: list, size: int) -> list[list]:
 
 def chart_band(fig: Figure) -> Figure:
     """The part of a page between its header and its footer, as a SubFigure the charts are drawn into.
-    (Subfigures follow only the ratios of a grid, not its margins: hence nested subfigures.)"""
-    middle = fig.subfigures(3, 1, height_ratios=[0.115, 0.835, 0.05])[1]
-    return middle.subfigures(1, 3, width_ratios=[0.025, 0.95, 0.025])[1]
-
+    (Subfigures follow only the ratios of a grid, not its margins: hence a grid of margins around it, of which
+    only the middle cell becomes a SubFigure — `fig.subfigures` would make all nine, for every page.)"""
+    grid = GridSpec(3, 3, figure=fig, height_ratios=[0.115, 0.835, 0.05], width_ratios=[0.025, 0.95, 0.025],
+                    left=0, right=1, bottom=0, top=1, wspace=0, hspace=0)
+    return fig.add_subfigure(grid[1, 1])
