@@ -67,7 +67,7 @@ def chunks(rows: list, size: int) -> list[list]:
 def chart_band(fig: Figure) -> Figure:
     """The part of a page between its header and its footer, as a SubFigure the charts are drawn into.
     (Subfigures follow only the ratios of a grid, not its margins: hence a grid of margins around it, of which
-    only the middle cell becomes a SubFigure — `fig.subfigures` would make all nine, for every page.)"""
+    only the middle cell becomes a SubFigure, where nested `subfigures` made six on every page.)"""
     grid = GridSpec(3, 3, figure=fig, height_ratios=[0.115, 0.835, 0.05], width_ratios=[0.025, 0.95, 0.025],
                     left=0, right=1, bottom=0, top=1, wspace=0, hspace=0)
     return fig.add_subfigure(grid[1, 1])
