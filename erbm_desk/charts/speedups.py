@@ -2,6 +2,8 @@
 
 - `text_cache`: texts shaped and rendered once per process on the Agg renderer (private renderer and FT2Font
   methods);
+- `pdf_text_cache`: texts measured and laid out once per process, written once per PDF file, on the bilan's
+  pages (private renderer methods, and the layout of `RendererPdf.draw_text`'s output);
 - `light_axes`: axes that create their tick objects only when something asks for them (private Axis hooks);
 - `style.no_clip`: one clip path shared by the texts and bars of an axes (relies on Axes.text and add_patch
   keeping a clip path they are given).

@@ -16,9 +16,10 @@ characters, and the positions and metrics match matplotlib's exactly (checked on
 five sizes; any glyph the font lacks or any fractional advance falls back to the general path).
 
 Only plain horizontal one-line texts on an Agg renderer take this path; mathtext, rotated texts, texts with
-font features, path effects and every vector backend (PDF, SVG: the bilan) draw as usual. It uses matplotlib
-3.11's private renderer and font methods (`_get_font_height_metrics`, `_prepare_font`, `_render_glyph`…), so
-it is one of the speed-ups of `charts.speedups`: off on other releases or when the environment asks.
+font features, path effects and every vector backend draw as usual (the bilan's PDF pages have a cache of their
+own: `pdf_text_cache`). It uses matplotlib 3.11's private renderer and font methods (`_get_font_height_metrics`,
+`_prepare_font`, `_render_glyph`…), so it is one of the speed-ups of `charts.speedups`: off on other releases or
+when the environment asks.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ worker processes (`bilan_parallel`), page for page the same.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -65,50 +66,55 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
     today = today or date.today()
     progress.start(1, "Calcul des indicateurs…")
     r = report(session, scope, period, by="cite")
-    data = dashboard_of(session, r)
     epcis, cites = r.grouped("epci"), ranked(r.groups)
-    series = cites_series(session, r, data.as_of)
     cites_by_name = sorted(cites, key=lambda r: (r.epci, r.name, r.commune))
-    epci_pages = chunks(epcis, ROWS_PER_TABLE_PAGE)
-    cite_pages = chunks(cites_by_name, ROWS_PER_TABLE_PAGE)
     # a page of its own only for a cité with something to show: its row of the table says the rest (a bilan of
     # one operation is not two dozen empty pages)
     cites_shown = [row for row in cites_by_name if row.operations or row.contracts or row.hours_realised]
-    chart_count = 3 + (len(data.cites) > 1) + bool(data.titulaires)
-    # the title, the tables, the charts, the path's pages, a page per cité shown, the definitions last
-    total = 1 + len(epci_pages) + len(cite_pages) + chart_count + PATH_PAGES + len(cites_shown) + 1
-    totals = total_row(data)
-    tables = disclose_tables(epcis, cites, {c: getattr(totals, c) for c in COUNTS}, disclosure.threshold_of(session))
-    progress.start(total, "Écriture du bilan…")
-    target = Path(target)
-    metadata = {"Title": f"Bilan ERBM — {data.label}", "Creator": f"ERBM Desk {__version__}",
-                "Subject": "Bilan pour le comité de pilotage de l'ERBM"}
-    label = short_label(data.label)
     workers = worker_count(len(cites_shown))
-    if not workers:
-        with atomic_path(target) as tmp, matplotlib.rc_context({"pdf.fonttype": 42}), \
-                PdfPages(tmp, metadata=metadata) as pdf:
-            pages = Pages(pdf, total, label, data.as_of, progress)
-            _first_pages(pages, data, period, today, tables, totals, epcis, epci_pages, cite_pages)
-            for row in cites_shown:
-                cite_page(pages, series[row.id], tables)
-            definitions_page(pages, data)  # the last page: where each figure is defined, what to complete
-        return BilanSummary(target, pages.number, len(cites_by_name), data.as_of)
-    # A long bilan: the cités' pages drawn by worker processes while this one draws the first pages.
-    with atomic_path(target) as tmp, drawn_apart(workers) as drawing:
-        head = total - len(cites_shown) - 1
-        drawing.start(metadata, head + 1, total, label, data.as_of, [series[r.id] for r in cites_shown], tables)
-        first = drawing.folder / "debut.pdf"
-        with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(first, metadata=metadata) as pdf:
-            pages = Pages(pdf, total, label, data.as_of, _Pumping(progress, drawing))
-            _first_pages(pages, data, period, today, tables, totals, epcis, epci_pages, cite_pages)
-        parts = drawing.join(progress)
-        last = drawing.folder / "fin.pdf"
-        with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(last, metadata=metadata) as pdf:
-            pages = Pages(pdf, total, label, data.as_of, progress)
-            pages.number = total - 1
-            definitions_page(pages, data)
-        join_pdfs([first, *parts, last], tmp, metadata)
+    # a long bilan's workers start now (a second each, importing Python's and matplotlib's modules) while this
+    # process reads the rest of the data
+    with drawn_apart(workers) if workers else nullcontext() as drawing:
+        data = dashboard_of(session, r)
+        series = cites_series(session, r, data.as_of)
+        epci_pages = chunks(epcis, ROWS_PER_TABLE_PAGE)
+        cite_pages = chunks(cites_by_name, ROWS_PER_TABLE_PAGE)
+        chart_count = 3 + (len(data.cites) > 1) + bool(data.titulaires)
+        # the title, the tables, the charts, the path's pages, a page per cité shown, the definitions last
+        total = 1 + len(epci_pages) + len(cite_pages) + chart_count + PATH_PAGES + len(cites_shown) + 1
+        totals = total_row(data)
+        tables = disclose_tables(epcis, cites, {c: getattr(totals, c) for c in COUNTS},
+                                 disclosure.threshold_of(session))
+        progress.start(total, "Écriture du bilan…")
+        target = Path(target)
+        metadata = {"Title": f"Bilan ERBM — {data.label}", "Creator": f"ERBM Desk {__version__}",
+                    "Subject": "Bilan pour le comité de pilotage de l'ERBM"}
+        label = short_label(data.label)
+        if not workers:
+            with atomic_path(target) as tmp, matplotlib.rc_context({"pdf.fonttype": 42}), \
+                    PdfPages(tmp, metadata=metadata) as pdf:
+                pages = Pages(pdf, total, label, data.as_of, progress)
+                _first_pages(pages, data, period, today, tables, totals, epcis, epci_pages, cite_pages)
+                for row in cites_shown:
+                    cite_page(pages, series[row.id], tables)
+                definitions_page(pages, data)  # the last page: where each figure is defined, what to complete
+            return BilanSummary(target, pages.number, len(cites_by_name), data.as_of)
+        # A long bilan: the cités' pages drawn by the worker processes while this one draws the first pages.
+        with atomic_path(target) as tmp:
+            head = total - len(cites_shown) - 1
+            drawing.start(metadata, head + 1, total, label, data.as_of, [series[r.id] for r in cites_shown],
+                          tables)
+            first = drawing.folder / "debut.pdf"
+            with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(first, metadata=metadata) as pdf:
+                pages = Pages(pdf, total, label, data.as_of, _Pumping(progress, drawing))
+                _first_pages(pages, data, period, today, tables, totals, epcis, epci_pages, cite_pages)
+            parts = drawing.join(progress)
+            last = drawing.folder / "fin.pdf"
+            with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(last, metadata=metadata) as pdf:
+                pages = Pages(pdf, total, label, data.as_of, progress)
+                pages.number = total - 1
+                definitions_page(pages, data)
+            join_pdfs([first, *parts, last], tmp, metadata)
     return BilanSummary(target, total, len(cites_by_name), data.as_of)
 
 

@@ -7,8 +7,10 @@ from datetime import date
 
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.gridspec import GridSpec
 from matplotlib.lines import Line2D
 
+from erbm_desk.charts.pdf_text_cache import PdfPageFigure
 from erbm_desk.charts.style import INK, MUTED, PRIMARY, fr_month
 from erbm_desk.domain.reporting import Period
 from erbm_desk.domain.french import format_date
@@ -42,7 +44,7 @@ class Pages:
 
     def page(self, title: str | None) -> Figure:
         check_cancel(self.progress)
-        fig = Figure(figsize=A4_LANDSCAPE, dpi=100, facecolor="white")
+        fig = PdfPageFigure(figsize=A4_LANDSCAPE, dpi=100, facecolor="white")
         if title:
             fig.text(0.04, 0.955, title, fontsize=15, fontweight="bold", color=INK, va="top")
             fig.add_artist(Line2D([0.04, 0.96], [0.905, 0.905], color=PRIMARY, linewidth=1.2))
@@ -64,7 +66,8 @@ def chunks(rows: list, size: int) -> list[list]:
 
 def chart_band(fig: Figure) -> Figure:
     """The part of a page between its header and its footer, as a SubFigure the charts are drawn into.
-    (Subfigures follow only the ratios of a grid, not its margins: hence nested subfigures.)"""
-    middle = fig.subfigures(3, 1, height_ratios=[0.115, 0.835, 0.05])[1]
-    return middle.subfigures(1, 3, width_ratios=[0.025, 0.95, 0.025])[1]
-
+    (Subfigures follow only the ratios of a grid, not its margins: hence a grid of margins around it, of which
+    only the middle cell becomes a SubFigure, where nested `subfigures` made six on every page.)"""
+    grid = GridSpec(3, 3, figure=fig, height_ratios=[0.115, 0.835, 0.05], width_ratios=[0.025, 0.95, 0.025],
+                    left=0, right=1, bottom=0, top=1, wspace=0, hspace=0)
+    return fig.add_subfigure(grid[1, 1])

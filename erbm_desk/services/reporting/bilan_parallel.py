@@ -1,10 +1,11 @@
 """The cités' pages of a long bilan drawn by several processes at once, then put together in order.
 
 A bilan of the territory at ten times ERBM's size has some 350 pages of cités, each drawn by matplotlib in about a
-fifth of a second on one core. Here the cités are cut into consecutive runs, one per worker process (spawned:
-nothing of the caller's threads, database connections or Qt is inherited); each draws its pages exactly as the
-single-process bilan does (`bilan_pages.cite_page`, the same numbers « page n / N ») into a PDF of its own, while
-the caller draws the first pages; the parts are then joined with pypdf. Progress comes back page by page through a
+tenth of a second on one core. Here the cités are cut into consecutive runs, one per worker process (spawned:
+nothing of the caller's threads, database connections or Qt is inherited; started, and their modules imported,
+while the caller still reads the data); each draws its pages exactly as the single-process bilan does
+(`bilan_pages.cite_page`, the same numbers « page n / N ») into a PDF of its own, while the caller draws the
+first pages; the parts are then joined with pypdf. Progress comes back page by page through a
 queue, and cancelling stops every worker at its next page. Only the data of the pages travels to the workers
 (plain dataclasses), never the database.
 """
@@ -56,6 +57,13 @@ class _WorkerProgress:
         return _stop.is_set()
 
 
+def _warm() -> None:
+    """Worker side, as soon as it starts: what drawing a page needs, imported while the caller reads the data."""
+    from matplotlib.backends import backend_pdf  # noqa: F401
+
+    from erbm_desk.services.reporting import bilan_pages  # noqa: F401
+
+
 def _draw_part(path: str, metadata: dict, first_page: int, total: int, label: str, as_of: date,
                series: list[CiteSeries], tables: Tables) -> str:
     """Worker side: the pages of `series`, numbered from `first_page`, into the PDF at `path`."""
@@ -86,6 +94,8 @@ class CitePages:
         self.workers = workers
         self.folder = folder
         self.futures: list[Future] = []
+        for _ in range(workers):  # each submission starts a process (spawned: a second to import)
+            self.pool.submit(_warm)
 
     def start(self, metadata: dict, first_page: int, total: int, label: str, as_of: date,
               series: list[CiteSeries], tables: Tables) -> None:
