@@ -156,7 +156,7 @@ def numbers(base: Base) -> list[Case]:
 
 BAD_TEXTS = ("Du\x00pont", "Bell\x07e", "Cité\u202e2024", "\u2066isolé\u2069", "x" * 100_000, "é" * 81,
              "=1+1", "  espaces   multiples  ", "Zéro\u200blargeur", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 😀", "Ligne\nsuivante",
-             "Fin\x7f", "C1\x85contrôle")
+             "Fin\x7f", "C1\x85contrôle", "<r>Dupont</r>")
 
 
 def texts(base: Base) -> list[Case]:

@@ -1,5 +1,6 @@
-"""Text that a spreadsheet would take for a formula, or a control character an older base may hold, goes through
-the exchange workbook as plain text and comes back unchanged."""
+"""Text that a spreadsheet would take for a formula, that XlsxWriter would take for rich-text XML (« <r>…</r> »), or
+a control character an older base may hold, goes through the exchange workbook as plain text and comes back
+unchanged."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from erbm_desk.services.exchange.model import Status
 from erbm_desk.services.records.writes import save_record
 from tests.services.test_excel_support import export, fresh_db, import_file, plan, workbook_values
 
-NASTY = ['=HYPERLINK("http://evil.example","clic")', "+33 6 12", "-moins", "@SUM(A1)", "Ab\x01c"]
+NASTY = ['=HYPERLINK("http://evil.example","clic")', "+33 6 12", "-moins", "@SUM(A1)", "<r>Dupont</r>",
+         '<r><t>a</t></r></is></c></row><row r="9"><r>', "Ab\x01c"]
 
 
 def _with_nasty_names(db):
@@ -32,7 +34,8 @@ def test_formula_like_and_control_text_round_trips(tmp_path, db, small_dataset):
     header = [c.value for c in ws[1]]
     names = [row[header.index("Nom")] for row in ws.iter_rows(min_row=2)][-len(NASTY):]
     assert [c.value for c in names] == NASTY[:-1] + ["Abc"]
-    assert all(c.data_type == "s" and c.quotePrefix for c in names[:-1])  # text, never a formula
+    assert all(c.data_type == "s" for c in names)
+    assert all(c.quotePrefix for c in names[:4])  # text, never a formula
     updated = ws.cell(row=2, column=header.index("Modifié le (UTC)") + 1)
     assert updated.is_date and updated.number_format == "dd/mm/yyyy hh:mm:ss"
     other = fresh_db(tmp_path, "other")

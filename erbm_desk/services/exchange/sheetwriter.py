@@ -42,6 +42,14 @@ class Styled(NamedTuple):
     look: Any
 
 
+class AsRuns(NamedTuple):
+    """A text XlsxWriter would write as rich-text XML of its own (« <r>…</r> », in constant_memory mode): the cell
+    then came back empty, or broke the sheet. Written as two plain runs of text, it reads back as typed."""
+
+    value: str
+    look: Any
+
+
 class ExchangeWorkbook:
     """An XlsxWriter workbook written at `path` on `close()`, its rows streamed through a temporary folder of its
     own (removed by `close()` and by `discard()`), and the formats of its looks, each made once."""
@@ -63,6 +71,8 @@ class ExchangeWorkbook:
                 props = {"bold": True, "font_size": 13}
             elif key == "bold":
                 props = {"bold": True}
+            elif key == "plain":
+                props = {}
             else:
                 props = {"num_format": key}
             found = self._looks[key] = self.book.add_format(props)
@@ -104,6 +114,7 @@ class SheetWriter:
         # A row goes to XlsxWriter in one call (`write_row`, which picks each cell's writer by its type: texts stay
         # texts, None and "" stay empty); a Styled cell is written with its format by this handler.
         self.ws.add_write_handler(Styled, _write_styled)
+        self.ws.add_write_handler(AsRuns, _write_runs)
         self._plain = PlainRowXml(self.ws)  # rows of plain values: XlsxWriter's XML without its per-cell calls
 
     def _column(self, i: int) -> None:
@@ -136,7 +147,12 @@ class SheetWriter:
         if done is not None:  # names and references repeat from row to row
             return done
         cleaned = clean_cell_text(value)
-        done = Styled(cleaned, self._forced) if looks_like_formula(cleaned) else cleaned
+        if looks_like_formula(cleaned):
+            done = Styled(cleaned, self._forced)
+        elif cleaned.startswith("<r>") and cleaned.endswith("</r>"):
+            done = AsRuns(cleaned, self.wb.look("plain"))
+        else:
+            done = cleaned
         if len(self._texts) < TEXT_CACHE:
             self._texts[value] = done
         return done
@@ -187,6 +203,10 @@ class SheetWriter:
 
 def _write_styled(ws, row: int, col: int, cell: Styled, _format=None) -> int:
     return ws.write(row, col, cell.value, cell.look)
+
+
+def _write_runs(ws, row: int, col: int, cell: AsRuns, _format=None) -> int:
+    return ws.write_rich_string(row, col, cell.look, cell.value[:1], cell.value[1:])
 
 
 _EPOCH = datetime(1899, 12, 31)
