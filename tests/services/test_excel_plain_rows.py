@@ -91,3 +91,15 @@ def test_excel_serial_is_write_datetimes_number():
     values += [date(1900, 1, 1) + timedelta(days=rnd.randrange(80000)) for _ in range(2000)]
     for value in values:
         assert excel_serial(value) == to_excel(value, False, False), value
+
+
+def test_the_switch_leaves_every_row_to_xlsxwriter(tmp_path, monkeypatch):
+    monkeypatch.setenv("ERBM_DESK_EXPORT_SPEEDUPS", "0")
+    wb = ExchangeWorkbook(tmp_path / "x.xlsx")
+    w = SheetWriter(wb, "Feuille")
+    assert plain_row_xml.PlainRowXml(w.ws).write(0, ["texte", 1]) is False
+    monkeypatch.delenv("ERBM_DESK_EXPORT_SPEEDUPS")
+    assert plain_row_xml.PlainRowXml(w.ws).write(0, ["texte", 1]) is True
+    wb.close()
+    assert CalamineWorkbook.from_path(str(tmp_path / "x.xlsx")).get_sheet_by_name("Feuille").to_python() == [
+        ["texte", 1]]

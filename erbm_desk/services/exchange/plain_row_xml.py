@@ -14,6 +14,7 @@ answers False and the caller writes the row with `write_row`.
 from __future__ import annotations
 
 import math
+import os
 import re
 from decimal import Decimal
 from typing import Any
@@ -31,7 +32,9 @@ _LONG_TEXT = 32767 // 2  # longer texts may be cut by XlsxWriter (UTF-16 units):
 
 def supported(ws: Any) -> bool:
     """Whether this sheet's rows can be written here: constant_memory mode, default row heights, and the internal
-    attributes this module relies on."""
+    attributes this module relies on; never with ERBM_DESK_EXPORT_SPEEDUPS=0 (XlsxWriter's public road only)."""
+    if os.environ.get("ERBM_DESK_EXPORT_SPEEDUPS") == "0":
+        return False
     try:
         return bool(ws.constant_memory) and ws.excel_version == 2007 \
             and ws.default_row_height == ws.original_row_height and ws.fh is not None \
