@@ -35,3 +35,10 @@ def test_an_export_says_what_it_wrote_in_french_numbers(tmp_path):
                          anonymous=True, seconds=1.0).message
     assert said == ("Classeur anonyme enregistré : x.xlsx (1 cité, 2 lignes de financement, 2\u00a0000 bénéficiaires, "
                     "24\u00a0889 mois d'heures).")
+
+
+@pytest.mark.parametrize("years, said", [(1, "depuis plus de 1 an :"), (5, "depuis plus de 5 ans :")])
+def test_the_retention_reminder_agrees_with_its_years(years, said):
+    from erbm_desk.services.security.gdpr import retention_message
+
+    assert said in retention_message([object()], years)

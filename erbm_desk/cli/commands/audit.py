@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from erbm_desk.cli.common import EXIT_FAILED, EXIT_OK, CliError, open_db
+from erbm_desk.domain.french import count_agreed
 
 
 def _day(text: str) -> date:
@@ -54,7 +55,7 @@ def cmd_audit(args) -> int:
                     n = export_entries(s, args.export, flt)
                 except (ValueError, OSError) as exc:
                     raise CliError(f"Export du journal impossible : {exc}") from None
-                print(f"{n} entrées exportées dans {args.export}.")
+                print(f"{count_agreed(n, 'entrée', 'exporté', True)} dans {args.export}.")
             if not args.verify and not args.export:
                 for row in list_entries(s, flt):
                     print(f"{row.id:>6} {row.at:%d/%m/%Y %H:%M:%S} {row.actor:<18} {row.action_label:<20} "

@@ -45,7 +45,7 @@ def request_of(args):
 
 
 def cmd_bilan(args) -> int:
-    from erbm_desk.domain.french import format_date
+    from erbm_desk.domain.french import format_count, format_date
     from erbm_desk.services.reporting.bilan import write_bilan
     from erbm_desk.services.reporting.bilan_request import BilanRequestError
     from erbm_desk.services.reporting.indicators import ScopeError
@@ -65,7 +65,7 @@ def cmd_bilan(args) -> int:
         raise CliError(f"Impossible d'écrire « {out} » : {exc.strerror or exc}.") from None
     finally:
         db.close()
-    print(f"Bilan écrit dans {out} : {summary.pages} pages, {summary.cites} cités, "
+    print(f"Bilan écrit dans {out} : {format_count(summary.pages, 'page')}, {format_count(summary.cites, 'cité')}, "
           f"données arrêtées au {format_date(summary.as_of)}.")
     return EXIT_OK
 

@@ -43,7 +43,7 @@ from erbm_desk.db.models import (
     utcnow,
 )
 from erbm_desk.domain import rules
-from erbm_desk.domain.french import format_date, format_datetime, format_month
+from erbm_desk.domain.french import format_count, format_date, format_datetime, format_month
 from erbm_desk.domain.text import fold
 from erbm_desk.domain.entities import BENEFICIARY, CONTRACT, SPECS
 from erbm_desk.services.atomic_files import atomic_path
@@ -353,5 +353,5 @@ def retention_message(candidates: list[RetentionCandidate], years: int) -> str:
     """The start-up reminder, in French."""
     n = len(candidates)
     who = "personne dont le parcours est terminé" if n == 1 else "personnes dont le parcours est terminé"
-    return (f"{n} {who} depuis plus de {years} ans : leurs données doivent être anonymisées "
+    return (f"{n} {who} depuis plus de {format_count(years, 'an')} : leurs données doivent être anonymisées "
             "(menu Sécurité → Durée de conservation).")

@@ -82,7 +82,7 @@ class KpiTiles(QWidget):
         t["young"].show_values(fr_number(ind.people_under_26), _share(ind.people_under_26, ind.people))
         t["women"].show_values(fr_number(ind.people_women), _share(ind.people_women, ind.people))
         t["contracts"].show_values(fr_number(ind.contracts), f"dont {fr_number(ind.contracts_with_hours)} avec des "
-                                                             f"heures · {fr_number(ind.operations)} opérations")
+                                                             f"heures · {fr_count(ind.operations, 'opération')}")
         detail = f"sur {fr_number(ind.homes_planned)} prévus"
         if data.scope.kind == "territory":
             goal = fr_number(ind.homes_delivered * 100 / ind.homes_target, 1) if ind.homes_target else "—"

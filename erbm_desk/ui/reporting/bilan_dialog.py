@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from erbm_desk.charts.style import fr_month
 from erbm_desk.services.progress import Cancelled
+from erbm_desk.domain.french import format_count
 from erbm_desk.services.reporting.bilan_request import BilanRequest
 from erbm_desk.services.reporting.indicators import SCOPE_LABELS, Period, Scope
 from erbm_desk.ui.common.dialogs import ok_cancel, open_in_viewer
@@ -195,7 +196,7 @@ def write_bilan_in_background(window: QWidget, db, target: Path, scope: Scope, p
 
     def done(summary) -> None:
         status = getattr(window, "statusBar", None)
-        message = f"Bilan écrit : {summary.path} ({summary.pages} pages)."
+        message = f"Bilan écrit : {summary.path} ({format_count(summary.pages, 'page')})."
         if callable(status):
             status().showMessage(message, 10_000)
         if on_done:

@@ -176,7 +176,7 @@ class RetentionDialog(QDialog):
 
     def _read(self, found) -> None:
         self.years, self.due = found
-        self.summary.setText(f"Parcours terminés depuis plus de {self.years} ans (réglage : menu Sécurité → "
+        self.summary.setText(f"Parcours terminés depuis plus de {format_count(self.years, 'an')} (réglage : menu Sécurité → "
                              f"Comptes et rôles) : {format_count(len(self.due), 'personne')}.")
         for c in self.due:
             item = QListWidgetItem(f"{c.label} — parcours terminé le {format_date(c.path_end)}")
