@@ -63,3 +63,26 @@ def test_a_form_that_grows_a_note_is_given_the_room_for_it(qtbot, db, small_data
     qtbot.waitUntil(lambda: page.form.stand_in_note.isVisible(), timeout=TIMEOUT)
     qtbot.waitUntil(lambda: page.form.height() >= page.form.natural_height(), timeout=TIMEOUT)
     assert not _scroll_bar(page).isVisible()
+
+
+def test_a_page_closed_while_its_form_is_being_fitted_is_left_alone(qtbot):
+    """Switching to another database rebuilds the pages: a fitting queued by the old form must not reach its
+    deleted splitter (it raised « Internal C++ object already deleted » in the event loop)."""
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QEvent, Qt
+    from PySide6.QtWidgets import QSplitter, QWidget
+
+    from erbm_desk.ui.records.steady_layout import FormFirst
+
+    splitter = QSplitter(Qt.Vertical)
+    form = QWidget()
+    splitter.addWidget(form)
+    splitter.addWidget(QWidget())
+    fitted = []
+    FormFirst(splitter, form, lambda: fitted.append(1) or 100)
+    splitter.show()
+    QCoreApplication.sendEvent(form, QEvent(QEvent.LayoutRequest))  # the form's content changed: a fitting queued
+    before = len(fitted)
+    shiboken6.delete(splitter)  # the page goes before the fitting runs
+    QCoreApplication.processEvents()  # the queued fitting's turn: dropped with its page
+    assert len(fitted) == before

@@ -85,7 +85,7 @@ class FormFirst(QObject):
         if event.type() in (QEvent.Resize, QEvent.Show) and watched is self.splitter:
             self.fit()
         elif event.type() == QEvent.LayoutRequest and watched is self.form:
-            QTimer.singleShot(0, self.fit)  # once the form's layout has settled
+            QTimer.singleShot(0, self, self.fit)  # once the layout has settled; dropped if the page goes first
         return False
 
     def fit(self) -> None:
