@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from erbm_desk.cli import french_usage
+from erbm_desk.domain.french import agree, format_count
 from erbm_desk.domain.values import parse_month
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -27,6 +28,16 @@ class FrenchArgumentParser(argparse.ArgumentParser):
     def error(self, message: str):  # noqa: D401 - argparse hook
         message = message.rstrip(".")
         raise CliError(f"Arguments invalides : {message}. Voir « erbm-desk --help ».", EXIT_USAGE)
+
+
+def refused_import(errors: int, name: str) -> CliError:
+    """An import whose file has errors: nothing was written."""
+    return CliError(f"{format_count(errors, 'erreur')} dans « {name} » : rien n'a été importé.")
+
+
+def dry_run_said(writes: int) -> str:
+    return (f"Essai à blanc : {format_count(writes, 'ligne')} {agree(writes, 'serait écrite', 'seraient écrites')} ; "
+            "rien n'a été importé.")
 
 
 def month_argument(text: str):

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from erbm_desk.domain.french import agree, format_count
 from erbm_desk.cli.common import (
     EXIT_OK,
     CliError,
     add_scope_arguments,
+    dry_run_said,
     month_argument,
     open_db,
     output_path,
+    refused_import,
     scope_and_period,
 )
+from erbm_desk.domain.french import format_count
 
 CONFLICT_CHOICES = {"local": "local", "fichier": "file"}
 MAX_LISTED = 50
@@ -97,8 +99,7 @@ def cmd_import(args) -> int:
             print("\n".join(plan.summary_lines()))
             _print_problems(plan)
             if not plan.ok:
-                raise CliError(f"{format_count(len(plan.errors), 'erreur')} dans « {path.name} » : rien n'a été "
-                               "importé.")
+                raise refused_import(len(plan.errors), path.name)
             _print_conflicts(plan)
             if args.conflicts:
                 for c in plan.conflicts:
@@ -107,8 +108,7 @@ def cmd_import(args) -> int:
                 raise CliError(f"{format_count(len(plan.unresolved), 'conflit')} : rien n'a été importé. Choisissez "
                                "la version à garder avec --conflits local ou --conflits fichier.")
             if args.dry_run:
-                print(f"Essai à blanc : {format_count(plan.writes, 'ligne')} "
-                      f"{agree(plan.writes, 'serait écrite', 'seraient écrites')} ; rien n'a été importé.")
+                print(dry_run_said(plan.writes))
                 return EXIT_OK
             if plan.writes:
                 _backup_first(db)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from erbm_desk.domain.french import agree, count_agreed, format_count
-from erbm_desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, open_db
+from erbm_desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, dry_run_said, open_db, refused_import
+from erbm_desk.domain.french import count_agreed
 
 MAX_LISTED = 50
 
@@ -106,11 +106,9 @@ def import_with_mapping(args) -> int | None:
         if len(result.problems) > MAX_LISTED:
             print(f"… et {len(result.problems) - MAX_LISTED} autres erreurs.")
         if not result.ok:
-            raise CliError(f"{format_count(len(result.problems), 'erreur')} dans « {path.name} » : rien n'a été "
-                           "importé.")
+            raise refused_import(len(result.problems), path.name)
         if args.dry_run:
-            print(f"Essai à blanc : {format_count(result.writes, 'ligne')} "
-                  f"{agree(result.writes, 'serait écrite', 'seraient écrites')} ; rien n'a été importé.")
+            print(dry_run_said(result.writes))
             return EXIT_OK
         save_as = args.save_mapping or intake.saved_name
         summary = apply_review(db, intake, result, save_as=save_as)

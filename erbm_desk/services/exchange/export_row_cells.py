@@ -3,7 +3,6 @@ referenced records (and their hidden identifiers), the modification time and the
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -175,8 +174,7 @@ class RowCells:
 
     def _fingerprint(self, canonical: list[str]) -> str:
         """fmt.fingerprint of this row's (key, canonical value) pairs, without sorting them again."""
-        text = "\x1f".join([prefix + canonical[i] for prefix, i in zip(self.fp_prefixes, self.fp_order)])
-        return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+        return fmt.fingerprint_of_sorted([prefix + canonical[i] for prefix, i in zip(self.fp_prefixes, self.fp_order)])
 
 
 MEMO_SIZE = 50_000  # distinct values remembered per column

@@ -201,8 +201,12 @@ def ceil_millisecond(moment: datetime) -> datetime:
 
 def fingerprint(pairs: Iterable[tuple[str, str]]) -> str:
     """A short digest of a row's canonical values: equal at export and at import unless a cell was edited."""
-    text = "\x1f".join(f"{k}={v}" for k, v in sorted(pairs))
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+    return fingerprint_of_sorted(f"{k}={v}" for k, v in sorted(pairs))
+
+
+def fingerprint_of_sorted(parts: Iterable[str]) -> str:
+    """`fingerprint` of « key=value » parts already in key order (the export sorts its keys once per sheet)."""
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=8).hexdigest()
 
 
 # --- Texts that name a referenced record -------------------------------------------------------------------
