@@ -33,15 +33,24 @@ def _count(n: int, threshold: int | None) -> str:
     return f"< {threshold}" if _small(n, threshold) else format_int(n)
 
 
-def _part(part: int, whole: int, threshold: int | None) -> str | None:
-    """A part of a total as an anonymous output may print it, or None when it can be given with its rate."""
+SMALL, REST = "small", "rest"
+
+
+def hidden_part(part: int, whole: int, threshold: int | None) -> str | None:
+    """Why an anonymous output (`threshold` given) may not give a part of a total: SMALL (the part is a small
+    count), REST (what is left of the total is), or None (it may)."""
     if threshold is None:
         return None
     if _small(part, threshold):
-        return f"< {threshold}"
+        return SMALL
     if _small(whole - part, threshold):
-        return SECRET
+        return REST
     return None
+
+
+def _part(part: int, whole: int, threshold: int | None) -> str | None:
+    """A part of a total as an anonymous output may print it, or None when it can be given with its rate."""
+    return {SMALL: f"< {threshold}", REST: SECRET}.get(hidden_part(part, whole, threshold))
 
 
 def part_rate(part: int, whole: int, rate: Decimal | None, threshold: int | None) -> Decimal | None:

@@ -19,7 +19,7 @@ from erbm_desk.charts.style import GRID, INK, MUTED, PRIMARY, fr_hours, fr_money
 from erbm_desk.domain.figures import CiteSeries, DashboardData
 from erbm_desk.domain.disclosure import mask_count
 from erbm_desk.domain.french import format_count, format_date
-from erbm_desk.domain.indicator_texts import contracts_text
+from erbm_desk.domain.indicator_texts import REST, SMALL, contracts_text, hidden_part
 from erbm_desk.domain.reporting import Period, comite_sentence
 from erbm_desk.services.reporting.bilan_layout import Pages, chart_band, period_text, short_label
 from erbm_desk.services.reporting.bilan_tables import COUNTS, Tables
@@ -37,9 +37,9 @@ def small_counts_said(ind, threshold: int) -> dict[str, str]:
         return mask_count(n, threshold) is None
 
     def part(n: int) -> str | None:
-        if small(n):
-            return fewer
-        return NOT_SAID if not small(ind.people) and small(ind.people - n) else None
+        if small(ind.people):  # the total is « moins de 5 » already: a part hides only its own small count
+            return fewer if small(n) else None
+        return {SMALL: fewer, REST: NOT_SAID}.get(hidden_part(n, ind.people, threshold))
 
     masked = {key: said for key, n in (("rsa", ind.people_rsa), ("under_26", ind.people_under_26))
               if (said := part(n)) is not None}
