@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from erbm_desk.domain.entities import Kind
+from erbm_desk.domain.text import forbidden_character
 from erbm_desk.services.exchange.sheet_format import Role, SheetColumn
 from erbm_desk.services.exchange.reader import RawSheet
 
@@ -92,9 +93,9 @@ def parser(index: int, col: SheetColumn, coerced: list | None = None) -> tuple[i
         def parse_text(raw: Any) -> Any:
             if raw is None:
                 return None
-            if raw.__class__ is str:  # the common case, as Column.parse does it
+            if raw.__class__ is str:  # the common case, as Column.parse does it (and obeying the same rules)
                 single = " ".join(raw.split())
-                if not limit or len(single) <= limit:
+                if (not limit or len(single) <= limit) and forbidden_character(single) is None:
                     return single
                 return c.parse(raw)
             value = c.parse(cell_as_text(c.label, raw, seen))

@@ -68,13 +68,15 @@ from erbm_desk.services.security import authz
 COERCIONS_LISTED = 5  # per column of a sheet; the others are counted in one notice
 
 
-def _split_parsers(parsers: list[tuple[int, str, str, Any]]) -> tuple[list, list, list[str]]:
+def _split_parsers(parsers: list[tuple[int, str, str, Any]]) -> tuple:
     """The row loop's parsers in two lists: the typed values (and the pseudonym) of the columns, each parsed by
-    one call; the identifiers, references, time and fingerprint. And the keys in the columns' order."""
+    one call; the identifiers, references, time and fingerprint. The keys in the columns' order, the legacy
+    columns, and the keys whose parser obeys their column's rules (not checked again by `record_problems`)."""
     fields = [(j, key, parse if what == "f" else pseudonym) for j, what, key, parse in parsers if what in "fp"]
     others = [(j, what, key) for j, what, key, _ in parsers if what not in "fpl"]
     legacy = [(j, key, parse) for j, what, key, parse in parsers if what == "l"]
-    return fields, others, list(dict.fromkeys(key for _, _, key, _ in parsers)), legacy
+    parsed = frozenset(key for _, what, key, _ in parsers if what == "f")
+    return fields, others, list(dict.fromkeys(key for _, _, key, _ in parsers)), legacy, parsed
 
 
 @paused_gc()
@@ -313,7 +315,7 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, Lega
         refs: dict[str, list] = {}
         file_uuid = updated = fp = None
         n = len(cells)
-        fields, others, order, legacy = parsers
+        fields, others, order, legacy, parsed = parsers
         for j, key, parse in fields:  # most cells: one call to the column's parser
             raw = cells[j] if j < n else None
             if raw.__class__ is str and (not raw or raw.isspace()):
@@ -369,7 +371,7 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, Lega
         else:
             final = values  # a new record: nothing else to know (and one dict less per row)
         rp.final = final
-        for key, message in record_problems(entity, final).items():
+        for key, message in record_problems(entity, final, parsed).items():
             errors.setdefault(key, message)
         if entity == "hours_entry" and not errors:
             self.check_month(rp, errors)
