@@ -81,10 +81,9 @@ def parse_int(raw) -> int:
 
 def parse_date(raw) -> date:
     """'01/02/2024' (day first), '2024-02-01', a date or a datetime."""
-    if isinstance(raw, datetime):
-        return _in_range(raw.date(), raw.strftime("%d/%m/%Y"))
-    if isinstance(raw, date):
-        return _in_range(raw, raw.strftime("%d/%m/%Y"))
+    if isinstance(raw, date):  # a cell's date (calamine's); its text is written only for a refusal
+        day = raw.date() if isinstance(raw, datetime) else raw
+        return day if FIRST_DATE <= day <= LAST_DATE else _in_range(day, raw.strftime("%d/%m/%Y"))
     text = str(raw).strip()
     found = None
     try:

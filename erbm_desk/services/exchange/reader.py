@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from erbm_desk.services.exchange.errors import ExcelFileError
-from erbm_desk.services.exchange.file_checks import limited_rows
+from erbm_desk.services.exchange.file_checks import sheet_rows_limited
 from erbm_desk.services.exchange.guarded_reading import open_guarded
 from erbm_desk.services.exchange.sheet_format import SheetColumn, header_key
 
@@ -94,7 +94,7 @@ def sheet_rows(wb: CalamineWorkbook, sheet_name: str,
         if start is None:
             return 1, 1, iter(())
         # rows and columns bounded while reading (a sheet's declared dimension can lie)
-        return start[0] + 1, start[1] + 1, _converted(limited_rows(sheet.iter_rows(), sheet_name), sheet_name)
+        return start[0] + 1, start[1] + 1, _converted(sheet_rows_limited(sheet, sheet_name), sheet_name)
     except CalamineError as exc:
         raise ExcelFileError(f"La feuille « {sheet_name} » est illisible ({_damage(exc)}).") from None
 
