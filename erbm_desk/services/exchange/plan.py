@@ -69,9 +69,8 @@ COERCIONS_LISTED = 5  # per column of a sheet; the others are counted in one not
 
 
 def _split_parsers(parsers: list[tuple[int, str, str, Any]]) -> tuple:
-    """The row loop's parsers in two lists: the typed values (and the pseudonym) of the columns, each parsed by
-    one call; the identifiers, references, time and fingerprint. The keys in the columns' order, the legacy
-    columns, and the keys whose parser obeys their column's rules (not checked again by `record_problems`)."""
+    """The row loop's parsers: typed values (and pseudonym), one call each; identifiers, references, time and
+    fingerprint; the keys in the columns' order; legacy columns; keys whose parser obeys their column's rules."""
     fields = [(j, key, parse if what == "f" else pseudonym) for j, what, key, parse in parsers if what in "fp"]
     others = [(j, what, key) for j, what, key, _ in parsers if what not in "fpl"]
     legacy = [(j, key, parse) for j, what, key, parse in parsers if what == "l"]
@@ -151,6 +150,7 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, Lega
         self.columns = {e: {c.key: c for c in SPECS[e].columns} for e in WORKBOOK_ENTITIES}
         self.kinds = {e: {c.key: c.kind for c in SPECS[e].columns} for e in WORKBOOK_ENTITIES}
         self._maps: dict[str, tuple] = {}
+        self.resolved: dict[str, dict] = {}  # per sheet: reference cell → (record, message)
         self.coerced: list = []  # the current sheet's cells read as another type (plan_sheet)
         self.uncached: dict[str, set] = {}  # formula cells stored without their result, per sheet
         self.anonymous = bool(metadata.get("anonymous"))
@@ -352,7 +352,7 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, Lega
             if not text and ref_uuid is None:
                 values[key] = None
                 continue
-            target, message = self.resolve(self.columns[entity][key], text, ref_uuid)
+            target, message = self.resolve_in_sheet(entity, key, text, ref_uuid)
             if message:
                 errors[key] = message
             else:

@@ -13,10 +13,26 @@ from erbm_desk.services.security import authz
 
 
 class ReferenceResolving:
-    """Mixed into the planner, which provides `db` (DbSnapshot), `plan`, `files`, `file_uuids`, `sirets` and
-    `problem()`."""
+    """Mixed into the planner, which provides `db` (DbSnapshot), `plan`, `files`, `file_uuids`, `sirets`,
+    `columns`, `resolved` (an empty dict) and `problem()`."""
 
     mapped = False  # planning sheets mapped from another layout (plan_sheets), not a workbook's own cells
+
+    def resolve_in_sheet(self, entity: str, key: str, text: str | None, ref_uuid: str | None) -> tuple:
+        """`resolve` for a reference cell of a row of `entity`'s sheet, each distinct cell resolved once per
+        sheet (the hours of a contract name it on every month): what it names is in an earlier sheet or the
+        database, which do not change while this sheet is checked."""
+        memo = self.resolved.get(entity)
+        if memo is None:
+            memo = self.resolved[entity] = {}
+        cell = (key, text, ref_uuid)
+        found = memo.get(cell)
+        if found is None:
+            column = self.columns[entity][key]
+            found = self.resolve(column, text, ref_uuid)
+            if column.ref != entity:
+                memo[cell] = found
+        return found
 
     def resolve(self, column: Column, text: str | None, ref_uuid: str | None) -> tuple[Any, str | None]:
         """A reference by its text (workbook first, then database); by its identifier when the text names
