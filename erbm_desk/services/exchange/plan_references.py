@@ -23,7 +23,8 @@ class ReferenceResolving:
         sheet (the hours of a contract name it on every month): what it names is in an earlier sheet or the
         database, which do not change while this sheet is checked."""
         memo = self.resolved.get(entity)
-        if memo is None:
+        if memo is None:  # a new sheet: the previous one's cells are let go
+            self.resolved.clear()
             memo = self.resolved[entity] = {}
         cell = (key, text, ref_uuid)
         found = memo.get(cell)

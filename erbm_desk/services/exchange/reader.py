@@ -65,16 +65,31 @@ def parse_sheet(wb: CalamineWorkbook, sheet_name: str) -> CalamineSheet:
 
 class SheetPrefetch:
     """Sheets parsed one after the other in a background thread, in the order they will be checked, so that the
-    next sheet is being parsed (on another core) while this one is checked. The thread is the only user of
-    the workbook until `close()`, which waits for it."""
+    next sheet is being parsed (on another core) while this one is checked. Only `AHEAD` sheets are parsed
+    ahead of the one being checked: a parsed sheet holds its cells in memory (tens of megabytes at 10× scale).
+    The thread is the only user of the workbook until `close()`, which waits for it."""
+
+    AHEAD = 2
 
     def __init__(self, wb: CalamineWorkbook, names: list[str]):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="erbm-xlsx")
         self._wb = wb
-        self._futures = {name: self._pool.submit(parse_sheet, wb, name) for name in names}
+        self._next = list(names)  # not asked for yet
+        self._futures: dict[str, Any] = {}
+        self._ask(self.AHEAD + 1)
+
+    def _ask(self, count: int) -> None:
+        while self._next and len(self._futures) < count:
+            name = self._next.pop(0)
+            self._futures[name] = self._pool.submit(parse_sheet, self._wb, name)
 
     def get(self, name: str) -> CalamineSheet:
-        return self._futures.pop(name).result()
+        if name not in self._futures and name in self._next:  # asked out of order
+            self._next.remove(name)
+            self._futures[name] = self._pool.submit(parse_sheet, self._wb, name)
+        future = self._futures.pop(name)
+        self._ask(self.AHEAD)
+        return future.result()
 
     def close(self) -> None:
         if self._futures and hasattr(self._wb, "interrupt"):  # sheets not taken: a sheet still waited for stops now
