@@ -136,7 +136,7 @@ page_tiles_at = [0.0]  # when _wait last saw the tiles show new numbers
 def _wait(app, page, first: set[str]) -> tuple[float, float]:
     """Process events until the page shows its new numbers, then until every visible chart is rebuilt and drawn.
     Returns when the tiles showed and when the charts of `first` were drawn."""
-    from erbm_desk.ui.dashboard.chart_inputs import chart_inputs
+    from erbm_desk.charts.dashboard_inputs import chart_inputs
 
     before = {key: c.canvas for key, c in page.canvases.items()}
     inputs_before = dict(page._drawn)  # the page redraws only the charts whose inputs changed

@@ -21,6 +21,7 @@ from erbm_desk.db.models import (
     Funding,
     HoursEntry,
     Lot,
+    Marche,
     Operation,
     PathExit,
 )
@@ -29,6 +30,7 @@ from erbm_desk.services.database.demo import generate_demo
 from erbm_desk.services.database.opening import open_database
 from erbm_desk.services.hours.month_grid import save_month
 from erbm_desk.services.records.writes import delete_record, save_record
+from erbm_desk.services.clauses import obligations, overview
 from erbm_desk.services.reporting import engine, figures_json, report_cache
 from erbm_desk.services.reporting.dashboard_data import dashboard_data
 from erbm_desk.services.reporting.report_cache import territory_dashboard
@@ -129,6 +131,11 @@ def test_after_each_kind_of_write_only_the_cites_touched_are_computed_again(demo
         save_record(s, "lot", {"hours_stated": lot.hours_stated + 100}, lot.id)
     writes.append(lot_hours_change)
 
+    def marche_renamed(s):  # its lots change places among their cité's lots
+        marche = first(s, Marche)
+        save_record(s, "marche", {"reference": "ZZ " + marche.reference}, marche.id)
+    writes.append(marche_renamed)
+
     def contract_moves(s):
         contract = first(s, Contract)
         other = s.scalar(select(Operation.id).where(Operation.id != contract.operation_id).order_by(Operation.id
@@ -183,6 +190,32 @@ def test_after_each_kind_of_write_only_the_cites_touched_are_computed_again(demo
         assert computed, write.__name__  # something was computed again…
         if write.__name__ not in ("cite_renamed", "company_renamed"):
             assert computed[0] is not None and len(computed[0]) <= min(6, all_cites // 2), write.__name__  # a few
+
+
+def test_after_saving_hours_only_the_lots_of_their_cite_are_read_again(demo_db, monkeypatch):
+    """The clauses' lines of every lot are most of a territory's dashboard: after one record is saved, those of
+    the cité it touched are read again, the others kept."""
+    read: list = []
+    real = obligations.lot_lines
+
+    def spy(session, as_of, flt=obligations.ClauseFilter()):
+        read.append(flt.cite_ids)
+        return real(session, as_of, flt)
+
+    monkeypatch.setattr(report_cache, "lot_lines", spy)
+    monkeypatch.setattr(overview, "lot_lines", spy)
+    with demo_db.sessions() as s:
+        territory_dashboard(s)
+    with demo_db.session() as s:
+        entry = s.scalar(select(HoursEntry).join(Contract).where(Contract.lot_id.is_not(None))
+                         .order_by(HoursEntry.id).limit(1))
+        save_record(s, "hours_entry", {"hours": entry.hours + D("3.5")}, entry.id)
+        touched = cite_of_contract(s, entry.contract_id)
+    read.clear()
+    with demo_db.sessions() as s:
+        territory_dashboard(s)
+    assert read == [[touched]]
+    same_as_fresh(demo_db)
 
 
 def test_a_change_flushed_only_by_the_commit_is_seen(demo_db, computed):

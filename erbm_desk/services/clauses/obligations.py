@@ -35,7 +35,7 @@ ZERO = Decimal("0.00")
 @dataclass(frozen=True)
 class ClauseFilter:
     """Which lots to follow: by titulaire company, cité, EPCI, bailleur, operation, marché or lot (ids), by a
-    SELECT of cité ids (a scope of the CLI), by status, and by a period their works overlap."""
+    SELECT or a list of cité ids (a scope of the CLI, the dashboard), by status, and by a period their works overlap."""
 
     company_id: int | None = None
     cite_id: int | None = None
@@ -44,7 +44,7 @@ class ClauseFilter:
     operation_id: int | None = None
     marche_id: int | None = None
     lot_ids: tuple[int, ...] | None = None
-    cite_ids: Select | None = None
+    cite_ids: Select | list[int] | None = None
     status: ClauseStatus | None = None
     period: Period = Period()
 

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import Bailleur, Epci, HoursEntry
+from erbm_desk.domain.clauses import LotLine
 from erbm_desk.domain.enums import ContractType, DeliveryMethod, Funder, Phase
 from erbm_desk.domain.indicator_texts import outcome_rows, situation_rows
 from erbm_desk.domain.figures import (  # noqa: F401 - MAP_INDICATORS: what the page's map selector offers
@@ -74,8 +75,10 @@ def _labelled(counts: dict[str, int], enum_cls) -> dict[str, int]:
     return {m.label: counts[m.value] for m in enum_cls if counts.get(m.value)}
 
 
-def dashboard_of(session: Session, r: Report, hours: MonthlyHours | None = None) -> DashboardData:
-    """The dashboard of a report (grouped by cité); `hours`: its monthly series when already known."""
+def dashboard_of(session: Session, r: Report, hours: MonthlyHours | None = None,
+                 lots: list[LotLine] | None = None) -> DashboardData:
+    """The dashboard of a report (grouped by cité); `hours`: its monthly series, `lots`: the lines of its lots at
+    its date (`as_of_date`), when already known."""
     ind = r.total
     people = r.people
     others = sum(1 for pid in people.all if pid not in people.rsa and pid not in people.young
@@ -84,7 +87,7 @@ def dashboard_of(session: Session, r: Report, hours: MonthlyHours | None = None)
     energy, energy_level = report_energy(r)
     titulaires, lots_behind = clause_overview(
         session, None if r.scope.kind == "territory" else list(r.cites),
-        r.operations[0].id if r.scope.kind == "operation" and r.operations else None, r.period, as_of)
+        r.operations[0].id if r.scope.kind == "operation" and r.operations else None, r.period, as_of, lots)
     return DashboardData(
         scope=r.scope,
         period=r.period,

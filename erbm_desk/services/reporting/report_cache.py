@@ -26,11 +26,14 @@ from sqlalchemy import delete, insert, literal, select
 from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import ReportSnapshot, ReportState, utcnow
+from erbm_desk.domain.clauses import LotLine
 from erbm_desk.domain.figures import DashboardData, MonthlyHours
 from erbm_desk.domain.reporting import Period, Scope
+from erbm_desk.services.clauses.obligations import lot_lines
+from erbm_desk.services.clauses.overview import lot_lines_again
 from erbm_desk.services.reporting import figures_json
 from erbm_desk.services.reporting.figures_json import rules_fingerprint
-from erbm_desk.services.reporting.dashboard_data import dashboard_of
+from erbm_desk.services.reporting.dashboard_data import as_of_date, dashboard_of
 from erbm_desk.services.reporting.engine import Report, report
 from erbm_desk.services.reporting.geography import commune_shapes, epci_outlines
 from erbm_desk.services.reporting.hours_series import monthly_hours_by_cite, series
@@ -46,6 +49,7 @@ class TerritoryFigures:
     report: Report | None  # None: figures read back from report_cache (no tallies to build on)
     by_cite: dict[int, dict[date, Decimal]]  # hours realised per cité and month
     data: DashboardData
+    lots: list[LotLine] | None = None  # every lot's line at data.as_of (None: not known)
 
 
 def territory_dashboard(session: Session, store: bool = True) -> DashboardData:
@@ -86,7 +90,9 @@ def current_generation(session: Session) -> int | None:
 def _full(session: Session, generation: int = -1) -> TerritoryFigures:
     r = report(session, Scope(), Period(), by="cite")
     by_cite = {cid: dict(zip(s.months, s.realised)) for cid, s in monthly_hours_by_cite(session, r).items()}
-    return TerritoryFigures(generation, r, by_cite, _dashboard(session, r, by_cite))
+    as_of = as_of_date(session, r.period)
+    lots = lot_lines(session, as_of)
+    return TerritoryFigures(generation, r, by_cite, _dashboard(session, r, by_cite, lots), lots)
 
 
 def _updated(session: Session, kept: TerritoryFigures, cites: set[int], generation: int) -> TerritoryFigures:
@@ -105,17 +111,23 @@ def _updated(session: Session, kept: TerritoryFigures, cites: set[int], generati
     by_cite = dict(kept.by_cite)
     for cid, s in monthly_hours_by_cite(session, part).items():
         by_cite[cid] = dict(zip(s.months, s.realised))
-    return TerritoryFigures(generation, r, by_cite, _dashboard(session, r, by_cite))
+    # The lots' lines: those of the cités written again (a lot's hours are those of its operation's contracts),
+    # unless the date the figures stand at moved (every lot's expected hours move with it).
+    as_of = as_of_date(session, r.period)
+    lots = lot_lines_again(session, as_of, kept.lots, cites) if kept.lots is not None and \
+        kept.data.as_of == as_of else lot_lines(session, as_of)
+    return TerritoryFigures(generation, r, by_cite, _dashboard(session, r, by_cite, lots), lots)
 
 
-def _dashboard(session: Session, r: Report, by_cite: dict[int, dict[date, Decimal]]) -> DashboardData:
+def _dashboard(session: Session, r: Report, by_cite: dict[int, dict[date, Decimal]],
+               lots: list[LotLine]) -> DashboardData:
     total: dict[date, Decimal] = {}
     for months in by_cite.values():
         for month, hours in months.items():
             if hours:
                 total[month] = total.get(month, ZERO) + hours
     hours: MonthlyHours = series(total, r.operations, r.period)
-    return dashboard_of(session, r, hours=hours)
+    return dashboard_of(session, r, hours=hours, lots=lots)
 
 
 # --- stored figures ----------------------------------------------------------------------------------------
