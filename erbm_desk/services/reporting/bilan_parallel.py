@@ -67,13 +67,12 @@ def _warm() -> None:
 def _draw_part(path: str, metadata: dict, first_page: int, total: int, label: str, as_of: date,
                series: list[CiteSeries], tables: Tables) -> str:
     """Worker side: the pages of `series`, numbered from `first_page`, into the PDF at `path`."""
-    import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
-    from erbm_desk.services.reporting.bilan_layout import Pages
+    from erbm_desk.services.reporting.bilan_layout import Pages, page_style
     from erbm_desk.services.reporting.bilan_pages import cite_page
 
-    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(path, metadata=metadata) as pdf:
+    with page_style(), PdfPages(path, metadata=metadata) as pdf:
         pages = Pages(pdf, total, label, as_of, _WorkerProgress())
         pages.number = first_page - 1
         for one in series:
