@@ -64,11 +64,11 @@ def _draw_pages(folder: Path, as_of, series, tables) -> float:
     from matplotlib.backends.backend_pdf import PdfPages
 
     from erbm_desk.services.progress import NullProgress
-    from erbm_desk.services.reporting.bilan_layout import Pages, page_style
+    from erbm_desk.services.reporting.bilan_layout import Pages, drawing_pages
     from erbm_desk.services.reporting.bilan_pages import cite_page
 
     start = time.process_time()
-    with page_style(), PdfPages(folder / "cites.pdf") as pdf:
+    with drawing_pages(), PdfPages(folder / "cites.pdf") as pdf:
         pages = Pages(pdf, len(series), "Territoire ERBM", as_of, NullProgress())
         for one in series:
             cite_page(pages, one, tables)

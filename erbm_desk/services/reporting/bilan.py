@@ -29,7 +29,7 @@ from erbm_desk.domain.reporting import Period, Scope
 from erbm_desk.services.atomic_files import atomic_path
 from erbm_desk.services.progress import NullProgress, Progress
 from erbm_desk.services.reporting import disclosure
-from erbm_desk.services.reporting.bilan_layout import Pages, chunks, page_style, short_label
+from erbm_desk.services.reporting.bilan_layout import Pages, chunks, drawing_pages, short_label
 from erbm_desk.services.reporting.bilan_parallel import CitePages, join_pdfs, worker_count
 from erbm_desk.services.reporting.bilan_parallel import cite_pages as drawn_apart
 from erbm_desk.services.reporting.bilan_pages import chart_pages, cite_page, title_page
@@ -90,7 +90,7 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
                     "Subject": "Bilan pour le comité de pilotage de l'ERBM"}
         label = short_label(data.label)
         if not workers:
-            with atomic_path(target) as tmp, page_style(), \
+            with atomic_path(target) as tmp, drawing_pages(), \
                     PdfPages(tmp, metadata=metadata) as pdf:
                 pages = Pages(pdf, total, label, data.as_of, progress)
                 _first_pages(pages, data, period, today, tables, totals, epcis, epci_pages, cite_pages)
@@ -104,12 +104,12 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
             drawing.start(metadata, head + 1, total, label, data.as_of, [series[r.id] for r in cites_shown],
                           tables)
             first = drawing.folder / "debut.pdf"
-            with page_style(), PdfPages(first, metadata=metadata) as pdf:
+            with drawing_pages(), PdfPages(first, metadata=metadata) as pdf:
                 pages = Pages(pdf, total, label, data.as_of, _Pumping(progress, drawing))
                 _first_pages(pages, data, period, today, tables, totals, epcis, epci_pages, cite_pages)
             parts = drawing.join(progress)
             last = drawing.folder / "fin.pdf"
-            with page_style(), PdfPages(last, metadata=metadata) as pdf:
+            with drawing_pages(), PdfPages(last, metadata=metadata) as pdf:
                 pages = Pages(pdf, total, label, data.as_of, progress)
                 pages.number = total - 1
                 definitions_page(pages, data)

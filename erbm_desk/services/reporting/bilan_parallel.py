@@ -69,10 +69,10 @@ def _draw_part(path: str, metadata: dict, first_page: int, total: int, label: st
     """Worker side: the pages of `series`, numbered from `first_page`, into the PDF at `path`."""
     from matplotlib.backends.backend_pdf import PdfPages
 
-    from erbm_desk.services.reporting.bilan_layout import Pages, page_style
+    from erbm_desk.services.reporting.bilan_layout import Pages, drawing_pages
     from erbm_desk.services.reporting.bilan_pages import cite_page
 
-    with page_style(), PdfPages(path, metadata=metadata) as pdf:
+    with drawing_pages(), PdfPages(path, metadata=metadata) as pdf:
         pages = Pages(pdf, total, label, as_of, _WorkerProgress())
         pages.number = first_page - 1
         for one in series:
