@@ -5,7 +5,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
-from erbm_desk.charts.light_axes import add_panel
+from erbm_desk.charts.light_axes import add_panel, limits_by_hand
 from erbm_desk.charts.style import (
     ALERT,
     BEFORE,
@@ -52,6 +52,7 @@ def energy_figure(rows: list[EnergyRow], level: str, *, width: float = CHART_SIZ
     if not shown:
         empty_message(ax, "Aucune consommation renseignée")
         return fig
+    limits_by_hand(ax)  # set_ylim and value_scale below
     frame_axes(ax)
     n = len(shown)
     ys = [n - 1 - i for i in range(n)]

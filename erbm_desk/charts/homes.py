@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from erbm_desk.charts.light_axes import add_panel
+from erbm_desk.charts.light_axes import add_panel, limits_by_hand
 from erbm_desk.charts.style import (
     ACCENT,
     CHART_SIZE,
@@ -52,6 +52,7 @@ def homes_figure(homes: HomesPace, *, size=(CHART_SIZE[0], CHART_SIZE[1] + 0.3),
 
     # Left: deliveries per year, and the pace needed for each year left.
     ax = add_panel(fig, (0.10, 0.12, 0.38, 0.64))
+    limits_by_hand(ax)  # set_xlim and value_scale below
     frame_axes(ax)
     past = [(y, d) for y, d in zip(years, homes.delivered) if y <= last_year]
     bars = ax.bar([y for y, _ in past], [d for _, d in past], width=0.7, color=PRIMARY, clip_path=no_clip(ax))

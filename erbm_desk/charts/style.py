@@ -210,6 +210,9 @@ def hbars(
     Category labels are plain texts, not ticks (a tick costs as much to draw as its label). With
     `mask_below`, a value under that threshold is drawn as no bar and labelled « < 5 » (anonymity); `masks`
     gives, bar by bar, a text to show instead of the value (« < 5 », « s ») or None."""
+    from erbm_desk.charts.light_axes import limits_by_hand
+
+    limits_by_hand(ax)  # both limits set below
     n = len(labels)
     masks = list(masks) if masks is not None else [None] * n
     for k, v in enumerate(values):
