@@ -96,24 +96,20 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
                 _first_pages(pages, data, period, today, tables, totals, epcis, epci_pages, cite_pages)
                 for row in cites_shown:
                     cite_page(pages, series[row.id], tables)
-                definitions_page(pages, data)  # the last page: where each figure is defined, what to complete
+                # the last page: where each figure is defined, what to complete
+                definitions_page(pages, data.indicators.data_problems)
             return BilanSummary(target, pages.number, len(cites_by_name), data.as_of)
-        # A long bilan: the cités' pages drawn by the worker processes while this one draws the first pages.
+        # A long bilan: the cités' pages, then the last page, drawn by the worker processes while this one draws
+        # the first pages.
         with atomic_path(target) as tmp:
             head = total - len(cites_shown) - 1
             drawing.start(metadata, head + 1, total, label, data.as_of, [series[r.id] for r in cites_shown],
-                          tables)
+                          tables, data.indicators.data_problems)
             first = drawing.folder / "debut.pdf"
             with drawing_pages(), PdfPages(first, metadata=metadata) as pdf:
                 pages = Pages(pdf, total, label, data.as_of, _Pumping(progress, drawing))
                 _first_pages(pages, data, period, today, tables, totals, epcis, epci_pages, cite_pages)
-            parts = drawing.join(progress)
-            last = drawing.folder / "fin.pdf"
-            with drawing_pages(), PdfPages(last, metadata=metadata) as pdf:
-                pages = Pages(pdf, total, label, data.as_of, progress)
-                pages.number = total - 1
-                definitions_page(pages, data)
-            join_pdfs([first, *parts, last], tmp, metadata)
+            join_pdfs([first, *drawing.join(progress)], tmp, metadata)
     return BilanSummary(target, total, len(cites_by_name), data.as_of)
 
 
