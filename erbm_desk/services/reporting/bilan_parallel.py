@@ -5,8 +5,8 @@ tenth of a second on one core. Here the cités are cut into consecutive runs, on
 nothing of the caller's threads, database connections or Qt is inherited; started, and their modules imported,
 while the caller still reads the data); each draws its pages exactly as the single-process bilan does
 (`bilan_pages.cite_page`, the same numbers « page n / N ») into a PDF of its own, the last part ending with the
-bilan's last page, while the caller draws the first pages; the parts are then joined with pypdf. Progress comes back page by page through a
-queue, and cancelling stops every worker at its next page. Only the data of the pages travels to the workers
+bilan's last page, while the caller draws the first pages; the parts are then joined with pypdf. Progress comes
+back page by page through a queue, and cancelling stops every worker at its next page. Only the data of the pages travels to the workers
 (plain dataclasses), never the database.
 """
 
@@ -46,9 +46,9 @@ def _init(page_queue, stop) -> None:
     global _queue, _stop
     _queue, _stop = page_queue, stop
     # A spawned worker ends with the interpreter's full shutdown: tearing down matplotlib's modules and caches
-    # took some 0.4 s, which the bilan waited for before returning. By the time this runs, the worker has sent
-    # its results and multiprocessing has flushed its queues (its own exit handler, in Process._bootstrap), and
-    # nothing else in the worker needs to end cleanly.
+    # took some 0.4 s, which the bilan waited for before returning. By the time this handler runs, the worker
+    # has sent its results and multiprocessing has flushed its queues (its own exit handler, run at the end of
+    # Process._bootstrap), and nothing else in the worker needs to end cleanly.
     atexit.register(os._exit, 0)
 
 
