@@ -61,15 +61,14 @@ def _page_inputs(db):
 
 def _draw_pages(folder: Path, as_of, series, tables) -> float:
     """CPU seconds per page for drawing `series` into one PDF, as a worker of the bilan does."""
-    import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
     from erbm_desk.services.progress import NullProgress
-    from erbm_desk.services.reporting.bilan_layout import Pages
+    from erbm_desk.services.reporting.bilan_layout import Pages, drawing_pages
     from erbm_desk.services.reporting.bilan_pages import cite_page
 
     start = time.process_time()
-    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(folder / "cites.pdf") as pdf:
+    with drawing_pages(), PdfPages(folder / "cites.pdf") as pdf:
         pages = Pages(pdf, len(series), "Territoire ERBM", as_of, NullProgress())
         for one in series:
             cite_page(pages, one, tables)

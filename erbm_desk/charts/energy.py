@@ -5,7 +5,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
-from erbm_desk.charts.light_axes import add_panel
+from erbm_desk.charts.light_axes import add_panel, limits_by_hand
 from erbm_desk.charts.style import (
     ALERT,
     BEFORE,
@@ -52,6 +52,7 @@ def energy_figure(rows: list[EnergyRow], level: str, *, width: float = CHART_SIZ
     if not shown:
         empty_message(ax, "Aucune consommation renseignée")
         return fig
+    limits_by_hand(ax)  # set_ylim and value_scale below
     frame_axes(ax)
     n = len(shown)
     ys = [n - 1 - i for i in range(n)]
@@ -60,11 +61,12 @@ def energy_figure(rows: list[EnergyRow], level: str, *, width: float = CHART_SIZ
     after = ax.barh([y - 0.19 for y in ys], [float(r.after or 0) for r in shown], height=0.36, color=GOOD,
                     clip_path=no_clip(ax), label="Après travaux")
     for bar, r in zip(before, shown):
-        set_tip(bar, f"{r.label}, avant travaux : {_kwh(r.before) if r.before is not None else 'non renseigné'}")
+        set_tip(bar, lambda r=r: f"{r.label}, avant travaux : "
+                                 f"{_kwh(r.before) if r.before is not None else 'non renseigné'}")
         bar.erbm_label, bar.erbm_value = r.label, r.before
     for bar, r in zip(after, shown):
-        text = _kwh(r.after) if r.after is not None else "pas encore rénové"
-        set_tip(bar, f"{r.label}, après travaux : {text}")
+        set_tip(bar, lambda r=r: f"{r.label}, après travaux : "
+                                 f"{_kwh(r.after) if r.after is not None else 'pas encore rénové'}")
         bar.erbm_label, bar.erbm_value = r.label, r.after
         if r.after is not None and r.after > ENERGY_GOAL_KWH:
             bar.set_color(ALERT)

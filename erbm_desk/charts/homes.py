@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from erbm_desk.charts.light_axes import add_panel
+from erbm_desk.charts.light_axes import add_panel, limits_by_hand
 from erbm_desk.charts.style import (
     ACCENT,
     CHART_SIZE,
@@ -52,17 +52,18 @@ def homes_figure(homes: HomesPace, *, size=(CHART_SIZE[0], CHART_SIZE[1] + 0.3),
 
     # Left: deliveries per year, and the pace needed for each year left.
     ax = add_panel(fig, (0.10, 0.12, 0.38, 0.64))
+    limits_by_hand(ax)  # set_xlim and value_scale below
     frame_axes(ax)
     past = [(y, d) for y, d in zip(years, homes.delivered) if y <= last_year]
     bars = ax.bar([y for y, _ in past], [d for _, d in past], width=0.7, color=PRIMARY, clip_path=no_clip(ax))
     for bar, (y, d) in zip(bars, past):
-        set_tip(bar, f"{y} : {_homes(d)} livrés")
+        set_tip(bar, lambda y=y, d=d: f"{y} : {_homes(d)} livrés")
         bar.erbm_label, bar.erbm_value = str(y), d
     if homes.pace_needed and future:
         need = ax.bar(future, [float(homes.pace_needed)] * len(future), width=0.7, color="white",
                       edgecolor=ACCENT, linewidth=1.2, hatch="////", clip_path=no_clip(ax))
         for bar, y in zip(need, future):
-            set_tip(bar, f"{y} : {_homes(homes.pace_needed)} à livrer pour tenir l'objectif")
+            set_tip(bar, lambda y=y: f"{y} : {_homes(homes.pace_needed)} à livrer pour tenir l'objectif")
             bar.erbm_label, bar.erbm_value = str(y), homes.pace_needed
         label(ax, sum(future) / len(future), float(homes.pace_needed), "nécessaire", ha="center", va="bottom",
                 fontsize=SMALL_SIZE, color=ACCENT)
@@ -82,10 +83,10 @@ def homes_figure(homes: HomesPace, *, size=(CHART_SIZE[0], CHART_SIZE[1] + 0.3),
     proj = [(y, p) for y, p in zip(years, homes.projection) if p is not None]
     (line,) = ax2.plot([y for y, _ in done], [c for _, c in done], color=PRIMARY, linewidth=2, marker="o",
                        markersize=3)
-    set_tip(line, [f"fin {y} : {_homes(c)} livrés depuis 2017" for y, c in done])
+    set_tip(line, lambda: [f"fin {y} : {_homes(c)} livrés depuis 2017" for y, c in done])
     (projection,) = ax2.plot([y for y, _ in proj], [p for _, p in proj], color=PRIMARY_LIGHT, linewidth=1.8,
                              linestyle=(0, (4, 2)), marker="o", markersize=3)
-    set_tip(projection, [f"fin {y} : {_homes(p)} au rythme actuel" for y, p in proj])
+    set_tip(projection, lambda: [f"fin {y} : {_homes(p)} au rythme actuel" for y, p in proj])
     if proj:
         label(ax2, proj[-1][0] + 0.3, proj[-1][1], f"projection\n{fr_number(proj[-1][1])}", ha="right",
                  va="bottom", fontsize=SMALL_SIZE, color=PRIMARY, linespacing=1.1)

@@ -53,10 +53,10 @@ def hours_figure(hours: MonthlyHours, *, size=CHART_SIZE, dpi=SCREEN_DPI, into=N
     (required,) = ax.plot(xs, [float(v) for v in hours.required_cumulative], color=ACCENT, linewidth=1.6,
                           linestyle=(0, (4, 2)))
     done.erbm_months = required.erbm_months = hours.months
-    set_tip(done, [f"{fr_month(m)} : {fr_hours(c)} réalisées (dont {fr_hours(h)} dans le mois)"
-                   for m, c, h in zip(hours.months, hours.cumulative, hours.realised)])
-    set_tip(required, [f"{fr_month(m)} : {fr_hours(r)} exigées (cumul)"
-                       for m, r in zip(hours.months, hours.required_cumulative)])
+    set_tip(done, lambda: [f"{fr_month(m)} : {fr_hours(c)} réalisées (dont {fr_hours(h)} dans le mois)"
+                           for m, c, h in zip(hours.months, hours.cumulative, hours.realised)])
+    set_tip(required, lambda: [f"{fr_month(m)} : {fr_hours(r)} exigées (cumul)"
+                               for m, r in zip(hours.months, hours.required_cumulative)])
     done.set_pickradius(4)
     required.set_pickradius(4)
     ax.set_xlim(-0.5, max(len(xs) - 0.5, 0.5))

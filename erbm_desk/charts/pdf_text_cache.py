@@ -16,22 +16,27 @@ own matrix « cm » placing and turning it, the recorded « BT … ET », « Q �
 names the file's fonts and registers their glyphs for subsetting: hence one record per file, never shared.
 
 Plain texts only: mathtext, wrapped or TeX texts, texts with font features or a language, links and the 14 core
-fonts take matplotlib's road every time, and so does every other renderer (the screen, PNG, SVG). It replaces
-private methods (`_get_font_height_metrics`, `Text._get_layout`) and relies on the layout of
-`RendererPdf.draw_text`'s output (matplotlib 3.11), so it is one of the speed-ups of `charts.speedups`: off on
-other releases or when the environment asks.
+fonts take matplotlib's road every time, and so does every other renderer (the screen, PNG, SVG). A new text is
+measured and recorded from the shapes of its pairs of characters where `pair_layout` can (most texts: a cité's
+name, its charts' subtitles and figures). It replaces private methods (`_get_font_height_metrics`,
+`Text._get_layout`, the `_text_helpers` that backend_pdf sees: `_TextHelpersForPdf`) and relies on the layout
+of `RendererPdf.draw_text`'s output (matplotlib 3.11), so it is one of the speed-ups of `charts.speedups`: off
+on other releases or when the environment asks.
 """
 from __future__ import annotations
 
 import math
+import threading
 from contextlib import contextmanager
 
-from matplotlib import rcParams
+from matplotlib import _text_helpers, rcParams
+from matplotlib.backends import backend_pdf
 from matplotlib.backends.backend_pdf import Op, RendererPdf
+from matplotlib.ft2font import LoadFlags
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from erbm_desk.charts import speedups
+from erbm_desk.charts import pair_layout, speedups
 
 _MAX_ENTRIES = 20_000  # a bilan draws a few thousand distinct texts; cleared wholesale when full
 _metrics: dict = {}
@@ -45,6 +50,7 @@ def clear() -> None:
     _metrics.clear()
     _heights.clear()
     _layouts.clear()
+    pair_layout.clear()
 
 
 def _remember(cache: dict, key, value):
@@ -54,12 +60,27 @@ def _remember(cache: dict, key, value):
     return value
 
 
-def _metrics_of(original, s: str, prop, ismath):
+def _metrics_of(renderer: RendererPdf, original, s: str, prop, ismath):
     if ismath:
         return original(s, prop, ismath)
     key = (s, prop.copy(), rcParams["pdf.use14corefonts"])
     found = _metrics.get(key)
-    return found if found is not None else _remember(_metrics, key, original(s, prop, ismath))
+    if found is None:
+        found = _remember(_metrics, key, _new_metrics(renderer, s, prop) or original(s, prop, ismath))
+    return found
+
+
+def _new_metrics(renderer: RendererPdf, s: str, prop):
+    """What RendererPdf.get_text_width_height_descent gives for a TrueType font, from `pair_layout` (None: not
+    laid out there)."""
+    if rcParams["pdf.use14corefonts"]:
+        return None
+    size = prop.get_size_in_points()
+    measured = pair_layout.measure(renderer._get_font_ttf(prop), size, s)
+    if measured is None:
+        return None
+    width, height, descent = measured
+    return width * (1 / 64), height * (1 / 64), descent * (1 / 64)
 
 
 def _font_height_metrics(original, prop):
@@ -91,17 +112,49 @@ def _text_layout(text: Text, renderer):
 Text._get_layout = _text_layout
 
 
-class _Recording:
-    """The writes of a PdfFile while matplotlib draws one text at the origin."""
+class _TextHelpersForPdf:
+    """`matplotlib._text_helpers` as `backend_pdf` sees it (installed below, for good): matplotlib's own, except
+    while this thread records a text (`_Recording`), when `layout` gives the text put together from its pairs of
+    characters (`pair_layout`), or shaped without loading each glyph in FreeType. `_text_helpers.layout` loads
+    every glyph for callers that read its outline afterwards (text as paths); draw_text reads only the glyph
+    indices, the positions and the kerning of the layout, and loading the glyphs was a third of the time of
+    writing a new text."""
 
-    def __init__(self, file):
-        self.file, self.parts = file, []
+    def __init__(self):
+        self.recording = threading.local()  # .size: the points of the text this thread records
+
+    def __getattr__(self, name):
+        return getattr(_text_helpers, name)
+
+    def layout(self, string, font, *, features=None, language=None):
+        size = getattr(self.recording, "size", None)
+        if size is None:
+            return _text_helpers.layout(string, font, features=features, language=language)
+        if features is None and language is None and rcParams["pdf.fonttype"] == 42:
+            # Type 42 only: draw_text then reads the position of the first glyph alone (Type 3 splits a text
+            # into runs of 256 characters, each placed by its first glyph's position)
+            glyphs = pair_layout.layout(font, size, string)
+            if glyphs is not None:
+                return glyphs
+        return font._layout(string, LoadFlags.NO_HINTING, features=features, language=language)
+
+
+_TEXT_HELPERS = backend_pdf._text_helpers = _TextHelpersForPdf()
+
+
+class _Recording:
+    """The writes of a PdfFile while matplotlib draws one text of `size` points at the origin."""
+
+    def __init__(self, file, size: float):
+        self.file, self.parts, self.size = file, [], size
 
     def __enter__(self):
         self.file.write = self.parts.append
+        _TEXT_HELPERS.recording.size = self.size
         return self
 
     def __exit__(self, *exc):
+        del _TEXT_HELPERS.recording.size
         del self.file.write
 
 
@@ -112,7 +165,7 @@ def _block(renderer: RendererPdf, original, gc, s: str, prop, mtext) -> bytes | 
     blocks = vars(file).setdefault("_erbm_text_blocks", {})
     key = (s, prop.copy(), rcParams["pdf.fonttype"])
     if key not in blocks:
-        with _Recording(file) as recording:
+        with _Recording(file, prop.get_size_in_points()) as recording:
             original(gc, 0, 0, s, prop, 0, ismath=False, mtext=mtext)
         parts = recording.parts
         # what draw_text writes: « q », the matrix, the text block, « Q », each output() a line then b"\n"
@@ -148,7 +201,7 @@ def cached_pdf_text(renderer):
         yield
         return
     measure, draw, heights = pdf.get_text_width_height_descent, pdf.draw_text, pdf._get_font_height_metrics
-    pdf.get_text_width_height_descent = lambda s, prop, ismath: _metrics_of(measure, s, prop, ismath)
+    pdf.get_text_width_height_descent = lambda s, prop, ismath: _metrics_of(pdf, measure, s, prop, ismath)
     pdf.draw_text = lambda *args, **kwargs: _draw_text(pdf, draw, *args, **kwargs)
     pdf._get_font_height_metrics = lambda prop: _font_height_metrics(heights, prop)
     setattr(pdf, _MARK, True)

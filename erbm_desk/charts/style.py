@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from erbm_desk.domain import french
 
@@ -170,13 +170,17 @@ def empty_message(ax: Axes, text: str = "Aucune donnée sur la période") -> Non
 # ---------------------------------------------------------------------------------------------- tips
 
 
-def set_tip(artist, tip: str | Sequence[str]) -> None:
-    """The exact value(s) shown when hovering `artist`: one text, or one per point/polygon of a collection."""
+def set_tip(artist, tip: str | Sequence[str] | Callable[[], str | Sequence[str]]) -> None:
+    """The exact value(s) shown when hovering `artist`: one text, or one per point/polygon of a collection, or a
+    function giving them when first hovered (a series' tips, formatted month by month, cost more to write than
+    the line they describe, and a chart on a PDF page is never hovered)."""
     artist.erbm_tip = tip
 
 
 def tip_for(artist, index: int | None = None) -> str | None:
     tip = getattr(artist, "erbm_tip", None)
+    if callable(tip):
+        tip = artist.erbm_tip = tip()
     if tip is None or isinstance(tip, str):
         return tip
     if index is None or not 0 <= index < len(tip):
@@ -206,6 +210,9 @@ def hbars(
     Category labels are plain texts, not ticks (a tick costs as much to draw as its label). With
     `mask_below`, a value under that threshold is drawn as no bar and labelled « < 5 » (anonymity); `masks`
     gives, bar by bar, a text to show instead of the value (« < 5 », « s ») or None."""
+    from erbm_desk.charts.light_axes import limits_by_hand
+
+    limits_by_hand(ax)  # both limits set below
     n = len(labels)
     masks = list(masks) if masks is not None else [None] * n
     for k, v in enumerate(values):

@@ -27,3 +27,15 @@ def test_tips_one_text_or_one_per_point():
     assert tip_for(single) == "État : 100 000,10 €" and tip_for(single, 3) == "État : 100 000,10 €"
     assert tip_for(many, 1) == "b" and tip_for(many, 2) is None and tip_for(many) is None
     assert tip_for(Artist()) is None
+
+
+def test_tips_written_when_first_asked():
+    class Artist:
+        pass
+
+    written = []
+    many = Artist()
+    set_tip(many, lambda: written.append(1) or ["a", "b"])
+    assert not written  # nothing formatted for a chart that is never hovered (a PDF page)
+    assert tip_for(many, 1) == "b" and tip_for(many, 0) == "a" and tip_for(many, 2) is None
+    assert written == [1]  # formatted once

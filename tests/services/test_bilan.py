@@ -1,8 +1,10 @@
 """The bilan PDF, read back with pdftotext: the comité sentence, one page per cité, small counts hidden."""
 
+import gc
 import re
 import shutil
 import subprocess
+import weakref
 from datetime import date
 
 import pytest
@@ -183,6 +185,24 @@ def test_cancel_leaves_the_previous_file(db, small_dataset, tmp_path):
         write_bilan(s, out, progress=Recorder(cancel_after=3))
     assert out.read_bytes() == b"previous"
     assert [p.name for p in folder.iterdir()] == ["bilan.pdf"]  # no temporary file left behind
+    assert gc.isenabled()  # the pages' collection policy ends with them (the window's process goes on)
+
+
+def test_each_page_is_collected_when_the_next_starts_and_the_automatic_collection_comes_back(tmp_path):
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from erbm_desk.services.reporting.bilan_layout import Pages, drawing_pages
+
+    with drawing_pages(), PdfPages(tmp_path / "pages.pdf") as pdf:
+        assert not gc.isenabled()
+        pages = Pages(pdf, 3, "Territoire", date(2025, 12, 31), Recorder())
+        fig = pages.page("Première page")
+        pages.save(fig)
+        first = weakref.ref(fig)
+        del fig  # a figure is in reference cycles: only a collection frees it
+        pages.save(pages.page("Deuxième page"))
+        assert first() is None
+    assert gc.isenabled()
 
 
 def test_unknown_scope(db, small_dataset, tmp_path):

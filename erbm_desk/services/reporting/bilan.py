@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import matplotlib
 from matplotlib.backends.backend_pdf import PdfPages
 from sqlalchemy.orm import Session
 
@@ -30,7 +29,7 @@ from erbm_desk.domain.reporting import Period, Scope
 from erbm_desk.services.atomic_files import atomic_path
 from erbm_desk.services.progress import NullProgress, Progress
 from erbm_desk.services.reporting import disclosure
-from erbm_desk.services.reporting.bilan_layout import Pages, chunks, short_label
+from erbm_desk.services.reporting.bilan_layout import Pages, chunks, drawing_pages, short_label
 from erbm_desk.services.reporting.bilan_parallel import CitePages, join_pdfs, worker_count
 from erbm_desk.services.reporting.bilan_parallel import cite_pages as drawn_apart
 from erbm_desk.services.reporting.bilan_pages import chart_pages, cite_page, title_page
@@ -91,30 +90,26 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
                     "Subject": "Bilan pour le comité de pilotage de l'ERBM"}
         label = short_label(data.label)
         if not workers:
-            with atomic_path(target) as tmp, matplotlib.rc_context({"pdf.fonttype": 42}), \
+            with atomic_path(target) as tmp, drawing_pages(), \
                     PdfPages(tmp, metadata=metadata) as pdf:
                 pages = Pages(pdf, total, label, data.as_of, progress)
                 _first_pages(pages, data, period, today, tables, totals, epcis, epci_pages, cite_pages)
                 for row in cites_shown:
                     cite_page(pages, series[row.id], tables)
-                definitions_page(pages, data)  # the last page: where each figure is defined, what to complete
+                # the last page: where each figure is defined, what to complete
+                definitions_page(pages, data.indicators.data_problems)
             return BilanSummary(target, pages.number, len(cites_by_name), data.as_of)
-        # A long bilan: the cités' pages drawn by the worker processes while this one draws the first pages.
+        # A long bilan: the cités' pages, then the last page, drawn by the worker processes while this one draws
+        # the first pages.
         with atomic_path(target) as tmp:
             head = total - len(cites_shown) - 1
             drawing.start(metadata, head + 1, total, label, data.as_of, [series[r.id] for r in cites_shown],
-                          tables)
+                          tables, data.indicators.data_problems)
             first = drawing.folder / "debut.pdf"
-            with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(first, metadata=metadata) as pdf:
+            with drawing_pages(), PdfPages(first, metadata=metadata) as pdf:
                 pages = Pages(pdf, total, label, data.as_of, _Pumping(progress, drawing))
                 _first_pages(pages, data, period, today, tables, totals, epcis, epci_pages, cite_pages)
-            parts = drawing.join(progress)
-            last = drawing.folder / "fin.pdf"
-            with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(last, metadata=metadata) as pdf:
-                pages = Pages(pdf, total, label, data.as_of, progress)
-                pages.number = total - 1
-                definitions_page(pages, data)
-            join_pdfs([first, *parts, last], tmp, metadata)
+            join_pdfs([first, *drawing.join(progress)], tmp, metadata)
     return BilanSummary(target, total, len(cites_by_name), data.as_of)
 
 

@@ -4,14 +4,15 @@ A bilan of the territory at ten times ERBM's size has some 350 pages of cités, 
 tenth of a second on one core. Here the cités are cut into consecutive runs, one per worker process (spawned:
 nothing of the caller's threads, database connections or Qt is inherited; started, and their modules imported,
 while the caller still reads the data); each draws its pages exactly as the single-process bilan does
-(`bilan_pages.cite_page`, the same numbers « page n / N ») into a PDF of its own, while the caller draws the
-first pages; the parts are then joined with pypdf. Progress comes back page by page through a
-queue, and cancelling stops every worker at its next page. Only the data of the pages travels to the workers
+(`bilan_pages.cite_page`, the same numbers « page n / N ») into a PDF of its own, the last part ending with the
+bilan's last page, while the caller draws the first pages; the parts are then joined with pypdf. Progress comes
+back page by page through a queue, and cancelling stops every worker at its next page. Only the data of the pages travels to the workers
 (plain dataclasses), never the database.
 """
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import queue as queues
@@ -44,6 +45,11 @@ def worker_count(cites: int) -> int:
 def _init(page_queue, stop) -> None:
     global _queue, _stop
     _queue, _stop = page_queue, stop
+    # A spawned worker ends with the interpreter's full shutdown: tearing down matplotlib's modules and caches
+    # took some 0.4 s, which the bilan waited for before returning. By the time this handler runs, the worker
+    # has sent its results and multiprocessing has flushed its queues (its own exit handler, run at the end of
+    # Process._bootstrap), and nothing else in the worker needs to end cleanly.
+    atexit.register(os._exit, 0)
 
 
 class _WorkerProgress:
@@ -65,19 +71,22 @@ def _warm() -> None:
 
 
 def _draw_part(path: str, metadata: dict, first_page: int, total: int, label: str, as_of: date,
-               series: list[CiteSeries], tables: Tables) -> str:
-    """Worker side: the pages of `series`, numbered from `first_page`, into the PDF at `path`."""
-    import matplotlib
+               series: list[CiteSeries], tables: Tables, data_problems: list[str] | None) -> str:
+    """Worker side: the pages of `series`, numbered from `first_page`, into the PDF at `path`, then the bilan's
+    last page when `data_problems` is given (the last part: a file of its own would embed the fonts once more)."""
     from matplotlib.backends.backend_pdf import PdfPages
 
-    from erbm_desk.services.reporting.bilan_layout import Pages
+    from erbm_desk.services.reporting.bilan_layout import Pages, drawing_pages
     from erbm_desk.services.reporting.bilan_pages import cite_page
+    from erbm_desk.services.reporting.bilan_parcours import definitions_page
 
-    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(path, metadata=metadata) as pdf:
+    with drawing_pages(), PdfPages(path, metadata=metadata) as pdf:
         pages = Pages(pdf, total, label, as_of, _WorkerProgress())
         pages.number = first_page - 1
         for one in series:
             cite_page(pages, one, tables)
+        if data_problems is not None:
+            definitions_page(pages, data_problems)
     return path
 
 
@@ -98,13 +107,15 @@ class CitePages:
             self.pool.submit(_warm)
 
     def start(self, metadata: dict, first_page: int, total: int, label: str, as_of: date,
-              series: list[CiteSeries], tables: Tables) -> None:
+              series: list[CiteSeries], tables: Tables, data_problems: list[str]) -> None:
+        """The pages of `series` from `first_page` on, then the last page (`bilan_parcours.definitions_page`)."""
         size = -(-len(series) // self.workers)
         for i in range(0, len(series), size):
             part = series[i:i + size]
             path = str(self.folder / f"partie-{i:05d}.pdf")
+            last = data_problems if i + size >= len(series) else None
             self.futures.append(self.pool.submit(_draw_part, path, metadata, first_page + i, total, label, as_of,
-                                                 part, tables))
+                                                 part, tables, last))
 
     def pump(self, progress: Progress) -> None:
         """Pass on the pages drawn so far; ask the workers to stop when the user cancels."""

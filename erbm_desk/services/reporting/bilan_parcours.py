@@ -109,8 +109,9 @@ def exits_chart_page(pages: Pages, data: DashboardData, threshold: int) -> None:
     pages.save(fig)
 
 
-def definitions_page(pages: Pages, data: DashboardData) -> None:
-    """The last page: the rules in short, where the definitions are, the data to complete."""
+def definitions_page(pages: Pages, data_problems: list[str]) -> None:
+    """The last page: the rules in short, where the definitions are, the data to complete (`data_problems`: the
+    scope's `indicators.data_problems`)."""
     fig = pages.page("Définitions et données à compléter")
     intro = ("Chaque indicateur de ce bilan est défini, avec un exemple, dans le document « Définitions des "
              f"indicateurs » ({DEFINITIONS_FILE}, livré avec ERBM Desk). En bref :")
@@ -123,8 +124,8 @@ def definitions_page(pages: Pages, data: DashboardData) -> None:
     y -= 0.02
     fig.text(0.04, y, "Données à compléter", fontsize=11, color=PRIMARY, fontweight="bold", va="top")
     y -= 0.04
-    problems = data.indicators.data_problems or ["Aucune : toutes les données utiles aux indicateurs sont datées "
-                                                 "et chaque personne a son diagnostic d'éligibilité."]
+    problems = data_problems or ["Aucune : toutes les données utiles aux indicateurs sont datées "
+                                 "et chaque personne a son diagnostic d'éligibilité."]
     for problem in problems:
         lines = textwrap.wrap(problem, 150)
         fig.text(0.05, y, "• " + "\n  ".join(lines), fontsize=9, color=INK, va="top", linespacing=1.4)
