@@ -9,7 +9,7 @@ import threading
 import openpyxl
 import pytest
 
-from erbm_desk.services.exchange.bulk import paused_gc
+from erbm_desk.services.paused_gc import paused_gc
 from erbm_desk.services.exchange.errors import ExcelFileError
 from erbm_desk.services.exchange.model import Status
 from tests.services.test_excel_support import plan

@@ -21,7 +21,7 @@ from erbm_desk.db.portability import sync_id_sequences
 from erbm_desk.domain import rules
 from erbm_desk.domain.entities import SPECS, WORKBOOK_ENTITIES, Kind
 from erbm_desk.services.security import audit, authz
-from erbm_desk.services.exchange.bulk import paused_gc
+from erbm_desk.services.paused_gc import paused_gc
 from erbm_desk.services.exchange.site_log import log_import
 from erbm_desk.services.exchange.model import ImportPlan, NewBailleur, RowPlan, Status
 from erbm_desk.services.exchange.snapshot import database_token

@@ -23,7 +23,7 @@ from erbm_desk.domain.entities import SPECS, Kind
 from erbm_desk.domain.french import format_count
 from erbm_desk.services.atomic_files import atomic_path
 from erbm_desk.services.exchange import sheet_format as fmt
-from erbm_desk.services.exchange.bulk import paused_gc
+from erbm_desk.services.paused_gc import paused_gc
 from erbm_desk.services.exchange.export_row_cells import RecordTexts, RowCells
 from erbm_desk.services.exchange.export_selection import collect_rows
 from erbm_desk.services.exchange.readme_sheet import period_text, write_readme

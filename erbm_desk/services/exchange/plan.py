@@ -24,7 +24,7 @@ from erbm_desk.domain.entities import SPECS, WORKBOOK_ENTITIES
 from erbm_desk.domain.validation import record_problems
 from erbm_desk.services.exchange import releve
 from erbm_desk.services.exchange import sheet_format as fmt
-from erbm_desk.services.exchange.bulk import paused_gc
+from erbm_desk.services.paused_gc import paused_gc
 from erbm_desk.services.exchange.cells import (
     cell_as_text,
     label_at,

@@ -18,6 +18,7 @@ from erbm_desk.charts.pdf_text_cache import PdfPageFigure
 from erbm_desk.charts.style import INK, MUTED, PRIMARY, fr_month
 from erbm_desk.domain.reporting import Period
 from erbm_desk.domain.french import format_date
+from erbm_desk.services.paused_gc import paused_gc
 from erbm_desk.services.progress import Progress, check_cancel
 
 A4_LANDSCAPE = (11.69, 8.27)
@@ -39,15 +40,9 @@ def drawing_pages() -> Iterator[None]:
     """
     from matplotlib.colors import to_hex
 
-    automatic = gc.isenabled()
-    gc.disable()
-    try:
-        with matplotlib.rc_context({"pdf.fonttype": 42,
-                                    "patch.facecolor": to_hex(matplotlib.rcParams["patch.facecolor"])}):
-            yield
-    finally:
-        if automatic:
-            gc.enable()
+    with paused_gc(), matplotlib.rc_context({"pdf.fonttype": 42,
+                                             "patch.facecolor": to_hex(matplotlib.rcParams["patch.facecolor"])}):
+        yield
 
 
 def short_label(label: str) -> str:

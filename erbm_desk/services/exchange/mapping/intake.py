@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.domain.french import format_count
 from erbm_desk.services.exchange.apply import ApplySummary, PlanNotReady, apply_import
-from erbm_desk.services.exchange.bulk import paused_gc
+from erbm_desk.services.paused_gc import paused_gc
 from erbm_desk.services.exchange.mapping.columns import ColumnProposal
 from erbm_desk.services.exchange.mapping.fields import target
 from erbm_desk.services.exchange.mapping.gaps import (

@@ -1,9 +1,12 @@
-"""Pausing Python's cyclic garbage collector during a bulk read or write of a workbook.
+"""Pausing Python's cyclic garbage collector during bulk work: the import and export of a workbook, the pages
+of a bilan.
 
 Planning an import keeps hundreds of thousands of live objects (one checked row each, their values); the
 collector, triggered by allocations, scans that growing heap again and again without finding garbage (rows
-hold no reference cycles): about a sixth of an import's time at 100 000 hour rows. Reference counting still
-frees everything as usual; only the search for cycles waits until the end.
+hold no reference cycles): about a sixth of an import's time at 100 000 hour rows. A bilan page is tens of
+thousands of objects in reference cycles, alive while it is drawn and garbage as a whole once saved: it is
+collected then, once (services/reporting/bilan_layout.py). Reference counting still frees everything as usual;
+only the search for cycles waits.
 """
 
 from __future__ import annotations
