@@ -20,6 +20,7 @@ names nothing, or several things, raises ScopeError (French).
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -67,14 +68,23 @@ def _cite_rows(session: Session) -> list:
                            .order_by(Cite.name, Commune.name)).all()
 
 
-def _cite_text(row, rows: list) -> str:
-    """The shortest text that names this cité alone: its name, else with its commune, else with its INSEE code."""
-    namesakes = [r for r in rows if fold(r.name) == fold(row.name)]
-    if len(namesakes) == 1:
-        return row.name
-    if sum(1 for r in namesakes if fold(r.commune) == fold(row.commune)) == 1:
-        return f"{row.name} ({row.commune})"
-    return f"{row.name} ({row.insee_code})"
+def _cite_texts(rows: list) -> dict[int, str]:
+    """Cité id -> the shortest text that names it alone among `rows`: its name, else with its commune, else with
+    its INSEE code. (Each name folded once: the pickers are filled on every refresh of the dashboard.)"""
+    namesakes: dict[str, list] = {}
+    for r in rows:
+        namesakes.setdefault(fold(r.name), []).append(r)
+    texts = {}
+    for same in namesakes.values():
+        communes = Counter(fold(r.commune) for r in same) if len(same) > 1 else None
+        for r in same:
+            if communes is None:
+                texts[r.id] = r.name
+            elif communes[fold(r.commune)] == 1:
+                texts[r.id] = f"{r.name} ({r.commune})"
+            else:
+                texts[r.id] = f"{r.name} ({r.insee_code})"
+    return texts
 
 
 def _cite_ids(session: Session, value) -> list[int]:
@@ -97,7 +107,8 @@ def _cite_ids(session: Session, value) -> list[int]:
     if not found:
         raise ScopeError(f"Cité introuvable : « {value} ».")
     if len(found) > 1:
-        candidates = ", ".join(f"« {_cite_text(r, rows)} »" for r in found)
+        texts = _cite_texts(rows)
+        candidates = ", ".join(f"« {texts[r.id]} »" for r in found)
         raise ScopeError(f"« {value} » désigne plusieurs cités : {candidates}. Précisez laquelle.")
     return [found[0].id]
 
@@ -148,7 +159,7 @@ def canonical_value(session: Session, kind: str, value) -> str | int | None:
     if kind == "cite":
         rows = _cite_rows(session)
         wanted = _cite_ids(session, value)[0]
-        return _cite_text(next(r for r in rows if r.id == wanted), rows)
+        return _cite_texts(rows)[wanted]
     return value
 
 
@@ -164,7 +175,8 @@ def cite_choices(session: Session) -> list[tuple[str, str, int]]:
     rows = session.execute(select(Cite.id, Cite.name, Commune.name.label("commune"), Commune.insee_code, Cite.uuid,
                                   Epci.short_name).join(Commune, Cite.commune_id == Commune.id)
                            .join(Epci, Commune.epci_id == Epci.id).order_by(Cite.name, Commune.name)).all()
-    return [(f"{r.name} — {r.commune} ({r.short_name})", _cite_text(r, rows), r.id) for r in rows]
+    texts = _cite_texts(rows)
+    return [(f"{r.name} — {r.commune} ({r.short_name})", texts[r.id], r.id) for r in rows]
 
 
 def scope_label(session: Session, scope: Scope) -> str:
