@@ -20,13 +20,14 @@ from erbm_desk.services.clauses.parameters import clause_defaults
 ZERO = Decimal("0.00")
 
 
-def lot_hours_by_operation(session: Session) -> dict[int, Decimal]:
+def lot_hours_by_operation(session: Session, operation_ids: list[int] | None = None) -> dict[int, Decimal]:
     """Operation id -> the sum of its lots' hours required (a lot whose hours cannot be computed counts 0), for
-    the operations that have at least one lot."""
-    rows = session.execute(
-        select(Marche.operation_id, Lot.amount, Lot.labour_share, Lot.insertion_rate, Lot.hourly_cost,
-               Lot.hours_stated).join(Marche, Lot.marche_id == Marche.id)
-    ).all()
+    the operations that have at least one lot (among `operation_ids` when given: the cités a write touched)."""
+    query = select(Marche.operation_id, Lot.amount, Lot.labour_share, Lot.insertion_rate, Lot.hourly_cost,
+                   Lot.hours_stated).join(Marche, Lot.marche_id == Marche.id)
+    if operation_ids is not None and len(operation_ids) < 500:  # else every lot is read, as fast
+        query = query.where(Marche.operation_id.in_(operation_ids))
+    rows = session.execute(query).all()
     if not rows:
         return {}
     defaults = clause_defaults(session)
@@ -41,7 +42,7 @@ def with_lot_hours(session: Session, operations: Sequence) -> Sequence:
     """The engine's operation rows, each with `hours_required` replaced by its lots' sum when it has lots."""
     if not operations:
         return operations
-    sums = lot_hours_by_operation(session)
+    sums = lot_hours_by_operation(session, [op.id for op in operations])
     if not sums or not any(op.id in sums for op in operations):
         return operations
     row_type = namedtuple("OperationRow", operations[0]._fields)
