@@ -42,3 +42,15 @@ def test_the_retention_reminder_agrees_with_its_years(years, said):
     from erbm_desk.services.security.gdpr import retention_message
 
     assert said in retention_message([object()], years)
+
+
+def test_the_end_of_an_import_says_its_counts_as_the_preview_does():
+    from collections import Counter
+
+    from erbm_desk.services.exchange.apply import ApplySummary
+
+    said = ApplySummary(Counter({("beneficiary", "new"): 2000, ("hours_entry", "new"): 24889,
+                                 ("hours_entry", "changed"): 1, ("cite", "changed"): 1})).message
+    assert "Bénéficiaires : 2\u00a0000 ajoutés, 0 modifié" in said
+    assert "Heures : 24\u00a0889 mois d'heures ajoutés, 1 mois d'heures modifié" in said
+    assert "Cités : 0 ajoutée, 1 modifiée" in said

@@ -23,7 +23,7 @@ from erbm_desk.domain.entities import SPECS, WORKBOOK_ENTITIES, Kind
 from erbm_desk.services.security import audit, authz
 from erbm_desk.services.paused_gc import paused_gc
 from erbm_desk.services.exchange.site_log import log_import
-from erbm_desk.services.exchange.model import ImportPlan, NewBailleur, RowPlan, Status
+from erbm_desk.services.exchange.model import ImportPlan, NewBailleur, RowPlan, Status, counted
 from erbm_desk.services.exchange.snapshot import database_token
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 from erbm_desk.domain.french import count_agreed, format_count
@@ -61,9 +61,8 @@ class ApplySummary:
         for entity in WORKBOOK_ENTITIES:
             new, changed = self.written[(entity, "new")], self.written[(entity, "changed")]
             if new or changed:
-                noun = SPECS[entity].short_noun
-                parts.append(f"{SPECS[entity].plural} : {new} {noun.agreed(new, 'ajouté')}, "
-                             f"{changed} {noun.agreed(changed, 'modifié')}")
+                parts.append(f"{SPECS[entity].plural} : {counted(entity, new, 'ajouté')}, "
+                             f"{counted(entity, changed, 'modifié')}")
         if self.bailleurs:
             parts.append(count_agreed(self.bailleurs, "bailleur", "créé"))
         return "Import terminé — " + " ; ".join(parts) + "."

@@ -48,13 +48,25 @@ def status_count(entity: str, status: Status, n: int) -> str:
     sheet's title does not name them: « 4 lignes de financement inchangées » (Financements), « 1 mois d'heures
     modifié » (Heures)."""
     spec = SPECS[entity]
-    said = format_int(n)
-    if spec.noun.many.split()[0] != spec.plural.lower().split()[0]:
-        said += " " + (spec.noun.many if n >= 2 else spec.noun.one)
+    said = _records(entity, n)
     words = _AGREEING.get(status)
     if words is None:
         return f"{said} {STATUS_LABELS[status]}"
     return f"{said} {words[(2 if spec.noun.feminine else 0) + (1 if n >= 2 else 0)]}"
+
+
+def counted(entity: str, n: int, participle: str) -> str:
+    """« 2 000 ajoutés » (bénéficiaires), « 24 889 mois d'heures ajoutés » (Heures): how many records of a sheet
+    became what `participle` says, named as `status_count` names them."""
+    return f"{_records(entity, n)} {SPECS[entity].noun.agreed(n, participle)}"
+
+
+def _records(entity: str, n: int) -> str:
+    """The count, with the records' name when the sheet's title does not name them (« Financements »)."""
+    spec = SPECS[entity]
+    if spec.noun.many.split()[0] != spec.plural.lower().split()[0]:
+        return f"{format_int(n)} {spec.noun.many if n >= 2 else spec.noun.one}"
+    return format_int(n)
 
 
 @dataclass
