@@ -38,6 +38,7 @@ from erbm_desk.services.reporting.engine import Report, report
 from erbm_desk.services.reporting.geography import commune_shapes, epci_outlines
 from erbm_desk.services.reporting.hours_series import monthly_hours_by_cite, series
 from erbm_desk.services.reporting.report_tracking import tracker_of
+from erbm_desk.services.reporting.stored_figures import TILES, tiles_only
 
 TERRITORY = "territory"
 ZERO = Decimal("0.00")
@@ -158,18 +159,19 @@ def _store(db, figures: TerritoryFigures) -> None:
     """Keep the figures in report_cache if the data is still at their generation; never wait for a busy database."""
     if db is None or db.read_only or figures.generation < 0:
         return
-    payload = figures_json.dumps(figures.data)
+    payloads = {TERRITORY: figures_json.dumps(figures.data), TILES: figures_json.dumps(tiles_only(figures.data))}
     try:
         with db.engine.begin() as conn:
             if conn.dialect.name == "sqlite":
                 conn.exec_driver_sql("PRAGMA busy_timeout=100")
             try:
-                conn.execute(delete(ReportSnapshot).where(ReportSnapshot.key == TERRITORY))
-                conn.execute(insert(ReportSnapshot).from_select(
-                    ["key", "generation", "rules", "payload", "computed_at"],
-                    select(literal(TERRITORY), ReportState.generation, literal(rules_fingerprint()), literal(payload),
-                           literal(utcnow())).where(ReportState.id == 1,
-                                                    ReportState.generation == figures.generation)))
+                conn.execute(delete(ReportSnapshot).where(ReportSnapshot.key.in_(payloads)))
+                for key, payload in payloads.items():
+                    conn.execute(insert(ReportSnapshot).from_select(
+                        ["key", "generation", "rules", "payload", "computed_at"],
+                        select(literal(key), ReportState.generation, literal(rules_fingerprint()), literal(payload),
+                               literal(utcnow())).where(ReportState.id == 1,
+                                                        ReportState.generation == figures.generation)))
             finally:
                 if conn.dialect.name == "sqlite":
                     conn.exec_driver_sql("PRAGMA busy_timeout=5000")

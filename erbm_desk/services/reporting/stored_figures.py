@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,6 +21,14 @@ from erbm_desk.domain.figures import DashboardData
 from erbm_desk.services.reporting import figures_json
 
 LOGIN_SETTING = "accounts.login_required"  # services/security/database_settings.py
+TILES = "territory-tiles"  # report_cache's key of what is shown at start-up (report_cache.py stores it)
+
+
+def tiles_only(data: DashboardData) -> DashboardData:
+    """What start-up shows of stored figures — title, sentence, tiles — without the long lists behind the charts
+    (the cités, titulaires and lots behind: nine tenths of the territory's figures at 10× scale). Stored apart,
+    they are read in a few milliseconds instead of a fifth of a second."""
+    return replace(data, cites=[], titulaires=[], lots_behind=[])
 
 
 def stored_territory_figures(target: str) -> DashboardData | None:
@@ -39,7 +48,7 @@ def stored_territory_figures(target: str) -> DashboardData | None:
         if login is not None and json.loads(login[0]) is not False:
             return None
         state = conn.execute("SELECT generation FROM report_state WHERE id = 1").fetchone()
-        stored = conn.execute("SELECT generation, rules, payload FROM report_cache WHERE key = 'territory'").fetchone()
+        stored = conn.execute("SELECT generation, rules, payload FROM report_cache WHERE key = ?", (TILES,)).fetchone()
         conn.execute("COMMIT")
     except (sqlite3.Error, ValueError):
         return None
