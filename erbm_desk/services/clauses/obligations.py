@@ -35,7 +35,8 @@ ZERO = Decimal("0.00")
 @dataclass(frozen=True)
 class ClauseFilter:
     """Which lots to follow: by titulaire company, cité, EPCI, bailleur, operation, marché or lot (ids), by a
-    SELECT or a list of cité ids (a scope of the CLI, the dashboard), by status, and by a period their works overlap."""
+    SELECT or a list of cité ids (a scope of the CLI, the dashboard), by status, and by a period their works
+    overlap."""
 
     company_id: int | None = None
     cite_id: int | None = None

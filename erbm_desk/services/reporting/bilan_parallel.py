@@ -6,8 +6,8 @@ nothing of the caller's threads, database connections or Qt is inherited; starte
 while the caller still reads the data); each draws its pages exactly as the single-process bilan does
 (`bilan_pages.cite_page`, the same numbers « page n / N ») into a PDF of its own, the last part ending with the
 bilan's last page, while the caller draws the first pages; the parts are then joined with pypdf. Progress comes
-back page by page through a queue, and cancelling stops every worker at its next page. Only the data of the pages travels to the workers
-(plain dataclasses), never the database.
+back page by page through a queue, and cancelling stops every worker at its next page. Only the data of the
+pages travels to the workers (plain dataclasses), never the database.
 """
 
 from __future__ import annotations
