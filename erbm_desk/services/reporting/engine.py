@@ -222,7 +222,7 @@ class Report:
                     for cid, c in self.cites.items()]
         if by not in GROUPINGS:
             raise ValueError(f"Regroupement inconnu : {by}")
-        merged: dict[int | str, Tally] = {}
+        members: dict[int | str, list[Tally]] = {}
         identity: dict[int | str, dict] = {}
         for cid, c in self.cites.items():
             if by == "epci":
@@ -230,9 +230,16 @@ class Report:
             else:
                 key, named = c.insee_code, dict(id=c.insee_code, name=c.commune, epci=c.epci_short,
                                                 commune=c.commune, insee_code=c.insee_code)
-            merged.setdefault(key, Tally()).add(self.tallies[cid])
+            members.setdefault(key, []).append(self.tallies[cid])
             identity[key] = named
-        rows = [merged[key].row(**identity[key]) for key in merged]
+        rows = []
+        for key, tallies in members.items():
+            group = tallies[0]  # a group of one cité has that cité's figures (the map's communes, mostly)
+            if len(tallies) > 1:
+                group = Tally()
+                for tally in tallies:
+                    group.add(tally)
+            rows.append(group.row(**identity[key]))
         return sorted(rows, key=lambda r: r.name if by == "epci" else r.insee_code)
 
 
