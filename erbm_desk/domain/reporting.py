@@ -24,6 +24,7 @@ them, the dashboard's tiles and the bilan show them, the Synthèse sheet lists t
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -107,9 +108,11 @@ def delivered_in(phase: Phase, delivered_on: date | None, period: Period) -> boo
     return period.contains_day(delivered_on)
 
 
-def works_months(start: date | None, end: date | None, delivered: date | None) -> list[date] | None:
+@functools.lru_cache(maxsize=8192)
+def works_months(start: date | None, end: date | None, delivered: date | None) -> tuple[date, ...] | None:
     """The months an operation's works span (first day of each): from its start (else its delivery) to its
-    planned end (else its delivery, else its start month). None when it has no date at all."""
+    planned end (else its delivery, else its start month). None when it has no date at all. (Remembered: every
+    refresh of the dashboard spreads the hours of every operation over its months.)"""
     first = start or delivered
     last = end or delivered or start
     if first is None:
@@ -119,10 +122,11 @@ def works_months(start: date | None, end: date | None, delivered: date | None) -
     while m <= stop:
         months.append(m)
         m = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
-    return months
+    return tuple(months)
 
 
-def required_by_month(required: Decimal | None, phase: Phase, months: list[date] | None) -> dict[date, Decimal]:
+def required_by_month(required: Decimal | None, phase: Phase, months: tuple[date, ...] | None
+                     ) -> dict[date, Decimal]:
     """An operation's hours required spread evenly over its months of works (the remainder of the division on
     the last month, so the months add up exactly); nothing for an abandoned or undated operation."""
     if not required or phase == Phase.ABANDONED or not months:
@@ -133,7 +137,8 @@ def required_by_month(required: Decimal | None, phase: Phase, months: list[date]
     return spread
 
 
-def required_in(required: Decimal | None, phase: Phase, months: list[date] | None, period: Period) -> Decimal:
+def required_in(required: Decimal | None, phase: Phase, months: tuple[date, ...] | None, period: Period
+                ) -> Decimal:
     """The part of an operation's hours required that falls in `period`: all of it over the whole programme
     (dated or not), the months of works in the period otherwise; nothing for an abandoned operation."""
     if not required or phase == Phase.ABANDONED:

@@ -84,7 +84,7 @@ def test_a_period_rate_compares_like_with_like(db, path_dataset):
 
 def test_hours_required_are_spread_exactly():
     months = works_months(date(2024, 1, 15), date(2024, 3, 10), None)
-    assert months == [date(2024, 1, 1), date(2024, 2, 1), date(2024, 3, 1)]
+    assert months == (date(2024, 1, 1), date(2024, 2, 1), date(2024, 3, 1))
     assert required_in(Decimal(100), Phase.WORKS, months, Period(date(2024, 1, 1), date(2024, 2, 1))) == \
         Decimal("66.66")
     assert required_in(Decimal(100), Phase.WORKS, months, Period(date(2024, 3, 1), date(2024, 3, 1))) == \
