@@ -150,7 +150,7 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, Lega
         self.columns = {e: {c.key: c for c in SPECS[e].columns} for e in WORKBOOK_ENTITIES}
         self.kinds = {e: {c.key: c.kind for c in SPECS[e].columns} for e in WORKBOOK_ENTITIES}
         self._maps: dict[str, tuple] = {}
-        self.resolved: dict[str, dict] = {}  # the sheet being checked: reference cell → (record, message)
+        self.resolved: tuple = (None, {})  # (entity of the sheet checked, its reference cells → (record, message))
         self.coerced: list = []  # the current sheet's cells read as another type (plan_sheet)
         self.uncached: dict[str, set] = {}  # formula cells stored without their result, per sheet
         self.anonymous = bool(metadata.get("anonymous"))

@@ -14,7 +14,7 @@ from erbm_desk.services.security import authz
 
 class ReferenceResolving:
     """Mixed into the planner, which provides `db` (DbSnapshot), `plan`, `files`, `file_uuids`, `sirets`,
-    `columns`, `resolved` (an empty dict) and `problem()`."""
+    `columns`, `resolved` ((None, {}) to begin with) and `problem()`."""
 
     mapped = False  # planning sheets mapped from another layout (plan_sheets), not a workbook's own cells
 
@@ -22,10 +22,10 @@ class ReferenceResolving:
         """`resolve` for a reference cell of a row of `entity`'s sheet, each distinct cell resolved once per
         sheet (the hours of a contract name it on every month): what it names is in an earlier sheet or the
         database, which do not change while this sheet is checked."""
-        memo = self.resolved.get(entity)
-        if memo is None:  # a new sheet: the previous one's cells are let go
-            self.resolved.clear()
-            memo = self.resolved[entity] = {}
+        sheet, memo = self.resolved
+        if sheet != entity:  # a new sheet: the previous one's cells are let go
+            memo = {}
+            self.resolved = (entity, memo)
         cell = (key, text, ref_uuid)
         found = memo.get(cell)
         if found is None:
