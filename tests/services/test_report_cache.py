@@ -131,6 +131,15 @@ def test_after_each_kind_of_write_only_the_cites_touched_are_computed_again(demo
         save_record(s, "lot", {"hours_stated": lot.hours_stated + 100}, lot.id)
     writes.append(lot_hours_change)
 
+    def lot_changes_titulaire(s):  # a company's lots on one cité go to another: both lines change
+        lot = first(s, Lot)
+        cite = s.scalar(select(Operation.cite_id).join(Marche).where(Marche.id == lot.marche_id))
+        other = s.scalar(select(Lot.company_id).where(Lot.company_id != lot.company_id).order_by(Lot.id).limit(1))
+        on_cite = select(Marche.id).join(Operation).where(Operation.cite_id == cite)
+        for moved in s.scalars(select(Lot).where(Lot.marche_id.in_(on_cite), Lot.company_id == lot.company_id)):
+            save_record(s, "lot", {"company_id": other}, moved.id)
+    writes.append(lot_changes_titulaire)
+
     def marche_renamed(s):  # its lots change places among their cité's lots
         marche = first(s, Marche)
         save_record(s, "marche", {"reference": "ZZ " + marche.reference}, marche.id)

@@ -128,7 +128,12 @@ def company_lines(lines: list[LotLine], tolerance: Decimal) -> list[CompanyLine]
         behind = sum(1 for lot in lots if lot.obligation.status == ClauseStatus.BEHIND)
         out.append(CompanyLine(first.company_id, first.company, first.siret, first.company_kind, len(lots), behind,
                                combined([lot.obligation for lot in lots], tolerance)))
-    return sorted(out, key=lambda c: (c.name.lower(), c.id))
+    return sorted(out, key=by_name)
+
+
+def by_name(line: CompanyLine) -> tuple[str, int]:
+    """The order of the titulaires' lines."""
+    return line.name.lower(), line.id
 
 
 def titulaire_lines(session: Session, as_of: date, flt: ClauseFilter = ClauseFilter()) -> list[CompanyLine]:

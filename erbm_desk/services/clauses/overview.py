@@ -9,18 +9,21 @@ from sqlalchemy.orm import Session
 
 from erbm_desk.domain.clauses import ClauseStatus, CompanyLine, LotLine
 from erbm_desk.domain.reporting import Period
-from erbm_desk.services.clauses.obligations import ClauseFilter, company_lines, lot_lines
+from erbm_desk.services.clauses.obligations import ClauseFilter, by_name, company_lines, lot_lines
 from erbm_desk.services.clauses.parameters import clause_defaults
 
 
 def clause_overview(session: Session, cite_ids: list[int] | None, operation_id: int | None, period: Period,
-                    as_of: date, lots: list[LotLine] | None = None) -> tuple[list[CompanyLine], list[LotLine]]:
+                    as_of: date, lots: list[LotLine] | None = None,
+                    titulaires: list[CompanyLine] | None = None) -> tuple[list[CompanyLine], list[LotLine]]:
     """(titulaires, lots behind) of the lots on `cite_ids` (None: everywhere), or of one operation, whose works
-    meet `period`, as they stand at `as_of`. `lots`: those lots' lines when the caller has them already."""
+    meet `period`, as they stand at `as_of`. `lots`, `titulaires`: what the caller has already of them."""
     if lots is None:
         lots = lot_lines(session, as_of, ClauseFilter(cite_ids=cite_ids, operation_id=operation_id, period=period))
     behind = [line for line in lots if line.obligation.status == ClauseStatus.BEHIND]
-    return company_lines(lots, clause_defaults(session).tolerance), behind
+    if titulaires is None:
+        titulaires = company_lines(lots, clause_defaults(session).tolerance)
+    return titulaires, behind
 
 
 def lot_lines_again(session: Session, as_of: date, lines: list[LotLine], cite_ids: set[int]) -> list[LotLine]:
@@ -32,3 +35,12 @@ def lot_lines_again(session: Session, as_of: date, lines: list[LotLine], cite_id
         return lot_lines(session, as_of)
     again = iter(fresh)
     return [next(again) if line.cite_id in cite_ids else line for line in lines]
+
+
+def titulaires_again(session: Session, lines: list[LotLine], old_lines: list[LotLine], kept: list[CompanyLine],
+                     cite_ids: set[int]) -> list[CompanyLine]:
+    """`company_lines` of `lines`, from `kept` — those of `old_lines` — when only the lots on `cite_ids` changed:
+    the titulaires of those lots, before or after, summed again, the others kept."""
+    touched = {line.company_id for line in (*old_lines, *lines) if line.cite_id in cite_ids}
+    again = company_lines([line for line in lines if line.company_id in touched], clause_defaults(session).tolerance)
+    return sorted([c for c in kept if c.id not in touched] + again, key=by_name)

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import Bailleur, Epci, HoursEntry
-from erbm_desk.domain.clauses import LotLine
+from erbm_desk.domain.clauses import CompanyLine, LotLine
 from erbm_desk.domain.enums import ContractType, DeliveryMethod, Funder, Phase
 from erbm_desk.domain.indicator_texts import outcome_rows, situation_rows
 from erbm_desk.domain.figures import (  # noqa: F401 - MAP_INDICATORS: what the page's map selector offers
@@ -76,9 +76,9 @@ def _labelled(counts: dict[str, int], enum_cls) -> dict[str, int]:
 
 
 def dashboard_of(session: Session, r: Report, hours: MonthlyHours | None = None,
-                 lots: list[LotLine] | None = None) -> DashboardData:
+                 lots: list[LotLine] | None = None, titulaires: list[CompanyLine] | None = None) -> DashboardData:
     """The dashboard of a report (grouped by cité); `hours`: its monthly series, `lots`: the lines of its lots at
-    its date (`as_of_date`), when already known."""
+    its date (`as_of_date`), `titulaires`: their companies' lines, when already known."""
     ind = r.total
     people = r.people
     others = sum(1 for pid in people.all if pid not in people.rsa and pid not in people.young
@@ -87,7 +87,7 @@ def dashboard_of(session: Session, r: Report, hours: MonthlyHours | None = None,
     energy, energy_level = report_energy(r)
     titulaires, lots_behind = clause_overview(
         session, None if r.scope.kind == "territory" else list(r.cites),
-        r.operations[0].id if r.scope.kind == "operation" and r.operations else None, r.period, as_of, lots)
+        r.operations[0].id if r.scope.kind == "operation" and r.operations else None, r.period, as_of, lots, titulaires)
     return DashboardData(
         scope=r.scope,
         period=r.period,

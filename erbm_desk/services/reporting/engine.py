@@ -91,8 +91,12 @@ class Tally:
     hours_by_kind: Counter = field(default_factory=Counter)  # company kind -> hours
     people_by_kind: dict = field(default_factory=dict)  # company kind -> persons who worked there
     exits: dict = field(default_factory=dict)  # exit id -> exits.ExitFact
+    # the row's figures once read: a tally is read only once its pass is over, and kept across the dashboard's
+    # updates for the cités a write did not touch (report_cache.py), so their rows cost nothing again
+    figures: dict | None = field(default=None, repr=False, compare=False)
 
     def add(self, other: Tally) -> None:
+        self.figures = None
         self.hours += other.hours
         self.required += other.required
         self.people.update(other.people)
@@ -128,15 +132,17 @@ class Tally:
         )
 
     def row(self, **identity) -> GroupRow:
-        p = self.people
-        return GroupRow(
-            **identity, hours_realised=self.hours, hours_required=self.required, people=len(p.all),
-            people_rsa=len(p.rsa), people_under_26=len(p.young), people_women=len(p.women),
-            people_deld=len(p.deld), people_qpv=len(p.qpv), contracts=sum(self.contracts.values()),
-            operations=sum(self.phases.values()), homes_planned=self.homes_planned,
-            homes_in_works=self.homes_in_works, homes_delivered=self.homes_delivered,
-            funding=sum(self.funding.values(), ZERO), cites=self.cites, **self.path_figures(),
-        )
+        if self.figures is None:
+            p = self.people
+            self.figures = dict(
+                hours_realised=self.hours, hours_required=self.required, people=len(p.all),
+                people_rsa=len(p.rsa), people_under_26=len(p.young), people_women=len(p.women),
+                people_deld=len(p.deld), people_qpv=len(p.qpv), contracts=sum(self.contracts.values()),
+                operations=sum(self.phases.values()), homes_planned=self.homes_planned,
+                homes_in_works=self.homes_in_works, homes_delivered=self.homes_delivered,
+                funding=sum(self.funding.values(), ZERO), cites=self.cites, **self.path_figures(),
+            )
+        return GroupRow(**identity, **self.figures)
 
     def indicators(self, label: str) -> Indicators:
         p = self.people
@@ -186,12 +192,19 @@ class Report:
     tallies: dict[int, Tally]  # cité id -> its figures
     operation_ids: Select | None  # the SELECT of the operations in scope (None: the territory)
     session: Session | None = field(default=None, repr=False)  # for the data problems, read when first asked
+    # the tallies of groups of several cités, by their cités' ids: built once per report, and handed on by the
+    # dashboard's update to the next report for the groups whose cités a write did not touch (report_cache.py)
+    merged: dict[tuple[int, ...], Tally] = field(default_factory=dict, repr=False)
 
     @cached_property
     def scope_tally(self) -> Tally:
+        # the sum of the EPCIs' sums: after a write on one cité, only its EPCI's sum is made again (`merged`)
+        by_epci: dict[int, list[int]] = {}
+        for cid, c in self.cites.items():
+            by_epci.setdefault(c.epci_id, []).append(cid)
         total = Tally()
-        for tally in self.tallies.values():
-            total.add(tally)
+        for cids in by_epci.values():
+            total.add(self._group_tally(cids))
         return total
 
     @property
@@ -222,7 +235,7 @@ class Report:
                     for cid, c in self.cites.items()]
         if by not in GROUPINGS:
             raise ValueError(f"Regroupement inconnu : {by}")
-        members: dict[int | str, list[Tally]] = {}
+        members: dict[int | str, list[int]] = {}
         identity: dict[int | str, dict] = {}
         for cid, c in self.cites.items():
             if by == "epci":
@@ -230,17 +243,20 @@ class Report:
             else:
                 key, named = c.insee_code, dict(id=c.insee_code, name=c.commune, epci=c.epci_short,
                                                 commune=c.commune, insee_code=c.insee_code)
-            members.setdefault(key, []).append(self.tallies[cid])
+            members.setdefault(key, []).append(cid)
             identity[key] = named
-        rows = []
-        for key, tallies in members.items():
-            group = tallies[0]  # a group of one cité has that cité's figures (the map's communes, mostly)
-            if len(tallies) > 1:
-                group = Tally()
-                for tally in tallies:
-                    group.add(tally)
-            rows.append(group.row(**identity[key]))
+        rows = [self._group_tally(cids).row(**identity[key]) for key, cids in members.items()]
         return sorted(rows, key=lambda r: r.name if by == "epci" else r.insee_code)
+
+    def _group_tally(self, cids: list[int]) -> Tally:
+        if len(cids) == 1:  # a group of one cité has that cité's figures (the map's communes, mostly)
+            return self.tallies[cids[0]]
+        group = self.merged.get(tuple(cids))
+        if group is None:
+            group = self.merged[tuple(cids)] = Tally()
+            for cid in cids:
+                group.add(self.tallies[cid])
+        return group
 
 
 def report(session: Session, scope: Scope = Scope(), period: Period = Period(), by: str | None = None, *,

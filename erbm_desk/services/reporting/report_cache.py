@@ -26,11 +26,11 @@ from sqlalchemy import delete, insert, literal, select
 from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import ReportSnapshot, ReportState, utcnow
-from erbm_desk.domain.clauses import LotLine
+from erbm_desk.domain.clauses import CompanyLine, LotLine
 from erbm_desk.domain.figures import DashboardData, MonthlyHours
 from erbm_desk.domain.reporting import Period, Scope
 from erbm_desk.services.clauses.obligations import lot_lines
-from erbm_desk.services.clauses.overview import lot_lines_again
+from erbm_desk.services.clauses.overview import lot_lines_again, titulaires_again
 from erbm_desk.services.reporting import figures_json
 from erbm_desk.services.reporting.figures_json import rules_fingerprint
 from erbm_desk.services.reporting.dashboard_data import as_of_date, dashboard_of
@@ -51,6 +51,7 @@ class TerritoryFigures:
     by_cite: dict[int, dict[date, Decimal]]  # hours realised per cité and month
     data: DashboardData
     lots: list[LotLine] | None = None  # every lot's line at data.as_of (None: not known)
+    by_month: dict[date, Decimal] | None = None  # hours realised per month: by_cite summed (None: not known)
 
 
 def territory_dashboard(session: Session, store: bool = True) -> DashboardData:
@@ -93,7 +94,16 @@ def _full(session: Session, generation: int = -1) -> TerritoryFigures:
     by_cite = {cid: dict(zip(s.months, s.realised)) for cid, s in monthly_hours_by_cite(session, r).items()}
     as_of = as_of_date(session, r.period)
     lots = lot_lines(session, as_of)
-    return TerritoryFigures(generation, r, by_cite, _dashboard(session, r, by_cite, lots), lots)
+    by_month: dict[date, Decimal] = {}
+    for months in by_cite.values():
+        _add(by_month, months, 1)
+    return TerritoryFigures(generation, r, by_cite, _dashboard(session, r, by_month, lots), lots, by_month)
+
+
+def _add(total: dict[date, Decimal], months: dict[date, Decimal], sign: int) -> None:
+    for month, hours in months.items():
+        if hours:
+            total[month] = total.get(month, ZERO) + sign * hours
 
 
 def _updated(session: Session, kept: TerritoryFigures, cites: set[int], generation: int) -> TerritoryFigures:
@@ -108,27 +118,30 @@ def _updated(session: Session, kept: TerritoryFigures, cites: set[int], generati
     operations = [op for op in old.operations if op[1] not in cites] + list(part.operations)  # [1]: cite_id
     nulls_first = session.get_bind().dialect.name == "sqlite"  # the engine's ORDER BY start_date, id
     operations.sort(key=lambda op: ((op.start_date is None) != nulls_first, op.start_date or date.min, op.id))
-    r = Report(old.scope, old.period, old.label, old.by, old.cites, operations, tallies, old.operation_ids, session)
-    by_cite = dict(kept.by_cite)
+    r = Report(old.scope, old.period, old.label, old.by, old.cites, operations, tallies, old.operation_ids, session,
+               merged={key: group for key, group in old.merged.items() if cites.isdisjoint(key)})
+    by_cite, by_month = dict(kept.by_cite), dict(kept.by_month)  # sums of hundredths: exact both ways
     for cid, s in monthly_hours_by_cite(session, part).items():
+        _add(by_month, by_cite.get(cid, {}), -1)
         by_cite[cid] = dict(zip(s.months, s.realised))
+        _add(by_month, by_cite[cid], 1)
     # The lots' lines: those of the cités written again (a lot's hours are those of its operation's contracts),
     # unless the date the figures stand at moved (every lot's expected hours move with it).
+    # The titulaires' lines: those of the companies with a lot there, summed again.
     as_of = as_of_date(session, r.period)
-    lots = lot_lines_again(session, as_of, kept.lots, cites) if kept.lots is not None and \
-        kept.data.as_of == as_of else lot_lines(session, as_of)
-    return TerritoryFigures(generation, r, by_cite, _dashboard(session, r, by_cite, lots), lots)
+    if kept.lots is None or kept.data.as_of != as_of:
+        lots = lot_lines(session, as_of)
+        return TerritoryFigures(generation, r, by_cite, _dashboard(session, r, by_month, lots), lots, by_month)
+    lots = lot_lines_again(session, as_of, kept.lots, cites)
+    titulaires = titulaires_again(session, lots, kept.lots, kept.data.titulaires, cites)
+    return TerritoryFigures(generation, r, by_cite, _dashboard(session, r, by_month, lots, titulaires), lots,
+                            by_month)
 
 
-def _dashboard(session: Session, r: Report, by_cite: dict[int, dict[date, Decimal]],
-               lots: list[LotLine]) -> DashboardData:
-    total: dict[date, Decimal] = {}
-    for months in by_cite.values():
-        for month, hours in months.items():
-            if hours:
-                total[month] = total.get(month, ZERO) + hours
-    hours: MonthlyHours = series(total, r.operations, r.period)
-    return dashboard_of(session, r, hours=hours, lots=lots)
+def _dashboard(session: Session, r: Report, by_month: dict[date, Decimal], lots: list[LotLine],
+               titulaires: list[CompanyLine] | None = None) -> DashboardData:
+    hours: MonthlyHours = series(by_month, r.operations, r.period)
+    return dashboard_of(session, r, hours=hours, lots=lots, titulaires=titulaires)
 
 
 # --- stored figures ----------------------------------------------------------------------------------------
