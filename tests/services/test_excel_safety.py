@@ -111,3 +111,29 @@ def test_formulas_are_neutralised_and_control_characters_cleaned(tmp_path, db):
     # and they come back as the same text
     values = workbook_values(path)["Bénéficiaires"]
     assert [r[header.index("Nom")] for r in values[1:]] == nasty
+
+
+@pytest.mark.parametrize("cut", [0, 1, 4, 8])
+def test_markers_across_the_checks_pieces_are_found(tmp_path, monkeypatch, cut):
+    """The checks inflate each part in pieces: a DOCTYPE (any case) or a formula element split between two pieces,
+    at any point, is found as in one piece, in a small part or in the largest one."""
+    monkeypatch.setattr(file_checks, "_CHUNK", 64)
+    padding = b"<row>" + b"x" * (64 - 5 - cut)
+
+    def workbook(name: str, sheet: bytes) -> object:
+        path = tmp_path / name
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("[Content_Types].xml", b"<Types/>")
+            zf.writestr("xl/workbook.xml", b"<workbook/>")
+            zf.writestr("xl/worksheets/sheet1.xml", sheet)
+            zf.writestr("xl/worksheets/sheet2.xml", b"<worksheet>" + b"<c><v>1</v></c>" * 5000 + b"</worksheet>")
+        return path
+
+    with pytest.raises(file_checks.UnsafeWorkbook, match="DOCTYPE"):
+        file_checks.check_workbook_file(workbook("entites.xlsx", padding + b"<!DocType x []>" + b"y" * 200))
+    found: set[str] = set()
+    file_checks.check_workbook_file(workbook("formule.xlsx", padding + b"<c><f>1+1</f></c>" + b"y" * 200), found)
+    assert found == {"xl/worksheets/sheet1.xml"}
+    found.clear()
+    file_checks.check_workbook_file(workbook("sans.xlsx", padding + b"<c><v>2</v></c>" + b"y" * 200), found)
+    assert found == set()
