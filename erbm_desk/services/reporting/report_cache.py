@@ -7,7 +7,8 @@ programme, from the cheapest source that is current:
 1. the figures this process computed last, when the data's generation (`report_state`, stepped by every
    transaction that writes what the indicators read: report_tracking.py) has not moved;
 2. else, when every write since was this process's own and named its cités, those cités' tallies and monthly hours
-   computed again (`report(..., only_cites=…)`: the engine works per cité and sums) and put with the others;
+   computed again (`report(..., only_cites=…)`: the engine works per cité and sums) and put with the others —
+   whose rows, sums of several cités (`Report.merged`), lots' lines and titulaires' lines are kept as they were;
 3. else, the figures stored in the database (`report_cache`) when they were computed at the current generation by
    the same rules (a fingerprint of the code that computes them): the first screen after opening a database;
 4. else the full computation.
