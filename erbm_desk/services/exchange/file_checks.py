@@ -76,7 +76,7 @@ def check_workbook_file(path: str | Path, formula_parts: set[str] | None = None)
     try:
         with zipfile.ZipFile(path) as zf:
             _check_index(zf, path.name)
-            content_types = _inflate_all(zf, path.name, formula_parts)
+            content_types = _inflate_all(path, zf.infolist(), formula_parts)
             parts = [info.filename.lower() for info in zf.infolist()]
     except zipfile.BadZipFile as exc:  # « Bad CRC-32 for file… »: English, and about zip internals
         raise ExcelFileError(f"Le classeur « {path.name} » est endommagé ({_zip_damage(exc)}) : il ne peut pas être "
@@ -166,20 +166,22 @@ def _check_index(zf: zipfile.ZipFile, name: str) -> None:
         )
 
 
-def _inflate_all(zf: zipfile.ZipFile, name: str, formula_parts: set[str] | None) -> bytes:
+def _inflate_all(path: Path, infos: list[zipfile.ZipInfo], formula_parts: set[str] | None) -> bytes:
     """Inflate every entry into a counter (an entry larger than it says is refused); return the content types,
     kept on the way (lower-case; empty when too large to search). Worksheets holding a formula are noted on the
     way in `formula_parts`.
 
     Every entry is held to its declared size and the declared sizes to the limit (`_check_index`), so entries
     inflate apart: two at a time, largest first (zlib works without holding the GIL: a 100 000-row workbook is
-    checked in about half the time on two cores). The first refusal stops the others."""
-    infos = sorted(zf.infolist(), key=lambda info: -info.compress_size)
+    checked in about half the time on two cores). Each entry is read through a zip file of its own (a
+    ZipFile's count of open members is not kept for threads). The first refusal stops the others."""
+    infos = sorted(infos, key=lambda info: -info.compress_size)
     stop = threading.Event()
 
     def inflate(info: zipfile.ZipInfo) -> tuple[bytes | None, bool]:
         try:
-            return _inflate(zf, info, name, stop)
+            with zipfile.ZipFile(path) as zf:
+                return _inflate(zf, zf.getinfo(info.filename), path.name, stop)
         except BaseException:
             stop.set()
             raise
