@@ -81,8 +81,7 @@ def dashboard_of(session: Session, r: Report, hours: MonthlyHours | None = None,
     its date (`as_of_date`), `titulaires`: their companies' lines, when already known."""
     ind = r.total
     people = r.people
-    others = sum(1 for pid in people.all if pid not in people.rsa and pid not in people.young
-                 and pid not in people.deld)
+    others = len(people.all - people.rsa - people.young - people.deld)
     as_of = as_of_date(session, r.period)
     energy, energy_level = report_energy(r)
     titulaires, lots_behind = clause_overview(
@@ -159,7 +158,10 @@ def scope_choices(session: Session) -> ScopeChoices:
     epci_rows = session.execute(select(Epci.id, Epci.siren, Epci.short_name, Epci.name).order_by(Epci.short_name)).all()
     bailleur_rows = session.execute(select(Bailleur.id, Bailleur.name).order_by(Bailleur.name)).all()
     cites = cite_choices(session)
-    first, last = session.execute(select(func.min(HoursEntry.month), func.max(HoursEntry.month))).one()
+    # Two scalar subqueries: each reads one end of the month index; min() and max() in one SELECT scan all of it
+    # (SQLite: 30 ms at 250 000 hour rows, on every refresh of the dashboard).
+    first, last = session.execute(select(select(func.min(HoursEntry.month)).scalar_subquery(),
+                                         select(func.max(HoursEntry.month)).scalar_subquery())).one()
     months = months_between(first, last) if first and last else []
     internal = {("epci", eid): siren for eid, siren, _s, _n in epci_rows}
     internal.update({("bailleur", bid): name for bid, name in bailleur_rows})

@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from operator import attrgetter
 
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
@@ -118,8 +119,9 @@ class Tally:
     def path_figures(self) -> dict:
         """The figures of the person's path (publics, company kinds, exits), as Indicators and GroupRow name them."""
         p = self.people
-        outcomes: Counter[str] = Counter(e.outcome.value for e in self.exits.values())
-        situations: Counter[str] = Counter(e.situation.value for e in self.exits.values() if e.situation)
+        exits = self.exits.values()
+        outcomes: Counter[str] = Counter(map(attrgetter("outcome"), exits))
+        situations: Counter[str] = Counter(filter(None, map(attrgetter("situation"), exits)))
         return dict(
             contracts_with_hours=self.contracts_with_hours,
             people_by_public={code: len(found) for code, found in p.by_public.items()},
@@ -127,7 +129,7 @@ class Tally:
             people_by_company_kind={k.value: len(found) for k, found in sorted(self.people_by_kind.items())},
             hours_by_company_kind={k.value: h for k, h in sorted(self.hours_by_kind.items())},
             exits=len(self.exits), exits_by_outcome=dict(sorted(outcomes.items())),
-            situations_due=sum(1 for e in self.exits.values() if e.due),
+            situations_due=sum(map(attrgetter("due"), exits)),
             situations_by_kind=dict(sorted(situations.items())),
         )
 

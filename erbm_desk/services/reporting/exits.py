@@ -16,15 +16,14 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from erbm_desk.db.models import Contract, Operation, PathExit
-from erbm_desk.domain.enums import ExitOutcome, SixMonthSituation
 from erbm_desk.domain.parcours import six_months_after
 from erbm_desk.domain.reporting import Period
 
 
 @dataclass(frozen=True)
 class ExitFact:
-    outcome: ExitOutcome
-    situation: SixMonthSituation | None
+    outcome: str  # ExitOutcome's code
+    situation: str | None  # SixMonthSituation's code: codes, counted by the tallies' rows without an enum lookup each
     due: bool  # six months have passed since the exit
 
 
@@ -45,4 +44,5 @@ def add_exits(session: Session, period: Period, in_scope: Callable[[Select], Sel
     if period.last_day:
         query = query.where(PathExit.exit_date <= period.last_day)
     for cid, exit_id, day, outcome, situation in session.execute(query):
-        tallies[cid].exits[exit_id] = ExitFact(outcome, situation, six_months_after(day) <= today)
+        tallies[cid].exits[exit_id] = ExitFact(outcome.value, situation.value if situation else None,
+                                               six_months_after(day) <= today)
