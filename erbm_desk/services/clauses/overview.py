@@ -42,5 +42,6 @@ def titulaires_again(session: Session, lines: list[LotLine], old_lines: list[Lot
     """`company_lines` of `lines`, from `kept` — those of `old_lines` — when only the lots on `cite_ids` changed:
     the titulaires of those lots, before or after, summed again, the others kept."""
     touched = {line.company_id for line in (*old_lines, *lines) if line.cite_id in cite_ids}
-    again = company_lines([line for line in lines if line.company_id in touched], clause_defaults(session).tolerance)
+    tolerance = clause_defaults(session).tolerance
+    again = company_lines([line for line in lines if line.company_id in touched], tolerance)
     return sorted([c for c in kept if c.id not in touched] + again, key=by_name)

@@ -86,7 +86,8 @@ def dashboard_of(session: Session, r: Report, hours: MonthlyHours | None = None,
     energy, energy_level = report_energy(r)
     titulaires, lots_behind = clause_overview(
         session, None if r.scope.kind == "territory" else list(r.cites),
-        r.operations[0].id if r.scope.kind == "operation" and r.operations else None, r.period, as_of, lots, titulaires)
+        r.operations[0].id if r.scope.kind == "operation" and r.operations else None, r.period, as_of, lots,
+        titulaires)
     return DashboardData(
         scope=r.scope,
         period=r.period,

@@ -22,8 +22,9 @@ from erbm_desk.domain.reporting import Period
 
 @dataclass(frozen=True)
 class ExitFact:
+    # codes, not the enumerations: a tally's row counts them without an enum attribute lookup per exit
     outcome: str  # ExitOutcome's code
-    situation: str | None  # SixMonthSituation's code: codes, counted by the tallies' rows without an enum lookup each
+    situation: str | None  # SixMonthSituation's code
     due: bool  # six months have passed since the exit
 
 

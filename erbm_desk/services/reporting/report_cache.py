@@ -131,12 +131,12 @@ def _updated(session: Session, kept: TerritoryFigures, cites: set[int], generati
     # The titulaires' lines: those of the companies with a lot there, summed again.
     as_of = as_of_date(session, r.period)
     if kept.lots is None or kept.data.as_of != as_of:
-        lots = lot_lines(session, as_of)
-        return TerritoryFigures(generation, r, by_cite, _dashboard(session, r, by_month, lots), lots, by_month)
-    lots = lot_lines_again(session, as_of, kept.lots, cites)
-    titulaires = titulaires_again(session, lots, kept.lots, kept.data.titulaires, cites)
-    return TerritoryFigures(generation, r, by_cite, _dashboard(session, r, by_month, lots, titulaires), lots,
-                            by_month)
+        lots, titulaires = lot_lines(session, as_of), None
+    else:
+        lots = lot_lines_again(session, as_of, kept.lots, cites)
+        titulaires = titulaires_again(session, lots, kept.lots, kept.data.titulaires, cites)
+    data = _dashboard(session, r, by_month, lots, titulaires)
+    return TerritoryFigures(generation, r, by_cite, data, lots, by_month)
 
 
 def _dashboard(session: Session, r: Report, by_month: dict[date, Decimal], lots: list[LotLine],
