@@ -39,8 +39,13 @@ def run(scale: float) -> list[dict]:
 
     guarded_open = reader.open_guarded
 
+    def open_unguarded(path, opener, ready=None, **_):
+        if ready is not None:  # the file checks' verdict, as the guarded opening waits for it
+            ready()
+        return opener(path)
+
     def unguarded() -> None:
-        reader.open_guarded = lambda path, opener, **_: opener(path)
+        reader.open_guarded = open_unguarded
         try:
             import_once()
         finally:

@@ -77,10 +77,47 @@ def _bomb(path, declared_ok: bool):
     return path
 
 
-def test_zip_bombs_are_refused_before_any_parser(tmp_path, db):
+@pytest.fixture
+def readers(monkeypatch):
+    """What read a refused file: the guarded reading's child processes started, and the files this process's
+    own parser opened."""
+    from erbm_desk.services.exchange import guarded_reading, reader
+
+    seen = {"scouts": [], "opened": []}
+
+    class Recorded(guarded_reading.Scout):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            seen["scouts"].append(self)
+
+    opener = reader._open_unguarded
+    monkeypatch.setattr(guarded_reading, "Scout", Recorded)
+    monkeypatch.setattr(reader, "_open_unguarded", lambda path: seen["opened"].append(path) or opener(path))
+    return seen
+
+
+def test_zip_bombs_are_refused_before_the_apps_parser(tmp_path, db, readers):
     _expect(db, _bomb(tmp_path / "bombe.xlsx", declared_ok=False), "taux de compression anormal")
+    assert readers["scouts"] == []  # refused from the zip index: nothing was parsed anywhere
     message = _expect(db, _bomb(tmp_path / "menteur.xlsx", declared_ok=True), "menteur.xlsx")
     assert "déclare" in message or "endommagé" in message
+    assert readers["opened"] == []
+    # the child process that may have started reading it while its entries were inflated is gone
+    assert all(scout.proc.poll() is not None for scout in readers["scouts"])
+
+
+def test_a_doctype_deep_in_a_sheet_is_refused_before_the_apps_parser(tmp_path, db, small_dataset, readers):
+    good = export(db, tmp_path / "good.xlsx")
+    bad = tmp_path / "entites.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/worksheets/") and b"</sheetData>" in data:
+                data = data.replace(b"</sheetData>", b"</sheetData><!DOCTYPE x [<!ENTITY a 'b'>]>", 1)
+            dst.writestr(info, data)
+    _expect(db, bad, "DOCTYPE")
+    assert readers["opened"] == []
+    assert all(scout.proc.poll() is not None for scout in readers["scouts"])
 
 
 def test_oversized_file(tmp_path, db, small_dataset, monkeypatch):

@@ -1,4 +1,5 @@
-"""Every check made on a workbook file before a spreadsheet parser sees it, and on its sheets while they are read.
+"""Every check made on a workbook file before this process's spreadsheet parser sees it, and on its sheets while
+they are read.
 
 DESIGN §7: neither openpyxl nor calamine bounds decompression, and calamine may abort the process on absurd
 input. `check_workbook_file(path)` refuses, with a French message, in this order:
@@ -7,10 +8,14 @@ input. `check_workbook_file(path)` refuses, with a French message, in this order
 2. a missing, empty or oversized file; an Excel 97-2003 (.xls) or password-protected file (an OLE container);
    anything that is not a zip;
 3. from the zip index, opened once: too many entries, two entries of the same name, an OpenDocument (.ods) or a
-   zip that is no workbook, encrypted entries, abnormal compression ratios, a declared total beyond the limit;
+   zip that is no workbook, encrypted entries, abnormal compression ratios, a declared total beyond the limit,
+   macro parts;
 4. every entry inflated once into a counter, so that a lying index cannot smuggle a bomb past the declared sizes,
    and searched for a DOCTYPE (XML entity declarations: no spreadsheet writes one);
-5. macros, ActiveX or Excel 4 macro sheets (parts, or content types read during that same pass).
+5. macros or ActiveX declared in the content types read during that same pass.
+
+`start_workbook_checks` makes 1–3 at once and 4–5 in a background thread: the import starts the guarded
+reading's child process (guarded_reading.py) in between, and parses nothing itself before the verdict.
 
 `limited_rows(rows, sheet)` then bounds rows and columns while a sheet is read (its declared dimension can lie).
 
@@ -24,6 +29,7 @@ import hashlib
 import threading
 import zipfile
 import zlib
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -68,16 +74,69 @@ def _mb(n: int) -> str:
 def check_workbook_file(path: str | Path, formula_parts: set[str] | None = None) -> str:
     """Raise ExcelFileError (French) unless `path` is a plausible, safe .xlsx; return its SHA-256. The worksheet
     parts holding formulas are added to `formula_parts` when it is given (see uncached_formulas.py)."""
+    return start_workbook_checks(path, formula_parts).result()
+
+
+def start_workbook_checks(path: str | Path, formula_parts: set[str] | None = None) -> "PendingChecks":
+    """Checks 1 to 3 and the macro parts now (a refusal is raised here); the inflation of every entry (4, 5 from
+    the content types) and the file's SHA-256 in a background thread, whose verdict `result()` gives.
+
+    This lets the guarded reading's child process (guarded_reading.py: memory- and time-limited, and stopped at
+    once on a refusal) open the workbook while its entries are being inflated here; this process's own parser
+    waits for `result()`. The index — declared sizes and ratios — is always checked before any parser starts."""
     path = Path(path)
     if path.suffix.lower() in MACRO_SUFFIXES:
         raise UnsafeWorkbook(f"« {path.name} » est un classeur à macros ({path.suffix}) : refusé. Enregistrez-le "
                              "au format « Classeur Excel (.xlsx) » puis importez-le.")
     _check_container(path)
-    try:
+    with _zip_errors_in_french(path):
         with zipfile.ZipFile(path) as zf:
             _check_index(zf, path.name)
-            content_types = _inflate_all(path, zf.infolist(), formula_parts)
-            parts = [info.filename.lower() for info in zf.infolist()]
+            infos = zf.infolist()
+    parts = [info.filename.lower() for info in infos]
+    _check_macros(path.name, parts, b"")
+    return PendingChecks(path, infos, parts, formula_parts)
+
+
+class PendingChecks:
+    """The inflation of a workbook's entries and its SHA-256, running in a thread of its own."""
+
+    def __init__(self, path: Path, infos: list[zipfile.ZipInfo], parts: list[str], formula_parts: set[str] | None):
+        self._path = path
+        self._stop = threading.Event()
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="erbm-zip-check")
+        self._future = pool.submit(self._run, infos, parts, formula_parts)
+        pool.shutdown(wait=False)
+
+    def _run(self, infos: list[zipfile.ZipInfo], parts: list[str], formula_parts: set[str] | None) -> str:
+        with _zip_errors_in_french(self._path):
+            content_types = _inflate_all(self._path, infos, formula_parts, self._stop)
+        if self._stop.is_set():  # cut short: not a verdict
+            raise ExcelFileError(f"Vérification du classeur « {self._path.name} » interrompue.")
+        _check_macros(self._path.name, parts, content_types)
+        digest = hashlib.sha256()
+        with open(self._path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(_CHUNK), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def result(self) -> str:
+        """The file's SHA-256 once every check has passed; else the refusal (ExcelFileError, French)."""
+        return self._future.result()
+
+    def cancel(self) -> None:
+        """The verdict is no longer wanted: the inflation stops at its next chunk, and this waits for it."""
+        self._stop.set()
+        try:
+            self._future.result()
+        except Exception:  # noqa: BLE001 - nobody is waiting for this verdict any more
+            pass
+
+
+@contextmanager
+def _zip_errors_in_french(path: Path) -> Iterator[None]:
+    try:
+        yield
     except zipfile.BadZipFile as exc:  # « Bad CRC-32 for file… »: English, and about zip internals
         raise ExcelFileError(f"Le classeur « {path.name} » est endommagé ({_zip_damage(exc)}) : il ne peut pas être "
                              "lu.") from None
@@ -87,12 +146,6 @@ def check_workbook_file(path: str | Path, formula_parts: set[str] | None = None)
             raise
         raise ExcelFileError(f"Le classeur « {path.name} » est endommagé ({reason(exc)}) : il ne peut pas être "
                              "lu.") from None
-    _check_macros(path.name, parts, content_types)
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _zip_damage(exc: zipfile.BadZipFile) -> str:
@@ -166,7 +219,8 @@ def _check_index(zf: zipfile.ZipFile, name: str) -> None:
         )
 
 
-def _inflate_all(path: Path, infos: list[zipfile.ZipInfo], formula_parts: set[str] | None) -> bytes:
+def _inflate_all(path: Path, infos: list[zipfile.ZipInfo], formula_parts: set[str] | None,
+                 stop: threading.Event) -> bytes:
     """Inflate every entry into a counter (an entry larger than it says is refused); return the content types,
     kept on the way (lower-case; empty when too large to search). Worksheets holding a formula are noted on the
     way in `formula_parts`.
@@ -174,9 +228,8 @@ def _inflate_all(path: Path, infos: list[zipfile.ZipInfo], formula_parts: set[st
     Every entry is held to its declared size and the declared sizes to the limit (`_check_index`), so entries
     inflate apart: two at a time, largest first (zlib works without holding the GIL: a 100 000-row workbook is
     checked in about half the time on two cores). Each entry is read through a zip file of its own (a
-    ZipFile's count of open members is not kept for threads). The first refusal stops the others."""
+    ZipFile's count of open members is not kept for threads). The first refusal, or `stop`, stops the others."""
     infos = sorted(infos, key=lambda info: -info.compress_size)
-    stop = threading.Event()
 
     def inflate(info: zipfile.ZipInfo) -> tuple[bytes | None, bool]:
         try:

@@ -168,13 +168,17 @@ class GuardedWorkbook:
         self._wb.close()
 
 
-def open_guarded(path: str | Path, open_workbook: Callable[[Path], Any],
-                 time_limit: float = READ_TIME_LIMIT) -> GuardedWorkbook:
+def open_guarded(path: str | Path, open_workbook: Callable[[Path], Any], time_limit: float = READ_TIME_LIMIT,
+                 ready: Callable[[], Any] | None = None) -> GuardedWorkbook:
     """`open_workbook(path)` (the reader's own opening, with its French refusals) once the scout has opened the
-    file without dying; the workbook's sheets then wait for the scout too."""
+    file without dying, and once `ready()` (the file checks still running, file_checks.PendingChecks) has
+    returned: the scout starts first, so that its opening overlaps them. The workbook's sheets then wait for
+    the scout too."""
     path = Path(path)
     scout = Scout(path, time_limit)
     try:
+        if ready is not None:
+            ready()  # a refusal here stops the scout, whatever it has read
         scout.wait_open()
         wb = open_workbook(path)
     except BaseException:

@@ -34,7 +34,6 @@ from erbm_desk.services.exchange.cells import (
     uuid_text as _uuid,
 )
 from erbm_desk.services.exchange.errors import ExcelFileError
-from erbm_desk.services.exchange.file_checks import check_workbook_file
 from erbm_desk.services.exchange.uncached_formulas import NOTICE as UNCACHED_NOTICE
 from erbm_desk.services.exchange.uncached_formulas import cells_in_columns, uncached_formula_cells
 from erbm_desk.services.exchange.format_v1 import LegacyRows
@@ -49,7 +48,7 @@ from erbm_desk.services.exchange.reader import (
     RawSheet,
     SheetPrefetch,
     is_blank,
-    open_workbook,
+    open_checked,
     parse_timestamp,
     read_key_values,
     read_sheet,
@@ -87,10 +86,9 @@ def plan_import(session: Session, path: str | Path, progress: Progress | None = 
     authz.require(session, authz.DATA_IMPORT)
     progress.start(0, "Vérification du fichier")
     formula_parts: set[str] = set()
-    sha256 = check_workbook_file(path, formula_parts)
-    check_cancel(progress)
-    wb = open_workbook(path)
+    wb, sha256 = open_checked(path, formula_parts)
     try:
+        check_cancel(progress)
         names = wb.sheet_names
         releve_sheet = next((n for n in names if fmt.header_key(n) == fmt.header_key(fmt.RELEVE_SHEET)), None)
         if releve_sheet is not None:

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from erbm_desk.services.exchange.errors import ExcelFileError
-from erbm_desk.services.exchange.file_checks import sheet_rows_limited
+from erbm_desk.services.exchange.file_checks import sheet_rows_limited, start_workbook_checks
 from erbm_desk.services.exchange.guarded_reading import open_guarded
 from erbm_desk.services.exchange.sheet_format import SheetColumn, header_key
 
@@ -23,9 +23,22 @@ HEADER_SCAN_ROWS = 30
 
 
 def open_workbook(path: str | Path) -> CalamineWorkbook:
-    """The workbook, read under guard (guarded_reading.py): if python-calamine would crash on it, the file is
-    refused as « illisible » instead of the process dying."""
+    """A workbook already checked (an .ods, mapping/ods_checks.py), read under guard as `open_checked` reads."""
     return open_guarded(path, _open_unguarded)
+
+
+def open_checked(path: str | Path, formula_parts: set[str] | None = None) -> tuple[CalamineWorkbook, str]:
+    """(the workbook, its SHA-256) once every file check has passed (file_checks.py; `formula_parts` as there),
+    read under guard (guarded_reading.py): if python-calamine would crash on it, the file is refused as
+    « illisible » instead of the process dying. The guard's child opens the file while its entries are still
+    being inflated by the checks; this process parses nothing before their verdict."""
+    checks = start_workbook_checks(path, formula_parts)
+    try:
+        wb = open_guarded(path, _open_unguarded, ready=checks.result)
+    except BaseException:
+        checks.cancel()
+        raise
+    return wb, checks.result()
 
 
 def _open_unguarded(path: str | Path) -> CalamineWorkbook:

@@ -18,9 +18,9 @@ from openpyxl.utils import get_column_letter
 
 from erbm_desk.services.exchange import sheet_format as fmt
 from erbm_desk.services.exchange.errors import ExcelFileError
-from erbm_desk.services.exchange.file_checks import MAX_FILE_BYTES, check_workbook_file, limited_rows
+from erbm_desk.services.exchange.file_checks import MAX_FILE_BYTES, limited_rows
 from erbm_desk.services.exchange.mapping.ods_checks import check_ods_file
-from erbm_desk.services.exchange.reader import open_workbook, parse_sheet, sheet_rows
+from erbm_desk.services.exchange.reader import open_checked, open_workbook, parse_sheet, sheet_rows
 from erbm_desk.services.progress import NullProgress, Progress, check_cancel
 
 SUFFIXES = (".xlsx", ".ods", ".csv")
@@ -78,12 +78,13 @@ def read_source(path: str | Path, progress: Progress | None = None) -> SourceBoo
         return _read_csv(path)
     if suffix == ".ods":
         sha256, kind = check_ods_file(path), "ods"
+        check_cancel(progress)
+        wb = open_workbook(path)
     else:  # .xlsx; .xls and macro workbooks are refused there with their own message
-        sha256, kind = check_workbook_file(path), "xlsx"
-    check_cancel(progress)
-    wb = open_workbook(path)
+        (wb, sha256), kind = open_checked(path), "xlsx"
     sheets = []
     try:
+        check_cancel(progress)
         for name in wb.sheet_names:
             parsed = parse_sheet(wb, name)
             first_row, first_col, rows = sheet_rows(wb, name, parsed)
