@@ -169,11 +169,12 @@ def test_the_scout_is_a_script_that_imports_nothing_of_the_app():
 
     from erbm_desk.services.exchange import calamine_scout
 
-    code = ("import runpy, sys; sys.argv = ['x', '/nonexistent.xlsx', '10', '10']\n"
+    code = ("import runpy, sys; sys.argv = ['x', '/nonexistent.xlsx', '10', '10', '10']\n"
             f"runpy.run_path({calamine_scout.__file__!r}, run_name='__main__')")
     probe = subprocess.run([sys.executable, "-P", "-c", code + "\n"], capture_output=True, text=True)
     assert probe.stdout.split() == ["ouvert", "fin"]
-    listing = subprocess.run([sys.executable, "-P", "-X", "importtime", calamine_scout.__file__, "/x.xlsx", "1", "1"],
+    listing = subprocess.run([sys.executable, "-P", "-X", "importtime", calamine_scout.__file__, "/x.xlsx",
+                              "1", "1", "1"],
                              capture_output=True, text=True)
     imported = [line.rsplit("|", 1)[-1].strip() for line in listing.stderr.splitlines()]
     assert not [m for m in imported if m.split(".")[0] == "erbm_desk"]

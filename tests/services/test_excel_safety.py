@@ -174,3 +174,30 @@ def test_markers_across_the_checks_pieces_are_found(tmp_path, monkeypatch, cut):
     found.clear()
     file_checks.check_workbook_file(workbook("sans.xlsx", padding + b"<c><v>2</v></c>" + b"y" * 200), found)
     assert found == set()
+
+
+def test_each_sheet_is_parsed_by_the_guarded_child_and_only_there(tmp_path, db, small_dataset, monkeypatch):
+    """This process opens the workbook once the child has, but parses no sheet: it checks the rows the child
+    read — every one of them."""
+    from erbm_desk.services.exchange import reader
+
+    parsed: list[str] = []
+    opener = reader._open_unguarded
+
+    class Watched:
+        def __init__(self, wb):
+            self._wb = wb
+
+        def __getattr__(self, name):
+            return getattr(self._wb, name)
+
+        def get_sheet_by_name(self, name):
+            parsed.append(name)
+            return self._wb.get_sheet_by_name(name)
+
+    monkeypatch.setattr(reader, "_open_unguarded", lambda path: Watched(opener(path)))
+    path = export(db, tmp_path / "echange.xlsx")
+    checked = plan(db, path)
+    assert checked.ok and parsed == []
+    values = workbook_values(path)
+    assert checked.sheets and all(len(sp.rows) == len(values[sp.sheet]) - 1 for sp in checked.sheets.values())

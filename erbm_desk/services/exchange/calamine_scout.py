@@ -1,14 +1,20 @@
-"""The child process of guarded reading (guarded_reading.py): reads a workbook with python-calamine exactly as the
-app is about to, under a memory limit, and says on its standard output how far it got.
+"""The child process of guarded reading (guarded_reading.py): reads a workbook with python-calamine under a
+memory limit, says on its standard output how far it got, and hands the app the rows it read — so that the app
+never runs calamine's parsing of an untrusted sheet itself.
 
-    python -P calamine_scout.py FICHIER LIGNES_MAX COLONNES_MAX
+    python -P calamine_scout.py FICHIER LIGNES_MAX COLONNES_MAX CELLULES_MAX
 
-Lines written: `ouvert` once the workbook is open (workbook part, shared strings, styles), then `feuille N H W`
-once the N-th sheet (0-based, in the workbook's order) has been parsed into a range of H rows and W columns and
-its rows converted, then `fin`. An error
-python-calamine raises as a Python exception is not this process's business (the app gets the same one and words
-it in French): the step is reported as done. A crash (a Rust panic, an allocation of hundreds of gigabytes for a
-sheet that claims A1:XFD1048576) ends the process before the step is reported — which is the point.
+Written, each as a line: `ouvert` once the workbook is open (workbook part, shared strings, styles); for each
+sheet in the workbook's order, zero or more `lignes N OCTETS` each followed by that many bytes (a pickled list of
+rows of the N-th sheet, 0-based, as `iter_rows` converts them), then `feuille N H W OCTETS` followed by a pickled
+dict (`start`, `merged`, `error`) once the sheet has been parsed into a range of H rows and W columns and its rows
+read; then `fin`. Rows stop where the app would stop reading them: one past the row limit, or at a row wider than
+the column limit; a sheet of more than CELLULES_MAX cells hands no rows (the app refuses it by its size).
+
+An error python-calamine raises as a Python exception is handed over too (`error`: where, its type's name, its
+text), for the app to word it in French as if it had met it itself. A crash (a Rust panic, an allocation of
+hundreds of gigabytes for a sheet that claims A1:XFD1048576) ends the process before the step is reported — which
+is the point.
 
 Run as a script: it imports nothing of the app, so that it starts in a few tens of milliseconds.
 """
@@ -32,23 +38,48 @@ def _limit_memory(limit: int) -> None:
         pass
 
 
-def _say(text: str) -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
+CHUNK_ROWS = 5000  # rows per `lignes` message: the app unpickles them as it checks them
 
 
-def _read_rows(sheet, max_rows: int, max_columns: int) -> None:
-    """Convert the rows the app would read: up to one past the row limit, and stop where it would refuse."""
-    if sheet.start is None:
-        return
-    for n, row in enumerate(sheet.iter_rows(), start=1):
-        if n > max_rows:
-            return
-        if len(row) > max_columns and any(c not in (None, "") for c in row[max_columns:]):
-            return
+def _say(text: str, payload: bytes | None = None) -> None:
+    out = sys.stdout.buffer
+    out.write(text.encode("utf-8") + b"\n")
+    if payload is not None:
+        out.write(payload)
+    out.flush()
 
 
-def scout(path: str, max_rows: int, max_columns: int) -> int:
+def _hand_rows(index: int, sheet, max_rows: int, max_columns: int) -> None:
+    """The rows the app would read, in pickled chunks: up to one past the row limit, and up to the first row
+    wider than the column limit with a value beyond it (where the app refuses the sheet)."""
+    import pickle
+
+    def hand(chunk: list) -> None:
+        data = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+        _say(f"lignes {index} {len(data)}", data)
+
+    chunk: list = []
+    try:
+        for n, row in enumerate(sheet.iter_rows(), start=1):
+            chunk.append(row)
+            if n > max_rows or (len(row) > max_columns and any(c not in (None, "") for c in row[max_columns:])):
+                break
+            if len(chunk) == CHUNK_ROWS:
+                hand(chunk)
+                chunk = []
+    except MemoryError:
+        raise
+    except Exception:  # the rows before a cell calamine cannot convert, as the app would have read them
+        if chunk:
+            hand(chunk)
+        raise
+    if chunk:
+        hand(chunk)
+
+
+def scout(path: str, max_rows: int, max_columns: int, max_cells: int) -> int:
+    import pickle
+
     from python_calamine import CalamineWorkbook
 
     try:
@@ -63,23 +94,29 @@ def scout(path: str, max_rows: int, max_columns: int) -> int:
     _say("ouvert")
     for index, name in enumerate(names):
         height = width = 0
+        info: dict = {"start": None, "merged": None, "error": None}
+        stage = "sheet"
         try:
             sheet = wb.get_sheet_by_name(name)
             height, width = sheet.height, sheet.width
-            _read_rows(sheet, max_rows, max_columns)
+            info["start"], info["merged"] = sheet.start, sheet.merged_cell_ranges
+            stage = "rows"
+            if sheet.start is not None and height * width <= max_cells:
+                _hand_rows(index, sheet, max_rows, max_columns)
         except MemoryError:
             return EXIT_MEMORY
-        except Exception:  # noqa: BLE001 - same as above: an exception is not a crash
-            pass
-        _say(f"feuille {index} {height} {width}")
+        except Exception as exc:  # noqa: BLE001 - not a crash: handed to the app, which words it in French
+            info["error"] = (stage, type(exc).__name__, str(exc))
+        data = pickle.dumps(info, protocol=pickle.HIGHEST_PROTOCOL)
+        _say(f"feuille {index} {height} {width} {len(data)}", data)
     _say("fin")
     return 0
 
 
 def main(argv: list[str]) -> int:
-    path, max_rows, max_columns = argv[0], int(argv[1]), int(argv[2])
+    path, max_rows, max_columns, max_cells = argv[0], int(argv[1]), int(argv[2]), int(argv[3])
     _limit_memory(MEMORY_LIMIT)
-    return scout(path, max_rows, max_columns)
+    return scout(path, max_rows, max_columns, max_cells)
 
 
 if __name__ == "__main__":

@@ -2,24 +2,30 @@
 
 python-calamine may end the whole process (a Rust panic on mutated XML, or an allocation failure for a sheet that
 claims the dimension A1:XFD1048576: SIGABRT), which no `except` catches: the window would vanish, the CLI die
-without a word. So before this process lets calamine open a workbook or parse a sheet, a child process (the
-« scout », calamine_scout.py, under a memory limit and a time limit) has done that very step on the same file.
-If the scout dies, or takes too long, the file is « illisible » (ExcelFileError, French) and this process never
-touches the step that killed it.
+without a word. So a child process (the « scout », calamine_scout.py, under a memory limit and a time limit) reads
+the file first: this process opens the workbook only once the scout has opened it, and parses no sheet at all —
+the scout hands over each sheet's rows as it read them (`ScoutedSheet`), with calamine's own errors. If the scout
+dies, or takes too long, the file is « illisible » (ExcelFileError, French) and this process never touches the
+step that killed it.
 
-The scout runs ahead sheet by sheet: while the app checks one sheet, the scout is already reading the next, so on
-a real workbook the guard costs a process start and the first sheets' reading (bench/bench_excel.py).
+The scout runs ahead sheet by sheet: while the app checks one sheet, the scout is already reading the next. Each
+sheet is parsed once, in the child (it was parsed twice, by the child and then here, until the rows were handed
+over: a tenth of the import's wall time on two cores, bench/bench_excel.py).
 """
 
 from __future__ import annotations
 
+import builtins
 import os
+import pickle
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
+
+import python_calamine
 
 from erbm_desk.services.exchange import calamine_scout
 from erbm_desk.services.exchange.errors import ExcelFileError
@@ -34,7 +40,7 @@ _STDERR_KEPT = 8192
 def scout_command(path: Path) -> list[str]:
     """How to start the scout: the script with this Python (-P: the script's folder is not put on sys.path), or
     the frozen application itself with a flag its launcher knows."""
-    args = [str(path), str(MAX_ROWS), str(MAX_COLUMNS)]
+    args = [str(path), str(MAX_ROWS), str(MAX_COLUMNS), str(MAX_CELLS)]
     if getattr(sys, "frozen", False):
         return [sys.executable, FROZEN_FLAG, *args]
     return [sys.executable, "-P", calamine_scout.__file__, *args]
@@ -50,6 +56,8 @@ class Scout:
         self.opened = False
         self.sheets_read = -1  # index of the last sheet read
         self.sizes: dict[int, int] = {}  # cells of each sheet read (rows × columns of its range)
+        self.rows: dict[int, list[list]] = {}  # the rows of each sheet, in chunks, as the scout read them
+        self.sheets: dict[int, tuple[int, int, dict]] = {}  # (height, width, start/merged/error) of each
         self.finished = False
         self.returncode: int | None = None
         self.stopped = False
@@ -70,24 +78,39 @@ class Scout:
         self._listener.start()
 
     def _listen(self) -> None:
-        for raw in self.proc.stdout:
-            line = raw.decode("utf-8", "replace").strip()
-            with self._cond:
-                if line == "ouvert":
-                    self.opened = True
-                elif line.startswith("feuille "):
-                    _word, index, height, width = line.split()
-                    self.sheets_read = int(index)
-                    self.sizes[int(index)] = int(height) * int(width)
-                elif line == "fin":
-                    self.finished = True
-                self._cond.notify_all()
+        try:
+            self._read_messages(self.proc.stdout)
+        except (OSError, ValueError, IndexError, EOFError, pickle.UnpicklingError):  # cut short: the child died mid-message
+            self._kill()
         code = self.proc.wait()
         err = self.proc.stderr.read(_STDERR_KEPT).decode("utf-8", "replace") if self.proc.stderr else ""
         with self._cond:
             self.returncode = code
             self.stderr = err
             self._cond.notify_all()
+
+    def _read_messages(self, out) -> None:
+        while raw := out.readline():
+            words = raw.decode("utf-8", "replace").split()
+            size = int(words[-1]) if words[0] in ("lignes", "feuille") else 0
+            payload = out.read(size) if size else b""
+            if len(payload) < size:
+                raise EOFError
+            with self._cond:
+                if words == ["ouvert"]:
+                    self.opened = True
+                elif words[0] == "lignes":  # kept pickled: unpickled as the app reads them (ScoutedSheet)
+                    self.rows.setdefault(int(words[1]), []).append(payload)
+                elif words[0] == "feuille":
+                    index = int(words[1])
+                    # A pickle written by the scout script from calamine's plain values: it runs no code of the
+                    # file's, and a crash ends it before a step is reported, so what is read here is its own.
+                    self.sheets[index] = (int(words[2]), int(words[3]), pickle.loads(payload))
+                    self.sizes[index] = int(words[2]) * int(words[3])
+                    self.sheets_read = index
+                elif words == ["fin"]:
+                    self.finished = True
+                self._cond.notify_all()
 
     def wait_open(self) -> None:
         self._wait(lambda: self.opened or self.finished)
@@ -149,15 +172,23 @@ class GuardedWorkbook:
         return self._wb.sheet_names
 
     def get_sheet_by_name(self, name: str) -> Any:
-        if name in self._index:
-            index = self._index[name]
-            self._scout.wait_sheet(index)
-            cells = self._scout.sizes.get(index, 0)
-            if cells > MAX_CELLS:  # the range is made whole in memory: a few cells may claim gigabytes
-                raise UnsafeWorkbook(f"La feuille « {name} » s'étend sur {format_int(cells)} cellules (au plus "
-                                     f"{format_int(MAX_CELLS)}) : refusée. Supprimez les lignes et colonnes vides "
-                                     "au-delà des données, puis enregistrez de nouveau.")
-        return self._wb.get_sheet_by_name(name)
+        if name not in self._index:
+            return self._wb.get_sheet_by_name(name)  # calamine's own refusal (no such sheet)
+        index = self._index[name]
+        self._scout.wait_sheet(index)
+        cells = self._scout.sizes.get(index, 0)
+        if cells > MAX_CELLS:  # the range is made whole in memory: a few cells may claim gigabytes
+            raise UnsafeWorkbook(f"La feuille « {name} » s'étend sur {format_int(cells)} cellules (au plus "
+                                 f"{format_int(MAX_CELLS)}) : refusée. Supprimez les lignes et colonnes vides "
+                                 "au-delà des données, puis enregistrez de nouveau.")
+        if index not in self._scout.sheets:  # the scout ended without a word on this sheet (`fin` early)
+            return self._wb.get_sheet_by_name(name)
+        height, width, info = self._scout.sheets[index]
+        error = info["error"]
+        if error is not None and error[0] == "sheet":
+            raise _raised(error)
+        return ScoutedSheet(height, width, info["start"], info["merged"], self._scout.rows.pop(index, []),
+                            error)
 
     def interrupt(self) -> None:
         """Abandon the reading: a sheet still waited for raises ExcelFileError at once."""
@@ -166,6 +197,38 @@ class GuardedWorkbook:
     def close(self) -> None:
         self._scout.stop()
         self._wb.close()
+
+
+class ScoutedSheet:
+    """A sheet as the scout read it, with what the app reads of a CalamineSheet: its range, merged cells and
+    rows (unpickled chunk by chunk as they are asked for; the scout's error, if any, where it met it)."""
+
+    def __init__(self, height: int, width: int, start: tuple[int, int] | None, merged: Any, chunks: list[bytes],
+                 error: tuple[str, str, str] | None):
+        self.height, self.width, self.start, self.merged_cell_ranges = height, width, start, merged
+        self._chunks = chunks
+        self._error = error
+
+    def iter_rows(self) -> Iterator[list]:
+        for chunk in self._chunks:
+            yield from pickle.loads(chunk)
+        if self._error is not None:
+            raise _raised(self._error)
+
+    def to_python(self) -> list[list]:
+        return list(self.iter_rows())
+
+
+def _raised(error: tuple[str, str, str]) -> Exception:
+    """The exception the scout met, as calamine would have raised it here (its own types, or a built-in one)."""
+    _stage, kind, text = error
+    found = getattr(python_calamine, kind, None) or getattr(builtins, kind, None)
+    if isinstance(found, type) and issubclass(found, Exception):
+        try:
+            return found(text)
+        except TypeError:  # a type built from more than a text (UnicodeDecodeError…)
+            pass
+    return python_calamine.CalamineError(text)
 
 
 def open_guarded(path: str | Path, open_workbook: Callable[[Path], Any], time_limit: float = READ_TIME_LIMIT,

@@ -77,9 +77,10 @@ def parse_sheet(wb: CalamineWorkbook, sheet_name: str) -> CalamineSheet:
 
 
 class SheetPrefetch:
-    """Sheets parsed one after the other in a background thread, in the order they will be checked, so that the
-    next sheet is being parsed (on another core) while this one is checked. Only `AHEAD` sheets are parsed
-    ahead of the one being checked: a parsed sheet holds its cells in memory (tens of megabytes at 10× scale).
+    """Sheets taken one after the other in a background thread, in the order they will be checked, so that the
+    next sheet is being made ready while this one is checked (with the guarded reading, taking a sheet is waiting
+    for the child process to hand over its rows; an unguarded CalamineWorkbook parses it on another core). Only
+    `AHEAD` sheets are taken ahead of the one being checked: a parsed sheet holds its cells in memory.
     The thread is the only user of the workbook until `close()`, which waits for it."""
 
     AHEAD = 2
