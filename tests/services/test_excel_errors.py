@@ -143,3 +143,27 @@ def test_a_contract_without_start_date_is_reported_not_a_crash(tmp_path, db, sma
         assert table_dump(other) == before
     finally:
         other.close()
+
+
+def test_contracts_naming_a_faulty_operation_by_identifier_are_reported_not_a_crash(tmp_path, db, small_dataset):
+    """An operation row whose cité cannot be found (so it has no text to be named by), and the contracts referring
+    to it by its identifier: the preview lists the errors; the checking does not stop on a traceback."""
+    path = export(db, tmp_path / "echange.xlsx")
+    wb = openpyxl.load_workbook(path)
+    contracts = wb["Contrats"]
+    named = [c.value for c in contracts[1]].index("Opération (identifiant)")
+    operation = contracts.cell(row=2, column=named + 1).value
+    ws = wb["Opérations"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=header.index("Identifiant") + 1).value
+               == operation)
+    ws.cell(row=row, column=header.index("Cité") + 1).value = "Cité introuvable"
+    ws.cell(row=row, column=header.index("Cité (identifiant)") + 1).value = None
+    wb.save(path)
+    other = fresh_db(tmp_path, "autre")  # every row new: references to rows of the file, not to records
+    try:
+        checked = plan(other, path)
+    finally:
+        other.close()
+    assert not checked.ok
+    assert ("Opérations", row) in [(e.sheet, e.row) for e in checked.errors]

@@ -93,7 +93,7 @@ class RowMatching:
                 return (fmt.contract_text(self._texts("beneficiary", v["beneficiary_id"])[0],
                                           self._siret(v["company_id"]),
                                           self._texts("operation", v["operation_id"])[0], v["start_date"]),)
-        except (KeyError, TypeError):
+        except (KeyError, TypeError, IndexError):  # a reference left unread, or to a row with no text (in error)
             return ()
         return ()
 
