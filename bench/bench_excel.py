@@ -30,7 +30,8 @@ Our import has the next sheets parsed by the guarded reading's child process (ca
 over) while the current one is checked, and pauses Python's cyclic garbage collector while it runs; the CPU time
 in the notes counts every thread of the process and its child processes. The machine is shared: our runs
 alternate with the baseline's (ours, theirs, ours, …) so that a change of load falls on both, and the notes give
-the median CPU time too, which load inflates less. The peak memory is that of one run of ours measured alone, before the baseline's data is in memory.
+the median CPU time too, which load inflates less. The peak memory is that of one run of ours measured alone,
+before the baseline's data is in memory.
 """
 
 from __future__ import annotations

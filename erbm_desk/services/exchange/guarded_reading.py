@@ -55,7 +55,6 @@ class Scout:
         self.time_limit = time_limit
         self.opened = False
         self.sheets_read = -1  # index of the last sheet read
-        self.sizes: dict[int, int] = {}  # cells of each sheet read (rows × columns of its range)
         self.rows: dict[int, list[list]] = {}  # the rows of each sheet, in chunks, as the scout read them
         self.sheets: dict[int, tuple[int, int, dict]] = {}  # (height, width, start/merged/error) of each
         self.finished = False
@@ -80,7 +79,7 @@ class Scout:
     def _listen(self) -> None:
         try:
             self._read_messages(self.proc.stdout)
-        except (OSError, ValueError, IndexError, EOFError, pickle.UnpicklingError):  # cut short: the child died mid-message
+        except (OSError, ValueError, IndexError, EOFError, pickle.UnpicklingError):  # the child died mid-message
             self._kill()
         code = self.proc.wait()
         err = self.proc.stderr.read(_STDERR_KEPT).decode("utf-8", "replace") if self.proc.stderr else ""
@@ -106,7 +105,6 @@ class Scout:
                     # A pickle written by the scout script from calamine's plain values: it runs no code of the
                     # file's, and a crash ends it before a step is reported, so what is read here is its own.
                     self.sheets[index] = (int(words[2]), int(words[3]), pickle.loads(payload))
-                    self.sizes[index] = int(words[2]) * int(words[3])
                     self.sheets_read = index
                 elif words == ["fin"]:
                     self.finished = True
@@ -176,14 +174,14 @@ class GuardedWorkbook:
             return self._wb.get_sheet_by_name(name)  # calamine's own refusal (no such sheet)
         index = self._index[name]
         self._scout.wait_sheet(index)
-        cells = self._scout.sizes.get(index, 0)
+        if index not in self._scout.sheets:  # the scout ended without a word on this sheet (`fin` early)
+            return self._wb.get_sheet_by_name(name)
+        height, width, info = self._scout.sheets[index]
+        cells = height * width
         if cells > MAX_CELLS:  # the range is made whole in memory: a few cells may claim gigabytes
             raise UnsafeWorkbook(f"La feuille « {name} » s'étend sur {format_int(cells)} cellules (au plus "
                                  f"{format_int(MAX_CELLS)}) : refusée. Supprimez les lignes et colonnes vides "
                                  "au-delà des données, puis enregistrez de nouveau.")
-        if index not in self._scout.sheets:  # the scout ended without a word on this sheet (`fin` early)
-            return self._wb.get_sheet_by_name(name)
-        height, width, info = self._scout.sheets[index]
         error = info["error"]
         if error is not None and error[0] == "sheet":
             raise _raised(error)
@@ -214,9 +212,6 @@ class ScoutedSheet:
             yield from pickle.loads(chunk)
         if self._error is not None:
             raise _raised(self._error)
-
-    def to_python(self) -> list[list]:
-        return list(self.iter_rows())
 
 
 def _raised(error: tuple[str, str, str]) -> Exception:
