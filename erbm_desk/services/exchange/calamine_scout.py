@@ -5,11 +5,14 @@ never runs calamine's parsing of an untrusted sheet itself.
     python -P calamine_scout.py FICHIER LIGNES_MAX COLONNES_MAX CELLULES_MAX
 
 Written, each as a line: `ouvert` once the workbook is open (workbook part, shared strings, styles); for each
-sheet in the workbook's order, zero or more `lignes N OCTETS` each followed by that many bytes (a pickled list of
-rows of the N-th sheet, 0-based, as `iter_rows` converts them), then `feuille N H W OCTETS` followed by a pickled
-dict (`start`, `merged`, `error`) once the sheet has been parsed into a range of H rows and W columns and its rows
-read; then `fin`. Rows stop where the app would stop reading them: one past the row limit, or at a row wider than
-the column limit; a sheet of more than CELLULES_MAX cells hands no rows (the app refuses it by its size).
+sheet in the workbook's order, `debut N H W OCTETS` followed by that many bytes (a pickled dict: `start`, `merged`)
+once the N-th sheet (0-based) has been parsed into a range of H rows and W columns, then zero or more
+`lignes N OCTETS` each followed by a pickled list of its rows as `iter_rows` converts them — sent as they are
+converted, for the app to check them meanwhile —, then `feuille N H W OCTETS` followed by a pickled dict (`start`,
+`merged`, `error`) once its rows are read (or its parsing failed: no `debut` then); then `fin`. Rows stop where
+the app would stop reading them: one past the row limit, or at a row wider than the column limit; a sheet of more
+than CELLULES_MAX cells hands no rows (the app refuses it by its size). The next sheet is parsed meanwhile, in a
+thread (`_parse_ahead`).
 
 An error python-calamine raises as a Python exception is handed over too (`error`: where, its type's name, its
 text), for the app to word it in French as if it had met it itself. A crash (a Rust panic, an allocation of
@@ -77,6 +80,28 @@ def _hand_rows(index: int, sheet, max_rows: int, max_columns: int) -> None:
         hand(chunk)
 
 
+def _parse_ahead(wb, names: list[str]):
+    """Each sheet parsed in a thread while the rows of the one before are converted and sent: calamine's parsing
+    lets go of the GIL. One sheet ahead only (a parsed sheet holds its cells in memory). Yields (sheet, None) or
+    (None, the exception calamine raised)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def parse(name: str):
+        try:
+            return wb.get_sheet_by_name(name), None
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - handed to the app with the sheet's step
+            return None, exc
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(parse, names[0]) if names else None
+        for i in range(len(names)):
+            found = future.result()  # MemoryError raised again here
+            future = pool.submit(parse, names[i + 1]) if i + 1 < len(names) else None
+            yield found
+
+
 def scout(path: str, max_rows: int, max_columns: int, max_cells: int) -> int:
     import pickle
 
@@ -92,21 +117,27 @@ def scout(path: str, max_rows: int, max_columns: int, max_cells: int) -> int:
         _say("fin")
         return 0
     _say("ouvert")
-    for index, name in enumerate(names):
+    sheets = _parse_ahead(wb, names)
+    for index in range(len(names)):
         height = width = 0
         info: dict = {"start": None, "merged": None, "error": None}
         stage = "sheet"
         try:
-            sheet = wb.get_sheet_by_name(name)
+            sheet, failed = next(sheets)
+            if failed is not None:
+                raise failed
             height, width = sheet.height, sheet.width
             info["start"], info["merged"] = sheet.start, sheet.merged_cell_ranges
             stage = "rows"
+            begun = pickle.dumps({"start": info["start"], "merged": info["merged"]}, protocol=pickle.HIGHEST_PROTOCOL)
+            _say(f"debut {index} {height} {width} {len(begun)}", begun)
             if sheet.start is not None and height * width <= max_cells:
                 _hand_rows(index, sheet, max_rows, max_columns)
         except MemoryError:
             return EXIT_MEMORY
         except Exception as exc:  # noqa: BLE001 - not a crash: handed to the app, which words it in French
             info["error"] = (stage, type(exc).__name__, str(exc))
+        sheet = None  # its cells go before the next sheet's are read
         data = pickle.dumps(info, protocol=pickle.HIGHEST_PROTOCOL)
         _say(f"feuille {index} {height} {width} {len(data)}", data)
     _say("fin")

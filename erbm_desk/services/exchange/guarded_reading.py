@@ -8,9 +8,10 @@ the scout hands over each sheet's rows as it read them (`ScoutedSheet`), with ca
 dies, or takes too long, the file is « illisible » (ExcelFileError, French) and this process never touches the
 step that killed it.
 
-The scout runs ahead sheet by sheet: while the app checks one sheet, the scout is already reading the next. Each
-sheet is parsed once, in the child (it was parsed twice, by the child and then here, until the rows were handed
-over: a tenth of the import's wall time on two cores, bench/bench_excel.py).
+The scout runs ahead: it hands a sheet's rows in chunks as it converts them, and the app checks the first chunk
+while the scout converts the next ones, then parses the next sheet. Each sheet is parsed once, in the child (it
+was parsed twice, by the child and then here, until the rows were handed over: a tenth of the import's wall time
+on two cores, bench/bench_excel.py).
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ class Scout:
         self.time_limit = time_limit
         self.opened = False
         self.sheets_read = -1  # index of the last sheet read
-        self.rows: dict[int, list[list]] = {}  # the rows of each sheet, in chunks, as the scout read them
+        self.rows: dict[int, list[bytes | None]] = {}  # each sheet's pickled chunks of rows (None once taken)
+        self.begun: dict[int, tuple[int, int, dict]] = {}  # (height, width, start/merged) of each sheet parsed
         self.sheets: dict[int, tuple[int, int, dict]] = {}  # (height, width, start/merged/error) of each
         self.finished = False
         self.returncode: int | None = None
@@ -91,7 +93,7 @@ class Scout:
     def _read_messages(self, out) -> None:
         while raw := out.readline():
             words = raw.decode("utf-8", "replace").split()
-            size = int(words[-1]) if words[0] in ("lignes", "feuille") else 0
+            size = int(words[-1]) if words[0] in ("debut", "lignes", "feuille") else 0
             payload = out.read(size) if size else b""
             if len(payload) < size:
                 raise EOFError
@@ -100,12 +102,16 @@ class Scout:
                     self.opened = True
                 elif words[0] == "lignes":  # kept pickled: unpickled as the app reads them (ScoutedSheet)
                     self.rows.setdefault(int(words[1]), []).append(payload)
-                elif words[0] == "feuille":
+                elif words[0] in ("debut", "feuille"):
                     index = int(words[1])
                     # A pickle written by the scout script from calamine's plain values: it runs no code of the
                     # file's, and a crash ends it before a step is reported, so what is read here is its own.
-                    self.sheets[index] = (int(words[2]), int(words[3]), pickle.loads(payload))
-                    self.sheets_read = index
+                    found = (int(words[2]), int(words[3]), pickle.loads(payload))
+                    if words[0] == "debut":
+                        self.begun[index] = found
+                    else:
+                        self.sheets[index] = found
+                        self.sheets_read = index
                 elif words == ["fin"]:
                     self.finished = True
                 self._cond.notify_all()
@@ -113,8 +119,31 @@ class Scout:
     def wait_open(self) -> None:
         self._wait(lambda: self.opened or self.finished)
 
-    def wait_sheet(self, index: int) -> None:
-        self._wait(lambda: self.finished or self.sheets_read >= index)
+    def wait_sheet(self, index: int) -> tuple[int, int, dict] | None:
+        """(height, width, start/merged[/error]) of the sheet once the scout has parsed it, or None if it ended
+        without a word on it (its opening failed: `fin` early)."""
+        self._wait(lambda: self.finished or self.sheets_read >= index or index in self.begun)
+        with self._cond:
+            return self.sheets.get(index) or self.begun.get(index)
+
+    def chunk(self, index: int, i: int) -> bytes | None:
+        """The i-th chunk of rows of a sheet once the scout has sent it; None when the sheet has no more."""
+        def there() -> bool:
+            return self.finished or index in self.sheets or len(self.rows.get(index, ())) > i
+        self._wait(there)
+        with self._cond:
+            chunks = self.rows.get(index, ())
+            if len(chunks) <= i:
+                return None
+            data, chunks[i] = chunks[i], None  # taken once: its memory goes as soon as it is read
+        if data is None:
+            raise RuntimeError("the rows of a scouted sheet are read once")
+        return data
+
+    def sheet_error(self, index: int) -> tuple[str, str, str] | None:
+        """What calamine raised while the scout read the sheet's rows (once `chunk` has said there are no more)."""
+        with self._cond:
+            return self.sheets.get(index, (0, 0, {}))[2].get("error")
 
     def _wait(self, reached: Callable[[], bool]) -> None:
         with self._cond:
@@ -173,20 +202,19 @@ class GuardedWorkbook:
         if name not in self._index:
             return self._wb.get_sheet_by_name(name)  # calamine's own refusal (no such sheet)
         index = self._index[name]
-        self._scout.wait_sheet(index)
-        if index not in self._scout.sheets:  # the scout ended without a word on this sheet (`fin` early)
+        found = self._scout.wait_sheet(index)
+        if found is None:  # the scout ended without a word on this sheet (`fin` early)
             return self._wb.get_sheet_by_name(name)
-        height, width, info = self._scout.sheets[index]
+        height, width, info = found
         cells = height * width
         if cells > MAX_CELLS:  # the range is made whole in memory: a few cells may claim gigabytes
             raise UnsafeWorkbook(f"La feuille « {name} » s'étend sur {format_int(cells)} cellules (au plus "
                                  f"{format_int(MAX_CELLS)}) : refusée. Supprimez les lignes et colonnes vides "
                                  "au-delà des données, puis enregistrez de nouveau.")
-        error = info["error"]
+        error = info.get("error")
         if error is not None and error[0] == "sheet":
             raise _raised(error)
-        return ScoutedSheet(height, width, info["start"], info["merged"], self._scout.rows.pop(index, []),
-                            error)
+        return ScoutedSheet(height, width, info["start"], info["merged"], self._scout, index)
 
     def interrupt(self) -> None:
         """Abandon the reading: a sheet still waited for raises ExcelFileError at once."""
@@ -199,19 +227,23 @@ class GuardedWorkbook:
 
 class ScoutedSheet:
     """A sheet as the scout read it, with what the app reads of a CalamineSheet: its range, merged cells and
-    rows (unpickled chunk by chunk as they are asked for; the scout's error, if any, where it met it)."""
+    rows (unpickled chunk by chunk as they are asked for, waiting for the scout to send them; the scout's error,
+    if any, where it met it). Its rows are read once."""
 
-    def __init__(self, height: int, width: int, start: tuple[int, int] | None, merged: Any, chunks: list[bytes],
-                 error: tuple[str, str, str] | None):
+    def __init__(self, height: int, width: int, start: tuple[int, int] | None, merged: Any, scout: Scout,
+                 index: int):
         self.height, self.width, self.start, self.merged_cell_ranges = height, width, start, merged
-        self._chunks = chunks
-        self._error = error
+        self._scout = scout
+        self._index = index
 
     def iter_rows(self) -> Iterator[list]:
-        for chunk in self._chunks:
+        i = 0
+        while (chunk := self._scout.chunk(self._index, i)) is not None:
             yield from pickle.loads(chunk)
-        if self._error is not None:
-            raise _raised(self._error)
+            i += 1
+        error = self._scout.sheet_error(self._index)
+        if error is not None:
+            raise _raised(error)
 
 
 def _raised(error: tuple[str, str, str]) -> Exception:
