@@ -46,9 +46,9 @@ from erbm_desk.services.exchange.plan_references import ReferenceResolving
 from erbm_desk.services.exchange.reader import (
     HEADER_SCAN_ROWS,
     RawSheet,
-    SheetPrefetch,
     is_blank,
     open_checked,
+    parse_sheet,
     parse_timestamp,
     read_key_values,
     read_sheet,
@@ -101,13 +101,9 @@ def plan_import(session: Session, path: str | Path, progress: Progress | None = 
             sheets, kind = [], "classeur"
         ctx = _Planner(session, path, sha256, kind, metadata, progress)
         ctx.uncached = uncached_formula_cells(path, formula_parts)
-        try:
-            if releve_sheet is None:
-                sheets = ctx.read_entity_sheets(wb, names)
-            ctx.run(sheets)
-        finally:
-            if ctx.prefetch is not None:
-                ctx.prefetch.close()  # before the workbook closes: the thread may still be reading it
+        if releve_sheet is None:
+            sheets = ctx.read_entity_sheets(wb, names)
+        ctx.run(sheets)
     finally:
         wb.close()
     return ctx.plan
@@ -135,7 +131,6 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, Lega
                  db: DbSnapshot | None = None):
         self.session = session
         self.progress = progress
-        self.prefetch: SheetPrefetch | None = None
         self.db = db or DbSnapshot(session)
         base = baseline(session, metadata.get("site"), metadata.get("exported_at"))
         self.plan = ImportPlan(path, sha256, kind, metadata, base, db_token=database_token(session),
@@ -166,8 +161,8 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, Lega
     # --- sheets --------------------------------------------------------------------------------------------
 
     def read_entity_sheets(self, wb, names: list[str]) -> list[tuple[str, Any]]:
-        """The entity sheets, in the order they are checked, each as a function reading it: they are parsed
-        ahead by a `SheetPrefetch` (`self.prefetch`, closed by the caller) while the previous one is checked."""
+        """The entity sheets, in the order they are checked, each as a function reading it (the guarded reading's
+        child parses them ahead, guarded_reading.py)."""
         candidates: dict[str, list[str]] = {}
         for name in names:
             spec = fmt.sheet_spec(name)
@@ -179,7 +174,6 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, Lega
         if not candidates:
             self.no_entity_sheet()
         order = [e for e in WORKBOOK_ENTITIES if e in candidates]
-        self.prefetch = SheetPrefetch(wb, [n for e in order for n in candidates[e]])
         return [(e, functools.partial(self._first_with_header, wb, e, candidates[e])) for e in order]
 
     def _first_with_header(self, wb, entity: str, names: list[str]) -> RawSheet | None:
@@ -187,11 +181,11 @@ class _Planner(Merging, ReferenceResolving, RowMatching, CrossRecordChecks, Lega
         found = None
         headless = []  # sheets with content but no header
         for name in names:
-            sheet = self.prefetch.get(name)
             if found is not None:
                 self.problem(name, None, None, f"deuxième feuille « {SPECS[entity].plural} », ignorée.",
                              notice=True)
                 continue
+            sheet = parse_sheet(wb, name)
             found = read_sheet(wb, name, fmt.header_index(SPECS[entity]), sheet=sheet)
             if found is None:
                 if getattr(sheet, "start", None) is not None:

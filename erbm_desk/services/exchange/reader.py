@@ -5,7 +5,6 @@ variants, blank rows skipped, unknown columns reported and ignored.
 from __future__ import annotations
 
 import itertools
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -76,46 +75,10 @@ def parse_sheet(wb: CalamineWorkbook, sheet_name: str) -> CalamineSheet:
         raise ExcelFileError(f"La feuille « {sheet_name} » est illisible ({_damage(exc)}).") from None
 
 
-class SheetPrefetch:
-    """Sheets taken one after the other in a background thread, in the order they will be checked, so that the
-    next sheet is being made ready while this one is checked (with the guarded reading, taking a sheet is waiting
-    for the child process to hand over its rows; an unguarded CalamineWorkbook parses it on another core). Only
-    `AHEAD` sheets are taken ahead of the one being checked: a parsed sheet holds its cells in memory.
-    The thread is the only user of the workbook until `close()`, which waits for it."""
-
-    AHEAD = 2
-
-    def __init__(self, wb: CalamineWorkbook, names: list[str]):
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="erbm-xlsx")
-        self._wb = wb
-        self._next = list(names)  # not asked for yet
-        self._futures: dict[str, Any] = {}
-        self._ask(self.AHEAD + 1)
-
-    def _ask(self, count: int) -> None:
-        while self._next and len(self._futures) < count:
-            name = self._next.pop(0)
-            self._futures[name] = self._pool.submit(parse_sheet, self._wb, name)
-
-    def get(self, name: str) -> CalamineSheet:
-        if name not in self._futures and name in self._next:  # asked out of order
-            self._next.remove(name)
-            self._futures[name] = self._pool.submit(parse_sheet, self._wb, name)
-        future = self._futures.pop(name)
-        self._ask(self.AHEAD)
-        return future.result()
-
-    def close(self) -> None:
-        if self._futures and hasattr(self._wb, "interrupt"):  # sheets not taken: a sheet still waited for stops now
-            self._wb.interrupt()
-        self._pool.shutdown(wait=True, cancel_futures=True)
-        self._futures.clear()
-
-
 def sheet_rows(wb: CalamineWorkbook, sheet_name: str,
                sheet: CalamineSheet | None = None) -> tuple[int, int, Iterator[list]]:
     """(first row number, first column number, rows) of a sheet, 1-based as the spreadsheet shows them
-    (`sheet`: the sheet already parsed, by `SheetPrefetch`)."""
+    (`sheet`: the sheet already parsed)."""
     try:
         if sheet is None:
             sheet = wb.get_sheet_by_name(sheet_name)
