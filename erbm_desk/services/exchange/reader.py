@@ -48,9 +48,11 @@ def _open_unguarded(path: str | Path) -> CalamineWorkbook:
         text = str(exc).lower()
         if "password" in text or "encrypt" in text:
             raise ExcelFileError(f"Le classeur « {name} » est protégé par un mot de passe : refusé.") from None
-        raise ExcelFileError(f"Le classeur « {name} » est endommagé et ne peut pas être lu ({_damage(exc)}).") from None
+        raise ExcelFileError(f"Le classeur « {name} » est endommagé et ne peut pas être lu "
+                             f"({_damage(exc)}).") from None
     except Exception as exc:  # noqa: BLE001 - calamine raises its own types and plain ones on corrupt files
-        raise ExcelFileError(f"Le classeur « {name} » est endommagé et ne peut pas être lu ({_damage(exc)}).") from None
+        raise ExcelFileError(f"Le classeur « {name} » est endommagé et ne peut pas être lu "
+                             f"({_damage(exc)}).") from None
 
 
 def _damage(exc: BaseException) -> str:
