@@ -100,6 +100,7 @@ def _parse_ahead(wb, names: list[str]):
             found = future.result()  # MemoryError raised again here
             future = pool.submit(parse, names[i + 1]) if i + 1 < len(names) else None
             yield found
+            found = None  # the sheet handed is let go before waiting for the next one
 
 
 def scout(path: str, max_rows: int, max_columns: int, max_cells: int) -> int:
@@ -137,7 +138,7 @@ def scout(path: str, max_rows: int, max_columns: int, max_cells: int) -> int:
             return EXIT_MEMORY
         except Exception as exc:  # noqa: BLE001 - not a crash: handed to the app, which words it in French
             info["error"] = (stage, type(exc).__name__, str(exc))
-        sheet = None  # its cells go before the next sheet's are read
+        sheet = None  # its cells go now: at most this sheet and the next one are held at once
         data = pickle.dumps(info, protocol=pickle.HIGHEST_PROTOCOL)
         _say(f"feuille {index} {height} {width} {len(data)}", data)
     _say("fin")
