@@ -181,7 +181,7 @@ def _demo_fingerprint() -> str:
     """Changes whenever the demo generator or the schema changes, so a cached demo database is rebuilt."""
     h = hashlib.sha256()
     pkg = REPO / "erbm_desk"
-    for path in sorted([pkg / "services" / "demo.py", pkg / "db" / "models.py",
+    for path in sorted([pkg / "services" / "database" / "demo.py", pkg / "db" / "models.py",
                         *(pkg / "db" / "migrations" / "versions").glob("*.py")]):
         if path.exists():
             h.update(path.name.encode())

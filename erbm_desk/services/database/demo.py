@@ -19,6 +19,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from erbm_desk.db import planner_statistics
 from erbm_desk.db.models import (
     Bailleur,
     Beneficiary,
@@ -328,5 +329,6 @@ def generate_demo(session: Session, seed: int = 1, scale: float = 1, progress: P
                (HoursEntry, hours), *path_rows.items())
     audit.record_bulk(session, {model.__tablename__: len(rows) for model, rows in written},
                       note=f"données de démonstration (graine {seed}, échelle {scale})")
+    planner_statistics.refresh_if_stale(session.connection())
     return DemoSummary(len(cite_rows), len(operations), len(fundings), len(companies), len(beneficiaries),
                        len(contracts), len(hours))

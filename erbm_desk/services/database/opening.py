@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from erbm_desk.domain.french import format_count
-from erbm_desk.db import migrate
+from erbm_desk.db import migrate, planner_statistics
 from erbm_desk.db.engine import make_session_factory
 from erbm_desk.db.sqlite_files import write_problem
 from erbm_desk.db.models import MODELS
@@ -223,6 +223,7 @@ def _bring_up_to_date(db: Database, connector: Connector, target: str) -> Databa
         if not db.read_only:
             with db.session() as s:
                 load_reference_data(s)
+                planner_statistics.refresh_if_stale(s.connection())
             _after_a_crash(db)
     except migrate.NewerSchemaError as exc:
         db.engine.dispose()

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
+from erbm_desk.db import planner_statistics
 from erbm_desk.db.models import MODELS, Bailleur, utcnow
 from erbm_desk.db.portability import sync_id_sequences
 from erbm_desk.domain import rules
@@ -284,4 +285,5 @@ def _apply(session: Session, plan: ImportPlan, writes: dict[str, tuple[list[RowP
                    sha256=plan.sha256, summary={f"{e}:{k}": n for (e, k), n in summary.written.items()})
     session.flush()
     check_cancel(progress)
+    planner_statistics.refresh_if_stale(session.connection())  # a first import multiplies the tables' sizes
     return summary
