@@ -51,7 +51,7 @@ def _page_inputs(db):
         data = dashboard_of(s, r)
         cites = ranked(r.groups)
         series = cites_series(s, r, data.as_of)
-        totals = total_row(data)
+        totals = total_row(data.indicators, len(data.cites))
         tables = disclose_tables(r.grouped("epci"), cites, {c: getattr(totals, c) for c in COUNTS},
                                  disclosure.threshold_of(s))
     shown = [series[row.id] for row in sorted(cites, key=lambda r: (r.epci, r.name, r.commune))

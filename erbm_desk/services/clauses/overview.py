@@ -8,18 +8,14 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from erbm_desk.domain.clauses import ClauseStatus, CompanyLine, LotLine
-from erbm_desk.domain.reporting import Period
 from erbm_desk.services.clauses.obligations import ClauseFilter, by_name, company_lines, lot_lines
 from erbm_desk.services.clauses.parameters import clause_defaults
 
 
-def clause_overview(session: Session, cite_ids: list[int] | None, operation_id: int | None, period: Period,
-                    as_of: date, lots: list[LotLine] | None = None,
-                    titulaires: list[CompanyLine] | None = None) -> tuple[list[CompanyLine], list[LotLine]]:
-    """(titulaires, lots behind) of the lots on `cite_ids` (None: everywhere), or of one operation, whose works
-    meet `period`, as they stand at `as_of`. `lots`, `titulaires`: what the caller has already of them."""
-    if lots is None:
-        lots = lot_lines(session, as_of, ClauseFilter(cite_ids=cite_ids, operation_id=operation_id, period=period))
+def clause_overview(session: Session, lots: list[LotLine], titulaires: list[CompanyLine] | None = None
+                    ) -> tuple[list[CompanyLine], list[LotLine]]:
+    """(titulaires, lots behind) of `lots` (a scope's lines at a date: `dashboard_data.scope_lots`).
+    `titulaires`: their companies' lines, when the caller has them already."""
     behind = [line for line in lots if line.obligation.status == ClauseStatus.BEHIND]
     if titulaires is None:
         titulaires = company_lines(lots, clause_defaults(session).tolerance)

@@ -42,7 +42,14 @@ from erbm_desk.services.reporting.bilan_tables import (
     draw_table,
     total_row,
 )
-from erbm_desk.services.reporting.dashboard_data import cites_series, dashboard_of, ranked
+from erbm_desk.services.reporting.dashboard_data import (
+    as_of_date,
+    cites_series,
+    dashboard_of,
+    ranked,
+    report_title,
+    scope_lots,
+)
 from erbm_desk.services.reporting.engine import report
 
 ROWS_PER_TABLE_PAGE = 22
@@ -72,45 +79,50 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
     cites_shown = [row for row in cites_by_name if row.operations or row.contracts or row.hours_realised]
     workers = worker_count(len(cites_shown))
     # a long bilan's workers start now (a second each, importing Python's and matplotlib's modules) while this
-    # process reads the rest of the data
+    # process reads what the cités' pages need; they draw those pages while it reads the rest of the scope's
+    # figures and draws the first pages
     with drawn_apart(workers) if workers else nullcontext() as drawing:
-        data = dashboard_of(session, r)
-        series = cites_series(session, r, data.as_of)
+        as_of = as_of_date(session, r.period)
+        lots = scope_lots(session, r, as_of)
+        series = cites_series(session, r, as_of)
         epci_pages = chunks(epcis, ROWS_PER_TABLE_PAGE)
         cite_pages = chunks(cites_by_name, ROWS_PER_TABLE_PAGE)
-        chart_count = 3 + (len(data.cites) > 1) + bool(data.titulaires)
+        chart_count = 3 + (len(cites) > 1) + bool(lots)  # the titulaires' page: one line per company of a lot
         # the title, the tables, the charts, the path's pages, a page per cité shown, the definitions last
         total = 1 + len(epci_pages) + len(cite_pages) + chart_count + PATH_PAGES + len(cites_shown) + 1
-        totals = total_row(data)
+        totals = total_row(r.total, len(cites))
         tables = disclose_tables(epcis, cites, {c: getattr(totals, c) for c in COUNTS},
                                  disclosure.threshold_of(session))
         progress.start(total, "Écriture du bilan…")
         target = Path(target)
-        metadata = {"Title": f"Bilan ERBM — {data.label}", "Creator": f"ERBM Desk {__version__}",
+        title = report_title(session, r)
+        metadata = {"Title": f"Bilan ERBM — {title}", "Creator": f"ERBM Desk {__version__}",
                     "Subject": "Bilan pour le comité de pilotage de l'ERBM"}
-        label = short_label(data.label)
+        label = short_label(title)
         if not workers:
+            data = dashboard_of(session, r, lots=lots)
             with atomic_path(target) as tmp, drawing_pages(), \
                     PdfPages(tmp, metadata=metadata) as pdf:
-                pages = Pages(pdf, total, label, data.as_of, progress)
+                pages = Pages(pdf, total, label, as_of, progress)
                 _first_pages(pages, data, period, today, tables, totals, epcis, epci_pages, cite_pages)
                 for row in cites_shown:
                     cite_page(pages, series[row.id], tables)
                 # the last page: where each figure is defined, what to complete
-                definitions_page(pages, data.indicators.data_problems)
-            return BilanSummary(target, pages.number, len(cites_by_name), data.as_of)
-        # A long bilan: the cités' pages, then the last page, drawn by the worker processes while this one draws
-        # the first pages.
+                definitions_page(pages, r.total.data_problems)
+            return BilanSummary(target, pages.number, len(cites_by_name), as_of)
+        # A long bilan: the cités' pages, then the last page, drawn by the worker processes while this one reads
+        # the rest of the figures and draws the first pages.
         with atomic_path(target) as tmp:
             head = total - len(cites_shown) - 1
-            drawing.start(metadata, head + 1, total, label, data.as_of, [series[r.id] for r in cites_shown],
-                          tables, data.indicators.data_problems)
+            drawing.start(metadata, head + 1, total, label, as_of, [series[r.id] for r in cites_shown],
+                          tables, r.total.data_problems)
+            data = dashboard_of(session, r, lots=lots)
             first = drawing.folder / "debut.pdf"
             with drawing_pages(), PdfPages(first, metadata=metadata) as pdf:
-                pages = Pages(pdf, total, label, data.as_of, _Pumping(progress, drawing))
+                pages = Pages(pdf, total, label, as_of, _Pumping(progress, drawing))
                 _first_pages(pages, data, period, today, tables, totals, epcis, epci_pages, cite_pages)
             join_pdfs([first, *drawing.join(progress)], tmp, metadata)
-    return BilanSummary(target, total, len(cites_by_name), data.as_of)
+    return BilanSummary(target, total, len(cites_by_name), as_of)
 
 
 class _Pumping:

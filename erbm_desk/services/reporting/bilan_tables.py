@@ -12,7 +12,8 @@ from matplotlib.patches import Rectangle
 
 from erbm_desk.charts.style import GRID, INK, MUTED, fr_money_short, fr_number, fr_percent
 from erbm_desk.domain import disclosure
-from erbm_desk.domain.figures import DashboardData, GroupRow
+from erbm_desk.domain.figures import GroupRow
+from erbm_desk.domain.reporting import Indicators
 from erbm_desk.services.reporting.bilan_layout import A4_LANDSCAPE, short_label
 
 # The counts of a row that small-count suppression covers, in the tables' order.
@@ -156,11 +157,10 @@ def draw_table(fig: Figure, columns: list[_Column], rows: list[GroupRow], counts
     fig.text(left, y - row_h * 0.8, note, fontsize=7.5, color=MUTED, va="top")
 
 
-def total_row(data: DashboardData) -> GroupRow:
-    """The scope's own indicators (people counted once) under the per-EPCI table: the comité sentence's
-    figures (their counts printed through `Tables.total`)."""
-    ind = data.indicators
+def total_row(ind: Indicators, cites: int) -> GroupRow:
+    """The scope's own indicators (people counted once) under the per-EPCI table, `cites` the number of its cités:
+    the comité sentence's figures (their counts printed through `Tables.total`)."""
     return GroupRow(id=0, name="Total", hours_realised=ind.hours_realised, hours_required=ind.hours_required,
                     people=ind.people, people_rsa=ind.people_rsa, people_under_26=ind.people_under_26,
                     people_women=ind.people_women, contracts=ind.contracts, homes_planned=ind.homes_planned,
-                    homes_delivered=ind.homes_delivered, funding=ind.funding_total, cites=len(data.cites))
+                    homes_delivered=ind.homes_delivered, funding=ind.funding_total, cites=cites)

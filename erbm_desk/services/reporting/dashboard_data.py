@@ -32,6 +32,7 @@ from erbm_desk.domain.figures import (  # noqa: F401 - MAP_INDICATORS: what the 
     MonthlyHours,
 )
 from erbm_desk.domain.reporting import Period, Scope
+from erbm_desk.services.clauses.obligations import ClauseFilter, lot_lines
 from erbm_desk.services.clauses.overview import clause_overview
 from erbm_desk.services.reporting.energy import operations_energy, report_energy
 from erbm_desk.services.reporting.engine import Report, report
@@ -75,6 +76,15 @@ def _labelled(counts: dict[str, int], enum_cls) -> dict[str, int]:
     return {m.label: counts[m.value] for m in enum_cls if counts.get(m.value)}
 
 
+def scope_lots(session: Session, r: Report, as_of: date) -> list[LotLine]:
+    """The lines at `as_of` of the lots in the report's scope (every lot for the territory, an operation's own)
+    whose works meet its period."""
+    flt = ClauseFilter(cite_ids=None if r.scope.kind == "territory" else list(r.cites),
+                       operation_id=r.operations[0].id if r.scope.kind == "operation" and r.operations else None,
+                       period=r.period)
+    return lot_lines(session, as_of, flt)
+
+
 def dashboard_of(session: Session, r: Report, hours: MonthlyHours | None = None,
                  lots: list[LotLine] | None = None, titulaires: list[CompanyLine] | None = None) -> DashboardData:
     """The dashboard of a report (grouped by cité); `hours`: its monthly series, `lots`: the lines of its lots at
@@ -84,10 +94,8 @@ def dashboard_of(session: Session, r: Report, hours: MonthlyHours | None = None,
     others = len(people.all - people.rsa - people.young - people.deld)
     as_of = as_of_date(session, r.period)
     energy, energy_level = report_energy(r)
-    titulaires, lots_behind = clause_overview(
-        session, None if r.scope.kind == "territory" else list(r.cites),
-        r.operations[0].id if r.scope.kind == "operation" and r.operations else None, r.period, as_of, lots,
-        titulaires)
+    titulaires, lots_behind = clause_overview(session, lots if lots is not None else scope_lots(session, r, as_of),
+                                              titulaires)
     return DashboardData(
         scope=r.scope,
         period=r.period,
