@@ -20,11 +20,15 @@ MIN_ROWS = 1000  # below, every plan is quick: a table this small is not worth r
 GROWTH = 2  # a table whose size changed by this factor (either way) since the last count
 
 
-def _known_sizes(conn: Connection) -> dict[str, int] | None:
-    """Table -> rows at the last ANALYZE (None: never analysed)."""
-    if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first() is None:
-        return None
+def _has_table(conn: Connection, name: str) -> bool:
+    return conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).first() is not None
+
+
+def _known_sizes(conn: Connection) -> dict[str, int]:
+    """Table -> rows at the last ANALYZE (none: never analysed, or empty then)."""
     sizes: dict[str, int] = {}
+    if not _has_table(conn, "sqlite_stat1"):
+        return sizes
     for table, stat in conn.exec_driver_sql("SELECT tbl, stat FROM sqlite_stat1"):
         first = (stat or "").split(" ", 1)[0]
         if first.isdigit():
@@ -38,16 +42,15 @@ def _sizes(conn: Connection) -> dict[str, int]:
     names = [name for (name,) in conn.exec_driver_sql(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE "
         "'%WITHOUT ROWID%' AND sql NOT LIKE 'CREATE VIRTUAL%'")]
-    quoted = (name.replace('"', '""') for name in names)
-    return {name: conn.exec_driver_sql(f'SELECT max(rowid) FROM "{q}"').scalar() or 0
-            for name, q in zip(names, quoted)}
+    quote = conn.dialect.identifier_preparer.quote_identifier
+    return {name: conn.exec_driver_sql(f"SELECT max(rowid) FROM {quote(name)}").scalar() or 0 for name in names}
 
 
 def stale(conn: Connection) -> bool:
     """Whether the planner's statistics are missing or describe tables of another size."""
     known = _known_sizes(conn)
     for table, rows in _sizes(conn).items():
-        before = (known or {}).get(table, 0)
+        before = known.get(table, 0)
         if max(rows, before) >= MIN_ROWS and (rows >= GROWTH * before or before >= GROWTH * rows):
             return True
     return False
@@ -58,6 +61,6 @@ def refresh_if_stale(conn: Connection) -> bool:
     if conn.dialect.name != "sqlite" or not stale(conn):
         return False
     conn.exec_driver_sql("ANALYZE")
-    if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat4'").first() is not None:
+    if _has_table(conn, "sqlite_stat4"):
         conn.exec_driver_sql("DELETE FROM sqlite_stat4")
     return True

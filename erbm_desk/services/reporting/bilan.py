@@ -99,8 +99,11 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
         metadata = {"Title": f"Bilan ERBM — {title}", "Creator": f"ERBM Desk {__version__}",
                     "Subject": "Bilan pour le comité de pilotage de l'ERBM"}
         label = short_label(title)
+        if workers:  # a long bilan: the cités' pages, then the last page, drawn by the worker processes from now
+            drawing.start(metadata, total - len(cites_shown), total, label, as_of, [series[r.id] for r in cites_shown],
+                          tables, r.total.data_problems)
+        data = dashboard_of(session, r, lots=lots)
         if not workers:
-            data = dashboard_of(session, r, lots=lots)
             with atomic_path(target) as tmp, drawing_pages(), \
                     PdfPages(tmp, metadata=metadata) as pdf:
                 pages = Pages(pdf, total, label, as_of, progress)
@@ -110,13 +113,7 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
                 # the last page: where each figure is defined, what to complete
                 definitions_page(pages, r.total.data_problems)
             return BilanSummary(target, pages.number, len(cites_by_name), as_of)
-        # A long bilan: the cités' pages, then the last page, drawn by the worker processes while this one reads
-        # the rest of the figures and draws the first pages.
-        with atomic_path(target) as tmp:
-            head = total - len(cites_shown) - 1
-            drawing.start(metadata, head + 1, total, label, as_of, [series[r.id] for r in cites_shown],
-                          tables, r.total.data_problems)
-            data = dashboard_of(session, r, lots=lots)
+        with atomic_path(target) as tmp:  # this process draws the first pages meanwhile
             first = drawing.folder / "debut.pdf"
             with drawing_pages(), PdfPages(first, metadata=metadata) as pdf:
                 pages = Pages(pdf, total, label, as_of, _Pumping(progress, drawing))
