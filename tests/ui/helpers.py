@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
+from pytestqt.exceptions import TimeoutError as WaitTimedOut
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QCheckBox, QMessageBox
 
@@ -74,10 +75,17 @@ def type_into(qtbot, widget, text: str) -> None:
 
 def pick(qtbot, picker: RefPicker, text: str) -> None:
     """Type part of a name, wait for the drop-down, take its first line with Entrée."""
+    activate(qtbot, picker.window())  # the keys go to the window in front, as on a desk
     picker.setFocus()
     keys(qtbot, picker, text)
     popup = picker.completer_.popup()
-    qtbot.waitUntil(popup.isVisible, timeout=TIMEOUT)
+    try:
+        qtbot.waitUntil(popup.isVisible, timeout=TIMEOUT)
+    except WaitTimedOut as exc:  # say what the user would have seen, for a failure that is rare
+        raise AssertionError(
+            f"no drop-down after « {text} »: focus on {QApplication.focusWidget()!r}, window in front "
+            f"{QApplication.activeWindow()!r}, names offered {picker.completer_.model().stringList()[:5]}, "
+            f"field says {picker.problem()!r}") from exc
     qtbot.keyClick(popup, Qt.Key_Return)
     qtbot.waitUntil(lambda: picker.value() is not None, timeout=TIMEOUT)
 

@@ -123,6 +123,38 @@ def test_a_picker_offers_records_created_after_it_first_loaded(qtbot, db, small_
                     timeout=TIMEOUT)
 
 
+def test_a_record_written_while_the_list_was_read_is_offered(qtbot, db, small_dataset, monkeypatch):
+    """The list was read just before another page wrote a record: the picker must not keep that older list."""
+    import threading
+
+    from erbm_desk.domain.enums import Sex
+    from erbm_desk.services.records.writes import save_record
+    from erbm_desk.ui.records import pick_lists
+
+    written = threading.Event()
+    read = pick_lists.pick_list
+
+    def read_then_wait(session, entity):
+        choices = read(session, entity)
+        written.wait(TIMEOUT / 1000)  # the record is written after this read and before its result arrives
+        return choices
+
+    monkeypatch.setattr(pick_lists, "pick_list", read_then_wait)
+    picks = PickLists(db)
+    picker = RefPicker(picks, "beneficiary", "Bénéficiaire")
+    qtbot.addWidget(picker)
+    picker.show()
+    picker.setFocus()
+    keys(qtbot, picker, "dur")
+    with db.session() as s:
+        save_record(s, "beneficiary", {"last_name": "DURIEZ", "first_name": "Anne", "birth_date": date(1990, 1, 2),
+                                       "sex": Sex.FEMALE})
+    picks.invalidate()  # what the window does after every write
+    written.set()
+    qtbot.waitUntil(lambda: "DURIEZ Anne (02/01/1990)" in picker.completer_.model().stringList(), timeout=TIMEOUT)
+    assert picker.completer_.popup().isVisible()
+
+
 def test_tab_goes_from_the_search_through_the_filters_to_the_list_then_the_form(qtbot, db):
     from tests.ui.helpers import go_to, open_window, press
 
