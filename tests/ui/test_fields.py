@@ -102,33 +102,42 @@ def test_a_record_is_picked_by_part_of_its_name_whatever_the_accents(qtbot, db, 
     assert picker.value() is None and picker.problem() == "Aucun bénéficiaire ne correspond à « zzz »."
 
 
-def test_a_picker_offers_records_created_after_it_first_loaded(qtbot, db, small_dataset):
-    from erbm_desk.domain.enums import Sex
-    from erbm_desk.services.records.writes import save_record
-
-    picks = PickLists(db)
+def typing_dur(qtbot, picks: PickLists) -> RefPicker:
+    """A beneficiary picker with « dur » typed into it."""
     picker = RefPicker(picks, "beneficiary", "Bénéficiaire")
     qtbot.addWidget(picker)
     picker.show()
     picker.setFocus()
     keys(qtbot, picker, "dur")
-    qtbot.waitUntil(picker.completer_.popup().isVisible, timeout=TIMEOUT)
-    with db.session() as s:  # written elsewhere (another page, an import…)
+    return picker
+
+
+def write_anne_duriez(db) -> str:
+    """A beneficiary written elsewhere (another page, an import…); the name her picker shows."""
+    from erbm_desk.domain.enums import Sex
+    from erbm_desk.services.records.writes import save_record
+
+    with db.session() as s:
         save_record(s, "beneficiary", {"last_name": "DURIEZ", "first_name": "Anne", "birth_date": date(1990, 1, 2),
                                        "sex": Sex.FEMALE})
+    return "DURIEZ Anne (02/01/1990)"
+
+
+def test_a_picker_offers_records_created_after_it_first_loaded(qtbot, db, small_dataset):
+    picks = PickLists(db)
+    picker = typing_dur(qtbot, picks)
+    qtbot.waitUntil(picker.completer_.popup().isVisible, timeout=TIMEOUT)
+    name = write_anne_duriez(db)
     picks.invalidate()  # what the window does after every write
     picker.selectAll()
     keys(qtbot, picker, "duriez")
-    qtbot.waitUntil(lambda: picker.completer_.model().stringList() == ["DURIEZ Anne (02/01/1990)"],
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: picker.completer_.model().stringList() == [name], timeout=TIMEOUT)
 
 
 def test_a_record_written_while_the_list_was_read_is_offered(qtbot, db, small_dataset, monkeypatch):
     """The list was read just before another page wrote a record: the picker must not keep that older list."""
     import threading
 
-    from erbm_desk.domain.enums import Sex
-    from erbm_desk.services.records.writes import save_record
     from erbm_desk.ui.records import pick_lists
 
     written = threading.Event()
@@ -141,17 +150,11 @@ def test_a_record_written_while_the_list_was_read_is_offered(qtbot, db, small_da
 
     monkeypatch.setattr(pick_lists, "pick_list", read_then_wait)
     picks = PickLists(db)
-    picker = RefPicker(picks, "beneficiary", "Bénéficiaire")
-    qtbot.addWidget(picker)
-    picker.show()
-    picker.setFocus()
-    keys(qtbot, picker, "dur")
-    with db.session() as s:
-        save_record(s, "beneficiary", {"last_name": "DURIEZ", "first_name": "Anne", "birth_date": date(1990, 1, 2),
-                                       "sex": Sex.FEMALE})
+    picker = typing_dur(qtbot, picks)
+    name = write_anne_duriez(db)
     picks.invalidate()  # what the window does after every write
     written.set()
-    qtbot.waitUntil(lambda: "DURIEZ Anne (02/01/1990)" in picker.completer_.model().stringList(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: name in picker.completer_.model().stringList(), timeout=TIMEOUT)
     assert picker.completer_.popup().isVisible()
 
 
