@@ -113,7 +113,17 @@ def reason(exc: BaseException) -> str:
         return "texte illisible (encodage de caractères inattendu)"
     if isinstance(exc, OSError):
         return "erreur du système de fichiers"
+    if _server_unreachable(exc):
+        return "le serveur de base de données ne répond pas (serveur arrêté, réseau coupé ou connexion perdue)"
     return f"erreur inattendue ({type(exc).__name__})"
+
+
+def _server_unreachable(exc: BaseException) -> bool:
+    """A PostgreSQL server refusing or dropping the connection: psycopg's OperationalError (or SQLAlchemy's
+    wrapper of it), told by name so that this module does not import the driver."""
+    inner = getattr(exc, "orig", None) or exc
+    return (type(inner).__module__.startswith("psycopg")
+            and any(kind.__name__ == "OperationalError" for kind in type(inner).__mro__))
 
 
 FULL_BELOW = 1 << 20  # bytes free under which a disk is full for SQLite (its -wal and -shm cannot grow)

@@ -158,6 +158,32 @@ def test_a_record_written_while_the_list_was_read_is_offered(qtbot, db, small_da
     assert picker.completer_.popup().isVisible()
 
 
+def test_a_list_that_could_not_be_read_is_said_and_read_again_at_the_next_key(qtbot, db, small_dataset, monkeypatch):
+    import psycopg
+    from sqlalchemy.exc import OperationalError
+
+    from erbm_desk.ui.records import pick_lists
+
+    read = pick_lists.pick_list
+    failures = [OperationalError("SELECT …", {}, psycopg.OperationalError("server closed the connection"))]
+
+    def fails_once(session, entity):
+        if failures:
+            raise failures.pop()
+        return read(session, entity)
+
+    monkeypatch.setattr(pick_lists, "pick_list", fails_once)
+    picker = typing_dur(qtbot, PickLists(db))
+    qtbot.waitUntil(lambda: picker.problem() is not None, timeout=TIMEOUT)
+    assert picker.problem() == (
+        "La liste des bénéficiaires n'a pas pu être lue : le serveur de base de données ne répond pas (serveur "
+        "arrêté, réseau coupé ou connexion perdue). Tapez une lettre de plus pour réessayer.")
+    keys(qtbot, picker, "a")  # « dura »
+    qtbot.waitUntil(picker.completer_.popup().isVisible, timeout=TIMEOUT)
+    assert "DURAND Léa (15/03/2000)" in picker.completer_.model().stringList()
+    assert "n'a pas pu être lue" not in (picker.problem() or "")
+
+
 def test_tab_goes_from_the_search_through_the_filters_to_the_list_then_the_form(qtbot, db):
     from tests.ui.helpers import go_to, open_window, press
 

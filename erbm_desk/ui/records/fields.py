@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QStyle,
+    QToolTip,
     QWidget,
 )
 
@@ -50,6 +51,7 @@ class RefPicker(QLineEdit):
         self._folded: list[str] = []
         self._id: int | None = None
         self._matches: list[tuple[int, str]] = []
+        self._unread: str | None = None  # why its list could not be read, until it is
         self._model = QStringListModel(self)
         self.completer_ = QCompleter(self._model, self)
         self.completer_.setWidget(self)
@@ -62,6 +64,7 @@ class RefPicker(QLineEdit):
         show_all.triggered.connect(lambda: self._complete(everything=True))
         self.textEdited.connect(lambda _text: self._typed())
         picks.invalidated.connect(self.invalidate)
+        picks.unreadable.connect(self._list_unreadable)
 
     # --- value ---------------------------------------------------------------------------------------------
 
@@ -78,7 +81,7 @@ class RefPicker(QLineEdit):
         if self._id is not None or not self.text().strip():
             return None
         if self._choices is None:
-            return None  # not loaded yet: said on save if still unresolved
+            return self._unread  # None while on its way: said on save if still unresolved
         matches = self._find(self.text())
         noun = ALL_SPECS[self.entity].noun
         typed = self.text().strip()
@@ -98,9 +101,19 @@ class RefPicker(QLineEdit):
 
     def _set_choices(self, choices: Choices) -> None:
         self._choices = choices
+        self._unread = None
         self._folded = [fold(name) for _, name in choices]
         if self.hasFocus() and self._id is None and self.text().strip():
             self._complete()
+
+    def _list_unreadable(self, entity: str, why: str) -> None:
+        """Said at once next to the field being typed in, and by the form when the field is left."""
+        if entity != self.entity:
+            return
+        self._unread = (f"La liste des {ALL_SPECS[entity].noun.many} n'a pas pu être lue : {why}. Tapez une lettre "
+                        "de plus pour réessayer.")
+        if self.hasFocus():
+            QToolTip.showText(self.mapToGlobal(self.rect().bottomLeft()), self._unread, self)
 
     def _find(self, text: str) -> list[tuple[int, str]]:
         """Records whose name holds every word typed: the name typed exactly first, then names starting with

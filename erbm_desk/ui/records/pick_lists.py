@@ -8,6 +8,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, Signal
 
 from erbm_desk.services.database.opening import Database
+from erbm_desk.services.error_messages import reason
 from erbm_desk.services.records.lists import pick_list
 from erbm_desk.ui.database.changes import Changes, shown_with
 from erbm_desk.ui.database.gateway import gateway_for
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 
 class PickLists(QObject):
     invalidated = Signal()  # some lists are out of date: pickers load them again when next used
+    unreadable = Signal(str, str)  # (entity, why in French): its list could not be read; asking again retries
 
     def __init__(self, db: Database, parent: QObject | None = None):
         super().__init__(parent)
@@ -53,7 +55,8 @@ class PickLists(QObject):
         def failed(exc: BaseException) -> None:
             self._waiting.pop(entity, None)
             self._outdated.discard(entity)
-            log.warning("Liste de choix « %s » illisible : %s", entity, exc)  # read again at the next key typed
+            log.warning("Liste de choix « %s » illisible : %s", entity, exc)
+            self.unreadable.emit(entity, reason(exc.__cause__ or exc))  # the worker's French wrapper: its cause
 
         self.gateway.read(self, lambda s: pick_list(s, entity), done, failed)
 
