@@ -13,7 +13,7 @@ from erbm_desk.domain.entities import SPECS
 from erbm_desk.ui.common.date_fields import DateField, MonthField
 from erbm_desk.ui.records.fields import Field, RefPicker
 from erbm_desk.ui.records.pick_lists import PickLists
-from tests.ui.helpers import TIMEOUT, keys
+from tests.ui.helpers import TIMEOUT, activate, keys
 
 
 @pytest.mark.parametrize("typed, expected", [
@@ -107,6 +107,7 @@ def typing_dur(qtbot, picks: PickLists) -> RefPicker:
     picker = RefPicker(picks, "beneficiary", "Bénéficiaire")
     qtbot.addWidget(picker)
     picker.show()
+    activate(qtbot, picker)  # in front, as when typing: its focus then comes now, not at some later moment
     picker.setFocus()
     keys(qtbot, picker, "dur")
     return picker
@@ -140,17 +141,19 @@ def test_a_record_written_while_the_list_was_read_is_offered(qtbot, db, small_da
 
     from erbm_desk.ui.records import pick_lists
 
-    written = threading.Event()
+    was_read, written = threading.Event(), threading.Event()
     read = pick_lists.pick_list
 
     def read_then_wait(session, entity):
         choices = read(session, entity)
+        was_read.set()
         written.wait(TIMEOUT / 1000)  # the record is written after this read and before its result arrives
         return choices
 
     monkeypatch.setattr(pick_lists, "pick_list", read_then_wait)
     picks = PickLists(db)
     picker = typing_dur(qtbot, picks)
+    assert was_read.wait(TIMEOUT / 1000)
     name = write_anne_duriez(db)
     picks.invalidate()  # what the window does after every write
     written.set()
