@@ -143,6 +143,14 @@ def for_user(exc: BaseException, action: str = "l'action") -> BaseException:
     return said
 
 
+def short_reason(exc: BaseException) -> str:
+    """What a job's failure (as `for_user` hands it on) comes to, in a few French words for a line beside a field
+    rather than a dialog: the cause of an error nobody foresaw, an own refusal's words."""
+    if isinstance(exc, UnexpectedError) and exc.__cause__ is not None:
+        return reason(exc.__cause__)
+    return str(exc).rstrip(".")
+
+
 def is_own(exc: BaseException) -> bool:
     """A refusal the app words itself: an exception class of the app, or a `ValueError` raised by the app's code
     (its convention for a French refusal) rather than inside a library or the standard library (English)."""

@@ -79,9 +79,14 @@ def _os_reason(exc: OSError) -> str:
     return f"erreur du système de fichiers ({name})" if name else "erreur du système de fichiers"
 
 
+def _driver_error(exc: BaseException) -> BaseException:
+    """The database driver's own error that a SQLAlchemy error wraps (`exc` itself when it wraps none)."""
+    return getattr(exc, "orig", None) or exc
+
+
 def sqlite_code(exc: BaseException) -> int | None:
     """The primary SQLite result code of an sqlite3 error (or of the one a SQLAlchemy error wraps), else None."""
-    inner = getattr(exc, "orig", None) or exc
+    inner = _driver_error(exc)
     code = getattr(inner, "sqlite_errorcode", None)
     if code is not None:
         return code & 0xFF
@@ -121,7 +126,7 @@ def reason(exc: BaseException) -> str:
 def _server_unreachable(exc: BaseException) -> bool:
     """A PostgreSQL server refusing or dropping the connection: psycopg's OperationalError (or SQLAlchemy's
     wrapper of it), told by name so that this module does not import the driver."""
-    inner = getattr(exc, "orig", None) or exc
+    inner = _driver_error(exc)
     return (type(inner).__module__.startswith("psycopg")
             and any(kind.__name__ == "OperationalError" for kind in type(inner).__mro__))
 

@@ -8,8 +8,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, Signal
 
 from erbm_desk.services.database.opening import Database
-from erbm_desk.services.error_log import UnexpectedError
-from erbm_desk.services.error_messages import reason
+from erbm_desk.services.error_log import short_reason
 from erbm_desk.services.records.lists import pick_list
 from erbm_desk.ui.database.changes import Changes, shown_with
 from erbm_desk.ui.database.gateway import gateway_for
@@ -57,9 +56,7 @@ class PickLists(QObject):
             self._waiting.pop(entity, None)
             self._outdated.discard(entity)
             log.warning("Liste de choix « %s » illisible : %s", entity, exc)
-            # An error nobody foresaw comes wrapped in French for a dialog: the picker says its cause, shorter
-            why = reason(exc.__cause__) if isinstance(exc, UnexpectedError) else str(exc).rstrip(".")
-            self.unreadable.emit(entity, why)
+            self.unreadable.emit(entity, short_reason(exc))
 
         self.gateway.read(self, lambda s: pick_list(s, entity), done, failed)
 
