@@ -74,11 +74,20 @@ def run_app(database: str | None = None) -> int:
         window.close()
         app.quit()
 
-    # Queued after the first show: the frame is painted before the database layer starts loading in a worker;
-    # meanwhile the dashboard's figures stored in the file are read with the standard library and shown.
-    QTimer.singleShot(0, window, lambda: _preview(window, target, getattr(hook, "stored_figures_shown", None)))
-    QTimer.singleShot(0, window, lambda: open_for_window(window, target, opened, declined, sign_in=sign_in,
-                                                         create=True, no=QUIT))
+    # Queued after the first show: the frame is painted, then the dashboard's figures stored in the file are read
+    # with the standard library and shown, then the database layer starts loading in a worker. One after the
+    # other: run together, the two share one interpreter and the figures came later, the database no sooner.
+    # A read that lasts (a file on a slow share) does not hold the opening up for more than a moment.
+    opening_started = []
+
+    def start_opening() -> None:
+        if not opening_started:
+            opening_started.append(True)
+            open_for_window(window, target, opened, declined, sign_in=sign_in, create=True, no=QUIT)
+
+    QTimer.singleShot(0, window, lambda: _preview(window, target, getattr(hook, "stored_figures_shown", None),
+                                                  start_opening))
+    QTimer.singleShot(PREVIEW_WAIT_MS, window, start_opening)
     code = app.exec()
     # Closing the window while a job still runs (e.g. the dashboard's figures at start-up): the jobs are asked to
     # stop and the workers end before Python tears down their Qt objects; writes asked for still run.
@@ -86,10 +95,14 @@ def run_app(database: str | None = None) -> int:
     return exit_code[0] or code
 
 
-def _preview(window, target: str, shown) -> None:
+# How long the opening may wait for the stored figures to be read (a few milliseconds from a local disk).
+PREVIEW_WAIT_MS = 300
+
+
+def _preview(window, target: str, shown, then) -> None:
     from erbm_desk.ui.dashboard.startup_preview import preview_stored_figures
 
-    preview_stored_figures(window, target, shown)
+    preview_stored_figures(window, target, shown, then)
 
 
 def _quit_after_first_show(app: QApplication, window):

@@ -70,3 +70,36 @@ def test_the_dashboard_keeps_the_stored_figures_until_its_own_are_computed(qtbot
     assert {key: tile.value.text() for key, tile in page.tiles.tiles.items()} == stored
     page.close()
     db.close()
+
+
+def test_the_database_starts_opening_once_the_stored_figures_are_on_screen(qtbot, tmp_path):
+    """The two at once would share the interpreter: the figures came later and the database no sooner."""
+    path = tmp_path / "base.sqlite"
+    db = open_database(str(path))
+    with db.session() as s:
+        generate_demo(s, seed=3, scale=0.03)
+    with db.sessions() as s:
+        territory_dashboard(s)
+    db.close()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_opening(str(path))
+    window.show()
+    order = []
+    preview_stored_figures(window, str(path), lambda: order.append("chiffres"), lambda: order.append("ouverture"))
+    qtbot.waitUntil(lambda: "ouverture" in order, timeout=20_000)
+    assert order == ["chiffres", "ouverture"]
+    assert isinstance(window.stack.currentWidget(), StoredFiguresView)
+
+
+def test_without_stored_figures_the_database_opens_at_once(qtbot, tmp_path):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    missing = str(tmp_path / "nouvelle.sqlite")
+    window.show_opening(missing)
+    window.show()
+    order = []
+    preview_stored_figures(window, missing, lambda: order.append("chiffres"), lambda: order.append("ouverture"))
+    qtbot.waitUntil(lambda: "ouverture" in order, timeout=20_000)
+    assert order == ["ouverture"]
+    assert not isinstance(window.stack.currentWidget(), StoredFiguresView)

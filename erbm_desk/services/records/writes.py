@@ -7,6 +7,7 @@ a deletion returns a `Deleted` snapshot that `restore_deleted` puts back exactly
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, func, inspect, select
@@ -51,8 +52,9 @@ class ReadOnlyError(RecordInvalid):
         super().__init__({None: message})
 
 
-def _columns(model) -> list[str]:
-    return [c.key for c in inspect(model).column_attrs]
+@cache  # per model class: a flush checks hundreds of rows of the same few tables
+def _columns(model) -> tuple[str, ...]:
+    return tuple(c.key for c in inspect(model).column_attrs)
 
 
 def row_dict(obj: Record) -> dict[str, Any]:

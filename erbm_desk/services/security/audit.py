@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from typing import Any, Iterable
 
 from sqlalchemy import event, inspect, insert, select, update
@@ -239,20 +240,24 @@ def _forget_bulk_writes(session: Session, _previous_transaction) -> None:
     session.info.pop(_HEAD, None)
 
 
-def _column_keys(obj: Record) -> list[str]:
-    return [a.key for a in inspect(type(obj)).column_attrs if a.key not in SKIPPED]
+@cache  # per model class: a flush logs hundreds of rows of the same few tables
+def _column_keys(model: type[Record]) -> tuple[str, ...]:
+    return tuple(a.key for a in inspect(model).column_attrs if a.key not in SKIPPED)
 
 
 def _log_flush(session: Session, _flush_context) -> None:
     pending: list[Pending] = []
     for obj in sorted((o for o in session.new if isinstance(o, Record)), key=lambda o: (o.__tablename__, o.id or 0)):
-        values = {k: jsonable(getattr(obj, k)) for k in _column_keys(obj)}
+        values = {k: jsonable(getattr(obj, k)) for k in _column_keys(type(obj))}
         changes = {k: [None, v] for k, v in values.items() if v is not None}
         pending.append(Pending("create", obj.__tablename__, obj.uuid, obj.id, changes))
     for obj in sorted((o for o in session.dirty if isinstance(o, Record)), key=lambda o: (o.__tablename__, o.id or 0)):
         state = inspect(obj)
         changes = {}
-        for key in _column_keys(obj):
+        logged = _column_keys(type(obj))
+        for key in list(state.committed_state):  # the attributes set since loading: the others have no history
+            if key not in logged:
+                continue
             hist = state.attrs[key].history
             if not hist.has_changes():
                 continue
@@ -264,7 +269,7 @@ def _log_flush(session: Session, _flush_context) -> None:
             pending.append(Pending("update", obj.__tablename__, obj.uuid, obj.id, changes))
     for obj in sorted((o for o in session.deleted if isinstance(o, Record)), key=lambda o: (o.__tablename__, o.id or 0)):
         loaded = inspect(obj).dict
-        changes = {k: [jsonable(loaded[k]), None] for k in _column_keys(obj) if loaded.get(k) is not None}
+        changes = {k: [jsonable(loaded[k]), None] for k in _column_keys(type(obj)) if loaded.get(k) is not None}
         pending.append(Pending("delete", obj.__tablename__, loaded.get("uuid"), loaded.get("id"), changes))
     if pending:
         write_entries(session, pending)

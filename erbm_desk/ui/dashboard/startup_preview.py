@@ -40,12 +40,15 @@ class StoredFiguresView(QWidget):
         pass
 
 
-def preview_stored_figures(window: QMainWindow, target: str, shown: Callable[[], None] | None = None) -> None:
+def preview_stored_figures(window: QMainWindow, target: str, shown: Callable[[], None] | None = None,
+                           then: Callable[[], None] = lambda: None) -> None:
     """If the window still waits for `target` on its dashboard, show its stored figures as soon as they are read;
-    `shown()` once they are on screen. The view goes away when the window shows a real page."""
+    `shown()` once they are on screen. The view goes away when the window shows a real page. `then()` once the
+    read is over, whatever it found (at once when there is nothing to read)."""
 
     marked = getattr(window, "_marked_key", lambda: "dashboard")()
     if marked not in (None, "dashboard"):
+        then()
         return  # the window reopens on another page
 
     def read(_progress):
@@ -76,4 +79,8 @@ def preview_stored_figures(window: QMainWindow, target: str, shown: Callable[[],
         if shown is not None:
             shown()
 
-    run_job(read, arrived, lambda _exc: None, owner=window)
+    def over(data: DashboardData | None) -> None:
+        arrived(data)
+        then()
+
+    run_job(read, over, lambda _exc: then(), owner=window)
