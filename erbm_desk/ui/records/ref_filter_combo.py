@@ -1,0 +1,53 @@
+"""A list page's drop-down filter on a short list of records (EPCI, bailleur): its names come from the pick lists,
+and a list that could not be read is said in the drop-down itself and read again when it is next opened."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox
+
+from erbm_desk.domain.entities import ALL_SPECS
+from erbm_desk.ui.records.pick_lists import Choices, PickLists
+
+
+class RefFilterCombo(QComboBox):
+    def __init__(self, picks: PickLists, entity: str, label: str):
+        super().__init__()
+        self.picks = picks
+        self.entity = entity
+        self.label = label
+        self.unread: str | None = None  # why its list could not be read, until it is
+        self._read = False
+        self.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(10)
+        self.addItem(f"{label} : tous", None)
+        picks.unreadable.connect(self._unreadable)
+        picks.get(entity, self._fill)
+
+    def showPopup(self) -> None:
+        if not self._read:
+            self.picks.get(self.entity, self._fill)  # after a failed read: once more, the popup shows it coming
+        super().showPopup()
+
+    def _fill(self, choices: Choices) -> None:
+        if self._read:
+            return
+        self._read = True
+        self.unread = None
+        self.setToolTip(self.label)
+        while self.count() > 1:  # the line saying the list could not be read
+            self.removeItem(1)
+        for rid, name in choices:
+            self.addItem(name, rid)
+        if self.view().isVisible():  # read again while open: shown again at the list's full height
+            self.hidePopup()
+            self.showPopup()
+
+    def _unreadable(self, entity: str, why: str) -> None:
+        if entity != self.entity or self._read:
+            return
+        self.unread = (f"La liste des {ALL_SPECS[entity].noun.many} n'a pas pu être lue : {why}. Ouvrez à nouveau "
+                       "ce filtre pour réessayer.")
+        self.setToolTip(self.unread)
+        if self.count() == 1:
+            self.addItem("Liste illisible : ouvrez à nouveau pour réessayer", None)
+            self.model().item(1).setEnabled(False)  # a message, not a choice
