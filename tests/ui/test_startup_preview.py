@@ -12,7 +12,9 @@ from erbm_desk.ui.window.main_window import MainWindow
 NB = "\u00a0"
 
 
-def test_stored_figures_shown_while_the_database_opens(qtbot, tmp_path):
+def _base_with_stored_figures(tmp_path):
+    """A small demo base whose territory figures were computed once and stored in the file (as the dashboard does
+    once shown); returns its path and the sentence of those figures."""
     path = tmp_path / "base.sqlite"
     db = open_database(str(path))
     with db.session() as s:
@@ -20,10 +22,20 @@ def test_stored_figures_shown_while_the_database_opens(qtbot, tmp_path):
     with db.sessions() as s:
         sentence = territory_dashboard(s).indicators.sentence
     db.close()
+    return path, sentence
+
+
+def _window_opening(qtbot, path) -> MainWindow:
     window = MainWindow()
     qtbot.addWidget(window)
     window.show_opening(str(path))
     window.show()
+    return window
+
+
+def test_stored_figures_shown_while_the_database_opens(qtbot, tmp_path):
+    path, sentence = _base_with_stored_figures(tmp_path)
+    window = _window_opening(qtbot, path)
     shown = []
     preview_stored_figures(window, str(path), lambda: shown.append(True))
     qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
@@ -40,17 +52,8 @@ def test_stored_figures_shown_while_the_database_opens(qtbot, tmp_path):
 def test_the_dashboard_keeps_the_stored_figures_until_its_own_are_computed(qtbot, tmp_path):
     from erbm_desk.ui.dashboard.dashboard_page import DashboardPage
 
-    path = tmp_path / "base.sqlite"
-    db = open_database(str(path))
-    with db.session() as s:
-        generate_demo(s, seed=3, scale=0.03)
-    with db.sessions() as s:
-        territory_dashboard(s)  # computed once and stored in the file, as the dashboard does once shown
-    db.close()
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show_opening(str(path))
-    window.show()
+    path, _sentence = _base_with_stored_figures(tmp_path)
+    window = _window_opening(qtbot, path)
     shown = []
     preview_stored_figures(window, str(path), lambda: shown.append(True))
     qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
@@ -74,17 +77,8 @@ def test_the_dashboard_keeps_the_stored_figures_until_its_own_are_computed(qtbot
 
 def test_the_database_starts_opening_once_the_stored_figures_are_on_screen(qtbot, tmp_path):
     """The two at once would share the interpreter: the figures came later and the database no sooner."""
-    path = tmp_path / "base.sqlite"
-    db = open_database(str(path))
-    with db.session() as s:
-        generate_demo(s, seed=3, scale=0.03)
-    with db.sessions() as s:
-        territory_dashboard(s)
-    db.close()
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show_opening(str(path))
-    window.show()
+    path, _sentence = _base_with_stored_figures(tmp_path)
+    window = _window_opening(qtbot, path)
     order = []
     preview_stored_figures(window, str(path), lambda: order.append("chiffres"), lambda: order.append("ouverture"))
     qtbot.waitUntil(lambda: "ouverture" in order, timeout=20_000)
@@ -93,11 +87,8 @@ def test_the_database_starts_opening_once_the_stored_figures_are_on_screen(qtbot
 
 
 def test_without_stored_figures_the_database_opens_at_once(qtbot, tmp_path):
-    window = MainWindow()
-    qtbot.addWidget(window)
     missing = str(tmp_path / "nouvelle.sqlite")
-    window.show_opening(missing)
-    window.show()
+    window = _window_opening(qtbot, missing)
     order = []
     preview_stored_figures(window, missing, lambda: order.append("chiffres"), lambda: order.append("ouverture"))
     qtbot.waitUntil(lambda: "ouverture" in order, timeout=20_000)
