@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolBu
 from erbm_desk.services.records.lists import Filter, filters_of
 from erbm_desk.ui.common.date_fields import MonthField
 from erbm_desk.ui.records.fields import RefPicker
-from erbm_desk.ui.records.ref_filter_combo import RefFilterCombo
+from erbm_desk.ui.records.filter_combos import FilterCombo, RefFilterCombo
 from erbm_desk.ui.records.workspace import Workspace
 
 SMALL_LISTS = ("epci", "bailleur")  # offered in a drop-down; longer lists get a type-ahead picker
@@ -82,10 +82,7 @@ class FilterBar(QWidget):
         if f.kind == "ref":
             combo = RefFilterCombo(self.ws.picks, f.ref, f.label)
         else:
-            combo = QComboBox()
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(10)
-            combo.addItem(f"{f.label} : tous", None)
+            combo = FilterCombo(f.label)
             for label, value in f.choices:
                 combo.addItem(label, value)
         combo.currentIndexChanged.connect(lambda _i: self.filter_changed.emit(f.key, combo.currentData()))

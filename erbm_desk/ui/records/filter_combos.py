@@ -1,4 +1,4 @@
-"""A list page's drop-down filter on a short list of records (EPCI, bailleur): its names come from the pick lists,
+"""A list page's drop-down filters. On a short list of records (EPCI, bailleur), the names come from the pick lists,
 and a list that could not be read is said in the drop-down itself and read again when it is next opened."""
 
 from __future__ import annotations
@@ -9,17 +9,24 @@ from erbm_desk.domain.entities import ALL_SPECS
 from erbm_desk.ui.records.pick_lists import Choices, PickLists
 
 
-class RefFilterCombo(QComboBox):
-    def __init__(self, picks: PickLists, entity: str, label: str):
+class FilterCombo(QComboBox):
+    """A list page's drop-down filter: « <label> : tous » first (no filter), its choices after."""
+
+    def __init__(self, label: str):
         super().__init__()
-        self.picks = picks
-        self.entity = entity
         self.label = label
-        self.unread: str | None = None  # why its list could not be read, until it is
-        self._read = False
         self.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(10)
         self.addItem(f"{label} : tous", None)
+
+
+class RefFilterCombo(FilterCombo):
+    def __init__(self, picks: PickLists, entity: str, label: str):
+        super().__init__(label)
+        self.picks = picks
+        self.entity = entity
+        self.unread: str | None = None  # why its list could not be read, until it is
+        self._read = False
         picks.unreadable.connect(self._unreadable)
         picks.get(entity, self._fill)
 
