@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from functools import cache
 
-from sqlalchemy import DateTime, Integer, MetaData, String
+from sqlalchemy import DateTime, Integer, MetaData, String, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING = {
@@ -48,3 +49,9 @@ class Record(Base):
     @declared_attr.directive
     def __mapper_args__(cls):
         return {"version_id_col": cls.__table__.c.version}
+
+
+@cache  # per mapped class: a flush asks for them for each of hundreds of rows
+def column_keys(model: type[Base]) -> tuple[str, ...]:
+    """The attribute keys of a mapped class's columns, in the table's order."""
+    return tuple(c.key for c in inspect(model).column_attrs)

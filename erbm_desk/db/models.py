@@ -39,7 +39,7 @@ from erbm_desk.domain.enums import (
     SixMonthSituation,
 )
 
-from erbm_desk.db.base import NAMING, Base, Record, Reference, new_uuid, utcnow  # noqa: F401 - re-exported
+from erbm_desk.db.base import NAMING, Base, Record, Reference, column_keys, new_uuid, utcnow  # noqa: F401 - re-exported
 
 
 class Epci(Reference):

@@ -7,14 +7,13 @@ a deletion returns a `Deleted` snapshot that `restore_deleted` puts back exactly
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, func, inspect, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from erbm_desk.db.models import MODELS, Record
+from erbm_desk.db.models import MODELS, Record, column_keys
 from erbm_desk.domain import rules
 from erbm_desk.domain.entities import ALL_SPECS, SPECS, EntitySpec, Kind
 from erbm_desk.domain.french import format_month
@@ -52,13 +51,8 @@ class ReadOnlyError(RecordInvalid):
         super().__init__({None: message})
 
 
-@cache  # per model class: a flush checks hundreds of rows of the same few tables
-def _columns(model) -> tuple[str, ...]:
-    return tuple(c.key for c in inspect(model).column_attrs)
-
-
 def row_dict(obj: Record) -> dict[str, Any]:
-    return {k: getattr(obj, k) for k in _columns(type(obj))}
+    return {k: getattr(obj, k) for k in column_keys(type(obj))}
 
 
 def _check_in_database(session: Session, entity: str, values: dict[str, Any], record_id: int | None) -> dict:

@@ -38,7 +38,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from erbm_desk.db.erasure import AUDIT_PERSONAL_COLUMN
-from erbm_desk.db.models import AuditEntry, Record, utcnow
+from erbm_desk.db.models import AuditEntry, Record, column_keys, utcnow
 from erbm_desk.domain.entities import SPECS
 from erbm_desk.services.security import audit_keys, authz
 from erbm_desk.services.security.access_control import bulk_target
@@ -242,7 +242,7 @@ def _forget_bulk_writes(session: Session, _previous_transaction) -> None:
 
 @cache  # per model class: a flush logs hundreds of rows of the same few tables
 def _column_keys(model: type[Record]) -> tuple[str, ...]:
-    return tuple(a.key for a in inspect(model).column_attrs if a.key not in SKIPPED)
+    return tuple(k for k in column_keys(model) if k not in SKIPPED)
 
 
 def _log_flush(session: Session, _flush_context) -> None:

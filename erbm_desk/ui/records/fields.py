@@ -106,12 +106,11 @@ class RefPicker(QLineEdit):
         if self.hasFocus() and self._id is None and self.text().strip():
             self._complete()
 
-    def _list_unreadable(self, entity: str, why: str) -> None:
+    def _list_unreadable(self, entity: str, said: str) -> None:
         """Said at once next to the field being typed in, and by the form when the field is left."""
         if entity != self.entity:
             return
-        self._unread = (f"La liste des {ALL_SPECS[entity].noun.many} n'a pas pu être lue : {why}. Tapez une lettre "
-                        "de plus pour réessayer.")
+        self._unread = f"{said}. Tapez une lettre de plus pour réessayer."
         if self.hasFocus():
             QToolTip.showText(self.mapToGlobal(self.rect().bottomLeft()), self._unread, self)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox
 
-from erbm_desk.domain.entities import ALL_SPECS
 from erbm_desk.ui.records.pick_lists import Choices, PickLists
 
 
@@ -49,11 +48,10 @@ class RefFilterCombo(FilterCombo):
             self.hidePopup()
             self.showPopup()
 
-    def _unreadable(self, entity: str, why: str) -> None:
+    def _unreadable(self, entity: str, said: str) -> None:
         if entity != self.entity or self._read:
             return
-        self.unread = (f"La liste des {ALL_SPECS[entity].noun.many} n'a pas pu être lue : {why}. Ouvrez à nouveau "
-                       "ce filtre pour réessayer.")
+        self.unread = f"{said}. Ouvrez à nouveau ce filtre pour réessayer."
         self.setToolTip(self.unread)
         if self.count() == 1:
             self.addItem("Liste illisible : ouvrez à nouveau pour réessayer", None)

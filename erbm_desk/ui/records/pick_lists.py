@@ -7,6 +7,7 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
 
+from erbm_desk.domain.entities import ALL_SPECS
 from erbm_desk.services.database.opening import Database
 from erbm_desk.services.error_log import short_reason
 from erbm_desk.services.records.lists import pick_list
@@ -20,7 +21,8 @@ log = logging.getLogger(__name__)
 
 class PickLists(QObject):
     invalidated = Signal()  # some lists are out of date: pickers load them again when next used
-    unreadable = Signal(str, str)  # (entity, why in French): its list could not be read; asking again retries
+    # (entity, « La liste des … n'a pas pu être lue : <why> »): its list could not be read; asking again retries
+    unreadable = Signal(str, str)
 
     def __init__(self, db: Database, parent: QObject | None = None):
         super().__init__(parent)
@@ -56,7 +58,8 @@ class PickLists(QObject):
             self._waiting.pop(entity, None)
             self._outdated.discard(entity)
             log.warning("Liste de choix « %s » illisible : %s", entity, exc)
-            self.unreadable.emit(entity, short_reason(exc))
+            self.unreadable.emit(entity, f"La liste des {ALL_SPECS[entity].noun.many} n'a pas pu être lue : "
+                                         f"{short_reason(exc)}")
 
         self.gateway.read(self, lambda s: pick_list(s, entity), done, failed)
 
