@@ -24,6 +24,7 @@ from erbm_desk.charts.style import (
     legend_row,
     new_figure,
     no_clip,
+    rule,
     set_tip,
     value_scale,
 )
@@ -70,7 +71,7 @@ def energy_figure(rows: list[EnergyRow], level: str, *, width: float = CHART_SIZ
         bar.erbm_label, bar.erbm_value = r.label, r.after
         if r.after is not None and r.after > ENERGY_GOAL_KWH:
             bar.set_color(ALERT)
-    ax.axvline(ENERGY_GOAL_KWH, color=INK, linewidth=1, linestyle=(0, (3, 2)))
+    rule(ax, ENERGY_GOAL_KWH, "x", color=INK, linewidth=1, linestyle=(0, (3, 2)))
     ax.yaxis.set_major_locator(NullLocator())
     for y, r in zip(ys, shown):
         label(ax, -0.015, y, r.label, transform=ax.get_yaxis_transform(), ha="right", va="center",

@@ -23,6 +23,7 @@ from erbm_desk.charts.style import (
     new_figure,
     no_clip,
     panel_title,
+    rule,
     set_tip,
     value_scale,
 )
@@ -67,7 +68,7 @@ def homes_figure(homes: HomesPace, *, size=(CHART_SIZE[0], CHART_SIZE[1] + 0.3),
             bar.erbm_label, bar.erbm_value = str(y), homes.pace_needed
         label(ax, sum(future) / len(future), float(homes.pace_needed), "nécessaire", ha="center", va="bottom",
                 fontsize=SMALL_SIZE, color=ACCENT)
-    ax.axhline(float(homes.pace_current), color=MUTED, linewidth=1, linestyle=":")
+    rule(ax, float(homes.pace_current), color=MUTED, linewidth=1, linestyle=":")
     label(ax, years[0] - 0.5, float(homes.pace_current), "rythme actuel", ha="left", va="bottom",
             fontsize=SMALL_SIZE, color=MUTED)
     panel_title(ax, "Livrés par an")
@@ -90,7 +91,7 @@ def homes_figure(homes: HomesPace, *, size=(CHART_SIZE[0], CHART_SIZE[1] + 0.3),
     if proj:
         label(ax2, proj[-1][0] + 0.3, proj[-1][1], f"projection\n{fr_number(proj[-1][1])}", ha="right",
                  va="bottom", fontsize=SMALL_SIZE, color=PRIMARY, linespacing=1.1)
-    ax2.axhline(homes.target, color=ACCENT, linewidth=1.2)
+    rule(ax2, homes.target, color=ACCENT, linewidth=1.2)
     label(ax2, years[0] - 0.3, homes.target, f"{homes.target_label} : {fr_number(homes.target)}", ha="left",
              va="bottom", fontsize=SMALL_SIZE, color=ACCENT)
     panel_title(ax2, "Cumul depuis 2017")

@@ -263,6 +263,35 @@ def nice_ticks(vmax: float, nbins: int = 4) -> list[float]:
             if v >= 0]
 
 
+def _grid_lines(ax: Axes, ticks: Sequence[float], axis: str) -> None:
+    """The scale's grid lines across the whole axes, as one collection. `Axes.hlines` would draw the same, but
+    converts units, masks, and measures the lines for the data limits, which the charts set by hand: it cost as
+    much as the rest of a value scale."""
+    from matplotlib.collections import LineCollection
+
+    if axis == "y":
+        segments = [((0, t), (1, t)) for t in ticks]
+        transform = ax.get_yaxis_transform()
+    else:
+        segments = [((t, 0), (t, 1)) for t in ticks]
+        transform = ax.get_xaxis_transform()
+    ax.add_collection(LineCollection(segments, colors=GRID, linewidths=0.8, zorder=0, transform=transform,
+                                     clip_path=no_clip(ax)), autolim=False)
+
+
+def rule(ax: Axes, value: float, axis: str = "y", **style) -> None:
+    """A line across the whole axes at `value` of the y (or x) axis: a target, a pace. `Axes.axhline` without
+    widening the data limits (the charts set theirs by hand), a share of the time of a small chart."""
+    from matplotlib.lines import Line2D
+
+    if axis == "y":
+        line = Line2D([0, 1], [value, value], transform=ax.get_yaxis_transform(which="grid"), **style)
+    else:
+        line = Line2D([value, value], [0, 1], transform=ax.get_xaxis_transform(which="grid"), **style)
+    line.set_clip_path(no_clip(ax))  # None: add_artist clips it to the axes, as axhline does
+    ax.add_artist(line)
+
+
 def value_scale(ax: Axes, vmax: float, axis: str = "y", nbins: int = 4, fmt=None, grid: bool = True) -> float:
     """A hand-drawn value scale from 0: tick labels as texts, grid lines in one collection. Returns the top."""
     from matplotlib.ticker import NullLocator
@@ -274,14 +303,14 @@ def value_scale(ax: Axes, vmax: float, axis: str = "y", nbins: int = 4, fmt=None
     if axis == "y":
         ax.set_ylim(0, top)
         if grid:
-            ax.hlines(ticks, 0, 1, transform=ax.get_yaxis_transform(), colors=GRID, linewidths=0.8, zorder=0)
+            _grid_lines(ax, ticks, "y")
         for t in ticks:
             label(ax, -0.012, t, fmt(t), transform=ax.get_yaxis_transform(), ha="right", va="center",
                     fontsize=SMALL_SIZE + 0.5, color=INK)
     else:
         ax.set_xlim(0, top)
         if grid:
-            ax.vlines(ticks, 0, 1, transform=ax.get_xaxis_transform(), colors=GRID, linewidths=0.8, zorder=0)
+            _grid_lines(ax, ticks, "x")
         for t in ticks:
             label(ax, t, -0.02, fmt(t), transform=ax.get_xaxis_transform(), ha="center", va="top",
                     fontsize=SMALL_SIZE + 0.5, color=INK)
