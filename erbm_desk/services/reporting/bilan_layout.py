@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.gridspec import GridSpec
 from matplotlib.lines import Line2D
 
+from erbm_desk.charts import pdf_font_subsets
 from erbm_desk.charts.pdf_text_cache import PdfPageFigure
 from erbm_desk.charts.style import INK, MUTED, PRIMARY, fr_month
 from erbm_desk.domain.reporting import Period
@@ -37,8 +38,11 @@ def drawing_pages() -> Iterator[None]:
       the automatic collections ran a dozen times per page over them, moved them to older generations and
       walked every object of the process again and again (a fifth of a cité page's time). Once saved, a page is
       garbage as a whole: one collection of the youngest generation per page frees it.
+    - The fonts embedded without their layout tables, which no PDF viewer reads (`charts.pdf_font_subsets`).
     """
     from matplotlib.colors import to_hex
+
+    pdf_font_subsets.install()
 
     with paused_gc(), matplotlib.rc_context({"pdf.fonttype": 42,
                                              "patch.facecolor": to_hex(matplotlib.rcParams["patch.facecolor"])}):
