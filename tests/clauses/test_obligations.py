@@ -11,7 +11,7 @@ from sqlalchemy import select
 from erbm_desk.db.models import Contract, Epci
 from erbm_desk.domain.clauses import ClauseStatus, MonthLine, monthly_progress, months_of
 from erbm_desk.domain.reporting import Period
-from erbm_desk.services.clauses.obligations import ClauseFilter, lot_lines, titulaire_lines
+from erbm_desk.services.clauses.obligations import ClauseFilter, any_lot, lot_lines, titulaire_lines
 from erbm_desk.services.records.writes import RecordInvalid, delete_record, restore_deleted, save_record
 from erbm_desk.services.reporting.engine import report
 from tests.clauses.dataset import AS_OF_AHEAD, AS_OF_FINISHED, AS_OF_RUNNING
@@ -112,6 +112,21 @@ def test_lists_filter_by_company_cite_epci_and_status(db, clauses_dataset):
     assert by_cite == []
     assert len(in_call) == 3
     assert [line.label for line in later] == ["Isolation"]
+
+
+@pytest.mark.parametrize("period", [Period(), Period(date(2023, 1, 1)), Period(date(2026, 1, 1)),
+                                    Period(None, date(2021, 6, 1)), Period(date(2022, 12, 1), date(2022, 12, 1))])
+def test_whether_a_scope_has_lots_is_known_without_their_hours(db, clauses_dataset, period):
+    # the bilan counts its pages (a page for the titulaires when the scope has a lot) before the lots' lines
+    ids = clauses_dataset
+    with db.session() as s:
+        for flt in (ClauseFilter(period=period), ClauseFilter(cite_id=ids["cite_b"], period=period),
+                    ClauseFilter(company_id=ids["co_b"], period=period)):
+            assert any_lot(s, flt) == bool(lot_lines(s, AS_OF_RUNNING, flt)), flt
+        assert any_lot(s, ClauseFilter(period=Period(date(2023, 1, 1))))
+        assert not any_lot(s, ClauseFilter(period=Period(date(2026, 1, 1))))  # no works meet it
+        with pytest.raises(ValueError):
+            any_lot(s, ClauseFilter(status=ClauseStatus.BEHIND))
 
 
 def test_a_titulaire_company_sums_its_lots(db, clauses_dataset):

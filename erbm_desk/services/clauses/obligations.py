@@ -50,14 +50,36 @@ class ClauseFilter:
     period: Period = Period()
 
 
+def _works_start():
+    return func.coalesce(Lot.start_date, Marche.works_start, Operation.start_date)
+
+
+def _works_end():
+    return func.coalesce(Lot.end_date, Marche.works_end, Operation.end_date)
+
+
+def _works_meet(flt: ClauseFilter, start: date | None, end: date | None) -> bool:
+    """Whether a lot's works (`start`…`end`) meet the filter's period; a lot without dates is always followed."""
+    return flt.period.is_whole or start is None or flt.period.overlaps(start, end)
+
+
+def any_lot(session: Session, flt: ClauseFilter) -> bool:
+    """Whether `lot_lines` gives at least one line for `flt` (without a status: the status depends on the hours),
+    without reading any hours."""
+    if flt.status is not None:
+        raise ValueError("any_lot: a lot's status needs its hours (lot_lines)")
+    query = _lots_query(flt).with_only_columns(_works_start(), _works_end())
+    if flt.period.is_whole:
+        query = query.limit(1)
+    return any(_works_meet(flt, start, end) for start, end in session.execute(query))
+
+
 def _lots_query(flt: ClauseFilter) -> Select:
     query = (
         select(Lot.id, Lot.number, Lot.label, Lot.marche_id, Marche.reference, Marche.owner, Bailleur.name,
                Operation.id, Operation.name, Cite.id, Cite.name, Epci.short_name, Company.id, Company.name,
                Company.siret, Company.kind, Lot.amount, Lot.labour_share, Lot.insertion_rate, Lot.hourly_cost,
-               Lot.hours_stated, Lot.penalty_per_hour,
-               func.coalesce(Lot.start_date, Marche.works_start, Operation.start_date),
-               func.coalesce(Lot.end_date, Marche.works_end, Operation.end_date))
+               Lot.hours_stated, Lot.penalty_per_hour, _works_start(), _works_end())
         .join(Marche, Lot.marche_id == Marche.id)
         .join(Operation, Marche.operation_id == Operation.id)
         .join(Cite, Operation.cite_id == Cite.id)
@@ -103,7 +125,7 @@ def lot_lines(session: Session, as_of: date, flt: ClauseFilter = ClauseFilter())
     for (lot_id, number, label, marche_id, reference, owner, bailleur, operation_id, operation, cite_id, cite,
          epci, company_id, company, siret, kind, amount, share, rate, cost, stated, penalty_per_hour, start,
          end) in rows:
-        if not flt.period.is_whole and start is not None and not flt.period.overlaps(start, end):
+        if not _works_meet(flt, start, end):
             continue
         by_month = dict(sorted(months.get(lot_id, {}).items()))
         realised = sum(by_month.values(), ZERO)

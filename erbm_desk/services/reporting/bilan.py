@@ -48,6 +48,7 @@ from erbm_desk.services.reporting.dashboard_data import (
     dashboard_of,
     ranked,
     report_title,
+    scope_has_lots,
     scope_lots,
 )
 from erbm_desk.services.reporting.engine import report
@@ -79,15 +80,15 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
     cites_shown = [row for row in cites_by_name if row.operations or row.contracts or row.hours_realised]
     workers = worker_count(len(cites_shown))
     # a long bilan's workers start now (a second each, importing Python's and matplotlib's modules) while this
-    # process reads what the cités' pages need; they draw those pages while it reads the rest of the scope's
-    # figures and draws the first pages
+    # process reads what the cités' pages need and counts the pages; they draw those pages while it reads the
+    # rest of the scope's figures (the lots' lines, a second at ten times ERBM's size) and draws the first pages
     with drawn_apart(workers) if workers else nullcontext() as drawing:
         as_of = as_of_date(session, r.period)
-        lots = scope_lots(session, r, as_of)
         series = cites_series(session, r, as_of)
         epci_pages = chunks(epcis, ROWS_PER_TABLE_PAGE)
         cite_pages = chunks(cites_by_name, ROWS_PER_TABLE_PAGE)
-        chart_count = 3 + (len(cites) > 1) + bool(lots)  # the titulaires' page: one line per company of a lot
+        # the titulaires' page: one line per company of a lot (the lines themselves are read below)
+        chart_count = 3 + (len(cites) > 1) + scope_has_lots(session, r)
         # the title, the tables, the charts, the path's pages, a page per cité shown, the definitions last
         total = 1 + len(epci_pages) + len(cite_pages) + chart_count + PATH_PAGES + len(cites_shown) + 1
         totals = total_row(r.total, len(cites))
@@ -102,7 +103,7 @@ def write_bilan(session: Session, target: str | Path, scope: Scope = Scope(), pe
         if workers:  # a long bilan: the cités' pages, then the last page, drawn by the worker processes from now
             drawing.start(metadata, total - len(cites_shown), total, label, as_of, [series[r.id] for r in cites_shown],
                           tables, r.total.data_problems)
-        data = dashboard_of(session, r, lots=lots)
+        data = dashboard_of(session, r, lots=scope_lots(session, r, as_of))
         if not workers:
             with atomic_path(target) as tmp, drawing_pages(), \
                     PdfPages(tmp, metadata=metadata) as pdf:

@@ -32,7 +32,7 @@ from erbm_desk.domain.figures import (  # noqa: F401 - MAP_INDICATORS: what the 
     MonthlyHours,
 )
 from erbm_desk.domain.reporting import Period, Scope
-from erbm_desk.services.clauses.obligations import ClauseFilter, lot_lines
+from erbm_desk.services.clauses.obligations import ClauseFilter, any_lot, lot_lines
 from erbm_desk.services.clauses.overview import clause_overview
 from erbm_desk.services.reporting.energy import operations_energy, report_energy
 from erbm_desk.services.reporting.engine import Report, report
@@ -76,13 +76,22 @@ def _labelled(counts: dict[str, int], enum_cls) -> dict[str, int]:
     return {m.label: counts[m.value] for m in enum_cls if counts.get(m.value)}
 
 
+def _lots_of(r: Report) -> ClauseFilter:
+    """The lots in the report's scope (every lot for the territory, an operation's own) whose works meet its
+    period."""
+    return ClauseFilter(cite_ids=None if r.scope.kind == "territory" else list(r.cites),
+                        operation_id=r.operations[0].id if r.scope.kind == "operation" and r.operations else None,
+                        period=r.period)
+
+
 def scope_lots(session: Session, r: Report, as_of: date) -> list[LotLine]:
-    """The lines at `as_of` of the lots in the report's scope (every lot for the territory, an operation's own)
-    whose works meet its period."""
-    flt = ClauseFilter(cite_ids=None if r.scope.kind == "territory" else list(r.cites),
-                       operation_id=r.operations[0].id if r.scope.kind == "operation" and r.operations else None,
-                       period=r.period)
-    return lot_lines(session, as_of, flt)
+    """The lines at `as_of` of the lots in the report's scope (`_lots_of`)."""
+    return lot_lines(session, as_of, _lots_of(r))
+
+
+def scope_has_lots(session: Session, r: Report) -> bool:
+    """Whether `scope_lots` has a line, known without reading the hours of the lots."""
+    return any_lot(session, _lots_of(r))
 
 
 def dashboard_of(session: Session, r: Report, hours: MonthlyHours | None = None,
