@@ -78,6 +78,14 @@ class LightAxes(Axes):
         if not self.erbm_limits_by_hand:
             super()._update_patch_limits(patch)
 
+    def clear(self):
+        super().clear()
+        # A spine takes its place (its transform) from its position, set when the first tick asks for it: with no
+        # tick created, each spine kept the data transform it starts with, and was drawn at 0 of the data (the
+        # energy chart's x axis across its last row, the homes chart's y axis out of sight).
+        for spine in self.spines.values():
+            spine.get_spine_transform()
+
     def _init_axis(self):
         self.xaxis = LightXAxis(self, clear=False)
         self.spines.bottom.register_axis(self.xaxis)

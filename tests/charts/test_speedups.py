@@ -2,6 +2,7 @@
 on request, and each speed-up follows it."""
 
 import re
+from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -14,9 +15,12 @@ from matplotlib.figure import Figure
 
 from erbm_desk.charts import speedups
 from erbm_desk.charts.breakdowns import funding_figure, people_figure
+from erbm_desk.charts.energy import energy_figure
+from erbm_desk.charts.homes import homes_figure
 from erbm_desk.charts.hours import hours_figure
 from erbm_desk.charts.light_axes import LightAxes, add_panel
 from erbm_desk.charts.style import label, no_clip
+from erbm_desk.domain.figures import EnergyRow, HomesPace
 from tests.charts.test_series import HOURS
 
 
@@ -93,3 +97,31 @@ def test_both_roads_draw_the_same_charts():
         assert fast.shape == plain.shape
         differing = (np.abs(fast - plain).max(axis=2) > 96).mean()
         assert differing < 0.004, differing  # anti-aliased edges of texts placed on whole pixels
+
+
+HOMES = HomesPace(years=list(range(2017, 2028)), delivered=[0, 0, 0, 0, 0, 40, 0, 0, 0, 0, 0],
+                  cumulative=[0, 0, 0, 0, 0, 40, 40, None, None, None, None],
+                  projection=[None] * 6 + [45, 53, 58, 64, 71], target=23_000, target_label="objectif ERBM",
+                  delivered_total=40, as_of=date(2023, 2, 28), pace_current=D("6.5"), pace_needed=D("4750.3"),
+                  projection_2027=71)
+ENERGY = [EnergyRow("CALL", D("320.0"), D("110.5"), 40), EnergyRow("CAPH", D("300"), None, 30)]
+
+
+def _axis_lines(fig) -> list[list[tuple[float, float]]]:
+    """Where each visible spine (the charts' axis lines) is drawn, in pixels."""
+    FigureCanvasAgg(fig).draw()
+    return [[tuple(np.round(p, 1)) for p in spine.get_transform().transform(spine.get_path().vertices)]
+            for ax in fig.axes for spine in ax.spines.values() if spine.get_visible()]
+
+
+@pytest.mark.parametrize("build", [lambda: hours_figure(HOURS), lambda: homes_figure(HOMES),
+                                   lambda: energy_figure(ENERGY, "EPCI")], ids=["hours", "homes", "energy"])
+def test_both_roads_draw_the_axis_lines_at_the_edges_of_the_chart(build):
+    # light grey lines, under the pixel comparison's threshold: compared here where they are drawn
+    if not speedups.supported():
+        pytest.skip("matplotlib hors de la plage testée")
+    with speedups.forced(True):
+        fast = _axis_lines(build())
+    with speedups.forced(False):
+        plain = _axis_lines(build())
+    assert fast == plain and fast
