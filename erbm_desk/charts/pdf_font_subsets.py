@@ -26,7 +26,7 @@ class _Options(subset.Options):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         if speedups.active():
-            self.drop_tables = self.drop_tables + [t for t in LAYOUT_TABLES if t not in self.drop_tables]
+            self.drop_tables += [t for t in LAYOUT_TABLES if t not in self.drop_tables]  # its own copy
 
 
 class _Subsetting(ModuleType):

@@ -9,8 +9,8 @@ from matplotlib.backends.backend_pdf import PdfPages
 from pypdf import PdfReader
 
 from erbm_desk.charts.pdf_font_subsets import LAYOUT_TABLES
-from erbm_desk.services.reporting.bilan_layout import drawing_pages
 from erbm_desk.charts.pdf_text_cache import PdfPageFigure
+from erbm_desk.services.reporting.bilan_layout import drawing_pages
 
 TEXT = "Heures d'insertion réalisées : 1 440 h — « moins de 5 » — Cité Lens 12-14 (CALL)"
 

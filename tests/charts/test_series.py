@@ -17,6 +17,16 @@ HOURS = MonthlyHours(
     required_total=D("1500.50"),
 )
 
+HOMES = HomesPace(
+    years=list(range(2017, 2028)), delivered=[0, 0, 0, 0, 0, 40, 0, 0, 0, 0, 0],
+    cumulative=[0, 0, 0, 0, 0, 40, 40, None, None, None, None],
+    projection=[None] * 6 + [45, 53, 58, 64, 71], target=23_000, target_label="objectif ERBM",
+    delivered_total=40, as_of=date(2023, 2, 28), pace_current=D("6.5"), pace_needed=D("4750.3"),
+    projection_2027=71,
+)
+ENERGY = [EnergyRow("CALL", D("320.0"), D("110.5"), 40), EnergyRow("CAPH", D("300"), None, 30),
+          EnergyRow("CAD", D("290"), D("140"), 10)]
+
 
 def test_hours_lines_are_the_cumulative_series():
     fig = hours_figure(HOURS)
@@ -40,15 +50,7 @@ def test_hours_without_data():
 
 
 def test_homes_bars_pace_and_projection():
-    years = list(range(2017, 2028))
-    homes = HomesPace(
-        years=years, delivered=[0, 0, 0, 0, 0, 40, 0, 0, 0, 0, 0],
-        cumulative=[0, 0, 0, 0, 0, 40, 40, None, None, None, None],
-        projection=[None] * 6 + [45, 53, 58, 64, 71], target=23_000, target_label="objectif ERBM",
-        delivered_total=40, as_of=date(2023, 2, 28), pace_current=D("6.5"), pace_needed=D("4750.3"),
-        projection_2027=71,
-    )
-    fig = homes_figure(homes)
+    fig = homes_figure(HOMES)
     per_year, cumulative = fig.axes
     heights = {b.erbm_label: b.get_height() for b in bars(per_year)}
     assert heights["2022"] == 40 and heights["2023"] == 0
@@ -64,9 +66,7 @@ def test_homes_bars_pace_and_projection():
 
 
 def test_energy_before_after_against_the_goal():
-    rows = [EnergyRow("CALL", D("320.0"), D("110.5"), 40), EnergyRow("CAPH", D("300"), None, 30),
-            EnergyRow("CAD", D("290"), D("140"), 10)]
-    fig = energy_figure(rows, "EPCI")
+    fig = energy_figure(ENERGY, "EPCI")
     (ax,) = fig.axes
     before = [b for b in bars(ax) if "avant" in tip_for(b)]
     after = [b for b in bars(ax) if "après" in tip_for(b)]

@@ -2,7 +2,6 @@
 on request, and each speed-up follows it."""
 
 import re
-from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -20,8 +19,7 @@ from erbm_desk.charts.homes import homes_figure
 from erbm_desk.charts.hours import hours_figure
 from erbm_desk.charts.light_axes import LightAxes, add_panel
 from erbm_desk.charts.style import label, no_clip
-from erbm_desk.domain.figures import EnergyRow, HomesPace
-from tests.charts.test_series import HOURS
+from tests.charts.test_series import ENERGY, HOMES, HOURS
 
 
 @pytest.fixture
@@ -97,14 +95,6 @@ def test_both_roads_draw_the_same_charts():
         assert fast.shape == plain.shape
         differing = (np.abs(fast - plain).max(axis=2) > 96).mean()
         assert differing < 0.004, differing  # anti-aliased edges of texts placed on whole pixels
-
-
-HOMES = HomesPace(years=list(range(2017, 2028)), delivered=[0, 0, 0, 0, 0, 40, 0, 0, 0, 0, 0],
-                  cumulative=[0, 0, 0, 0, 0, 40, 40, None, None, None, None],
-                  projection=[None] * 6 + [45, 53, 58, 64, 71], target=23_000, target_label="objectif ERBM",
-                  delivered_total=40, as_of=date(2023, 2, 28), pace_current=D("6.5"), pace_needed=D("4750.3"),
-                  projection_2027=71)
-ENERGY = [EnergyRow("CALL", D("320.0"), D("110.5"), 40), EnergyRow("CAPH", D("300"), None, 30)]
 
 
 def _axis_lines(fig) -> list[list[tuple[float, float]]]:
