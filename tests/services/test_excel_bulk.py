@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 
 import openpyxl
 import pytest
@@ -52,6 +53,28 @@ def test_paused_gc_shared_by_threads():
     release.set()
     t.join()
     assert gc.isenabled()
+
+
+class _Row:
+    pass
+
+
+def test_kept_pause_sets_its_survivors_aside_from_the_young_generations():
+    """A plan kept after its pause is not scanned whole by the next young collection, nor the one after: its
+    rows join the oldest generation when the next pause begins; a cycle among them is still collected then."""
+    with paused_gc(keep=True):
+        rows = [_Row() for _ in range(2000)]
+        cycle = _Row()
+        cycle.self = cycle
+    made = {id(r) for r in rows}
+    assert not made & {id(o) for o in gc.get_objects(0) + gc.get_objects(1) + gc.get_objects(2)}
+    gone = weakref.ref(cycle)
+    del cycle
+    with paused_gc():
+        assert made <= {id(o) for o in gc.get_objects(2)}
+    gc.collect()
+    assert gone() is None
+    assert len(rows) == 2000
 
 
 def _workbook(path, sheets):

@@ -77,7 +77,7 @@ def _split_parsers(parsers: list[tuple[int, str, str, Any]]) -> tuple:
     return fields, others, list(dict.fromkeys(key for _, _, key, _ in parsers)), legacy, parsed
 
 
-@paused_gc()
+@paused_gc(keep=True)
 def plan_import(session: Session, path: str | Path, progress: Progress | None = None) -> ImportPlan:
     """Read, check and classify every row of the workbook (or hours statement) at `path`. Writes nothing.
     Raises ExcelFileError (French) when the file cannot be read at all."""
@@ -109,7 +109,7 @@ def plan_import(session: Session, path: str | Path, progress: Progress | None = 
     return ctx.plan
 
 
-@paused_gc()
+@paused_gc(keep=True)
 def plan_sheets(session: Session, path: str | Path, sha256: str, sheets: list[tuple[str, RawSheet]],
                 progress: Progress | None = None, db: DbSnapshot | None = None) -> ImportPlan:
     """Check and classify sheets already read into the exchange's columns — a workbook of another layout mapped

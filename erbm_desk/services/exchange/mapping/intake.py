@@ -54,7 +54,7 @@ class Intake:
     saved_name: str | None = None  # the saved mapping proposed for this file
 
     @classmethod
-    @paused_gc()
+    @paused_gc(keep=True)
     def open(cls, path: str | Path, saved: list[Mapping] = (), progress: Progress | None = None) -> Intake:
         return cls.of(read_source(path, progress), saved)
 
@@ -108,7 +108,8 @@ class Analysis:
     gaps: list[Gap]
 
 
-@paused_gc()  # tens of thousands of records and no cycle among them: as when the exchange's planner reads
+# Tens of thousands of records and no cycle among them, kept for the review: as when the exchange's planner reads.
+@paused_gc(keep=True)
 def analyse(session: Session, intake: Intake, progress: Progress | None = None) -> Analysis:
     """The file's rows grouped into records and matched with the base, and what the mapping still lacks."""
     progress = progress or NullProgress()
@@ -125,7 +126,7 @@ def analyse(session: Session, intake: Intake, progress: Progress | None = None) 
     return Analysis(records, sheets, db, gaps)
 
 
-@paused_gc()
+@paused_gc(keep=True)
 def review(session: Session, intake: Intake, analysis: Analysis | None = None,
            progress: Progress | None = None) -> Review:
     """Every record checked by the exchange's planner; its problems pointed at the file's cells."""
