@@ -111,9 +111,11 @@ def test_import_shows_a_preview_and_writes_only_on_confirm(qtbot, window, tmp_pa
     assert preview.import_button.isEnabled()
     with empty.session() as s:
         assert s.scalar(select(func.count()).select_from(Beneficiary)) == 0  # nothing written yet
-    with qtbot.waitSignal(window.data_changed, timeout=TIMEOUT):
+    with qtbot.waitSignal(window.data_changed, timeout=TIMEOUT) as announced:
         qtbot.mouseClick(preview.import_button, Qt.LeftButton)
     assert "Import terminé" in _message(qtbot, window)
+    # the records written in bulk are announced: the lists, counts and « À faire » showing them refresh
+    assert all(announced.args[0].touches(e) for e in ("cite", "beneficiary", "contract", "hours_entry"))
     with empty.session() as s:
         assert s.scalar(select(func.count()).select_from(Beneficiary)) == 4
         assert s.scalar(select(func.count()).select_from(HoursEntry)) == 6

@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from erbm_desk.db import planner_statistics
+from erbm_desk.db.bulk_writes import note_bulk_write
 from erbm_desk.db.models import MODELS, Bailleur, utcnow
 from erbm_desk.db.portability import sync_id_sequences
 from erbm_desk.domain import rules
@@ -81,6 +82,8 @@ class _BulkInsert:
     of its cost. Rights and audit are the caller's (apply_import checks both)."""
 
     def __init__(self, session: Session, table, keys: list[str]):
+        self.session = session
+        self.table = table.name
         self.conn = session.connection()
         dialect = self.conn.dialect
         compiled = insert(table).compile(dialect=dialect, column_keys=keys)
@@ -119,6 +122,7 @@ class _BulkInsert:
         else:
             converted = [dict(zip(self.order, row)) for row in zip(*columns)]
         self.conn.exec_driver_sql(self.sql, converted)
+        note_bulk_write(self.session, self.table)  # no ORM event says so
 
 
 def _memoised(process):

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable, Hashable
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from shiboken6 import isValid
 
+from erbm_desk.db.bulk_writes import take_bulk_writes
 from erbm_desk.services.progress import Cancelled
 from erbm_desk.ui.database.changes import AnyRecord, Changes
 from erbm_desk.ui.database.workers import Job, JobProgress, run_job
@@ -243,6 +244,16 @@ class Gateway(QObject):
         name = getattr(table, "name", None)
         self._tracked.changes = changes.merged(Changes.of(name) if name else Changes.all())
 
+    def _collect_bulk_writes(self, session) -> None:
+        """Before a commit: the tables written on the driver's road (db/bulk_writes.py), any record of them."""
+        changes = getattr(self._tracked, "changes", None)
+        tables = take_bulk_writes(session)
+        if changes is None or not tables:
+            return
+        for name in sorted(tables):
+            changes = changes.merged(Changes.of(name))
+        self._tracked.changes = changes
+
     def _start_tracking(self) -> None:
         """Listen to the flushes of this database's sessions (its sessionmaker only, not every Session)."""
         if self._listening:
@@ -251,6 +262,7 @@ class Gateway(QObject):
 
         event.listen(self.db.sessions, "after_flush", self._collect_flush)
         event.listen(self.db.sessions, "do_orm_execute", self._collect_statement)
+        event.listen(self.db.sessions, "before_commit", self._collect_bulk_writes)
         self._listening = True
 
     def _stop_tracking(self) -> None:
@@ -260,6 +272,7 @@ class Gateway(QObject):
 
         event.remove(self.db.sessions, "after_flush", self._collect_flush)
         event.remove(self.db.sessions, "do_orm_execute", self._collect_statement)
+        event.remove(self.db.sessions, "before_commit", self._collect_bulk_writes)
         self._listening = False
 
     def _maybe_idle(self) -> None:
