@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.counts_label = QLabel()
+        # A long message (« Import terminé — … ») is cut where this label begins: a margin keeps the two apart.
+        self.counts_label.setContentsMargins(16, 0, 0, 0)
         self.statusBar().addPermanentWidget(self.counts_label)
         self.busy = QProgressBar()  # « Ouverture de la base… »: a moving bar while the database opens
         self.busy.setRange(0, 0)
