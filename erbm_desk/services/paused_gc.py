@@ -10,8 +10,8 @@ only the search for cycles waits.
 
 A job whose result lives on (an import's plan, kept while the user reads the preview, then written) asks the
 pause to `keep` it: when the pause ends, the objects alive then are moved out of the collector's generations
-(`gc.freeze`) instead of being left in the youngest one, which the very next allocation would scan whole — about
-0.2 s for a plan of 250 000 rows, then as much again when they reach the middle generation. They go back to the
+(`gc.freeze`) instead of being left in the youngest one, whose size made the very next allocation start a full
+collection — 0.3-0.4 s for a plan of 250 000 rows, at the end of every preview. They go back to the
 oldest generation (`gc.unfreeze`) when the next pause begins: from then on only a full collection looks at them,
 as for any old object, and cyclic garbage among them waits at most until then.
 """

@@ -248,11 +248,8 @@ class Gateway(QObject):
         """Before a commit: the tables written on the driver's road (db/bulk_writes.py), any record of them."""
         changes = getattr(self._tracked, "changes", None)
         tables = take_bulk_writes(session)
-        if changes is None or not tables:
-            return
-        for name in sorted(tables):
-            changes = changes.merged(Changes.of(name))
-        self._tracked.changes = changes
+        if changes is not None and tables:
+            self._tracked.changes = changes.merged(Changes({name: AnyRecord for name in tables}))
 
     def _start_tracking(self) -> None:
         """Listen to the flushes of this database's sessions (its sessionmaker only, not every Session)."""
