@@ -1,8 +1,7 @@
-"""Tableau de bord and bilan: the dashboard of the territory and of one cité (data, figures, both, and the real
-page), and the bilan PDF of every cité.
+"""Tableau de bord: the dashboard of the territory and of one cité (data, figures, both, and the real page).
+The bilan PDF has its own bench, with its workers and its target (bench_bilan.py).
 
-Targets (scale 1, median): a cité's dashboard under 150 ms, the territory's under 500 ms, the bilan
-under 20 s. « data » is `dashboard_data` (SQL and Decimal sums); « figures » builds every chart of the page
+Targets (scale 1, median): a cité's dashboard under 150 ms, the territory's under 500 ms. « data » is `dashboard_data` (SQL and Decimal sums); « figures » builds every chart of the page
 and draws it with Agg, as the screen does; « page » is the real DashboardPage (offscreen): `refresh()` until
 the tiles show (worker), then until every chart is drawn. The cité is the one with the most hours.
 
@@ -14,7 +13,7 @@ through matplotlib's public road only (`charts/speedups.py` off: no text cache, 
 artist), as on an untested matplotlib release or with ERBM_DESK_CHART_SPEEDUPS=0.
 
 Baselines, in the same process so that ratios survive a noisy machine: for data, the raw SQL sum of all hours
-(`SELECT sum(hours) FROM hours_entry`); for drawing and for the bilan, one bare empty Figure drawn to PNG.
+(`SELECT sum(hours) FROM hours_entry`); for drawing, one bare empty Figure drawn to PNG.
 
 Run: `.venv/bin/python bench/bench_dashboard.py --scale 1` (a demo database is built and cached on first use).
 """
@@ -23,7 +22,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -168,7 +166,6 @@ def run(scale: float) -> list[dict]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from sqlalchemy import text
 
-    from erbm_desk.services.reporting.bilan import write_bilan
     from erbm_desk.services.reporting.dashboard_data import commune_shapes, dashboard_data, epci_outlines, group_rows
     from erbm_desk.services.database.opening import open_database
     from erbm_desk.services.reporting.indicators import Scope
@@ -180,7 +177,6 @@ def run(scale: float) -> list[dict]:
 
     with db.sessions() as s:
         top = group_rows(s)[1][0]
-        n_cites = len(group_rows(s)[1])
     cite = Scope("cite", top.id)
 
     def data_of(scope):
@@ -258,19 +254,6 @@ def run(scale: float) -> list[dict]:
                        "at scale 10"))
     page.close()
 
-    folder = Path(tempfile.mkdtemp(prefix="erbm-bench-bilan-"))
-    pages = []
-
-    def bilan():
-        with db.sessions() as s:
-            pages.append(write_bilan(s, folder / "bilan.pdf").pages)
-
-    runs = 3 if scale <= 1 else 1
-    b, b_peak = measure(bilan, repeat=runs, warmup=0)
-    b_cpu = _cpu(bilan, 1)
-    rows.append(result(f"bilan PDF, {n_cites} cités", b, bare, b_peak, "one bare Figure to PNG",
-                       f"{pages[-1]} pages, median of {runs}; CPU {b_cpu:.1f} s"
-                       + ("; target < 20 s" if scale <= 1 else "")))
     rows.append(result("baseline: one bare Figure to PNG", bare, None, None, "",
                        f"median of 15; CPU {bare_cpu:.4f} s"))
     db.close()
