@@ -7,6 +7,7 @@ import psycopg
 from PySide6.QtCore import Qt
 from sqlalchemy.exc import OperationalError
 
+from erbm_desk.db.models import Bailleur, utcnow
 from erbm_desk.ui.records import pick_lists
 from erbm_desk.ui.records.filter_bar import FilterBar
 from erbm_desk.ui.records.workspace import Workspace
@@ -47,3 +48,38 @@ def test_an_unreadable_epci_list_is_said_and_read_again_when_the_filter_is_opene
     bar.filter_changed.connect(lambda key, value: chosen.append((key, value)))
     combo.setCurrentIndex(1)
     assert chosen == [("epci", combo.itemData(1))] and chosen[0][1] is not None
+
+
+def test_a_bailleur_written_after_the_filter_was_read_is_offered_and_the_chosen_one_stays(qtbot, db):
+    ws = Workspace(db, status=lambda _m: None, open_record=lambda _e, _i: None)
+    bar = FilterBar(ws, "operation", "nom")
+    qtbot.addWidget(bar)
+    bar.show()
+    combo = bar.widgets["bailleur"]
+    qtbot.waitUntil(lambda: combo.count() > 1, timeout=TIMEOUT)
+    names = [combo.itemText(i) for i in range(1, combo.count())]
+    chosen = []
+    bar.filter_changed.connect(lambda key, value: chosen.append((key, value)))
+    combo.setCurrentIndex(combo.count() - 1)
+    kept = combo.currentData()
+    assert chosen == [("bailleur", kept)]
+
+    done = []
+    def new_bailleur(s):  # as an import does when a cité names a bailleur the base does not know
+        row = Bailleur(name="AAA Habitat des Terrils", created_at=utcnow(), updated_at=utcnow())
+        s.add(row)
+        s.flush()
+        return row.id
+
+    ws.gateway.write(bar, new_bailleur, done.append)
+    qtbot.waitUntil(lambda: combo.count() == len(names) + 2, timeout=TIMEOUT)
+    assert "AAA Habitat des Terrils" in [combo.itemText(i) for i in range(1, combo.count())]
+    assert combo.currentData() == kept  # the filter the user chose is still applied…
+    assert chosen == [("bailleur", kept)]  # …and the list page is not asked to filter again
+
+    combo.setCurrentIndex(combo.findData(done[0]))
+    assert chosen[-1] == ("bailleur", done[0])
+    ws.gateway.write(bar, lambda s: s.delete(s.get(Bailleur, done[0])), lambda _r: None)
+    qtbot.waitUntil(lambda: combo.count() == len(names) + 1, timeout=TIMEOUT)
+    assert combo.currentIndex() == 0  # the chosen bailleur was deleted: every bailleur again, and the page told
+    assert chosen[-1] == ("bailleur", None)
