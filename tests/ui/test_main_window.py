@@ -1,4 +1,7 @@
+from PySide6.QtWidgets import QLabel, QMainWindow, QStatusBar
+
 from erbm_desk.ui.window.main_window import MainWindow
+from erbm_desk.ui.window.status_bar import StatusBar
 
 
 def test_window_shows_the_database_and_the_comite_sentence(qtbot, db, small_dataset):
@@ -30,9 +33,41 @@ def test_a_long_status_message_stays_clear_of_the_base_summary(qtbot, db, small_
     label = window.counts_label
     qtbot.waitUntil(lambda: "cités" in label.text(), timeout=20_000)
     bar = window.statusBar()
-    bar.showMessage("Import terminé — " + "Cités : 19 ajoutées, 16 modifiées ; " * 12)
+    whole = "Import terminé — " + "Cités : 19 ajoutées, 16 modifiées ; " * 12
+    bar.showMessage(whole)
     image = bar.grab().toImage()
     message = _ink_columns(image, 0, label.x())
     summary = _ink_columns(image, label.x(), label.x() + 60)
-    assert message and summary  # the message is cut where the summary begins, and both are drawn
+    assert message and summary  # the message ends where the summary begins, and both are drawn
     assert summary[0] - message[-1] > 8  # a gap, not « …modifiéesdst3.sqlite — 35 cités »
+    drawn = QStatusBar.currentMessage(bar)
+    assert drawn.endswith("…") and whole.startswith(drawn[:-1])  # said to go on, not cut mid-word in silence
+    assert bar.fontMetrics().horizontalAdvance(drawn) < label.x()
+    assert bar.toolTip() == whole and bar.currentMessage() == whole  # the whole text, for who wants it
+
+    bar.showMessage("Import terminé — Cités : 1 modifiée.")
+    assert QStatusBar.currentMessage(bar) == "Import terminé — Cités : 1 modifiée." and not bar.toolTip()
+    bar.clearMessage()
+    assert bar.currentMessage() == "" and not bar.toolTip()
+
+
+def test_a_long_message_is_fitted_again_when_the_summary_beside_it_grows(qtbot):
+    window = QMainWindow()
+    window.setStatusBar(StatusBar(window))
+    bar = window.statusBar()
+    label = QLabel("vide.sqlite — 16 cités")  # the base's summary, before an import is counted…
+    bar.addPermanentWidget(label)
+    qtbot.addWidget(window)
+    window.resize(1100, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    whole = "Import terminé — " + "Cités : 19 ajoutées, 16 modifiées ; " * 12
+    bar.showMessage(whole, 60_000)
+    before = QStatusBar.currentMessage(bar)
+    assert before.endswith("…")
+    label.setText("vide.sqlite — 35 cités · 159 opérations · 120 entreprises · 2 000 bénéficiaires · "
+                  "2 531 contrats")
+    qtbot.waitUntil(lambda: len(QStatusBar.currentMessage(bar)) < len(before))  # …and once it is
+    drawn = QStatusBar.currentMessage(bar)
+    assert drawn.endswith("…") and bar.fontMetrics().horizontalAdvance(drawn) < label.x()
+    assert bar.currentMessage() == whole and bar.toolTip() == whole

@@ -38,6 +38,7 @@ from erbm_desk.ui.window.file_menu import FileMenu
 from erbm_desk.ui.window.navigation import KEYS, PAGES, PageStack, Sidebar, shortcut_digit
 from erbm_desk.ui.window.page_factory import Placeholder, is_list_page, make_page
 from erbm_desk.ui.window.record_counts import counted_entities, refresh_counts, window_title
+from erbm_desk.ui.window.status_bar import StatusBar
 
 if TYPE_CHECKING:  # imported when the first database is set, not before the window shows
     from erbm_desk.services.database.opening import Database
@@ -84,8 +85,9 @@ class MainWindow(QMainWindow):
         row.addWidget(self.sidebar)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.setStatusBar(StatusBar(self))
         self.counts_label = QLabel()
-        # A long message (« Import terminé — … ») is cut where this label begins: a margin keeps the two apart.
+        # A long message (« Import terminé — … ») ends where this label begins: a margin keeps the two apart.
         self.counts_label.setContentsMargins(16, 0, 0, 0)
         self.statusBar().addPermanentWidget(self.counts_label)
         self.busy = QProgressBar()  # « Ouverture de la base… »: a moving bar while the database opens
