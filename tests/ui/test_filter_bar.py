@@ -65,6 +65,7 @@ def test_a_bailleur_written_after_the_filter_was_read_is_offered_and_the_chosen_
     assert chosen == [("bailleur", kept)]
 
     done = []
+
     def new_bailleur(s):  # as an import does when a cité names a bailleur the base does not know
         row = Bailleur(name="AAA Habitat des Terrils", created_at=utcnow(), updated_at=utcnow())
         s.add(row)

@@ -13,8 +13,11 @@ import time
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QStatusBar, QWidget
 
-MESSAGE_LEFT = 6  # where QStatusBar begins its message, and the space it keeps before a permanent widget
+# The message's room as QStatusBar draws it: from 6 pixels in, to 2 pixels before the first permanent widget shown
+# (12 pixels before the right edge without one).
+MESSAGE_LEFT = 6
 BEFORE_PERMANENT = 2
+RIGHT_MARGIN = 12
 _ROOM_CHANGES = (QEvent.Move, QEvent.Resize, QEvent.Show, QEvent.Hide)  # of a permanent widget
 
 
@@ -73,8 +76,8 @@ class StatusBar(QStatusBar):
         (a message of the window being built), the room is not known: the text as it is."""
         if not self.isVisible():
             return text
-        right = min((w.x() for w in self._permanent if w.isVisible()), default=self.width()) - BEFORE_PERMANENT
-        room = right - MESSAGE_LEFT
+        shown = [w.x() - BEFORE_PERMANENT for w in self._permanent if w.isVisible()]
+        room = min(shown, default=self.width() - RIGHT_MARGIN) - MESSAGE_LEFT
         if room <= 0:
             return text
         return self.fontMetrics().elidedText(text, Qt.ElideRight, room)
