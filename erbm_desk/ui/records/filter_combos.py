@@ -27,25 +27,24 @@ class RefFilterCombo(FilterCombo):
         self.picks = picks
         self.entity = entity
         self.unread: str | None = None  # why its list could not be read, until it is
-        self._read = False
-        self._choices: Choices | None = None
+        self._choices: Choices | None = None  # the names shown, once read
         picks.unreadable.connect(self._unreadable)
         picks.invalidated.connect(self._reread)
         picks.get(entity, self._fill)
 
     def showPopup(self) -> None:
-        if not self._read:
+        if self._choices is None:
             self.picks.get(self.entity, self._fill)  # after a failed read: once more, the popup shows it coming
         super().showPopup()
 
     def _reread(self) -> None:
-        if self._read:  # a list never read is read when opened; an unchanged one comes back at once, as it was
+        # A list never read is read when opened; an unchanged one comes back at once, as it was.
+        if self._choices is not None:
             self.picks.get(self.entity, self._fill)
 
     def _fill(self, choices: Choices) -> None:
         if choices == self._choices:
             return
-        self._read = True
         self._choices = choices
         self.unread = None
         self.setToolTip(self.label)
@@ -65,7 +64,7 @@ class RefFilterCombo(FilterCombo):
             self.showPopup()
 
     def _unreadable(self, entity: str, said: str) -> None:
-        if entity != self.entity or self._read:
+        if entity != self.entity or self._choices is not None:
             return
         self.unread = f"{said}. Ouvrez à nouveau ce filtre pour réessayer."
         self.setToolTip(self.unread)

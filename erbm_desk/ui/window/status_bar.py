@@ -76,8 +76,8 @@ class StatusBar(QStatusBar):
         (a message of the window being built), the room is not known: the text as it is."""
         if not self.isVisible():
             return text
-        shown = [w.x() - BEFORE_PERMANENT for w in self._permanent if w.isVisible()]
-        room = min(shown, default=self.width() - RIGHT_MARGIN) - MESSAGE_LEFT
+        edges = [w.x() - BEFORE_PERMANENT for w in self._permanent if w.isVisible()]
+        room = min(edges, default=self.width() - RIGHT_MARGIN) - MESSAGE_LEFT
         if room <= 0:
             return text
         return self.fontMetrics().elidedText(text, Qt.ElideRight, room)
