@@ -1,4 +1,6 @@
-from PySide6.QtWidgets import QLabel, QMainWindow, QStatusBar
+from PySide6.QtCore import QEvent, QPoint
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStatusBar, QToolTip
 
 from erbm_desk.ui.window.main_window import MainWindow
 from erbm_desk.ui.window.status_bar import StatusBar
@@ -44,6 +46,11 @@ def test_a_long_status_message_stays_clear_of_the_base_summary(qtbot, db, small_
     assert drawn.endswith("…") and whole.startswith(drawn[:-1])  # said to go on, not cut mid-word in silence
     assert bar.fontMetrics().horizontalAdvance(drawn) < label.x()
     assert bar.toolTip() == whole and bar.currentMessage() == whole  # the whole text, for who wants it
+    # Hovering the summary shows where the base is, not the message's text.
+    QApplication.sendEvent(label, QHelpEvent(QEvent.Type.ToolTip, QPoint(5, 5), label.mapToGlobal(QPoint(5, 5))))
+    qtbot.waitUntil(lambda: QToolTip.isVisible(), timeout=5_000)
+    assert QToolTip.text() == f"Base ouverte : {db.path or db.label}"
+    QToolTip.hideText()
 
     bar.showMessage("Import terminé — Cités : 1 modifiée.")
     assert QStatusBar.currentMessage(bar) == "Import terminé — Cités : 1 modifiée." and not bar.toolTip()

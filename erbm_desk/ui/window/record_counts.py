@@ -40,6 +40,9 @@ def refresh_counts(window) -> None:
         window.setWindowTitle(window_title(db, counts))
         window.counts_label.setText(f"{db.label} — " + " · ".join(
             spec.short_noun.count(counts[spec.name]) for spec in counted_in(CountPlace.STATUS_BAR)))
+        # Where the base is, which the file name alone does not say; and the label's own tip, so that hovering it
+        # does not show the status bar's (a long message's whole text).
+        window.counts_label.setToolTip(f"Base ouverte : {db.path or db.label}")
         window.counts = counts
 
     window.gateway.job(window, lambda _p: db.counts(), show, lambda exc: None, latest="counts")
