@@ -16,6 +16,10 @@ database); at scale 1, the whole scale-1 demo (≈ 25 000 hour rows). Targets: o
 XlsxWriter `constant_memory` on the same cells, our validated import within 1.5× of calamine + `executemany`,
 peak memory under 500 MB.
 
+The import's last row is no timing: from the CPU seconds of the import's steps (median of the alternated runs),
+the least wall time any share-out of its planning work between the app and its reading child could reach on this
+machine's cores, applying and committing as measured (`best_schedule`). It says how far scheduling alone can go.
+
 pandas and rustpy-xlsxwriter are needed for this benchmark only — not dependencies of the application:
 
     .venv/bin/pip install pandas rustpy-xlsxwriter
