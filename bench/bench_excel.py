@@ -95,20 +95,16 @@ def import_job(folder: Path, workbook: Path, phases: list[dict] | None = None):
     return fresh, import_once
 
 
-def _clock() -> tuple[float, os.times_result]:
-    return time.perf_counter(), os.times()
+def _clock() -> tuple[float, float, float]:
+    """(wall, CPU of this process, CPU of its finished children) seconds."""
+    return (time.perf_counter(), *_cpu_split())
 
 
 def _phases(start, planned, applied, closed) -> dict[str, float]:
-    """Wall and CPU seconds of an import's steps. The planning's CPU is split between this process (its
-    threads: the checks, the planning) and the guarded reading's child, reaped before `plan_import` returns."""
-    def own(a, b) -> float:
-        return b[1].user + b[1].system - a[1].user - a[1].system
-
-    def child(a, b) -> float:
-        return b[1].children_user + b[1].children_system - a[1].children_user - a[1].children_system
-
-    return {"plan": planned[0] - start[0], "plan_cpu": own(start, planned), "child_cpu": child(start, planned),
+    """Wall and CPU seconds of an import's steps (`_clock()` marks). The planning's CPU is split between this
+    process (its threads: the checks, the planning) and the guarded reading's child, reaped before
+    `plan_import` returns."""
+    return {"plan": planned[0] - start[0], "plan_cpu": planned[1] - start[1], "child_cpu": planned[2] - start[2],
             "apply": applied[0] - planned[0], "commit": closed[0] - applied[0]}
 
 
@@ -126,11 +122,16 @@ def _grouped(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
-def _cpu() -> float:
-    """CPU seconds of this process's threads and of its finished child processes (the import's guarded reading
-    parses every sheet in a child: leaving it out would flatter the import)."""
+def _cpu_split() -> tuple[float, float]:
+    """CPU seconds of this process's threads, and of its finished child processes."""
     t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
+    return t.user + t.system, t.children_user + t.children_system
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the import's guarded reading parses every
+    sheet in a child: leaving it out would flatter the import)."""
+    return sum(_cpu_split())
 
 
 def _timed(fn, repeat: int, setup=None) -> tuple[float, float, float | None]:
